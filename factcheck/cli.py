@@ -1,0 +1,67 @@
+"""Command line: thin wrappers over the services."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from factcheck.extensions import db
+from factcheck.models import Role
+from factcheck.services import audit
+from factcheck.services import users as user_service
+from factcheck.services.errors import DomainError
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+demo_cli = AppGroup("demo", help="The demo newsroom.")
+audit_cli = AppGroup("audit", help="The audit log.")
+claims_cli = AppGroup("claims", help="Claims and claim suggestions.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]),
+              help="Repeat for several roles.")
+@click.option("--name", "display_name", default=None, help="Display name (default: from the email).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, roles: tuple[str, ...], display_name: str | None, password_stdin: bool) -> None:
+    """Create a user; asks for the password unless --password-stdin is given."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = user_service.create_user(db.session, actor=None, actor_label="cli", email=email, password=password,
+                                        roles=list(roles), display_name=display_name)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
+
+
+@demo_cli.command("load")
+def load_demo() -> None:
+    """Load the demo newsroom (does nothing when it is already there)."""
+    from factcheck import demo
+
+    created = demo.load(db.session)
+    click.echo("Demo newsroom loaded." if created else "Demo newsroom already present; nothing changed.")
+    click.echo(demo.logins_text())
+
+
+@audit_cli.command("verify")
+def verify_audit() -> None:
+    """Check the hash chain of the audit log; exit 1 naming the first broken event."""
+    report = audit.verify(db.session)
+    if report.intact:
+        click.echo(f"Audit chain intact: {report.count} events verified.")
+        return
+    click.echo(f"Audit chain BROKEN at event {report.first_broken_id}: {report.problem}. "
+               f"{report.count} events before it verified.", err=True)
+    sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    for group in (users_cli, demo_cli, audit_cli, claims_cli):
+        app.cli.add_command(group)

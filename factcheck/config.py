@@ -1,0 +1,79 @@
+"""Configuration read from the environment.
+
+Everything a deployment changes comes from ``FACTCHECK_*`` variables; the defaults
+are for a developer's machine and keep their state under ``instance/``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable application."""
+
+
+DEFAULT_VERDICT_SCALE = (
+    "verified",
+    "mostly accurate",
+    "misleading",
+    "disputed",
+    "false",
+    "unverifiable",
+)
+# Verdicts that cannot pass the approval gate without an editor's resolution.
+DEFAULT_VERDICTS_NEEDING_RESOLUTION = ("misleading", "disputed", "false")
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generate a key once and keep it, so sessions survive a restart."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if environ is None else environ
+    production = env.get("FACTCHECK_ENV", "development") == "production"
+
+    secret_key = env.get("FACTCHECK_SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError("FACTCHECK_SECRET_KEY must be set when FACTCHECK_ENV=production.")
+        secret_key = _development_secret_key(instance_path)
+
+    database_url = env.get("FACTCHECK_DATABASE_URL") or f"sqlite:///{instance_path / 'factcheck.sqlite3'}"
+
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": int(env.get("FACTCHECK_MAX_UPLOAD_BYTES", 2_000_000)) + 64_000,
+        "FACTCHECK_MAX_ARTICLE_BYTES": int(env.get("FACTCHECK_MAX_UPLOAD_BYTES", 2_000_000)),
+        "FACTCHECK_VERDICT_SCALE": DEFAULT_VERDICT_SCALE,
+        "FACTCHECK_VERDICTS_NEEDING_RESOLUTION": DEFAULT_VERDICTS_NEEDING_RESOLUTION,
+        "FACTCHECK_PAGE_SIZE": 50,
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,137 @@
+"""The demo newsroom that `make run` loads into an empty database.
+
+The articles are the project's own writing about invented places, in a wire-news style, so the
+demo never repeats real reporting. Everything is created through the services, so the demo's
+audit log is a real, verifiable chain.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from factcheck.models import Article, Claim, User
+from factcheck.services import articles, claims, users
+
+PASSWORD = "factcheck-demo"
+DEMO_USERS = [
+    ("admin@demo.test", "Ada Admin", ["admin"]),
+    ("editor@demo.test", "Edith Editor", ["editor"]),
+    ("editor2@demo.test", "Evan Second-Editor", ["editor"]),
+    ("checker@demo.test", "Chen Checker", ["checker"]),
+    ("checker2@demo.test", "Carla Checker", ["checker"]),
+    ("manager@demo.test", "Mona Manager", ["manager"]),
+]
+LOGIN_EMAILS = ["admin@demo.test", "editor@demo.test", "checker@demo.test", "checker2@demo.test", "manager@demo.test"]
+
+HARBOUR = """Valmora port handled record cargo last year, authority says
+VALMORA, March 4 (Northwire) - The port of Valmora handled 41.2 million tonnes of cargo last year, a record for the harbour, the Valmora Port Authority said on Tuesday.
+Container traffic rose 12 percent to 1.9 million boxes, according to figures published by the authority.
+"We have never moved this much freight through the harbour in a single year," port director Helena Sandqvist told reporters.
+The port's expansion cost 380 million euros and was completed two months ahead of schedule, Sandqvist said.
+Dock workers' union leader Marco Ferrant disputed the figures, saying that much of the growth came from transhipment that never leaves the quay.
+Valmora is the country's third-largest port by tonnage.
+"""
+
+BRIDGE = """Regional council approves Ostrava river bridge after decade-long dispute
+KESSEL, June 18 (Northwire) - The Kessel regional council voted 31 to 9 on Monday to build a road bridge across the Ostrava river, ending a dispute that began in 2014.
+The bridge will cut the journey between Kessel and Lindau from 50 minutes to 15, council leader Agnes Mertz said.
+Environmental group Riverwatch said the construction would destroy one of the last breeding grounds of the river tern in the region.
+The project is expected to cost 96 million euros, half of it paid from national funds, according to a council statement.
+Opponents said a ferry link would cost a third as much.
+Work is due to start next spring.
+"""
+
+HOSPITAL = """Northgate hospital waiting times fell by a fifth, health board says
+NORTHGATE, Sept 9 (Northwire) - Average waiting times for planned surgery at Northgate General Hospital fell by 21 percent in the first half of the year, the regional health board said on Friday.
+The median wait dropped from 19 weeks to 15 weeks, the board said in its quarterly report.
+Health minister Pavel Dorn credited the new evening operating shifts, which he said had added 2,400 procedures.
+Nurses' representative Ines Varga said staff shortages remained the worst in a decade.
+"""
+
+
+def _mark(session: Session, editor: User, article: Article, quote: str, claimant: str | None = None,
+          kind: str = "statement") -> Claim:
+    return claims.add_claim(session, actor=editor, article=article, quote=quote, claimant=claimant, kind=kind)
+
+
+def _suggest(session: Session, article: Article, quote: str, claimant: str | None, score: float) -> Claim:
+    start = article.text.index(quote)
+    return claims.suggest_claim(session, article=article, start=start, end=start + len(quote), claimant=claimant,
+                                via=[], kind="attributed statement" if claimant else "statement", score=score)
+
+
+def _evidence(session: Session, checker: User, claim: Claim, title: str, stance: str, excerpt: str) -> None:
+    claims.add_evidence(session, actor=checker, claim=claim, url="https://example.org/sources/" + str(claim.id),
+                        title=title, stance=stance, excerpt=excerpt, publisher="Demo source",
+                        source_type="official statement")
+
+
+def load(session: Session) -> bool:
+    """Create the demo newsroom; return False when it is already there."""
+    if users.find_by_email(session, "admin@demo.test") is not None:
+        return False
+    people: dict[str, User] = {}
+    for email, name, roles in DEMO_USERS:
+        people[email] = users.create_user(session, actor=None, actor_label="demo", email=email, password=PASSWORD,
+                                          roles=roles, display_name=name)
+    editor, editor2 = people["editor@demo.test"], people["editor2@demo.test"]
+    checker, checker2 = people["checker@demo.test"], people["checker2@demo.test"]
+    today = date.today()
+
+    # An article half-way through the desk: claims in every state.
+    harbour = articles.create_article(session, actor=editor, title="Valmora port handled record cargo last year",
+                                      text=HARBOUR, outlet="Northwire", byline="Staff reporter")
+    record = _mark(session, editor, harbour, "The port of Valmora handled 41.2 million tonnes of cargo last year, "
+                   "a record for the harbour", "Valmora Port Authority", "statistic")
+    boxes = _mark(session, editor, harbour, "Container traffic rose 12 percent to 1.9 million boxes",
+                  "Valmora Port Authority", "statistic")
+    cost = _mark(session, editor, harbour, "The port's expansion cost 380 million euros and was completed two "
+                 "months ahead of schedule", "Helena Sandqvist", "attributed statement")
+    third = _mark(session, editor, harbour, "Valmora is the country's third-largest port by tonnage.", None, "statistic")
+    _suggest(session, harbour, "much of the growth came from transhipment that never leaves the quay",
+             "Marco Ferrant", 0.71)
+    quote = _suggest(session, harbour, "We have never moved this much freight through the harbour in a single year",
+                     "Helena Sandqvist", 0.42)
+    claims.dismiss(session, actor=editor, claim=quote, reason="Opinion of the speaker; nothing to check.")
+    claims.assign(session, actor=editor, claim=record, assignee=checker, due_date=today + timedelta(days=1), priority="high")
+    claims.assign(session, actor=editor, claim=boxes, assignee=checker, due_date=today - timedelta(days=1), priority="urgent")
+    claims.assign(session, actor=editor, claim=cost, assignee=checker2, due_date=today + timedelta(days=3))
+    claims.assign(session, actor=editor, claim=third, assignee=checker2, due_date=today)
+    _evidence(session, checker, record, "Valmora Port Authority annual traffic report", "supports",
+              "Total throughput: 41.2 Mt (previous record: 39.8 Mt).")
+    claims.propose_verdict(session, actor=checker, claim=record, verdict="verified",
+                           rationale="The authority's annual report gives 41.2 Mt, above every earlier year.")
+    _evidence(session, checker2, cost, "Ministry of Transport project register", "context",
+              "Valmora quay extension: budget 365 MEUR, completed in October.")
+
+    # An article waiting at the gate: every claim final, one still needs a resolution.
+    bridge = articles.create_article(session, actor=editor, title="Council approves Ostrava river bridge", text=BRIDGE,
+                                     outlet="Northwire", byline="Regional desk")
+    vote = _mark(session, editor, bridge, "The Kessel regional council voted 31 to 9 on Monday to build a road bridge "
+                 "across the Ostrava river", None, "event with date")
+    journey = _mark(session, editor, bridge, "The bridge will cut the journey between Kessel and Lindau from 50 minutes "
+                    "to 15", "Agnes Mertz", "attributed statement")
+    for claim, who, verdict, rationale in (
+        (vote, checker, "verified", "The council's published minutes record 31 votes for and 9 against."),
+        (journey, checker2, "misleading", "The planning study gives 15 minutes only outside rush hour; 25 at peak."),
+    ):
+        claims.assign(session, actor=editor, claim=claim, assignee=who, due_date=today + timedelta(days=2))
+        _evidence(session, who, claim, "Kessel council documents", "supports" if verdict == "verified" else "refutes",
+                  "Minutes and planning study of the Ostrava crossing.")
+        claims.propose_verdict(session, actor=who, claim=claim, verdict=verdict, rationale=rationale)
+        claims.accept_verdict(session, actor=editor2, claim=claim)
+
+    # An article fresh off the wire: suggestions only.
+    hospital = articles.create_article(session, actor=editor, title="Northgate hospital waiting times fell by a fifth",
+                                       text=HOSPITAL, outlet="Northwire", byline="Health desk")
+    _suggest(session, hospital, "The median wait dropped from 19 weeks to 15 weeks", "regional health board", 0.83)
+    _suggest(session, hospital, "Nurses' representative Ines Varga said staff shortages remained the worst in a decade.",
+             "Ines Varga", 0.64)
+    return True
+
+
+def logins_text() -> str:
+    lines = ["Demo logins (password for all: %s):" % PASSWORD]
+    lines += [f"  {email}" for email in LOGIN_EMAILS]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Forms check shape only (required, lengths, formats); rules belong to the services."""

@@ -1,0 +1,31 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
+    byline = StringField("Byline", validators=[Optional(), Length(max=200)])
+    source_url = URLField("Source URL", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
+    text = TextAreaField("Article text", validators=[DataRequired(message="Paste the article text.")])
+
+
+class ClaimForm(FlaskForm):
+    quote = TextAreaField(
+        "Passage", validators=[DataRequired(message="Paste the passage to check."), Length(max=5000)],
+        description="Paste the sentence exactly as it appears in the article.",
+    )
+    statement = TextAreaField("Normalised statement (optional)", validators=[Optional(), Length(max=2000)])
+    claimant = StringField("Claimant (who made the claim)", validators=[Optional(), Length(max=200)])
+    # Set by the page's script when the editor selects text; the service re-checks them.
+    start = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    end = IntegerField(validators=[Optional(), NumberRange(min=0)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: nothing but the CSRF token."""
+
+
+class VersionedActionForm(FlaskForm):
+    version = HiddenField()

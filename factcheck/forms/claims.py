@@ -1,0 +1,71 @@
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from factcheck.models import Priority, Resolution, Stance
+
+SOURCE_TYPES = [
+    ("primary document", "Primary document"), ("official statement", "Official statement"),
+    ("news agency", "News agency"), ("expert", "Expert"), ("dataset", "Dataset"),
+    ("social media", "Social media"), ("other", "Other"),
+]
+
+
+class VersionedForm(FlaskForm):
+    """Carries the claim version the person started from, for optimistic locking."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        value = (self.version.data or "").strip()
+        return int(value) if value.isdigit() else None
+
+
+class AssignForm(VersionedForm):
+    assignee_id = SelectField("Checker", coerce=int, validators=[DataRequired(message="Choose a checker.")])
+    due_date = DateField("Due date", validators=[Optional()])
+    priority = SelectField("Priority", choices=[(p.value, p.value.title()) for p in Priority], default=Priority.NORMAL.value)
+
+
+class EvidenceForm(FlaskForm):
+    url = URLField("Source URL", validators=[DataRequired(), URL(require_tld=False, message="Enter a full http:// or https:// address."), Length(max=2000)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
+    published_on = DateField("Publication date", validators=[Optional()])
+    excerpt = TextAreaField("Excerpt quoted from the source", validators=[Optional(), Length(max=5000)])
+    source_type = SelectField("Source type", choices=SOURCE_TYPES, default="other")
+    stance = SelectField("Stance", choices=[(s.value, s.value.title()) for s in Stance],
+                         validators=[DataRequired()])
+
+
+class ProposeForm(VersionedForm):
+    verdict = SelectField("Verdict", validators=[DataRequired(message="Choose a verdict.")])
+    rationale = TextAreaField("Rationale", validators=[DataRequired(message="Explain the verdict."), Length(max=10000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.verdict.choices = [("", "Choose…")] + [(v, v.capitalize()) for v in current_app.config["FACTCHECK_VERDICT_SCALE"]]
+
+
+class ReturnForm(VersionedForm):
+    note = TextAreaField("What should be looked at again?", validators=[DataRequired(message="Write a note for the checker."), Length(max=5000)])
+
+
+class DismissForm(VersionedForm):
+    reason = StringField("Reason for dismissing", validators=[DataRequired(message="Say why."), Length(max=500)])
+
+
+class AcceptSuggestionForm(VersionedForm):
+    statement = TextAreaField("Normalised statement", validators=[Optional(), Length(max=2000)])
+    claimant = StringField("Claimant", validators=[Optional(), Length(max=200)])
+    via = StringField("Via (comma-separated, outermost last)", validators=[Optional(), Length(max=500)])
+
+
+class ResolveForm(FlaskForm):
+    resolution = SelectField("Resolution", choices=[
+        (Resolution.CORRECTED.value, "Corrected in a new revision"),
+        (Resolution.KEPT_WITH_ATTRIBUTION.value, "Kept with attribution"),
+        (Resolution.REMOVED.value, "Removed from the article"),
+    ])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])

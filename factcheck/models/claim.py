@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from factcheck.models.base import Base, TimestampMixin, UTCDateTime
+
+if TYPE_CHECKING:
+    from factcheck.models.article import Article, Revision
+    from factcheck.models.user import User
+
+
+class ClaimStatus(StrEnum):
+    SUGGESTED = "suggested"
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    PROPOSED = "proposed"
+    FINAL = "final"
+    ORPHANED = "orphaned"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+class Resolution(StrEnum):
+    CORRECTED = "corrected"
+    KEPT_WITH_ATTRIBUTION = "kept_with_attribution"
+    REMOVED = "removed"
+
+
+class Claim(TimestampMixin, Base):
+    __tablename__ = "claims"
+    __table_args__ = (
+        Index("ix_claims_assignee_status_due", "assignee_id", "status", "due_date"),
+        Index("ix_claims_status_proposed_at", "status", "proposed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+
+    # W3C Web Annotation style anchor: TextQuoteSelector (exact/prefix/suffix) + TextPositionSelector.
+    quote: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(String(64), default="")
+    suffix: Mapped[str] = mapped_column(String(64), default="")
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+    statement: Mapped[str] = mapped_column(Text, default="")
+    claimant: Mapped[str | None] = mapped_column(String(200))
+    via: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kind: Mapped[str] = mapped_column(String(40), default="statement")
+    score: Mapped[float | None] = mapped_column(Float)
+
+    status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.OPEN, index=True)
+    priority: Mapped[str] = mapped_column(String(10), default=Priority.NORMAL)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dismiss_reason: Mapped[str | None] = mapped_column(Text)
+
+    verdict: Mapped[str | None] = mapped_column(String(40))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolution: Mapped[str | None] = mapped_column(String(30))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    text_changed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    # Optimistic locking: every save must name the version it started from.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    revision: Mapped[Revision] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="claim", order_by="Evidence.id", cascade="all, delete-orphan"
+    )
+    notes: Mapped[list[Note]] = relationship(back_populates="claim", order_by="Note.id", cascade="all, delete-orphan")
+
+    @property
+    def label(self) -> str:
+        text = self.statement or self.quote
+        return text if len(text) <= 90 else text[:87] + "…"
+
+    def anchor(self) -> dict[str, Any]:
+        """The claim's target as a W3C Web Annotation selector list."""
+        return {
+            "source": f"revision:{self.revision_id}",
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": self.quote, "prefix": self.prefix, "suffix": self.suffix},
+                {"type": "TextPositionSelector", "start": self.start, "end": self.end},
+            ],
+        }
+
+
+class Stance(StrEnum):
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+
+class Evidence(TimestampMixin, Base):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(300))
+    publisher: Mapped[str] = mapped_column(String(200), default="")
+    published_on: Mapped[date | None] = mapped_column(Date)
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    source_type: Mapped[str] = mapped_column(String(40), default="other")
+    stance: Mapped[str] = mapped_column(String(20))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    claim: Mapped[Claim] = relationship(back_populates="evidence")
+    added_by: Mapped[User] = relationship()
+
+
+class Note(TimestampMixin, Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+
+    claim: Mapped[Claim] = relationship(back_populates="notes")
+    author: Mapped[User] = relationship()

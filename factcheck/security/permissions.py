@@ -1,0 +1,102 @@
+"""The one permission table (DESIGN §4). Services call ``require``; templates call ``can``.
+
+A rule is either a set of roles, or a set of roles plus a condition on the object: a checker may
+add evidence only to claims assigned to them; nobody reviews their own verdict.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from factcheck.models import Claim, Role, User
+from factcheck.services.errors import PermissionDenied
+
+
+class Action(StrEnum):
+    READ = "read"
+    ARTICLE_CREATE = "article.create"
+    ARTICLE_REVISE = "article.revise"
+    CLAIM_CREATE = "claim.create"
+    CLAIM_TRIAGE = "claim.triage"  # accept or dismiss a suggestion
+    CLAIM_ASSIGN = "claim.assign"
+    CLAIM_WORK = "claim.work"  # start work, add evidence and notes
+    VERDICT_PROPOSE = "verdict.propose"
+    VERDICT_REVIEW = "verdict.review"
+    CLAIM_RESOLVE = "claim.resolve"
+    ARTICLE_APPROVE = "article.approve"
+    ARTICLE_PUBLISH = "article.publish"
+    AUDIT_READ = "audit.read"
+    USERS_MANAGE = "users.manage"
+
+
+def _is_assignee(user: User, claim: Any) -> bool:
+    return isinstance(claim, Claim) and claim.assignee_id == user.id
+
+
+def _not_own_proposal(user: User, claim: Any) -> bool:
+    return isinstance(claim, Claim) and claim.proposed_by_id != user.id
+
+
+@dataclass(frozen=True)
+class Grant:
+    roles: frozenset[Role]
+    condition: Callable[[User, Any], bool] | None = None
+    refusal: str = "Your role does not allow this."
+
+
+def _grant(*roles: Role, condition: Callable[[User, Any], bool] | None = None, refusal: str | None = None) -> Grant:
+    return Grant(frozenset(roles), condition, refusal or "Your role does not allow this.")
+
+
+EDITORS = (Role.EDITOR, Role.ADMIN)
+
+# action -> grants; a user is allowed when any grant matches one of their roles and its condition.
+PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
+    Action.READ: (_grant(Role.CHECKER, Role.EDITOR, Role.MANAGER, Role.ADMIN),),
+    Action.ARTICLE_CREATE: (_grant(*EDITORS),),
+    Action.ARTICLE_REVISE: (_grant(*EDITORS),),
+    Action.CLAIM_CREATE: (_grant(*EDITORS),),
+    Action.CLAIM_TRIAGE: (_grant(*EDITORS),),
+    Action.CLAIM_ASSIGN: (_grant(*EDITORS),),
+    Action.CLAIM_WORK: (
+        _grant(*EDITORS),
+        _grant(Role.CHECKER, condition=_is_assignee, refusal="This claim is not assigned to you."),
+    ),
+    Action.VERDICT_PROPOSE: (
+        _grant(Role.CHECKER, condition=_is_assignee, refusal="Only the checker assigned to this claim can propose a verdict."),
+    ),
+    Action.VERDICT_REVIEW: (
+        _grant(*EDITORS, condition=_not_own_proposal, refusal="You cannot review a verdict you proposed yourself."),
+    ),
+    Action.CLAIM_RESOLVE: (_grant(*EDITORS),),
+    Action.ARTICLE_APPROVE: (_grant(*EDITORS),),
+    Action.ARTICLE_PUBLISH: (_grant(*EDITORS),),
+    Action.AUDIT_READ: (_grant(Role.MANAGER, Role.ADMIN),),
+    Action.USERS_MANAGE: (_grant(Role.ADMIN),),
+}
+
+
+def _refusal(user: User | None, action: Action, obj: Any = None) -> str | None:
+    """None when allowed, else the message to show."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "Please sign in."
+    message = "Your role does not allow this."
+    for grant in PERMISSIONS[action]:
+        if not grant.roles & user.roles:
+            continue
+        if grant.condition is None or grant.condition(user, obj):
+            return None
+        message = grant.refusal
+    return message
+
+
+def can(user: User | None, action: Action | str, obj: Any = None) -> bool:
+    return _refusal(user, Action(action), obj) is None
+
+
+def require(user: User | None, action: Action | str, obj: Any = None) -> None:
+    message = _refusal(user, Action(action), obj)
+    if message is not None:
+        raise PermissionDenied(message)

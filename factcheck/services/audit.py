@@ -1,0 +1,166 @@
+"""The audit trail: append-only, hash-chained events written in the caller's transaction."""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from factcheck.models import GENESIS_HASH, AuditEvent, User, utcnow
+
+# Any constant works; it only has to be the same for every writer of the chain.
+_CHAIN_LOCK_KEY = 7_220_011
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields whose value changed, as {field: {"before": …, "after": …}}."""
+    return {
+        key: {"before": _jsonable(before.get(key)), "after": _jsonable(after.get(key))}
+        for key in after
+        if before.get(key) != after.get(key)
+    }
+
+
+def created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {key: {"before": None, "after": _jsonable(value)} for key, value in values.items() if value is not None}
+
+
+def canonical_payload(event: Any) -> bytes:
+    payload = {
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "article_id": event.article_id,
+        "changes": event.changes,
+        "request_id": event.request_id,
+        "ip_address": event.ip_address,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(event: Any) -> str:
+    return hashlib.sha256(canonical_payload(event)).hexdigest()
+
+
+def request_id() -> str | None:
+    if not has_request_context():
+        return None
+    if "request_id" not in g:
+        supplied = request.headers.get("X-Request-ID", "")
+        g.request_id = supplied[:64] if supplied.isprintable() and supplied else uuid.uuid4().hex
+    return g.request_id
+
+
+def _client_ip() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def _lock_chain(session: Session) -> None:
+    """Serialise writers of the chain. PostgreSQL needs an explicit lock; SQLite has one writer."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+
+
+def last_hash(session: Session) -> str:
+    latest = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    return latest or GENESIS_HASH
+
+
+def record(
+    session: Session,
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    article_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Append one event; the caller commits it together with the change it describes."""
+    # Flushing first takes SQLite's write lock, so the hash we read below is still the last one at commit.
+    session.flush()
+    _lock_chain(session)
+    event = AuditEvent(
+        created_at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor_label=actor_label if actor_label is not None else (actor.email if actor is not None else "system"),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        article_id=article_id,
+        changes=_jsonable(changes or {}),
+        request_id=request_id(),
+        ip_address=_client_ip(),
+        prev_hash=last_hash(session),
+    )
+    event.hash = compute_hash(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    intact: bool
+    count: int
+    first_broken_id: int | None = None
+    problem: str | None = None
+
+
+def verify_chain(events: Iterable[Any]) -> ChainReport:
+    """Walk the events in id order; name the first one whose hash or link does not hold."""
+    expected_prev = GENESIS_HASH
+    count = 0
+    for event in events:
+        if event.prev_hash != expected_prev:
+            return ChainReport(False, count, event.id, "its link to the previous event is broken "
+                               "(an event before it was removed, altered or inserted out of order)")
+        if compute_hash(event) != event.hash:
+            return ChainReport(False, count, event.id, "its content does not match its hash (it was altered)")
+        expected_prev = event.hash
+        count += 1
+    return ChainReport(True, count)
+
+
+def iter_events(session: Session, batch_size: int = 1000) -> Iterator[Any]:
+    """All events in chain order as plain rows, in keyset batches: memory stays flat however long
+    the log is, and the session's identity map is left alone."""
+    table = AuditEvent.__table__
+    last_id = 0
+    while True:
+        batch = session.execute(
+            select(*table.c).where(table.c.id > last_id).order_by(table.c.id).limit(batch_size)
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+
+
+def verify(session: Session) -> ChainReport:
+    return verify_chain(iter_events(session))

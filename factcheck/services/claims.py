@@ -1,0 +1,346 @@
+"""Claims and their state machine (DESIGN §3). Views never change a claim's status themselves."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from factcheck.models import (
+    PRIORITY_RANK, Article, Claim, ClaimStatus, Evidence, Note, Priority, Resolution, Role, Stance, User, utcnow,
+)
+from factcheck.security.permissions import Action, require
+from factcheck.services import audit
+from factcheck.services.anchoring import Anchor, anchor_at, find_quote, find_span
+from factcheck.services.articles import ensure_open_for_changes, refresh_status
+from factcheck.services.db import transaction
+from factcheck.services.errors import EditConflict, InvalidTransition, NotFound, ValidationFailed
+
+S = ClaimStatus
+
+# event -> {from status: to status}. The only place claim statuses change.
+TRANSITIONS: dict[str, dict[ClaimStatus, ClaimStatus]] = {
+    "accept": {S.SUGGESTED: S.OPEN},
+    "dismiss": {S.SUGGESTED: S.DISMISSED, S.OPEN: S.DISMISSED},
+    "assign": {S.OPEN: S.ASSIGNED, S.ASSIGNED: S.ASSIGNED, S.IN_PROGRESS: S.ASSIGNED},
+    "start": {S.ASSIGNED: S.IN_PROGRESS},
+    "propose": {S.ASSIGNED: S.PROPOSED, S.IN_PROGRESS: S.PROPOSED},
+    "accept_verdict": {S.PROPOSED: S.FINAL},
+    "return_verdict": {S.PROPOSED: S.IN_PROGRESS},
+}
+
+TRACKED_FIELDS = (
+    "status", "statement", "claimant", "via", "kind", "priority", "due_date", "assignee_id", "verdict",
+    "rationale", "dismiss_reason", "resolution", "resolution_note",
+)
+
+
+def _next_status(claim: Claim, event: str) -> ClaimStatus:
+    table = TRANSITIONS[event]
+    try:
+        return table[ClaimStatus(claim.status)]
+    except KeyError:
+        allowed = ", ".join(sorted(s.value.replace("_", " ") for s in table))
+        raise InvalidTransition(
+            f"This claim is {claim.status.replace('_', ' ')}; that action needs it to be {allowed}."
+        ) from None
+
+
+def _snapshot(claim: Claim) -> dict[str, Any]:
+    return {field: getattr(claim, field) for field in TRACKED_FIELDS}
+
+
+def _check_version(claim: Claim, expected_version: int | None, attempted: dict[str, Any]) -> None:
+    """Refuse a save based on an outdated copy, and say what the other person changed."""
+    if expected_version is None or expected_version == claim.version:
+        return
+    raise EditConflict(
+        "Someone else changed this claim while you were working on it. Their version is shown below; "
+        "your input has been kept so you can apply it again.",
+        current=_snapshot(claim), attempted=attempted, current_version=claim.version,
+    )
+
+
+def _audit_change(session: Session, actor: User | None, action: str, claim: Claim, before: dict[str, Any]) -> None:
+    audit.record(
+        session, actor=actor, action=action, object_type="claim", object_id=claim.id,
+        article_id=claim.article_id, changes=audit.diff(before, _snapshot(claim)),
+    )
+
+
+def get_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound("There is no such claim.")
+    return claim
+
+
+def _new_claim(session: Session, actor: User | None, article: Article, anchor: Anchor, status: ClaimStatus,
+               action: str, **fields: Any) -> Claim:
+    ensure_open_for_changes(article)
+    revision = article.current_revision
+    if revision is None:
+        raise InvalidTransition("The article has no text yet.")
+    overlapping = [c for c in article.claims if c.start == anchor.start and c.end == anchor.end
+                   and c.revision_id == revision.id and c.status != S.DISMISSED]
+    if overlapping:
+        raise ValidationFailed("This passage is already a claim of the article.", claim_id=overlapping[0].id)
+    claim = Claim(
+        article_id=article.id, revision_id=revision.id, quote=anchor.exact, prefix=anchor.prefix,
+        suffix=anchor.suffix, start=anchor.start, end=anchor.end, status=status,
+        statement=fields.pop("statement", None) or anchor.exact, **fields,
+    )
+    session.add(claim)
+    session.flush()
+    audit.record(
+        session, actor=actor, action=action, object_type="claim", object_id=claim.id, article_id=article.id,
+        changes=audit.created({"quote": claim.quote, "start": claim.start, "end": claim.end, "status": claim.status,
+                               "statement": claim.statement, "claimant": claim.claimant, "via": claim.via,
+                               "kind": claim.kind, "score": claim.score}),
+    )
+    refresh_status(session, article, actor)
+    return claim
+
+
+def add_claim(session: Session, *, actor: User, article: Article, quote: str, start: int | None = None,
+              end: int | None = None, statement: str = "", claimant: str | None = None,
+              via: list[str] | None = None, kind: str = "statement") -> Claim:
+    """An editor marks a passage as a claim; it is anchored to the current revision or refused."""
+    require(actor, Action.CLAIM_CREATE, article)
+    text = article.text
+    anchor = find_span(text, start, end, quote) if start is not None and end is not None else find_quote(text, quote)
+    if anchor is None:
+        raise ValidationFailed("That passage was not found in the article text. Paste it exactly as it appears.")
+    with transaction(session):
+        return _new_claim(session, actor, article, anchor, S.OPEN, "claim.created", statement=statement.strip(),
+                          claimant=(claimant or "").strip() or None, via=via or [], kind=kind)
+
+
+def suggest_claim(session: Session, *, article: Article, start: int, end: int, claimant: str | None,
+                  via: list[str], kind: str, score: float) -> Claim:
+    """Record one machine suggestion; nobody's permission is needed because nobody acted."""
+    with transaction(session):
+        return _new_claim(session, None, article, anchor_at(article.text, start, end), S.SUGGESTED,
+                          "claim.suggested", claimant=claimant, via=via, kind=kind, score=score)
+
+
+def accept_suggestion(session: Session, *, actor: User, claim: Claim, statement: str | None = None,
+                      claimant: str | None = None, via: list[str] | None = None,
+                      expected_version: int | None = None) -> None:
+    require(actor, Action.CLAIM_TRIAGE, claim)
+    ensure_open_for_changes(claim.article)
+    _check_version(claim, expected_version, {"statement": statement, "claimant": claimant})
+    new_status = _next_status(claim, "accept")
+    with transaction(session):
+        before = _snapshot(claim)
+        claim.status = new_status
+        if statement is not None and statement.strip():
+            claim.statement = statement.strip()
+        if claimant is not None:
+            claim.claimant = claimant.strip() or None
+        if via is not None:
+            claim.via = via
+        _audit_change(session, actor, "claim.accepted", claim, before)
+        refresh_status(session, claim.article, actor)
+
+
+def dismiss(session: Session, *, actor: User, claim: Claim, reason: str) -> None:
+    require(actor, Action.CLAIM_TRIAGE, claim)
+    ensure_open_for_changes(claim.article)
+    if not reason.strip():
+        raise ValidationFailed("Say why the claim is dismissed.")
+    new_status = _next_status(claim, "dismiss")
+    with transaction(session):
+        before = _snapshot(claim)
+        claim.status = new_status
+        claim.dismiss_reason = reason.strip()
+        _audit_change(session, actor, "claim.dismissed", claim, before)
+        refresh_status(session, claim.article, actor)
+
+
+def assign(session: Session, *, actor: User, claim: Claim, assignee: User, due_date: date | None = None,
+           priority: str = Priority.NORMAL, expected_version: int | None = None) -> None:
+    require(actor, Action.CLAIM_ASSIGN, claim)
+    ensure_open_for_changes(claim.article)
+    if not assignee.has_role(Role.CHECKER) or not assignee.is_active:
+        raise ValidationFailed(f"{assignee.display_name} is not an active fact-checker.")
+    if priority not in {p.value for p in Priority}:
+        raise ValidationFailed("Unknown priority.")
+    _check_version(claim, expected_version, {"assignee_id": assignee.id, "due_date": due_date, "priority": priority})
+    new_status = _next_status(claim, "assign")
+    with transaction(session):
+        before = _snapshot(claim)
+        claim.status = new_status
+        claim.assignee_id = assignee.id
+        claim.due_date = due_date
+        claim.priority = priority
+        _audit_change(session, actor, "claim.assigned", claim, before)
+
+
+def start_work(session: Session, *, actor: User, claim: Claim) -> None:
+    require(actor, Action.CLAIM_WORK, claim)
+    new_status = _next_status(claim, "start")
+    with transaction(session):
+        before = _snapshot(claim)
+        claim.status = new_status
+        _audit_change(session, actor, "claim.started", claim, before)
+
+
+def add_evidence(session: Session, *, actor: User, claim: Claim, url: str, title: str, stance: str,
+                 excerpt: str = "", publisher: str = "", published_on: date | None = None,
+                 source_type: str = "other") -> Evidence:
+    require(actor, Action.CLAIM_WORK, claim)
+    ensure_open_for_changes(claim.article)
+    if claim.status in (S.SUGGESTED, S.DISMISSED, S.FINAL):
+        raise InvalidTransition(f"Evidence cannot be added to a {claim.status} claim.")
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValidationFailed("The source URL must start with http:// or https://.")
+    if stance not in {s.value for s in Stance}:
+        raise ValidationFailed("The stance must be supports, refutes or context.")
+    if not title.strip():
+        raise ValidationFailed("The source needs a title.")
+    with transaction(session):
+        evidence = Evidence(
+            claim_id=claim.id, url=url.strip(), title=title.strip(), stance=stance, excerpt=excerpt.strip(),
+            publisher=publisher.strip(), published_on=published_on, source_type=source_type, added_by_id=actor.id,
+        )
+        session.add(evidence)
+        session.flush()
+        audit.record(
+            session, actor=actor, action="evidence.added", object_type="evidence", object_id=evidence.id,
+            article_id=claim.article_id,
+            changes=audit.created({"claim_id": claim.id, "url": evidence.url, "title": evidence.title,
+                                   "publisher": evidence.publisher, "published_on": published_on,
+                                   "excerpt": evidence.excerpt, "source_type": source_type, "stance": stance}),
+        )
+        # The assignee's first piece of evidence is the moment the work visibly starts.
+        if claim.status == S.ASSIGNED and claim.assignee_id == actor.id:
+            before = _snapshot(claim)
+            claim.status = _next_status(claim, "start")
+            _audit_change(session, actor, "claim.started", claim, before)
+    return evidence
+
+
+def propose_verdict(session: Session, *, actor: User, claim: Claim, verdict: str, rationale: str,
+                    expected_version: int | None = None) -> None:
+    require(actor, Action.VERDICT_PROPOSE, claim)
+    ensure_open_for_changes(claim.article)
+    _check_version(claim, expected_version, {"verdict": verdict, "rationale": rationale})
+    if verdict not in current_app.config["FACTCHECK_VERDICT_SCALE"]:
+        raise ValidationFailed("Choose a verdict from the scale.")
+    if not rationale.strip():
+        raise ValidationFailed("Explain the verdict in a rationale.")
+    if not claim.evidence:
+        raise ValidationFailed("Add at least one piece of evidence before proposing a verdict.")
+    new_status = _next_status(claim, "propose")
+    with transaction(session):
+        before = _snapshot(claim)
+        claim.status = new_status
+        claim.verdict = verdict
+        claim.rationale = rationale.strip()
+        claim.proposed_by_id = actor.id
+        claim.proposed_at = utcnow()
+        _audit_change(session, actor, "verdict.proposed", claim, before)
+
+
+def accept_verdict(session: Session, *, actor: User, claim: Claim, expected_version: int | None = None) -> None:
+    require(actor, Action.VERDICT_REVIEW, claim)
+    ensure_open_for_changes(claim.article)
+    _check_version(claim, expected_version, {"status": S.FINAL})
+    new_status = _next_status(claim, "accept_verdict")
+    with transaction(session):
+        before = _snapshot(claim)
+        claim.status = new_status
+        claim.reviewed_by_id = actor.id
+        claim.finalized_at = utcnow()
+        _audit_change(session, actor, "verdict.accepted", claim, before)
+        refresh_status(session, claim.article, actor)
+
+
+def return_verdict(session: Session, *, actor: User, claim: Claim, note: str,
+                   expected_version: int | None = None) -> None:
+    require(actor, Action.VERDICT_REVIEW, claim)
+    ensure_open_for_changes(claim.article)
+    if not note.strip():
+        raise ValidationFailed("Say what the checker should look at again.")
+    _check_version(claim, expected_version, {"status": S.IN_PROGRESS, "note": note})
+    new_status = _next_status(claim, "return_verdict")
+    with transaction(session):
+        before = _snapshot(claim)
+        claim.status = new_status
+        claim.reviewed_by_id = actor.id
+        returned_note = Note(claim_id=claim.id, author_id=actor.id, body=note.strip())
+        session.add(returned_note)
+        _audit_change(session, actor, "verdict.returned", claim, before)
+        session.flush()
+        audit.record(session, actor=actor, action="note.added", object_type="note", object_id=returned_note.id,
+                     article_id=claim.article_id, changes=audit.created({"claim_id": claim.id, "body": returned_note.body}))
+
+
+def resolve(session: Session, *, actor: User, claim: Claim, resolution: str, note: str = "") -> None:
+    """Settle a final claim whose verdict would otherwise hold the article back."""
+    require(actor, Action.CLAIM_RESOLVE, claim)
+    ensure_open_for_changes(claim.article)
+    if claim.status != S.FINAL:
+        raise InvalidTransition("Only a claim with a final verdict can be resolved.")
+    if claim.verdict not in current_app.config["FACTCHECK_VERDICTS_NEEDING_RESOLUTION"]:
+        raise InvalidTransition(f"A “{claim.verdict}” verdict needs no resolution.")
+    if resolution not in {r.value for r in Resolution}:
+        raise ValidationFailed("Choose how the claim was resolved.")
+    if resolution == Resolution.KEPT_WITH_ATTRIBUTION and not note.strip():
+        raise ValidationFailed("Keeping a claim with attribution needs a note saying why.")
+    with transaction(session):
+        before = _snapshot(claim)
+        claim.resolution = resolution
+        claim.resolution_note = note.strip() or None
+        _audit_change(session, actor, "claim.resolved", claim, before)
+        refresh_status(session, claim.article, actor)
+
+
+# ---- queries -------------------------------------------------------------------------------------
+
+def _priority_order():
+    return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
+
+
+def my_queue(session: Session, user: User) -> list[Claim]:
+    """Work assigned to a checker: most urgent first (due date, then priority)."""
+    stmt = (
+        select(Claim)
+        .options(joinedload(Claim.article))
+        .where(Claim.assignee_id == user.id, Claim.status.in_([S.ASSIGNED, S.IN_PROGRESS]))
+        .order_by(Claim.due_date.is_(None), Claim.due_date, _priority_order(), Claim.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def review_queue(session: Session) -> list[Claim]:
+    """Proposed verdicts waiting for an editor, oldest first."""
+    stmt = (
+        select(Claim)
+        .options(joinedload(Claim.article), joinedload(Claim.proposed_by), joinedload(Claim.assignee))
+        .where(Claim.status == S.PROPOSED)
+        .order_by(Claim.proposed_at, Claim.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def load_claim_page(session: Session, claim_id: int) -> Claim:
+    claim = session.scalar(
+        select(Claim)
+        .where(Claim.id == claim_id)
+        .options(
+            joinedload(Claim.article), joinedload(Claim.assignee), joinedload(Claim.proposed_by),
+            joinedload(Claim.reviewed_by), selectinload(Claim.evidence).joinedload(Evidence.added_by),
+            selectinload(Claim.notes).joinedload(Note.author),
+        )
+    )
+    if claim is None:
+        raise NotFound("There is no such claim.")
+    return claim
+
+
+def is_overdue(claim: Claim, today: date | None = None) -> bool:
+    return claim.due_date is not None and claim.due_date < (today or date.today()) and claim.status not in (S.FINAL, S.DISMISSED)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from factcheck.extensions import db
+from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm
+from factcheck.forms.claims import AssignForm
+from factcheck.models import ArticleStatus
+from factcheck.security import Action, require
+from factcheck.services import articles as article_service
+from factcheck.services import claims as claim_service
+from factcheck.services import users as user_service
+from factcheck.services.errors import GateClosed, ValidationFailed
+from factcheck.views.common import actor
+
+bp = Blueprint("articles", __name__, url_prefix="/articles")
+
+
+@bp.get("")
+@login_required
+def index():
+    status = request.args.get("status") or None
+    if status not in {s.value for s in ArticleStatus}:
+        status = None
+    query = (request.args.get("q") or "").strip()[:200] or None
+    found = article_service.list_articles(db.session, status=status, query=query)
+    return render_template("articles/index.html", articles=found, status=status, query=query or "",
+                           statuses=[s.value for s in ArticleStatus])
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(actor(), Action.ARTICLE_CREATE)
+    form = ArticleForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            article = article_service.create_article(
+                db.session, actor=actor(), title=form.title.data, text=form.text.data, outlet=form.outlet.data or "",
+                byline=form.byline.data or "", source_url=form.source_url.data or "",
+            )
+        except ValidationFailed as error:
+            form.text.errors.append(error.message)
+            status = 422
+        else:
+            flash("Article saved. Now mark the claims to check.", "success")
+            return redirect(url_for("articles.show", article_id=article.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("articles/new.html", form=form), status
+
+
+def render_article(article, *, claim_form: ClaimForm | None = None, blockers=None, status: int = 200):
+    checkers = user_service.checkers(db.session)
+    assign_form = AssignForm()
+    assign_form.assignee_id.choices = [(u.id, u.display_name) for u in checkers]
+    return render_template(
+        "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
+        assign_form=assign_form, action_form=ActionForm(),
+        blockers=blockers if blockers is not None else article_service.blocking_claims(article),
+    ), status
+
+
+@bp.get("/<int:article_id>")
+@login_required
+def show(article_id: int):
+    article = article_service.load_article_page(db.session, article_id)
+    return render_article(article)
+
+
+@bp.post("/<int:article_id>/claims")
+@login_required
+def add_claim(article_id: int):
+    article = article_service.load_article_page(db.session, article_id)
+    require(actor(), Action.CLAIM_CREATE, article)
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            claim = claim_service.add_claim(
+                db.session, actor=actor(), article=article, quote=form.quote.data, statement=form.statement.data or "",
+                claimant=form.claimant.data, start=form.start.data, end=form.end.data,
+            )
+        except ValidationFailed as error:
+            form.quote.errors.append(error.message)
+        else:
+            flash(f"Claim {claim.id} added.", "success")
+            return redirect(url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}"))
+    return render_article(article, claim_form=form, status=422)
+
+
+@bp.post("/<int:article_id>/approve")
+@login_required
+def approve(article_id: int):
+    article = article_service.load_article_page(db.session, article_id)
+    require(actor(), Action.ARTICLE_APPROVE, article)
+    if not ActionForm().validate_on_submit():
+        flash("The form expired; please try again.", "error")
+        return redirect(url_for("articles.show", article_id=article.id))
+    try:
+        article_service.approve(db.session, actor=actor(), article=article)
+    except GateClosed as error:
+        flash(error.message, "error")
+        return render_article(article, blockers=error.details.get("blocking", []), status=409)
+    flash("Article approved for publication.", "success")
+    return redirect(url_for("articles.show", article_id=article.id))
+
+
+@bp.post("/<int:article_id>/publish")
+@login_required
+def publish(article_id: int):
+    article = article_service.get_article(db.session, article_id)
+    require(actor(), Action.ARTICLE_PUBLISH, article)
+    if ActionForm().validate_on_submit():
+        article_service.publish(db.session, actor=actor(), article=article)
+        flash("Article marked as published.", "success")
+    return redirect(url_for("articles.show", article_id=article.id))

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from factcheck.extensions import db
+from factcheck.forms.auth import LoginForm, LogoutForm
+from factcheck.services import users
+from factcheck.services.errors import DomainError
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow a relative path, never another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = users.authenticate(db.session, form.email.data, form.password.data)
+        except DomainError as error:
+            form.password.errors.append(error.message)
+            status = error.status_code if error.status_code == 403 else 401
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(f"Signed in as {user.display_name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit():
+        users.record_logout(db.session, current_user._get_current_object())
+        logout_user()
+        flash("You have been signed out.", "info")
+    return redirect(url_for("auth.login"))
