@@ -33,9 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
-    app.config.update(load_config(Path(app.instance_path)))
-    if config:
-        app.config.update(config)
+    app.config.update(load_config(Path(app.instance_path), overrides=config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

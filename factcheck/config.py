@@ -39,11 +39,15 @@ def _development_secret_key(instance_path: Path) -> str:
     return key
 
 
-def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
+def load_config(
+    instance_path: Path, environ: dict[str, str] | None = None, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The settings from the environment; ``overrides`` (tests, embedding) win over it."""
     env = os.environ if environ is None else environ
+    overrides = overrides or {}
     production = env.get("FACTCHECK_ENV", "development") == "production"
 
-    secret_key = env.get("FACTCHECK_SECRET_KEY")
+    secret_key = overrides.get("SECRET_KEY") or env.get("FACTCHECK_SECRET_KEY")
     if not secret_key:
         if production:
             raise ConfigError("FACTCHECK_SECRET_KEY must be set when FACTCHECK_ENV=production.")
@@ -51,7 +55,7 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
 
     database_url = env.get("FACTCHECK_DATABASE_URL") or f"sqlite:///{instance_path / 'factcheck.sqlite3'}"
 
-    return {
+    settings: dict[str, Any] = {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
@@ -69,6 +73,8 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "FACTCHECK_VERDICTS_NEEDING_RESOLUTION": DEFAULT_VERDICTS_NEEDING_RESOLUTION,
         "FACTCHECK_PAGE_SIZE": 50,
     }
+    settings.update(overrides)
+    return settings
 
 
 def normalise_database_url(url: str) -> str:

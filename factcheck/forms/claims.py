@@ -3,13 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from factcheck.forms import choices
 from factcheck.models import Priority, Resolution, Stance
 
-SOURCE_TYPES = [
+SOURCE_TYPES = choices([
     ("primary document", "Primary document"), ("official statement", "Official statement"),
     ("news agency", "News agency"), ("expert", "Expert"), ("dataset", "Dataset"),
     ("social media", "Social media"), ("other", "Other"),
-]
+])
 
 
 class VersionedForm(FlaskForm):
@@ -25,7 +26,7 @@ class VersionedForm(FlaskForm):
 class AssignForm(VersionedForm):
     assignee_id = SelectField("Checker", coerce=int, validators=[DataRequired(message="Choose a checker.")])
     due_date = DateField("Due date", validators=[Optional()])
-    priority = SelectField("Priority", choices=[(p.value, p.value.title()) for p in Priority], default=Priority.NORMAL.value)
+    priority = SelectField("Priority", choices=choices((p.value, p.value.title()) for p in Priority), default=Priority.NORMAL.value)
 
 
 class EvidenceForm(FlaskForm):
@@ -35,7 +36,7 @@ class EvidenceForm(FlaskForm):
     published_on = DateField("Publication date", validators=[Optional()])
     excerpt = TextAreaField("Excerpt quoted from the source", validators=[Optional(), Length(max=5000)])
     source_type = SelectField("Source type", choices=SOURCE_TYPES, default="other")
-    stance = SelectField("Stance", choices=[(s.value, s.value.title()) for s in Stance],
+    stance = SelectField("Stance", choices=choices((s.value, s.value.title()) for s in Stance),
                          validators=[DataRequired()])
 
 
@@ -45,7 +46,7 @@ class ProposeForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.verdict.choices = [("", "Choose…")] + [(v, v.capitalize()) for v in current_app.config["FACTCHECK_VERDICT_SCALE"]]
+        self.verdict.choices = choices([("", "Choose…")] + [(v, v.capitalize()) for v in current_app.config["FACTCHECK_VERDICT_SCALE"]])
 
 
 class ReturnForm(VersionedForm):
@@ -63,9 +64,9 @@ class AcceptSuggestionForm(VersionedForm):
 
 
 class ResolveForm(FlaskForm):
-    resolution = SelectField("Resolution", choices=[
+    resolution = SelectField("Resolution", choices=choices([
         (Resolution.CORRECTED.value, "Corrected in a new revision"),
         (Resolution.KEPT_WITH_ATTRIBUTION.value, "Kept with attribution"),
         (Resolution.REMOVED.value, "Removed from the article"),
-    ])
+    ]))
     note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])

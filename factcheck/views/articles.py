@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from factcheck.extensions import db
+from factcheck.forms import choices
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm
 from factcheck.forms.claims import AssignForm
 from factcheck.models import ArticleStatus
@@ -55,7 +56,7 @@ def new():
 def render_article(article, *, claim_form: ClaimForm | None = None, blockers=None, status: int = 200):
     checkers = user_service.checkers(db.session)
     assign_form = AssignForm()
-    assign_form.assignee_id.choices = [(u.id, u.display_name) for u in checkers]
+    assign_form.assignee_id.choices = choices((u.id, u.display_name) for u in checkers)
     return render_template(
         "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
         assign_form=assign_form, action_form=ActionForm(),

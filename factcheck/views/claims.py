@@ -5,6 +5,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from factcheck.extensions import db
+from factcheck.forms import choices
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.claims import (
     AcceptSuggestionForm, AssignForm, DismissForm, EvidenceForm, ProposeForm, ResolveForm, ReturnForm,
@@ -38,7 +39,7 @@ def _forms(claim: Claim, **bound: FlaskForm) -> dict[str, FlaskForm]:
     assign_form = bound.get("assign_form") or AssignForm(
         formdata=None, version=version, assignee_id=claim.assignee_id, due_date=claim.due_date,
         priority=claim.priority)
-    assign_form.assignee_id.choices = [(u.id, u.display_name) for u in user_service.checkers(db.session)]
+    assign_form.assignee_id.choices = choices((u.id, u.display_name) for u in user_service.checkers(db.session))
     forms["assign_form"] = assign_form
     return forms
 
@@ -87,7 +88,7 @@ def assign(claim_id: int):
     claim = claim_service.load_claim_page(db.session, claim_id)
     require(actor(), Action.CLAIM_ASSIGN, claim)
     form = AssignForm()
-    form.assignee_id.choices = [(u.id, u.display_name) for u in user_service.checkers(db.session)]
+    form.assignee_id.choices = choices((u.id, u.display_name) for u in user_service.checkers(db.session))
 
     def run():
         assignee = db.session.get(User, form.assignee_id.data)

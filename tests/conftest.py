@@ -1,0 +1,202 @@
+"""Fixtures shared by the whole suite.
+
+Every test that touches the database runs twice: on SQLite always, and on PostgreSQL when
+FACTCHECK_TEST_DATABASE_URL is set. The schema is built once per test session by the real
+migrations (audit triggers included); each test then starts from empty tables: a fresh copy of
+the migrated SQLite file, or TRUNCATE on PostgreSQL (TRUNCATE does not fire the row triggers).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from factcheck import create_app
+from factcheck.extensions import db
+from tests.support.factories import Factory
+
+PG_URL_ENV = "FACTCHECK_TEST_DATABASE_URL"
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get(PG_URL_ENV)
+    if not url:
+        return None
+    from factcheck.config import normalise_database_url
+
+    url = normalise_database_url(url)
+    schema = f"fc_test_{_worker()}"
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_RECORD_QUERIES": True,
+    }
+
+
+def migrate_to_head(database_url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    migrate_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> str:
+    url = postgres_url()
+    if url is None:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_ENV} (the .ci/run script sets it)")
+    schema = f"fc_test_{_worker()}"
+    plain = url.split("?options=")[0].split("&options=")[0]
+    engine = sa.create_engine(plain)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    migrate_to_head(url)
+    return url
+
+
+def _truncate_postgres(app: Flask) -> None:
+    with app.app_context():
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_schema")
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(base_config(database_url))
+    if database_url.startswith("postgresql"):
+        _truncate_postgres(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Client(FlaskClient):
+    """A test client that submits forms the way a browser does, CSRF token included."""
+
+    def open(self, *args, **kwargs):
+        # Each request gets its own app context, as in production: otherwise the test's context
+        # (and Flask-Login's cached user in ``g``) would leak from one client's request to another's.
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+    def csrf_token(self) -> str:
+        page = self.get("/login") if not self._signed_in() else self.get("/articles")
+        match = _TOKEN.search(page.get_data(as_text=True))
+        assert match, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+    def _signed_in(self) -> bool:
+        with self.session_transaction() as session:
+            return "_user_id" in session
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form with a valid CSRF token."""
+        payload = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory(db.session)
+
+
+@pytest.fixture
+def login_as(app: Flask, make: Factory):
+    """login_as("editor") signs a fresh client in as a new user with that role."""
+
+    def sign_in(role_or_user, client: Client | None = None) -> Client:
+        user = make.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
+        client = client or _new_client(app)
+        response = client.submit("/login", {"email": user.email, "password": Factory.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.user = user
+        return client
+
+    return sign_in
+
+
+def _new_client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def new_client(app: Flask):
+    return lambda: _new_client(app)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """A context manager that counts the SQL statements run inside it."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def on_execute(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+
+    return counting
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"the shared data folder ({SHARED_DATA}) is absent; it sits beside the project in CI")
+    return SHARED_DATA

@@ -1,0 +1,97 @@
+"""The whole newsroom workflow once, through the real pages, as the people who do it."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from factcheck.extensions import db
+from factcheck.models import Article, AuditEvent, Claim
+from factcheck.services import audit
+
+TEXT = (
+    "Harbour bridge reopens after repairs\n"
+    "The harbour bridge reopened on Friday after eight months of repairs, the city said.\n"
+    "The repairs cost 14 million euros, city engineer Lena Holm told reporters.\n"
+    "Traffic is expected to return to normal within a week.\n"
+)
+QUOTES = [
+    "The harbour bridge reopened on Friday after eight months of repairs",
+    "The repairs cost 14 million euros",
+]
+
+
+def _claim_ids(article_id: int) -> list[int]:
+    return list(db.session.scalars(select(Claim.id).where(Claim.article_id == article_id).order_by(Claim.start)))
+
+
+def test_article_goes_from_paste_to_approval(login_as, make):
+    checker = make.user("checker")
+    editor = login_as("editor")
+    reviewer = login_as("editor")
+    checker_client = login_as(checker)
+    manager = login_as("manager")
+
+    # The editor pastes the article.
+    response = editor.submit("/articles/new", {"title": "Harbour bridge reopens", "outlet": "Test Wire", "text": TEXT})
+    assert response.status_code == 302
+    article_id = int(re.search(r"/articles/(\d+)", response.headers["Location"]).group(1))
+
+    # Marks two claims; a sentence that is not in the text is refused with a clear message.
+    for quote in QUOTES:
+        assert editor.submit(f"/articles/{article_id}/claims", {"quote": quote}).status_code == 302
+    refused = editor.submit(f"/articles/{article_id}/claims", {"quote": "The bridge was closed for ten years."})
+    assert refused.status_code == 422
+    assert "not found in the article text" in refused.get_data(as_text=True)
+    claim_ids = _claim_ids(article_id)
+    assert len(claim_ids) == 2
+
+    # Approval before anything is checked is refused, naming the blocking claims.
+    gate = editor.submit(f"/articles/{article_id}/approve")
+    assert gate.status_code == 409
+    page = gate.get_data(as_text=True)
+    assert "cannot be approved" in page
+    for claim_id in claim_ids:
+        assert f"/claims/{claim_id}" in page
+
+    # Each claim is assigned to the checker, who finds them in "My queue".
+    for claim_id in claim_ids:
+        response = editor.submit(f"/claims/{claim_id}/assign", {"assignee_id": checker.id, "priority": "high",
+                                                               "due_date": "2030-01-31"})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    queue = checker_client.get("/queue").get_data(as_text=True)
+    for claim_id in claim_ids:
+        assert f"/claims/{claim_id}" in queue
+
+    # The checker adds evidence and proposes a verdict on each.
+    for claim_id in claim_ids:
+        assert checker_client.get(f"/claims/{claim_id}").status_code == 200
+        response = checker_client.submit(f"/claims/{claim_id}/evidence", {
+            "url": "https://city.example/press/bridge", "title": "City press release", "stance": "supports",
+            "excerpt": "The bridge reopens on Friday.", "source_type": "official statement"})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        response = checker_client.submit(f"/claims/{claim_id}/propose", {
+            "verdict": "verified", "rationale": "The city's release confirms it."})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    # The first claim is final; the article is still held back by the second.
+    assert reviewer.submit(f"/claims/{claim_ids[0]}/accept-verdict").status_code == 302
+    assert editor.submit(f"/articles/{article_id}/approve").status_code == 409
+
+    assert reviewer.submit(f"/claims/{claim_ids[1]}/accept-verdict").status_code == 302
+    response = editor.submit(f"/articles/{article_id}/approve")
+    assert response.status_code == 302
+    article = db.session.get(Article, article_id)
+    db.session.refresh(article)
+    assert article.status == "approved"
+
+    # Every step was audited, and the manager sees the events newest first.
+    actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.article_id == article_id)
+                                      .order_by(AuditEvent.id)))
+    for expected in ("article.created", "revision.created", "claim.created", "claim.assigned", "evidence.added",
+                     "claim.started", "verdict.proposed", "verdict.accepted", "article.approved"):
+        assert expected in actions
+    assert actions[-1] == "article.approved"
+    log = manager.get("/audit").get_data(as_text=True)
+    assert log.index("article.approved") < log.index("verdict.accepted") < log.index("article.created")
+    assert audit.verify(db.session).intact
