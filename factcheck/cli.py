@@ -41,10 +41,17 @@ def create_user(email: str, roles: tuple[str, ...], display_name: str | None, pa
 
 
 @demo_cli.command("load")
-def load_demo() -> None:
+@click.option("--if-empty", is_flag=True, help="Only when the database has no users yet (what `make run` does).")
+def load_demo(if_empty: bool) -> None:
     """Load the demo newsroom (does nothing when it is already there)."""
     from factcheck import demo
 
+    if if_empty and not demo.database_is_empty(db.session):
+        if demo.is_loaded(db.session):
+            click.echo(demo.logins_text())
+        else:
+            click.echo("The database already has users; the demo newsroom was not loaded.")
+        return
     created = demo.load(db.session)
     click.echo("Demo newsroom loaded." if created else "Demo newsroom already present; nothing changed.")
     click.echo(demo.logins_text())

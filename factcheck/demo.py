@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factcheck.models import Article, Claim, User
@@ -67,9 +68,17 @@ def _evidence(session: Session, checker: User, claim: Claim, title: str, stance:
                         source_type="official statement")
 
 
+def database_is_empty(session: Session) -> bool:
+    return session.scalar(select(User.id).limit(1)) is None
+
+
+def is_loaded(session: Session) -> bool:
+    return users.find_by_email(session, "admin@demo.test") is not None
+
+
 def load(session: Session) -> bool:
     """Create the demo newsroom; return False when it is already there."""
-    if users.find_by_email(session, "admin@demo.test") is not None:
+    if is_loaded(session):
         return False
     people: dict[str, User] = {}
     for email, name, roles in DEMO_USERS:

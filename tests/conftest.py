@@ -48,6 +48,7 @@ def base_config(database_url: str) -> dict:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_RECORD_QUERIES": True,
+        "FACTCHECK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 
 class ArticleForm(FlaskForm):
@@ -19,8 +20,8 @@ class ClaimForm(FlaskForm):
     statement = TextAreaField("Normalised statement (optional)", validators=[Optional(), Length(max=2000)])
     claimant = StringField("Claimant (who made the claim)", validators=[Optional(), Length(max=200)])
     # Set by the page's script when the editor selects text; the service re-checks them.
-    start = IntegerField(validators=[Optional(), NumberRange(min=0)])
-    end = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    start = IntegerField(validators=[Optional(), NumberRange(min=0)], widget=HiddenInput())
+    end = IntegerField(validators=[Optional(), NumberRange(min=0)], widget=HiddenInput())
 
 
 class ActionForm(FlaskForm):

@@ -42,8 +42,8 @@ class User(UserMixin, TimestampMixin, Base):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on every request
         return self.is_active_account
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

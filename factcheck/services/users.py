@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -48,7 +49,7 @@ def create_user(
         if find_by_email(session, email) is not None:
             raise ValidationFailed(f"A user with the email {email} already exists.")
         user = User(email=email, display_name=display_name or email.split("@")[0].replace(".", " ").title())
-        user.set_password(password)
+        user.set_password(password, method=current_app.config["FACTCHECK_PASSWORD_HASH_METHOD"])
         user.role_rows = [UserRole(role=role) for role in role_values]
         session.add(user)
         session.flush()

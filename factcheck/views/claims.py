@@ -44,10 +44,11 @@ def _forms(claim: Claim, **bound: FlaskForm) -> dict[str, FlaskForm]:
     return forms
 
 
-def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, **bound: FlaskForm):
+def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
+            **bound: FlaskForm):
     history = audit_log.object_timeline(db.session, "claim", claim.id)
     return render_template(
-        "claims/show.html", claim=claim, article=claim.article, history=history, conflict=conflict,
+        "claims/show.html", claim=claim, article=claim.article, history=history, conflict=conflict, problem=problem,
         verdicts=current_app.config["FACTCHECK_VERDICT_SCALE"],
         needs_resolution=claim.verdict in current_app.config["FACTCHECK_VERDICTS_NEEDING_RESOLUTION"],
         **_forms(claim, **bound),
@@ -71,8 +72,7 @@ def _submit(claim: Claim, form_name: str, form: FlaskForm, action, success: str)
     except DomainError as error:
         if error.status_code in (403, 404):
             raise
-        form.form_errors.append(error.message)
-        return _render(claim, error.status_code, **{form_name: form})
+        return _render(claim, error.status_code, problem=error.message, **{form_name: form})
     return _done(claim, success)
 
 

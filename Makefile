@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Each sets up what it needs on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app factcheck
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev migrate demo screenshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+migrate: install
+	$(FLASK) db upgrade
+
+## Serve the app with the demo newsroom on http://127.0.0.1:5000
+run: migrate
+	$(FLASK) demo load --if-empty
+	@echo "factcheck is at http://$(HOST):$(PORT)/"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## The whole test suite (SQLite always; PostgreSQL too when FACTCHECK_TEST_DATABASE_URL is set)
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,135 @@
+"""The permission table (DESIGN §4), walked for every route and every role."""
+from __future__ import annotations
+
+import pytest
+
+from factcheck.models import Role
+from factcheck.security import PERMISSIONS, Action, can
+from factcheck.services import claims as claim_service
+from factcheck.extensions import db
+
+ALL = {"checker", "editor", "manager", "admin"}
+EDITORS = {"editor", "admin"}
+
+# (method, path, roles that may) — {a} is an article, {c} a claim assigned to the checker.
+ROUTES = [
+    ("GET", "/", ALL),
+    ("GET", "/articles", ALL),
+    ("GET", "/articles/new", EDITORS),
+    ("POST", "/articles/new", EDITORS),
+    ("GET", "/articles/{a}", ALL),
+    ("POST", "/articles/{a}/claims", EDITORS),
+    ("POST", "/articles/{a}/approve", EDITORS),
+    ("POST", "/articles/{a}/publish", EDITORS),
+    ("GET", "/claims/{c}", ALL),
+    ("POST", "/claims/{c}/assign", EDITORS),
+    ("POST", "/claims/{c}/start", EDITORS | {"checker"}),
+    ("POST", "/claims/{c}/evidence", EDITORS | {"checker"}),
+    ("POST", "/claims/{c}/propose", {"checker"}),
+    ("POST", "/claims/{c}/accept-verdict", EDITORS),
+    ("POST", "/claims/{c}/return-verdict", EDITORS),
+    ("POST", "/claims/{c}/accept", EDITORS),
+    ("POST", "/claims/{c}/dismiss", EDITORS),
+    ("POST", "/claims/{c}/resolve", EDITORS),
+    ("GET", "/queue", ALL),
+    ("GET", "/review", ALL),
+    ("GET", "/audit", {"manager", "admin"}),
+]
+
+
+@pytest.fixture
+def desk(make, login_as, new_client):
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)
+    clients = {"checker": login_as(checker)}
+    for role in ("editor", "manager", "admin"):
+        clients[role] = login_as(role)
+    clients["anonymous"] = new_client()
+    return {"a": claim.article_id, "c": claim.id}, clients
+
+
+def _call(client, method, path):
+    if method == "GET":
+        return client.get(path)
+    return client.submit(path, {})
+
+
+def test_every_route_refuses_every_role_that_may_not(desk):
+    ids, clients = desk
+    for method, template, allowed in ROUTES:
+        path = template.format(**ids)
+        for role in sorted(ALL):
+            response = _call(clients[role], method, path)
+            if role in allowed:
+                assert response.status_code != 403, f"{role} refused {method} {path}"
+                assert response.status_code < 500, f"{role} {method} {path}: {response.status_code}"
+            else:
+                assert response.status_code == 403, f"{role} allowed {method} {path}: {response.status_code}"
+                assert "not" in response.get_data(as_text=True).lower()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(desk):
+    ids, clients = desk
+    for method, template, _allowed in ROUTES:
+        path = template.format(**ids)
+        response = _call(clients["anonymous"], method, path)
+        assert response.status_code == 302, f"{method} {path}"
+        assert "/login" in response.headers["Location"]
+
+
+def test_post_without_csrf_token_is_refused(desk):
+    ids, clients = desk
+    response = clients["editor"].post(f"/articles/{ids['a']}/claims", data={"quote": "The council voted"})
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+
+
+def test_checker_may_only_work_on_claims_assigned_to_them(make, login_as):
+    claim = make.assigned_claim(make.user("checker"))
+    stranger = login_as("checker")
+    for path in ("start", "evidence", "propose"):
+        assert stranger.submit(f"/claims/{claim.id}/{path}", {}).status_code == 403
+
+
+def test_nobody_reviews_their_own_verdict(make, login_as):
+    both = make.user("checker", "editor")
+    claim = make.proposed_claim(both)
+    client = login_as(both)
+    response = client.submit(f"/claims/{claim.id}/accept-verdict")
+    assert response.status_code == 403
+    assert "verdict you proposed yourself" in response.get_data(as_text=True)
+    db.session.refresh(claim)
+    assert claim.status == "proposed"
+
+
+def test_state_changing_routes_refuse_get(desk):
+    ids, clients = desk
+    readable = {template for method, template, _allowed in ROUTES if method == "GET"}
+    for method, template, _allowed in ROUTES:
+        if method == "POST" and template not in readable:
+            assert clients["admin"].get(template.format(**ids)).status_code == 405
+
+
+EXPECTED = {
+    Action.READ: ALL,
+    Action.ARTICLE_CREATE: EDITORS, Action.ARTICLE_REVISE: EDITORS, Action.CLAIM_CREATE: EDITORS,
+    Action.CLAIM_TRIAGE: EDITORS, Action.CLAIM_ASSIGN: EDITORS, Action.CLAIM_WORK: EDITORS | {"checker"},
+    Action.VERDICT_PROPOSE: {"checker"}, Action.VERDICT_REVIEW: EDITORS, Action.CLAIM_RESOLVE: EDITORS,
+    Action.ARTICLE_APPROVE: EDITORS, Action.ARTICLE_PUBLISH: EDITORS, Action.AUDIT_READ: {"manager", "admin"},
+    Action.USERS_MANAGE: {"admin"},
+}
+
+
+def test_the_table_matches_the_design(make):
+    assert set(PERMISSIONS) == set(Action) == set(EXPECTED)
+    claim = make.assigned_claim(checker := make.user("checker"))
+    users = {role: (checker if role == "checker" else make.user(role)) for role in ALL}
+    for action, allowed in EXPECTED.items():
+        for role, user in users.items():
+            assert can(user, action, claim) == (role in allowed), (action, role)
+
+
+def test_deactivated_users_can_do_nothing(make):
+    admin = make.user("admin", active=False)
+    assert not any(can(admin, action) for action in Action)
+    assert Role.ADMIN in admin.roles

@@ -1,0 +1,101 @@
+from sqlalchemy import select
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, User
+from tests.support.factories import Factory
+
+
+def _login(client, email, password, **extra):
+    return client.submit("/login", {"email": email, "password": password, **extra})
+
+
+def test_sign_in_and_out(client, make):
+    user = make.user("editor")
+    response = _login(client, user.email, Factory.PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/articles").status_code == 200
+    assert client.submit("/logout").status_code == 302
+    assert client.get("/articles").status_code == 302
+    actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == user.id)))
+    assert "auth.login" in actions and "auth.logout" in actions
+
+
+def test_email_is_case_insensitive(client, make):
+    user = make.user("editor")
+    assert _login(client, user.email.upper(), Factory.PASSWORD).status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_clear_message_and_audited(client, make):
+    user = make.user("editor")
+    response = _login(client, user.email, "not the password")
+    assert response.status_code == 401
+    assert "Wrong email or password." in response.get_data(as_text=True)
+    assert client.get("/articles").status_code == 302
+    failed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.login_failed"))
+    assert failed.actor_label == user.email
+
+
+def test_unknown_user_gets_the_same_message(client):
+    response = _login(client, "nobody@example.test", "whatever-password")
+    assert response.status_code == 401
+    assert "Wrong email or password." in response.get_data(as_text=True)
+
+
+def test_deactivated_user_is_refused(client, make):
+    user = make.user("editor", active=False)
+    response = _login(client, user.email, Factory.PASSWORD)
+    assert response.status_code == 403
+    assert "deactivated" in response.get_data(as_text=True)
+    assert client.get("/articles").status_code == 302
+
+
+def test_deactivation_ends_an_open_session(client, make):
+    from factcheck.services import users
+
+    user = make.user("editor")
+    _login(client, user.email, Factory.PASSWORD)
+    users.set_active(db.session, actor=None, actor_label="test", user=user, active=False)
+    assert client.get("/articles").status_code == 302
+
+
+def test_passwords_are_stored_hashed(make):
+    user = make.user("checker")
+    stored = db.session.scalar(select(User.password_hash).where(User.id == user.id))
+    assert Factory.PASSWORD not in stored
+    assert stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_remember_me_sets_a_persistent_cookie(client, make):
+    user = make.user("checker")
+    _login(client, user.email, Factory.PASSWORD, remember="y")
+    assert client.get_cookie("remember_token") is not None
+
+
+def test_without_remember_me_there_is_no_persistent_cookie(client, make):
+    user = make.user("checker")
+    _login(client, user.email, Factory.PASSWORD)
+    assert client.get_cookie("remember_token") is None
+
+
+def test_next_parameter_only_follows_local_paths(client, make):
+    user = make.user("editor")
+    response = client.submit("/login?next=https://evil.example/", {"email": user.email, "password": Factory.PASSWORD})
+    assert response.headers["Location"] == "/"
+    client.submit("/logout")
+    response = client.submit("/login?next=/review", {"email": user.email, "password": Factory.PASSWORD})
+    assert response.headers["Location"] == "/review"
+
+
+def test_empty_and_malformed_login_forms_show_errors(client):
+    response = client.submit("/login", {"email": "", "password": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.get_data(as_text=True)
+    response = client.submit("/login", {"email": "not-an-email", "password": "x"})
+    assert response.status_code == 400
+    assert "Enter an email address." in response.get_data(as_text=True)
+
+
+def test_home_sends_each_role_to_its_work(login_as):
+    assert login_as("checker").get("/").headers["Location"] == "/queue"
+    assert login_as("editor").get("/").headers["Location"] == "/articles"
+    assert login_as("manager").get("/").headers["Location"] == "/audit"
