@@ -69,6 +69,25 @@ def verify_audit() -> None:
     sys.exit(1)
 
 
+@claims_cli.command("suggest")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["json", "text"]), default="json", show_default=True)
+def suggest_claims_command(path: str, output_format: str) -> None:
+    """Print the claims factcheck would suggest for a UTF-8 text file (offsets into the file's text)."""
+    from factcheck.extraction import suggest_file
+
+    try:
+        suggestions = suggest_file(path)
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path} is not UTF-8 text.") from None
+    if output_format == "json":
+        click.echo(json.dumps(suggestions, ensure_ascii=False, indent=1))
+        return
+    for item in suggestions:
+        who = item["claimant"] or "(the outlet)"
+        click.echo(f"[{item['start']}:{item['end']}] {item['score']:.2f} {item['kind']} — {who}: {item['quote']}")
+
+
 def init_app(app: Flask) -> None:
     for group in (users_cli, demo_cli, audit_cli, claims_cli):
         app.cli.add_command(group)

@@ -134,6 +134,8 @@ def load(session: Session) -> bool:
     # An article fresh off the wire: suggestions only.
     hospital = articles.create_article(session, actor=editor, title="Northgate hospital waiting times fell by a fifth",
                                        text=HOSPITAL, outlet="Northwire", byline="Health desk")
+    _mark(session, editor, hospital, "the new evening operating shifts, which he said had added 2,400 procedures",
+          "Pavel Dorn", "statistic")
     _suggest(session, hospital, "The median wait dropped from 19 weeks to 15 weeks", "regional health board", 0.83)
     _suggest(session, hospital, "Nurses' representative Ines Varga said staff shortages remained the worst in a decade.",
              "Ines Varga", 0.64)

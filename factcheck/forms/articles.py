@@ -1,10 +1,10 @@
-from flask_wtf import FlaskForm
+from factcheck.forms import Form
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
     byline = StringField("Byline", validators=[Optional(), Length(max=200)])
@@ -12,7 +12,7 @@ class ArticleForm(FlaskForm):
     text = TextAreaField("Article text", validators=[DataRequired(message="Paste the article text.")])
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     quote = TextAreaField(
         "Passage", validators=[DataRequired(message="Paste the passage to check."), Length(max=5000)],
         description="Paste the sentence exactly as it appears in the article.",
@@ -24,9 +24,9 @@ class ClaimForm(FlaskForm):
     end = IntegerField(validators=[Optional(), NumberRange(min=0)], widget=HiddenInput())
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes state: nothing but the CSRF token."""
 
 
-class VersionedActionForm(FlaskForm):
+class VersionedActionForm(Form):
     version = HiddenField()

@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
+from factcheck.forms import Form
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     # A shape check only: reserved domains such as the demo's ".test" must still sign in.
     email = EmailField("Email", validators=[
         DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an email address."),
@@ -12,5 +12,5 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Remember me on this device")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Signing out changes state, so it is a POST with a CSRF token like every other write."""

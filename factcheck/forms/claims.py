@@ -1,9 +1,8 @@
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from factcheck.forms import choices
+from factcheck.forms import Form, choices
 from factcheck.models import Priority, Resolution, Stance
 
 SOURCE_TYPES = choices([
@@ -13,7 +12,7 @@ SOURCE_TYPES = choices([
 ])
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """Carries the claim version the person started from, for optimistic locking."""
 
     version = HiddenField()
@@ -29,7 +28,7 @@ class AssignForm(VersionedForm):
     priority = SelectField("Priority", choices=choices((p.value, p.value.title()) for p in Priority), default=Priority.NORMAL.value)
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     url = URLField("Source URL", validators=[DataRequired(), URL(require_tld=False, message="Enter a full http:// or https:// address."), Length(max=2000)])
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
@@ -63,7 +62,7 @@ class AcceptSuggestionForm(VersionedForm):
     via = StringField("Via (comma-separated, outermost last)", validators=[Optional(), Length(max=500)])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     resolution = SelectField("Resolution", choices=choices([
         (Resolution.CORRECTED.value, "Corrected in a new revision"),
         (Resolution.KEPT_WITH_ATTRIBUTION.value, "Kept with attribution"),

@@ -80,9 +80,14 @@ def _client_ip() -> str | None:
 
 
 def _lock_chain(session: Session) -> None:
-    """Serialise writers of the chain. PostgreSQL needs an explicit lock; SQLite has one writer."""
-    if session.get_bind().dialect.name == "postgresql":
+    """Serialise writers of the chain until commit, so the last hash read next stays the last one."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    elif dialect == "sqlite":
+        # Any write statement takes SQLite's single writer lock (waiting up to busy_timeout), even one
+        # that matches no row; matching none also keeps the append-only trigger quiet.
+        session.execute(text("UPDATE audit_events SET id = id WHERE 0 = 1"))
 
 
 def last_hash(session: Session) -> str:
@@ -102,7 +107,6 @@ def record(
     actor_label: str | None = None,
 ) -> AuditEvent:
     """Append one event; the caller commits it together with the change it describes."""
-    # Flushing first takes SQLite's write lock, so the hash we read below is still the last one at commit.
     session.flush()
     _lock_chain(session)
     event = AuditEvent(

@@ -13,7 +13,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.errors import GateClosed, ValidationFailed
-from factcheck.views.common import actor
+from factcheck.views.common import actor, text_arg
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -24,7 +24,7 @@ def index():
     status = request.args.get("status") or None
     if status not in {s.value for s in ArticleStatus}:
         status = None
-    query = (request.args.get("q") or "").strip()[:200] or None
+    query = text_arg("q")
     found = article_service.list_articles(db.session, status=status, query=query)
     return render_template("articles/index.html", articles=found, status=status, query=query or "",
                            statuses=[s.value for s in ArticleStatus])

@@ -158,3 +158,11 @@ def test_garbage_query_parameters_do_not_break_lists(login_as):
     manager = login_as("manager")
     assert manager.get("/audit?before=abc&article=--1&action=" + "x" * 500).status_code == 200
     assert login_as("editor").get("/articles?status=nonsense&q=%00%27").status_code == 200
+
+
+def test_nul_characters_are_dropped_not_a_500(make, login_as):
+    article = make.article()
+    response = login_as("editor").submit(f"/articles/{article.id}/claims",
+                                         {"quote": "The line will\x00 cost", "claimant": "transport\x00 office"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Claim.claimant)) == "transport office"

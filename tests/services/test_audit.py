@@ -1,0 +1,134 @@
+"""The audit trail: one event per write, hash-chained, append-only, verifiable."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+
+from factcheck.extensions import db
+from factcheck.models import GENESIS_HASH, AuditEvent
+from factcheck.services import audit
+
+
+@pytest.fixture
+def tamper(app):
+    """A connection on which the append-only triggers are gone, as an attacker with DDL rights would
+    have it. Afterwards the schema is rebuilt by the migrations (PostgreSQL keeps it across tests)."""
+    db.session.rollback()  # the test's own open read would otherwise block the DDL on PostgreSQL
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP TRIGGER audit_events_append_only ON audit_events"))
+        else:
+            connection.execute(sa.text("DROP TRIGGER audit_events_no_update"))
+            connection.execute(sa.text("DROP TRIGGER audit_events_no_delete"))
+
+    def run(statement: str, **params) -> None:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(statement), params)
+
+    yield run
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        from flask_migrate import downgrade, upgrade
+
+        downgrade(revision="base")
+        upgrade()
+
+
+def test_events_form_a_hash_chain(make):
+    make.final_claim()
+    events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    assert len(events) > 5
+    assert events[0].prev_hash == GENESIS_HASH
+    for previous, event in zip(events, events[1:]):
+        assert event.prev_hash == previous.hash
+        assert event.hash == audit.compute_hash(event)
+    assert audit.verify(db.session).intact
+
+
+def test_events_record_before_and_after(make):
+    claim = make.assigned_claim()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "claim.assigned"))
+    assert event.changes["status"] == {"before": "open", "after": "assigned"}
+    assert event.changes["assignee_id"] == {"before": None, "after": claim.assignee_id}
+    assert event.article_id == claim.article_id and event.object_id == claim.id
+
+
+def test_requests_stamp_request_id_and_ip(make, login_as):
+    article = make.article()
+    editor = login_as("editor")
+    editor.submit(f"/articles/{article.id}/claims", {"quote": "The line will cost 210 million euros"},
+                  headers={"X-Request-ID": "req-abc-123"}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "claim.created"))
+    assert event.request_id == "req-abc-123"
+    assert event.ip_address == "203.0.113.9"
+    assert event.actor_id == editor.user.id
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_events SET action = 'x'",
+    "DELETE FROM audit_events",
+])
+def test_triggers_refuse_update_and_delete(make, statement):
+    make.article()
+    with pytest.raises(DBAPIError, match="append-only"):
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(statement))
+    assert audit.verify(db.session).intact
+
+
+def test_verify_names_the_altered_event(app, make, tamper):
+    make.final_claim()
+    target = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id).offset(3).limit(1))
+    tamper("UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id", id=target)
+    report = audit.verify(db.session)
+    assert not report.intact and report.first_broken_id == target and "altered" in report.problem
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"BROKEN at event {target}" in result.output
+
+
+def test_verify_names_the_event_after_a_deleted_one(app, make, tamper):
+    make.final_claim()
+    ids = list(db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+    tamper("DELETE FROM audit_events WHERE id = :id", id=ids[4])
+    report = audit.verify(db.session)
+    assert not report.intact and report.first_broken_id == ids[5]
+    assert report.count == 4
+
+
+def test_concurrent_writers_cannot_fork_the_chain(app, make):
+    """Parallel transactions each append; the chain stays one line."""
+    make.article()
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        with app.app_context():
+            try:
+                for i in range(5):
+                    for attempt in range(20):
+                        try:
+                            audit.record(db.session, actor=None, action="test.parallel", object_type="test",
+                                         object_id=n * 100 + i)
+                            db.session.commit()
+                            break
+                        except sa.exc.OperationalError:  # SQLite: the other writer holds the lock
+                            db.session.rollback()
+                    else:
+                        raise AssertionError("could not write")
+            except BaseException as error:  # noqa: BLE001 - reported by the test thread
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "test.parallel")) == 20
+    assert audit.verify(db.session).intact

@@ -1,0 +1,75 @@
+from sqlalchemy import func, select
+
+from factcheck.extensions import db
+from factcheck.models import Article, AuditEvent, Claim, User
+from factcheck.services import users
+
+
+def test_users_create_reads_password_from_stdin(app):
+    result = app.test_cli_runner().invoke(args=["users", "create", "--email", "New.Person@Example.test", "--role", "editor",
+                                                "--role", "checker", "--password-stdin"], input="a long password\n")
+    assert result.exit_code == 0, result.output
+    user = users.find_by_email(db.session, "new.person@example.test")
+    assert {r.value for r in user.roles} == {"editor", "checker"}
+    assert user.check_password("a long password")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.created"))
+    assert event.actor_label == "cli" and event.object_id == user.id
+
+
+def test_users_create_prompts_for_the_password(app):
+    result = app.test_cli_runner().invoke(args=["users", "create", "--email", "p@example.test", "--role", "manager"],
+                                          input="secret-enough\nsecret-enough\n")
+    assert result.exit_code == 0, result.output
+    assert users.find_by_email(db.session, "p@example.test").check_password("secret-enough")
+
+
+def test_users_create_refuses_bad_input(app):
+    runner = app.test_cli_runner()
+    short = runner.invoke(args=["users", "create", "--email", "a@example.test", "--role", "editor", "--password-stdin"],
+                          input="short\n")
+    assert short.exit_code != 0 and "at least 8 characters" in short.output
+    bad_role = runner.invoke(args=["users", "create", "--email", "a@example.test", "--role", "boss", "--password-stdin"],
+                             input="long enough pw\n")
+    assert bad_role.exit_code != 0 and "boss" in bad_role.output
+    runner.invoke(args=["users", "create", "--email", "a@example.test", "--role", "editor", "--password-stdin"],
+                  input="long enough pw\n")
+    again = runner.invoke(args=["users", "create", "--email", "A@example.test", "--role", "editor", "--password-stdin"],
+                          input="long enough pw\n")
+    assert again.exit_code != 0 and "already exists" in again.output
+    assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_demo_load_is_idempotent_and_has_claims_in_every_state(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "editor@demo.test" in first.output and "factcheck-demo" in first.output
+    counts = (db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Claim.id))),
+              db.session.scalar(select(func.count(AuditEvent.id))))
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0 and "already present" in second.output
+    assert counts == (db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Claim.id))),
+                      db.session.scalar(select(func.count(AuditEvent.id))))
+    statuses = set(db.session.scalars(select(Claim.status)))
+    assert statuses >= {"suggested", "open", "dismissed", "assigned", "in_progress", "proposed", "final"}
+    assert db.session.scalar(select(func.count(Article.id))) >= 2
+    for email in ("admin@demo.test", "editor@demo.test", "checker@demo.test", "checker2@demo.test", "manager@demo.test"):
+        assert users.find_by_email(db.session, email).check_password("factcheck-demo")
+    verify = runner.invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0 and "intact" in verify.output
+
+
+def test_demo_load_if_empty_leaves_a_real_newsroom_alone(app, make):
+    make.user("editor")
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0
+    assert "not loaded" in result.output
+    assert users.find_by_email(db.session, "admin@demo.test") is None
+
+
+def test_demo_logins_work_through_the_login_page(app, client):
+    app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    response = client.submit("/login", {"email": "checker@demo.test", "password": "factcheck-demo"})
+    assert response.status_code == 302
+    queue = client.get("/queue").get_data(as_text=True)
+    assert "overdue" in queue
