@@ -37,13 +37,20 @@ def test_article_goes_from_paste_to_approval(login_as, make):
     assert response.status_code == 302
     article_id = int(re.search(r"/articles/(\d+)", response.headers["Location"]).group(1))
 
-    # Marks two claims; a sentence that is not in the text is refused with a clear message.
+    # factcheck suggested claims with their claimants; the editor marks the two to check (marking a
+    # suggested passage accepts it) and dismisses the rest. A sentence not in the text is refused.
+    suggested = {c.quote: c for c in db.session.scalars(select(Claim).where(Claim.article_id == article_id))}
+    assert suggested[QUOTES[1]].claimant == "Lena Holm" and suggested[QUOTES[1]].status == "suggested"
     for quote in QUOTES:
         assert editor.submit(f"/articles/{article_id}/claims", {"quote": quote}).status_code == 302
     refused = editor.submit(f"/articles/{article_id}/claims", {"quote": "The bridge was closed for ten years."})
     assert refused.status_code == 422
     assert "not found in the article text" in refused.get_data(as_text=True)
-    claim_ids = _claim_ids(article_id)
+    for quote, claim in suggested.items():
+        if quote not in QUOTES:
+            response = editor.submit(f"/claims/{claim.id}/dismiss", {"reason": "Not check-worthy", "return_to": "article"})
+            assert response.headers["Location"].endswith(f"/articles/{article_id}#claim-{claim.id}")
+    claim_ids = [c for c in _claim_ids(article_id) if db.session.get(Claim, c).status != "dismissed"]
     assert len(claim_ids) == 2
 
     # Approval before anything is checked is refused, naming the blocking claims.
@@ -88,7 +95,8 @@ def test_article_goes_from_paste_to_approval(login_as, make):
     # Every step was audited, and the manager sees the events newest first.
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.article_id == article_id)
                                       .order_by(AuditEvent.id)))
-    for expected in ("article.created", "revision.created", "claim.created", "claim.assigned", "evidence.added",
+    for expected in ("article.created", "revision.created", "claim.suggested", "claim.accepted", "claim.dismissed",
+                     "claim.assigned", "evidence.added",
                      "claim.started", "verdict.proposed", "verdict.accepted", "article.approved"):
         assert expected in actions
     assert actions[-1] == "article.approved"

@@ -1,15 +1,18 @@
 from factcheck.forms import Form
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField, URLField
+from flask_wtf.file import FileField
+from wtforms import IntegerField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 
 class ArticleForm(Form):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("Title", validators=[Optional(), Length(max=300)],
+                        description="Leave empty to use the file's title or the text's first line.")
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
     byline = StringField("Byline", validators=[Optional(), Length(max=200)])
     source_url = URLField("Source URL", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
-    text = TextAreaField("Article text", validators=[DataRequired(message="Paste the article text.")])
+    text = TextAreaField("Paste the article text", validators=[Optional()])
+    upload = FileField("…or upload a file", description=".txt, .md, .html or .docx, up to 2 MB.")
 
 
 class ClaimForm(Form):
@@ -26,7 +29,3 @@ class ClaimForm(Form):
 
 class ActionForm(Form):
     """A button that changes state: nothing but the CSRF token."""
-
-
-class VersionedActionForm(Form):
-    version = HiddenField()

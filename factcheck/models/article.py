@@ -4,7 +4,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.models.base import Base, TimestampMixin, UTCDateTime, utcnow
@@ -65,6 +67,12 @@ class Revision(Base):
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    # How the text came in ("paste", "txt", "md", "html", "docx") and the uploaded file's name.
+    source_format: Mapped[str] = mapped_column(String(10), default="paste", server_default="paste")
+    source_filename: Mapped[str | None] = mapped_column(String(255))
+    # Page furniture set aside from this text (image credits, related-headline lists…), as
+    # [{"start", "end", "text", "reason"}]. The text keeps them, so offsets stay true.
+    furniture: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -46,36 +46,61 @@ def create_article(
     language: str = "en",
     source_url: str = "",
 ) -> Article:
+    """An article from text as given, without suggestions (see services.intake for the full intake)."""
+    with transaction(session):
+        return insert_article(session, actor=actor, title=title, text=text, outlet=outlet, byline=byline,
+                              language=language, source_url=source_url)
+
+
+def insert_article(
+    session: Session,
+    *,
+    actor: User,
+    title: str,
+    text: str,
+    outlet: str = "",
+    byline: str = "",
+    language: str = "en",
+    source_url: str = "",
+    source_format: str = "paste",
+    source_filename: str | None = None,
+    furniture: list[dict] | None = None,
+) -> Article:
+    """Create the article and its first revision, audited, in the caller's transaction."""
     require(actor, Action.ARTICLE_CREATE)
     title = title.strip()
     if not title:
         raise ValidationFailed("The article needs a title.")
     text = _check_text(text)
-    with transaction(session):
-        article = Article(
-            title=title, outlet=outlet.strip(), byline=byline.strip(), language=language.strip() or "en",
-            source_url=source_url.strip(), status=ArticleStatus.DRAFT, created_by_id=actor.id,
-        )
-        session.add(article)
-        session.flush()
-        revision = Revision(
-            article_id=article.id, number=1, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-            created_by_id=actor.id,
-        )
-        session.add(revision)
-        session.flush()
-        article.current_revision_id = revision.id
-        audit.record(
-            session, actor=actor, action="article.created", object_type="article", object_id=article.id,
-            article_id=article.id,
-            changes=audit.created({"title": article.title, "outlet": article.outlet, "byline": article.byline,
-                                   "language": article.language, "source_url": article.source_url,
-                                   "status": article.status}),
-        )
-        audit.record(
-            session, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
-            article_id=article.id, changes=audit.created({"number": 1, "sha256": revision.sha256, "length": len(text)}),
-        )
+    article = Article(
+        title=title, outlet=outlet.strip(), byline=byline.strip(), language=language.strip() or "en",
+        source_url=source_url.strip(), status=ArticleStatus.DRAFT, created_by_id=actor.id,
+    )
+    session.add(article)
+    session.flush()
+    revision = Revision(
+        article_id=article.id, number=1, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
+        created_by_id=actor.id, source_format=source_format, source_filename=source_filename,
+        furniture=furniture or [],
+    )
+    session.add(revision)
+    session.flush()
+    article.current_revision_id = revision.id
+    article.current_revision = revision
+    audit.record(
+        session, actor=actor, action="article.created", object_type="article", object_id=article.id,
+        article_id=article.id,
+        changes=audit.created({"title": article.title, "outlet": article.outlet, "byline": article.byline,
+                               "language": article.language, "source_url": article.source_url,
+                               "status": article.status}),
+    )
+    audit.record(
+        session, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
+        article_id=article.id,
+        changes=audit.created({"number": 1, "sha256": revision.sha256, "length": len(text),
+                               "source_format": source_format, "source_filename": source_filename,
+                               "furniture_lines": len(revision.furniture)}),
+    )
     return article
 
 

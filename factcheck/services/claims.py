@@ -77,16 +77,12 @@ def get_claim(session: Session, claim_id: int) -> Claim:
     return claim
 
 
-def _new_claim(session: Session, actor: User | None, article: Article, anchor: Anchor, status: ClaimStatus,
-               action: str, **fields: Any) -> Claim:
-    ensure_open_for_changes(article)
+def insert_claim(session: Session, actor: User | None, article: Article, anchor: Anchor, status: ClaimStatus,
+                 action: str, **fields: Any) -> Claim:
+    """Create one claim on the current revision and audit it; the caller refreshes the article status."""
     revision = article.current_revision
     if revision is None:
         raise InvalidTransition("The article has no text yet.")
-    overlapping = [c for c in article.claims if c.start == anchor.start and c.end == anchor.end
-                   and c.revision_id == revision.id and c.status != S.DISMISSED]
-    if overlapping:
-        raise ValidationFailed("This passage is already a claim of the article.", claim_id=overlapping[0].id)
     claim = Claim(
         article_id=article.id, revision_id=revision.id, quote=anchor.exact, prefix=anchor.prefix,
         suffix=anchor.suffix, start=anchor.start, end=anchor.end, status=status,
@@ -100,6 +96,17 @@ def _new_claim(session: Session, actor: User | None, article: Article, anchor: A
                                "statement": claim.statement, "claimant": claim.claimant, "via": claim.via,
                                "kind": claim.kind, "score": claim.score}),
     )
+    return claim
+
+
+def _new_claim(session: Session, actor: User | None, article: Article, anchor: Anchor, status: ClaimStatus,
+               action: str, **fields: Any) -> Claim:
+    ensure_open_for_changes(article)
+    duplicate = next((c for c in article.claims if c.start == anchor.start and c.end == anchor.end
+                      and c.revision_id == article.current_revision_id and c.status != S.DISMISSED), None)
+    if duplicate is not None:
+        raise ValidationFailed("This passage is already a claim of the article.", claim_id=duplicate.id)
+    claim = insert_claim(session, actor, article, anchor, status, action, **fields)
     refresh_status(session, article, actor)
     return claim
 
@@ -113,6 +120,13 @@ def add_claim(session: Session, *, actor: User, article: Article, quote: str, st
     anchor = find_span(text, start, end, quote) if start is not None and end is not None else find_quote(text, quote)
     if anchor is None:
         raise ValidationFailed("That passage was not found in the article text. Paste it exactly as it appears.")
+    suggested = next((c for c in article.claims if (c.start, c.end) == (anchor.start, anchor.end)
+                      and c.revision_id == article.current_revision_id and c.status == S.SUGGESTED), None)
+    if suggested is not None:
+        # Marking a passage factcheck already suggested is accepting that suggestion.
+        accept_suggestion(session, actor=actor, claim=suggested, statement=statement or None,
+                          claimant=claimant or None, via=via)
+        return suggested
     with transaction(session):
         return _new_claim(session, actor, article, anchor, S.OPEN, "claim.created", statement=statement.strip(),
                           claimant=(claimant or "").strip() or None, via=via or [], kind=kind)
@@ -146,11 +160,12 @@ def accept_suggestion(session: Session, *, actor: User, claim: Claim, statement:
         refresh_status(session, claim.article, actor)
 
 
-def dismiss(session: Session, *, actor: User, claim: Claim, reason: str) -> None:
+def dismiss(session: Session, *, actor: User, claim: Claim, reason: str, expected_version: int | None = None) -> None:
     require(actor, Action.CLAIM_TRIAGE, claim)
     ensure_open_for_changes(claim.article)
     if not reason.strip():
         raise ValidationFailed("Say why the claim is dismissed.")
+    _check_version(claim, expected_version, {"status": S.DISMISSED, "dismiss_reason": reason})
     new_status = _next_status(claim, "dismiss")
     with transaction(session):
         before = _snapshot(claim)

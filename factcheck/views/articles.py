@@ -11,7 +11,9 @@ from factcheck.models import ArticleStatus
 from factcheck.security import Action, require
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
+from factcheck.services import intake, suggestions
 from factcheck.services import users as user_service
+from factcheck.services.intake import Imported, Upload
 from factcheck.services.errors import GateClosed, ValidationFailed
 from factcheck.views.common import actor, text_arg
 
@@ -37,20 +39,40 @@ def new():
     form = ArticleForm()
     status = 200
     if form.validate_on_submit():
+        file = form.upload.data
+        upload = Upload(file.filename or "", file.read()) if file else None
         try:
-            article = article_service.create_article(
-                db.session, actor=actor(), title=form.title.data, text=form.text.data, outlet=form.outlet.data or "",
-                byline=form.byline.data or "", source_url=form.source_url.data or "",
+            imported = intake.import_article(
+                db.session, actor=actor(), title=form.title.data or "", text=form.text.data or "", upload=upload,
+                outlet=form.outlet.data or "", byline=form.byline.data or "", source_url=form.source_url.data or "",
             )
         except ValidationFailed as error:
-            form.text.errors.append(error.message)
+            getattr(form, error.details.get("field", "text")).errors.append(error.message)
             status = 422
         else:
-            flash("Article saved. Now mark the claims to check.", "success")
-            return redirect(url_for("articles.show", article_id=article.id))
+            flash(_imported_message(imported), "success")
+            return redirect(url_for("articles.show", article_id=imported.article.id))
     elif form.is_submitted():
         status = 422
     return render_template("articles/new.html", form=form), status
+
+
+def _imported_message(imported: Imported) -> str:
+    parts = [f"Article saved with {imported.suggestions} suggested claim(s) to review"]
+    if imported.furniture:
+        parts.append(f"{imported.furniture} line(s) of page furniture set aside")
+    return "; ".join(parts) + "."
+
+
+@bp.post("/<int:article_id>/furniture/<int:index>/restore")
+@login_required
+def restore_furniture(article_id: int, index: int):
+    article = article_service.load_article_page(db.session, article_id)
+    require(actor(), Action.ARTICLE_REVISE, article)
+    if ActionForm().validate_on_submit():
+        added = suggestions.restore_furniture(db.session, actor=actor(), article=article, index=index)
+        flash(f"Line brought back into the article; {added} claim(s) suggested from it.", "success")
+    return redirect(url_for("articles.show", article_id=article.id))
 
 
 def render_article(article, *, claim_form: ClaimForm | None = None, blockers=None, status: int = 200):

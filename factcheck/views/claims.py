@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
@@ -57,6 +57,9 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
 
 def _done(claim: Claim, message: str):
     flash(message, "success")
+    # Triage and assignment also happen from the article page; send the editor back where they were.
+    if request.form.get("return_to") == "article":
+        return redirect(url_for("articles.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"))
     return redirect(url_for("claims.show", claim_id=claim.id))
 
 
@@ -159,10 +162,13 @@ def accept_suggestion(claim_id: int):
     claim = claim_service.load_claim_page(db.session, claim_id)
     require(actor(), Action.CLAIM_TRIAGE, claim)
     form = AcceptSuggestionForm()
-    via = [part.strip() for part in (form.via.data or "").split(",") if part.strip()]
+    # The one-click accept on the article page sends no fields: keep the suggestion's values then.
+    submitted = set(request.form)
+    via = [part.strip() for part in (form.via.data or "").split(",") if part.strip()] if "via" in submitted else None
     return _submit(claim, "triage_form", form, lambda: claim_service.accept_suggestion(
-        db.session, actor=actor(), claim=claim, statement=form.statement.data, claimant=form.claimant.data,
-        via=via, expected_version=form.expected_version()), "Suggestion accepted as a claim.")
+        db.session, actor=actor(), claim=claim, statement=form.statement.data if "statement" in submitted else None,
+        claimant=form.claimant.data if "claimant" in submitted else None, via=via,
+        expected_version=form.expected_version()), "Suggestion accepted as a claim.")
 
 
 @bp.post("/<int:claim_id>/dismiss")
@@ -172,7 +178,8 @@ def dismiss(claim_id: int):
     require(actor(), Action.CLAIM_TRIAGE, claim)
     form = DismissForm()
     return _submit(claim, "dismiss_form", form, lambda: claim_service.dismiss(
-        db.session, actor=actor(), claim=claim, reason=form.reason.data), "Claim dismissed.")
+        db.session, actor=actor(), claim=claim, reason=form.reason.data, expected_version=form.expected_version()),
+        "Claim dismissed.")
 
 
 @bp.post("/<int:claim_id>/resolve")

@@ -1,0 +1,59 @@
+"""Bringing an article in: read the pasted text or uploaded file, set page furniture aside,
+store the article and its first revision, and propose its claims — one transaction, all audited."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from factcheck.extraction.intake import IntakeError, read_pasted, read_upload
+from factcheck.models import Article, User
+from factcheck.security.permissions import Action, require
+from factcheck.services.articles import insert_article
+from factcheck.services.db import transaction
+from factcheck.services.errors import ValidationFailed
+from factcheck.services.suggestions import add_suggestions, furniture_of
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Imported:
+    article: Article
+    suggestions: int
+    furniture: int
+
+
+def import_article(session: Session, *, actor: User, title: str = "", text: str = "", upload: Upload | None = None,
+                   outlet: str = "", byline: str = "", source_url: str = "") -> Imported:
+    require(actor, Action.ARTICLE_CREATE)
+    limit = current_app.config["FACTCHECK_MAX_ARTICLE_BYTES"]
+    try:
+        if upload is not None and upload.filename:
+            read = read_upload(upload.filename, upload.data, max_bytes=limit)
+            field = "upload"
+        elif text.strip():
+            read = read_pasted(text, max_bytes=limit)
+            field = "text"
+        else:
+            raise ValidationFailed("Paste the article text or choose a file.", field="text")
+    except IntakeError as error:
+        raise ValidationFailed(error.message, field="upload" if upload and upload.filename else "text") from None
+    first_line = next((line.strip() for line in read.text.splitlines() if line.strip()), "")
+    title = (title.strip() or (read.title or "").strip() or first_line)[:300]
+    if not title:
+        raise ValidationFailed("The article needs a title.", field="title")
+    furniture = furniture_of(read.text)
+    with transaction(session):
+        article = insert_article(
+            session, actor=actor, title=title, text=read.text, outlet=outlet, byline=byline, source_url=source_url,
+            source_format=read.source_format if field == "upload" else "paste",
+            source_filename=upload.filename[:255] if field == "upload" and upload else None, furniture=furniture,
+        )
+        added = add_suggestions(session, actor=actor, article=article, revision=article.current_revision)
+    return Imported(article, added, len(furniture))
