@@ -34,10 +34,17 @@ _CLAUSE_ONLY = frozenset(
 )
 _AUX = r"(?:(?:also|later|earlier|reportedly|previously|then|further|separately|recently|again|publicly|"
 _AUX += r"privately|repeatedly|has|have|had|was|were|is|would|will|did|does|not|once|first|last|"
-_AUX += r"allegedly|apparently|reportedly|officially|quickly|flatly|firmly)\s+){0,3}"
+_AUX += r"allegedly|apparently|reportedly|officially|quickly|flatly|firmly|[a-z]{3,}ly)\s+){0,3}"
 
 _VERB = rf"(?P<verb>{_SPEECH_VERBS})"
-_DET = r"(?:a|an|the|one|two|three|four|several|some|many|other|another|most|senior|two|both)"
+_DET = r"(?:a|an|the|one|two|three|four|several|some|many|other|another|most|senior|two|both|its|his|her|their)"
+# Words that open a noun phrase naming who speaks without being a name: possessives
+# ("its chair", "his spokesman") and counts ("two shipping agents", "several officials").
+_NP_OPENERS = frozenset(
+    "its his her their one two three four five six seven eight nine ten several some many both other "
+    "another most few".split()
+)
+_POSSESSIVE_DET = frozenset("its his her their".split())
 _PRONOUN = r"(?:he|she|they|it|we|I)"
 # A source noun phrase: at most ten words, starting like a name, a description or a pronoun.
 _SRC = (
@@ -50,15 +57,16 @@ _TAG_ACCORDING = re.compile(r"(?:(?:all\s+)?according\s+to|as\s+(?:reported|quot
 _TAG_CITING = re.compile(r"(?:(?:which|who|that|and)\s+)?(?:citing|quoting|cited|quoted|relying\s+on)\s+(?P<src>.+)", re.I)
 # Case-sensitive: "the United States" is not a tag ending in the verb "states".
 _TAG_SRC_VERB = re.compile(rf"{_SRC}\s+{_AUX}{_VERB}(?P<rest>(?:\s+.*)?)", re.S)
-_TAG_VERB_SRC = re.compile(rf"{_AUX}(?P<verb>said|says|added|adds|told|claimed|claims|stated|reported|reports|wrote|"
+_TAG_VERB_SRC = re.compile(rf"{_AUX}(?P<verb>said|says|added|adds|claimed|claims|stated|reported|reports|wrote|"
                            rf"tweeted|argued|insisted|warned|noted|explained|declared|announced|according\s+to)\s+"
                            rf"(?P<src>.+)", re.I)
 # A bare verb closing the tag ("..., John Smith, a spokesman, said on Tuesday"): only
 # short modifiers may follow, never a clause of its own.
 _VERB_ONLY = re.compile(
-    rf"{_AUX}(?:{_SPEECH_VERBS})(?:\s+(?:on|in|at|during|after|before|while|late|early|earlier|later|last|"
+    rf"{_AUX}(?:{_SPEECH_VERBS})(?:\s+(?:(?<=told\s)(?:(?:a|an|the)\s+)?[\w'’.&-]+|"
+    rf"on|in|at|during|after|before|while|late|early|earlier|later|last|"
     rf"this|yesterday|today|tonight|to|via|through|by|from|when|as|reporters|journalists|Monday|Tuesday|"
-    rf"Wednesday|Thursday|Friday|Saturday|Sunday)\b(?:\s+[\w'’.-]+){{0,6}})?",
+    rf"Wednesday|Thursday|Friday|Saturday|Sunday)\b(?:\s+[\w'’.-]+){{0,8}})?",
 )
 # Leading attribution: "X said (on Tuesday) (that) ...", "According to X, ...".
 _LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,80}),\s+", re.I)
@@ -76,7 +84,8 @@ _NOT_OUTLETS = frozenset(
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me|I'm|We're|we're|I've|we've|ours)\b")
 # Lower-case only: "Retired Lt. Gen. Michael Flynn" is a name, not a verb phrase.
-_VERB_LIKE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|did|does|do)\b"
+_VERB_LIKE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|did|does|do|might|shall|"
+                        r"(?<!\bMay )may(?! \d))\b"
                         r"|\b[a-z]\w*ed\b(?!\s+(?:by|for|to|of)\b)")
 # A capitalised token: a word, an initial ("F.") or a dotted acronym ("U.S."); a
 # sentence's final full stop is not part of it.
@@ -140,7 +149,10 @@ _SOURCE_NOUNS = re.compile(
     r"users?|customers?|patients?|students?|voters?|supporters?|critics?|opponents?|protesters?|soldiers?|"
     r"military|embassy|envoys?|delegation|negotiators?|"
     r"officers?|workers?|employees?|engineers?|scientists?|doctors?|locals?|villagers?|staff|"
-    r"company|firm|campaign|office|department|side|leaders?|groups?)\b",
+    r"company|firm|campaign|office|department|side|leaders?|groups?|agents?|brokers?|traders?|dealers?|"
+    r"bankers?|executives?|contacts?|participants?|insiders?|farmers?|drivers?|pilots?|crew|captains?|"
+    r"masters?|nurses?|teachers?|chair|chairwoman|chairperson|head|president|secretary|governor|mayor|"
+    r"professors?|academics?|consultants?|strategists?|operator)\b",
     re.I,
 )
 
@@ -186,30 +198,36 @@ def clean_source(raw: str) -> str | None:
     if re.fullmatch(_PRONOUN, src, re.I):
         return src.lower() if src != "I" else "I"
     first = words[0]
-    if first[0].islower() and not _DETERMINER.match(src + " ") and not _SOURCE_NOUNS.search(src):
+    if (first[0].islower() and not _DETERMINER.match(src + " ") and not _SOURCE_NOUNS.search(src)
+            and not (first in _NP_OPENERS and len(words) >= 2)):
         # A bare plural group ("local engineers", "rescue workers") can speak too.
         if not (len(words) <= 4 and re.search(r"[a-z]{3,}(?:ers|ors|ists|ians|ents|ants|s)$", src)):
             return None
     # A described person with a name at the end ("Kremlin spokesman Dmitry Peskov",
     # "Syrian state agency SANA"): keep the name.
     runs = list(_CAP_RUN.finditer(src))
+    if (runs and runs[0].start() == 0 and len(runs) == 2 and src[runs[0].end():runs[1].start()] == " of "
+            and runs[1].end() == len(src) and runs[0].group(0).split()[-1].lower() in ORG_WORDS):
+        # "The Ministry of Transport", "Bank of Finland": one name.
+        return src[0].lower() + src[1:] if words[0].lower() == "the" else src
     if runs and runs[0].start() == 0 and len(runs) > 1 and re.match(r"\s+(?:for|of|at|from|with)\s", src[runs[0].end():]):
         # "Cameron Easley for Morning Consult": the writer speaks, not the outlet.
         head = _strip_titles(runs[0].group(0))
         if head.lower() not in TITLE_WORDS and not all(t.lower() in TITLE_WORDS for t in head.split()):
             return head
     described = False
-    if runs and _DETERMINER.match(src) and runs[-1].end() == len(src):
+    determined = bool(_DETERMINER.match(src)) or first.lower() in _NP_OPENERS
+    if runs and determined and runs[-1].end() == len(src):
         # "the state news agency Kazinform" names the agency; "a source at the Finance
         # Ministry" does not name the source.
         between = src[len(src.split(None, 1)[0]):runs[-1].start()]
         described = bool(between.strip()) and not _PREPOSITION.search(between)
-    if (runs and runs[-1].end() == len(src) and (described or not _DETERMINER.match(src))
+    if (runs and runs[-1].end() == len(src) and (described or not determined)
             and not (len(words) == 1 and _SOURCE_NOUNS.fullmatch(first))):
         name = _strip_titles(runs[-1].group(0))
         if name:
             return name
-    if first.lower() in _FUNCTION_WORDS or _SOURCE_NOUNS.fullmatch(first):
+    if first.lower() in _FUNCTION_WORDS or first.lower() in _NP_OPENERS or _SOURCE_NOUNS.fullmatch(first):
         # Capitalised only because it opens the sentence ("Officials", "A Reuters source").
         return src[0].lower() + src[1:]
     return src
@@ -231,7 +249,9 @@ _NOT_SOURCE_START = frozenset(
     "from for of to into than so and but or yet nor not no there here this these those what why how".split()
 )
 # Inside a speaker's name or description these mean a clause was taken for a source.
-_NOT_IN_SOURCE = frozenset("i we you they he she it think thought got get know knew want wanted if".split())
+_NOT_IN_SOURCE = frozenset(
+    "i we you they he she it think thought got get know knew want wanted if whom who which".split()
+)
 DATE_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december today yesterday tonight morning afternoon evening night "
@@ -246,13 +266,29 @@ def _source_ok(raw: str) -> bool:
     lowered = [w.lower().strip(",.;:'’\"") for w in words]
     if lowered[0] in _NOT_SOURCE_START or lowered[0] in DATE_WORDS or re.match(r"[a-z]{3,}ing$", words[0]):
         return False
-    if any(w in _NOT_IN_SOURCE for w in lowered[1:]) or any(w.endswith(("'ve", "'re", "’ve", "’re")) for w in lowered):
+    if any(w in _NOT_IN_SOURCE for w in lowered[1:]) or any(w.endswith(("'ve", "'re", "’ve", "’re", "n't", "n’t"))
+                                                            for w in lowered):
+        return False
+    if lowered[-1] in _NOT_A_LAST_WORD:
+        # "Mrs. Clinton shook her head and", "Some advisers are" (said to ...).
         return False
     if re.fullmatch(_PRONOUN, raw.strip(), re.I):
         return True
+    if lowered[0] in _PRONOUNS_LOWER:
+        return False
     if _VERB_LIKE.search(raw) and not _SOURCE_NOUNS.search(raw):
         return False
-    return raw[0].isupper() or bool(_DETERMINER.match(raw + " ")) or bool(_SOURCE_NOUNS.search(raw))
+    return (raw[0].isupper() or bool(_DETERMINER.match(raw + " ")) or bool(_SOURCE_NOUNS.search(raw))
+            or (lowered[0] in _NP_OPENERS and len(words) >= 2 and lowered[-1] not in _NOT_A_HEAD))
+
+
+_NOT_A_LAST_WORD = frozenset("and or but nor is are was were been be being who whom which that".split())
+_PRONOUNS_LOWER = frozenset("he she they it we i".split())
+# Words that cannot end a noun phrase naming a speaker ("most in both", "some of").
+_NOT_A_HEAD = frozenset(
+    "a an the of in on at to for by with from and or but both all some many most other others "
+    "its his her their this that these those".split()
+)
 
 
 def _names_a_source(phrase: str) -> bool:
@@ -281,7 +317,9 @@ def _speaker_chain(src_raw: str, rest: str = "") -> list[str] | None:
     if outlet and outlet != src:
         chain.insert(0, outlet)
     told = _TOLD.search(rest) if rest else None
-    if told and told.group("obj").lower() not in _NOT_OUTLETS:
+    if (told and told.group("obj").lower() not in _NOT_OUTLETS
+            and told.group("obj").split()[0].lower() not in TITLE_WORDS):
+        # "told Reuters" relays; "told Mr. Obama" is whom it was said to.
         chain.insert(0, re.sub(r"^the\s+", "", told.group("obj")))
     return chain
 
@@ -296,9 +334,15 @@ def _parse_segment(segment: str) -> Segment | None:
         src = clean_source(m.group("src"))
         return ("according", [src]) if src else None
     m = _TAG_CITING.fullmatch(seg)
-    if m and _names_a_source(m.group("src")):
+    if m and (_names_a_source(m.group("src")) or (re.match(r"(?:\w+\s+)?quot", seg, re.I)
+                                                   and _DETERMINER.match(m.group("src")))):
         src = clean_source(m.group("src"))
         return ("citing", [src]) if src else None
+    m = _QUOTED_AS_SAYING.fullmatch(seg + " ")
+    if m and m.group("outlet"):
+        outlet, speaker = clean_source(m.group("outlet")), clean_source(m.group("speaker"))
+        if outlet and speaker and _source_ok(m.group("speaker")):
+            return ("speaker", [outlet, speaker])
     m = _TAG_VERB_SRC.fullmatch(seg)
     if m and _source_ok(m.group("src")) and not _VERB_LIKE.search(m.group("src")):
         chain = _speaker_chain(m.group("src"))
@@ -306,10 +350,22 @@ def _parse_segment(segment: str) -> Segment | None:
     if _VERB_ONLY.fullmatch(seg) and not _VERB_LIKE.search(seg.split(None, 1)[-1] if " " in seg else ""):
         return ("verb-only", [])
     m = _TAG_SRC_VERB.fullmatch(seg)
-    if m and _source_ok(m.group("src")) and len(m.group("rest").split()) <= 10:
+    if (m and _source_ok(m.group("src")) and len(m.group("rest").split()) <= 10
+            and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))):
         chain = _speaker_chain(m.group("src"), " " + m.group("verb") + m.group("rest"))
         return ("speaker", chain) if chain else None
     return None
+
+
+# What follows "X said" when a clause of its own does ("the ministry said it had ..."):
+# then the segment is the claim, not a tag after it.
+_CLAUSE_REST = re.compile(
+    r"\s+(?:that|it|he|she|they|we|I|there|the|a|an|his|her|its|their|our|"
+    r"this(?!\s+(?:week|month|year|morning|afternoon|evening|weekend)))\b"
+)
+_AGE = re.compile(r"\d{1,3}")
+# A clause said of the speaker between name and verb: "X, who declined to be named, said".
+_SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
 
 
 def _is_appositive(seg: str) -> bool:
@@ -321,6 +377,7 @@ def _is_appositive(seg: str) -> bool:
         return False
     first = words[0].lower()
     return (bool(_DETERMINER.match(core + " ")) or first in TITLE_WORDS or first.endswith(("'s", "’s"))
+            or (first in _POSSESSIVE_DET and len(words) >= 2)
             or bool(re.match(r"(?:one|some|two|three|several|many|most|each)\s+of\b", core, re.I)))
 
 
@@ -336,6 +393,10 @@ def parse_trailing(sentence: str) -> Attribution | None:
     bounds = [(m.start(), m.end()) for m in _SEP.finditer(body) if m.start() > 0]
     # Walk back over comma-separated segments while they read as a tag (at most four).
     parsed: list[Segment] = []
+    verb_text = ""  # the verb-only segment, for "told Reuters" once its speaker is found
+    # A description before a bare verb ("..., the union's leader, said") speaks itself
+    # unless a name stands before it ("..., Marco Ferrant, the union's leader, said").
+    described: tuple[int, str] | None = None
     best: tuple[int, list[Segment]] | None = None
     seg_end = len(body)
     for k in range(len(bounds) - 1, max(-1, len(bounds) - 5), -1):
@@ -343,12 +404,16 @@ def parse_trailing(sentence: str) -> Attribution | None:
         seg = body[sep_end:seg_end].strip()
         kind = _parse_segment(seg)
         if kind is not None:
+            if kind[0] == "verb-only":
+                verb_text = seg
             parsed.insert(0, kind)
             if any(p[0] != "verb-only" for p in parsed):
                 best = (sep_start, list(parsed))
-        elif not parsed and k > 0 and (_is_appositive(seg) or _is_trailing_modifier(seg)):
-            # "..., said John Smith, a spokesman" / "..., Smith said, declining to be named":
-            # the closing phrase belongs to the tag when a speaker stands right before it.
+        elif not parsed and k > 0 and (_is_appositive(seg) or _is_trailing_modifier(seg)
+                                       or re.match(r"(?:who|whose)\s", seg)):
+            # "..., said John Smith, a spokesman" / "..., Smith said, declining to be named" /
+            # "..., said Smith, who took over in 2022": the closing phrase belongs to the tag
+            # when a speaker stands right before it.
             left = _parse_segment(body[bounds[k - 1][1]:sep_start])
             if not (left and left[0] == "speaker"):
                 break
@@ -356,15 +421,31 @@ def parse_trailing(sentence: str) -> Attribution | None:
             # "John Smith, a spokesman for the ministry, said": skip the role, keep going.
             if best and any(p[0] == "speaker" for p in parsed):
                 best = (sep_start, best[1])
+            elif parsed[0][0] == "verb-only":
+                name = clean_source(seg) if _source_ok(seg) and len(seg.split()) <= 6 else None
+                if name and name != seg and _is_person_like(name):
+                    # "House Speaker Paul Ryan, the convention chair, said": a titled name.
+                    parsed[0] = ("speaker", _speaker_chain(seg, " " + verb_text) or [name])
+                    best = (sep_start, list(parsed))
+                elif described is None:
+                    described = (sep_start, seg)
+        elif parsed and parsed[0][0] == "verb-only" and (_SPEAKER_ASIDE.match(seg) or _AGE.fullmatch(seg)) and k > 0:
+            # "a port official, who declined to be named, said": the aside is the speaker's.
+            pass
         elif parsed and parsed[0][0] == "verb-only" and _source_ok(seg) and len(seg.split()) <= 6:
-            src = clean_source(seg)
-            if not src:
+            chain = _speaker_chain(seg, " " + verb_text)
+            if not chain:
                 break
-            parsed[0] = ("speaker", [src])
+            parsed[0] = ("speaker", chain)
             best = (sep_start, list(parsed))
         else:
             break
         seg_end = sep_start
+    if parsed and parsed[0][0] == "verb-only" and described is not None:
+        chain = _speaker_chain(described[1], " " + verb_text)
+        if chain:
+            parsed[0] = ("speaker", chain)
+            best = (described[0], list(parsed))
     if not best:
         return None
     content_end, segments = best
@@ -384,15 +465,33 @@ def parse_leading(sentence: str) -> Attribution | None:
     intro = _INTRO.match(sentence)
     if intro:
         start = intro.end()
-    if not intro:
-        # "In a statement Friday, Trump said ...": a short framing phrase before the tag.
-        framing = _FRAMING.match(sentence)
-        if framing:
-            inner = parse_leading(sentence[framing.end():])
-            if inner is not None:
-                if "end" in inner.extra:
-                    inner.extra["end"] = str(int(inner.extra["end"]) + framing.end())
-                return inner
+    framing = _FRAMING.match(sentence, start)
+    if framing:
+        # "In a statement Friday, Trump said ...", "Asked about the deal, Berg said ...",
+        # "Citing the bureau, Vesti reported that ...": a fronted phrase before the tag.
+        inner = parse_leading(sentence[framing.end():])
+        if inner is not None:
+            if "end" in inner.extra:
+                inner.extra["end"] = str(int(inner.extra["end"]) + framing.end())
+            if framing.group("cited"):
+                cited = _parse_segment(framing.group("cited"))
+                if cited and cited[0] == "citing" and not inner.extra.get("according"):
+                    inner.chain = inner.chain + cited[1]
+            inner.extra["framed"] = "1"
+            return inner
+    m = _QUOTED_AS_SAYING.match(sentence, start)
+    if m:
+        outlet = clean_source(m.group("outlet") or m.group("outlet2") or "")
+        speaker = clean_source(m.group("speaker") or m.group("speaker2") or "")
+        if speaker and _source_ok(m.group("speaker") or m.group("speaker2")):
+            return Attribution(chain=([outlet] if outlet else []) + [speaker], leading=True,
+                               extra={"end": str(m.end())})
+    m = _LEAD_CITING.match(sentence, start)
+    if m and _source_ok(m.group("src")):
+        chain = _speaker_chain(m.group("src"))
+        cited = _parse_segment(m.group("cited"))
+        if chain and cited and cited[0] == "citing":
+            return Attribution(chain=chain + cited[1], leading=True, extra={"end": str(m.end())})
     m = _LEAD_ACCORDING.match(sentence, start)
     if m:
         src = clean_source(m.group("src"))
@@ -416,10 +515,18 @@ def parse_leading(sentence: str) -> Attribution | None:
     if verb in _CLAUSE_ONLY and not m.group("that"):
         return None
     raw = m.group("src")
-    if verb in _NOUN_LIKE_VERBS and not m.group("that") and _NUMBER_WORD.search(raw.split()[-1]):
-        # "Twenty-seven states led by ...": a count of things, not a speaker.
+    if (verb in ("added", "adds") and not m.group("that") and not _is_person_like(raw)
+            and not re.match(r"\s*[:,]", sentence[m.end("verb"):])):
+        # "The economy added 200,000 jobs": adding things, not words.
         return None
-    if not _source_ok(raw) or (raw[0].islower() and not re.fullmatch(_PRONOUN, raw, re.I)):
+    if verb in _NOUN_LIKE_VERBS and not m.group("that") and (
+            _NUMBER_WORD.search(raw.split()[-1]) or _VERB_AFTER.match(sentence, m.end("verb"))):
+        # "Twenty-seven states led by ...", "Rust Belt states underscored ...": things, not a speaker.
+        return None
+    if not _source_ok(raw) or (raw[0].islower() and not re.fullmatch(_PRONOUN, raw, re.I)
+                                and not (start and (_DETERMINER.match(raw) or raw.split()[0] in _NP_OPENERS)
+                                         and len(raw.split()) <= 6 and not _VERB_LIKE.search(raw))):
+        # Lower case only after an opener ("In a statement, the ministry said ...").
         return None
     rest = sentence[m.end("verb"):]
     chain = _speaker_chain(raw, " " + verb + rest[:60])
@@ -427,6 +534,16 @@ def parse_leading(sentence: str) -> Attribution | None:
         return None
     return Attribution(chain=chain, leading=True, pronoun=bool(re.fullmatch(_PRONOUN, raw, re.I)),
                        extra={"end": str(m.end())})
+
+
+def _is_person_like(raw: str) -> bool:
+    """A pronoun or a personal name ("Berg", "Mr. Berg", "Anna Berg"), not a described body."""
+    raw = raw.strip()
+    if re.fullmatch(_PRONOUN, raw, re.I):
+        return True
+    tokens = raw.split()
+    return (bool(tokens) and all(t[0].isupper() for t in tokens) and tokens[0].lower() not in _FUNCTION_WORDS
+            and not any(t.lower() in ORG_WORDS for t in tokens) and len(tokens) <= 5)
 
 
 def _comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str] | None:
@@ -437,7 +554,8 @@ def _comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str
         speaker = src
     elif _is_appositive(inner):
         speaker = src
-    elif _CAP_RUN.fullmatch(inner) and len(inner.split()) <= 4:
+    elif _CAP_RUN.fullmatch(inner) and len(inner.split()) <= 4 and not _is_person_like(src):
+        # "An analyst at X, Jane Doe, said"; but "Rep. Chris Collins, R-NY, says".
         speaker = inner
     else:
         return None
@@ -460,6 +578,7 @@ def lead_tag_only(text: str) -> Attribution | None:
 
 
 _NOUN_LIKE_VERBS = frozenset("states reports claims notes posts says estimates forecasts projects".split())
+_VERB_AFTER = re.compile(r"\s+(?:[a-z]+ed|are|were|have|had|will|would|can|could|may|might|must|should)\b")
 _NUMBER_WORD = re.compile(
     r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"sixty|seventy|eighty|ninety|hundred|dozens?|hundreds|thousands|several|many|some|both|all|other)(?:-\w+)?$",
@@ -476,7 +595,22 @@ _MID_TAG = re.compile(
     rf"(?:{_DET}\s+)[a-z]+(?:\s+[a-z]+)?)\s+(?:also\s+)?(?:said|says|added|argued|noted|wrote|insisted|"
     rf"claimed|believes|warned|explained)\s*,\s+\S",
 )
-_FRAMING = re.compile(r"(?:In|On|At|During|After|Before|Later|Earlier|Speaking|Asked|Writing)\b[^,]{1,50},\s+")
+_FRAMING = re.compile(
+    r"(?:(?P<cited>(?:[Cc]iting|[Qq]uoting)\s[^,]{2,60})|"
+    r"(?:[Ii]n|[Oo]n|[Aa]t|[Dd]uring|[Aa]fter|[Bb]efore|[Ll]ater|[Ee]arlier|[Ww]hen|[Ww]hile|[Aa]s|[Ss]ince|"
+    r"[Tt]hough|[Aa]lthough|[Dd]espite|[Ww]ith|[Ww]ithout|[Bb]y|[Ff]rom|[Ff]or|[Uu]ntil|[Oo]nce|[Ii]f|"
+    r"[Ss]hortly|[Bb]ack|[A-Z][a-z]{2,}ing|[A-Z][a-z]{2,}ed)\b[^,]{1,70}),\s+(?=\S)"
+)
+# "Vesti reported, citing the bureau, that ...".
+_LEAD_CITING = re.compile(
+    rf"{_SRC}\s+{_AUX}{_VERB},\s+(?P<cited>(?:citing|quoting)\s[^,]{{2,60}}),\s+(?:that\s+)?", re.S)
+# "Vesti quoted Berg as saying (that) ...", "Berg was quoted by Vesti as saying ...".
+_QUOTED_AS_SAYING = re.compile(
+    r"(?:(?P<speaker2>[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+quoted"
+    r"(?:\s+by\s+(?P<outlet2>[^,]{2,50}?))?|"
+    r"(?P<outlet>[A-Z][^,]{1,50}?)\s+quoted\s+(?!by\b)(?P<speaker>[^,]{2,60}?))"
+    r"\s+as\s+saying(?:\s+that)?\b\s*,?\s*"
+)
 _COLON_VERB = re.compile(
     r"(?:\s*,[^,]{1,60},)?\s*,?\s+(?:(?:[a-z]+ly|later|earlier|also|then|again|once|first)\s+)?"
     r"(?:[a-z]+(?:ed|s)|gave|spoke|told|wrote|made|took|had|went|came|put|set|said|sent|laid)\b"

@@ -163,6 +163,15 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
         units.append(_Unit(q_start, end, list(chain), quote=True, first_person=True))
 
 
+_HEADLINE_SPEECH = re.compile(r"\b(?:says|say|said|tells|told|warns|warned|claims|claimed|insists|admits|"
+                              r"according to)\b", re.I)
+
+
+def is_headline(para: list[Span]) -> bool:
+    """A line laid out as a headline: one sentence, no closing punctuation, short."""
+    return len(para) == 1 and para[0].text[-1:].isalnum() and len(para[0].text.split()) <= 20
+
+
 def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
                        units: list[_Unit]) -> list[str] | None:
     """Append the paragraph's claim units; return the attribution a closing colon carries on."""
@@ -170,6 +179,9 @@ def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
     _quote_blocks(text, para, units, used, carried)
     pending: list[_Unit] = []  # unattributed sentences a trailing tag may still claim
     carry = carried
+    # A headline's subject is what it is about, not who speaks ("Ferry operator adds
+    # night crossings"); only an explicit tag ("..., minister says") attributes it.
+    headline = is_headline(para)
     for i, s in enumerate(para):
         if i in used:
             pending.clear()
@@ -186,7 +198,9 @@ def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
             units.append(_Unit(s.start, s.start, list(colon.chain), mention=True))
             continue
         trailing = attr.parse_trailing(body)
-        leading = attr.parse_leading(body) if trailing is None else None
+        leading = None
+        if trailing is None and (not headline or _HEADLINE_SPEECH.search(body)):
+            leading = attr.parse_leading(body)
         if trailing is not None:
             assert trailing.content_end is not None
             if leading is None and not trailing.leading:
@@ -246,12 +260,29 @@ class _Speakers:
         self.last_any: str | None = None
         self.seen: list[str] = []
 
-    def resolve(self, chain: list[str]) -> list[str]:
+    def resolve(self, chain: list[str], text: str = "", start: int = 0, end: int = 0) -> list[str]:
         if chain == [PREVIOUS_SPEAKER]:
             return [self.last_any] if self.last_any else []
-        return [self._one(who) for who in chain]
+        return [self._its(who, text, start, end) if who.startswith("its ") else self._one(who, text, start)
+                for who in chain]
 
-    def _one(self, who: str) -> str:
+    def _its(self, who: str, text: str, start: int, end: int) -> str:
+        """"its chair" after "The council voted ..." is the council's chair: the body is the
+        subject of the claim, or else the last one named before it."""
+        found = None
+        claim = _BODY.search(text, start, min(end, start + 80))
+        if claim:
+            found = claim
+        else:
+            for found in _BODY.finditer(text, max(0, start - 400), start):
+                pass
+        if found is None:
+            return who
+        body = found.group(0)
+        body = self._one(body[0].lower() + body[1:] if body.split()[0] in ("The", "the") else body)
+        return body + ("'" if body.endswith("s") else "'s") + who[3:]
+
+    def _one(self, who: str, text: str = "", start: int = 0) -> str:
         low = who.lower()
         if low in ("he", "she", "i"):
             return self.last_person or who
@@ -264,8 +295,18 @@ class _Speakers:
             # "the ministry" after "the Emergency Situations Ministry said".
             noun = head.group(1).lower()
             for earlier in reversed(self.seen[-50:]):
-                if earlier.lower().split()[-1] == noun and earlier.lower() != low:
+                # "the Ministry of Transport" is a ministry too.
+                words = earlier.lower().split(" of ", 1)[0].split()
+                if words and words[-1] == noun and earlier.lower() != low and "'" not in earlier:
                     return earlier
+            if text:
+                # Named earlier without speaking: "The Ministry of Transport opened ...".
+                found = None
+                for found in _named_body(noun).finditer(text, max(0, start - 3000), start):
+                    pass
+                if found:
+                    name = found.group(0)
+                    return name[0].lower() + name[1:] if name.startswith("The ") else name
         return who
 
     def note(self, who: str) -> None:
@@ -277,6 +318,29 @@ class _Speakers:
         if (len(tokens) >= 2 and who[0].isupper() and all(t[0].isupper() for t in tokens)
                 and tokens[-1].lower() not in attr.ORG_WORDS):
             self.last_person = who
+
+
+_BODY = re.compile(
+    r"\b(?:[Tt]he\s+(?:[\w'’&-]+\s+){0,2}|(?:[A-Z][\w'’&.-]*\s+){1,4})"
+    r"(?i:council|ministry|company|operator|bank|government|agency|regulator|office|department|service|"
+    r"committee|commission|court|police|army|group|firm|authority|party|union|board|airline|carrier|club|"
+    r"team|city|port|hospital|school|university|institute|utility|network|exchange|fund|association|"
+    r"federation|organi[sz]ation|administration|parliament|assembly|bureau|municipality|county|state|"
+    r"producer|maker|manufacturer|retailer|insurer|lender|railway|broadcaster|newspaper|campaign)\b"
+    r"(?:\s+of\s+[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,3})?"
+)
+_NAMED_BODY: dict[str, re.Pattern[str]] = {}
+
+
+def _named_body(noun: str) -> re.Pattern[str]:
+    """A body named in full with ``noun`` as its head: "the Transport Ministry", "the Ministry
+    of Transport"."""
+    if noun not in _NAMED_BODY:
+        head = noun.capitalize()
+        _NAMED_BODY[noun] = re.compile(
+            rf"(?:[Tt]he\s+)?(?:(?:[A-Z][\w'’&-]*\s+){{1,4}}{head}\b|"
+            rf"{head}\s+of(?:\s+(?:the\s+)?[A-Z][\w'’&-]*){{1,4}})")
+    return _NAMED_BODY[noun]
 
 
 _DEFINITE = re.compile(r"the\s+(ministry|agency|company|bank|government|regulator|office|department|"
@@ -342,15 +406,14 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     for para in _paragraphs(text, sentences):
         before = len(units)
         carried = _analyse_paragraph(text, para, carried, units)
-        if before < len(units) and len(para) == 1 and units[-1].start <= para[0].start + 1:
-            s = para[0]
-            if s.text[-1:].isalnum() and not units[-1].chain:
+        if before < len(units) and is_headline(para) and units[-1].start <= para[0].start + 1:
+            if not units[-1].chain:
                 units[-1].headline = True
     units.sort(key=lambda u: u.start)
     suggestions: list[Suggestion] = []
     speakers = _Speakers(names)
     for unit in units:
-        chain = speakers.resolve(unit.chain)
+        chain = speakers.resolve(unit.chain, text, unit.start, unit.end)
         for who in chain:
             speakers.note(who)
         if unit.mention or unit.merged or unit.end <= unit.start:

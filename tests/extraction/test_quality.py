@@ -110,6 +110,21 @@ def test_claimants_match(path: Path | None, results: dict) -> None:
 
 
 @pytest.mark.parametrize("path", _cases())
+def test_optional_claims_keep_their_labelled_claimant(path: Path | None, results: dict) -> None:
+    """An optional entry labelled with a claimant (null for a headline) may be left out,
+    but when it is suggested it must name that claimant."""
+    text, labels, suggestions = _run(path, results)
+    wrong = []
+    for claim in labels.get("optional", []):
+        if "claimant" not in claim:
+            continue
+        s = _covering(claim, suggestions)
+        if s is not None and not claimants_match(s.claimant, claim["claimant"]):
+            wrong.append((claim["quote"][:50], claim["claimant"], s.claimant))
+    assert not wrong, f"optional claim with the wrong claimant: {wrong}"
+
+
+@pytest.mark.parametrize("path", _cases())
 def test_offsets_and_furniture(path: Path | None, results: dict) -> None:
     text, labels, suggestions = _run(path, results)
     furniture = find_furniture(text)
