@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factcheck.models import Article, Claim, User
-from factcheck.services import articles, claims, users
+from factcheck.services import articles, claims, evidence, users
 
 PASSWORD = "factcheck-demo"
 DEMO_USERS = [
@@ -63,9 +63,15 @@ def _suggest(session: Session, article: Article, quote: str, claimant: str | Non
 
 
 def _evidence(session: Session, checker: User, claim: Claim, title: str, stance: str, excerpt: str) -> None:
-    claims.add_evidence(session, actor=checker, claim=claim, url="https://example.org/sources/" + str(claim.id),
-                        title=title, stance=stance, excerpt=excerpt, publisher="Demo source",
-                        source_type="official statement")
+    evidence.add_evidence(session, actor=checker, claim=claim, url="https://example.org/sources/" + str(claim.id),
+                          title=title, stance=stance, excerpt=excerpt, publisher="Demo source",
+                          source_type="official statement", credibility="credible")
+    if claim.claimant:
+        # An attributed claim is checked twice: was it said, and is it accurate.
+        evidence.add_evidence(session, actor=checker, claim=claim, question="attribution", stance="supports",
+                              url=f"https://example.org/transcripts/{claim.id}", title=f"Statement by {claim.claimant}",
+                              excerpt="The statement as published by the speaker's office.", publisher="Demo source",
+                              source_type="primary document", credibility="credible")
 
 
 def database_is_empty(session: Session) -> bool:
@@ -109,7 +115,7 @@ def load(session: Session) -> bool:
     claims.assign(session, actor=editor, claim=third, assignee=checker2, due_date=today)
     _evidence(session, checker, record, "Valmora Port Authority annual traffic report", "supports",
               "Total throughput: 41.2 Mt (previous record: 39.8 Mt).")
-    claims.propose_verdict(session, actor=checker, claim=record, verdict="verified",
+    claims.propose_verdict(session, actor=checker, claim=record, verdict="verified", attribution_verdict="confirmed",
                            rationale="The authority's annual report gives 41.2 Mt, above every earlier year.")
     _evidence(session, checker2, cost, "Ministry of Transport project register", "context",
               "Valmora quay extension: budget 365 MEUR, completed in October.")
@@ -128,7 +134,8 @@ def load(session: Session) -> bool:
         claims.assign(session, actor=editor, claim=claim, assignee=who, due_date=today + timedelta(days=2))
         _evidence(session, who, claim, "Kessel council documents", "supports" if verdict == "verified" else "refutes",
                   "Minutes and planning study of the Ostrava crossing.")
-        claims.propose_verdict(session, actor=who, claim=claim, verdict=verdict, rationale=rationale)
+        claims.propose_verdict(session, actor=who, claim=claim, verdict=verdict, rationale=rationale,
+                               attribution_verdict="confirmed" if claim.claimant else None)
         claims.accept_verdict(session, actor=editor2, claim=claim)
 
     # An article fresh off the wire: suggestions only.

@@ -70,16 +70,21 @@ def test_article_goes_from_paste_to_approval(login_as, make):
     for claim_id in claim_ids:
         assert f"/claims/{claim_id}" in queue
 
-    # The checker adds evidence and proposes a verdict on each.
+    # The checker answers both questions of each attributed claim, with evidence for each, and
+    # proposes a verdict.
     for claim_id in claim_ids:
         assert checker_client.get(f"/claims/{claim_id}").status_code == 200
-        response = checker_client.submit(f"/claims/{claim_id}/evidence", {
-            "url": "https://city.example/press/bridge", "title": "City press release", "stance": "supports",
-            "excerpt": "The bridge reopens on Friday.", "source_type": "official statement"})
-        assert response.status_code == 302, response.get_data(as_text=True)
+        for question, title in (("attribution", "Recording of the city briefing"), ("substance", "Bridge authority log")):
+            response = checker_client.submit(f"/claims/{claim_id}/evidence", {
+                "url": "https://city.example/press/bridge", "title": title, "stance": "supports",
+                "excerpt": "The bridge reopens on Friday.", "source_type": "official statement", "question": question,
+                "credibility": "credible"})
+            assert response.status_code == 302, response.get_data(as_text=True)
         response = checker_client.submit(f"/claims/{claim_id}/propose", {
-            "verdict": "verified", "rationale": "The city's release confirms it."})
+            "attribution_verdict": "confirmed", "verdict": "verified", "rationale": "The city's release confirms it."})
         assert response.status_code == 302, response.get_data(as_text=True)
+    page = checker_client.get(f"/claims/{claim_ids[1]}").get_data(as_text=True)
+    assert "Attribution confirmed; substance verified" in page
 
     # The first claim is final; the article is still held back by the second.
     assert reviewer.submit(f"/claims/{claim_ids[0]}/accept-verdict").status_code == 302
@@ -101,5 +106,6 @@ def test_article_goes_from_paste_to_approval(login_as, make):
         assert expected in actions
     assert actions[-1] == "article.approved"
     log = manager.get("/audit").get_data(as_text=True)
-    assert log.index("article.approved") < log.index("verdict.accepted") < log.index("article.created")
+    rows = log[log.index("<tbody"):]
+    assert rows.index("article.approved") < rows.index("verdict.accepted") < rows.index("article.created")
     assert audit.verify(db.session).intact

@@ -16,8 +16,10 @@ class ArticleForm(Form):
 
 
 class ClaimForm(Form):
+    # Browsers send a textarea's line breaks as CRLF; the article text has LF.
     quote = TextAreaField(
         "Passage", validators=[DataRequired(message="Paste the passage to check."), Length(max=5000)],
+        filters=[lambda value: value.replace("\r\n", "\n") if isinstance(value, str) else value],
         description="Paste the sentence exactly as it appears in the article.",
     )
     statement = TextAreaField("Normalised statement (optional)", validators=[Optional(), Length(max=2000)])

@@ -3,7 +3,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from factcheck.forms import Form, choices
-from factcheck.models import Priority, Resolution, Stance
+from factcheck.models import AttributionVerdict, Credibility, Priority, Question, Resolution, Stance
 
 SOURCE_TYPES = choices([
     ("primary document", "Primary document"), ("official statement", "Official statement"),
@@ -37,10 +37,27 @@ class EvidenceForm(Form):
     source_type = SelectField("Source type", choices=SOURCE_TYPES, default="other")
     stance = SelectField("Stance", choices=choices((s.value, s.value.title()) for s in Stance),
                          validators=[DataRequired()])
+    question = SelectField("Answers the question", default=Question.SUBSTANCE.value, choices=choices([
+        (Question.SUBSTANCE.value, "Is what was said accurate?"),
+        (Question.ATTRIBUTION.value, "Was it really said / reported by the claimant?"),
+    ]))
+    credibility = SelectField("Source credibility", default="", choices=choices(
+        [("", "Not rated")] + [(c.value, c.value.capitalize()) for c in Credibility]))
+
+
+class RemoveEvidenceForm(Form):
+    reason = StringField("Why remove it?", validators=[DataRequired(message="Say why."), Length(max=500)])
+
+
+class NoteForm(Form):
+    body = TextAreaField("Note", validators=[DataRequired(message="Write the note."), Length(max=10_000)],
+                         description="Markdown. Mention a colleague with @ and their email name, e.g. @chen.")
 
 
 class ProposeForm(VersionedForm):
-    verdict = SelectField("Verdict", validators=[DataRequired(message="Choose a verdict.")])
+    attribution_verdict = SelectField("Was it really said by the claimant?", default="", choices=choices(
+        [("", "Choose…")] + [(a.value, a.value.capitalize()) for a in AttributionVerdict]))
+    verdict = SelectField("Is what was said accurate? (verdict)", validators=[DataRequired(message="Choose a verdict.")])
     rationale = TextAreaField("Rationale", validators=[DataRequired(message="Explain the verdict."), Length(max=10000)])
 
     def __init__(self, *args, **kwargs):

@@ -46,6 +46,11 @@ class Claim(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_claims_assignee_status_due", "assignee_id", "status", "due_date"),
         Index("ix_claims_status_proposed_at", "status", "proposed_at"),
+        # Keyset paging of the claims list, newest first, under its common filters.
+        Index("ix_claims_status_id", "status", "id"),
+        Index("ix_claims_assignee_id_id", "assignee_id", "id"),
+        Index("ix_claims_verdict_id", "verdict", "id"),
+        Index("ix_claims_due_date", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +85,9 @@ class Claim(TimestampMixin, Base):
     resolution: Mapped[str | None] = mapped_column(String(30))
     resolution_note: Mapped[str | None] = mapped_column(Text)
     text_changed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # For attributed claims: was it really said / reported by the claimant? (The verdict answers
+    # the second question, whether what was said is accurate.)
+    attribution_verdict: Mapped[str | None] = mapped_column(String(30))
 
     # Optimistic locking: every save must name the version it started from.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -93,12 +101,25 @@ class Claim(TimestampMixin, Base):
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="claim", order_by="Evidence.id", cascade="all, delete-orphan"
     )
+    current_evidence: Mapped[list[Evidence]] = relationship(
+        primaryjoin="and_(Evidence.claim_id == Claim.id, Evidence.removed_at.is_(None))",
+        order_by="Evidence.id", viewonly=True,
+    )
     notes: Mapped[list[Note]] = relationship(back_populates="claim", order_by="Note.id", cascade="all, delete-orphan")
 
     @property
     def label(self) -> str:
         text = self.statement or self.quote
         return text if len(text) <= 90 else text[:87] + "…"
+
+    @property
+    def verdict_summary(self) -> str:
+        """Both answers of an attributed claim, e.g. "Attribution confirmed; substance disputed"."""
+        if not self.verdict:
+            return ""
+        if self.claimant and self.attribution_verdict:
+            return f"Attribution {self.attribution_verdict}; substance {self.verdict}"
+        return self.verdict.capitalize()
 
     def anchor(self) -> dict[str, Any]:
         """The claim's target as a W3C Web Annotation selector list."""
@@ -117,7 +138,30 @@ class Stance(StrEnum):
     CONTEXT = "context"
 
 
+class AttributionVerdict(StrEnum):
+    CONFIRMED = "confirmed"
+    NOT_CONFIRMED = "not confirmed"
+    MISATTRIBUTED = "misattributed"
+    UNVERIFIABLE = "unverifiable"
+
+
+class Question(StrEnum):
+    """Which of an attributed claim's two questions a piece of evidence answers."""
+
+    ATTRIBUTION = "attribution"
+    SUBSTANCE = "substance"
+
+
+class Credibility(StrEnum):
+    CREDIBLE = "credible"
+    MIXED = "mixed"
+    NOT_CREDIBLE = "not credible"
+    UNKNOWN = "unknown"
+
+
 class Evidence(TimestampMixin, Base):
+    """A source for one claim. Removal is a mark, not a delete, so history keeps it."""
+
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,10 +173,16 @@ class Evidence(TimestampMixin, Base):
     excerpt: Mapped[str] = mapped_column(Text, default="")
     source_type: Mapped[str] = mapped_column(String(40), default="other")
     stance: Mapped[str] = mapped_column(String(20))
+    question: Mapped[str] = mapped_column(String(20), default=Question.SUBSTANCE, server_default="substance")
+    credibility: Mapped[str | None] = mapped_column(String(20))
     added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removal_reason: Mapped[str | None] = mapped_column(Text)
 
     claim: Mapped[Claim] = relationship(back_populates="evidence")
-    added_by: Mapped[User] = relationship()
+    added_by: Mapped[User] = relationship(foreign_keys=[added_by_id])
+    removed_by: Mapped[User | None] = relationship(foreign_keys=[removed_by_id])
 
 
 class Note(TimestampMixin, Base):

@@ -5,11 +5,10 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from factcheck.models import (
-    PRIORITY_RANK, Article, Claim, ClaimStatus, Evidence, Note, Priority, Resolution, Role, Stance, User, utcnow,
+    Article, AttributionVerdict, Claim, ClaimStatus, Note, Priority, Question, Resolution, Role, User, utcnow,
 )
 from factcheck.security.permissions import Action, require
 from factcheck.services import audit
@@ -17,6 +16,7 @@ from factcheck.services.anchoring import Anchor, anchor_at, find_quote, find_spa
 from factcheck.services.articles import ensure_open_for_changes, refresh_status
 from factcheck.services.db import transaction
 from factcheck.services.errors import EditConflict, InvalidTransition, NotFound, ValidationFailed
+from factcheck.services.notifications import notify
 
 S = ClaimStatus
 
@@ -33,7 +33,7 @@ TRANSITIONS: dict[str, dict[ClaimStatus, ClaimStatus]] = {
 
 TRACKED_FIELDS = (
     "status", "statement", "claimant", "via", "kind", "priority", "due_date", "assignee_id", "verdict",
-    "rationale", "dismiss_reason", "resolution", "resolution_note",
+    "attribution_verdict", "rationale", "dismiss_reason", "resolution", "resolution_note",
 )
 
 
@@ -175,23 +175,69 @@ def dismiss(session: Session, *, actor: User, claim: Claim, reason: str, expecte
         refresh_status(session, claim.article, actor)
 
 
-def assign(session: Session, *, actor: User, claim: Claim, assignee: User, due_date: date | None = None,
-           priority: str = Priority.NORMAL, expected_version: int | None = None) -> None:
+def _check_assignment(actor: User, claim: Claim, assignee: User, priority: str) -> ClaimStatus:
     require(actor, Action.CLAIM_ASSIGN, claim)
     ensure_open_for_changes(claim.article)
     if not assignee.has_role(Role.CHECKER) or not assignee.is_active:
         raise ValidationFailed(f"{assignee.display_name} is not an active fact-checker.")
     if priority not in {p.value for p in Priority}:
         raise ValidationFailed("Unknown priority.")
+    return _next_status(claim, "assign")
+
+
+def _apply_assignment(session: Session, actor: User, claim: Claim, new_status: ClaimStatus, assignee: User,
+                      due_date: date | None, priority: str, action: str = "claim.assigned") -> None:
+    before = _snapshot(claim)
+    claim.status = new_status
+    claim.assignee_id = assignee.id
+    claim.due_date = due_date
+    claim.priority = priority
+    _audit_change(session, actor, action, claim, before)
+
+
+def _due_text(due_date: date | None) -> str:
+    return f", due {due_date.isoformat()}" if due_date else ""
+
+
+def assign(session: Session, *, actor: User, claim: Claim, assignee: User, due_date: date | None = None,
+           priority: str = Priority.NORMAL, expected_version: int | None = None) -> None:
+    new_status = _check_assignment(actor, claim, assignee, priority)
     _check_version(claim, expected_version, {"assignee_id": assignee.id, "due_date": due_date, "priority": priority})
-    new_status = _next_status(claim, "assign")
     with transaction(session):
-        before = _snapshot(claim)
-        claim.status = new_status
-        claim.assignee_id = assignee.id
-        claim.due_date = due_date
-        claim.priority = priority
-        _audit_change(session, actor, "claim.assigned", claim, before)
+        _apply_assignment(session, actor, claim, new_status, assignee, due_date, priority)
+        notify(session, recipient=assignee, kind="assignment", actor=actor, claim=claim,
+               message=f"{actor.display_name} assigned you claim {claim.id} ({priority} priority"
+                       f"{_due_text(due_date)}): “{claim.label}”")
+
+
+def bulk_assign(session: Session, *, actor: User, claims: list[Claim], assignee: User, due_date: date | None = None,
+                priority: str = Priority.NORMAL) -> None:
+    """Assign several claims at once: all of them or, if any cannot be, none (the error names it)."""
+    if not claims:
+        raise ValidationFailed("Select at least one claim to assign.")
+    planned = []
+    for claim in claims:
+        try:
+            planned.append((claim, _check_assignment(actor, claim, assignee, priority)))
+        except InvalidTransition as error:
+            raise InvalidTransition(f"Claim {claim.id}: {error.message} Nothing was assigned.") from None
+    with transaction(session):
+        for claim, new_status in planned:
+            _apply_assignment(session, actor, claim, new_status, assignee, due_date, priority)
+        notify(session, recipient=assignee, kind="assignment", actor=actor, claim=claims[0],
+               message=f"{actor.display_name} assigned you {len(claims)} claim(s) ({priority} priority"
+                       f"{_due_text(due_date)}), starting with claim {claims[0].id}: “{claims[0].label}”")
+
+
+def take_from_pool(session: Session, *, actor: User, claim: Claim) -> None:
+    """A checker takes an open, unassigned claim, where the newsroom allows it."""
+    require(actor, Action.CLAIM_TAKE, claim)
+    ensure_open_for_changes(claim.article)
+    if claim.status != S.OPEN or claim.assignee_id is not None:
+        raise InvalidTransition("Only an open claim that nobody has yet can be taken.")
+    with transaction(session):
+        _apply_assignment(session, actor, claim, _next_status(claim, "assign"), actor, claim.due_date,
+                          claim.priority, action="claim.taken")
 
 
 def start_work(session: Session, *, actor: User, claim: Claim) -> None:
@@ -203,56 +249,46 @@ def start_work(session: Session, *, actor: User, claim: Claim) -> None:
         _audit_change(session, actor, "claim.started", claim, before)
 
 
-def add_evidence(session: Session, *, actor: User, claim: Claim, url: str, title: str, stance: str,
-                 excerpt: str = "", publisher: str = "", published_on: date | None = None,
-                 source_type: str = "other") -> Evidence:
-    require(actor, Action.CLAIM_WORK, claim)
-    ensure_open_for_changes(claim.article)
-    if claim.status in (S.SUGGESTED, S.DISMISSED, S.FINAL):
-        raise InvalidTransition(f"Evidence cannot be added to a {claim.status} claim.")
-    if not url.lower().startswith(("http://", "https://")):
-        raise ValidationFailed("The source URL must start with http:// or https://.")
-    if stance not in {s.value for s in Stance}:
-        raise ValidationFailed("The stance must be supports, refutes or context.")
-    if not title.strip():
-        raise ValidationFailed("The source needs a title.")
-    with transaction(session):
-        evidence = Evidence(
-            claim_id=claim.id, url=url.strip(), title=title.strip(), stance=stance, excerpt=excerpt.strip(),
-            publisher=publisher.strip(), published_on=published_on, source_type=source_type, added_by_id=actor.id,
-        )
-        session.add(evidence)
-        session.flush()
-        audit.record(
-            session, actor=actor, action="evidence.added", object_type="evidence", object_id=evidence.id,
-            article_id=claim.article_id,
-            changes=audit.created({"claim_id": claim.id, "url": evidence.url, "title": evidence.title,
-                                   "publisher": evidence.publisher, "published_on": published_on,
-                                   "excerpt": evidence.excerpt, "source_type": source_type, "stance": stance}),
-        )
-        # The assignee's first piece of evidence is the moment the work visibly starts.
-        if claim.status == S.ASSIGNED and claim.assignee_id == actor.id:
-            before = _snapshot(claim)
-            claim.status = _next_status(claim, "start")
-            _audit_change(session, actor, "claim.started", claim, before)
-    return evidence
+def start_on_first_work(session: Session, actor: User, claim: Claim) -> None:
+    """The assignee's first piece of work is the moment the work visibly starts (caller's transaction)."""
+    if claim.status == S.ASSIGNED and claim.assignee_id == actor.id:
+        before = _snapshot(claim)
+        claim.status = _next_status(claim, "start")
+        _audit_change(session, actor, "claim.started", claim, before)
+
+
+def _check_two_questions(claim: Claim, attribution_verdict: str | None) -> None:
+    """An attributed claim answers "was it said?" and "is it accurate?", each with its evidence."""
+    answered = {e.question for e in claim.current_evidence}
+    if not claim.claimant:
+        if not claim.current_evidence:
+            raise ValidationFailed("Add at least one piece of evidence before proposing a verdict.")
+        return
+    if attribution_verdict not in {a.value for a in AttributionVerdict}:
+        raise ValidationFailed(f"Say whether the claim was really made by {claim.claimant}.")
+    missing = [label for question, label in ((Question.ATTRIBUTION, "whether it was said"),
+                                             (Question.SUBSTANCE, "whether it is accurate"))
+               if question not in answered]
+    if missing:
+        raise ValidationFailed("Add evidence for " + " and for ".join(missing) + " before proposing a verdict.")
 
 
 def propose_verdict(session: Session, *, actor: User, claim: Claim, verdict: str, rationale: str,
-                    expected_version: int | None = None) -> None:
+                    attribution_verdict: str | None = None, expected_version: int | None = None) -> None:
     require(actor, Action.VERDICT_PROPOSE, claim)
     ensure_open_for_changes(claim.article)
-    _check_version(claim, expected_version, {"verdict": verdict, "rationale": rationale})
+    _check_version(claim, expected_version, {"verdict": verdict, "rationale": rationale,
+                                             "attribution_verdict": attribution_verdict})
     if verdict not in current_app.config["FACTCHECK_VERDICT_SCALE"]:
         raise ValidationFailed("Choose a verdict from the scale.")
     if not rationale.strip():
         raise ValidationFailed("Explain the verdict in a rationale.")
-    if not claim.evidence:
-        raise ValidationFailed("Add at least one piece of evidence before proposing a verdict.")
+    _check_two_questions(claim, attribution_verdict)
     new_status = _next_status(claim, "propose")
     with transaction(session):
         before = _snapshot(claim)
         claim.status = new_status
+        claim.attribution_verdict = attribution_verdict if claim.claimant else None
         claim.verdict = verdict
         claim.rationale = rationale.strip()
         claim.proposed_by_id = actor.id
@@ -271,6 +307,9 @@ def accept_verdict(session: Session, *, actor: User, claim: Claim, expected_vers
         claim.reviewed_by_id = actor.id
         claim.finalized_at = utcnow()
         _audit_change(session, actor, "verdict.accepted", claim, before)
+        if claim.proposed_by_id:
+            notify(session, recipient=claim.proposed_by_id, kind="verdict_accepted", actor=actor, claim=claim,
+                   message=f"{actor.display_name} accepted your verdict “{claim.verdict}” on claim {claim.id}.")
         refresh_status(session, claim.article, actor)
 
 
@@ -292,6 +331,9 @@ def return_verdict(session: Session, *, actor: User, claim: Claim, note: str,
         session.flush()
         audit.record(session, actor=actor, action="note.added", object_type="note", object_id=returned_note.id,
                      article_id=claim.article_id, changes=audit.created({"claim_id": claim.id, "body": returned_note.body}))
+        if claim.assignee_id:
+            notify(session, recipient=claim.assignee_id, kind="verdict_returned", actor=actor, claim=claim,
+                   message=f"{actor.display_name} returned your verdict on claim {claim.id}: {note.strip()[:200]}")
 
 
 def resolve(session: Session, *, actor: User, claim: Claim, resolution: str, note: str = "") -> None:
@@ -312,50 +354,3 @@ def resolve(session: Session, *, actor: User, claim: Claim, resolution: str, not
         claim.resolution_note = note.strip() or None
         _audit_change(session, actor, "claim.resolved", claim, before)
         refresh_status(session, claim.article, actor)
-
-
-# ---- queries -------------------------------------------------------------------------------------
-
-def _priority_order():
-    return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
-
-
-def my_queue(session: Session, user: User) -> list[Claim]:
-    """Work assigned to a checker: most urgent first (due date, then priority)."""
-    stmt = (
-        select(Claim)
-        .options(joinedload(Claim.article))
-        .where(Claim.assignee_id == user.id, Claim.status.in_([S.ASSIGNED, S.IN_PROGRESS]))
-        .order_by(Claim.due_date.is_(None), Claim.due_date, _priority_order(), Claim.id)
-    )
-    return list(session.scalars(stmt))
-
-
-def review_queue(session: Session) -> list[Claim]:
-    """Proposed verdicts waiting for an editor, oldest first."""
-    stmt = (
-        select(Claim)
-        .options(joinedload(Claim.article), joinedload(Claim.proposed_by), joinedload(Claim.assignee))
-        .where(Claim.status == S.PROPOSED)
-        .order_by(Claim.proposed_at, Claim.id)
-    )
-    return list(session.scalars(stmt))
-
-
-def load_claim_page(session: Session, claim_id: int) -> Claim:
-    claim = session.scalar(
-        select(Claim)
-        .where(Claim.id == claim_id)
-        .options(
-            joinedload(Claim.article), joinedload(Claim.assignee), joinedload(Claim.proposed_by),
-            joinedload(Claim.reviewed_by), selectinload(Claim.evidence).joinedload(Evidence.added_by),
-            selectinload(Claim.notes).joinedload(Note.author),
-        )
-    )
-    if claim is None:
-        raise NotFound("There is no such claim.")
-    return claim
-
-
-def is_overdue(claim: Claim, today: date | None = None) -> bool:
-    return claim.due_date is not None and claim.due_date < (today or date.today()) and claim.status not in (S.FINAL, S.DISMISSED)

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from factcheck.extensions import db
-from factcheck.services import claims as claim_service
+from factcheck.services import claim_queries as claim_service
 from factcheck.views.common import actor
 
 bp = Blueprint("queues", __name__)

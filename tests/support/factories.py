@@ -6,7 +6,7 @@ import itertools
 from sqlalchemy.orm import Session
 
 from factcheck.models import Article, Claim, User
-from factcheck.services import articles, claims, users
+from factcheck.services import articles, claims, evidence, users
 
 ARTICLE_TEXT = (
     "Lakeside council approves new tram line\n"
@@ -51,7 +51,7 @@ class Factory:
     def proposed_claim(self, checker: User | None = None, verdict: str = "verified", **kwargs) -> Claim:
         checker = checker or self.user("checker")
         claim = self.assigned_claim(checker, **kwargs)
-        claims.add_evidence(self.session, actor=checker, claim=claim, url="https://example.org/minutes",
+        evidence.add_evidence(self.session, actor=checker, claim=claim, url="https://example.org/minutes",
                             title="Council minutes", stance="supports")
         claims.propose_verdict(self.session, actor=checker, claim=claim, verdict=verdict, rationale="The minutes say so.")
         return claim

@@ -98,4 +98,4 @@ def test_empty_and_malformed_login_forms_show_errors(client):
 def test_home_sends_each_role_to_its_work(login_as):
     assert login_as("checker").get("/").headers["Location"] == "/queue"
     assert login_as("editor").get("/").headers["Location"] == "/articles"
-    assert login_as("manager").get("/").headers["Location"] == "/audit"
+    assert login_as("manager").get("/").headers["Location"] == "/dashboard"

@@ -1,0 +1,70 @@
+"""Notes on a claim: Markdown, sanitised on display, with @mentions that notify."""
+from __future__ import annotations
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from factcheck.models import Claim, Note, User
+from factcheck.security.permissions import Action, require
+from factcheck.services import audit
+from factcheck.services.db import transaction
+from factcheck.services.errors import InvalidTransition, ValidationFailed
+from factcheck.services.notifications import notify
+
+MAX_NOTE_LENGTH = 10_000
+# "@chen" (an email's local part) or "@chen@desk.example" (a whole email address).
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
+
+# Raw HTML in the source is escaped by the parser; the sanitiser is the second wall.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2", "h3",
+                 "h4", "h5", "h6", "hr"}
+
+
+def render_markdown(body: str) -> Markup:
+    html = _markdown.render(body)
+    clean = nh3.clean(
+        html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return Markup(clean)
+
+
+def mentioned_users(session: Session, body: str) -> list[User]:
+    handles = {handle.lower().rstrip(".") for handle in MENTION.findall(body)}
+    if not handles:
+        return []
+    candidates = session.scalars(select(User).where(or_(
+        func.lower(User.email).in_(handles),
+        *(func.lower(User.email).like(f"{handle}@%") for handle in handles if "@" not in handle),
+    ))).all()
+    return [user for user in candidates if user.is_active]
+
+
+def add_note(session: Session, *, actor: User, claim: Claim, body: str) -> Note:
+    require(actor, Action.CLAIM_WORK, claim)
+    body = body.strip()
+    if not body:
+        raise ValidationFailed("The note is empty.")
+    if len(body) > MAX_NOTE_LENGTH:
+        raise ValidationFailed(f"A note can be at most {MAX_NOTE_LENGTH:,} characters long.")
+    if claim.status == "dismissed":
+        raise InvalidTransition("Notes cannot be added to a dismissed claim.")
+    with transaction(session):
+        note = Note(claim_id=claim.id, author_id=actor.id, body=body)
+        session.add(note)
+        session.flush()
+        mentioned = mentioned_users(session, body)
+        for user in mentioned:
+            notify(session, recipient=user, kind="mention", actor=actor, claim=claim,
+                   message=f"{actor.display_name} mentioned you on claim {claim.id}: “{claim.label}”")
+        audit.record(session, actor=actor, action="note.added", object_type="note", object_id=note.id,
+                     article_id=claim.article_id,
+                     changes=audit.created({"claim_id": claim.id, "body": body,
+                                            "mentions": [u.email for u in mentioned] or None}))
+    return note
