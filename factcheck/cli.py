@@ -59,13 +59,31 @@ def load_demo(if_empty: bool) -> None:
 
 @audit_cli.command("verify")
 def verify_audit() -> None:
-    """Check the hash chain of the audit log; exit 1 naming the first broken event."""
-    report = audit.verify(db.session)
+    """Check the hash chain of the audit log; exit 1 naming the first broken event. The result is
+    itself recorded in the log (action audit.verified, actor "cli")."""
+    report = audit.verify_and_record(db.session, actor=None, actor_label="cli")
     if report.intact:
         click.echo(f"Audit chain intact: {report.count} events verified.")
         return
     click.echo(f"Audit chain BROKEN at event {report.first_broken_id}: {report.problem}. "
                f"{report.count} events before it verified.", err=True)
+    sys.exit(1)
+
+
+@audit_cli.command("verify-archive")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--filtered", is_flag=True, help="The export was filtered: check each line's hash, not the links between lines.")
+@click.option("--offline", is_flag=True, help="Do not compare the hashes with this database's log.")
+def verify_archive_command(path: str, filtered: bool, offline: bool) -> None:
+    """Check an archived JSON Lines export: its hashes, its links, and that the live log holds the same events."""
+    with open(path, encoding="utf-8") as lines:
+        report = audit.verify_archive(lines, None if offline else db.session, linked=not filtered)
+    if report.intact:
+        against = "" if offline else f"; {report.matched_live} match the live log"
+        click.echo(f"Archive intact: {report.count} events verified{against}.")
+        return
+    where = f" at event {report.event_id}" if report.event_id is not None else ""
+    click.echo(f"Archive BROKEN{where}: {report.problem}. {report.count} events before it verified.", err=True)
     sys.exit(1)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from factcheck.models import Claim, Role, User
+from factcheck.models import Article, Claim, Role, User
 from factcheck.services.errors import PermissionDenied
 
 
@@ -22,12 +22,17 @@ class Action(StrEnum):
     CLAIM_TRIAGE = "claim.triage"  # accept or dismiss a suggestion
     CLAIM_ASSIGN = "claim.assign"
     CLAIM_WORK = "claim.work"  # start work, add evidence and notes
+    CLAIM_TAKE = "claim.take"  # a checker takes an unassigned claim from the pool
     VERDICT_PROPOSE = "verdict.propose"
     VERDICT_REVIEW = "verdict.review"
     CLAIM_RESOLVE = "claim.resolve"
     ARTICLE_APPROVE = "article.approve"
     ARTICLE_PUBLISH = "article.publish"
-    AUDIT_READ = "audit.read"
+    AUDIT_READ = "audit.read"  # the whole log, its filters
+    AUDIT_EXPORT = "audit.export"
+    AUDIT_VERIFY = "audit.verify"
+    AUDIT_TIMELINE = "audit.timeline"  # one object's history (an editor: objects of articles they created)
+    DASHBOARD_READ = "dashboard.read"
     USERS_MANAGE = "users.manage"
 
 
@@ -35,8 +40,23 @@ def _is_assignee(user: User, claim: Any) -> bool:
     return isinstance(claim, Claim) and claim.assignee_id == user.id
 
 
+def _pool_is_open(user: User, claim: Any) -> bool:
+    from flask import current_app
+
+    return bool(current_app.config.get("FACTCHECK_CHECKER_POOL"))
+
+
 def _not_own_proposal(user: User, claim: Any) -> bool:
     return isinstance(claim, Claim) and claim.proposed_by_id != user.id
+
+
+def _in_article_they_created(user: User, obj: Any) -> bool:
+    """The object is an article the user created, or belongs to one (a claim, its evidence or notes,
+    a revision)."""
+    for step in ("claim", "article"):
+        if obj is not None and not isinstance(obj, Article) and hasattr(obj, step):
+            obj = getattr(obj, step)
+    return isinstance(obj, Article) and obj.created_by_id == user.id
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,9 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
         _grant(*EDITORS),
         _grant(Role.CHECKER, condition=_is_assignee, refusal="This claim is not assigned to you."),
     ),
+    Action.CLAIM_TAKE: (
+        _grant(Role.CHECKER, condition=_pool_is_open, refusal="This newsroom does not let checkers take claims themselves."),
+    ),
     Action.VERDICT_PROPOSE: (
         _grant(Role.CHECKER, condition=_is_assignee, refusal="Only the checker assigned to this claim can propose a verdict."),
     ),
@@ -74,6 +97,14 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
     Action.ARTICLE_APPROVE: (_grant(*EDITORS),),
     Action.ARTICLE_PUBLISH: (_grant(*EDITORS),),
     Action.AUDIT_READ: (_grant(Role.MANAGER, Role.ADMIN),),
+    Action.AUDIT_EXPORT: (_grant(Role.MANAGER, Role.ADMIN),),
+    Action.AUDIT_VERIFY: (_grant(Role.MANAGER, Role.ADMIN),),
+    Action.AUDIT_TIMELINE: (
+        _grant(Role.MANAGER, Role.ADMIN),
+        _grant(Role.EDITOR, condition=_in_article_they_created,
+               refusal="You can read the history of the articles you brought in, not of this one."),
+    ),
+    Action.DASHBOARD_READ: (_grant(Role.MANAGER, Role.ADMIN),),
     Action.USERS_MANAGE: (_grant(Role.ADMIN),),
 }
 

@@ -15,6 +15,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from factcheck.models import GENESIS_HASH, AuditEvent, User, utcnow
+from factcheck.security.permissions import Action, require
+from factcheck.services.db import transaction
 
 # Any constant works; it only has to be the same for every writer of the chain.
 _CHAIN_LOCK_KEY = 7_220_011
@@ -168,3 +170,86 @@ def iter_events(session: Session, batch_size: int = 1000) -> Iterator[Any]:
 
 def verify(session: Session) -> ChainReport:
     return verify_chain(iter_events(session))
+
+
+VERIFIED = "audit.verified"
+EXPORTED = "audit.exported"
+
+
+def verify_and_record(session: Session, *, actor: User | None, actor_label: str | None = None) -> ChainReport:
+    """Verify the chain and append the result to it, so the log shows when it was last checked and
+    what was found. ``actor`` None is the command line, which runs with the operator's authority."""
+    if actor is not None:
+        require(actor, Action.AUDIT_VERIFY)
+    report = verify(session)
+    with transaction(session):
+        record(
+            session, actor=actor, actor_label=actor_label, action=VERIFIED, object_type="audit", object_id=None,
+            changes=created({"intact": report.intact, "count": report.count,
+                             "first_broken_id": report.first_broken_id, "problem": report.problem}),
+        )
+    return report
+
+
+def last_verification(session: Session) -> AuditEvent | None:
+    """The newest ``audit.verified`` event (one probe of the (action, id) index)."""
+    return session.scalar(
+        select(AuditEvent).where(AuditEvent.action == VERIFIED).order_by(AuditEvent.id.desc()).limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class ArchiveReport:
+    intact: bool
+    count: int
+    matched_live: int
+    problem: str | None = None
+    event_id: int | None = None
+
+
+def _archived_event(line: str) -> Any:
+    from types import SimpleNamespace
+
+    row = json.loads(line)
+    row["created_at"] = datetime.fromisoformat(row["created_at"])
+    return SimpleNamespace(**row)
+
+
+def verify_archive(lines: Iterable[str], session: Session | None = None, *, linked: bool = True,
+                   batch_size: int = 1000) -> ArchiveReport:
+    """Check a JSON Lines export: every line's hash is recomputed from its content and, when ``linked``
+    (an export without filters is one unbroken stretch of the chain), each line links to the one
+    before it. With a session, each archived hash is also compared with the live log's event of the
+    same id, which proves the archive and the live log are the same record."""
+    expected_prev: str | None = None
+    count = matched = 0
+    pending: dict[int, str] = {}
+
+    def compare() -> str | None:
+        nonlocal matched
+        if session is None or not pending:
+            return None
+        rows = dict(session.execute(select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id.in_(list(pending)))).all())
+        for event_id in sorted(pending):
+            if rows.get(event_id) != pending[event_id]:
+                return f"event {event_id} differs from the live log ({'absent' if event_id not in rows else 'other hash'})"
+            matched += 1
+        pending.clear()
+        return None
+
+    for line in lines:
+        if not line.strip():
+            continue
+        event = _archived_event(line)
+        if compute_hash(event) != event.hash:
+            return ArchiveReport(False, count, matched, "its content does not match its hash", event.id)
+        if linked and expected_prev is not None and event.prev_hash != expected_prev:
+            return ArchiveReport(False, count, matched, "it does not link to the line before it", event.id)
+        expected_prev = event.hash
+        count += 1
+        pending[event.id] = event.hash
+        if len(pending) >= batch_size and (problem := compare()):
+            return ArchiveReport(False, count, matched, problem, None)
+    if problem := compare():
+        return ArchiveReport(False, count, matched, problem, None)
+    return ArchiveReport(True, count, matched)

@@ -1,42 +1,226 @@
-"""Reading the audit trail: filtered, keyset-paginated listings and per-object timelines."""
+"""Reading the audit trail: filtered, keyset-paginated listings, per-object timelines and exports.
+
+Every listing walks an index in id order, so the thousandth page costs what the first does on a
+log of a million events:
+
+- no filter: the primary key; actor, action, object and article filters: their ``(column, id)``
+  indexes (``ix_audit_events_actor_id_id``, ``ix_audit_events_action_id``, ``ix_audit_events_object``,
+  ``ix_audit_events_article_id_id``);
+- a date range becomes an id range first (two probes of the ``created_at`` index), because every
+  event's time is taken under the chain lock (``audit.record``), so time never goes backwards along
+  the ids. The id range then combines with whichever index the other filters use.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select, text
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session, joinedload
 
-from factcheck.models import AuditEvent, User
+from factcheck.models import Article, AuditEvent, Claim, Evidence, Note, Revision, User
 from factcheck.security.permissions import Action, require
+from factcheck.services import audit
+from factcheck.services.db import transaction
+
+# Object types whose timeline can name the object (and, for an editor, find the article it belongs to).
+SUBJECTS: dict[str, type] = {
+    "article": Article, "claim": Claim, "evidence": Evidence, "note": Note, "revision": Revision, "user": User,
+}
+EXPORT_COLUMNS = (
+    "id", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id", "article_id",
+    "changes", "request_id", "ip_address", "prev_hash", "hash",
+)
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    actor_id: int | None = None
+    no_actor: bool = False  # events nobody signed in made: the system, the command line, failed logins
+    action: str | None = None
+    object_type: str | None = None
+    object_id: int | None = None
+    article_id: int | None = None
+    date_from: date | None = None  # inclusive, UTC
+    date_to: date | None = None  # inclusive, UTC
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as the page's query-string arguments (empty ones left out)."""
+        args = {
+            "actor": "none" if self.no_actor else self.actor_id,
+            "action": self.action, "object_type": self.object_type, "object_id": self.object_id,
+            "article": self.article_id,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+        return {key: str(value) for key, value in args.items() if value not in (None, "")}
+
+    def describe(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value not in (None, False)}
 
 
 @dataclass(frozen=True)
 class Page:
     events: list[AuditEvent]
-    next_before_id: int | None
+    older_before_id: int | None = None  # link to the next older page: ?before=<id>
+    newer_after_id: int | None = None  # link to the next newer page: ?after=<id>
 
 
-def list_events(session: Session, *, viewer: User, before_id: int | None = None, limit: int = 50,
-                article_id: int | None = None, action: str | None = None, actor_id: int | None = None) -> Page:
-    """Newest first. Keyset on the id so the thousandth page costs what the first does."""
+@dataclass(frozen=True)
+class Timeline:
+    object_type: str
+    object_id: int
+    subject: Any
+    events: list[AuditEvent] = field(default_factory=list)
+    next_after_id: int | None = None
+
+    @property
+    def subject_label(self) -> str:
+        for attribute in ("title", "label", "display_name"):
+            value = getattr(self.subject, attribute, None)
+            if isinstance(value, str):
+                return value
+        return ""
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _id_bounds(db: Session | Connection, filters: Filters) -> tuple[int, int | None] | None:
+    """The id range of the date filter: (lowest id, id to stay below or None); None when empty."""
+    low, high = 0, None
+    if filters.date_from is not None:
+        first = db.scalar(select(AuditEvent.id).where(AuditEvent.created_at >= _day_start(filters.date_from))
+                          .order_by(AuditEvent.created_at, AuditEvent.id).limit(1))
+        if first is None:
+            return None
+        low = first
+    if filters.date_to is not None and filters.date_to < date.max:
+        high = db.scalar(select(AuditEvent.id)
+                         .where(AuditEvent.created_at >= _day_start(filters.date_to + timedelta(days=1)))
+                         .order_by(AuditEvent.created_at, AuditEvent.id).limit(1))
+    return low, high
+
+
+def _conditions(filters: Filters, bounds: tuple[int, int | None], column=None) -> list[Any]:
+    c = column if column is not None else AuditEvent.__table__.c
+    where: list[Any] = []
+    low, high = bounds
+    if low:
+        where.append(c.id >= low)
+    if high is not None:
+        where.append(c.id < high)
+    if filters.no_actor:
+        where.append(c.actor_id.is_(None))
+    elif filters.actor_id is not None:
+        where.append(c.actor_id == filters.actor_id)
+    if filters.action:
+        where.append(c.action == filters.action)
+    if filters.object_type:
+        where.append(c.object_type == filters.object_type)
+        if filters.object_id is not None:
+            where.append(c.object_id == filters.object_id)
+    if filters.article_id is not None:
+        where.append(c.article_id == filters.article_id)
+    return where
+
+
+def list_events(session: Session, *, viewer: User, filters: Filters | None = None, before_id: int | None = None,
+                after_id: int | None = None, limit: int = 50) -> Page:
+    """Newest first, ``limit`` at a time; ``before_id`` pages towards older events, ``after_id`` towards
+    newer ones. Keyset on the id, so every page costs the same however deep."""
     require(viewer, Action.AUDIT_READ)
-    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc()).limit(limit + 1)
+    filters = filters or Filters()
+    bounds = _id_bounds(session, filters)
+    if bounds is None:
+        return Page([])
+    where = _conditions(filters, bounds, AuditEvent)
+    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor)).where(*where).limit(limit + 1)
+    if after_id is not None and before_id is None:
+        rows = list(session.scalars(stmt.where(AuditEvent.id > after_id).order_by(AuditEvent.id)))
+        events = list(reversed(rows[:limit]))
+        if not events:
+            return Page([])
+        newer = events[0].id if len(rows) > limit else None
+        older = events[-1].id if _any(session, where, AuditEvent.id < events[-1].id) else None
+        return Page(events, older, newer)
     if before_id is not None:
         stmt = stmt.where(AuditEvent.id < before_id)
-    if article_id is not None:
-        stmt = stmt.where(AuditEvent.article_id == article_id)
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    if actor_id is not None:
-        stmt = stmt.where(AuditEvent.actor_id == actor_id)
-    rows = list(session.scalars(stmt))
-    has_more = len(rows) > limit
+    rows = list(session.scalars(stmt.order_by(AuditEvent.id.desc())))
     events = rows[:limit]
-    return Page(events, events[-1].id if has_more and events else None)
+    if not events:
+        return Page([])
+    older = events[-1].id if len(rows) > limit else None
+    newer = events[0].id if before_id is not None and _any(session, where, AuditEvent.id > events[0].id) else None
+    return Page(events, older, newer)
+
+
+def _any(session: Session, where: list[Any], *more: Any) -> bool:
+    return bool(session.scalar(select(exists().where(*where, *more))))
+
+
+def _distinct(session: Session, column: str) -> list[str]:
+    """The distinct values of an indexed column by a loose index scan: one index probe per value
+    instead of a pass over every event."""
+    rows = session.execute(text(f"""
+        WITH RECURSIVE seen(value) AS (
+            SELECT CAST(MIN({column}) AS TEXT) FROM audit_events
+            UNION ALL
+            SELECT (SELECT CAST(MIN({column}) AS TEXT) FROM audit_events WHERE {column} > seen.value)
+            FROM seen WHERE seen.value IS NOT NULL
+        )
+        SELECT value FROM seen WHERE value IS NOT NULL
+    """))
+    return [row[0] for row in rows]
+
+
+def known_actions(session: Session) -> list[str]:
+    return _distinct(session, "action")
+
+
+def known_object_types(session: Session) -> list[str]:
+    return _distinct(session, "object_type")
+
+
+def actors(session: Session) -> list[Row]:
+    """Everyone who could appear as an actor, for the filter (id, display name, email)."""
+    return list(session.execute(select(User.id, User.display_name, User.email).order_by(User.display_name, User.id)))
+
+
+def timeline_subject(session: Session, object_type: str, object_id: int) -> Any:
+    model = SUBJECTS.get(object_type)
+    return session.get(model, object_id) if model is not None else None
+
+
+def timeline(session: Session, *, viewer: User, object_type: str, object_id: int, after_id: int | None = None,
+             limit: int = 200) -> Timeline:
+    """Everything that happened to one object, oldest first. An article's timeline also holds what
+    happened inside it (its revisions, claims, evidence and notes): every event that names it."""
+    subject = timeline_subject(session, object_type, object_id)
+    require(viewer, Action.AUDIT_TIMELINE, subject)
+    if object_type == "article":
+        where = [AuditEvent.article_id == object_id]
+    else:
+        where = [AuditEvent.object_type == object_type, AuditEvent.object_id == object_id]
+    if after_id is not None:
+        where.append(AuditEvent.id > after_id)
+    stmt = (select(AuditEvent).options(joinedload(AuditEvent.actor)).where(*where)
+            .order_by(AuditEvent.id).limit(limit + 1))
+    rows = list(session.scalars(stmt))
+    events = rows[:limit]
+    return Timeline(object_type, object_id, subject, events, events[-1].id if len(rows) > limit else None)
 
 
 def object_timeline(session: Session, object_type: str, object_id: int) -> list[AuditEvent]:
-    """Everything that happened to one object, oldest first (read access is the object's own)."""
+    """Every event of one object, oldest first, without a permission check (for services and tests)."""
     stmt = (
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
@@ -44,3 +228,76 @@ def object_timeline(session: Session, object_type: str, object_id: int) -> list[
         .order_by(AuditEvent.id)
     )
     return list(session.scalars(stmt))
+
+
+def claim_timeline(session: Session, claim: Claim) -> list[AuditEvent]:
+    """What happened to a claim, its evidence and its notes, oldest first (for the claim page)."""
+    parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == claim.id)]
+    if claim.evidence:
+        parts.append(and_(AuditEvent.object_type == "evidence", AuditEvent.object_id.in_([e.id for e in claim.evidence])))
+    if claim.notes:
+        parts.append(and_(AuditEvent.object_type == "note", AuditEvent.object_id.in_([n.id for n in claim.notes])))
+    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor)).where(or_(*parts)).order_by(AuditEvent.id)
+    return list(session.scalars(stmt))
+
+
+# ---- export ----------------------------------------------------------------------------------------
+
+def record_export(session: Session, *, actor: User, filters: Filters, fmt: str) -> int:
+    """Audit an export before it starts; returns the id the export stops below (its own event's),
+    so the file is the log as it stood at the moment of the request."""
+    require(actor, Action.AUDIT_EXPORT)
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    with transaction(session):
+        event = audit.record(session, actor=actor, action=audit.EXPORTED, object_type="audit", object_id=None,
+                             changes=audit.created({"format": fmt, "filters": filters.describe()}))
+        stop_below = event.id
+    return stop_below
+
+
+def export_batches(connection: Connection, filters: Filters, stop_below: int,
+                   batch_size: int = 1000) -> Iterator[list[Row]]:
+    """The filtered events, oldest first, ``batch_size`` rows at a time (keyset on the id): memory
+    holds one batch however long the log is."""
+    bounds = _id_bounds(connection, filters)
+    if bounds is None:
+        return
+    table = AuditEvent.__table__
+    where = _conditions(filters, bounds)
+    last_id = 0
+    while True:
+        batch = connection.execute(
+            select(*table.c).where(*where, table.c.id > last_id, table.c.id < stop_below)
+            .order_by(table.c.id).limit(batch_size)
+        ).all()
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1].id
+
+
+def _plain(row: Row) -> dict[str, Any]:
+    values = row._asdict()
+    values["created_at"] = values["created_at"].isoformat()
+    return {column: values[column] for column in EXPORT_COLUMNS}
+
+
+def csv_header() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(EXPORT_COLUMNS)
+    return buffer.getvalue()
+
+
+def csv_chunk(batch: list[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in batch:
+        values = _plain(row)
+        values["changes"] = json.dumps(values["changes"], ensure_ascii=False, sort_keys=True)
+        writer.writerow(values[column] for column in EXPORT_COLUMNS)
+    return buffer.getvalue()
+
+
+def jsonl_chunk(batch: list[Row]) -> str:
+    return "".join(json.dumps(_plain(row), ensure_ascii=False) + "\n" for row in batch)

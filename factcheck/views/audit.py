@@ -1,20 +1,95 @@
+"""The audit log: the manager's filtered listing, per-object timelines, verification and exports."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from factcheck.extensions import db
-from factcheck.services import audit_log
-from factcheck.views.common import actor, int_arg, text_arg
+from factcheck.forms.audit import AuditFilterForm, VerifyForm
+from factcheck.security import Action, require
+from factcheck.services import audit, audit_log
+from factcheck.views.common import actor, int_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _filter_form() -> AuditFilterForm:
+    form = AuditFilterForm(
+        request.args, actors=audit_log.actors(db.session), actions=audit_log.known_actions(db.session),
+        object_types=audit_log.known_object_types(db.session),
+    )
+    form.validate()
+    return form
 
 
 @bp.get("")
 @login_required
 def index():
-    page = audit_log.list_events(
-        db.session, viewer=actor(), before_id=int_arg("before"), article_id=int_arg("article"),
-        action=text_arg("action", 60), actor_id=int_arg("actor"),
-    )
-    return render_template("audit/index.html", page=page, filters=request.args)
+    require(actor(), Action.AUDIT_READ)
+    form = _filter_form()
+    if form.errors:
+        page, status = audit_log.Page([]), 400
+    else:
+        page = audit_log.list_events(db.session, viewer=actor(), filters=form.filters(),
+                                     before_id=int_arg("before"), after_id=int_arg("after"),
+                                     limit=50)
+        status = 200
+    filter_args = form.filters().query_args() if not form.errors else {}
+    return render_template("audit/index.html", page=page, form=form, filter_args=filter_args,
+                           errors=form.error_messages(), verification=audit.last_verification(db.session),
+                           verify_form=VerifyForm()), status
+
+
+@bp.get("/timeline/<object_type>/<int:object_id>")
+@login_required
+def timeline(object_type: str, object_id: int):
+    found = audit_log.timeline(db.session, viewer=actor(), object_type=object_type[:40], object_id=object_id,
+                               after_id=int_arg("after"))
+    return render_template("audit/timeline.html", timeline=found)
+
+
+@bp.post("/verify")
+@login_required
+def verify():
+    require(actor(), Action.AUDIT_VERIFY)
+    if VerifyForm().validate_on_submit():
+        report = audit.verify_and_record(db.session, actor=actor())
+        if report.intact:
+            flash(f"Audit chain intact: {report.count} events verified.", "success")
+        else:
+            flash(f"Audit chain BROKEN at event {report.first_broken_id}: {report.problem}. "
+                  f"{report.count} events before it verified.", "error")
+    return redirect(url_for("audit.index"))
+
+
+@bp.get("/export.<fmt>")
+@login_required
+def export(fmt: str):
+    require(actor(), Action.AUDIT_EXPORT)
+    if fmt not in audit_log.EXPORT_FORMATS:
+        abort(404, "Exports come as .csv or .jsonl.")
+    form = _filter_form()
+    if form.errors:
+        return index()
+    filters = form.filters()
+    # Audited and committed before the first byte is sent; the file stops below its own event.
+    stop_below = audit_log.record_export(db.session, actor=actor(), filters=filters, fmt=fmt)
+    engine = db.engine
+
+    # The generator takes everything it needs as arguments and opens its own connection, so it needs
+    # no request context: stream_with_context would keep the request, its app context and session
+    # alive for the whole download, and (Flask 3.1) a primed stream that is never read, as when a
+    # client drops the response, pops the wrong context when it is garbage-collected.
+    def generate():
+        header = audit_log.csv_header() if fmt == "csv" else ""
+        if header:
+            yield header
+        chunk = audit_log.csv_chunk if fmt == "csv" else audit_log.jsonl_chunk
+        with engine.connect() as connection:
+            for batch in audit_log.export_batches(connection, filters, stop_below):
+                yield chunk(batch)
+
+    filename = f"audit-{stop_below - 1}.{fmt}"
+    return Response(generate(), mimetype=audit_log.EXPORT_FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "X-Accel-Buffering": "no"})

@@ -20,7 +20,7 @@ def home():
     if current_user.has_role(Role.CHECKER):
         return redirect(url_for("queues.mine"))
     if current_user.has_role(Role.MANAGER):
-        return redirect(url_for("audit.index"))
+        return redirect(url_for("dashboard.index"))
     return redirect(url_for("articles.index"))
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from factcheck.models import Role
 from factcheck.security import PERMISSIONS, Action, can
-from factcheck.services import claims as claim_service
+from factcheck.services import evidence as evidence_service
 from factcheck.extensions import db
 
 ALL = {"checker", "editor", "manager", "admin"}
@@ -31,9 +31,24 @@ ROUTES = [
     ("POST", "/claims/{c}/accept", EDITORS),
     ("POST", "/claims/{c}/dismiss", EDITORS),
     ("POST", "/claims/{c}/resolve", EDITORS),
+    ("POST", "/claims/{c}/notes", EDITORS | {"checker"}),
+    ("POST", "/claims/{c}/take", set()),  # the pool is closed unless the newsroom opens it
+    ("GET", "/claims/{c}/evidence/{e}/edit", EDITORS | {"checker"}),
+    ("POST", "/claims/{c}/evidence/{e}/edit", EDITORS | {"checker"}),
+    ("POST", "/claims/{c}/evidence/{e}/remove", EDITORS | {"checker"}),
+    ("GET", "/claims", ALL),
+    ("POST", "/claims/bulk-assign", EDITORS),
+    ("GET", "/notifications", ALL),
+    ("POST", "/notifications/read", ALL),
     ("GET", "/queue", ALL),
     ("GET", "/review", ALL),
     ("GET", "/audit", {"manager", "admin"}),
+    ("GET", "/audit/timeline/claim/{c}", {"manager", "admin"}),  # the editor here did not bring the article in
+    ("GET", "/audit/timeline/article/{a}", {"manager", "admin"}),
+    ("GET", "/audit/export.csv", {"manager", "admin"}),
+    ("GET", "/audit/export.jsonl", {"manager", "admin"}),
+    ("POST", "/audit/verify", {"manager", "admin"}),
+    ("GET", "/dashboard", {"manager", "admin"}),
 ]
 
 
@@ -41,11 +56,13 @@ ROUTES = [
 def desk(make, login_as, new_client):
     checker = make.user("checker")
     claim = make.assigned_claim(checker)
+    source = evidence_service.add_evidence(db.session, actor=checker, claim=claim, url="https://example.org/a",
+                                           title="A source", stance="supports")
     clients = {"checker": login_as(checker)}
     for role in ("editor", "manager", "admin"):
         clients[role] = login_as(role)
     clients["anonymous"] = new_client()
-    return {"a": claim.article_id, "c": claim.id}, clients
+    return {"a": claim.article_id, "c": claim.id, "e": source.id}, clients
 
 
 def _call(client, method, path):
@@ -116,7 +133,11 @@ EXPECTED = {
     Action.CLAIM_TRIAGE: EDITORS, Action.CLAIM_ASSIGN: EDITORS, Action.CLAIM_WORK: EDITORS | {"checker"},
     Action.VERDICT_PROPOSE: {"checker"}, Action.VERDICT_REVIEW: EDITORS, Action.CLAIM_RESOLVE: EDITORS,
     Action.ARTICLE_APPROVE: EDITORS, Action.ARTICLE_PUBLISH: EDITORS, Action.AUDIT_READ: {"manager", "admin"},
+    Action.AUDIT_EXPORT: {"manager", "admin"}, Action.AUDIT_VERIFY: {"manager", "admin"},
+    Action.AUDIT_TIMELINE: {"manager", "admin"},  # an editor only for articles they created: not this claim's
+    Action.DASHBOARD_READ: {"manager", "admin"},
     Action.USERS_MANAGE: {"admin"},
+    Action.CLAIM_TAKE: set(),  # closed by default; see test_pool_lets_checkers_take_claims_when_open
 }
 
 

@@ -100,16 +100,21 @@ def test_verify_names_the_event_after_a_deleted_one(app, make, tamper):
     assert report.count == 4
 
 
+THREADS, EVENTS_EACH = 4, 10
+
+
 def test_concurrent_writers_cannot_fork_the_chain(app, make):
-    """Parallel transactions each append; the chain stays one line."""
+    """Parallel transactions each append, all starting together; the chain stays one line."""
     make.article()
     errors: list[BaseException] = []
+    start = threading.Barrier(THREADS)
 
     def writer(n: int) -> None:
         with app.app_context():
             try:
-                for i in range(5):
-                    for attempt in range(20):
+                start.wait(timeout=10)
+                for i in range(EVENTS_EACH):
+                    for attempt in range(50):
                         try:
                             audit.record(db.session, actor=None, action="test.parallel", object_type="test",
                                          object_id=n * 100 + i)
@@ -124,11 +129,47 @@ def test_concurrent_writers_cannot_fork_the_chain(app, make):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not errors
-    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "test.parallel")) == 20
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "test.parallel")) == THREADS * EVENTS_EACH
+    prev_hashes = list(db.session.scalars(select(AuditEvent.prev_hash)))
+    assert len(prev_hashes) == len(set(prev_hashes))
+    report = audit.verify(db.session)
+    assert report.intact and report.count == len(prev_hashes)
+
+
+def test_the_database_refuses_a_second_event_on_the_same_link(make):
+    """Even a writer that skipped the chain lock cannot fork the chain: prev_hash is unique."""
+    make.article()
+    last = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    fork = AuditEvent(created_at=last.created_at, actor_label="x", action="test.fork", object_type="test",
+                      changes={}, prev_hash=last.prev_hash, hash="f" * 64)
+    db.session.add(fork)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
     assert audit.verify(db.session).intact
+
+
+def test_cli_verify_records_its_result(app, make):
+    make.article()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "intact" in result.output
+    event = audit.last_verification(db.session)
+    assert event.actor_id is None and event.actor_label == "cli"
+    assert event.changes["intact"]["after"] is True and event.changes["count"]["after"] == 3  # user, article, revision
+    assert audit.verify(db.session).count == 4
+
+
+def test_cli_verify_records_a_broken_chain_too(app, make, tamper):
+    make.final_claim()
+    target = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id).offset(2).limit(1))
+    tamper("UPDATE audit_events SET changes = '{}' WHERE id = :id", id=target)
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    event = audit.last_verification(db.session)
+    assert event.changes["intact"]["after"] is False and event.changes["first_broken_id"]["after"] == target

@@ -1,0 +1,56 @@
+"""The audit log's filters (a GET form: shape only, no CSRF token)."""
+from __future__ import annotations
+
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from factcheck.forms import Form, choices
+from factcheck.services.audit_log import Filters
+
+_ID = NumberRange(min=1, max=2**31 - 1, message="Enter a whole number from 1 to 2147483647.")
+
+
+class AuditFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    actor = SelectField("Actor", default="")
+    action = SelectField("Action", default="")
+    object_type = SelectField("Object type", default="")
+    object_id = IntegerField("Object id", validators=[Optional(), _ID])
+    article = IntegerField("Article id", validators=[Optional(), _ID])
+    date_from = DateField("From (UTC)", validators=[Optional()])
+    date_to = DateField("To (UTC)", validators=[Optional()])
+
+    def __init__(self, formdata, *, actors, actions: list[str], object_types: list[str]) -> None:
+        super().__init__(formdata=formdata)
+        self.actor.choices = choices(
+            [("", "Anyone"), ("none", "Nobody signed in (system, command line)")]
+            + [(str(row.id), f"{row.display_name} <{row.email}>") for row in actors]
+        )
+        self.action.choices = choices([("", "Any action")] + [(a, a) for a in actions])
+        self.object_type.choices = choices([("", "Any type")] + [(t, t) for t in object_types])
+
+    def validate_object_id(self, field) -> None:
+        if field.data is not None and not self.object_type.data:
+            raise ValidationError("Choose the object type that goes with the object id.")
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")
+
+    def filters(self) -> Filters:
+        actor = self.actor.data or ""
+        return Filters(
+            actor_id=int(actor) if actor.isdigit() else None, no_actor=actor == "none",
+            action=self.action.data or None, object_type=self.object_type.data or None,
+            object_id=self.object_id.data, article_id=self.article.data,
+            date_from=self.date_from.data, date_to=self.date_to.data,
+        )
+
+    def error_messages(self) -> list[str]:
+        return [f"{getattr(self, name).label.text}: {' '.join(errors)}" for name, errors in self.errors.items()]
+
+
+class VerifyForm(Form):
+    """The "Verify now" button: a POST with a CSRF token and nothing else."""

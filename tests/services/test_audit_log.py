@@ -1,0 +1,243 @@
+"""Reading the audit trail: filters, keyset pages that use the indexes, timelines, exports, archives."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent
+from factcheck.security import Action, can
+from factcheck.services import audit, audit_log
+from factcheck.services.audit_log import Filters
+from factcheck.services.db import transaction
+from factcheck.services.errors import PermissionDenied
+from tests.support.clock import clock  # noqa: F401 - fixture
+
+
+def _add(n: int, action: str = "test.event", object_id: int = 1, article_id: int | None = None, actor=None) -> list[int]:
+    ids = []
+    with transaction(db.session):
+        for _ in range(n):
+            ids.append(audit.record(db.session, actor=actor, action=action, object_type="test", object_id=object_id,
+                                    article_id=article_id).id)
+    return ids
+
+
+def _ids(page) -> list[int]:
+    return [event.id for event in page.events]
+
+
+def test_readers_are_managers_and_admins(make):
+    for role in ("checker", "editor"):
+        with pytest.raises(PermissionDenied):
+            audit_log.list_events(db.session, viewer=make.user(role))
+
+
+def test_filters_each_narrow_the_listing(make):
+    manager = make.user("manager")
+    editor = make.user("editor")
+    claim = make.claim(editor=editor)
+    other = make.article(title="Other")
+    listing = lambda **kw: _ids(audit_log.list_events(db.session, viewer=manager, filters=Filters(**kw), limit=500))  # noqa: E731
+    everything = listing()
+    assert everything == sorted(everything, reverse=True)
+    by_editor = listing(actor_id=editor.id)
+    assert by_editor and all(db.session.get(AuditEvent, i).actor_id == editor.id for i in by_editor)
+    by_nobody = listing(no_actor=True)
+    assert by_nobody and all(db.session.get(AuditEvent, i).actor_id is None for i in by_nobody)
+    assert [db.session.get(AuditEvent, i).action for i in listing(action="claim.created")] == ["claim.created"]
+    assert {db.session.get(AuditEvent, i).object_type for i in listing(object_type="user")} == {"user"}
+    timeline = listing(object_type="claim", object_id=claim.id)
+    assert timeline and all(db.session.get(AuditEvent, i).object_id == claim.id for i in timeline)
+    assert set(listing(article_id=other.id)) == {e.id for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.article_id == other.id))}
+    assert listing(article_id=other.id, action="claim.created") == []
+
+
+def test_the_date_range_is_inclusive_in_utc(make, clock):
+    manager = make.user("manager")
+    clock.set(datetime(2024, 3, 4, 23, 59, 59, tzinfo=timezone.utc))
+    (late_on_4th,) = _add(1)
+    clock.set(datetime(2024, 3, 5, 0, 0, 0, tzinfo=timezone.utc))
+    on_5th = _add(2)
+    clock.set(datetime(2024, 3, 7, 12, 0, tzinfo=timezone.utc))
+    (on_7th,) = _add(1)
+    listing = lambda **kw: sorted(_ids(audit_log.list_events(db.session, viewer=manager, filters=Filters(**kw))))  # noqa: E731
+    assert listing(date_from=date(2024, 3, 5), date_to=date(2024, 3, 5)) == on_5th
+    assert listing(date_from=date(2024, 3, 4), date_to=date(2024, 3, 6)) == [late_on_4th, *on_5th]
+    assert listing(date_from=date(2024, 3, 6)) == [on_7th]
+    assert listing(date_from=date(2024, 3, 8)) == []
+    assert late_on_4th in listing(date_to=date(2024, 3, 4))
+    assert listing(date_from=date(2024, 3, 5), action="nothing") == []
+    assert listing(date_from=date.min, date_to=date.max) == listing()
+
+
+def test_keyset_pages_walk_both_ways(make):
+    manager = make.user("manager")
+    ids = _add(7, action="test.page")
+    filters = Filters(action="test.page")
+    first = audit_log.list_events(db.session, viewer=manager, filters=filters, limit=3)
+    assert _ids(first) == ids[::-1][:3] and first.newer_after_id is None and first.older_before_id == ids[4]
+    second = audit_log.list_events(db.session, viewer=manager, filters=filters, limit=3, before_id=first.older_before_id)
+    assert _ids(second) == ids[::-1][3:6] and second.newer_after_id == ids[3]
+    last = audit_log.list_events(db.session, viewer=manager, filters=filters, limit=3, before_id=second.older_before_id)
+    assert _ids(last) == [ids[0]] and last.older_before_id is None and last.newer_after_id == ids[0]
+    back = audit_log.list_events(db.session, viewer=manager, filters=filters, limit=3, after_id=last.newer_after_id)
+    assert _ids(back) == _ids(second) and back.older_before_id == ids[1] and back.newer_after_id == ids[3]
+    top = audit_log.list_events(db.session, viewer=manager, filters=filters, limit=3, after_id=back.newer_after_id)
+    assert _ids(top) == _ids(first) and top.newer_after_id is None
+
+
+def test_known_actions_and_object_types_are_the_distinct_values(make):
+    make.claim()
+    actions = audit_log.known_actions(db.session)
+    assert actions == sorted(set(db.session.scalars(select(AuditEvent.action))))
+    assert {"user.created", "article.created", "claim.created"} <= set(actions)
+    assert audit_log.known_object_types(db.session) == sorted(set(db.session.scalars(select(AuditEvent.object_type))))
+
+
+# ---- query plans (SQLite) ----------------------------------------------------------------------------
+
+def _plans(app, run) -> list[str]:
+    captured: list[tuple[str, object]] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        if "audit_events" in statement and not statement.lstrip().upper().startswith("EXPLAIN"):
+            captured.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        run()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+    plans = []
+    with db.engine.connect() as connection:
+        for statement, parameters in captured:
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            plans.append(" | ".join(row[-1] for row in rows))
+    return plans
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(), Filters(actor_id=1), Filters(no_actor=True), Filters(action="claim.created"),
+    Filters(object_type="claim", object_id=1), Filters(article_id=1),
+    Filters(date_from=date(2000, 1, 1), date_to=date(2100, 1, 1)),
+    Filters(article_id=1, date_from=date(2000, 1, 1), date_to=date(2100, 1, 1)),
+], ids=lambda f: "-".join(f.describe()) or "none")
+def test_every_listing_query_walks_an_index(app, make, filters):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plans are checked on SQLite")
+    manager = make.user("manager")
+    make.claim()
+    for before in (None, 10**6):
+        plans = _plans(app, lambda: audit_log.list_events(db.session, viewer=manager, filters=filters, before_id=before))
+        assert plans
+        for plan in plans:
+            assert "TEMP B-TREE" not in plan, plan  # no sort of every matching event
+            for step in plan.split(" | "):
+                if "audit_events" in step and step.startswith("SCAN") and filters != Filters():
+                    # Without filters, "SCAN audit_events" is the walk down the primary key that stops
+                    # after one page; with a filter it would be a pass over the whole table.
+                    assert "INDEX" in step, plan
+
+
+# ---- timelines ---------------------------------------------------------------------------------------
+
+def test_an_article_timeline_holds_everything_inside_it_oldest_first(make):
+    manager = make.user("manager")
+    claim = make.assigned_claim()
+    found = audit_log.timeline(db.session, viewer=manager, object_type="article", object_id=claim.article_id)
+    actions = [e.action for e in found.events]
+    assert actions[:2] == ["article.created", "revision.created"] and "claim.assigned" in actions
+    assert [e.id for e in found.events] == sorted(e.id for e in found.events)
+    claim_only = audit_log.timeline(db.session, viewer=manager, object_type="claim", object_id=claim.id)
+    assert {e.object_id for e in claim_only.events} == {claim.id}
+    assert found.subject_label == "Tram line approved"
+
+
+def test_timelines_page_on(make):
+    manager = make.user("manager")
+    _add(5, object_id=42)
+    first = audit_log.timeline(db.session, viewer=manager, object_type="test", object_id=42, limit=2)
+    assert len(first.events) == 2 and first.next_after_id == first.events[-1].id
+    rest = audit_log.timeline(db.session, viewer=manager, object_type="test", object_id=42, after_id=first.next_after_id,
+                              limit=10)
+    assert len(rest.events) == 3 and rest.next_after_id is None
+
+
+def test_an_editor_reads_the_timelines_of_the_articles_they_created(make):
+    author = make.user("editor")
+    claim = make.proposed_claim(editor=author)
+    evidence = claim.evidence[0]
+    stranger = make.user("editor")
+    for obj in (claim.article, claim, evidence, claim.article.current_revision):
+        assert can(author, Action.AUDIT_TIMELINE, obj)
+        assert not can(stranger, Action.AUDIT_TIMELINE, obj)
+    assert not can(author, Action.AUDIT_TIMELINE, None) and not can(author, Action.AUDIT_TIMELINE, author)
+    assert audit_log.timeline(db.session, viewer=author, object_type="claim", object_id=claim.id).events
+    with pytest.raises(PermissionDenied):
+        audit_log.timeline(db.session, viewer=stranger, object_type="article", object_id=claim.article_id)
+    with pytest.raises(PermissionDenied):
+        audit_log.timeline(db.session, viewer=author, object_type="user", object_id=author.id)
+
+
+# ---- export and archives -----------------------------------------------------------------------------
+
+def test_export_batches_stop_below_the_export_event(make):
+    manager = make.user("manager")
+    _add(25, action="test.export")
+    stop_below = audit_log.record_export(db.session, actor=manager, filters=Filters(), fmt="csv")
+    with db.engine.connect() as connection:
+        batches = list(audit_log.export_batches(connection, Filters(), stop_below, batch_size=10))
+        filtered = [row.id for batch in audit_log.export_batches(connection, Filters(action="test.export"), stop_below)
+                    for row in batch]
+    assert [len(b) for b in batches] == [10, 10, 6]  # the manager's user.created + 25
+    assert [row.id for batch in batches for row in batch] == list(range(1, stop_below))
+    assert len(filtered) == 25
+
+
+def _jsonl(manager, filters=Filters()) -> list[str]:
+    stop_below = audit_log.record_export(db.session, actor=manager, filters=filters, fmt="jsonl")
+    with db.engine.connect() as connection:
+        return "".join(audit_log.jsonl_chunk(b) for b in audit_log.export_batches(connection, filters, stop_below)
+                       ).splitlines()
+
+
+def test_an_archived_export_verifies_against_the_live_chain(make):
+    manager = make.user("manager")
+    make.final_claim()
+    lines = _jsonl(manager)
+    report = audit.verify_archive(lines, db.session)
+    assert report.intact and report.count == report.matched_live == len(lines)
+    assert json.loads(lines[0])["prev_hash"] == "0" * 64
+    filtered = _jsonl(manager, Filters(object_type="user"))
+    assert audit.verify_archive(filtered, db.session, linked=False).intact
+    assert not audit.verify_archive(filtered, db.session).intact  # lines of a filtered export do not link
+
+
+def test_an_altered_or_foreign_archive_is_caught(make):
+    manager = make.user("manager")
+    make.claim()
+    lines = _jsonl(manager)
+    altered = json.loads(lines[2])
+    altered["actor_label"] = "someone else"
+    report = audit.verify_archive([*lines[:2], json.dumps(altered), *lines[3:]], db.session)
+    assert not report.intact and report.event_id == altered["id"] and "hash" in report.problem
+    dropped = audit.verify_archive([*lines[:2], *lines[3:]], None)
+    assert not dropped.intact and "link" in dropped.problem
+    # An archive that is consistent in itself but is not this log's: its hashes differ from the live ones.
+    forged = []
+    prev = "0" * 64
+    for line in lines:
+        row = json.loads(line)
+        row["ip_address"], row["prev_hash"] = "198.51.100.1", prev
+        event = audit._archived_event(json.dumps(row))
+        row["hash"] = prev = audit.compute_hash(event)
+        forged.append(json.dumps(row))
+    assert audit.verify_archive(forged, None).intact
+    against_live = audit.verify_archive(forged, db.session)
+    assert not against_live.intact and "differs from the live log" in against_live.problem

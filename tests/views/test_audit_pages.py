@@ -1,0 +1,186 @@
+"""The audit log pages: filters, pages, before/after details, timelines, verification and exports."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent
+from factcheck.services import audit
+from factcheck.services.db import transaction
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_log_lists_events_with_their_before_and_after_values(make, login_as):
+    claim = make.assigned_claim()
+    page = _text(login_as("manager").get("/audit"))
+    assert "claim.assigned" in page and "<details>" in page
+    assert "<th scope=\"row\">status</th><td>open</td><td>assigned</td>" in page.replace("\n", "").replace("  ", "")
+    assert f'href="/audit/timeline/claim/{claim.id}"' in page
+
+
+def test_the_filters_offer_users_and_recorded_actions(make, login_as):
+    editor = make.user("editor")
+    make.claim(editor=editor)
+    manager = login_as("manager")
+    page = _text(manager.get("/audit"))
+    assert f'<option value="{editor.id}">' in page and '<option value="claim.created">' in page
+    filtered = _text(manager.get(f"/audit?actor={editor.id}&action=claim.created"))
+    assert filtered.count('class="action"><code>claim.created') == 1 and "article.created</code>" not in filtered
+    assert "export.csv?actor=" in filtered and "action=claim.created" in filtered
+
+
+@pytest.mark.parametrize("query, message", [
+    ("date_from=2024-02-30", "From (UTC): Not a valid date value."),
+    ("date_to=yesterday", "To (UTC): Not a valid date value."),
+    ("date_from=2024-03-05&date_to=2024-03-01", "The end date is before the start date."),
+    ("article=abc", "Article id: Not a valid integer value."),
+    ("article=99999999999999999999", "Enter a whole number from 1 to 2147483647."),
+    ("object_type=claim&object_id=-3", "Enter a whole number from 1 to 2147483647."),
+    ("object_id=3", "Choose the object type that goes with the object id."),
+    ("action=no.such.action", "Action: Not a valid choice."),
+    ("actor=12345", "Actor: Not a valid choice."),
+    ("object_type=%3Cscript%3E", "Object type: Not a valid choice."),
+])
+def test_bad_filters_get_a_message_not_an_error(make, login_as, query, message):
+    make.article()
+    manager = login_as("manager")
+    response = manager.get(f"/audit?{query}")
+    assert response.status_code == 400
+    assert message in _text(response)
+    export = manager.get(f"/audit/export.csv?{query}")
+    assert export.status_code == 400 and message in _text(export)
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "audit.exported")) == 0
+
+
+def test_cursor_junk_is_ignored(make, login_as):
+    make.article()
+    for query in ("before=abc", "after=-1", "before=99999999999999999999999"):
+        assert login_as("admin").get(f"/audit?{query}").status_code == 200
+
+
+def test_pages_link_older_and_newer(make, login_as):
+    make.article()
+    with transaction(db.session):  # 60 events: a page of 50 and one of 10
+        for i in range(60):
+            audit.record(db.session, actor=None, action="test.bulk", object_type="test", object_id=i)
+    manager = login_as("manager")
+    first = _text(manager.get("/audit?action=test.bulk"))
+    assert "Older events" in first and "Newer events" not in first
+    older_link = first.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = _text(manager.get(older_link))
+    assert "Newer events" in second and "Older events" not in second
+    assert second.count('class="action"><code>test.bulk') == 10
+
+
+# ---- verification -------------------------------------------------------------------------------------
+
+def test_verify_now_records_and_shows_the_result(make, login_as):
+    make.article()
+    manager = login_as("manager")
+    assert "has not been verified yet" in _text(manager.get("/audit"))
+    response = manager.submit("/audit/verify")
+    assert response.status_code == 302
+    event = audit.last_verification(db.session)
+    assert event.actor_id == manager.user.id and event.changes["intact"]["after"] is True
+    page = _text(manager.get("/audit"))
+    assert "Chain verified" in page and f"{event.changes['count']['after']} events intact" in page
+    assert "Audit chain intact" in page  # the flash
+
+
+def test_verify_needs_the_csrf_token(make, login_as):
+    manager = login_as("manager")
+    assert manager.post("/audit/verify").status_code == 400
+    assert audit.last_verification(db.session) is None
+
+
+# ---- timelines ----------------------------------------------------------------------------------------
+
+def test_timelines_for_managers_and_for_the_article_s_own_editor(make, login_as):
+    author = make.user("editor")
+    claim = make.proposed_claim(editor=author)
+    evidence_id = claim.evidence[0].id
+    own = login_as(author)
+    for path in (f"/audit/timeline/article/{claim.article_id}", f"/audit/timeline/claim/{claim.id}",
+                 f"/audit/timeline/evidence/{evidence_id}"):
+        assert own.get(path).status_code == 200, path
+    page = _text(own.get(f"/audit/timeline/claim/{claim.id}"))
+    assert page.index("claim.created") < page.index("claim.assigned") < page.index("verdict.proposed")
+    assert own.get(f"/audit/timeline/user/{author.id}").status_code == 403
+    other_article = make.article()
+    refused = own.get(f"/audit/timeline/article/{other_article.id}")
+    assert refused.status_code == 403 and "not of this one" in _text(refused)
+    assert login_as("checker").get(f"/audit/timeline/claim/{claim.id}").status_code == 403
+    manager = login_as("manager")
+    assert manager.get(f"/audit/timeline/user/{author.id}").status_code == 200
+    assert "Nothing has been recorded" in _text(manager.get("/audit/timeline/claim/999999"))
+    assert manager.get("/audit/timeline/claim/abc").status_code == 404
+
+
+# ---- exports ------------------------------------------------------------------------------------------
+
+def _rows(fmt: str, body: str) -> list[dict]:
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(body)))
+    return [json.loads(line) for line in body.splitlines()]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_export_streams_the_filtered_events(make, login_as, fmt):
+    claim = make.final_claim()
+    manager = login_as("manager")
+    response = manager.get(f"/audit/export.{fmt}?object_type=claim&object_id={claim.id}", buffered=False)
+    assert response.status_code == 200 and response.is_streamed
+    # Audited and committed before a byte of the body was produced.
+    exported = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "audit.exported"))
+    assert exported.actor_id == manager.user.id
+    assert exported.changes["format"]["after"] == fmt
+    assert exported.changes["filters"]["after"] == {"object_type": "claim", "object_id": claim.id}
+    chunks = list(response.response)
+    response.close()
+    assert len(chunks) >= 1
+    rows = _rows(fmt, b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks).decode())
+    expected = list(db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "claim",
+                                                                AuditEvent.object_id == claim.id).order_by(AuditEvent.id)))
+    assert [int(r["id"]) for r in rows] == [e.id for e in expected]
+    assert [r["action"] for r in rows] == [e.action for e in expected]
+    assert [r["hash"] for r in rows] == [e.hash for e in expected]
+    changes = [json.loads(r["changes"]) if fmt == "csv" else r["changes"] for r in rows]
+    assert changes == [e.changes for e in expected]
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_an_unfiltered_jsonl_export_is_the_log_up_to_the_export_and_verifies(make, login_as):
+    make.final_claim()
+    manager = login_as("manager")
+    body = _text(manager.get("/audit/export.jsonl"))
+    lines = body.splitlines()
+    exported = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "audit.exported"))
+    assert json.loads(lines[-1])["id"] == exported.id - 1
+    assert json.loads(lines[-1])["hash"] == exported.prev_hash
+    report = audit.verify_archive(lines, db.session)
+    assert report.intact and report.matched_live == len(lines) == exported.id - 1
+
+
+def test_the_cli_checks_an_archive(app, make, login_as, tmp_path):
+    make.claim()
+    path = tmp_path / "audit.jsonl"
+    path.write_text(_text(login_as("manager").get("/audit/export.jsonl")))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["audit", "verify-archive", str(path)])
+    assert result.exit_code == 0 and "match the live log" in result.output, result.output
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:1] + lines[2:]))
+    broken = runner.invoke(args=["audit", "verify-archive", str(path), "--offline"])
+    assert broken.exit_code == 1 and "BROKEN" in broken.output
+
+
+def test_unknown_export_formats_are_not_found(login_as):
+    assert login_as("manager").get("/audit/export.xml").status_code == 404

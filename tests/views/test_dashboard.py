@@ -1,0 +1,75 @@
+"""The manager's dashboard page: charts that a screen reader can read, a fixed number of queries."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from factcheck.extensions import db
+from factcheck.services import claims
+from tests.support.factories import SECOND_CLAIM
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_managers_land_on_the_dashboard(login_as):
+    response = login_as("manager").get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+
+
+def test_the_charts_are_svg_images_with_a_table_each(make, login_as):
+    make.final_claim()
+    page = _text(login_as("manager").get("/dashboard"))
+    charts = re.findall(r'<svg [^>]*role="img"[^>]*>', page)
+    assert len(charts) == 4
+    for chart_id in ("chart-status", "chart-verdicts", "chart-workload", "chart-gate"):
+        assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in page
+        assert f'<title id="{chart_id}-title">' in page and f'<desc id="{chart_id}-desc">' in page
+    assert page.count("as a table</summary>") == 4
+    assert '<desc id="chart-verdicts-desc">Final verdicts. verified: 1.</desc>' in page
+    assert "Claims made final</dt><dd>1</dd>" in page
+
+
+def test_the_period_is_chosen_and_bad_dates_get_a_message(login_as):
+    manager = login_as("manager")
+    page = _text(manager.get("/dashboard?date_from=2024-01-01&date_to=2024-01-31"))
+    assert "From 2024-01-01 to 2024-01-31" in page
+    today = date.today()
+    default = _text(manager.get("/dashboard"))
+    assert f"to {today.isoformat()}" in default or f"to {(today - timedelta(days=1)).isoformat()}" in default
+    for query, message in [("date_from=2024-02-31", "Not a valid date value."),
+                           ("date_from=2024-03-05&date_to=2024-03-01", "The end date is before the start date."),
+                           ("date_to=0001-01-01", None), ("date_from=9999-12-31&date_to=9999-12-31", None)]:
+        response = manager.get(f"/dashboard?{query}")
+        assert response.status_code == (400 if message else 200), query
+        if message:
+            assert message in _text(response) and "showing the last 30 days" in _text(response)
+
+
+def _newsroom(make, size: int) -> None:
+    """Claims in every state, overdue work, several checkers, articles at the gate."""
+    editor = make.user("editor")
+    for i in range(size):
+        checker = make.user("checker")
+        make.final_claim(verdict="false" if i % 2 else "verified")
+        claim = make.assigned_claim(checker, editor=editor)
+        claims.assign(db.session, actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
+        second = claims.add_claim(db.session, actor=editor, article=claim.article, quote=SECOND_CLAIM)
+        claims.assign(db.session, actor=editor, claim=second, assignee=checker)
+        claims.start_work(db.session, actor=checker, claim=second)
+
+
+@pytest.mark.slow
+def test_the_number_of_queries_does_not_grow_with_the_data(make, login_as, count_queries):
+    manager = login_as("manager")
+    _newsroom(make, 1)
+    with count_queries() as small:
+        assert manager.get("/dashboard").status_code == 200
+    _newsroom(make, 2)
+    with count_queries() as large:
+        page = _text(manager.get("/dashboard"))
+    assert "Overdue claims: 3" in page
+    assert len(large) == len(small), "\n".join(large)
