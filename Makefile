@@ -36,6 +36,10 @@ run: migrate
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## PNGs of the main pages (1280 px, the article page also at 360 px) into docs/screenshots/; needs Chromium
+screenshots: install-dev
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
+
 bench: install-dev
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 

@@ -1,0 +1,69 @@
+"""axe-core (vendored, tests/browser/vendor/axe.min.js) finds no serious or critical violation on
+the desk's main pages, at desktop and phone widths. SQLite only (see conftest.py)."""
+from __future__ import annotations
+
+import pytest
+
+from factcheck import create_app
+from factcheck.extensions import db
+from tests.browser.live import AXE_JS, app_config
+from tests.browser.pages import demo_ids, main_pages
+
+pytestmark = pytest.mark.browser
+BLOCKING = {"serious", "critical"}
+# At phone width, the pages whose layout changes most (axe takes a couple of seconds a page).
+NARROW_PAGES = {"login", "article", "claim", "my-queue", "dashboard"}
+
+
+@pytest.fixture(scope="module")
+def pages(live_server):
+    app = create_app(app_config(live_server.app.config["SQLALCHEMY_DATABASE_URI"]))
+    with app.app_context():
+        ids = demo_ids(db.session)
+        db.engine.dispose()
+    return main_pages(ids)
+
+
+def _violations(page) -> list[dict]:
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in result if v["impact"] in BLOCKING]
+
+
+def _describe(violations: list[dict]) -> str:
+    return "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['nodes'])}" for v in violations)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_main_pages_have_no_serious_accessibility_violation(open_page, pages, width):
+    problems: dict[str, str] = {}
+    checked = []
+    signed_in: dict[str | None, object] = {}
+    for main_page in pages:
+        if width < 800 and main_page.name not in NARROW_PAGES:
+            continue
+        if main_page.email not in signed_in:
+            signed_in[main_page.email] = open_page(main_page.email, width=width)
+        page = signed_in[main_page.email]
+        response = page.goto(main_page.path)
+        if response is not None and response.status == 404:
+            continue  # an area that is not built yet (the dashboard, before it lands)
+        assert response is not None and response.status == 200, f"{main_page.path}: {response and response.status}"
+        checked.append(main_page.name)
+        violations = _violations(page)
+        if violations:
+            problems[main_page.path] = _describe(violations)
+    assert len(checked) >= (7 if width >= 800 else 4), checked
+    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+
+
+def test_error_pages_are_accessible(open_page):
+    page = open_page("editor@demo.test")
+    response = page.goto("/articles/987654")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text()
+    assert not _violations(page), _describe(_violations(page))
