@@ -32,7 +32,9 @@ run: migrate
 	@echo "factcheck is at http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## The whole test suite (SQLite always; PostgreSQL too when FACTCHECK_TEST_DATABASE_URL is set)
+## The whole test suite (SQLite always; PostgreSQL too when FACTCHECK_TEST_DATABASE_URL is set),
+## one worker per core; each worker has its own databases.
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
