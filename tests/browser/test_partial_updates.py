@@ -67,3 +67,36 @@ def test_the_same_actions_work_without_javascript(browser, live_server):
         expect(page.locator(f"#{card_id} .badge")).to_have_text("dismissed")
     finally:
         context.close()
+
+
+def test_long_import_shows_progress_and_dismiss_asks_first(browser, live_server):
+    from tests.browser.live import sign_in
+
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server.url, "editor@demo.test")
+        page.goto("/articles/new")
+        # Keep the page (stop the navigation after app.js has handled the submit) to look at it.
+        page.evaluate("window.addEventListener('submit', (event) => event.preventDefault())")
+        page.locator("#title").fill("Quiet harbour")
+        page.locator("#text").fill("The harbour handled 12 ships on Monday, the port office said.\n")
+        button = page.get_by_role("button", name="Save article and suggest claims")
+        button.click()
+        expect(page.locator("#new-article-form .progress")).to_be_visible()
+        expect(button).to_be_disabled()
+
+        page.goto("/articles/new")  # a fresh page, without the submit blocker
+        page.locator("#title").fill("Quiet harbour")
+        page.locator("#text").fill("The harbour handled 12 ships on Monday, the port office said.\n")
+        page.get_by_role("button", name="Save article and suggest claims").click()
+        expect(page.locator("#flashes")).to_contain_text("Article saved")
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        card = _first_suggestion(page)
+        card.get_by_role("button", name="Dismiss").click()
+        expect(card.locator(".badge")).to_have_text("suggested")  # the person said no
+        assert asked and "Dismiss claim" in asked[0]
+    finally:
+        context.close()

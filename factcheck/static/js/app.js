@@ -17,6 +17,28 @@
     }
   }, true);
 
+  // Long work shows progress: a form marked data-progress reveals its .progress message and
+  // disables its submit button while the server reads the file; an export link marked
+  // data-progress="…" says the download is being prepared.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-progress") || event.defaultPrevented) return;
+    var message = form.querySelector(".progress");
+    if (message) message.hidden = false;
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-progress]");
+    if (!link) return;
+    var status = link.parentNode.querySelector(".progress");
+    if (status) {
+      status.textContent = link.getAttribute("data-progress");
+      status.hidden = false;
+      window.setTimeout(function () { status.hidden = true; }, 8000);
+    }
+  });
+
   // htmx requests carry the CSRF token as a header (Flask-WTF reads X-CSRFToken).
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');
