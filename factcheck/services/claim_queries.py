@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from factcheck.models import PRIORITY_RANK, Claim, Evidence, Note, User
@@ -15,26 +15,46 @@ def _priority_order():
     return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
 
 
-def my_queue(session: Session, user: User) -> list[Claim]:
-    """Work assigned to a checker: most urgent first (due date, then priority)."""
+QUEUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Queue:
+    claims: list[Claim]
+    total: int
+
+
+def my_queue(session: Session, user: User, limit: int | None = None) -> Queue:
+    """Work assigned to a checker, most urgent first (due date, then priority). A queue longer than
+    ``limit`` shows its most urgent part; the claims list pages through the rest."""
+    limit = limit or QUEUE_LIMIT
+    mine = (Claim.assignee_id == user.id, Claim.status.in_([S.ASSIGNED, S.IN_PROGRESS]))
     stmt = (
         select(Claim)
         .options(joinedload(Claim.article))
-        .where(Claim.assignee_id == user.id, Claim.status.in_([S.ASSIGNED, S.IN_PROGRESS]))
+        .where(*mine)
         .order_by(Claim.due_date.is_(None), Claim.due_date, _priority_order(), Claim.id)
+        .limit(limit)
     )
-    return list(session.scalars(stmt))
+    claims = list(session.scalars(stmt))
+    total = len(claims) if len(claims) < limit else session.scalar(select(func.count(Claim.id)).where(*mine))
+    return Queue(claims, total)
 
 
-def review_queue(session: Session) -> list[Claim]:
+def review_queue(session: Session, limit: int | None = None) -> Queue:
     """Proposed verdicts waiting for an editor, oldest first."""
+    limit = limit or QUEUE_LIMIT
+    waiting = Claim.status == S.PROPOSED
     stmt = (
         select(Claim)
         .options(joinedload(Claim.article), joinedload(Claim.proposed_by), joinedload(Claim.assignee))
-        .where(Claim.status == S.PROPOSED)
+        .where(waiting)
         .order_by(Claim.proposed_at, Claim.id)
+        .limit(limit)
     )
-    return list(session.scalars(stmt))
+    claims = list(session.scalars(stmt))
+    total = len(claims) if len(claims) < limit else session.scalar(select(func.count(Claim.id)).where(waiting))
+    return Queue(claims, total)
 
 
 def load_claim_page(session: Session, claim_id: int) -> Claim:

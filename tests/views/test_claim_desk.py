@@ -243,3 +243,17 @@ def test_pages_link_to_audit_timelines_for_those_who_may_read_them(make, login_a
     other = login_as("editor")
     assert "/audit/timeline/" not in other.get(f"/articles/{claim.article_id}").get_data(as_text=True)
     assert "/audit/timeline/" in login_as("manager").get(f"/claims/{claim.id}").get_data(as_text=True)
+
+
+def test_long_queues_show_their_most_urgent_part(make, login_as, monkeypatch):
+    from factcheck.services import claim_queries
+
+    monkeypatch.setattr(claim_queries, "QUEUE_LIMIT", 2)
+    editor, checker = make.user("editor"), make.user("checker")
+    article, first, second = _two_claims(make, editor)
+    third = claims.add_claim(db.session, actor=editor, article=article, quote="Critics said the money")
+    for claim, days in ((first, 3), (second, 1), (third, 2)):
+        claims.assign(db.session, actor=editor, claim=claim, assignee=checker, due_date=date.today() + timedelta(days=days))
+    page = login_as(checker).get("/queue").get_data(as_text=True)
+    assert "Showing the 2 most urgent of your 3 open claims" in page
+    assert f"/claims/{second.id}\"" in page and f"/claims/{third.id}\"" in page and f"/claims/{first.id}\"" not in page
