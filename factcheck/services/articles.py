@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User, utcnow
@@ -188,13 +188,35 @@ def publish(session: Session, *, actor: User, article: Article) -> None:
         )
 
 
-def list_articles(session: Session, *, status: str | None = None, query: str | None = None, limit: int = 200) -> list[Article]:
-    stmt = select(Article).options(selectinload(Article.claims)).order_by(Article.id.desc()).limit(limit)
+@dataclass(frozen=True)
+class ArticleRow:
+    article: Article
+    claims: int
+    open_claims: int
+
+
+def list_articles(session: Session, *, status: str | None = None, query: str | None = None,
+                  limit: int = 200) -> list[ArticleRow]:
+    """Newest first, with claim counts computed by the database rather than by loading claims."""
+    settled = [s.value for s in SETTLED]
+    counts = (
+        select(Claim.article_id, func.count(Claim.id).label("claims"),
+               func.count(case((Claim.status.not_in(settled), 1))).label("open_claims"))
+        .group_by(Claim.article_id)
+        .subquery()
+    )
+    stmt = (
+        select(Article, func.coalesce(counts.c.claims, 0), func.coalesce(counts.c.open_claims, 0))
+        .outerjoin(counts, counts.c.article_id == Article.id)
+        .order_by(Article.id.desc())
+        .limit(limit)
+    )
     if status:
         stmt = stmt.where(Article.status == status)
     if query:
-        stmt = stmt.where(Article.title.ilike(f"%{query}%"))
-    return list(session.scalars(stmt))
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(Article.title.ilike(pattern, escape="\\"))
+    return [ArticleRow(article, total, unsettled) for article, total, unsettled in session.execute(stmt)]
 
 
 def load_article_page(session: Session, article_id: int) -> Article:

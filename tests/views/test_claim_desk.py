@@ -257,3 +257,18 @@ def test_long_queues_show_their_most_urgent_part(make, login_as, monkeypatch):
     page = login_as(checker).get("/queue").get_data(as_text=True)
     assert "Showing the 2 most urgent of your 3 open claims" in page
     assert f"/claims/{second.id}\"" in page and f"/claims/{third.id}\"" in page and f"/claims/{first.id}\"" not in page
+
+
+def test_article_list_counts_claims_in_the_database(make, login_as, count_queries):
+    editor = make.user("editor")
+    client = login_as(editor)
+    _two_claims(make, editor)
+    with count_queries() as few:
+        page = client.get("/articles?q=tram").get_data(as_text=True)
+    assert "2 (2 open)" in page
+    for _ in range(3):
+        _two_claims(make, editor)
+    with count_queries() as many:
+        client.get("/articles?q=tram")
+    assert len(many) == len(few)
+    assert "Tram line approved" not in client.get("/articles?q=100%25").get_data(as_text=True)
