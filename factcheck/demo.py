@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factcheck.models import Article, Claim, User
-from factcheck.services import articles, claims, evidence, users
+from factcheck.services import articles, claims, evidence, notes, users
 
 PASSWORD = "factcheck-demo"
 DEMO_USERS = [
@@ -119,6 +119,12 @@ def load(session: Session) -> bool:
                            rationale="The authority's annual report gives 41.2 Mt, above every earlier year.")
     _evidence(session, checker2, cost, "Ministry of Transport project register", "context",
               "Valmora quay extension: budget 365 MEUR, completed in October.")
+    notes.add_note(session, actor=checker2, claim=cost,
+                   body="The register says **365 million**, not 380. @editor can we ask the port press office "
+                        "which figure includes the dredging?")
+    notes.add_note(session, actor=editor, claim=cost,
+                   body="Asked them. Meanwhile check the [EU funding notice](https://example.org/eu/valmora), "
+                        "@checker2: it may list the final cost.")
 
     # An article waiting at the gate: every claim final, one still needs a resolution.
     bridge = articles.create_article(session, actor=editor, title="Council approves Ostrava river bridge", text=BRIDGE,

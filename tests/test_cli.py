@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from factcheck.extensions import db
-from factcheck.models import Article, AuditEvent, Claim, User
+from factcheck.models import Article, AuditEvent, Claim, Notification, User
 from factcheck.services import users
 
 
@@ -55,6 +55,8 @@ def test_demo_load_is_idempotent_and_has_claims_in_every_state(app):
     assert db.session.scalar(select(func.count(Article.id))) >= 2
     for email in ("admin@demo.test", "editor@demo.test", "checker@demo.test", "checker2@demo.test", "manager@demo.test"):
         assert users.find_by_email(db.session, email).check_password("factcheck-demo")
+    mentioned = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "mention"))}
+    assert mentioned == {users.find_by_email(db.session, e).id for e in ("editor@demo.test", "checker2@demo.test")}
     verify = runner.invoke(args=["audit", "verify"])
     assert verify.exit_code == 0 and "intact" in verify.output
 
