@@ -39,12 +39,7 @@ def create_user(
         raise ValidationFailed(f"{email!r} is not an email address.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
-    try:
-        role_values = sorted({Role(role).value for role in roles})
-    except ValueError:
-        raise ValidationFailed(f"Roles must be among: {', '.join(r.value for r in Role)}.") from None
-    if not role_values:
-        raise ValidationFailed("A user needs at least one role.")
+    role_values = _role_values(roles)
     with transaction(session):
         if find_by_email(session, email) is not None:
             raise ValidationFailed(f"A user with the email {email} already exists.")
@@ -95,9 +90,51 @@ def checkers(session: Session) -> list[User]:
     )
 
 
+def _role_values(roles: list[str]) -> list[str]:
+    try:
+        values = sorted({Role(role).value for role in roles})
+    except ValueError:
+        raise ValidationFailed(f"Roles must be among: {', '.join(r.value for r in Role)}.") from None
+    if not values:
+        raise ValidationFailed("A user needs at least one role.")
+    return values
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    return session.scalar(
+        select(func.count(User.id)).join(UserRole)
+        .where(UserRole.role == Role.ADMIN.value, User.is_active_account.is_(True), User.id != user.id)
+    ) or 0
+
+
+def set_roles(session: Session, *, actor: User, user: User, roles: list[str]) -> None:
+    """Change a user's roles; the newsroom always keeps at least one active administrator."""
+    require(actor, Action.USERS_MANAGE)
+    values = _role_values(roles)
+    before = sorted(row.role for row in user.role_rows)
+    if Role.ADMIN.value in before and Role.ADMIN.value not in values and not _other_active_admins(session, user):
+        raise ValidationFailed("This is the last active administrator; make someone else an administrator first.")
+    if values == before:
+        return
+    with transaction(session):
+        user.role_rows = [row for row in user.role_rows if row.role in values] + [
+            UserRole(role=role) for role in values if role not in before]
+        audit.record(session, actor=actor, action="user.roles_changed", object_type="user", object_id=user.id,
+                     changes=audit.diff({"roles": before}, {"roles": values}))
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.display_name, User.id)))
+
+
 def set_active(session: Session, *, actor: User | None, user: User, active: bool, actor_label: str | None = None) -> None:
     if actor is not None:
         require(actor, Action.USERS_MANAGE)
+        if actor.id == user.id and not active:
+            raise ValidationFailed("You cannot deactivate your own account.")
+        # The command line (actor None) is the operator's way back in, so only the app enforces this.
+        if not active and user.has_role(Role.ADMIN) and user.is_active and not _other_active_admins(session, user):
+            raise ValidationFailed("This is the last active administrator; it cannot be deactivated.")
     with transaction(session):
         before = user.is_active_account
         user.is_active_account = active

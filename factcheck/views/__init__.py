@@ -20,9 +20,9 @@ def _error_page(status: int, title: str, message: str) -> tuple[str | Response, 
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.views import articles, audit, auth, claims, dashboard, main, notifications, queues
+    from factcheck.views import articles, audit, auth, claims, dashboard, main, notifications, queues, users
 
-    for module in (auth, main, articles, claims, queues, audit, dashboard, notifications):
+    for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users):
         app.register_blueprint(module.bp)
 
     from factcheck.views import filters

@@ -33,4 +33,7 @@ def main_pages(ids: dict[str, int]) -> list[MainPage]:
         MainPage("review-queue", "/review", "editor2@demo.test"),
         MainPage("audit-log", "/audit", "manager@demo.test"),
         MainPage("dashboard", "/dashboard", "manager@demo.test"),
+        MainPage("claims", "/claims", "editor@demo.test"),
+        MainPage("notifications", "/notifications", "checker2@demo.test"),
+        MainPage("users", "/users", "admin@demo.test"),
     ]

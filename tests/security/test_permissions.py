@@ -38,6 +38,11 @@ ROUTES = [
     ("POST", "/claims/{c}/evidence/{e}/remove", EDITORS | {"checker"}),
     ("GET", "/claims", ALL),
     ("POST", "/claims/bulk-assign", EDITORS),
+    ("GET", "/users", {"admin"}),
+    ("POST", "/users", {"admin"}),
+    ("POST", "/users/{u}/roles", {"admin"}),
+    ("POST", "/users/{u}/deactivate", {"admin"}),
+    ("POST", "/users/{u}/activate", {"admin"}),
     ("GET", "/notifications", ALL),
     ("POST", "/notifications/read", ALL),
     ("GET", "/queue", ALL),
@@ -62,7 +67,8 @@ def desk(make, login_as, new_client):
     for role in ("editor", "manager", "admin"):
         clients[role] = login_as(role)
     clients["anonymous"] = new_client()
-    return {"a": claim.article_id, "c": claim.id, "e": source.id}, clients
+    bystander = make.user("checker")  # the user whose account the /users routes change
+    return {"a": claim.article_id, "c": claim.id, "e": source.id, "u": bystander.id}, clients
 
 
 def _call(client, method, path):

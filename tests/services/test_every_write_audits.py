@@ -564,6 +564,18 @@ def _set_active(make):
     return run
 
 
+@write("users.set_roles")
+def _set_roles(make):
+    admin = make.user("admin")
+    user = make.user("checker")
+
+    def run():
+        users.set_roles(db.session, actor=admin, user=user, roles=["checker", "editor"])
+        return [E(admin, "user.roles_changed", "user", user.id, None,
+                  {"roles": (["checker"], ["checker", "editor"])})]
+    return run
+
+
 @write("users.authenticate")
 def _authenticate(make):
     user = make.user("checker")
