@@ -31,3 +31,8 @@ class ClaimForm(Form):
 
 class ActionForm(Form):
     """A button that changes state: nothing but the CSRF token."""
+
+
+class ReviseForm(Form):
+    text = TextAreaField("Revised text", validators=[DataRequired(message="Paste the revised text.")],
+                         filters=[lambda value: value.replace("\r\n", "\n") if isinstance(value, str) else value])

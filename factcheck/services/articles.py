@@ -25,7 +25,7 @@ def get_article(session: Session, article_id: int) -> Article:
     return article
 
 
-def _check_text(text: str) -> str:
+def check_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ValidationFailed("The article text is empty.")
@@ -71,7 +71,7 @@ def insert_article(
     title = title.strip()
     if not title:
         raise ValidationFailed("The article needs a title.")
-    text = _check_text(text)
+    text = check_text(text)
     article = Article(
         title=title, outlet=outlet.strip(), byline=byline.strip(), language=language.strip() or "en",
         source_url=source_url.strip(), status=ArticleStatus.DRAFT, created_by_id=actor.id,
@@ -233,3 +233,8 @@ def load_article_page(session: Session, article_id: int) -> Article:
     if article is None:
         raise NotFound("There is no such article.")
     return article
+
+
+def revision_list(session: Session, article: Article) -> list[Revision]:
+    return list(session.scalars(select(Revision).options(joinedload(Revision.created_by))
+                                .where(Revision.article_id == article.id).order_by(Revision.number)))

@@ -23,12 +23,16 @@ S = ClaimStatus
 # event -> {from status: to status}. The only place claim statuses change.
 TRANSITIONS: dict[str, dict[ClaimStatus, ClaimStatus]] = {
     "accept": {S.SUGGESTED: S.OPEN},
-    "dismiss": {S.SUGGESTED: S.DISMISSED, S.OPEN: S.DISMISSED},
+    "dismiss": {S.SUGGESTED: S.DISMISSED, S.OPEN: S.DISMISSED, S.ORPHANED: S.DISMISSED},
     "assign": {S.OPEN: S.ASSIGNED, S.ASSIGNED: S.ASSIGNED, S.IN_PROGRESS: S.ASSIGNED},
     "start": {S.ASSIGNED: S.IN_PROGRESS},
     "propose": {S.ASSIGNED: S.PROPOSED, S.IN_PROGRESS: S.PROPOSED},
     "accept_verdict": {S.PROPOSED: S.FINAL},
     "return_verdict": {S.PROPOSED: S.IN_PROGRESS},
+    # A new revision changed the claim's words: its verdict was about other words.
+    "text_changed": {S.PROPOSED: S.IN_PROGRESS, S.FINAL: S.IN_PROGRESS},
+    # A new revision removed the claim's words; an editor dismisses it or marks the new passage.
+    "orphan": {s: S.ORPHANED for s in (S.SUGGESTED, S.OPEN, S.ASSIGNED, S.IN_PROGRESS, S.PROPOSED, S.FINAL)},
 }
 
 TRACKED_FIELDS = (
@@ -37,7 +41,7 @@ TRACKED_FIELDS = (
 )
 
 
-def _next_status(claim: Claim, event: str) -> ClaimStatus:
+def next_status(claim: Claim, event: str) -> ClaimStatus:
     table = TRANSITIONS[event]
     try:
         return table[ClaimStatus(claim.status)]
@@ -146,7 +150,7 @@ def accept_suggestion(session: Session, *, actor: User, claim: Claim, statement:
     require(actor, Action.CLAIM_TRIAGE, claim)
     ensure_open_for_changes(claim.article)
     _check_version(claim, expected_version, {"statement": statement, "claimant": claimant})
-    new_status = _next_status(claim, "accept")
+    new_status = next_status(claim, "accept")
     with transaction(session):
         before = _snapshot(claim)
         claim.status = new_status
@@ -166,7 +170,7 @@ def dismiss(session: Session, *, actor: User, claim: Claim, reason: str, expecte
     if not reason.strip():
         raise ValidationFailed("Say why the claim is dismissed.")
     _check_version(claim, expected_version, {"status": S.DISMISSED, "dismiss_reason": reason})
-    new_status = _next_status(claim, "dismiss")
+    new_status = next_status(claim, "dismiss")
     with transaction(session):
         before = _snapshot(claim)
         claim.status = new_status
@@ -182,7 +186,7 @@ def _check_assignment(actor: User, claim: Claim, assignee: User, priority: str) 
         raise ValidationFailed(f"{assignee.display_name} is not an active fact-checker.")
     if priority not in {p.value for p in Priority}:
         raise ValidationFailed("Unknown priority.")
-    return _next_status(claim, "assign")
+    return next_status(claim, "assign")
 
 
 def _apply_assignment(session: Session, actor: User, claim: Claim, new_status: ClaimStatus, assignee: User,
@@ -236,13 +240,13 @@ def take_from_pool(session: Session, *, actor: User, claim: Claim) -> None:
     if claim.status != S.OPEN or claim.assignee_id is not None:
         raise InvalidTransition("Only an open claim that nobody has yet can be taken.")
     with transaction(session):
-        _apply_assignment(session, actor, claim, _next_status(claim, "assign"), actor, claim.due_date,
+        _apply_assignment(session, actor, claim, next_status(claim, "assign"), actor, claim.due_date,
                           claim.priority, action="claim.taken")
 
 
 def start_work(session: Session, *, actor: User, claim: Claim) -> None:
     require(actor, Action.CLAIM_WORK, claim)
-    new_status = _next_status(claim, "start")
+    new_status = next_status(claim, "start")
     with transaction(session):
         before = _snapshot(claim)
         claim.status = new_status
@@ -253,7 +257,7 @@ def start_on_first_work(session: Session, actor: User, claim: Claim) -> None:
     """The assignee's first piece of work is the moment the work visibly starts (caller's transaction)."""
     if claim.status == S.ASSIGNED and claim.assignee_id == actor.id:
         before = _snapshot(claim)
-        claim.status = _next_status(claim, "start")
+        claim.status = next_status(claim, "start")
         _audit_change(session, actor, "claim.started", claim, before)
 
 
@@ -284,7 +288,7 @@ def propose_verdict(session: Session, *, actor: User, claim: Claim, verdict: str
     if not rationale.strip():
         raise ValidationFailed("Explain the verdict in a rationale.")
     _check_two_questions(claim, attribution_verdict)
-    new_status = _next_status(claim, "propose")
+    new_status = next_status(claim, "propose")
     with transaction(session):
         before = _snapshot(claim)
         claim.status = new_status
@@ -300,7 +304,7 @@ def accept_verdict(session: Session, *, actor: User, claim: Claim, expected_vers
     require(actor, Action.VERDICT_REVIEW, claim)
     ensure_open_for_changes(claim.article)
     _check_version(claim, expected_version, {"status": S.FINAL})
-    new_status = _next_status(claim, "accept_verdict")
+    new_status = next_status(claim, "accept_verdict")
     with transaction(session):
         before = _snapshot(claim)
         claim.status = new_status
@@ -320,7 +324,7 @@ def return_verdict(session: Session, *, actor: User, claim: Claim, note: str,
     if not note.strip():
         raise ValidationFailed("Say what the checker should look at again.")
     _check_version(claim, expected_version, {"status": S.IN_PROGRESS, "note": note})
-    new_status = _next_status(claim, "return_verdict")
+    new_status = next_status(claim, "return_verdict")
     with transaction(session):
         before = _snapshot(claim)
         claim.status = new_status

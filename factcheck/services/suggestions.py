@@ -32,15 +32,15 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
 
 
 def add_suggestions(session: Session, *, actor: User | None, article: Article, revision: Revision,
-                    within: tuple[int, int] | None = None) -> int:
-    """Store the engine's suggestions for ``revision`` (optionally only inside ``within``) as
-    suggested claims, skipping passages that are already claims. Runs in the caller's transaction."""
+                    within: list[tuple[int, int]] | None = None) -> int:
+    """Store the engine's suggestions for ``revision`` (optionally only those touching the spans
+    ``within``) as suggested claims, skipping passages that are already claims, dismissed ones
+    included. Runs in the caller's transaction."""
     furniture = [FurnitureLine(**line) for line in revision.furniture]
-    existing = [(c.start, c.end) for c in article.claims
-                if c.revision_id == revision.id and c.status != ClaimStatus.DISMISSED]
+    existing = [(c.start, c.end) for c in article.claims if c.revision_id == revision.id]
     added = 0
     for suggestion in suggest_claims(revision.text, furniture=furniture):
-        if within and _overlap(suggestion.start, suggestion.end, *within) == 0:
+        if within is not None and not any(_overlap(suggestion.start, suggestion.end, *span) for span in within):
             continue
         length = suggestion.end - suggestion.start
         if any(_overlap(suggestion.start, suggestion.end, s, e) > _DUPLICATE_OVERLAP * length for s, e in existing):
@@ -73,4 +73,4 @@ def restore_furniture(session: Session, *, actor: User, article: Article, index:
             changes={"furniture": {"before": line, "after": None}},
         )
         return add_suggestions(session, actor=actor, article=article, revision=revision,
-                               within=(line["start"], line["end"]))
+                               within=[(line["start"], line["end"])])

@@ -5,13 +5,13 @@ from flask_login import login_required
 
 from factcheck.extensions import db
 from factcheck.forms import choices
-from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm
+from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, ReviseForm
 from factcheck.forms.claims import AssignForm
 from factcheck.models import ArticleStatus
 from factcheck.security import Action, require
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import intake, suggestions
+from factcheck.services import intake, revisions, suggestions
 from factcheck.services import users as user_service
 from factcheck.services.intake import Imported, Upload
 from factcheck.services.errors import GateClosed, ValidationFailed
@@ -81,6 +81,8 @@ def render_article(article, *, claim_form: ClaimForm | None = None, blockers=Non
     assign_form.assignee_id.choices = choices((u.id, u.display_name) for u in checkers)
     return render_template(
         "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
+        # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
+        text_claims=[c for c in article.claims if c.revision_id == article.current_revision_id],
         assign_form=assign_form, action_form=ActionForm(),
         blockers=blockers if blockers is not None else article_service.blocking_claims(article),
     ), status
@@ -139,3 +141,34 @@ def publish(article_id: int):
         article_service.publish(db.session, actor=actor(), article=article)
         flash("Article marked as published.", "success")
     return redirect(url_for("articles.show", article_id=article.id))
+
+
+@bp.route("/<int:article_id>/revise", methods=["GET", "POST"])
+@login_required
+def revise(article_id: int):
+    article = article_service.load_article_page(db.session, article_id)
+    require(actor(), Action.ARTICLE_REVISE, article)
+    form = ReviseForm(data={"text": article.text}) if request.method == "GET" else ReviseForm()
+    if form.validate_on_submit():
+        try:
+            report = revisions.revise(db.session, actor=actor(), article=article, text=form.text.data)
+        except ValidationFailed as error:
+            form.text.errors.append(error.message)
+        else:
+            flash(f"Revision {report.revision.number} saved: {len(report.moved)} claim(s) carried over, "
+                  f"{len(report.changed)} changed and back for checking, {len(report.orphaned)} orphaned, "
+                  f"{report.suggested} new suggestion(s).", "success")
+            return redirect(url_for("articles.revision", article_id=article.id, number=report.revision.number))
+    status = 422 if request.method == "POST" else 200
+    return render_template("articles/revise.html", article=article, form=form), status
+
+
+@bp.get("/<int:article_id>/revisions/<int:number>")
+@login_required
+def revision(article_id: int, number: int):
+    article = article_service.get_article(db.session, article_id)
+    shown = revisions.get_revision(db.session, article, number)
+    previous = revisions.get_revision(db.session, article, number - 1) if number > 1 else None
+    return render_template("articles/revision.html", article=article, revision=shown, previous=previous,
+                           segments=revisions.diff_segments(previous.text, shown.text) if previous else None,
+                           history=article_service.revision_list(db.session, article))

@@ -22,7 +22,7 @@ from sqlalchemy import select
 import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
-from factcheck.services import articles, audit, audit_log, claims, users
+from factcheck.services import articles, audit, audit_log, claims, revisions, users
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
 from tests.support.factories import ARTICLE_TEXT, SECOND_CLAIM, Factory
@@ -573,6 +573,24 @@ def _set_roles(make):
         users.set_roles(db.session, actor=admin, user=user, roles=["checker", "editor"])
         return [E(admin, "user.roles_changed", "user", user.id, None,
                   {"roles": (["checker"], ["checker", "editor"])})]
+    return run
+
+
+@write("revisions.revise")
+def _revise(make):
+    editor = make.user("editor")
+    claim = make.claim(editor=editor)
+    article = claim.article
+    first_revision = claim.revision_id
+
+    def run():
+        report = revisions.revise(db.session, actor=editor, article=article, text=article.text + "One more line.\n")
+        return [
+            E(editor, "revision.created", "revision", report.revision.id, article.id,
+              {"number": (None, 2)}, partial=True),
+            E(editor, "claim.reanchored", "claim", claim.id, article.id,
+              {"revision_id": (first_revision, report.revision.id)}, partial=True),
+        ]
     return run
 
 

@@ -1,0 +1,138 @@
+"""New revisions of an article's text, and what they do to its claims (DESIGN §3).
+
+Text is never edited in place: a revision is a new row. Every claim is carried to the new text.
+A claim whose words are unchanged just moves. One whose words changed is flagged; if it was
+proposed or final it goes back to in_progress, because its verdict was about other words. One
+whose words are gone is orphaned, for an editor to resolve. An approved or published article goes
+back to in_check. Passages that are new in this revision get claim suggestions.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User
+from factcheck.security.permissions import Action, require
+from factcheck.services import audit
+from factcheck.services.anchoring import anchor_at
+from factcheck.services.articles import LOCKED_ARTICLE_STATES, check_text, refresh_status
+from factcheck.services.claims import TRACKED_FIELDS, next_status
+from factcheck.services.db import transaction
+from factcheck.services.errors import NotFound, ValidationFailed
+from factcheck.services.reanchoring import Outcome, TextMap
+from factcheck.services.suggestions import add_suggestions, furniture_of
+
+S = ClaimStatus
+
+
+@dataclass
+class RevisionReport:
+    revision: Revision
+    moved: list[Claim] = field(default_factory=list)
+    changed: list[Claim] = field(default_factory=list)
+    orphaned: list[Claim] = field(default_factory=list)
+    suggested: int = 0
+
+
+def _anchor_fields(claim: Claim) -> dict:
+    return {"revision_id": claim.revision_id, "start": claim.start, "end": claim.end, "quote": claim.quote}
+
+
+def revise(session: Session, *, actor: User, article: Article, text: str) -> RevisionReport:
+    require(actor, Action.ARTICLE_REVISE, article)
+    text = check_text(text)
+    old = article.current_revision
+    if old is not None and text == old.text:
+        raise ValidationFailed("The text is the same as the current revision's; nothing to save.")
+    with transaction(session):
+        revision = Revision(
+            article_id=article.id, number=(old.number + 1) if old else 1, text=text,
+            sha256=hashlib.sha256(text.encode()).hexdigest(), created_by_id=actor.id, furniture=furniture_of(text),
+        )
+        session.add(revision)
+        session.flush()
+        article.current_revision_id = revision.id
+        article.current_revision = revision
+        text_map = TextMap(old.text if old else "", text)
+        audit.record(session, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
+                     article_id=article.id,
+                     changes=audit.created({"number": revision.number, "sha256": revision.sha256, "length": len(text),
+                                            "previous_sha256": old.sha256 if old else None,
+                                            "furniture_lines": len(revision.furniture)}))
+        report = RevisionReport(revision)
+        for claim in [c for c in article.claims if old is not None and c.revision_id == old.id]:
+            _carry(session, actor, claim, revision, text_map, report)
+        if article.status in LOCKED_ARTICLE_STATES:
+            before = article.status
+            article.status = ArticleStatus.IN_CHECK
+            audit.record(session, actor=actor, action="article.reopened", object_type="article", object_id=article.id,
+                         article_id=article.id, changes=audit.diff({"status": before}, {"status": article.status}))
+        refresh_status(session, article, actor)
+        report.suggested = add_suggestions(session, actor=actor, article=article, revision=revision,
+                                           within=text_map.changed_spans())
+    return report
+
+
+def _carry(session: Session, actor: User, claim: Claim, revision: Revision, text_map: TextMap,
+           report: RevisionReport) -> None:
+    carried = text_map.carry(claim.start, claim.end, claim.quote)
+    before = {name: getattr(claim, name) for name in TRACKED_FIELDS} | _anchor_fields(claim)
+    if carried.outcome is Outcome.GONE:
+        if claim.status == S.DISMISSED:
+            return  # a dismissed passage that is gone needs nothing more
+        claim.status = next_status(claim, "orphan")
+        report.orphaned.append(claim)
+        action = "claim.orphaned"
+    else:
+        anchor = anchor_at(revision.text, carried.start, carried.end)
+        claim.revision_id, claim.start, claim.end = revision.id, anchor.start, anchor.end
+        claim.quote, claim.prefix, claim.suffix = anchor.exact, anchor.prefix, anchor.suffix
+        if carried.outcome is Outcome.SAME:
+            report.moved.append(claim)
+            action = "claim.reanchored"
+        else:
+            claim.text_changed = True
+            if claim.status in (S.PROPOSED, S.FINAL):
+                claim.status = next_status(claim, "text_changed")
+                claim.resolution = None
+            report.changed.append(claim)
+            action = "claim.text_changed"
+    after = {name: getattr(claim, name) for name in TRACKED_FIELDS} | _anchor_fields(claim)
+    audit.record(session, actor=actor, action=action, object_type="claim", object_id=claim.id,
+                 article_id=claim.article_id, changes=audit.diff(before, after))
+
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str  # "same", "removed" or "added"
+    text: str
+
+
+def diff_segments(old: str, new: str) -> list[Segment]:
+    """A word-level comparison of two texts, for the revision page (escaped by the template)."""
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    segments: list[Segment] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_tokens, new_tokens, autojunk=False).get_opcodes():
+        if tag == "equal":
+            segments.append(Segment("same", "".join(old_tokens[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(Segment("removed", "".join(old_tokens[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("added", "".join(new_tokens[j1:j2])))
+    return segments
+
+
+def get_revision(session: Session, article: Article, number: int) -> Revision:
+    revision = session.scalar(select(Revision).where(Revision.article_id == article.id, Revision.number == number))
+    if revision is None:
+        raise NotFound("There is no such revision of this article.")
+    return revision
