@@ -36,4 +36,6 @@ def main_pages(ids: dict[str, int]) -> list[MainPage]:
         MainPage("claims", "/claims", "editor@demo.test"),
         MainPage("notifications", "/notifications", "checker2@demo.test"),
         MainPage("users", "/users", "admin@demo.test"),
+        MainPage("revise", f"/articles/{ids['article']}/revise", "editor@demo.test"),
+        MainPage("revision", f"/articles/{ids['article']}/revisions/1", "editor@demo.test"),
     ]
