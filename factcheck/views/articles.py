@@ -11,7 +11,7 @@ from factcheck.models import ArticleStatus
 from factcheck.security import Action, require
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import intake, revisions, suggestions
+from factcheck.services import intake, report, revisions, suggestions
 from factcheck.services import users as user_service
 from factcheck.services.intake import Imported, Upload
 from factcheck.services.errors import GateClosed, ValidationFailed
@@ -172,3 +172,14 @@ def revision(article_id: int, number: int):
     return render_template("articles/revision.html", article=article, revision=shown, previous=previous,
                            segments=revisions.diff_segments(previous.text, shown.text) if previous else None,
                            history=article_service.revision_list(db.session, article))
+
+
+@bp.get("/<int:article_id>/report")
+@login_required
+def fact_check_report(article_id: int):
+    """A printable account of the check, with the ClaimReview JSON-LD of every final claim."""
+    article = report.load_for_report(db.session, article_id)
+    url = url_for("articles.show", article_id=article.id, _external=True)
+    return render_template("articles/report.html", article=article, claims=report.claims_in_order(article),
+                           blockers=article_service.blocking_claims(article),
+                           json_ld=report.json_ld(report.claim_reviews(article, url)))

@@ -24,6 +24,7 @@ ROUTES = [
     ("GET", "/articles/{a}/revise", EDITORS),
     ("POST", "/articles/{a}/revise", EDITORS),
     ("GET", "/articles/{a}/revisions/1", ALL),
+    ("GET", "/articles/{a}/report", ALL),
     ("GET", "/claims/{c}", ALL),
     ("POST", "/claims/{c}/assign", EDITORS),
     ("POST", "/claims/{c}/start", EDITORS | {"checker"}),
