@@ -1,6 +1,6 @@
 from factcheck.forms import Form
 from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 
 class LoginForm(Form):
@@ -14,3 +14,11 @@ class LoginForm(Form):
 
 class LogoutForm(Form):
     """Signing out changes state, so it is a POST with a CSRF token like every other write."""
+
+
+class PasswordForm(Form):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=512)])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=512)],
+                                 description="At least 8 characters.")
+    confirm = PasswordField("New password again", validators=[
+        DataRequired(), EqualTo("new_password", message="The two new passwords differ.")])

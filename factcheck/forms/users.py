@@ -18,7 +18,7 @@ class NewUserForm(Form):
         DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address.")])
     display_name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     password = PasswordField("Initial password", validators=[DataRequired(), Length(min=8, max=512)],
-                             description="At least 8 characters; ask the person to change it.")
+                             description="At least 8 characters; they can change it under “Password” once signed in.")
     roles = RolesField("Roles", choices=choices(ROLE_CHOICES), validators=[DataRequired(message="Choose a role.")])
 
 

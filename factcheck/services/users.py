@@ -142,3 +142,17 @@ def set_active(session: Session, *, actor: User | None, user: User, active: bool
             session, actor=actor, actor_label=actor_label, action="user.activated" if active else "user.deactivated",
             object_type="user", object_id=user.id, changes=audit.diff({"active": before}, {"active": active}),
         )
+
+
+def change_password(session: Session, *, actor: User, current_password: str, new_password: str) -> None:
+    """A person changes their own password; the old one must be given, and the change is audited
+    (without either password)."""
+    if not actor.check_password(current_password):
+        raise ValidationFailed("The current password is wrong.")
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(f"The new password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if new_password == current_password:
+        raise ValidationFailed("The new password is the same as the current one.")
+    with transaction(session):
+        actor.set_password(new_password, method=current_app.config["FACTCHECK_PASSWORD_HASH_METHOD"])
+        audit.record(session, actor=actor, action="user.password_changed", object_type="user", object_id=actor.id)

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from factcheck.extensions import db
-from factcheck.forms.auth import LoginForm, LogoutForm
+from factcheck.forms.auth import LoginForm, LogoutForm, PasswordForm
 from factcheck.services import users
 from factcheck.services.errors import DomainError
 
@@ -53,3 +53,23 @@ def logout():
         logout_user()
         flash("You have been signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            users.change_password(db.session, actor=current_user._get_current_object(),
+                                  current_password=form.current_password.data, new_password=form.new_password.data)
+        except DomainError as error:
+            form.current_password.errors.append(error.message)
+            status = 422
+        else:
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("main.home"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/password.html", form=form), status

@@ -38,5 +38,6 @@ def main_pages(ids: dict[str, int]) -> list[MainPage]:
         MainPage("users", "/users", "admin@demo.test"),
         MainPage("revise", f"/articles/{ids['article']}/revise", "editor@demo.test"),
         MainPage("revision", f"/articles/{ids['article']}/revisions/1", "editor@demo.test"),
+        MainPage("password", "/account/password", "checker@demo.test"),
         MainPage("report", f"/articles/{ids['article']}/report", "manager@demo.test"),
     ]

@@ -47,6 +47,7 @@ ROUTES = [
     ("POST", "/users/{u}/roles", {"admin"}),
     ("POST", "/users/{u}/deactivate", {"admin"}),
     ("POST", "/users/{u}/activate", {"admin"}),
+    ("GET", "/account/password", ALL),
     ("GET", "/notifications", ALL),
     ("POST", "/notifications/read", ALL),
     ("GET", "/queue", ALL),

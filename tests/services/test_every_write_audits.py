@@ -23,6 +23,7 @@ import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
 from factcheck.services import articles, audit, audit_log, claims, revisions, users
+from tests.support.factories import Factory
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
 from tests.support.factories import ARTICLE_TEXT, SECOND_CLAIM, Factory
@@ -591,6 +592,16 @@ def _revise(make):
             E(editor, "claim.reanchored", "claim", claim.id, article.id,
               {"revision_id": (first_revision, report.revision.id)}, partial=True),
         ]
+    return run
+
+
+@write("users.change_password")
+def _change_password(make):
+    user = make.user("checker")
+
+    def run():
+        users.change_password(db.session, actor=user, current_password=Factory.PASSWORD, new_password="a new password")
+        return [E(user, "user.password_changed", "user", user.id, None, {})]
     return run
 
 

@@ -99,3 +99,24 @@ def test_home_sends_each_role_to_its_work(login_as):
     assert login_as("checker").get("/").headers["Location"] == "/queue"
     assert login_as("editor").get("/").headers["Location"] == "/articles"
     assert login_as("manager").get("/").headers["Location"] == "/dashboard"
+
+
+def test_people_change_their_own_password(client, make, new_client):
+    user = make.user("checker")
+    _login(client, user.email, Factory.PASSWORD)
+    assert client.get("/account/password").status_code == 200
+    for data, message in (
+        ({"current_password": "wrong one", "new_password": "brand new pw", "confirm": "brand new pw"}, "current password is wrong"),
+        ({"current_password": Factory.PASSWORD, "new_password": "short", "confirm": "short"}, "between 8 and 512"),
+        ({"current_password": Factory.PASSWORD, "new_password": "brand new pw", "confirm": "other pw!"}, "differ"),
+    ):
+        response = client.submit("/account/password", data)
+        assert response.status_code == 422 and message in response.get_data(as_text=True), data
+    response = client.submit("/account/password", {"current_password": Factory.PASSWORD, "new_password": "brand new pw",
+                                                   "confirm": "brand new pw"})
+    assert response.status_code == 302
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password_changed"))
+    assert event.actor_id == user.id and event.changes == {}
+    fresh = new_client()
+    assert _login(fresh, user.email, Factory.PASSWORD).status_code == 401
+    assert _login(fresh, user.email, "brand new pw").status_code == 302
