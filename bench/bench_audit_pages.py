@@ -9,7 +9,6 @@ date range) and a timeline, as a manager through the Flask test client.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -18,31 +17,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import sqlalchemy as sa  # noqa: E402
 from bench_audit_export import PASSWORD, fill  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from measure import timed_page  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.services import users  # noqa: E402
-
-
-def timed(client, url: str, engine, repeat: int = 5) -> tuple[float, int]:
-    statements: list[str] = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    times = []
-    for n in range(repeat):
-        if n == repeat - 1:
-            sa.event.listen(engine, "before_cursor_execute", count)
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    sa.event.remove(engine, "before_cursor_execute", count)
-    return statistics.median(times) * 1000, len(statements)
 
 
 def main() -> None:
@@ -75,7 +56,7 @@ def main() -> None:
     ]
     print(f"{'page':<36} {'median ms':>10} {'statements':>11}")
     for name, url in pages:
-        ms, statements = timed(client, url, engine)
+        ms, statements = timed_page(client, url, engine)
         print(f"{name:<36} {ms:>10.1f} {statements:>11}")
 
 

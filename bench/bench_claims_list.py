@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from measure import timed_page  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
@@ -80,24 +80,6 @@ def sign_in(client, email: str) -> None:
     assert response.status_code == 302, response.status_code
 
 
-def measure(client, url: str, engine, repeat: int = 5) -> tuple[float, int]:
-    statements: list[str] = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    times = []
-    for n in range(repeat):
-        if n == repeat - 1:
-            sa.event.listen(engine, "before_cursor_execute", count)
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    sa.event.remove(engine, "before_cursor_execute", count)
-    return statistics.median(times) * 1000, len(statements)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=100_000)
@@ -129,7 +111,7 @@ def main() -> None:
         ]
         print(f"{'page':<50} {'median ms':>10} {'statements':>11}")
         for name, client, path in rows:
-            ms, statements = measure(client, path, engine)
+            ms, statements = timed_page(client, path, engine)
             print(f"{name:<50} {ms:>10.1f} {statements:>11}")
 
 

@@ -22,6 +22,9 @@ from factcheck import create_app
 from factcheck.extensions import db
 from tests.support.factories import Factory
 
+# Fixtures kept in their own modules, available to every test.
+pytest_plugins = ["tests.support.clock"]
+
 PG_URL_ENV = "FACTCHECK_TEST_DATABASE_URL"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')

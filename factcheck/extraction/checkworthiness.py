@@ -52,38 +52,23 @@ def _bucket(value: int, edges: tuple[int, ...]) -> int:
     return len(edges)
 
 
+# Binary "has:" features, in the order the learnt weights were fitted with.
+_FLAGS = (
+    ("has:number", (_NUMBER,)), ("has:percent", (_PERCENT,)), ("has:money", (_MONEY,)),
+    ("has:bignumber", (_BIG_NUMBER,)), ("has:year", (_YEAR,)), ("has:date", (_MONTH_DAY, _WEEKDAY)),
+    ("has:reporting", (_REPORTING,)), ("has:factual", (_FACTUAL,)), ("has:hedge", (_HEDGE,)),
+    ("has:opinion", (_OPINION,)), ("has:comparative", (_COMPARATIVE,)), ("has:first_person", (_FIRST_PERSON,)),
+    ("has:second_person", (_SECOND_PERSON,)),
+)
+
+
 def features(text: str) -> list[str]:
     """Feature names present in ``text`` (binary features)."""
     feats = ["bias"]
     tokens = [t.lower() for t in _TOKEN.findall(text)]
     n = len(tokens)
     feats.append(f"len:{_bucket(n, (3, 6, 10, 16, 25, 40))}")
-    if _NUMBER.search(text):
-        feats.append("has:number")
-    if _PERCENT.search(text):
-        feats.append("has:percent")
-    if _MONEY.search(text):
-        feats.append("has:money")
-    if _BIG_NUMBER.search(text):
-        feats.append("has:bignumber")
-    if _YEAR.search(text):
-        feats.append("has:year")
-    if _MONTH_DAY.search(text) or _WEEKDAY.search(text):
-        feats.append("has:date")
-    if _REPORTING.search(text):
-        feats.append("has:reporting")
-    if _FACTUAL.search(text):
-        feats.append("has:factual")
-    if _HEDGE.search(text):
-        feats.append("has:hedge")
-    if _OPINION.search(text):
-        feats.append("has:opinion")
-    if _COMPARATIVE.search(text):
-        feats.append("has:comparative")
-    if _FIRST_PERSON.search(text):
-        feats.append("has:first_person")
-    if _SECOND_PERSON.search(text):
-        feats.append("has:second_person")
+    feats.extend(name for name, patterns in _FLAGS if any(p.search(text) for p in patterns))
     if text.rstrip().endswith("?"):
         feats.append("is:question")
     feats.append(f"caps:{_bucket(len(_CAPITALISED.findall(text)), (0, 1, 3))}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -35,21 +36,11 @@ def check_text(text: str) -> str:
     return text
 
 
-def create_article(
-    session: Session,
-    *,
-    actor: User,
-    title: str,
-    text: str,
-    outlet: str = "",
-    byline: str = "",
-    language: str = "en",
-    source_url: str = "",
-) -> Article:
-    """An article from text as given, without suggestions (see services.intake for the full intake)."""
+def create_article(session: Session, **fields: Any) -> Article:
+    """An article from text as given, without suggestions, in a transaction of its own; takes the
+    arguments of ``insert_article`` (services.intake does the full intake)."""
     with transaction(session):
-        return insert_article(session, actor=actor, title=title, text=text, outlet=outlet, byline=byline,
-                              language=language, source_url=source_url)
+        return insert_article(session, **fields)
 
 
 def insert_article(

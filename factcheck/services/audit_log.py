@@ -219,17 +219,6 @@ def timeline(session: Session, *, viewer: User, object_type: str, object_id: int
     return Timeline(object_type, object_id, subject, events, events[-1].id if len(rows) > limit else None)
 
 
-def object_timeline(session: Session, object_type: str, object_id: int) -> list[AuditEvent]:
-    """Every event of one object, oldest first, without a permission check (for services and tests)."""
-    stmt = (
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
-        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
-        .order_by(AuditEvent.id)
-    )
-    return list(session.scalars(stmt))
-
-
 def claim_timeline(session: Session, claim: Claim) -> list[AuditEvent]:
     """What happened to a claim, its evidence and its notes, oldest first (for the claim page)."""
     parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == claim.id)]

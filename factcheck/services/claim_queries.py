@@ -73,10 +73,6 @@ def load_claim_page(session: Session, claim_id: int) -> Claim:
     return claim
 
 
-def is_overdue(claim: Claim, today: date | None = None) -> bool:
-    return claim.due_date is not None and claim.due_date < (today or date.today()) and claim.status not in (S.FINAL, S.DISMISSED)
-
-
 OPEN_WORK = (S.OPEN, S.ASSIGNED, S.IN_PROGRESS, S.PROPOSED, S.SUGGESTED)
 
 

@@ -15,7 +15,7 @@ from factcheck.services import audit
 from factcheck.services.anchoring import Anchor, anchor_at, find_quote, find_span
 from factcheck.services.articles import ensure_open_for_changes, refresh_status
 from factcheck.services.db import transaction
-from factcheck.services.errors import EditConflict, InvalidTransition, NotFound, ValidationFailed
+from factcheck.services.errors import EditConflict, InvalidTransition, ValidationFailed
 from factcheck.services.notifications import notify
 
 S = ClaimStatus
@@ -72,13 +72,6 @@ def _audit_change(session: Session, actor: User | None, action: str, claim: Clai
         session, actor=actor, action=action, object_type="claim", object_id=claim.id,
         article_id=claim.article_id, changes=audit.diff(before, _snapshot(claim)),
     )
-
-
-def get_claim(session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFound("There is no such claim.")
-    return claim
 
 
 def insert_claim(session: Session, actor: User | None, article: Article, anchor: Anchor, status: ClaimStatus,

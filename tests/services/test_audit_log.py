@@ -15,7 +15,6 @@ from factcheck.services import audit, audit_log
 from factcheck.services.audit_log import Filters
 from factcheck.services.db import transaction
 from factcheck.services.errors import PermissionDenied
-from tests.support.clock import clock  # noqa: F401 - fixture
 
 
 def _add(n: int, action: str = "test.event", object_id: int = 1, article_id: int | None = None, actor=None) -> list[int]:

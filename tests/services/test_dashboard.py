@@ -10,7 +10,6 @@ from factcheck.services import articles, claims, dashboard
 from factcheck.services import evidence as evidence_service
 from factcheck.services.dashboard import Period
 from factcheck.services.errors import PermissionDenied
-from tests.support.clock import clock  # noqa: F401 - fixture
 from tests.support.factories import SECOND_CLAIM
 
 MARCH = Period(date(2024, 3, 1), date(2024, 3, 31))

@@ -23,7 +23,6 @@ import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
 from factcheck.services import articles, audit, audit_log, claims, revisions, users
-from tests.support.factories import Factory
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
 from tests.support.factories import ARTICLE_TEXT, SECOND_CLAIM, Factory
