@@ -272,3 +272,10 @@ def test_article_list_counts_claims_in_the_database(make, login_as, count_querie
         client.get("/articles?q=tram")
     assert len(many) == len(few)
     assert "Tram line approved" not in client.get("/articles?q=100%25").get_data(as_text=True)
+
+
+def test_claim_page_shows_its_web_annotation_anchor(make, login_as):
+    claim = make.claim()
+    page = login_as("checker").get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert "TextQuoteSelector" in page and "TextPositionSelector" in page
+    assert f"&#34;start&#34;: {claim.start}" in page or f'"start": {claim.start}' in page
