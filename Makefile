@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app factcheck
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev migrate demo screenshots bench clean
+.PHONY: run test lint install install-dev migrate demo screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: migrate
 PYTEST_ARGS ?= -n auto --dist loadfile
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint (ruff, with import order) and types (mypy); CI runs this before the tests
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## PNGs of the main pages (1280 px, the article page also at 360 px) into docs/screenshots/; needs Chromium
 screenshots: install-dev

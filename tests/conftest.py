@@ -7,6 +7,7 @@ the migrated SQLite file, or TRUNCATE on PostgreSQL (TRUNCATE does not fire the 
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -34,6 +35,13 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def _schema() -> str:
+    """This checkout's and this worker's own PostgreSQL schema: two checkouts (or CI beside a
+    developer) testing on one server at once never share tables."""
+    checkout = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:8]
+    return f"fc_test_{checkout}_{_worker()}"
+
+
 def postgres_url() -> str | None:
     url = os.environ.get(PG_URL_ENV)
     if not url:
@@ -41,7 +49,7 @@ def postgres_url() -> str | None:
     from factcheck.config import normalise_database_url
 
     url = normalise_database_url(url)
-    schema = f"fc_test_{_worker()}"
+    schema = _schema()
     # A lock wait in a test is a bug in the test: fail in seconds instead of hanging the suite.
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}%20-clock_timeout%3D10s"
 
@@ -77,7 +85,7 @@ def postgres_schema() -> str:
     url = postgres_url()
     if url is None:
         pytest.skip(f"PostgreSQL tests need {PG_URL_ENV} (the .ci/run script sets it)")
-    schema = f"fc_test_{_worker()}"
+    schema = _schema()
     plain = url.split("?options=")[0].split("&options=")[0]
     engine = sa.create_engine(plain)
     with engine.begin() as conn:
