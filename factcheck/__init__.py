@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:  # the services import this package too, and must not pull in Flask
+    from flask import Flask
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_ROOT.parent
@@ -25,6 +27,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from flask import Flask
+
     from factcheck.config import load_config
     from factcheck.extensions import csrf, db, login_manager, migrate
 
@@ -41,9 +45,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from factcheck import cli, security, views
+    from factcheck import cli, views
+    from factcheck.security import login
+    from factcheck.services.context import Runtime
+    from factcheck.settings import Settings
 
-    security.init_app(app)
+    # The services' collaborators; tests swap the clock or the settings here.
+    app.extensions["factcheck"] = Runtime(settings=Settings.from_config(app.config))
+    login.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

@@ -5,14 +5,21 @@ import json
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from factcheck.errors import DomainError
 from factcheck.extensions import db
 from factcheck.models import Role
 from factcheck.services import audit
 from factcheck.services import users as user_service
-from factcheck.services.errors import DomainError
+from factcheck.services.context import Context, RequestInfo
+
+
+def cli_context() -> Context:
+    """The services' context of a command: the operator at the console, no client address."""
+    return Context.of(db.session, current_app.extensions["factcheck"], RequestInfo(request_id="cli"))
+
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="The demo newsroom.")
@@ -33,7 +40,7 @@ def create_user(email: str, roles: tuple[str, ...], display_name: str | None, pa
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = user_service.create_user(db.session, actor=None, actor_label="cli", email=email, password=password,
+        user = user_service.create_user(cli_context(), actor=None, actor_label="cli", email=email, password=password,
                                         roles=list(roles), display_name=display_name)
     except DomainError as error:
         raise click.ClickException(error.message) from None
@@ -52,7 +59,7 @@ def load_demo(if_empty: bool) -> None:
         else:
             click.echo("The database already has users; the demo newsroom was not loaded.")
         return
-    created = demo.load(db.session)
+    created = demo.load(cli_context())
     click.echo("Demo newsroom loaded." if created else "Demo newsroom already present; nothing changed.")
     click.echo(demo.logins_text())
 
@@ -61,7 +68,7 @@ def load_demo(if_empty: bool) -> None:
 def verify_audit() -> None:
     """Check the hash chain of the audit log; exit 1 naming the first broken event. The result is
     itself recorded in the log (action audit.verified, actor "cli")."""
-    report = audit.verify_and_record(db.session, actor=None, actor_label="cli")
+    report = audit.verify_and_record(cli_context(), actor=None, actor_label="cli")
     if report.intact:
         click.echo(f"Audit chain intact: {report.count} events verified.")
         return

@@ -6,13 +6,13 @@ audit log is a real, verifiable chain.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from factcheck.models import Article, Claim, User
 from factcheck.services import articles, claims, evidence, notes, users
+from factcheck.services.context import Context, DbSession
 
 PASSWORD = "factcheck-demo"
 DEMO_USERS = [
@@ -51,111 +51,111 @@ Nurses' representative Ines Varga said staff shortages remained the worst in a d
 """
 
 
-def _mark(session: Session, editor: User, article: Article, quote: str, claimant: str | None = None,
+def _mark(ctx: Context, editor: User, article: Article, quote: str, claimant: str | None = None,
           kind: str = "statement") -> Claim:
-    return claims.add_claim(session, actor=editor, article=article, quote=quote, claimant=claimant, kind=kind)
+    return claims.add_claim(ctx, actor=editor, article=article, quote=quote, claimant=claimant, kind=kind)
 
 
-def _suggest(session: Session, article: Article, quote: str, claimant: str | None, score: float) -> Claim:
+def _suggest(ctx: Context, article: Article, quote: str, claimant: str | None, score: float) -> Claim:
     start = article.text.index(quote)
-    return claims.suggest_claim(session, article=article, start=start, end=start + len(quote), claimant=claimant,
+    return claims.suggest_claim(ctx, article=article, start=start, end=start + len(quote), claimant=claimant,
                                 via=[], kind="attributed statement" if claimant else "statement", score=score)
 
 
-def _evidence(session: Session, checker: User, claim: Claim, title: str, stance: str, excerpt: str) -> None:
-    evidence.add_evidence(session, actor=checker, claim=claim, url="https://example.org/sources/" + str(claim.id),
+def _evidence(ctx: Context, checker: User, claim: Claim, title: str, stance: str, excerpt: str) -> None:
+    evidence.add_evidence(ctx, actor=checker, claim=claim, url="https://example.org/sources/" + str(claim.id),
                           title=title, stance=stance, excerpt=excerpt, publisher="Demo source",
                           source_type="official statement", credibility="credible")
     if claim.claimant:
         # An attributed claim is checked twice: was it said, and is it accurate.
-        evidence.add_evidence(session, actor=checker, claim=claim, question="attribution", stance="supports",
+        evidence.add_evidence(ctx, actor=checker, claim=claim, question="attribution", stance="supports",
                               url=f"https://example.org/transcripts/{claim.id}", title=f"Statement by {claim.claimant}",
                               excerpt="The statement as published by the speaker's office.", publisher="Demo source",
                               source_type="primary document", credibility="credible")
 
 
-def database_is_empty(session: Session) -> bool:
+def database_is_empty(session: DbSession) -> bool:
     return session.scalar(select(User.id).limit(1)) is None
 
 
-def is_loaded(session: Session) -> bool:
+def is_loaded(session: DbSession) -> bool:
     return users.find_by_email(session, "admin@demo.test") is not None
 
 
-def load(session: Session) -> bool:
+def load(ctx: Context) -> bool:
     """Create the demo newsroom; return False when it is already there."""
-    if is_loaded(session):
+    if is_loaded(ctx.session):
         return False
     people: dict[str, User] = {}
     for email, name, roles in DEMO_USERS:
-        people[email] = users.create_user(session, actor=None, actor_label="demo", email=email, password=PASSWORD,
+        people[email] = users.create_user(ctx, actor=None, actor_label="demo", email=email, password=PASSWORD,
                                           roles=roles, display_name=name)
     editor, editor2 = people["editor@demo.test"], people["editor2@demo.test"]
     checker, checker2 = people["checker@demo.test"], people["checker2@demo.test"]
-    today = date.today()
+    today = ctx.now().date()
 
     # An article half-way through the desk: claims in every state.
-    harbour = articles.create_article(session, actor=editor, title="Valmora port handled record cargo last year",
+    harbour = articles.create_article(ctx, actor=editor, title="Valmora port handled record cargo last year",
                                       text=HARBOUR, outlet="Northwire", byline="Staff reporter")
-    record = _mark(session, editor, harbour, "The port of Valmora handled 41.2 million tonnes of cargo last year, "
+    record = _mark(ctx, editor, harbour, "The port of Valmora handled 41.2 million tonnes of cargo last year, "
                    "a record for the harbour", "Valmora Port Authority", "statistic")
-    boxes = _mark(session, editor, harbour, "Container traffic rose 12 percent to 1.9 million boxes",
+    boxes = _mark(ctx, editor, harbour, "Container traffic rose 12 percent to 1.9 million boxes",
                   "Valmora Port Authority", "statistic")
-    cost = _mark(session, editor, harbour, "The port's expansion cost 380 million euros and was completed two "
+    cost = _mark(ctx, editor, harbour, "The port's expansion cost 380 million euros and was completed two "
                  "months ahead of schedule", "Helena Sandqvist", "attributed statement")
-    third = _mark(session, editor, harbour, "Valmora is the country's third-largest port by tonnage.", None, "statistic")
-    _suggest(session, harbour, "much of the growth came from transhipment that never leaves the quay",
+    third = _mark(ctx, editor, harbour, "Valmora is the country's third-largest port by tonnage.", None, "statistic")
+    _suggest(ctx, harbour, "much of the growth came from transhipment that never leaves the quay",
              "Marco Ferrant", 0.71)
-    quote = _suggest(session, harbour, "We have never moved this much freight through the harbour in a single year",
+    quote = _suggest(ctx, harbour, "We have never moved this much freight through the harbour in a single year",
                      "Helena Sandqvist", 0.42)
-    claims.dismiss(session, actor=editor, claim=quote, reason="Opinion of the speaker; nothing to check.")
-    claims.assign(session, actor=editor, claim=record, assignee=checker, due_date=today + timedelta(days=1), priority="high")
-    claims.assign(session, actor=editor, claim=boxes, assignee=checker, due_date=today - timedelta(days=1), priority="urgent")
-    claims.assign(session, actor=editor, claim=cost, assignee=checker2, due_date=today + timedelta(days=3))
-    claims.assign(session, actor=editor, claim=third, assignee=checker2, due_date=today)
-    _evidence(session, checker, record, "Valmora Port Authority annual traffic report", "supports",
+    claims.dismiss(ctx, actor=editor, claim=quote, reason="Opinion of the speaker; nothing to check.")
+    claims.assign(ctx, actor=editor, claim=record, assignee=checker, due_date=today + timedelta(days=1), priority="high")
+    claims.assign(ctx, actor=editor, claim=boxes, assignee=checker, due_date=today - timedelta(days=1), priority="urgent")
+    claims.assign(ctx, actor=editor, claim=cost, assignee=checker2, due_date=today + timedelta(days=3))
+    claims.assign(ctx, actor=editor, claim=third, assignee=checker2, due_date=today)
+    _evidence(ctx, checker, record, "Valmora Port Authority annual traffic report", "supports",
               "Total throughput: 41.2 Mt (previous record: 39.8 Mt).")
-    claims.propose_verdict(session, actor=checker, claim=record, verdict="verified", attribution_verdict="confirmed",
+    claims.propose_verdict(ctx, actor=checker, claim=record, verdict="verified", attribution_verdict="confirmed",
                            rationale="The authority's annual report gives 41.2 Mt, above every earlier year.")
-    _evidence(session, checker2, cost, "Ministry of Transport project register", "context",
+    _evidence(ctx, checker2, cost, "Ministry of Transport project register", "context",
               "Valmora quay extension: budget 365 MEUR, completed in October.")
-    notes.add_note(session, actor=checker2, claim=cost,
+    notes.add_note(ctx, actor=checker2, claim=cost,
                    body="The register says **365 million**, not 380. @editor can we ask the port press office "
                         "which figure includes the dredging?")
-    notes.add_note(session, actor=editor, claim=cost,
+    notes.add_note(ctx, actor=editor, claim=cost,
                    body="Asked them. Meanwhile check the [EU funding notice](https://example.org/eu/valmora), "
                         "@checker2: it may list the final cost.")
 
     # An article waiting at the gate: every claim final, one still needs a resolution.
-    bridge = articles.create_article(session, actor=editor, title="Council approves Ostrava river bridge", text=BRIDGE,
+    bridge = articles.create_article(ctx, actor=editor, title="Council approves Ostrava river bridge", text=BRIDGE,
                                      outlet="Northwire", byline="Regional desk")
-    vote = _mark(session, editor, bridge, "The Kessel regional council voted 31 to 9 on Monday to build a road bridge "
+    vote = _mark(ctx, editor, bridge, "The Kessel regional council voted 31 to 9 on Monday to build a road bridge "
                  "across the Ostrava river", None, "event with date")
-    journey = _mark(session, editor, bridge, "The bridge will cut the journey between Kessel and Lindau from 50 minutes "
+    journey = _mark(ctx, editor, bridge, "The bridge will cut the journey between Kessel and Lindau from 50 minutes "
                     "to 15", "Agnes Mertz", "attributed statement")
     for claim, who, verdict, rationale in (
         (vote, checker, "verified", "The council's published minutes record 31 votes for and 9 against."),
         (journey, checker2, "misleading", "The planning study gives 15 minutes only outside rush hour; 25 at peak."),
     ):
-        claims.assign(session, actor=editor, claim=claim, assignee=who, due_date=today + timedelta(days=2))
-        _evidence(session, who, claim, "Kessel council documents", "supports" if verdict == "verified" else "refutes",
+        claims.assign(ctx, actor=editor, claim=claim, assignee=who, due_date=today + timedelta(days=2))
+        _evidence(ctx, who, claim, "Kessel council documents", "supports" if verdict == "verified" else "refutes",
                   "Minutes and planning study of the Ostrava crossing.")
-        claims.propose_verdict(session, actor=who, claim=claim, verdict=verdict, rationale=rationale,
+        claims.propose_verdict(ctx, actor=who, claim=claim, verdict=verdict, rationale=rationale,
                                attribution_verdict="confirmed" if claim.claimant else None)
-        claims.accept_verdict(session, actor=editor2, claim=claim)
+        claims.accept_verdict(ctx, actor=editor2, claim=claim)
 
     # An article fresh off the wire: suggestions only.
-    hospital = articles.create_article(session, actor=editor, title="Northgate hospital waiting times fell by a fifth",
+    hospital = articles.create_article(ctx, actor=editor, title="Northgate hospital waiting times fell by a fifth",
                                        text=HOSPITAL, outlet="Northwire", byline="Health desk")
-    _mark(session, editor, hospital, "the new evening operating shifts, which he said had added 2,400 procedures",
+    _mark(ctx, editor, hospital, "the new evening operating shifts, which he said had added 2,400 procedures",
           "Pavel Dorn", "statistic")
-    _suggest(session, hospital, "The median wait dropped from 19 weeks to 15 weeks", "regional health board", 0.83)
-    _suggest(session, hospital, "Nurses' representative Ines Varga said staff shortages remained the worst in a decade.",
+    _suggest(ctx, hospital, "The median wait dropped from 19 weeks to 15 weeks", "regional health board", 0.83)
+    _suggest(ctx, hospital, "Nurses' representative Ines Varga said staff shortages remained the worst in a decade.",
              "Ines Varga", 0.64)
     return True
 
 
 def logins_text() -> str:
-    lines = ["Demo logins (password for all: %s):" % PASSWORD]
+    lines = [f"Demo logins (password for all: {PASSWORD}):"]
     lines += [f"  {email}" for email in LOGIN_EMAILS]
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 
 from factcheck import create_app
 from factcheck.extensions import db
+from tests.support.context import ctx
 from tests.support.factories import Factory
 
 # Fixtures kept in their own modules, available to every test.
@@ -159,7 +160,7 @@ def client(app: Flask) -> Client:
 
 @pytest.fixture
 def make(app: Flask) -> Factory:
-    return Factory(db.session)
+    return Factory(ctx())
 
 
 @pytest.fixture

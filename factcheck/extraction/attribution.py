@@ -25,12 +25,7 @@ _SPEECH_VERBS = (
 # Of those, the ones that also take a plain object ("confirmed support for ...") and so
 # attribute a sentence they open only when a clause follows ("confirmed that ...").
 _CLAUSE_ONLY = frozenset(
-    "confirmed denied acknowledged admitted announced announces estimated predicted disclosed revealed "
-    "suggested indicated emphasized emphasised emphasizes emphasises underlined underscored stressed "
-    "stresses noted notes observed recalled continued answered remarked commented posted reported reports "
-    "learned understands believes thinks explained explains ruled found finds showed shows concluded concludes "
-    "complained complains testified vowed promised pledged mentioned thought believed expects expected fears "
-    "feared charged contended contends countered recounted projected projects forecast forecasts reckons".split()
+    ["confirmed", "denied", "acknowledged", "admitted", "announced", "announces", "estimated", "predicted", "disclosed", "revealed", "suggested", "indicated", "emphasized", "emphasised", "emphasizes", "emphasises", "underlined", "underscored", "stressed", "stresses", "noted", "notes", "observed", "recalled", "continued", "answered", "remarked", "commented", "posted", "reported", "reports", "learned", "understands", "believes", "thinks", "explained", "explains", "ruled", "found", "finds", "showed", "shows", "concluded", "concludes", "complained", "complains", "testified", "vowed", "promised", "pledged", "mentioned", "thought", "believed", "expects", "expected", "fears", "feared", "charged", "contended", "contends", "countered", "recounted", "projected", "projects", "forecast", "forecasts", "reckons"]
 )
 _AUX = r"(?:(?:also|later|earlier|reportedly|previously|then|further|separately|recently|again|publicly|"
 _AUX += r"privately|repeatedly|has|have|had|was|were|is|would|will|did|does|not|once|first|last|"
@@ -41,10 +36,9 @@ _DET = r"(?:a|an|the|one|two|three|four|several|some|many|other|another|most|sen
 # Words that open a noun phrase naming who speaks without being a name: possessives
 # ("its chair", "his spokesman") and counts ("two shipping agents", "several officials").
 _NP_OPENERS = frozenset(
-    "its his her their one two three four five six seven eight nine ten several some many both other "
-    "another most few".split()
+    ["its", "his", "her", "their", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "some", "many", "both", "other", "another", "most", "few"]
 )
-_POSSESSIVE_DET = frozenset("its his her their".split())
+_POSSESSIVE_DET = frozenset(["its", "his", "her", "their"])
 _PRONOUN = r"(?:he|she|they|it|we|I)"
 # A source noun phrase: at most ten words, starting like a name, a description or a pronoun.
 _SRC = (
@@ -80,7 +74,7 @@ _INTRO = re.compile(
 )
 _TOLD = re.compile(r"\btold\s+(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})")
 _NOT_OUTLETS = frozenset(
-    "parliament congress senate lawmakers reporters journalists the court court police".split()
+    ["parliament", "congress", "senate", "lawmakers", "reporters", "journalists", "the", "court", "court", "police"]
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me|I'm|We're|we're|I've|we've|ours)\b")
 # Lower-case only: "Retired Lt. Gen. Michael Flynn" is a name, not a verb phrase.
@@ -93,36 +87,19 @@ _CAP_TOKEN = r"(?:(?:[A-Z]\.)+(?![a-z])|[A-Z][\w'’-]*)"
 _PARTICLE = r"(?:al|el|bin|ibn|van|von|de|da|di|du|del|der|la|le)"
 _CAP_RUN = re.compile(rf"(?:{_PARTICLE}-)?{_CAP_TOKEN}(?:\s+(?:{_PARTICLE}[- ])?{_CAP_TOKEN})*")
 _FUNCTION_WORDS = frozenset(
-    "a an the on in at of for to by but and or so yet as if when while after before since meanwhile "
-    "incidentally however this that these those it he she they we i his her its their our".split()
+    ["a", "an", "the", "on", "in", "at", "of", "for", "to", "by", "but", "and", "or", "so", "yet", "as", "if", "when", "while", "after", "before", "since", "meanwhile", "incidentally", "however", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "his", "her", "its", "their", "our"]
 )
 
 # Words that describe a role; dropped from the front of a name ("Deputy Foreign Minister
 # Mikhail Bogdanov" -> "Mikhail Bogdanov").
 TITLE_WORDS = frozenset(
-    """
-    deputy vice prime first foreign interior defence defense finance health economy trade justice energy
-    minister president secretary general spokesman spokeswoman spokesperson senator sen. rep. representative
-    gov. governor mayor chief executive officer ceo cfo director chairman chairwoman chair ambassador special
-    envoy judge commissioner lt. col. gen. adm. dr. mr. mrs. ms. prof. king queen prince princess pope sheikh
-    former acting senior assistant press state attorney prosecutor speaker leader head commander colonel
-    general lieutenant captain sergeant major police chief opposition presidential national foreign affairs
-    kremlin white house u.s. us uk eu un
-    """.split()
+    ["deputy", "vice", "prime", "first", "foreign", "interior", "defence", "defense", "finance", "health", "economy", "trade", "justice", "energy", "minister", "president", "secretary", "general", "spokesman", "spokeswoman", "spokesperson", "senator", "sen.", "rep.", "representative", "gov.", "governor", "mayor", "chief", "executive", "officer", "ceo", "cfo", "director", "chairman", "chairwoman", "chair", "ambassador", "special", "envoy", "judge", "commissioner", "lt.", "col.", "gen.", "adm.", "dr.", "mr.", "mrs.", "ms.", "prof.", "king", "queen", "prince", "princess", "pope", "sheikh", "former", "acting", "senior", "assistant", "press", "state", "attorney", "prosecutor", "speaker", "leader", "head", "commander", "colonel", "general", "lieutenant", "captain", "sergeant", "major", "police", "chief", "opposition", "presidential", "national", "foreign", "affairs", "kremlin", "white", "house", "u.s.", "us", "uk", "eu", "un"]
 )
 ORG_WORDS = frozenset(
-    """
-    ministry agency office department council party bank service committee commission court police army
-    forces government administration university institute company group news times post house kremlin
-    parliament senate congress union association federation organization organisation fund board authority
-    authorities ministry's press
-    """.split()
+    ["ministry", "agency", "office", "department", "council", "party", "bank", "service", "committee", "commission", "court", "police", "army", "forces", "government", "administration", "university", "institute", "company", "group", "news", "times", "post", "house", "kremlin", "parliament", "senate", "congress", "union", "association", "federation", "organization", "organisation", "fund", "board", "authority", "authorities", "ministry's", "press"]
 )
 NEWS_OUTLETS = frozenset(
-    """
-    reuters ap afp bloomberg interfax tass ria xinhua anadolu kyodo yonhap bbc cnn dpa efe ansa sana orda
-    axios politico wsj nbc cbs abc kommersant vedomosti haaretz kazinform tengrinews irna isna wafa
-    """.split()
+    ["reuters", "ap", "afp", "bloomberg", "interfax", "tass", "ria", "xinhua", "anadolu", "kyodo", "yonhap", "bbc", "cnn", "dpa", "efe", "ansa", "sana", "orda", "axios", "politico", "wsj", "nbc", "cbs", "abc", "kommersant", "vedomosti", "haaretz", "kazinform", "tengrinews", "irna", "isna", "wafa"]
 )
 _DETERMINER = re.compile(r"(?:a|an|the)\s+", re.I)
 _DOCUMENTS = (r"statement|report|release|post|letter|document|note|notice|filing|tweet|communique|communiqué|"
@@ -245,17 +222,14 @@ def _strip_titles(name: str) -> str:
 
 
 _NOT_SOURCE_START = frozenset(
-    "as after before when while if because since though although until unless whether once in on at by with "
-    "from for of to into than so and but or yet nor not no there here this these those what why how".split()
+    ["as", "after", "before", "when", "while", "if", "because", "since", "though", "although", "until", "unless", "whether", "once", "in", "on", "at", "by", "with", "from", "for", "of", "to", "into", "than", "so", "and", "but", "or", "yet", "nor", "not", "no", "there", "here", "this", "these", "those", "what", "why", "how"]
 )
 # Inside a speaker's name or description these mean a clause was taken for a source.
 _NOT_IN_SOURCE = frozenset(
-    "i we you they he she it think thought got get know knew want wanted if whom who which".split()
+    ["i", "we", "you", "they", "he", "she", "it", "think", "thought", "got", "get", "know", "knew", "want", "wanted", "if", "whom", "who", "which"]
 )
 DATE_WORDS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december today yesterday tonight morning afternoon evening night "
-    "week month year earlier later".split()
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "yesterday", "tonight", "morning", "afternoon", "evening", "night", "week", "month", "year", "earlier", "later"]
 )
 
 
@@ -282,12 +256,11 @@ def _source_ok(raw: str) -> bool:
             or (lowered[0] in _NP_OPENERS and len(words) >= 2 and lowered[-1] not in _NOT_A_HEAD))
 
 
-_NOT_A_LAST_WORD = frozenset("and or but nor is are was were been be being who whom which that".split())
-_PRONOUNS_LOWER = frozenset("he she they it we i".split())
+_NOT_A_LAST_WORD = frozenset(["and", "or", "but", "nor", "is", "are", "was", "were", "been", "be", "being", "who", "whom", "which", "that"])
+_PRONOUNS_LOWER = frozenset(["he", "she", "they", "it", "we", "i"])
 # Words that cannot end a noun phrase naming a speaker ("most in both", "some of").
 _NOT_A_HEAD = frozenset(
-    "a an the of in on at to for by with from and or but both all some many most other others "
-    "its his her their this that these those".split()
+    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "with", "from", "and", "or", "but", "both", "all", "some", "many", "most", "other", "others", "its", "his", "her", "their", "this", "that", "these", "those"]
 )
 
 
@@ -550,9 +523,7 @@ def _comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str
     """"A senior official, who asked not to be named, said", "An analyst at X, Jane Doe,
     said", "Jane Doe, a spokeswoman for X, said": pick who speaks."""
     inner = inner.strip()
-    if re.match(r"(?:who|which|whose)\b|[a-z]{3,}ing\b", inner):
-        speaker = src
-    elif _is_appositive(inner):
+    if re.match(r"(?:who|which|whose)\b|[a-z]{3,}ing\b", inner) or _is_appositive(inner):
         speaker = src
     elif _CAP_RUN.fullmatch(inner) and len(inner.split()) <= 4 and not _is_person_like(src):
         # "An analyst at X, Jane Doe, said"; but "Rep. Chris Collins, R-NY, says".
@@ -577,7 +548,7 @@ def lead_tag_only(text: str) -> Attribution | None:
     return None
 
 
-_NOUN_LIKE_VERBS = frozenset("states reports claims notes posts says estimates forecasts projects".split())
+_NOUN_LIKE_VERBS = frozenset(["states", "reports", "claims", "notes", "posts", "says", "estimates", "forecasts", "projects"])
 _VERB_AFTER = re.compile(r"\s+(?:[a-z]+ed|are|were|have|had|will|would|can|could|may|might|must|should)\b")
 _NUMBER_WORD = re.compile(
     r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"

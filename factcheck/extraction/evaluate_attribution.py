@@ -21,8 +21,8 @@ from pathlib import Path
 from .suggest import suggest_claims
 
 _WORD = re.compile(r"[\w-]+")
-_IGNORED = frozenset("a an the of for at in on to and 's".split())
-_PRONOUN_SOURCES = frozenset("he she they it we i his her their its who which that you".split())
+_IGNORED = frozenset(["a", "an", "the", "of", "for", "at", "in", "on", "to", "and", "'s"])
+_PRONOUN_SOURCES = frozenset(["he", "she", "they", "it", "we", "i", "his", "her", "their", "its", "who", "which", "that", "you"])
 
 
 @dataclass(slots=True)

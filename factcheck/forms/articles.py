@@ -1,8 +1,9 @@
-from factcheck.forms import Form
 from flask_wtf.file import FileField
 from wtforms import IntegerField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
+
+from factcheck.forms import Form
 
 
 class ArticleForm(Form):

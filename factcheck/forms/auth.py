@@ -1,6 +1,7 @@
-from factcheck.forms import Form
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from factcheck.forms import Form
 
 
 class LoginForm(Form):

@@ -1,4 +1,5 @@
-from flask import current_app
+from typing import Any
+
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
@@ -60,9 +61,9 @@ class ProposeForm(VersionedForm):
     verdict = SelectField("Is what was said accurate? (verdict)", validators=[DataRequired(message="Choose a verdict.")])
     rationale = TextAreaField("Rationale", validators=[DataRequired(message="Explain the verdict."), Length(max=10000)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, verdicts: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.verdict.choices = choices([("", "Choose…")] + [(v, v.capitalize()) for v in current_app.config["FACTCHECK_VERDICT_SCALE"]])
+        self.verdict.choices = choices([("", "Choose…")] + [(v, v.capitalize()) for v in verdicts])
 
 
 class ReturnForm(VersionedForm):

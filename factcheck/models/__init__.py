@@ -3,14 +3,42 @@ from factcheck.models.article import Article, ArticleStatus, Revision
 from factcheck.models.audit import GENESIS_HASH, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import (
-    PRIORITY_RANK, AttributionVerdict, Claim, ClaimStatus, Credibility, Evidence, Note, Priority, Question, Resolution,
+    PRIORITY_RANK,
+    AttributionVerdict,
+    Claim,
+    ClaimStatus,
+    Credibility,
+    Evidence,
+    Note,
+    Priority,
+    Question,
+    Resolution,
     Stance,
 )
 from factcheck.models.notification import Notification
 from factcheck.models.user import Role, User, UserRole
 
 __all__ = [
-    "Article", "ArticleStatus", "AttributionVerdict", "AuditEvent", "Base", "Claim", "ClaimStatus", "Credibility",
-    "Evidence", "GENESIS_HASH", "Note", "Notification", "PRIORITY_RANK", "Priority", "Question", "Resolution",
-    "Revision", "Role", "Stance", "User", "UserRole", "utcnow",
+    "GENESIS_HASH",
+    "PRIORITY_RANK",
+    "Article",
+    "ArticleStatus",
+    "AttributionVerdict",
+    "AuditEvent",
+    "Base",
+    "Claim",
+    "ClaimStatus",
+    "Credibility",
+    "Evidence",
+    "Note",
+    "Notification",
+    "Priority",
+    "Question",
+    "Resolution",
+    "Revision",
+    "Role",
+    "Stance",
+    "User",
+    "UserRole",
+    "utcnow",
 ]

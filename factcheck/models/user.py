@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,7 +16,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, TimestampMixin, Base):
+class User(TimestampMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,9 +37,21 @@ class User(UserMixin, TimestampMixin, Base):
     def has_role(self, *roles: Role | str) -> bool:
         return any(Role(role) in self.roles for role in roles)
 
+    # What Flask-Login asks of a user, written out so the models import nothing of Flask.
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on every request
         return self.is_active_account
+
+    @property
+    def is_authenticated(self) -> bool:  # as Flask-Login's UserMixin: a deactivated account is signed out
+        return self.is_active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         self.password_hash = generate_password_hash(password, method=method)

@@ -1,13 +1,20 @@
-"""Flask-Login wiring: how a session cookie becomes a user."""
+"""Flask-Login wiring: how a session cookie becomes a user, and ``can`` for the templates."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, current_app
 
 from factcheck.extensions import db, login_manager
 from factcheck.models import User
+from factcheck.security.permissions import Action, can
 
 
-def init_login(app: Flask) -> None:
+def _can(user: User | None, action: Action | str, obj: Any = None) -> bool:
+    return can(user, action, obj, settings=current_app.extensions["factcheck"].settings)
+
+
+def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
@@ -15,6 +22,9 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+        if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
             return None
         return db.session.get(User, int(user_id))
+
+    app.jinja_env.globals["can"] = _can
+    app.jinja_env.globals["Action"] = Action

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from factcheck.errors import PermissionDenied
 from factcheck.models import Article, Claim, Role, User
-from factcheck.services.errors import PermissionDenied
+from factcheck.settings import Settings
 
 
 class Action(StrEnum):
@@ -36,21 +37,23 @@ class Action(StrEnum):
     USERS_MANAGE = "users.manage"
 
 
-def _is_assignee(user: User, claim: Any) -> bool:
+Condition = Callable[[User, Any, Settings], bool]
+_DEFAULT_SETTINGS = Settings()
+
+
+def _is_assignee(user: User, claim: Any, _settings: Settings) -> bool:
     return isinstance(claim, Claim) and claim.assignee_id == user.id
 
 
-def _pool_is_open(user: User, claim: Any) -> bool:
-    from flask import current_app
-
-    return bool(current_app.config.get("FACTCHECK_CHECKER_POOL"))
+def _pool_is_open(_user: User, _claim: Any, settings: Settings) -> bool:
+    return settings.checker_pool
 
 
-def _not_own_proposal(user: User, claim: Any) -> bool:
+def _not_own_proposal(user: User, claim: Any, _settings: Settings) -> bool:
     return isinstance(claim, Claim) and claim.proposed_by_id != user.id
 
 
-def _in_article_they_created(user: User, obj: Any) -> bool:
+def _in_article_they_created(user: User, obj: Any, _settings: Settings) -> bool:
     """The object is an article the user created, or belongs to one (a claim, its evidence or notes,
     a revision)."""
     for step in ("claim", "article"):
@@ -62,11 +65,11 @@ def _in_article_they_created(user: User, obj: Any) -> bool:
 @dataclass(frozen=True)
 class Grant:
     roles: frozenset[Role]
-    condition: Callable[[User, Any], bool] | None = None
+    condition: Condition | None = None
     refusal: str = "Your role does not allow this."
 
 
-def _grant(*roles: Role, condition: Callable[[User, Any], bool] | None = None, refusal: str | None = None) -> Grant:
+def _grant(*roles: Role, condition: Condition | None = None, refusal: str | None = None) -> Grant:
     return Grant(frozenset(roles), condition, refusal or "Your role does not allow this.")
 
 
@@ -109,25 +112,27 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
 }
 
 
-def _refusal(user: User | None, action: Action, obj: Any = None) -> str | None:
+def refusal(user: User | None, action: Action | str, obj: Any = None, *, settings: Settings | None = None) -> str | None:
     """None when allowed, else the message to show."""
+    action = Action(action)
+    settings = settings or _DEFAULT_SETTINGS
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return "Please sign in."
     message = "Your role does not allow this."
     for grant in PERMISSIONS[action]:
         if not grant.roles & user.roles:
             continue
-        if grant.condition is None or grant.condition(user, obj):
+        if grant.condition is None or grant.condition(user, obj, settings):
             return None
         message = grant.refusal
     return message
 
 
-def can(user: User | None, action: Action | str, obj: Any = None) -> bool:
-    return _refusal(user, Action(action), obj) is None
+def can(user: User | None, action: Action | str, obj: Any = None, *, settings: Settings | None = None) -> bool:
+    return refusal(user, action, obj, settings=settings) is None
 
 
-def require(user: User | None, action: Action | str, obj: Any = None) -> None:
-    message = _refusal(user, Action(action), obj)
+def require(user: User | None, action: Action | str, obj: Any = None, *, settings: Settings | None = None) -> None:
+    message = refusal(user, action, obj, settings=settings)
     if message is not None:
         raise PermissionDenied(message)

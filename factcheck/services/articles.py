@@ -5,46 +5,53 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User, utcnow
-from factcheck.security.permissions import Action, require
+from factcheck.errors import GateClosed, NotFound, ValidationFailed
+from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User
+from factcheck.security.permissions import Action, can
 from factcheck.services import audit
+from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
-from factcheck.services.errors import GateClosed, InvalidTransition, NotFound, ValidationFailed
+from factcheck.services.workflow import (
+    ARTICLE_TRANSITIONS,
+    DERIVED_ARTICLE_STATES,
+    LOCKED_ARTICLE_STATES,
+    SETTLED,
+    UNSETTLED,
+    ArticleEvent,
+    next_article_status,
+)
+from factcheck.settings import Settings
 
-SETTLED = {ClaimStatus.FINAL, ClaimStatus.DISMISSED}
-LOCKED_ARTICLE_STATES = {ArticleStatus.APPROVED, ArticleStatus.PUBLISHED}
 
-
-def get_article(session: Session, article_id: int) -> Article:
+def get_article(session: DbSession, article_id: int) -> Article:
     article = session.get(Article, article_id)
     if article is None:
         raise NotFound("There is no such article.")
     return article
 
 
-def check_text(text: str) -> str:
+def check_text(settings: Settings, text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ValidationFailed("The article text is empty.")
-    limit = current_app.config["FACTCHECK_MAX_ARTICLE_BYTES"]
+    limit = settings.max_article_bytes
     if len(text.encode()) > limit:
         raise ValidationFailed(f"The article text is larger than the {limit // 1_000_000} MB limit.")
     return text
 
 
-def create_article(session: Session, **fields: Any) -> Article:
+def create_article(ctx: Context, **fields: Any) -> Article:
     """An article from text as given, without suggestions, in a transaction of its own; takes the
     arguments of ``insert_article`` (services.intake does the full intake)."""
-    with transaction(session):
-        return insert_article(session, **fields)
+    with transaction(ctx.session):
+        return insert_article(ctx, **fields)
 
 
 def insert_article(
-    session: Session,
+    ctx: Context,
     *,
     actor: User,
     title: str,
@@ -55,38 +62,39 @@ def insert_article(
     source_url: str = "",
     source_format: str = "paste",
     source_filename: str | None = None,
-    furniture: list[dict] | None = None,
+    furniture: list[dict[str, Any]] | None = None,
 ) -> Article:
     """Create the article and its first revision, audited, in the caller's transaction."""
-    require(actor, Action.ARTICLE_CREATE)
+    ctx.require(actor, Action.ARTICLE_CREATE)
     title = title.strip()
     if not title:
         raise ValidationFailed("The article needs a title.")
-    text = check_text(text)
+    text = check_text(ctx.settings, text)
     article = Article(
         title=title, outlet=outlet.strip(), byline=byline.strip(), language=language.strip() or "en",
         source_url=source_url.strip(), status=ArticleStatus.DRAFT, created_by_id=actor.id,
     )
+    session = ctx.session
     session.add(article)
     session.flush()
     revision = Revision(
         article_id=article.id, number=1, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
         created_by_id=actor.id, source_format=source_format, source_filename=source_filename,
-        furniture=furniture or [],
+        furniture=furniture or [], created_at=ctx.now(),
     )
     session.add(revision)
     session.flush()
     article.current_revision_id = revision.id
     article.current_revision = revision
     audit.record(
-        session, actor=actor, action="article.created", object_type="article", object_id=article.id,
+        ctx, actor=actor, action="article.created", object_type="article", object_id=article.id,
         article_id=article.id,
         changes=audit.created({"title": article.title, "outlet": article.outlet, "byline": article.byline,
                                "language": article.language, "source_url": article.source_url,
                                "status": article.status}),
     )
     audit.record(
-        session, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
+        ctx, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
         article_id=article.id,
         changes=audit.created({"number": 1, "sha256": revision.sha256, "length": len(text),
                                "source_format": source_format, "source_filename": source_filename,
@@ -101,82 +109,117 @@ class Blocker:
     reason: str
 
 
-def blocking_claims(article: Article) -> list[Blocker]:
+def blocking_claims(settings: Settings, article: Article) -> list[Blocker]:
     """Why the article cannot be approved yet: each claim that is not settled, or not resolved."""
-    needing_resolution = set(current_app.config["FACTCHECK_VERDICTS_NEEDING_RESOLUTION"])
+    needing_resolution = set(settings.verdicts_needing_resolution)
     blockers: list[Blocker] = []
     for claim in article.claims:
-        if claim.status not in SETTLED:
+        if claim.status in UNSETTLED:
             blockers.append(Blocker(claim, f"is {claim.status.replace('_', ' ')}, not final"))
         elif claim.status == ClaimStatus.FINAL and claim.verdict in needing_resolution and not claim.resolution:
             blockers.append(Blocker(claim, f"has the verdict “{claim.verdict}” and needs a resolution"))
     return blockers
 
 
-def _derived_status(article: Article) -> ArticleStatus:
+def _derived_status(settings: Settings, article: Article) -> ArticleStatus:
     if not article.claims:
         return ArticleStatus.DRAFT
-    return ArticleStatus.IN_CHECK if blocking_claims(article) else ArticleStatus.READY
+    return ArticleStatus.IN_CHECK if blocking_claims(settings, article) else ArticleStatus.READY
 
 
-def refresh_status(session: Session, article: Article, actor: User | None) -> None:
+def refresh_status(ctx: Context, article: Article, actor: User | None) -> None:
     """Move the article between draft, in_check and ready as its claims change; called inside a
     service's transaction so the status change is audited with the change that caused it."""
-    if article.status in LOCKED_ARTICLE_STATES:
+    if article.status not in DERIVED_ARTICLE_STATES:
         return
-    session.flush()
-    session.refresh(article, attribute_names=["claims"])
-    new_status = _derived_status(article)
+    ctx.session.flush()
+    ctx.session.refresh(article, attribute_names=["claims"])
+    new_status = _derived_status(ctx.settings, article)
     if new_status != article.status:
         before = article.status
         article.status = new_status
         audit.record(
-            session, actor=actor, action="article.status_changed", object_type="article", object_id=article.id,
+            ctx, actor=actor, action="article.status_changed", object_type="article", object_id=article.id,
             article_id=article.id, changes=audit.diff({"status": before}, {"status": new_status}),
         )
 
 
-def ensure_open_for_changes(article: Article) -> None:
-    if article.status in LOCKED_ARTICLE_STATES:
-        raise InvalidTransition(
-            f"The article is {article.status}; its claims can only change with a new revision."
-        )
+def move(ctx: Context, actor: User | None, article: Article, event: ArticleEvent, action: str) -> None:
+    """Take the article through ``event`` of its transition table and audit it (caller's transaction)."""
+    before = article.status
+    article.status = next_article_status(article, event)
+    audit.record(ctx, actor=actor, action=action, object_type="article", object_id=article.id,
+                 article_id=article.id, changes=audit.diff({"status": before}, {"status": article.status}))
 
 
-def approve(session: Session, *, actor: User, article: Article) -> None:
-    require(actor, Action.ARTICLE_APPROVE, article)
-    if article.status in LOCKED_ARTICLE_STATES:
-        raise InvalidTransition(f"The article is already {article.status}.")
+def check_approve(ctx: Context, actor: User | None, article: Article) -> None:
+    """Refuse approval with the reason (the blocking claims, when it is the gate), or return."""
+    ctx.require(actor, Action.ARTICLE_APPROVE, article)
+    next_article_status(article, ArticleEvent.APPROVE)
     if not article.claims:
         raise GateClosed("The article has no claims yet; mark its claims before approving it.", blocking=[])
-    blockers = blocking_claims(article)
+    blockers = blocking_claims(ctx.settings, article)
     if blockers:
         raise GateClosed(
             f"The article cannot be approved: {len(blockers)} claim(s) are not settled.", blocking=blockers
         )
-    with transaction(session):
-        before = article.status
-        article.status = ArticleStatus.APPROVED
+
+
+def approve(ctx: Context, *, actor: User, article: Article) -> None:
+    check_approve(ctx, actor, article)
+    with transaction(ctx.session):
         article.approved_by_id = actor.id
-        article.approved_at = utcnow()
-        audit.record(
-            session, actor=actor, action="article.approved", object_type="article", object_id=article.id,
-            article_id=article.id, changes=audit.diff({"status": before}, {"status": article.status}),
-        )
+        article.approved_at = ctx.now()
+        move(ctx, actor, article, ArticleEvent.APPROVE, "article.approved")
 
 
-def publish(session: Session, *, actor: User, article: Article) -> None:
-    require(actor, Action.ARTICLE_PUBLISH, article)
-    if article.status != ArticleStatus.APPROVED:
-        raise InvalidTransition("Only an approved article can be published.")
-    with transaction(session):
-        article.status = ArticleStatus.PUBLISHED
-        article.published_at = utcnow()
-        audit.record(
-            session, actor=actor, action="article.published", object_type="article", object_id=article.id,
-            article_id=article.id,
-            changes=audit.diff({"status": ArticleStatus.APPROVED}, {"status": ArticleStatus.PUBLISHED}),
-        )
+def publish(ctx: Context, *, actor: User, article: Article) -> None:
+    ctx.require(actor, Action.ARTICLE_PUBLISH, article)
+    next_article_status(article, ArticleEvent.PUBLISH)
+    with transaction(ctx.session):
+        article.published_at = ctx.now()
+        move(ctx, actor, article, ArticleEvent.PUBLISH, "article.published")
+
+
+@dataclass(frozen=True)
+class ArticleActions:
+    """What the viewer may do on the article page, from the permission table and the article's state."""
+
+    approve: bool = False
+    publish: bool = False
+    revise: bool = False
+    add_claim: bool = False
+    triage: bool = False
+    assign: bool = False
+    restore_furniture: bool = False
+    show_gate: bool = False
+    timeline: bool = False
+    # Approved or published: a new revision sends it back to checking.
+    signed_off: bool = False
+
+
+def allowed_actions(settings: Settings, user: User | None, article: Article) -> ArticleActions:
+    open_for_changes = article.status not in LOCKED_ARTICLE_STATES
+
+    def may(action: Action) -> bool:
+        return can(user, action, article, settings=settings)
+
+    return ArticleActions(
+        approve=may(Action.ARTICLE_APPROVE) and article.status in _APPROVABLE,
+        publish=may(Action.ARTICLE_PUBLISH) and article.status in _PUBLISHABLE,
+        revise=may(Action.ARTICLE_REVISE),
+        add_claim=may(Action.CLAIM_CREATE) and open_for_changes,
+        triage=may(Action.CLAIM_TRIAGE) and open_for_changes,
+        assign=may(Action.CLAIM_ASSIGN) and open_for_changes,
+        restore_furniture=may(Action.ARTICLE_REVISE) and open_for_changes,
+        show_gate=open_for_changes,
+        timeline=may(Action.AUDIT_TIMELINE),
+        signed_off=not open_for_changes,
+    )
+
+
+_APPROVABLE = frozenset(ARTICLE_TRANSITIONS[ArticleEvent.APPROVE])
+_PUBLISHABLE = frozenset(ARTICLE_TRANSITIONS[ArticleEvent.PUBLISH])
 
 
 @dataclass(frozen=True)
@@ -186,7 +229,7 @@ class ArticleRow:
     open_claims: int
 
 
-def list_articles(session: Session, *, status: str | None = None, query: str | None = None,
+def list_articles(session: DbSession, *, status: str | None = None, query: str | None = None,
                   limit: int = 200) -> list[ArticleRow]:
     """Newest first, with claim counts computed by the database rather than by loading claims."""
     settled = [s.value for s in SETTLED]
@@ -210,7 +253,7 @@ def list_articles(session: Session, *, status: str | None = None, query: str | N
     return [ArticleRow(article, total, unsettled) for article, total, unsettled in session.execute(stmt)]
 
 
-def load_article_page(session: Session, article_id: int) -> Article:
+def load_article_page(session: DbSession, article_id: int) -> Article:
     """The article with everything its page shows, in a fixed number of queries."""
     article = session.scalar(
         select(Article)
@@ -226,6 +269,6 @@ def load_article_page(session: Session, article_id: int) -> Article:
     return article
 
 
-def revision_list(session: Session, article: Article) -> list[Revision]:
+def revision_list(session: DbSession, article: Article) -> list[Revision]:
     return list(session.scalars(select(Revision).options(joinedload(Revision.created_by))
                                 .where(Revision.article_id == article.id).order_by(Revision.number)))

@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from flask import g, has_request_context, request
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
 
-from factcheck.models import GENESIS_HASH, AuditEvent, User, utcnow
-from factcheck.security.permissions import Action, require
+from factcheck.models import GENESIS_HASH, AuditEvent, User
+from factcheck.security.permissions import Action
+from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 
 # Any constant works; it only has to be the same for every writer of the chain.
@@ -68,20 +66,7 @@ def compute_hash(event: Any) -> str:
     return hashlib.sha256(canonical_payload(event)).hexdigest()
 
 
-def request_id() -> str | None:
-    if not has_request_context():
-        return None
-    if "request_id" not in g:
-        supplied = request.headers.get("X-Request-ID", "")
-        g.request_id = supplied[:64] if supplied.isprintable() and supplied else uuid.uuid4().hex
-    return g.request_id
-
-
-def _client_ip() -> str | None:
-    return request.remote_addr if has_request_context() else None
-
-
-def _lock_chain(session: Session) -> None:
+def _lock_chain(session: DbSession) -> None:
     """Serialise writers of the chain until commit, so the last hash read next stays the last one."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -92,13 +77,13 @@ def _lock_chain(session: Session) -> None:
         session.execute(text("UPDATE audit_events SET id = id WHERE 0 = 1"))
 
 
-def last_hash(session: Session) -> str:
+def last_hash(session: DbSession) -> str:
     latest = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     return latest or GENESIS_HASH
 
 
 def record(
-    session: Session,
+    ctx: Context,
     *,
     actor: User | None,
     action: str,
@@ -109,10 +94,11 @@ def record(
     actor_label: str | None = None,
 ) -> AuditEvent:
     """Append one event; the caller commits it together with the change it describes."""
+    session = ctx.session
     session.flush()
     _lock_chain(session)
     event = AuditEvent(
-        created_at=utcnow(),
+        created_at=ctx.now(),
         actor_id=actor.id if actor is not None else None,
         actor_label=actor_label if actor_label is not None else (actor.email if actor is not None else "system"),
         action=action,
@@ -120,8 +106,8 @@ def record(
         object_id=object_id,
         article_id=article_id,
         changes=_jsonable(changes or {}),
-        request_id=request_id(),
-        ip_address=_client_ip(),
+        request_id=ctx.request.request_id,
+        ip_address=ctx.request.ip_address,
         prev_hash=last_hash(session),
     )
     event.hash = compute_hash(event)
@@ -153,7 +139,7 @@ def verify_chain(events: Iterable[Any]) -> ChainReport:
     return ChainReport(True, count)
 
 
-def iter_events(session: Session, batch_size: int = 1000) -> Iterator[Any]:
+def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
     """All events in chain order as plain rows, in keyset batches: memory stays flat however long
     the log is, and the session's identity map is left alone."""
     table = AuditEvent.__table__
@@ -168,7 +154,7 @@ def iter_events(session: Session, batch_size: int = 1000) -> Iterator[Any]:
         last_id = batch[-1].id
 
 
-def verify(session: Session) -> ChainReport:
+def verify(session: DbSession) -> ChainReport:
     return verify_chain(iter_events(session))
 
 
@@ -176,22 +162,22 @@ VERIFIED = "audit.verified"
 EXPORTED = "audit.exported"
 
 
-def verify_and_record(session: Session, *, actor: User | None, actor_label: str | None = None) -> ChainReport:
+def verify_and_record(ctx: Context, *, actor: User | None, actor_label: str | None = None) -> ChainReport:
     """Verify the chain and append the result to it, so the log shows when it was last checked and
     what was found. ``actor`` None is the command line, which runs with the operator's authority."""
     if actor is not None:
-        require(actor, Action.AUDIT_VERIFY)
-    report = verify(session)
-    with transaction(session):
+        ctx.require(actor, Action.AUDIT_VERIFY)
+    report = verify(ctx.session)
+    with transaction(ctx.session):
         record(
-            session, actor=actor, actor_label=actor_label, action=VERIFIED, object_type="audit", object_id=None,
+            ctx, actor=actor, actor_label=actor_label, action=VERIFIED, object_type="audit", object_id=None,
             changes=created({"intact": report.intact, "count": report.count,
                              "first_broken_id": report.first_broken_id, "problem": report.problem}),
         )
     return report
 
 
-def last_verification(session: Session) -> AuditEvent | None:
+def last_verification(session: DbSession) -> AuditEvent | None:
     """The newest ``audit.verified`` event (one probe of the (action, id) index)."""
     return session.scalar(
         select(AuditEvent).where(AuditEvent.action == VERIFIED).order_by(AuditEvent.id.desc()).limit(1)
@@ -215,7 +201,7 @@ def _archived_event(line: str) -> Any:
     return SimpleNamespace(**row)
 
 
-def verify_archive(lines: Iterable[str], session: Session | None = None, *, linked: bool = True,
+def verify_archive(lines: Iterable[str], session: DbSession | None = None, *, linked: bool = True,
                    batch_size: int = 1000) -> ArchiveReport:
     """Check a JSON Lines export: every line's hash is recomputed from its content and, when ``linked``
     (an export without filters is one unbroken stretch of the chain), each line links to the one

@@ -17,16 +17,17 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, text
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from factcheck.models import Article, AuditEvent, Claim, Evidence, Note, Revision, User
 from factcheck.security.permissions import Action, require
 from factcheck.services import audit
+from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 
 # Object types whose timeline can name the object (and, for an editor, find the article it belongs to).
@@ -91,10 +92,10 @@ class Timeline:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _id_bounds(db: Session | Connection, filters: Filters) -> tuple[int, int | None] | None:
+def _id_bounds(db: DbSession | Connection, filters: Filters) -> tuple[int, int | None] | None:
     """The id range of the date filter: (lowest id, id to stay below or None); None when empty."""
     low, high = 0, None
     if filters.date_from is not None:
@@ -133,7 +134,7 @@ def _conditions(filters: Filters, bounds: tuple[int, int | None], column=None) -
     return where
 
 
-def list_events(session: Session, *, viewer: User, filters: Filters | None = None, before_id: int | None = None,
+def list_events(session: DbSession, *, viewer: User, filters: Filters | None = None, before_id: int | None = None,
                 after_id: int | None = None, limit: int = 50) -> Page:
     """Newest first, ``limit`` at a time; ``before_id`` pages towards older events, ``after_id`` towards
     newer ones. Keyset on the id, so every page costs the same however deep."""
@@ -163,11 +164,11 @@ def list_events(session: Session, *, viewer: User, filters: Filters | None = Non
     return Page(events, older, newer)
 
 
-def _any(session: Session, where: list[Any], *more: Any) -> bool:
+def _any(session: DbSession, where: list[Any], *more: Any) -> bool:
     return bool(session.scalar(select(exists().where(*where, *more))))
 
 
-def _distinct(session: Session, column: str) -> list[str]:
+def _distinct(session: DbSession, column: str) -> list[str]:
     """The distinct values of an indexed column by a loose index scan: one index probe per value
     instead of a pass over every event."""
     rows = session.execute(text(f"""
@@ -182,25 +183,25 @@ def _distinct(session: Session, column: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def known_actions(session: Session) -> list[str]:
+def known_actions(session: DbSession) -> list[str]:
     return _distinct(session, "action")
 
 
-def known_object_types(session: Session) -> list[str]:
+def known_object_types(session: DbSession) -> list[str]:
     return _distinct(session, "object_type")
 
 
-def actors(session: Session) -> list[Row]:
+def actors(session: DbSession) -> list[Row]:
     """Everyone who could appear as an actor, for the filter (id, display name, email)."""
     return list(session.execute(select(User.id, User.display_name, User.email).order_by(User.display_name, User.id)))
 
 
-def timeline_subject(session: Session, object_type: str, object_id: int) -> Any:
+def timeline_subject(session: DbSession, object_type: str, object_id: int) -> Any:
     model = SUBJECTS.get(object_type)
     return session.get(model, object_id) if model is not None else None
 
 
-def timeline(session: Session, *, viewer: User, object_type: str, object_id: int, after_id: int | None = None,
+def timeline(session: DbSession, *, viewer: User, object_type: str, object_id: int, after_id: int | None = None,
              limit: int = 200) -> Timeline:
     """Everything that happened to one object, oldest first. An article's timeline also holds what
     happened inside it (its revisions, claims, evidence and notes): every event that names it."""
@@ -219,7 +220,7 @@ def timeline(session: Session, *, viewer: User, object_type: str, object_id: int
     return Timeline(object_type, object_id, subject, events, events[-1].id if len(rows) > limit else None)
 
 
-def claim_timeline(session: Session, claim: Claim) -> list[AuditEvent]:
+def claim_timeline(session: DbSession, claim: Claim) -> list[AuditEvent]:
     """What happened to a claim, its evidence and its notes, oldest first (for the claim page)."""
     parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == claim.id)]
     if claim.evidence:
@@ -232,14 +233,14 @@ def claim_timeline(session: Session, claim: Claim) -> list[AuditEvent]:
 
 # ---- export ----------------------------------------------------------------------------------------
 
-def record_export(session: Session, *, actor: User, filters: Filters, fmt: str) -> int:
+def record_export(ctx: Context, *, actor: User, filters: Filters, fmt: str) -> int:
     """Audit an export before it starts; returns the id the export stops below (its own event's),
     so the file is the log as it stood at the moment of the request."""
-    require(actor, Action.AUDIT_EXPORT)
+    ctx.require(actor, Action.AUDIT_EXPORT)
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    with transaction(session):
-        event = audit.record(session, actor=actor, action=audit.EXPORTED, object_type="audit", object_id=None,
+    with transaction(ctx.session):
+        event = audit.record(ctx, actor=actor, action=audit.EXPORTED, object_type="audit", object_id=None,
                              changes=audit.created({"format": fmt, "filters": filters.describe()}))
         stop_below = event.id
     return stop_below

@@ -3,15 +3,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
+from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Claim, Evidence, Note, User
 from factcheck.models import ClaimStatus as S
-from factcheck.services.errors import NotFound
+from factcheck.services.context import DbSession
+from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
 
-def _priority_order():
+
+def overdue_condition(today: date) -> Any:
+    """Past its due date and still to be settled: the one definition the dashboard and the claims
+    list share."""
+    return and_(Claim.due_date < today, Claim.status.in_([s.value for s in UNSETTLED]))
+
+
+def _priority_order() -> Any:
     return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
 
 
@@ -24,11 +34,11 @@ class Queue:
     total: int
 
 
-def my_queue(session: Session, user: User, limit: int | None = None) -> Queue:
+def my_queue(session: DbSession, user: User, limit: int | None = None) -> Queue:
     """Work assigned to a checker, most urgent first (due date, then priority). A queue longer than
     ``limit`` shows its most urgent part; the claims list pages through the rest."""
     limit = limit or QUEUE_LIMIT
-    mine = (Claim.assignee_id == user.id, Claim.status.in_([S.ASSIGNED, S.IN_PROGRESS]))
+    mine = (Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO]))
     stmt = (
         select(Claim)
         .options(joinedload(Claim.article))
@@ -37,11 +47,11 @@ def my_queue(session: Session, user: User, limit: int | None = None) -> Queue:
         .limit(limit)
     )
     claims = list(session.scalars(stmt))
-    total = len(claims) if len(claims) < limit else session.scalar(select(func.count(Claim.id)).where(*mine))
+    total = len(claims) if len(claims) < limit else session.scalar(select(func.count(Claim.id)).where(*mine)) or 0
     return Queue(claims, total)
 
 
-def review_queue(session: Session, limit: int | None = None) -> Queue:
+def review_queue(session: DbSession, limit: int | None = None) -> Queue:
     """Proposed verdicts waiting for an editor, oldest first."""
     limit = limit or QUEUE_LIMIT
     waiting = Claim.status == S.PROPOSED
@@ -53,11 +63,19 @@ def review_queue(session: Session, limit: int | None = None) -> Queue:
         .limit(limit)
     )
     claims = list(session.scalars(stmt))
-    total = len(claims) if len(claims) < limit else session.scalar(select(func.count(Claim.id)).where(waiting))
+    total = len(claims) if len(claims) < limit else session.scalar(select(func.count(Claim.id)).where(waiting)) or 0
     return Queue(claims, total)
 
 
-def load_claim_page(session: Session, claim_id: int) -> Claim:
+def claims_by_id(session: DbSession, ids: list[int]) -> list[Claim]:
+    """The claims with these ids that exist, in id order, with their articles (for bulk actions)."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Claim).options(joinedload(Claim.article))
+                                .where(Claim.id.in_(ids)).order_by(Claim.id)))
+
+
+def load_claim_page(session: DbSession, claim_id: int) -> Claim:
     claim = session.scalar(
         select(Claim)
         .where(Claim.id == claim_id)
@@ -71,9 +89,6 @@ def load_claim_page(session: Session, claim_id: int) -> Claim:
     if claim is None:
         raise NotFound("There is no such claim.")
     return claim
-
-
-OPEN_WORK = (S.OPEN, S.ASSIGNED, S.IN_PROGRESS, S.PROPOSED, S.SUGGESTED)
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ class ClaimPage:
     next_before_id: int | None
 
 
-def list_claims(session: Session, filters: ClaimFilters, *, before_id: int | None = None, limit: int = 50,
+def list_claims(session: DbSession, filters: ClaimFilters, *, before_id: int | None = None, limit: int = 50,
                 today: date | None = None) -> ClaimPage:
     """Newest first, keyset-paged on the id: page 2,000 costs what page 1 does, and the number of
     queries is the same whatever the page holds (joined loads, no per-row lazy loads)."""
@@ -115,7 +130,7 @@ def list_claims(session: Session, filters: ClaimFilters, *, before_id: int | Non
     if filters.verdict:
         stmt = stmt.where(Claim.verdict == filters.verdict)
     if filters.overdue:
-        stmt = stmt.where(Claim.due_date < (today or date.today()), Claim.status.in_(OPEN_WORK))
+        stmt = stmt.where(overdue_condition(today or date.today()))
     rows = list(session.scalars(stmt).unique())
     claims = rows[:limit]
     return ClaimPage(claims, claims[-1].id if len(rows) > limit and claims else None)

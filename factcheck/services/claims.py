@@ -1,39 +1,35 @@
-"""Claims and their state machine (DESIGN §3). Views never change a claim's status themselves."""
+"""Claims and their state machine (DESIGN §3). Views never change a claim's status themselves.
+
+Every write goes through ``_step``: the step's guard (permission, article open, transition), the
+optimistic-lock check, the new status, and the audit event with before and after values, in one
+transaction.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
-from sqlalchemy.orm import Session
-
-from factcheck.models import (
-    Article, AttributionVerdict, Claim, ClaimStatus, Note, Priority, Question, Resolution, Role, User, utcnow,
-)
-from factcheck.security.permissions import Action, require
+from factcheck.errors import EditConflict, InvalidTransition, ValidationFailed
+from factcheck.models import Article, AttributionVerdict, Claim, Note, Priority, Question, Resolution, Role, User
+from factcheck.security.permissions import Action
 from factcheck.services import audit
 from factcheck.services.anchoring import Anchor, anchor_at, find_quote, find_span
-from factcheck.services.articles import ensure_open_for_changes, refresh_status
+from factcheck.services.articles import refresh_status
+from factcheck.services.context import Context
 from factcheck.services.db import transaction
-from factcheck.services.errors import EditConflict, InvalidTransition, ValidationFailed
 from factcheck.services.notifications import notify
-
-S = ClaimStatus
-
-# event -> {from status: to status}. The only place claim statuses change.
-TRANSITIONS: dict[str, dict[ClaimStatus, ClaimStatus]] = {
-    "accept": {S.SUGGESTED: S.OPEN},
-    "dismiss": {S.SUGGESTED: S.DISMISSED, S.OPEN: S.DISMISSED, S.ORPHANED: S.DISMISSED},
-    "assign": {S.OPEN: S.ASSIGNED, S.ASSIGNED: S.ASSIGNED, S.IN_PROGRESS: S.ASSIGNED},
-    "start": {S.ASSIGNED: S.IN_PROGRESS},
-    "propose": {S.ASSIGNED: S.PROPOSED, S.IN_PROGRESS: S.PROPOSED},
-    "accept_verdict": {S.PROPOSED: S.FINAL},
-    "return_verdict": {S.PROPOSED: S.IN_PROGRESS},
-    # A new revision changed the claim's words: its verdict was about other words.
-    "text_changed": {S.PROPOSED: S.IN_PROGRESS, S.FINAL: S.IN_PROGRESS},
-    # A new revision removed the claim's words; an editor dismisses it or marks the new passage.
-    "orphan": {s: S.ORPHANED for s in (S.SUGGESTED, S.OPEN, S.ASSIGNED, S.IN_PROGRESS, S.PROPOSED, S.FINAL)},
-}
+from factcheck.services.workflow import (
+    CLAIM_STEPS,
+    ClaimEvent,
+    ClaimStep,
+    ensure_open_for_changes,
+    next_claim_status,
+)
+from factcheck.services.workflow import ClaimStatus as S
+from factcheck.settings import Settings
 
 TRACKED_FIELDS = (
     "status", "statement", "claimant", "via", "kind", "priority", "due_date", "assignee_id", "verdict",
@@ -41,18 +37,7 @@ TRACKED_FIELDS = (
 )
 
 
-def next_status(claim: Claim, event: str) -> ClaimStatus:
-    table = TRANSITIONS[event]
-    try:
-        return table[ClaimStatus(claim.status)]
-    except KeyError:
-        allowed = ", ".join(sorted(s.value.replace("_", " ") for s in table))
-        raise InvalidTransition(
-            f"This claim is {claim.status.replace('_', ' ')}; that action needs it to be {allowed}."
-        ) from None
-
-
-def _snapshot(claim: Claim) -> dict[str, Any]:
+def snapshot(claim: Claim) -> dict[str, Any]:
     return {field: getattr(claim, field) for field in TRACKED_FIELDS}
 
 
@@ -63,18 +48,94 @@ def _check_version(claim: Claim, expected_version: int | None, attempted: dict[s
     raise EditConflict(
         "Someone else changed this claim while you were working on it. Their version is shown below; "
         "your input has been kept so you can apply it again.",
-        current=_snapshot(claim), attempted=attempted, current_version=claim.version,
+        current=snapshot(claim), attempted=attempted, current_version=claim.version,
     )
 
 
-def _audit_change(session: Session, actor: User | None, action: str, claim: Claim, before: dict[str, Any]) -> None:
-    audit.record(
-        session, actor=actor, action=action, object_type="claim", object_id=claim.id,
-        article_id=claim.article_id, changes=audit.diff(before, _snapshot(claim)),
+def audit_change(ctx: Context, actor: User | None, action: str, claim: Claim, before: dict[str, Any]) -> None:
+    audit.record(ctx, actor=actor, action=action, object_type="claim", object_id=claim.id,
+                 article_id=claim.article_id, changes=audit.diff(before, snapshot(claim)))
+
+
+def permission_of(step: str) -> Action:
+    """The permission a step needs at all (the views answer 403 without it, before reading the form)."""
+    return CLAIM_STEPS[step].permission
+
+
+def check_step(ctx: Context, actor: User | None, claim: Claim, step: str) -> None:
+    """Refuse ``step`` on the claim with the reason, or return when it may be taken."""
+    CLAIM_STEPS[step].check(ctx.settings, actor, claim)
+
+
+@contextmanager
+def _step(ctx: Context, actor: User, claim: Claim, step: str, *, action: str,
+          validate: Callable[[], None] | None = None, expected_version: int | None = None,
+          attempted: dict[str, Any] | None = None, refresh_article: bool = False,
+          then: Callable[[], None] | None = None) -> Iterator[Claim]:
+    """The one way a claim changes: guard, input checks, version check, the new status (if the step
+    has a transition), the caller's changes, the audit event, then what follows from it (``then``,
+    e.g. a note that records it), all committed together."""
+    rule: ClaimStep = CLAIM_STEPS[step]
+    rule.check(ctx.settings, actor, claim)
+    if validate is not None:
+        validate()
+    _check_version(claim, expected_version, attempted or {})
+    new_status = next_claim_status(claim, rule.event) if rule.event is not None else None
+    with transaction(ctx.session):
+        before = snapshot(claim)
+        if new_status is not None:
+            claim.status = new_status
+        yield claim
+        audit_change(ctx, actor, action, claim, before)
+        if then is not None:
+            then()
+        if refresh_article:
+            refresh_status(ctx, claim.article, actor)
+
+
+# ---- what a person may do next (the presenter the templates ask) ------------------------------------
+
+@dataclass(frozen=True)
+class ClaimActions:
+    """Which of the claim's steps the viewer may take now, from the same guards the services use."""
+
+    accept: bool = False
+    dismiss: bool = False
+    assign: bool = False
+    take: bool = False
+    start: bool = False
+    evidence: bool = False
+    note: bool = False
+    propose: bool = False
+    review: bool = False
+    resolve: bool = False
+    # What the page says about the claim's state.
+    orphaned: bool = False
+    final: bool = False
+    awaiting_resolution: bool = False
+
+    @property
+    def any_triage(self) -> bool:
+        return self.accept or self.dismiss
+
+
+def allowed_actions(settings: Settings, user: User | None, claim: Claim) -> ClaimActions:
+    def may(step: str) -> bool:
+        return CLAIM_STEPS[step].allows(settings, user, claim)
+
+    resolve = may("resolve") and not claim.resolution
+    return ClaimActions(
+        accept=may("accept"), dismiss=may("dismiss"), assign=may("assign"), take=may("take"), start=may("start"),
+        evidence=may("evidence"), note=may("note"), propose=may("propose"), review=may("accept_verdict"),
+        resolve=resolve, orphaned=claim.status == S.ORPHANED, final=claim.status == S.FINAL,
+        awaiting_resolution=claim.status == S.FINAL and claim.verdict in settings.verdicts_needing_resolution
+        and not claim.resolution,
     )
 
 
-def insert_claim(session: Session, actor: User | None, article: Article, anchor: Anchor, status: ClaimStatus,
+# ---- creating claims --------------------------------------------------------------------------------
+
+def insert_claim(ctx: Context, actor: User | None, article: Article, anchor: Anchor, status: S,
                  action: str, **fields: Any) -> Claim:
     """Create one claim on the current revision and audit it; the caller refreshes the article status."""
     revision = article.current_revision
@@ -85,10 +146,10 @@ def insert_claim(session: Session, actor: User | None, article: Article, anchor:
         suffix=anchor.suffix, start=anchor.start, end=anchor.end, status=status,
         statement=fields.pop("statement", None) or anchor.exact, **fields,
     )
-    session.add(claim)
-    session.flush()
+    ctx.session.add(claim)
+    ctx.session.flush()
     audit.record(
-        session, actor=actor, action=action, object_type="claim", object_id=claim.id, article_id=article.id,
+        ctx, actor=actor, action=action, object_type="claim", object_id=claim.id, article_id=article.id,
         changes=audit.created({"quote": claim.quote, "start": claim.start, "end": claim.end, "status": claim.status,
                                "statement": claim.statement, "claimant": claim.claimant, "via": claim.via,
                                "kind": claim.kind, "score": claim.score}),
@@ -96,162 +157,153 @@ def insert_claim(session: Session, actor: User | None, article: Article, anchor:
     return claim
 
 
-def _new_claim(session: Session, actor: User | None, article: Article, anchor: Anchor, status: ClaimStatus,
+def _on_current_revision(article: Article, anchor: Anchor, *statuses: S) -> Claim | None:
+    return next((c for c in article.claims if (c.start, c.end) == (anchor.start, anchor.end)
+                 and c.revision_id == article.current_revision_id and c.status in statuses), None)
+
+
+def _new_claim(ctx: Context, actor: User | None, article: Article, anchor: Anchor, status: S,
                action: str, **fields: Any) -> Claim:
     ensure_open_for_changes(article)
-    duplicate = next((c for c in article.claims if c.start == anchor.start and c.end == anchor.end
-                      and c.revision_id == article.current_revision_id and c.status != S.DISMISSED), None)
+    duplicate = _on_current_revision(article, anchor, *(s for s in S if s != S.DISMISSED))
     if duplicate is not None:
         raise ValidationFailed("This passage is already a claim of the article.", claim_id=duplicate.id)
-    claim = insert_claim(session, actor, article, anchor, status, action, **fields)
-    refresh_status(session, article, actor)
+    claim = insert_claim(ctx, actor, article, anchor, status, action, **fields)
+    refresh_status(ctx, article, actor)
     return claim
 
 
-def add_claim(session: Session, *, actor: User, article: Article, quote: str, start: int | None = None,
+def add_claim(ctx: Context, *, actor: User, article: Article, quote: str, start: int | None = None,
               end: int | None = None, statement: str = "", claimant: str | None = None,
               via: list[str] | None = None, kind: str = "statement") -> Claim:
     """An editor marks a passage as a claim; it is anchored to the current revision or refused."""
-    require(actor, Action.CLAIM_CREATE, article)
+    ctx.require(actor, Action.CLAIM_CREATE, article)
     text = article.text
     anchor = find_span(text, start, end, quote) if start is not None and end is not None else find_quote(text, quote)
     if anchor is None:
         raise ValidationFailed("That passage was not found in the article text. Paste it exactly as it appears.")
-    suggested = next((c for c in article.claims if (c.start, c.end) == (anchor.start, anchor.end)
-                      and c.revision_id == article.current_revision_id and c.status == S.SUGGESTED), None)
+    suggested = _on_current_revision(article, anchor, S.SUGGESTED)
     if suggested is not None:
         # Marking a passage factcheck already suggested is accepting that suggestion.
-        accept_suggestion(session, actor=actor, claim=suggested, statement=statement or None,
+        accept_suggestion(ctx, actor=actor, claim=suggested, statement=statement or None,
                           claimant=claimant or None, via=via)
         return suggested
-    with transaction(session):
-        return _new_claim(session, actor, article, anchor, S.OPEN, "claim.created", statement=statement.strip(),
+    with transaction(ctx.session):
+        return _new_claim(ctx, actor, article, anchor, S.OPEN, "claim.created", statement=statement.strip(),
                           claimant=(claimant or "").strip() or None, via=via or [], kind=kind)
 
 
-def suggest_claim(session: Session, *, article: Article, start: int, end: int, claimant: str | None,
+def suggest_claim(ctx: Context, *, article: Article, start: int, end: int, claimant: str | None,
                   via: list[str], kind: str, score: float) -> Claim:
     """Record one machine suggestion; nobody's permission is needed because nobody acted."""
-    with transaction(session):
-        return _new_claim(session, None, article, anchor_at(article.text, start, end), S.SUGGESTED,
+    with transaction(ctx.session):
+        return _new_claim(ctx, None, article, anchor_at(article.text, start, end), S.SUGGESTED,
                           "claim.suggested", claimant=claimant, via=via, kind=kind, score=score)
 
 
-def accept_suggestion(session: Session, *, actor: User, claim: Claim, statement: str | None = None,
+# ---- triage -----------------------------------------------------------------------------------------
+
+def accept_suggestion(ctx: Context, *, actor: User, claim: Claim, statement: str | None = None,
                       claimant: str | None = None, via: list[str] | None = None,
                       expected_version: int | None = None) -> None:
-    require(actor, Action.CLAIM_TRIAGE, claim)
-    ensure_open_for_changes(claim.article)
-    _check_version(claim, expected_version, {"statement": statement, "claimant": claimant})
-    new_status = next_status(claim, "accept")
-    with transaction(session):
-        before = _snapshot(claim)
-        claim.status = new_status
+    with _step(ctx, actor, claim, "accept", action="claim.accepted", expected_version=expected_version,
+               attempted={"statement": statement, "claimant": claimant}, refresh_article=True):
         if statement is not None and statement.strip():
             claim.statement = statement.strip()
         if claimant is not None:
             claim.claimant = claimant.strip() or None
         if via is not None:
             claim.via = via
-        _audit_change(session, actor, "claim.accepted", claim, before)
-        refresh_status(session, claim.article, actor)
 
 
-def dismiss(session: Session, *, actor: User, claim: Claim, reason: str, expected_version: int | None = None) -> None:
-    require(actor, Action.CLAIM_TRIAGE, claim)
-    ensure_open_for_changes(claim.article)
-    if not reason.strip():
-        raise ValidationFailed("Say why the claim is dismissed.")
-    _check_version(claim, expected_version, {"status": S.DISMISSED, "dismiss_reason": reason})
-    new_status = next_status(claim, "dismiss")
-    with transaction(session):
-        before = _snapshot(claim)
-        claim.status = new_status
+def _required(text: str | None, message: str) -> Callable[[], None]:
+    def validate() -> None:
+        if not (text or "").strip():
+            raise ValidationFailed(message)
+    return validate
+
+
+def dismiss(ctx: Context, *, actor: User, claim: Claim, reason: str, expected_version: int | None = None) -> None:
+    with _step(ctx, actor, claim, "dismiss", action="claim.dismissed",
+               validate=_required(reason, "Say why the claim is dismissed."), expected_version=expected_version,
+               attempted={"status": S.DISMISSED, "dismiss_reason": reason}, refresh_article=True):
         claim.dismiss_reason = reason.strip()
-        _audit_change(session, actor, "claim.dismissed", claim, before)
-        refresh_status(session, claim.article, actor)
 
 
-def _check_assignment(actor: User, claim: Claim, assignee: User, priority: str) -> ClaimStatus:
-    require(actor, Action.CLAIM_ASSIGN, claim)
-    ensure_open_for_changes(claim.article)
-    if not assignee.has_role(Role.CHECKER) or not assignee.is_active:
-        raise ValidationFailed(f"{assignee.display_name} is not an active fact-checker.")
-    if priority not in {p.value for p in Priority}:
-        raise ValidationFailed("Unknown priority.")
-    return next_status(claim, "assign")
+# ---- assignment -------------------------------------------------------------------------------------
+
+def _check_assignee(assignee: User, priority: str) -> Callable[[], None]:
+    def validate() -> None:
+        if not assignee.has_role(Role.CHECKER) or not assignee.is_active:
+            raise ValidationFailed(f"{assignee.display_name} is not an active fact-checker.")
+        if priority not in {p.value for p in Priority}:
+            raise ValidationFailed("Unknown priority.")
+    return validate
 
 
-def _apply_assignment(session: Session, actor: User, claim: Claim, new_status: ClaimStatus, assignee: User,
-                      due_date: date | None, priority: str, action: str = "claim.assigned") -> None:
-    before = _snapshot(claim)
-    claim.status = new_status
+def _apply_assignment(claim: Claim, assignee: User, due_date: date | None, priority: str) -> None:
     claim.assignee_id = assignee.id
     claim.due_date = due_date
     claim.priority = priority
-    _audit_change(session, actor, action, claim, before)
 
 
 def _due_text(due_date: date | None) -> str:
     return f", due {due_date.isoformat()}" if due_date else ""
 
 
-def assign(session: Session, *, actor: User, claim: Claim, assignee: User, due_date: date | None = None,
+def assign(ctx: Context, *, actor: User, claim: Claim, assignee: User, due_date: date | None = None,
            priority: str = Priority.NORMAL, expected_version: int | None = None) -> None:
-    new_status = _check_assignment(actor, claim, assignee, priority)
-    _check_version(claim, expected_version, {"assignee_id": assignee.id, "due_date": due_date, "priority": priority})
-    with transaction(session):
-        _apply_assignment(session, actor, claim, new_status, assignee, due_date, priority)
-        notify(session, recipient=assignee, kind="assignment", actor=actor, claim=claim,
+    with _step(ctx, actor, claim, "assign", action="claim.assigned", validate=_check_assignee(assignee, priority),
+               expected_version=expected_version,
+               attempted={"assignee_id": assignee.id, "due_date": due_date, "priority": priority}):
+        _apply_assignment(claim, assignee, due_date, priority)
+        notify(ctx, recipient=assignee, kind="assignment", actor=actor, claim=claim,
                message=f"{actor.display_name} assigned you claim {claim.id} ({priority} priority"
                        f"{_due_text(due_date)}): “{claim.label}”")
 
 
-def bulk_assign(session: Session, *, actor: User, claims: list[Claim], assignee: User, due_date: date | None = None,
+def bulk_assign(ctx: Context, *, actor: User, claims: list[Claim], assignee: User, due_date: date | None = None,
                 priority: str = Priority.NORMAL) -> None:
     """Assign several claims at once: all of them or, if any cannot be, none (the error names it)."""
     if not claims:
         raise ValidationFailed("Select at least one claim to assign.")
-    planned = []
+    validate = _check_assignee(assignee, priority)
     for claim in claims:
         try:
-            planned.append((claim, _check_assignment(actor, claim, assignee, priority)))
+            check_step(ctx, actor, claim, "assign")
         except InvalidTransition as error:
             raise InvalidTransition(f"Claim {claim.id}: {error.message} Nothing was assigned.") from None
-    with transaction(session):
-        for claim, new_status in planned:
-            _apply_assignment(session, actor, claim, new_status, assignee, due_date, priority)
-        notify(session, recipient=assignee, kind="assignment", actor=actor, claim=claims[0],
+    validate()
+    with transaction(ctx.session):
+        for claim in claims:
+            before = snapshot(claim)
+            claim.status = next_claim_status(claim, ClaimEvent.ASSIGN)
+            _apply_assignment(claim, assignee, due_date, priority)
+            audit_change(ctx, actor, "claim.assigned", claim, before)
+        notify(ctx, recipient=assignee, kind="assignment", actor=actor, claim=claims[0],
                message=f"{actor.display_name} assigned you {len(claims)} claim(s) ({priority} priority"
                        f"{_due_text(due_date)}), starting with claim {claims[0].id}: “{claims[0].label}”")
 
 
-def take_from_pool(session: Session, *, actor: User, claim: Claim) -> None:
+def take_from_pool(ctx: Context, *, actor: User, claim: Claim) -> None:
     """A checker takes an open, unassigned claim, where the newsroom allows it."""
-    require(actor, Action.CLAIM_TAKE, claim)
-    ensure_open_for_changes(claim.article)
-    if claim.status != S.OPEN or claim.assignee_id is not None:
-        raise InvalidTransition("Only an open claim that nobody has yet can be taken.")
-    with transaction(session):
-        _apply_assignment(session, actor, claim, next_status(claim, "assign"), actor, claim.due_date,
-                          claim.priority, action="claim.taken")
+    with _step(ctx, actor, claim, "take", action="claim.taken"):
+        claim.assignee_id = actor.id
 
 
-def start_work(session: Session, *, actor: User, claim: Claim) -> None:
-    require(actor, Action.CLAIM_WORK, claim)
-    new_status = next_status(claim, "start")
-    with transaction(session):
-        before = _snapshot(claim)
-        claim.status = new_status
-        _audit_change(session, actor, "claim.started", claim, before)
+# ---- the check --------------------------------------------------------------------------------------
+
+def start_work(ctx: Context, *, actor: User, claim: Claim) -> None:
+    with _step(ctx, actor, claim, "start", action="claim.started"):
+        pass
 
 
-def start_on_first_work(session: Session, actor: User, claim: Claim) -> None:
+def start_on_first_work(ctx: Context, actor: User, claim: Claim) -> None:
     """The assignee's first piece of work is the moment the work visibly starts (caller's transaction)."""
     if claim.status == S.ASSIGNED and claim.assignee_id == actor.id:
-        before = _snapshot(claim)
-        claim.status = next_status(claim, "start")
-        _audit_change(session, actor, "claim.started", claim, before)
+        before = snapshot(claim)
+        claim.status = next_claim_status(claim, ClaimEvent.START)
+        audit_change(ctx, actor, "claim.started", claim, before)
 
 
 def _check_two_questions(claim: Claim, attribution_verdict: str | None) -> None:
@@ -270,84 +322,65 @@ def _check_two_questions(claim: Claim, attribution_verdict: str | None) -> None:
         raise ValidationFailed("Add evidence for " + " and for ".join(missing) + " before proposing a verdict.")
 
 
-def propose_verdict(session: Session, *, actor: User, claim: Claim, verdict: str, rationale: str,
+def propose_verdict(ctx: Context, *, actor: User, claim: Claim, verdict: str, rationale: str,
                     attribution_verdict: str | None = None, expected_version: int | None = None) -> None:
-    require(actor, Action.VERDICT_PROPOSE, claim)
-    ensure_open_for_changes(claim.article)
-    _check_version(claim, expected_version, {"verdict": verdict, "rationale": rationale,
-                                             "attribution_verdict": attribution_verdict})
-    if verdict not in current_app.config["FACTCHECK_VERDICT_SCALE"]:
-        raise ValidationFailed("Choose a verdict from the scale.")
-    if not rationale.strip():
-        raise ValidationFailed("Explain the verdict in a rationale.")
-    _check_two_questions(claim, attribution_verdict)
-    new_status = next_status(claim, "propose")
-    with transaction(session):
-        before = _snapshot(claim)
-        claim.status = new_status
+    def validate() -> None:
+        if verdict not in ctx.settings.verdict_scale:
+            raise ValidationFailed("Choose a verdict from the scale.")
+        if not rationale.strip():
+            raise ValidationFailed("Explain the verdict in a rationale.")
+        _check_two_questions(claim, attribution_verdict)
+
+    with _step(ctx, actor, claim, "propose", action="verdict.proposed", validate=validate,
+               expected_version=expected_version,
+               attempted={"verdict": verdict, "rationale": rationale, "attribution_verdict": attribution_verdict}):
         claim.attribution_verdict = attribution_verdict if claim.claimant else None
         claim.verdict = verdict
         claim.rationale = rationale.strip()
         claim.proposed_by_id = actor.id
-        claim.proposed_at = utcnow()
-        _audit_change(session, actor, "verdict.proposed", claim, before)
+        claim.proposed_at = ctx.now()
 
 
-def accept_verdict(session: Session, *, actor: User, claim: Claim, expected_version: int | None = None) -> None:
-    require(actor, Action.VERDICT_REVIEW, claim)
-    ensure_open_for_changes(claim.article)
-    _check_version(claim, expected_version, {"status": S.FINAL})
-    new_status = next_status(claim, "accept_verdict")
-    with transaction(session):
-        before = _snapshot(claim)
-        claim.status = new_status
+# ---- review -----------------------------------------------------------------------------------------
+
+def accept_verdict(ctx: Context, *, actor: User, claim: Claim, expected_version: int | None = None) -> None:
+    with _step(ctx, actor, claim, "accept_verdict", action="verdict.accepted", expected_version=expected_version,
+               attempted={"status": S.FINAL}, refresh_article=True):
         claim.reviewed_by_id = actor.id
-        claim.finalized_at = utcnow()
-        _audit_change(session, actor, "verdict.accepted", claim, before)
+        claim.finalized_at = ctx.now()
         if claim.proposed_by_id:
-            notify(session, recipient=claim.proposed_by_id, kind="verdict_accepted", actor=actor, claim=claim,
+            notify(ctx, recipient=claim.proposed_by_id, kind="verdict_accepted", actor=actor, claim=claim,
                    message=f"{actor.display_name} accepted your verdict “{claim.verdict}” on claim {claim.id}.")
-        refresh_status(session, claim.article, actor)
 
 
-def return_verdict(session: Session, *, actor: User, claim: Claim, note: str,
+def return_verdict(ctx: Context, *, actor: User, claim: Claim, note: str,
                    expected_version: int | None = None) -> None:
-    require(actor, Action.VERDICT_REVIEW, claim)
-    ensure_open_for_changes(claim.article)
-    if not note.strip():
-        raise ValidationFailed("Say what the checker should look at again.")
-    _check_version(claim, expected_version, {"status": S.IN_PROGRESS, "note": note})
-    new_status = next_status(claim, "return_verdict")
-    with transaction(session):
-        before = _snapshot(claim)
-        claim.status = new_status
-        claim.reviewed_by_id = actor.id
+    def add_the_note() -> None:
         returned_note = Note(claim_id=claim.id, author_id=actor.id, body=note.strip())
-        session.add(returned_note)
-        _audit_change(session, actor, "verdict.returned", claim, before)
-        session.flush()
-        audit.record(session, actor=actor, action="note.added", object_type="note", object_id=returned_note.id,
-                     article_id=claim.article_id, changes=audit.created({"claim_id": claim.id, "body": returned_note.body}))
+        ctx.session.add(returned_note)
+        ctx.session.flush()
+        audit.record(ctx, actor=actor, action="note.added", object_type="note", object_id=returned_note.id,
+                     article_id=claim.article_id,
+                     changes=audit.created({"claim_id": claim.id, "body": returned_note.body}))
         if claim.assignee_id:
-            notify(session, recipient=claim.assignee_id, kind="verdict_returned", actor=actor, claim=claim,
+            notify(ctx, recipient=claim.assignee_id, kind="verdict_returned", actor=actor, claim=claim,
                    message=f"{actor.display_name} returned your verdict on claim {claim.id}: {note.strip()[:200]}")
 
+    with _step(ctx, actor, claim, "return_verdict", action="verdict.returned",
+               validate=_required(note, "Say what the checker should look at again."),
+               expected_version=expected_version, attempted={"status": S.IN_PROGRESS, "note": note},
+               then=add_the_note):
+        claim.reviewed_by_id = actor.id
 
-def resolve(session: Session, *, actor: User, claim: Claim, resolution: str, note: str = "") -> None:
+
+def resolve(ctx: Context, *, actor: User, claim: Claim, resolution: str, note: str = "") -> None:
     """Settle a final claim whose verdict would otherwise hold the article back."""
-    require(actor, Action.CLAIM_RESOLVE, claim)
-    ensure_open_for_changes(claim.article)
-    if claim.status != S.FINAL:
-        raise InvalidTransition("Only a claim with a final verdict can be resolved.")
-    if claim.verdict not in current_app.config["FACTCHECK_VERDICTS_NEEDING_RESOLUTION"]:
-        raise InvalidTransition(f"A “{claim.verdict}” verdict needs no resolution.")
-    if resolution not in {r.value for r in Resolution}:
-        raise ValidationFailed("Choose how the claim was resolved.")
-    if resolution == Resolution.KEPT_WITH_ATTRIBUTION and not note.strip():
-        raise ValidationFailed("Keeping a claim with attribution needs a note saying why.")
-    with transaction(session):
-        before = _snapshot(claim)
+    def validate() -> None:
+        if resolution not in {r.value for r in Resolution}:
+            raise ValidationFailed("Choose how the claim was resolved.")
+        if resolution == Resolution.KEPT_WITH_ATTRIBUTION and not note.strip():
+            raise ValidationFailed("Keeping a claim with attribution needs a note saying why.")
+
+    with _step(ctx, actor, claim, "resolve", action="claim.resolved", validate=validate, refresh_article=True):
         claim.resolution = resolution
         claim.resolution_note = note.strip() or None
-        _audit_change(session, actor, "claim.resolved", claim, before)
-        refresh_status(session, claim.article, actor)

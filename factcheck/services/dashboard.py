@@ -6,18 +6,21 @@ number of queries, and the rows each returns, do not grow with the number of cla
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from flask import current_app
 from sqlalchemy import Integer, and_, case, cast, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from factcheck.models import Article, ArticleStatus, AuditEvent, Claim, ClaimStatus, Role, User, UserRole
-from factcheck.security.permissions import Action, require
+from factcheck.security.permissions import Action
+from factcheck.services.claim_queries import overdue_condition
+from factcheck.services.context import Context, DbSession
+from factcheck.services.workflow import UNSETTLED, WITH_CHECKER
 
 S = ClaimStatus
-OPEN_WORK = (S.ASSIGNED, S.IN_PROGRESS, S.PROPOSED)
-NOT_DUE = (S.FINAL, S.DISMISSED)  # settled claims are never overdue
+# Workload columns, in workflow order.
+WORKLOAD_STATES = tuple(s for s in ClaimStatus if s in WITH_CHECKER)
 AT_THE_GATE = (ArticleStatus.IN_CHECK, ArticleStatus.READY)
 DEFAULT_DAYS = 30
 LIST_LIMIT = 20
@@ -30,21 +33,21 @@ class Period:
 
     @classmethod
     def last_days(cls, days: int = DEFAULT_DAYS, today: date | None = None) -> Period:
-        today = today or datetime.now(timezone.utc).date()
+        today = today or datetime.now(UTC).date()
         return cls(today - timedelta(days=days - 1), today)
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.date_from, time.min, tzinfo=timezone.utc)
+        return datetime.combine(self.date_from, time.min, tzinfo=UTC)
 
     @property
     def end(self) -> datetime | None:
         """Exclusive end; None when the period runs to the end of the calendar."""
         if self.date_to >= date.max:
             return None
-        return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=UTC)
 
-    def contains(self, column):
+    def contains(self, column: Any) -> Any:
         return and_(column >= self.start, column < self.end) if self.end else column >= self.start
 
 
@@ -92,13 +95,14 @@ class Dashboard:
         return sum(count for _verdict, count in self.verdicts)
 
 
-def summary(session: Session, *, viewer: User, period: Period | None = None, today: date | None = None) -> Dashboard:
-    require(viewer, Action.DASHBOARD_READ)
-    today = today or datetime.now(timezone.utc).date()
+def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: date | None = None) -> Dashboard:
+    ctx.require(viewer, Action.DASHBOARD_READ)
+    session = ctx.session
+    today = today or ctx.now().date()
     period = period or Period.last_days(today=today)
     board = Dashboard(period, today)
     board.claims_by_status = _claims_by_status(session, period)
-    board.verdicts = _verdicts(session, period)
+    board.verdicts = _verdicts(session, period, ctx.settings.verdict_scale)
     board.turnaround = turnaround(session, period)
     board.overdue_count, board.overdue = _overdue(session, today)
     board.workload = _workload(session, today)
@@ -106,7 +110,7 @@ def summary(session: Session, *, viewer: User, period: Period | None = None, tod
     return board
 
 
-def _claims_by_status(session: Session, period: Period) -> list[tuple[str, int]]:
+def _claims_by_status(session: DbSession, period: Period) -> list[tuple[str, int]]:
     """Claims brought in during the period, by the status they have now (in workflow order)."""
     rows = dict(session.execute(
         select(Claim.status, func.count()).where(period.contains(Claim.created_at)).group_by(Claim.status)
@@ -114,19 +118,18 @@ def _claims_by_status(session: Session, period: Period) -> list[tuple[str, int]]
     return [(status.value, rows[status.value]) for status in ClaimStatus if status.value in rows]
 
 
-def _verdicts(session: Session, period: Period) -> list[tuple[str, int]]:
+def _verdicts(session: DbSession, period: Period, scale: tuple[str, ...]) -> list[tuple[str, int]]:
     """Verdicts made final during the period, in the order of the verdict scale."""
     rows = dict(session.execute(
         select(Claim.verdict, func.count())
         .where(Claim.status == S.FINAL, period.contains(Claim.finalized_at))
         .group_by(Claim.verdict)
     ).all())
-    scale = list(current_app.config["FACTCHECK_VERDICT_SCALE"])
     ordered = [verdict for verdict in scale if verdict in rows] + sorted(v for v in rows if v not in scale and v)
     return [(verdict, rows[verdict]) for verdict in ordered]
 
 
-def _durations(session: Session, period: Period):
+def _durations(session: DbSession, period: Period) -> Any:
     """One row per claim made final in the period: seconds from its first claim.assigned event."""
     first_assigned = func.min(AuditEvent.created_at)
     if session.get_bind().dialect.name == "postgresql":
@@ -144,7 +147,7 @@ def _durations(session: Session, period: Period):
     )
 
 
-def turnaround(session: Session, period: Period) -> Turnaround:
+def turnaround(session: DbSession, period: Period) -> Turnaround:
     """Median and 90th percentile (linear interpolation, like percentile_cont) in one query."""
     durations = _durations(session, period)
     if session.get_bind().dialect.name == "postgresql":
@@ -180,12 +183,12 @@ def _interpolate(by_pos: dict[int, float], p: float, n: int) -> float:
     return by_pos[low] + (by_pos[high] - by_pos[low]) * (rank - low)
 
 
-def _float(value) -> float | None:
+def _float(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
-def _overdue(session: Session, today: date) -> tuple[int, list[Claim]]:
-    overdue = and_(Claim.due_date < today, Claim.status.not_in([s.value for s in NOT_DUE]))
+def _overdue(session: DbSession, today: date) -> tuple[int, list[Claim]]:
+    overdue = overdue_condition(today)
     count = session.scalar(select(func.count()).select_from(Claim).where(overdue)) or 0
     first = list(session.scalars(
         select(Claim).options(joinedload(Claim.article), joinedload(Claim.assignee))
@@ -194,33 +197,33 @@ def _overdue(session: Session, today: date) -> tuple[int, list[Claim]]:
     return count, first
 
 
-def _workload(session: Session, today: date) -> list[Workload]:
+def _workload(session: DbSession, today: date) -> list[Workload]:
     """Every active checker with their open claims by status (none is a row too: idle people show)."""
     rows = session.execute(
         select(User.id, User.display_name, Claim.status, func.count(Claim.id),
                func.sum(case((Claim.due_date < today, 1), else_=0)))
         .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value))
-        .outerjoin(Claim, and_(Claim.assignee_id == User.id, Claim.status.in_([s.value for s in OPEN_WORK])))
+        .outerjoin(Claim, and_(Claim.assignee_id == User.id, Claim.status.in_([s.value for s in WORKLOAD_STATES])))
         .where(User.is_active_account.is_(True))
         .group_by(User.id, User.display_name, Claim.status)
     ).all()
     people: dict[int, Workload] = {}
     for user_id, name, status, count, overdue in rows:  # at most (checkers × 3) grouped rows
-        person = people.setdefault(user_id, Workload(user_id, name, {s.value: 0 for s in OPEN_WORK}, 0))
+        person = people.setdefault(user_id, Workload(user_id, name, {s.value: 0 for s in WORKLOAD_STATES}, 0))
         if status is not None:
             person.counts[status] = count
             person.overdue += int(overdue or 0)
     return sorted(people.values(), key=lambda w: (-w.total, w.name))
 
 
-def _gate(session: Session) -> tuple[list[tuple[str, int]], list[WaitingArticle]]:
+def _gate(session: DbSession) -> tuple[list[tuple[str, int]], list[WaitingArticle]]:
     counts = dict(session.execute(
         select(Article.status, func.count()).where(Article.status.in_([s.value for s in AT_THE_GATE]))
         .group_by(Article.status)
     ).all())
     unsettled = (
         select(func.count(Claim.id))
-        .where(Claim.article_id == Article.id, Claim.status.not_in([s.value for s in NOT_DUE]))
+        .where(Claim.article_id == Article.id, Claim.status.in_([s.value for s in UNSETTLED]))
         .correlate(Article).scalar_subquery()
     )
     waiting = [

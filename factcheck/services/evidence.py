@@ -5,23 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from factcheck.models import Claim, ClaimStatus, Credibility, Evidence, Question, Stance, User, utcnow
-from factcheck.security.permissions import Action, require
+from factcheck.errors import NotFound, ValidationFailed
+from factcheck.models import Claim, Credibility, Evidence, Question, Stance, User
 from factcheck.services import audit
-from factcheck.services.articles import ensure_open_for_changes
-from factcheck.services.claims import start_on_first_work
+from factcheck.services.claims import check_step, start_on_first_work
+from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
-from factcheck.services.errors import InvalidTransition, NotFound, ValidationFailed
 
 SOURCE_TYPES = ("primary document", "official statement", "news agency", "expert", "dataset", "social media", "other")
 EDITABLE_FIELDS = ("url", "title", "publisher", "published_on", "excerpt", "source_type", "stance", "question",
                    "credibility")
-_OPEN_FOR_EVIDENCE = {ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.PROPOSED}
 
 
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean(fields: dict[str, Any], today: date) -> dict[str, Any]:
     """Check and normalise evidence fields; the forms checked shape, this checks meaning."""
     url = (fields.get("url") or "").strip()
     if not url.lower().startswith(("http://", "https://")):
@@ -37,7 +33,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     if fields.get("credibility") not in {None, "", *(c.value for c in Credibility)}:
         raise ValidationFailed("Unknown credibility rating.")
     published_on = fields.get("published_on")
-    if published_on is not None and published_on > date.today():
+    if published_on is not None and published_on > today:
         raise ValidationFailed("The publication date is in the future.")
     return {
         "url": url, "title": fields["title"].strip(), "publisher": (fields.get("publisher") or "").strip(),
@@ -47,63 +43,56 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _check_open(actor: User, claim: Claim) -> None:
-    require(actor, Action.CLAIM_WORK, claim)
-    ensure_open_for_changes(claim.article)
-    if claim.status not in _OPEN_FOR_EVIDENCE:
-        raise InvalidTransition(f"Evidence cannot be changed on a {claim.status.replace('_', ' ')} claim.")
-
-
-def add_evidence(session: Session, *, actor: User, claim: Claim, url: str, title: str, stance: str,
+def add_evidence(ctx: Context, *, actor: User, claim: Claim, url: str, title: str, stance: str,
                  excerpt: str = "", publisher: str = "", published_on: date | None = None,
                  source_type: str = "other", question: str = Question.SUBSTANCE, credibility: str | None = None
                  ) -> Evidence:
-    _check_open(actor, claim)
+    check_step(ctx, actor, claim, "evidence")
     values = _clean({"url": url, "title": title, "stance": stance, "excerpt": excerpt, "publisher": publisher,
                      "published_on": published_on, "source_type": source_type, "question": question,
-                     "credibility": credibility})
-    with transaction(session):
+                     "credibility": credibility}, ctx.now().date())
+    with transaction(ctx.session):
         evidence = Evidence(claim_id=claim.id, added_by_id=actor.id, **values)
-        session.add(evidence)
-        session.flush()
-        audit.record(session, actor=actor, action="evidence.added", object_type="evidence", object_id=evidence.id,
+        ctx.session.add(evidence)
+        ctx.session.flush()
+        audit.record(ctx, actor=actor, action="evidence.added", object_type="evidence", object_id=evidence.id,
                      article_id=claim.article_id, changes=audit.created({"claim_id": claim.id, **values}))
-        start_on_first_work(session, actor, claim)
+        start_on_first_work(ctx, actor, claim)
     return evidence
 
 
-def get_evidence(session: Session, claim: Claim, evidence_id: int) -> Evidence:
+def get_evidence(session: DbSession, claim: Claim, evidence_id: int) -> Evidence:
     evidence = session.get(Evidence, evidence_id)
     if evidence is None or evidence.claim_id != claim.id or evidence.removed_at is not None:
         raise NotFound("There is no such evidence on this claim.")
     return evidence
 
 
-def edit_evidence(session: Session, *, actor: User, evidence: Evidence, **fields: Any) -> None:
+def edit_evidence(ctx: Context, *, actor: User, evidence: Evidence, **fields: Any) -> None:
     claim = evidence.claim
-    _check_open(actor, claim)
-    values = _clean(fields)
-    with transaction(session):
+    check_step(ctx, actor, claim, "evidence")
+    values = _clean(fields, ctx.now().date())
+    with transaction(ctx.session):
         before = {field: getattr(evidence, field) for field in EDITABLE_FIELDS}
         for field, value in values.items():
             setattr(evidence, field, value)
         changes = audit.diff(before, values)
         if changes:
-            audit.record(session, actor=actor, action="evidence.edited", object_type="evidence", object_id=evidence.id,
+            audit.record(ctx, actor=actor, action="evidence.edited", object_type="evidence", object_id=evidence.id,
                          article_id=claim.article_id, changes={"claim_id": {"before": claim.id, "after": claim.id},
                                                                **changes})
 
 
-def remove_evidence(session: Session, *, actor: User, evidence: Evidence, reason: str) -> None:
+def remove_evidence(ctx: Context, *, actor: User, evidence: Evidence, reason: str) -> None:
     claim = evidence.claim
-    _check_open(actor, claim)
+    check_step(ctx, actor, claim, "evidence")
     if not reason.strip():
         raise ValidationFailed("Say why the evidence is removed.")
-    with transaction(session):
-        evidence.removed_at = utcnow()
+    with transaction(ctx.session):
+        evidence.removed_at = ctx.now()
         evidence.removed_by_id = actor.id
         evidence.removal_reason = reason.strip()
-        audit.record(session, actor=actor, action="evidence.removed", object_type="evidence", object_id=evidence.id,
+        audit.record(ctx, actor=actor, action="evidence.removed", object_type="evidence", object_id=evidence.id,
                      article_id=claim.article_id,
                      changes={"removed": {"before": False, "after": True},
                               "removal_reason": {"before": None, "after": reason.strip()}})

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-from sqlalchemy.orm import Session
-
+from factcheck.errors import ValidationFailed
 from factcheck.extraction.intake import IntakeError, read_pasted, read_upload
 from factcheck.models import Article, User
-from factcheck.security.permissions import Action, require
+from factcheck.security.permissions import Action
 from factcheck.services.articles import insert_article
+from factcheck.services.context import Context
 from factcheck.services.db import transaction
-from factcheck.services.errors import ValidationFailed
 from factcheck.services.suggestions import add_suggestions, furniture_of
 
 
@@ -29,10 +27,10 @@ class Imported:
     furniture: int
 
 
-def import_article(session: Session, *, actor: User, title: str = "", text: str = "", upload: Upload | None = None,
+def import_article(ctx: Context, *, actor: User, title: str = "", text: str = "", upload: Upload | None = None,
                    outlet: str = "", byline: str = "", source_url: str = "") -> Imported:
-    require(actor, Action.ARTICLE_CREATE)
-    limit = current_app.config["FACTCHECK_MAX_ARTICLE_BYTES"]
+    ctx.require(actor, Action.ARTICLE_CREATE)
+    limit = ctx.settings.max_article_bytes
     try:
         if upload is not None and upload.filename:
             read = read_upload(upload.filename, upload.data, max_bytes=limit)
@@ -49,11 +47,11 @@ def import_article(session: Session, *, actor: User, title: str = "", text: str 
     if not title:
         raise ValidationFailed("The article needs a title.", field="title")
     furniture = furniture_of(read.text)
-    with transaction(session):
+    with transaction(ctx.session):
         article = insert_article(
-            session, actor=actor, title=title, text=read.text, outlet=outlet, byline=byline, source_url=source_url,
+            ctx, actor=actor, title=title, text=read.text, outlet=outlet, byline=byline, source_url=source_url,
             source_format=read.source_format if field == "upload" else "paste",
             source_filename=upload.filename[:255] if field == "upload" and upload else None, furniture=furniture,
         )
-        added = add_suggestions(session, actor=actor, article=article, revision=article.current_revision)
+        added = add_suggestions(ctx, actor=actor, article=article, revision=article.current_revision)
     return Imported(article, added, len(furniture))

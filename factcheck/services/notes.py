@@ -7,13 +7,13 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
+from factcheck.errors import ValidationFailed
 from factcheck.models import Claim, Note, User
-from factcheck.security.permissions import Action, require
 from factcheck.services import audit
+from factcheck.services.claims import check_step
+from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
-from factcheck.services.errors import InvalidTransition, ValidationFailed
 from factcheck.services.notifications import notify
 
 MAX_NOTE_LENGTH = 10_000
@@ -35,7 +35,7 @@ def render_markdown(body: str) -> Markup:
     return Markup(clean)
 
 
-def mentioned_users(session: Session, body: str) -> list[User]:
+def mentioned_users(session: DbSession, body: str) -> list[User]:
     handles = {handle.lower().rstrip(".") for handle in MENTION.findall(body)}
     if not handles:
         return []
@@ -46,24 +46,22 @@ def mentioned_users(session: Session, body: str) -> list[User]:
     return [user for user in candidates if user.is_active]
 
 
-def add_note(session: Session, *, actor: User, claim: Claim, body: str) -> Note:
-    require(actor, Action.CLAIM_WORK, claim)
+def add_note(ctx: Context, *, actor: User, claim: Claim, body: str) -> Note:
+    check_step(ctx, actor, claim, "note")
     body = body.strip()
     if not body:
         raise ValidationFailed("The note is empty.")
     if len(body) > MAX_NOTE_LENGTH:
         raise ValidationFailed(f"A note can be at most {MAX_NOTE_LENGTH:,} characters long.")
-    if claim.status == "dismissed":
-        raise InvalidTransition("Notes cannot be added to a dismissed claim.")
-    with transaction(session):
+    with transaction(ctx.session):
         note = Note(claim_id=claim.id, author_id=actor.id, body=body)
-        session.add(note)
-        session.flush()
-        mentioned = mentioned_users(session, body)
+        ctx.session.add(note)
+        ctx.session.flush()
+        mentioned = mentioned_users(ctx.session, body)
         for user in mentioned:
-            notify(session, recipient=user, kind="mention", actor=actor, claim=claim,
+            notify(ctx, recipient=user, kind="mention", actor=actor, claim=claim,
                    message=f"{actor.display_name} mentioned you on claim {claim.id}: “{claim.label}”")
-        audit.record(session, actor=actor, action="note.added", object_type="note", object_id=note.id,
+        audit.record(ctx, actor=actor, action="note.added", object_type="note", object_id=note.id,
                      article_id=claim.article_id,
                      changes=audit.created({"claim_id": claim.id, "body": body,
                                             "mentions": [u.email for u in mentioned] or None}))

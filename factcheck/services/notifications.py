@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
-from factcheck.models import Claim, Notification, User, utcnow
+from factcheck.models import Claim, Notification, User
 from factcheck.services import audit
+from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 
 
-def notify(session: Session, *, recipient: User | int, kind: str, message: str, actor: User | None = None,
+def notify(ctx: Context, *, recipient: User | int, kind: str, message: str, actor: User | None = None,
            claim: Claim | None = None) -> Notification | None:
     """Queue a notification in the caller's transaction; nobody is notified of their own action."""
     recipient_id = recipient if isinstance(recipient, int) else recipient.id
@@ -19,32 +20,32 @@ def notify(session: Session, *, recipient: User | int, kind: str, message: str, 
         user_id=recipient_id, actor_id=actor.id if actor else None, kind=kind, message=message[:500],
         claim_id=claim.id if claim else None, article_id=claim.article_id if claim else None,
     )
-    session.add(notification)
+    ctx.session.add(notification)
     return notification
 
 
-def unread_count(session: Session, user: User) -> int:
+def unread_count(session: DbSession, user: User) -> int:
     return session.scalar(
         select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     ) or 0
 
 
-def recent(session: Session, user: User, limit: int = 100) -> list[Notification]:
+def recent(session: DbSession, user: User, limit: int = 100) -> list[Notification]:
     return list(session.scalars(
         select(Notification).options(joinedload(Notification.actor))
         .where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
     ))
 
 
-def mark_all_read(session: Session, *, actor: User) -> int:
+def mark_all_read(ctx: Context, *, actor: User) -> int:
     """Mark the actor's unread notifications read; audited like every write."""
-    with transaction(session):
-        result = session.execute(
+    with transaction(ctx.session):
+        result = ctx.session.execute(
             update(Notification)
             .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-            .values(read_at=utcnow())
+            .values(read_at=ctx.now())
         )
-        count = result.rowcount or 0
-        audit.record(session, actor=actor, action="notifications.read", object_type="user", object_id=actor.id,
+        count = getattr(result, "rowcount", 0) or 0
+        audit.record(ctx, actor=actor, action="notifications.read", object_type="user", object_id=actor.id,
                      changes={"unread": {"before": count, "after": 0}})
     return count

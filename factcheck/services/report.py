@@ -4,16 +4,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from factcheck.errors import NotFound
 from factcheck.models import Article, Claim, ClaimStatus
-from factcheck.services.errors import NotFound
+from factcheck.services.context import DbSession
+from factcheck.settings import Settings
 
 
-def load_for_report(session: Session, article_id: int) -> Article:
+def load_for_report(session: DbSession, article_id: int) -> Article:
     """The article, its claims and their current evidence, in a fixed number of queries."""
     article = session.scalar(
         select(Article).where(Article.id == article_id).options(
@@ -27,12 +28,12 @@ def load_for_report(session: Session, article_id: int) -> Article:
     return article
 
 
-def claim_reviews(article: Article, article_url: str) -> list[dict[str, Any]]:
+def claim_reviews(settings: Settings, article: Article, article_url: str) -> list[dict[str, Any]]:
     """ClaimReview objects (https://schema.org/ClaimReview) for the article's final claims.
 
     The rating maps the verdict scale onto numbers, best first, so a reader of the JSON-LD can
     order verdicts; ``alternateName`` carries the verdict as the desk wrote it."""
-    scale = list(current_app.config["FACTCHECK_VERDICT_SCALE"])
+    scale = list(settings.verdict_scale)
     reviews = []
     for claim in article.claims:
         if claim.status != ClaimStatus.FINAL or not claim.verdict:

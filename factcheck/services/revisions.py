@@ -12,22 +12,29 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User
-from factcheck.security.permissions import Action, require
+from factcheck.errors import NotFound, ValidationFailed
+from factcheck.models import Article, Claim, Revision, User
+from factcheck.security.permissions import Action
 from factcheck.services import audit
 from factcheck.services.anchoring import anchor_at
-from factcheck.services.articles import LOCKED_ARTICLE_STATES, check_text, refresh_status
-from factcheck.services.claims import TRACKED_FIELDS, next_status
+from factcheck.services.articles import check_text, move, refresh_status
+from factcheck.services.claims import snapshot
+from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
-from factcheck.services.errors import NotFound, ValidationFailed
 from factcheck.services.reanchoring import Outcome, TextMap
 from factcheck.services.suggestions import add_suggestions, furniture_of
-
-S = ClaimStatus
+from factcheck.services.workflow import (
+    HAS_VERDICT,
+    LOCKED_ARTICLE_STATES,
+    ArticleEvent,
+    ClaimEvent,
+    ClaimStatus,
+    next_claim_status,
+)
 
 
 @dataclass
@@ -39,53 +46,52 @@ class RevisionReport:
     suggested: int = 0
 
 
-def _anchor_fields(claim: Claim) -> dict:
+def _anchor_fields(claim: Claim) -> dict[str, Any]:
     return {"revision_id": claim.revision_id, "start": claim.start, "end": claim.end, "quote": claim.quote}
 
 
-def revise(session: Session, *, actor: User, article: Article, text: str) -> RevisionReport:
-    require(actor, Action.ARTICLE_REVISE, article)
-    text = check_text(text)
+def revise(ctx: Context, *, actor: User, article: Article, text: str) -> RevisionReport:
+    ctx.require(actor, Action.ARTICLE_REVISE, article)
+    text = check_text(ctx.settings, text)
     old = article.current_revision
     if old is not None and text == old.text:
         raise ValidationFailed("The text is the same as the current revision's; nothing to save.")
+    session = ctx.session
     with transaction(session):
         revision = Revision(
             article_id=article.id, number=(old.number + 1) if old else 1, text=text,
             sha256=hashlib.sha256(text.encode()).hexdigest(), created_by_id=actor.id, furniture=furniture_of(text),
+            created_at=ctx.now(),
         )
         session.add(revision)
         session.flush()
         article.current_revision_id = revision.id
         article.current_revision = revision
         text_map = TextMap(old.text if old else "", text)
-        audit.record(session, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
+        audit.record(ctx, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
                      article_id=article.id,
                      changes=audit.created({"number": revision.number, "sha256": revision.sha256, "length": len(text),
                                             "previous_sha256": old.sha256 if old else None,
                                             "furniture_lines": len(revision.furniture)}))
         report = RevisionReport(revision)
         for claim in [c for c in article.claims if old is not None and c.revision_id == old.id]:
-            _carry(session, actor, claim, revision, text_map, report)
+            _carry(ctx, actor, claim, revision, text_map, report)
         if article.status in LOCKED_ARTICLE_STATES:
-            before = article.status
-            article.status = ArticleStatus.IN_CHECK
-            audit.record(session, actor=actor, action="article.reopened", object_type="article", object_id=article.id,
-                         article_id=article.id, changes=audit.diff({"status": before}, {"status": article.status}))
-        refresh_status(session, article, actor)
-        report.suggested = add_suggestions(session, actor=actor, article=article, revision=revision,
+            move(ctx, actor, article, ArticleEvent.REOPEN, "article.reopened")
+        refresh_status(ctx, article, actor)
+        report.suggested = add_suggestions(ctx, actor=actor, article=article, revision=revision,
                                            within=text_map.changed_spans())
     return report
 
 
-def _carry(session: Session, actor: User, claim: Claim, revision: Revision, text_map: TextMap,
+def _carry(ctx: Context, actor: User, claim: Claim, revision: Revision, text_map: TextMap,
            report: RevisionReport) -> None:
     carried = text_map.carry(claim.start, claim.end, claim.quote)
-    before = {name: getattr(claim, name) for name in TRACKED_FIELDS} | _anchor_fields(claim)
+    before = snapshot(claim) | _anchor_fields(claim)
     if carried.outcome is Outcome.GONE:
-        if claim.status == S.DISMISSED:
+        if claim.status == ClaimStatus.DISMISSED:
             return  # a dismissed passage that is gone needs nothing more
-        claim.status = next_status(claim, "orphan")
+        claim.status = next_claim_status(claim, ClaimEvent.ORPHAN)
         report.orphaned.append(claim)
         action = "claim.orphaned"
     else:
@@ -97,13 +103,13 @@ def _carry(session: Session, actor: User, claim: Claim, revision: Revision, text
             action = "claim.reanchored"
         else:
             claim.text_changed = True
-            if claim.status in (S.PROPOSED, S.FINAL):
-                claim.status = next_status(claim, "text_changed")
+            if claim.status in HAS_VERDICT:
+                claim.status = next_claim_status(claim, ClaimEvent.TEXT_CHANGED)
                 claim.resolution = None
             report.changed.append(claim)
             action = "claim.text_changed"
-    after = {name: getattr(claim, name) for name in TRACKED_FIELDS} | _anchor_fields(claim)
-    audit.record(session, actor=actor, action=action, object_type="claim", object_id=claim.id,
+    after = snapshot(claim) | _anchor_fields(claim)
+    audit.record(ctx, actor=actor, action=action, object_type="claim", object_id=claim.id,
                  article_id=claim.article_id, changes=audit.diff(before, after))
 
 
@@ -131,7 +137,7 @@ def diff_segments(old: str, new: str) -> list[Segment]:
     return segments
 
 
-def get_revision(session: Session, article: Article, number: int) -> Revision:
+def get_revision(session: DbSession, article: Article, number: int) -> Revision:
     revision = session.scalar(select(Revision).where(Revision.article_id == article.id, Revision.number == number))
     if revision is None:
         raise NotFound("There is no such revision of this article.")

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
+from factcheck.errors import NotFound
 from factcheck.extraction import FurnitureLine, find_furniture, suggest_claims
 from factcheck.models import Article, ClaimStatus, Revision, User
-from factcheck.security.permissions import Action, require
+from factcheck.security.permissions import Action
 from factcheck.services import audit
 from factcheck.services.anchoring import anchor_at
-from factcheck.services.articles import ensure_open_for_changes, refresh_status
+from factcheck.services.articles import refresh_status
 from factcheck.services.claims import insert_claim
+from factcheck.services.context import Context
 from factcheck.services.db import transaction
-from factcheck.services.errors import NotFound
+from factcheck.services.workflow import ensure_open_for_changes
 
 # A suggestion that shares more than this much of its span with an existing claim is a duplicate.
 _DUPLICATE_OVERLAP = 0.5
@@ -31,7 +31,7 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return max(0, min(a_end, b_end) - max(a_start, b_start))
 
 
-def add_suggestions(session: Session, *, actor: User | None, article: Article, revision: Revision,
+def add_suggestions(ctx: Context, *, actor: User | None, article: Article, revision: Revision,
                     within: list[tuple[int, int]] | None = None) -> int:
     """Store the engine's suggestions for ``revision`` (optionally only those touching the spans
     ``within``) as suggested claims, skipping passages that are already claims, dismissed ones
@@ -45,32 +45,32 @@ def add_suggestions(session: Session, *, actor: User | None, article: Article, r
         length = suggestion.end - suggestion.start
         if any(_overlap(suggestion.start, suggestion.end, s, e) > _DUPLICATE_OVERLAP * length for s, e in existing):
             continue
-        insert_claim(session, actor, article, anchor_at(revision.text, suggestion.start, suggestion.end),
+        insert_claim(ctx, actor, article, anchor_at(revision.text, suggestion.start, suggestion.end),
                      ClaimStatus.SUGGESTED, "claim.suggested", claimant=suggestion.claimant, via=suggestion.via,
                      kind=suggestion.kind, score=round(suggestion.score, 3))
         existing.append((suggestion.start, suggestion.end))
         added += 1
     if added:
-        refresh_status(session, article, actor)
+        refresh_status(ctx, article, actor)
     return added
 
 
-def restore_furniture(session: Session, *, actor: User, article: Article, index: int) -> int:
+def restore_furniture(ctx: Context, *, actor: User, article: Article, index: int) -> int:
     """Bring a set-aside line back into the article; returns how many claims it adds as suggestions."""
-    require(actor, Action.ARTICLE_REVISE, article)
+    ctx.require(actor, Action.ARTICLE_REVISE, article)
     ensure_open_for_changes(article)
     revision = article.current_revision
     if revision is None or not 0 <= index < len(revision.furniture):
         raise NotFound("That set-aside line does not exist (any more).")
-    with transaction(session):
+    with transaction(ctx.session):
         before = list(revision.furniture)
         line = before[index]
         # A new list, so SQLAlchemy sees the JSON column change.
         revision.furniture = before[:index] + before[index + 1:]
         audit.record(
-            session, actor=actor, action="revision.furniture_restored", object_type="revision",
+            ctx, actor=actor, action="revision.furniture_restored", object_type="revision",
             object_id=revision.id, article_id=article.id,
             changes={"furniture": {"before": line, "after": None}},
         )
-        return add_suggestions(session, actor=actor, article=article, revision=revision,
+        return add_suggestions(ctx, actor=actor, article=article, revision=revision,
                                within=[(line["start"], line["end"])])

@@ -3,26 +3,25 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from factcheck.errors import NotFound, PermissionDenied, ValidationFailed
 from factcheck.models import Role, User, UserRole
-from factcheck.security.permissions import Action, require
+from factcheck.security.permissions import Action
 from factcheck.services import audit
+from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
-from factcheck.services.errors import PermissionDenied, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 8
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def find_by_email(session: Session, email: str) -> User | None:
+def find_by_email(session: DbSession, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 def create_user(
-    session: Session,
+    ctx: Context,
     *,
     actor: User | None,
     email: str,
@@ -33,53 +32,68 @@ def create_user(
 ) -> User:
     """Create a user. ``actor`` None means the command line, which runs with the operator's authority."""
     if actor is not None:
-        require(actor, Action.USERS_MANAGE)
+        ctx.require(actor, Action.USERS_MANAGE)
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise ValidationFailed(f"{email!r} is not an email address.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
     role_values = _role_values(roles)
+    session = ctx.session
     with transaction(session):
         if find_by_email(session, email) is not None:
             raise ValidationFailed(f"A user with the email {email} already exists.")
         user = User(email=email, display_name=display_name or email.split("@")[0].replace(".", " ").title())
-        user.set_password(password, method=current_app.config["FACTCHECK_PASSWORD_HASH_METHOD"])
+        user.set_password(password, method=ctx.settings.password_hash_method)
         user.role_rows = [UserRole(role=role) for role in role_values]
         session.add(user)
         session.flush()
         audit.record(
-            session, actor=actor, actor_label=actor_label, action="user.created", object_type="user",
+            ctx, actor=actor, actor_label=actor_label, action="user.created", object_type="user",
             object_id=user.id, changes=audit.created({"email": email, "display_name": user.display_name, "roles": role_values}),
         )
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User:
+def authenticate(ctx: Context, email: str, password: str) -> User:
     """The user these credentials belong to; every attempt, good or bad, is audited."""
-    user = find_by_email(session, email)
-    with transaction(session):
+    user = find_by_email(ctx.session, email)
+    with transaction(ctx.session):
         if user is None or not user.check_password(password):
             audit.record(
-                session, actor=None, actor_label=email.strip().lower()[:254], action="auth.login_failed",
+                ctx, actor=None, actor_label=email.strip().lower()[:254], action="auth.login_failed",
                 object_type="user", object_id=user.id if user else None,
             )
             failure: Exception = ValidationFailed("Wrong email or password.")
         elif not user.is_active:
-            audit.record(session, actor=user, action="auth.login_refused", object_type="user", object_id=user.id)
+            audit.record(ctx, actor=user, action="auth.login_refused", object_type="user", object_id=user.id)
             failure = PermissionDenied("This account has been deactivated. Ask an administrator.")
         else:
-            audit.record(session, actor=user, action="auth.login", object_type="user", object_id=user.id)
+            audit.record(ctx, actor=user, action="auth.login", object_type="user", object_id=user.id)
             return user
     raise failure
 
 
-def record_logout(session: Session, user: User) -> None:
-    with transaction(session):
-        audit.record(session, actor=user, action="auth.logout", object_type="user", object_id=user.id)
+def record_logout(ctx: Context, user: User) -> None:
+    with transaction(ctx.session):
+        audit.record(ctx, actor=user, action="auth.logout", object_type="user", object_id=user.id)
 
 
-def checkers(session: Session) -> list[User]:
+def display_names(session: DbSession, user_ids: list[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(set(user_ids))))
+    return {user_id: name for user_id, name in rows}
+
+
+def get_checker(session: DbSession, user_id: int | None) -> User:
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise NotFound("There is no such checker.")
+    return user
+
+
+def checkers(session: DbSession) -> list[User]:
     return list(
         session.scalars(
             select(User)
@@ -100,16 +114,17 @@ def _role_values(roles: list[str]) -> list[str]:
     return values
 
 
-def _other_active_admins(session: Session, user: User) -> int:
+def _other_active_admins(session: DbSession, user: User) -> int:
     return session.scalar(
         select(func.count(User.id)).join(UserRole)
         .where(UserRole.role == Role.ADMIN.value, User.is_active_account.is_(True), User.id != user.id)
     ) or 0
 
 
-def set_roles(session: Session, *, actor: User, user: User, roles: list[str]) -> None:
+def set_roles(ctx: Context, *, actor: User, user: User, roles: list[str]) -> None:
     """Change a user's roles; the newsroom always keeps at least one active administrator."""
-    require(actor, Action.USERS_MANAGE)
+    ctx.require(actor, Action.USERS_MANAGE)
+    session = ctx.session
     values = _role_values(roles)
     before = sorted(row.role for row in user.role_rows)
     if Role.ADMIN.value in before and Role.ADMIN.value not in values and not _other_active_admins(session, user):
@@ -119,17 +134,25 @@ def set_roles(session: Session, *, actor: User, user: User, roles: list[str]) ->
     with transaction(session):
         user.role_rows = [row for row in user.role_rows if row.role in values] + [
             UserRole(role=role) for role in values if role not in before]
-        audit.record(session, actor=actor, action="user.roles_changed", object_type="user", object_id=user.id,
+        audit.record(ctx, actor=actor, action="user.roles_changed", object_type="user", object_id=user.id,
                      changes=audit.diff({"roles": before}, {"roles": values}))
 
 
-def all_users(session: Session) -> list[User]:
+def all_users(session: DbSession) -> list[User]:
     return list(session.scalars(select(User).order_by(User.display_name, User.id)))
 
 
-def set_active(session: Session, *, actor: User | None, user: User, active: bool, actor_label: str | None = None) -> None:
+def get_user(session: DbSession, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("There is no such user.")
+    return user
+
+
+def set_active(ctx: Context, *, actor: User | None, user: User, active: bool, actor_label: str | None = None) -> None:
+    session = ctx.session
     if actor is not None:
-        require(actor, Action.USERS_MANAGE)
+        ctx.require(actor, Action.USERS_MANAGE)
         if actor.id == user.id and not active:
             raise ValidationFailed("You cannot deactivate your own account.")
         # The command line (actor None) is the operator's way back in, so only the app enforces this.
@@ -139,12 +162,12 @@ def set_active(session: Session, *, actor: User | None, user: User, active: bool
         before = user.is_active_account
         user.is_active_account = active
         audit.record(
-            session, actor=actor, actor_label=actor_label, action="user.activated" if active else "user.deactivated",
+            ctx, actor=actor, actor_label=actor_label, action="user.activated" if active else "user.deactivated",
             object_type="user", object_id=user.id, changes=audit.diff({"active": before}, {"active": active}),
         )
 
 
-def change_password(session: Session, *, actor: User, current_password: str, new_password: str) -> None:
+def change_password(ctx: Context, *, actor: User, current_password: str, new_password: str) -> None:
     """A person changes their own password; the old one must be given, and the change is audited
     (without either password)."""
     if not actor.check_password(current_password):
@@ -153,6 +176,6 @@ def change_password(session: Session, *, actor: User, current_password: str, new
         raise ValidationFailed(f"The new password must be at least {MIN_PASSWORD_LENGTH} characters long.")
     if new_password == current_password:
         raise ValidationFailed("The new password is the same as the current one.")
-    with transaction(session):
-        actor.set_password(new_password, method=current_app.config["FACTCHECK_PASSWORD_HASH_METHOD"])
-        audit.record(session, actor=actor, action="user.password_changed", object_type="user", object_id=actor.id)
+    with transaction(ctx.session):
+        actor.set_password(new_password, method=ctx.settings.password_hash_method)
+        audit.record(ctx, actor=actor, action="user.password_changed", object_type="user", object_id=actor.id)

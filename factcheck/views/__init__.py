@@ -1,16 +1,18 @@
 """Blueprints (one per area) and the app-wide error pages."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from factcheck.services.audit import request_id
-from factcheck.services.errors import DomainError
+from factcheck.errors import DomainError
+from factcheck.views.common import request_id, safe_local_url
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return request.accept_mimetypes.best == "application/json"
 
 
 def _error_page(status: int, title: str, message: str) -> tuple[str | Response, int]:
@@ -38,26 +40,28 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(DomainError)
-    def _domain_error(error: DomainError):
+    def _domain_error(error: DomainError) -> Any:
         # Views handle the errors they expect; this catches the rest without a 500.
         if error.status_code in (403, 404) or wants_json() or request.method == "GET":
             titles = {403: "Not allowed", 404: "Not found", 409: "Conflict"}
             return _error_page(error.status_code, titles.get(error.status_code, "Cannot do that"), error.message)
         flash(error.message, "error")
-        return redirect(request.referrer or url_for("main.home"))
+        referrer = request.referrer or ""
+        own = referrer.removeprefix(request.host_url.rstrip("/")) if referrer.startswith(request.host_url) else None
+        return redirect(safe_local_url(own) or url_for("main.home"))
 
     @app.errorhandler(CSRFError)
-    def _csrf_error(error: CSRFError):
+    def _csrf_error(error: CSRFError) -> Any:
         return _error_page(400, "Form expired", "The form was missing its security token or it expired. "
                            "Reload the page and try again.")
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
+    def _http_error(error: HTTPException) -> Any:
         titles = {403: "Not allowed", 404: "Page not found", 405: "Method not allowed", 413: "Too large"}
         return _error_page(error.code or 500, titles.get(error.code or 500, error.name), error.description or "")
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
+    def _unexpected(error: Exception) -> Any:
         app.logger.exception("Unhandled error on %s", request.path)
         return _error_page(500, "Something went wrong", "The error has been logged. Your last action may not "
                            "have been saved; please try again.")

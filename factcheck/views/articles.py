@@ -1,28 +1,30 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
 from factcheck.forms import choices
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, ReviseForm
 from factcheck.forms.claims import AssignForm
-from factcheck.models import ArticleStatus
-from factcheck.security import Action, require
+from factcheck.models import Article, ArticleStatus
+from factcheck.security import Action
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import intake, report, revisions, suggestions
 from factcheck.services import users as user_service
 from factcheck.services.intake import Imported, Upload
-from factcheck.services.errors import GateClosed, ValidationFailed
-from factcheck.views.common import actor, text_arg
+from factcheck.views.common import actor, context, text_arg
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 
 @bp.get("")
 @login_required
-def index():
+def index() -> Any:
     status = request.args.get("status") or None
     if status not in {s.value for s in ArticleStatus}:
         status = None
@@ -34,8 +36,8 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new():
-    require(actor(), Action.ARTICLE_CREATE)
+def new() -> Any:
+    context().require(actor(), Action.ARTICLE_CREATE)
     form = ArticleForm()
     status = 200
     if form.validate_on_submit():
@@ -43,7 +45,7 @@ def new():
         upload = Upload(file.filename or "", file.read()) if file else None
         try:
             imported = intake.import_article(
-                db.session, actor=actor(), title=form.title.data or "", text=form.text.data or "", upload=upload,
+                context(), actor=actor(), title=form.title.data or "", text=form.text.data or "", upload=upload,
                 outlet=form.outlet.data or "", byline=form.byline.data or "", source_url=form.source_url.data or "",
             )
         except ValidationFailed as error:
@@ -66,45 +68,54 @@ def _imported_message(imported: Imported) -> str:
 
 @bp.post("/<int:article_id>/furniture/<int:index>/restore")
 @login_required
-def restore_furniture(article_id: int, index: int):
+def restore_furniture(article_id: int, index: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
-    require(actor(), Action.ARTICLE_REVISE, article)
+    context().require(actor(), Action.ARTICLE_REVISE, article)
     if ActionForm().validate_on_submit():
-        added = suggestions.restore_furniture(db.session, actor=actor(), article=article, index=index)
+        added = suggestions.restore_furniture(context(), actor=actor(), article=article, index=index)
         flash(f"Line brought back into the article; {added} claim(s) suggested from it.", "success")
     return redirect(url_for("articles.show", article_id=article.id))
 
 
-def render_article(article, *, claim_form: ClaimForm | None = None, blockers=None, status: int = 200):
+def render_article(article: Article, *, claim_form: ClaimForm | None = None,
+                   blockers: list[article_service.Blocker] | None = None, status: int = 200) -> tuple[str, int]:
+    settings = context().settings
+    viewer = actor()
     checkers = user_service.checkers(db.session)
     assign_form = AssignForm()
     assign_form.assignee_id.choices = choices((u.id, u.display_name) for u in checkers)
+    actions = article_service.allowed_actions(settings, viewer, article)
+    claim_actions = {c.id: claim_service.allowed_actions(settings, viewer, c) for c in article.claims}
     return render_template(
         "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in article.claims if c.revision_id == article.current_revision_id],
         assign_form=assign_form, action_form=ActionForm(),
-        blockers=blockers if blockers is not None else article_service.blocking_claims(article),
+        blockers=blockers if blockers is not None else article_service.blocking_claims(settings, article),
+        actions=actions, claim_actions=claim_actions,
+        # Claims the bulk-assignment form may tick (none when nobody can be chosen).
+        assignable={claim_id for claim_id, may in claim_actions.items() if may.assign}
+        if actions.assign and assign_form.assignee_id.choices else set(),
     ), status
 
 
 @bp.get("/<int:article_id>")
 @login_required
-def show(article_id: int):
+def show(article_id: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
     return render_article(article)
 
 
 @bp.post("/<int:article_id>/claims")
 @login_required
-def add_claim(article_id: int):
+def add_claim(article_id: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
-    require(actor(), Action.CLAIM_CREATE, article)
+    context().require(actor(), Action.CLAIM_CREATE, article)
     form = ClaimForm()
     if form.validate_on_submit():
         try:
             claim = claim_service.add_claim(
-                db.session, actor=actor(), article=article, quote=form.quote.data, statement=form.statement.data or "",
+                context(), actor=actor(), article=article, quote=form.quote.data, statement=form.statement.data or "",
                 claimant=form.claimant.data, start=form.start.data, end=form.end.data,
             )
         except ValidationFailed as error:
@@ -117,14 +128,14 @@ def add_claim(article_id: int):
 
 @bp.post("/<int:article_id>/approve")
 @login_required
-def approve(article_id: int):
+def approve(article_id: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
-    require(actor(), Action.ARTICLE_APPROVE, article)
+    context().require(actor(), Action.ARTICLE_APPROVE, article)
     if not ActionForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
         return redirect(url_for("articles.show", article_id=article.id))
     try:
-        article_service.approve(db.session, actor=actor(), article=article)
+        article_service.approve(context(), actor=actor(), article=article)
     except GateClosed as error:
         flash(error.message, "error")
         return render_article(article, blockers=error.details.get("blocking", []), status=409)
@@ -134,24 +145,24 @@ def approve(article_id: int):
 
 @bp.post("/<int:article_id>/publish")
 @login_required
-def publish(article_id: int):
+def publish(article_id: int) -> Any:
     article = article_service.get_article(db.session, article_id)
-    require(actor(), Action.ARTICLE_PUBLISH, article)
+    context().require(actor(), Action.ARTICLE_PUBLISH, article)
     if ActionForm().validate_on_submit():
-        article_service.publish(db.session, actor=actor(), article=article)
+        article_service.publish(context(), actor=actor(), article=article)
         flash("Article marked as published.", "success")
     return redirect(url_for("articles.show", article_id=article.id))
 
 
 @bp.route("/<int:article_id>/revise", methods=["GET", "POST"])
 @login_required
-def revise(article_id: int):
+def revise(article_id: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
-    require(actor(), Action.ARTICLE_REVISE, article)
+    context().require(actor(), Action.ARTICLE_REVISE, article)
     form = ReviseForm(data={"text": article.text}) if request.method == "GET" else ReviseForm()
     if form.validate_on_submit():
         try:
-            report = revisions.revise(db.session, actor=actor(), article=article, text=form.text.data)
+            report = revisions.revise(context(), actor=actor(), article=article, text=form.text.data)
         except ValidationFailed as error:
             form.text.errors.append(error.message)
         else:
@@ -160,12 +171,13 @@ def revise(article_id: int):
                   f"{report.suggested} new suggestion(s).", "success")
             return redirect(url_for("articles.revision", article_id=article.id, number=report.revision.number))
     status = 422 if request.method == "POST" else 200
-    return render_template("articles/revise.html", article=article, form=form), status
+    return render_template("articles/revise.html", article=article, form=form,
+                           actions=article_service.allowed_actions(context().settings, actor(), article)), status
 
 
 @bp.get("/<int:article_id>/revisions/<int:number>")
 @login_required
-def revision(article_id: int, number: int):
+def revision(article_id: int, number: int) -> Any:
     article = article_service.get_article(db.session, article_id)
     shown = revisions.get_revision(db.session, article, number)
     previous = revisions.get_revision(db.session, article, number - 1) if number > 1 else None
@@ -176,10 +188,13 @@ def revision(article_id: int, number: int):
 
 @bp.get("/<int:article_id>/report")
 @login_required
-def fact_check_report(article_id: int):
+def fact_check_report(article_id: int) -> Any:
     """A printable account of the check, with the ClaimReview JSON-LD of every final claim."""
+    settings = context().settings
     article = report.load_for_report(db.session, article_id)
     url = url_for("articles.show", article_id=article.id, _external=True)
     return render_template("articles/report.html", article=article, claims=report.claims_in_order(article),
-                           blockers=article_service.blocking_claims(article),
-                           json_ld=report.json_ld(report.claim_reviews(article, url)))
+                           blockers=article_service.blocking_claims(settings, article),
+                           finals={c.id for c in article.claims if claim_service.allowed_actions(
+                               settings, actor(), c).final},
+                           json_ld=report.json_ld(report.claim_reviews(settings, article, url)))

@@ -1,14 +1,16 @@
 """The audit log: the manager's filtered listing, per-object timelines, verification and exports."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from factcheck.extensions import db
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
-from factcheck.security import Action, require
+from factcheck.security import Action
 from factcheck.services import audit, audit_log
-from factcheck.views.common import actor, int_arg
+from factcheck.views.common import actor, context, int_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -24,8 +26,8 @@ def _filter_form() -> AuditFilterForm:
 
 @bp.get("")
 @login_required
-def index():
-    require(actor(), Action.AUDIT_READ)
+def index() -> Any:
+    context().require(actor(), Action.AUDIT_READ)
     form = _filter_form()
     if form.errors:
         page, status = audit_log.Page([]), 400
@@ -42,7 +44,7 @@ def index():
 
 @bp.get("/timeline/<object_type>/<int:object_id>")
 @login_required
-def timeline(object_type: str, object_id: int):
+def timeline(object_type: str, object_id: int) -> Any:
     found = audit_log.timeline(db.session, viewer=actor(), object_type=object_type[:40], object_id=object_id,
                                after_id=int_arg("after"))
     return render_template("audit/timeline.html", timeline=found)
@@ -50,10 +52,10 @@ def timeline(object_type: str, object_id: int):
 
 @bp.post("/verify")
 @login_required
-def verify():
-    require(actor(), Action.AUDIT_VERIFY)
+def verify() -> Any:
+    context().require(actor(), Action.AUDIT_VERIFY)
     if VerifyForm().validate_on_submit():
-        report = audit.verify_and_record(db.session, actor=actor())
+        report = audit.verify_and_record(context(), actor=actor())
         if report.intact:
             flash(f"Audit chain intact: {report.count} events verified.", "success")
         else:
@@ -64,8 +66,8 @@ def verify():
 
 @bp.get("/export.<fmt>")
 @login_required
-def export(fmt: str):
-    require(actor(), Action.AUDIT_EXPORT)
+def export(fmt: str) -> Any:
+    context().require(actor(), Action.AUDIT_EXPORT)
     if fmt not in audit_log.EXPORT_FORMATS:
         abort(404, "Exports come as .csv or .jsonl.")
     form = _filter_form()
@@ -73,14 +75,14 @@ def export(fmt: str):
         return index()
     filters = form.filters()
     # Audited and committed before the first byte is sent; the file stops below its own event.
-    stop_below = audit_log.record_export(db.session, actor=actor(), filters=filters, fmt=fmt)
+    stop_below = audit_log.record_export(context(), actor=actor(), filters=filters, fmt=fmt)
     engine = db.engine
 
     # The generator takes everything it needs as arguments and opens its own connection, so it needs
     # no request context: stream_with_context would keep the request, its app context and session
     # alive for the whole download, and (Flask 3.1) a primed stream that is never read, as when a
     # client drops the response, pops the wrong context when it is garbage-collected.
-    def generate():
+    def generate() -> Any:
         header = audit_log.csv_header() if fmt == "csv" else ""
         if header:
             yield header

@@ -1,44 +1,34 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from factcheck.extensions import db
+from factcheck.errors import DomainError
 from factcheck.forms.auth import LoginForm, LogoutForm, PasswordForm
 from factcheck.services import users
-from factcheck.services.errors import DomainError
+from factcheck.views.common import actor, context, safe_local_url
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only follow a relative path, never another host."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         try:
-            user = users.authenticate(db.session, form.email.data, form.password.data)
+            user = users.authenticate(context(), form.email.data, form.password.data)
         except DomainError as error:
             form.password.errors.append(error.message)
             status = error.status_code if error.status_code == 403 else 401
         else:
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.display_name}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(safe_local_url(request.args.get("next")) or url_for("main.home"))
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -46,10 +36,10 @@ def login():
 
 @bp.post("/logout")
 @login_required
-def logout():
+def logout() -> Any:
     form = LogoutForm()
     if form.validate_on_submit():
-        users.record_logout(db.session, current_user._get_current_object())
+        users.record_logout(context(), actor())
         logout_user()
         flash("You have been signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -57,12 +47,12 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():
+def change_password() -> Any:
     form = PasswordForm()
     status = 200
     if form.validate_on_submit():
         try:
-            users.change_password(db.session, actor=current_user._get_current_object(),
+            users.change_password(context(), actor=actor(),
                                   current_password=form.current_password.data, new_password=form.new_password.data)
         except DomainError as error:
             form.current_password.errors.append(error.message)

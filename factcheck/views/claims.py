@@ -1,32 +1,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
+from factcheck.errors import EditConflict
 from factcheck.extensions import db
 from factcheck.forms import choices
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.claims import (
-    AcceptSuggestionForm, AssignForm, DismissForm, EvidenceForm, NoteForm, ProposeForm, RemoveEvidenceForm,
-    ResolveForm, ReturnForm,
+    AcceptSuggestionForm,
+    AssignForm,
+    DismissForm,
+    EvidenceForm,
+    NoteForm,
+    ProposeForm,
+    RemoveEvidenceForm,
+    ResolveForm,
+    ReturnForm,
 )
-from factcheck.models import Claim, ClaimStatus, User
-from factcheck.security import Action, require
+from factcheck.models import Claim, ClaimStatus
+from factcheck.security import Action, can
 from factcheck.services import audit_log, claim_queries, evidence, notes
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-from factcheck.services.errors import DomainError, EditConflict, NotFound
-from factcheck.views.common import actor, int_arg, text_arg
+from factcheck.views.common import actor, context, int_arg, parse_id, safe_local_url, shown_on_the_form, text_arg
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 
 
-def _checker_choices():
+def _checker_choices() -> list[Any]:
     return choices((u.id, u.display_name) for u in user_service.checkers(db.session))
 
 
@@ -35,7 +42,7 @@ def _forms(claim: Claim, **bound: FlaskForm) -> dict[str, FlaskForm]:
     version = str(claim.version)
     defaults: dict[str, Callable[[], FlaskForm]] = {
         "evidence_form": lambda: EvidenceForm(formdata=None),
-        "propose_form": lambda: ProposeForm(formdata=None, version=version),
+        "propose_form": lambda: ProposeForm(formdata=None, version=version, verdicts=context().settings.verdict_scale),
         "return_form": lambda: ReturnForm(formdata=None, version=version),
         "accept_form": lambda: ActionForm(formdata=None),
         "dismiss_form": lambda: DismissForm(formdata=None, version=version),
@@ -50,42 +57,42 @@ def _forms(claim: Claim, **bound: FlaskForm) -> dict[str, FlaskForm]:
                                           due_date=claim.due_date, priority=claim.priority),
     }
     forms = {name: bound.get(name) or make() for name, make in defaults.items()}
-    forms["assign_form"].assignee_id.choices = _checker_choices()
+    forms["assign_form"].assignee_id.choices = _checker_choices()  # type: ignore[attr-defined]
     return forms
-
-
-def _shown(field: str, value: object) -> str:
-    """A conflict table cell a person can read: names rather than user ids."""
-    if value is None or value == "":
-        return "—"
-    if field.endswith("_id") and isinstance(value, int):
-        user = db.session.get(User, value)
-        return user.display_name if user else f"#{value}"
-    return str(value)
 
 
 def _conflict_rows(conflict: EditConflict | None) -> list[tuple[str, str, str]]:
     if conflict is None:
         return []
     current = conflict.details.get("current", {})
-    return [(field.removesuffix("_id").replace("_", " "), _shown(field, current.get(field)), _shown(field, value))
-            for field, value in conflict.details.get("attempted", {}).items()]
+    attempted = conflict.details.get("attempted", {})
+    names = user_service.display_names(db.session, [v for v in (*current.values(), *attempted.values())
+                                                     if isinstance(v, int)])
+
+    def shown(field: str, value: object) -> str:
+        """A conflict table cell a person can read: names rather than user ids."""
+        if value is None or value == "":
+            return "—"
+        if field.endswith("_id") and isinstance(value, int):
+            return names.get(value, f"#{value}")
+        return str(value)
+
+    return [(field.removesuffix("_id").replace("_", " "), shown(field, current.get(field)), shown(field, value))
+            for field, value in attempted.items()]
 
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
-            **bound: FlaskForm):
-    history = audit_log.claim_timeline(db.session, claim)
+            **bound: FlaskForm) -> tuple[str, int]:
+    ctx = context()
     return render_template(
-        "claims/show.html", claim=claim, article=claim.article, history=history, conflict=conflict, problem=problem,
-        conflict_rows=_conflict_rows(conflict),
-        verdicts=current_app.config["FACTCHECK_VERDICT_SCALE"],
-        needs_resolution=claim.verdict in current_app.config["FACTCHECK_VERDICTS_NEEDING_RESOLUTION"],
-        render_markdown=notes.render_markdown,
-        **_forms(claim, **bound),
+        "claims/show.html", claim=claim, article=claim.article, history=audit_log.claim_timeline(db.session, claim),
+        conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
+        actions=claim_service.allowed_actions(ctx.settings, actor(), claim),
+        render_markdown=notes.render_markdown, **_forms(claim, **bound),
     ), status
 
 
-def _done(claim: Claim, message: str):
+def _done(claim: Claim, message: str) -> Any:
     flash(message, "success")
     # Triage and assignment also happen from the article page; send the editor back where they were.
     if request.form.get("return_to") == "article":
@@ -93,40 +100,42 @@ def _done(claim: Claim, message: str):
     return redirect(url_for("claims.show", claim_id=claim.id))
 
 
-def _submit(claim: Claim, form_name: str, form: FlaskForm, action: Callable[[], object], success: str):
+def _submit(claim: Claim, form_name: str, form: FlaskForm, action: Callable[[], object], success: str) -> Any:
     """Validate the form, run the service call, and on any refusal re-render with the input kept."""
     if not form.validate_on_submit():
         return _render(claim, 422, **{form_name: form})
-    try:
+    with shown_on_the_form() as outcome:
         action()
-    except EditConflict as conflict:
+    if isinstance(outcome.error, EditConflict):
         db.session.rollback()
         db.session.refresh(claim)
-        return _render(claim, 409, conflict=conflict, **{form_name: form})
-    except DomainError as error:
-        if error.status_code in (403, 404):
-            raise
-        return _render(claim, error.status_code, problem=error.message, **{form_name: form})
+        return _render(claim, 409, conflict=outcome.error, **{form_name: form})
+    if outcome.error is not None:
+        return _render(claim, outcome.error.status_code, problem=outcome.error.message, **{form_name: form})
     return _done(claim, success)
 
 
-def _load(claim_id: int, action: Action) -> Claim:
+def _load(claim_id: int, step: str | None = None, action: Action = Action.READ) -> Claim:
+    """The claim, or the 403/404 page when the person may not take ``step`` (or ``action``) at all."""
     claim = claim_queries.load_claim_page(db.session, claim_id)
-    require(actor(), action, claim)
+    context().require(actor(), claim_service.permission_of(step) if step else action, claim)
     return claim
 
 
 @bp.get("")
 @login_required
-def index():
+def index() -> Any:
+    settings = context().settings
+    status = text_arg("status", 20)
+    verdict = text_arg("verdict", 40)
     filters = ClaimFilters(
-        status=text_arg("status", 20) if text_arg("status", 20) in {s.value for s in ClaimStatus} else None,
+        status=status if status in {s.value for s in ClaimStatus} else None,
         assignee_id=int_arg("assignee"), article_id=int_arg("article"),
-        verdict=text_arg("verdict", 40) if text_arg("verdict", 40) in current_app.config["FACTCHECK_VERDICT_SCALE"] else None,
+        verdict=verdict if verdict in settings.verdict_scale else None,
         overdue=request.args.get("overdue") == "1", unassigned=request.args.get("unassigned") == "1",
     )
-    page = claim_queries.list_claims(db.session, filters, before_id=int_arg("before"),
-                                     limit=current_app.config["FACTCHECK_PAGE_SIZE"])
+    page = claim_queries.list_claims(db.session, filters, before_id=int_arg("before"), limit=settings.page_size,
+                                     today=context().now().date())
     assign_form = AssignForm(formdata=None)
     assign_form.assignee_id.choices = _checker_choices()
     kept = {key: value for key, value in request.args.items() if key != "before"}
@@ -134,35 +143,31 @@ def index():
         "claims/index.html", page=page, filters=filters, assign_form=assign_form,
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,
         older_url=url_for("claims.index", before=page.next_before_id, **kept) if page.next_before_id else None,
-        statuses=[s.value for s in ClaimStatus], verdicts=current_app.config["FACTCHECK_VERDICT_SCALE"],
+        statuses=[s.value for s in ClaimStatus], verdicts=settings.verdict_scale,
         checkers=assign_form.assignee_id.choices, action_form=ActionForm(formdata=None),
+        may_assign=can(actor(), Action.CLAIM_ASSIGN, settings=settings) and bool(assign_form.assignee_id.choices),
+        assignable={c.id for c in page.claims if claim_service.allowed_actions(settings, actor(), c).assign},
     )
 
 
 @bp.post("/bulk-assign")
 @login_required
-def bulk_assign():
-    require(actor(), Action.CLAIM_ASSIGN)
+def bulk_assign() -> Any:
+    context().require(actor(), Action.CLAIM_ASSIGN)
     form = AssignForm()
     form.assignee_id.choices = _checker_choices()
-    back = request.form.get("return_to") or url_for("claims.index")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("claims.index")
-    ids = sorted({int(v) for v in request.form.getlist("claim_ids") if v.isdigit()})
+    back = safe_local_url(request.form.get("return_to")) or url_for("claims.index")
+    ids = sorted({claim_id for v in request.form.getlist("claim_ids") if (claim_id := parse_id(v)) is not None})
     if not form.validate_on_submit():
         flash("Could not assign: " + " ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back)
-    selected = list(db.session.scalars(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id)))
-    assignee = db.session.get(User, form.assignee_id.data)
-    try:
-        if assignee is None:
-            raise NotFound("There is no such checker.")
-        claim_service.bulk_assign(db.session, actor=actor(), claims=selected, assignee=assignee,
+    with shown_on_the_form() as outcome:
+        assignee = user_service.get_checker(db.session, form.assignee_id.data)
+        selected = claim_queries.claims_by_id(db.session, ids)
+        claim_service.bulk_assign(context(), actor=actor(), claims=selected, assignee=assignee,
                                   due_date=form.due_date.data, priority=form.priority.data)
-    except DomainError as error:
-        if error.status_code == 403:
-            raise
-        flash(error.message, "error")
+    if outcome.error is not None:
+        flash(outcome.error.message, "error")
         return redirect(back)
     flash(f"{len(selected)} claim(s) assigned to {assignee.display_name}.", "success")
     return redirect(back)
@@ -170,22 +175,20 @@ def bulk_assign():
 
 @bp.get("/<int:claim_id>")
 @login_required
-def show(claim_id: int):
+def show(claim_id: int) -> Any:
     return _render(claim_queries.load_claim_page(db.session, claim_id))
 
 
 @bp.post("/<int:claim_id>/assign")
 @login_required
-def assign(claim_id: int):
-    claim = _load(claim_id, Action.CLAIM_ASSIGN)
+def assign(claim_id: int) -> Any:
+    claim = _load(claim_id, "assign")
     form = AssignForm()
     form.assignee_id.choices = _checker_choices()
 
-    def run():
-        assignee = db.session.get(User, form.assignee_id.data)
-        if assignee is None:
-            raise NotFound("There is no such checker.")
-        claim_service.assign(db.session, actor=actor(), claim=claim, assignee=assignee, due_date=form.due_date.data,
+    def run() -> None:
+        assignee = user_service.get_checker(db.session, form.assignee_id.data)
+        claim_service.assign(context(), actor=actor(), claim=claim, assignee=assignee, due_date=form.due_date.data,
                              priority=form.priority.data, expected_version=form.expected_version())
 
     return _submit(claim, "assign_form", form, run, "Claim assigned.")
@@ -193,22 +196,22 @@ def assign(claim_id: int):
 
 @bp.post("/<int:claim_id>/take")
 @login_required
-def take(claim_id: int):
-    claim = _load(claim_id, Action.CLAIM_TAKE)
+def take(claim_id: int) -> Any:
+    claim = _load(claim_id, "take")
     return _submit(claim, "action_form", ActionForm(),
-                   lambda: claim_service.take_from_pool(db.session, actor=actor(), claim=claim),
+                   lambda: claim_service.take_from_pool(context(), actor=actor(), claim=claim),
                    "The claim is yours; it is in your queue.")
 
 
 @bp.post("/<int:claim_id>/start")
 @login_required
-def start(claim_id: int):
-    claim = _load(claim_id, Action.CLAIM_WORK)
+def start(claim_id: int) -> Any:
+    claim = _load(claim_id, "start")
     return _submit(claim, "action_form", ActionForm(),
-                   lambda: claim_service.start_work(db.session, actor=actor(), claim=claim), "Work started.")
+                   lambda: claim_service.start_work(context(), actor=actor(), claim=claim), "Work started.")
 
 
-def _evidence_fields(form: EvidenceForm) -> dict:
+def _evidence_fields(form: EvidenceForm) -> dict[str, Any]:
     return {"url": form.url.data, "title": form.title.data, "stance": form.stance.data,
             "excerpt": form.excerpt.data or "", "publisher": form.publisher.data or "",
             "published_on": form.published_on.data, "source_type": form.source_type.data,
@@ -217,112 +220,109 @@ def _evidence_fields(form: EvidenceForm) -> dict:
 
 @bp.post("/<int:claim_id>/evidence")
 @login_required
-def add_evidence(claim_id: int):
-    claim = _load(claim_id, Action.CLAIM_WORK)
+def add_evidence(claim_id: int) -> Any:
+    claim = _load(claim_id, "evidence")
     form = EvidenceForm()
     return _submit(claim, "evidence_form", form, lambda: evidence.add_evidence(
-        db.session, actor=actor(), claim=claim, **_evidence_fields(form)), "Evidence added.")
+        context(), actor=actor(), claim=claim, **_evidence_fields(form)), "Evidence added.")
 
 
 @bp.route("/<int:claim_id>/evidence/<int:evidence_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_evidence(claim_id: int, evidence_id: int):
-    claim = _load(claim_id, Action.CLAIM_WORK)
+def edit_evidence(claim_id: int, evidence_id: int) -> Any:
+    claim = _load(claim_id, "evidence")
     item = evidence.get_evidence(db.session, claim, evidence_id)
     form = EvidenceForm(obj=item) if request.method == "GET" else EvidenceForm()
     if request.method == "GET":
         form.credibility.data = item.credibility or ""
     elif form.validate_on_submit():
-        try:
-            evidence.edit_evidence(db.session, actor=actor(), evidence=item, **_evidence_fields(form))
-        except DomainError as error:
-            if error.status_code in (403, 404):
-                raise
-            form.form_errors.append(error.message)
-        else:
+        with shown_on_the_form() as outcome:
+            evidence.edit_evidence(context(), actor=actor(), evidence=item, **_evidence_fields(form))
+        if outcome.error is None:
             return _done(claim, "Evidence updated; the earlier version is in the history.")
+        form.form_errors.append(outcome.error.message)
     status = 422 if request.method == "POST" else 200
     return render_template("claims/edit_evidence.html", claim=claim, evidence=item, form=form), status
 
 
 @bp.post("/<int:claim_id>/evidence/<int:evidence_id>/remove")
 @login_required
-def remove_evidence(claim_id: int, evidence_id: int):
-    claim = _load(claim_id, Action.CLAIM_WORK)
+def remove_evidence(claim_id: int, evidence_id: int) -> Any:
+    claim = _load(claim_id, "evidence")
     item = evidence.get_evidence(db.session, claim, evidence_id)
     form = RemoveEvidenceForm()
     return _submit(claim, "remove_evidence_form", form, lambda: evidence.remove_evidence(
-        db.session, actor=actor(), evidence=item, reason=form.reason.data),
+        context(), actor=actor(), evidence=item, reason=form.reason.data),
         "Evidence removed; it stays in the claim's history.")
 
 
 @bp.post("/<int:claim_id>/notes")
 @login_required
-def add_note(claim_id: int):
-    claim = _load(claim_id, Action.CLAIM_WORK)
+def add_note(claim_id: int) -> Any:
+    claim = _load(claim_id, "note")
     form = NoteForm()
     return _submit(claim, "note_form", form, lambda: notes.add_note(
-        db.session, actor=actor(), claim=claim, body=form.body.data), "Note posted.")
+        context(), actor=actor(), claim=claim, body=form.body.data), "Note posted.")
 
 
 @bp.post("/<int:claim_id>/propose")
 @login_required
-def propose(claim_id: int):
-    claim = _load(claim_id, Action.VERDICT_PROPOSE)
-    form = ProposeForm()
+def propose(claim_id: int) -> Any:
+    claim = _load(claim_id, "propose")
+    form = ProposeForm(verdicts=context().settings.verdict_scale)
     return _submit(claim, "propose_form", form, lambda: claim_service.propose_verdict(
-        db.session, actor=actor(), claim=claim, verdict=form.verdict.data, rationale=form.rationale.data,
+        context(), actor=actor(), claim=claim, verdict=form.verdict.data, rationale=form.rationale.data,
         attribution_verdict=form.attribution_verdict.data or None, expected_version=form.expected_version()),
         "Verdict proposed; an editor will review it.")
 
 
 @bp.post("/<int:claim_id>/accept-verdict")
 @login_required
-def accept_verdict(claim_id: int):
-    claim = _load(claim_id, Action.VERDICT_REVIEW)
+def accept_verdict(claim_id: int) -> Any:
+    claim = _load(claim_id, "accept_verdict")
     return _submit(claim, "accept_form", ActionForm(), lambda: claim_service.accept_verdict(
-        db.session, actor=actor(), claim=claim), "Verdict accepted; the claim is final.")
+        context(), actor=actor(), claim=claim), "Verdict accepted; the claim is final.")
 
 
 @bp.post("/<int:claim_id>/return-verdict")
 @login_required
-def return_verdict(claim_id: int):
-    claim = _load(claim_id, Action.VERDICT_REVIEW)
+def return_verdict(claim_id: int) -> Any:
+    claim = _load(claim_id, "return_verdict")
     form = ReturnForm()
     return _submit(claim, "return_form", form, lambda: claim_service.return_verdict(
-        db.session, actor=actor(), claim=claim, note=form.note.data, expected_version=form.expected_version()),
+        context(), actor=actor(), claim=claim, note=form.note.data, expected_version=form.expected_version()),
         "Verdict returned to the checker.")
 
 
 @bp.post("/<int:claim_id>/accept")
 @login_required
-def accept_suggestion(claim_id: int):
-    claim = _load(claim_id, Action.CLAIM_TRIAGE)
+def accept_suggestion(claim_id: int) -> Any:
+    claim = _load(claim_id, "accept")
     form = AcceptSuggestionForm()
     # The one-click accept on the article page sends no fields: keep the suggestion's values then.
     submitted = set(request.form)
     via = [part.strip() for part in (form.via.data or "").split(",") if part.strip()] if "via" in submitted else None
     return _submit(claim, "triage_form", form, lambda: claim_service.accept_suggestion(
-        db.session, actor=actor(), claim=claim, statement=form.statement.data if "statement" in submitted else None,
+        context(), actor=actor(), claim=claim, statement=form.statement.data if "statement" in submitted else None,
         claimant=form.claimant.data if "claimant" in submitted else None, via=via,
         expected_version=form.expected_version()), "Suggestion accepted as a claim.")
 
 
 @bp.post("/<int:claim_id>/dismiss")
 @login_required
-def dismiss(claim_id: int):
-    claim = _load(claim_id, Action.CLAIM_TRIAGE)
+def dismiss(claim_id: int) -> Any:
+    claim = _load(claim_id, "dismiss")
     form = DismissForm()
     return _submit(claim, "dismiss_form", form, lambda: claim_service.dismiss(
-        db.session, actor=actor(), claim=claim, reason=form.reason.data, expected_version=form.expected_version()),
+        context(), actor=actor(), claim=claim, reason=form.reason.data, expected_version=form.expected_version()),
         "Claim dismissed.")
 
 
 @bp.post("/<int:claim_id>/resolve")
 @login_required
-def resolve(claim_id: int):
-    claim = _load(claim_id, Action.CLAIM_RESOLVE)
+def resolve(claim_id: int) -> Any:
+    claim = _load(claim_id, "resolve")
     form = ResolveForm()
     return _submit(claim, "resolve_form", form, lambda: claim_service.resolve(
-        db.session, actor=actor(), claim=claim, resolution=form.resolution.data, note=form.note.data or ""),
+        context(), actor=actor(), claim=claim, resolution=form.resolution.data, note=form.note.data or ""),
         "Resolution recorded.")

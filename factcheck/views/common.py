@@ -1,15 +1,50 @@
-"""Small helpers shared by the views."""
+"""Small helpers shared by the views: the service context of a request, query arguments, and the
+one place that decides which domain errors a form shows and which go to the error pages."""
 from __future__ import annotations
 
-from flask import request
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app, g, request
 from flask_login import current_user
 
+from factcheck.errors import DomainError
+from factcheck.extensions import db
 from factcheck.models import User
+from factcheck.services.context import Context, RequestInfo, Runtime
+
+# A client's X-Request-ID is kept only when it is plainly an id (no spaces, no formula prefixes).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+# Database ids are 64-bit on SQLite and 32-bit on PostgreSQL: the smaller range is the valid one.
+MAX_ID = 2**31 - 1
 
 
 def actor() -> User:
     """The signed-in user as a real model instance (services compare ids and roles on it)."""
-    return current_user._get_current_object()
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["factcheck"]  # type: ignore[no-any-return]
+
+
+def request_id() -> str:
+    if "request_id" not in g:
+        supplied = request.headers.get("X-Request-ID", "")
+        g.request_id = supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
+    return g.request_id  # type: ignore[no-any-return]
+
+
+def context() -> Context:
+    """The services' context for this request: session, settings, clock, who asks from where."""
+    if "service_context" not in g:
+        g.service_context = Context.of(db.session, runtime(),
+                                       RequestInfo(ip_address=request.remote_addr, request_id=request_id()))
+    return g.service_context  # type: ignore[no-any-return]
 
 
 def text_arg(name: str, max_length: int = 200) -> str | None:
@@ -18,6 +53,46 @@ def text_arg(name: str, max_length: int = 200) -> str | None:
     return value or None
 
 
+def parse_id(value: str | None) -> int | None:
+    """A database id from text: ASCII digits within the id range, else None."""
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
 def int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return parse_id(request.args.get(name))
+
+
+def safe_local_url(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (never another host, however spelled)."""
+    if not target:
+        return None
+    cleaned = "".join(ch for ch in target if ch.isprintable() and not ch.isspace())
+    if cleaned != target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@dataclass
+class Outcome:
+    error: DomainError | None = None
+
+
+@contextmanager
+def shown_on_the_form() -> Iterator[Outcome]:
+    """Run a service call whose refusals belong on the page the person is looking at.
+
+    Not-allowed and not-found go on to the app's error pages (403/404); every other domain error is
+    caught into ``outcome.error`` for the view to show beside the person's input."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as error:
+        if error.status_code in (403, 404):
+            raise
+        outcome.error = error

@@ -1,17 +1,17 @@
 """The manager's dashboard."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
+from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from factcheck.extensions import db
 from factcheck.forms.dashboard import PeriodForm
-from factcheck.security import Action, require
+from factcheck.security import Action
 from factcheck.services import dashboard
 from factcheck.views.charts import bar_chart
-from factcheck.views.common import actor
+from factcheck.views.common import actor, context
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -39,9 +39,10 @@ def _label(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 @bp.get("")
 @login_required
-def index():
-    require(actor(), Action.DASHBOARD_READ)
-    today = datetime.now(timezone.utc).date()
+def index() -> Any:
+    ctx = context()
+    ctx.require(actor(), Action.DASHBOARD_READ)
+    today = ctx.now().date()
     default = dashboard.Period.last_days(today=today)
     form = PeriodForm(formdata=request.args)
     form.validate()
@@ -55,7 +56,7 @@ def index():
         form.date_from.data = period.date_from
     if not form.date_to.data or form.errors:
         form.date_to.data = period.date_to
-    board = dashboard.summary(db.session, viewer=actor(), period=period, today=today)
+    board = dashboard.summary(ctx, viewer=actor(), period=period, today=today)
     charts = {
         "status": bar_chart("chart-status", "Claims brought in, by status now", _label(board.claims_by_status),
                             label_header="Status", value_header="Claims"),

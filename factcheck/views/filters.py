@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app
+from flask import Flask
 from markupsafe import Markup, escape
 
 
@@ -55,13 +55,7 @@ def _role_label(value: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _has_endpoint(name: str) -> bool:
-    """Lets base.html link to an area (the dashboard) only once its blueprint is registered."""
-    return name in current_app.view_functions
-
-
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["has_endpoint"] = _has_endpoint
     app.jinja_env.filters["role_label"] = _role_label
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["date"] = _date

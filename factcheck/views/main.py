@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -13,7 +15,7 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 @login_required
-def home():
+def home() -> Any:
     """Each role starts where its daily work is."""
     if current_user.has_role(Role.EDITOR, Role.ADMIN):
         return redirect(url_for("articles.index"))
@@ -25,7 +27,7 @@ def home():
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> Any:
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:

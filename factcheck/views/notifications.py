@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm
 from factcheck.services import notifications
-from factcheck.views.common import actor
+from factcheck.views.common import actor, context
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -21,15 +23,15 @@ def _unread_count() -> dict[str, int]:
 
 @bp.get("")
 @login_required
-def index():
+def index() -> Any:
     return render_template("notifications/index.html", items=notifications.recent(db.session, actor()),
                            action_form=ActionForm())
 
 
 @bp.post("/read")
 @login_required
-def mark_read():
+def mark_read() -> Any:
     if ActionForm().validate_on_submit():
-        count = notifications.mark_all_read(db.session, actor=actor())
+        count = notifications.mark_all_read(context(), actor=actor())
         flash(f"{count} notification(s) marked as read.", "success")
     return redirect(url_for("notifications.index"))

@@ -19,6 +19,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from factcheck import create_app
 from factcheck.extensions import db
+from tests.support.context import ctx
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -48,7 +49,7 @@ def prepare_database(directory: Path, seed: Callable | None = None) -> str:
     migrate_to_head(url)
     app = create_app(app_config(url))
     with app.app_context():
-        demo.load(db.session)
+        demo.load(ctx())
         if seed is not None:
             seed(db.session)
         db.session.remove()

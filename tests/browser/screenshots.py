@@ -18,7 +18,6 @@ from factcheck.extensions import db
 from tests.browser.live import PROJECT_ROOT, LiveServer, app_config, launch_chromium, prepare_database, sign_in
 from tests.browser.pages import demo_ids, main_pages
 
-
 MAX_HEIGHT = 2200
 
 
@@ -30,7 +29,7 @@ def _shoot(browser, server: LiveServer, email: str | None, path: str, out: Path,
         if email:
             sign_in(page, server.url, email)
         response = page.goto(server.url + path)
-        if response is None or response.status == 404 and "404" not in out.name:
+        if response is None or (response.status == 404 and "404" not in out.name):
             return False
         if before:
             before(page)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from factcheck.extensions import db
 from factcheck.models import Role
 from factcheck.security import PERMISSIONS, Action, can
 from factcheck.services import evidence as evidence_service
-from factcheck.extensions import db
+from tests.support.context import ctx
 
 ALL = {"checker", "editor", "manager", "admin"}
 EDITORS = {"editor", "admin"}
@@ -66,7 +67,7 @@ ROUTES = [
 def desk(make, login_as, new_client):
     checker = make.user("checker")
     claim = make.assigned_claim(checker)
-    source = evidence_service.add_evidence(db.session, actor=checker, claim=claim, url="https://example.org/a",
+    source = evidence_service.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/a",
                                            title="A source", stance="supports")
     clients = {"checker": login_as(checker)}
     for role in ("editor", "manager", "admin"):

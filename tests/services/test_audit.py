@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from factcheck.extensions import db
 from factcheck.models import GENESIS_HASH, AuditEvent
 from factcheck.services import audit
+from tests.support.context import ctx
 
 
 @pytest.fixture
@@ -74,9 +75,8 @@ def test_requests_stamp_request_id_and_ip(make, login_as):
 ])
 def test_triggers_refuse_update_and_delete(make, statement):
     make.article()
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db.engine.begin() as connection:
-            connection.execute(sa.text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
+        connection.execute(sa.text(statement))
     assert audit.verify(db.session).intact
 
 
@@ -116,7 +116,7 @@ def test_concurrent_writers_cannot_fork_the_chain(app, make):
                 for i in range(EVENTS_EACH):
                     for attempt in range(50):
                         try:
-                            audit.record(db.session, actor=None, action="test.parallel", object_type="test",
+                            audit.record(ctx(), actor=None, action="test.parallel", object_type="test",
                                          object_id=n * 100 + i)
                             db.session.commit()
                             break
@@ -124,7 +124,7 @@ def test_concurrent_writers_cannot_fork_the_chain(app, make):
                             db.session.rollback()
                     else:
                         raise AssertionError("could not write")
-            except BaseException as error:  # noqa: BLE001 - reported by the test thread
+            except BaseException as error:
                 errors.append(error)
             finally:
                 db.session.remove()

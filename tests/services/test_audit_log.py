@@ -2,26 +2,27 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from factcheck.errors import PermissionDenied
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
 from factcheck.security import Action, can
 from factcheck.services import audit, audit_log
 from factcheck.services.audit_log import Filters
 from factcheck.services.db import transaction
-from factcheck.services.errors import PermissionDenied
+from tests.support.context import ctx
 
 
 def _add(n: int, action: str = "test.event", object_id: int = 1, article_id: int | None = None, actor=None) -> list[int]:
     ids = []
     with transaction(db.session):
         for _ in range(n):
-            ids.append(audit.record(db.session, actor=actor, action=action, object_type="test", object_id=object_id,
+            ids.append(audit.record(ctx(), actor=actor, action=action, object_type="test", object_id=object_id,
                                     article_id=article_id).id)
     return ids
 
@@ -59,11 +60,11 @@ def test_filters_each_narrow_the_listing(make):
 
 def test_the_date_range_is_inclusive_in_utc(make, clock):
     manager = make.user("manager")
-    clock.set(datetime(2024, 3, 4, 23, 59, 59, tzinfo=timezone.utc))
+    clock.set(datetime(2024, 3, 4, 23, 59, 59, tzinfo=UTC))
     (late_on_4th,) = _add(1)
-    clock.set(datetime(2024, 3, 5, 0, 0, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2024, 3, 5, 0, 0, 0, tzinfo=UTC))
     on_5th = _add(2)
-    clock.set(datetime(2024, 3, 7, 12, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2024, 3, 7, 12, 0, tzinfo=UTC))
     (on_7th,) = _add(1)
     listing = lambda **kw: sorted(_ids(audit_log.list_events(db.session, viewer=manager, filters=Filters(**kw))))  # noqa: E731
     assert listing(date_from=date(2024, 3, 5), date_to=date(2024, 3, 5)) == on_5th
@@ -189,7 +190,7 @@ def test_an_editor_reads_the_timelines_of_the_articles_they_created(make):
 def test_export_batches_stop_below_the_export_event(make):
     manager = make.user("manager")
     _add(25, action="test.export")
-    stop_below = audit_log.record_export(db.session, actor=manager, filters=Filters(), fmt="csv")
+    stop_below = audit_log.record_export(ctx(), actor=manager, filters=Filters(), fmt="csv")
     with db.engine.connect() as connection:
         batches = list(audit_log.export_batches(connection, Filters(), stop_below, batch_size=10))
         filtered = [row.id for batch in audit_log.export_batches(connection, Filters(action="test.export"), stop_below)
@@ -200,7 +201,7 @@ def test_export_batches_stop_below_the_export_event(make):
 
 
 def _jsonl(manager, filters=Filters()) -> list[str]:
-    stop_below = audit_log.record_export(db.session, actor=manager, filters=filters, fmt="jsonl")
+    stop_below = audit_log.record_export(ctx(), actor=manager, filters=filters, fmt="jsonl")
     with db.engine.connect() as connection:
         return "".join(audit_log.jsonl_chunk(b) for b in audit_log.export_batches(connection, filters, stop_below)
                        ).splitlines()

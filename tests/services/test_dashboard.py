@@ -1,15 +1,16 @@
 """The manager's dashboard figures, each one aggregate query."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from factcheck.errors import PermissionDenied
 from factcheck.extensions import db
 from factcheck.services import articles, claims, dashboard
 from factcheck.services import evidence as evidence_service
 from factcheck.services.dashboard import Period
-from factcheck.services.errors import PermissionDenied
+from tests.support.context import ctx
 from tests.support.factories import SECOND_CLAIM
 
 MARCH = Period(date(2024, 3, 1), date(2024, 3, 31))
@@ -30,14 +31,14 @@ def _finalize_after(make, clock, hours: float, verdict: str = "verified") -> Non
     assigned_at = clock.now
     reviewer = make.user("editor")
     clock.set(assigned_at + timedelta(hours=hours))
-    claims.accept_verdict(db.session, actor=reviewer, claim=claim)
+    claims.accept_verdict(ctx(), actor=reviewer, claim=claim)
 
 
 def test_only_managers_and_admins_see_it(make):
     for role in ("checker", "editor"):
         with pytest.raises(PermissionDenied):
-            dashboard.summary(db.session, viewer=make.user(role))
-    assert dashboard.summary(db.session, viewer=make.user("admin")).turnaround.count == 0
+            dashboard.summary(ctx(), viewer=make.user(role))
+    assert dashboard.summary(ctx(), viewer=make.user("admin")).turnaround.count == 0
 
 
 @pytest.mark.parametrize("hours", [[5.0], [1, 2, 3, 5, 8, 13], [30, 1.5, 2, 100, 7, 7, 3, 48, 0.25, 12, 6]])
@@ -55,12 +56,12 @@ def test_turnaround_counts_from_the_first_assignment_and_only_in_the_period(make
     checker = make.user("checker")
     claim = make.assigned_claim(checker, editor=editor)  # first assignment: now
     clock.set(clock.now + timedelta(hours=2))
-    claims.assign(db.session, actor=editor, claim=claim, assignee=checker)  # reassigned: does not restart it
-    evidence_service.add_evidence(db.session, actor=checker, claim=claim, url="https://example.org/a", title="A",
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker)  # reassigned: does not restart it
+    evidence_service.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/a", title="A",
                                   stance="supports")
-    claims.propose_verdict(db.session, actor=checker, claim=claim, verdict="false", rationale="No.")
+    claims.propose_verdict(ctx(), actor=checker, claim=claim, verdict="false", rationale="No.")
     clock.set(clock.now + timedelta(hours=2))
-    claims.accept_verdict(db.session, actor=make.user("editor"), claim=claim)
+    claims.accept_verdict(ctx(), actor=make.user("editor"), claim=claim)
     figures = dashboard.turnaround(db.session, MARCH)
     assert figures.count == 1 and figures.median_seconds == pytest.approx(4 * 3600, abs=1)
     assert dashboard.turnaround(db.session, Period(date(2024, 4, 1), date(2024, 4, 30))).count == 0
@@ -71,20 +72,20 @@ def test_statuses_verdicts_overdue_workload_and_gate(make, clock):
     ann, bob, idle = make.user("checker"), make.user("checker"), make.user("checker")
     editor = make.user("editor")
     late = make.assigned_claim(ann, editor=editor)
-    claims.assign(db.session, actor=editor, claim=late, assignee=ann, due_date=date(2024, 3, 2))
+    claims.assign(ctx(), actor=editor, claim=late, assignee=ann, due_date=date(2024, 3, 2))
     article = late.article
-    second = claims.add_claim(db.session, actor=editor, article=article, quote=SECOND_CLAIM)
-    claims.assign(db.session, actor=editor, claim=second, assignee=bob, due_date=date(2024, 3, 20))
-    claims.start_work(db.session, actor=bob, claim=second)
+    second = claims.add_claim(ctx(), actor=editor, article=article, quote=SECOND_CLAIM)
+    claims.assign(ctx(), actor=editor, claim=second, assignee=bob, due_date=date(2024, 3, 20))
+    claims.start_work(ctx(), actor=bob, claim=second)
     _finalize_after(make, clock, 1, verdict="false")
     _finalize_after(make, clock, 1, verdict="verified")
     _finalize_after(make, clock, 1, verdict="false")
-    board = dashboard.summary(db.session, viewer=manager, period=Period.last_days(today=date.today()),
+    board = dashboard.summary(ctx(), viewer=manager, period=Period.last_days(today=date.today()),
                               today=date(2024, 3, 10))
     assert dict(board.claims_by_status) == {"assigned": 1, "in_progress": 1, "final": 3}
     assert [status for status, _ in board.claims_by_status] == ["assigned", "in_progress", "final"]
     assert dict(board.verdicts) == {}  # made final in March 2024, by the services' clock
-    march = dashboard.summary(db.session, viewer=manager, period=MARCH, today=date(2024, 3, 10))
+    march = dashboard.summary(ctx(), viewer=manager, period=MARCH, today=date(2024, 3, 10))
     assert march.verdicts == [("verified", 1), ("false", 2)]  # in the order of the verdict scale
     assert march.finalized == 3
     assert march.overdue_count == 1 and [c.id for c in march.overdue] == [late.id]
@@ -102,14 +103,14 @@ def test_statuses_verdicts_overdue_workload_and_gate(make, clock):
 def test_an_approved_article_leaves_the_gate(make):
     manager = make.user("manager")
     claim = make.final_claim()
-    assert dict(dashboard.summary(db.session, viewer=manager).gate)["ready"] == 1
-    articles.approve(db.session, actor=make.user("editor"), article=claim.article)
-    assert dict(dashboard.summary(db.session, viewer=manager).gate) == {"in_check": 0, "ready": 0}
+    assert dict(dashboard.summary(ctx(), viewer=manager).gate)["ready"] == 1
+    articles.approve(ctx(), actor=make.user("editor"), article=claim.article)
+    assert dict(dashboard.summary(ctx(), viewer=manager).gate) == {"in_check": 0, "ready": 0}
 
 
 def test_periods(make):
     period = Period.last_days(30, today=date(2024, 3, 31))
     assert (period.date_from, period.date_to) == (date(2024, 3, 2), date(2024, 3, 31))
-    assert period.start == datetime(2024, 3, 2, tzinfo=timezone.utc)
-    assert period.end == datetime(2024, 4, 1, tzinfo=timezone.utc)
+    assert period.start == datetime(2024, 3, 2, tzinfo=UTC)
+    assert period.end == datetime(2024, 4, 1, tzinfo=UTC)
     assert Period(date.min, date.max).end is None

@@ -1,7 +1,8 @@
 """Every write of the application records its audit events, in the same transaction as the change.
 
 The writes are found, not listed by hand: every public function of every module of
-``factcheck.services`` that takes an ``actor`` (or opens ``with transaction(...)``). Each must have a
+``factcheck.services`` that takes an ``actor`` (or opens ``with transaction(...)``), except the guards
+named ``check_*``, which only read and refuse. Each must have a
 scenario in WRITES below that calls it and names the exact events it must add: actor, action,
 object, article and the before/after values. A new write without a scenario fails
 ``test_every_write_has_a_scenario`` until one is added here.
@@ -22,9 +23,10 @@ from sqlalchemy import select
 import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
-from factcheck.services import articles, audit, audit_log, claims, revisions, users
+from factcheck.services import articles, audit, audit_log, claims, revisions, users, workflow
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
+from tests.support.context import configure, ctx
 from tests.support.factories import ARTICLE_TEXT, SECOND_CLAIM, Factory
 
 
@@ -34,7 +36,7 @@ def discover_writes() -> set[str]:
     for info in pkgutil.iter_modules(factcheck.services.__path__):
         module = importlib.import_module(f"factcheck.services.{info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ != module.__name__ or name.startswith("_"):
+            if function.__module__ != module.__name__ or name.startswith(("_", "check_")):
                 continue
             if "actor" in inspect.signature(function).parameters or "with transaction(" in inspect.getsource(function):
                 found.add(f"{info.name}.{name}")
@@ -72,7 +74,7 @@ def _create_article(make):
     editor = make.user("editor")
 
     def run():
-        article = articles.create_article(db.session, actor=editor, title="Floods", text="Rivers rose.\n",
+        article = articles.create_article(ctx(), actor=editor, title="Floods", text="Rivers rose.\n",
                                           outlet="Wire", source_url="https://example.org/a")
         return [
             E(editor, "article.created", "article", article.id, article.id,
@@ -90,7 +92,7 @@ def _insert_article(make):
 
     def run():
         with transaction(db.session):
-            article = articles.insert_article(db.session, actor=editor, title="Floods", text="Rivers rose.\n")
+            article = articles.insert_article(ctx(), actor=editor, title="Floods", text="Rivers rose.\n")
         return [
             E(editor, "article.created", "article", article.id, article.id, {"title": (None, "Floods")}, partial=True),
             E(editor, "revision.created", "revision", article.current_revision_id, article.id,
@@ -110,9 +112,35 @@ def _refresh_status(make):
 
     def run():
         with transaction(db.session):
-            articles.refresh_status(db.session, article, editor)
+            articles.refresh_status(ctx(), article, editor)
         return [E(editor, "article.status_changed", "article", article.id, article.id,
                   {"status": ("draft", "in_check")})]
+    return run
+
+
+@write("articles.move")
+def _move(make):
+    editor, article = _ready_article(make)
+
+    def run():
+        with transaction(db.session):
+            articles.move(ctx(), editor, article, workflow.ArticleEvent.APPROVE, "article.approved")
+        return [E(editor, "article.approved", "article", article.id, article.id, {"status": ("ready", "approved")})]
+    return run
+
+
+@write("claims.audit_change")
+def _audit_change(make):
+    editor = make.user("editor")
+    claim = make.claim(editor=editor)
+
+    def run():
+        with transaction(db.session):
+            before = claims.snapshot(claim)
+            claim.priority = "urgent"
+            claims.audit_change(ctx(), editor, "claim.reprioritised", claim, before)
+        return [E(editor, "claim.reprioritised", "claim", claim.id, claim.article_id,
+                  {"priority": ("normal", "urgent")})]
     return run
 
 
@@ -130,7 +158,7 @@ def _approve(make):
     editor, article = _ready_article(make)
 
     def run():
-        articles.approve(db.session, actor=editor, article=article)
+        articles.approve(ctx(), actor=editor, article=article)
         return [E(editor, "article.approved", "article", article.id, article.id, {"status": ("ready", "approved")})]
     return run
 
@@ -138,10 +166,10 @@ def _approve(make):
 @write("articles.publish")
 def _publish(make):
     editor, article = _ready_article(make)
-    articles.approve(db.session, actor=editor, article=article)
+    articles.approve(ctx(), actor=editor, article=article)
 
     def run():
-        articles.publish(db.session, actor=editor, article=article)
+        articles.publish(ctx(), actor=editor, article=article)
         return [E(editor, "article.published", "article", article.id, article.id,
                   {"status": ("approved", "published")})]
     return run
@@ -161,7 +189,7 @@ def _add_claim(make):
     article = make.article(editor)
 
     def run():
-        claim = claims.add_claim(db.session, actor=editor, article=article, quote=SECOND_CLAIM)
+        claim = claims.add_claim(ctx(), actor=editor, article=article, quote=SECOND_CLAIM)
         return [
             E(editor, "claim.created", "claim", claim.id, article.id,
               _created_claim_changes(SECOND_CLAIM, ARTICLE_TEXT.index(SECOND_CLAIM), "open")),
@@ -179,7 +207,7 @@ def _insert_claim(make):
 
     def run():
         with transaction(db.session):
-            claim = claims.insert_claim(db.session, editor, article, find_quote(article.text, SECOND_CLAIM),
+            claim = claims.insert_claim(ctx(), editor, article, find_quote(article.text, SECOND_CLAIM),
                                         ClaimStatus.OPEN, "claim.created")
         return [E(editor, "claim.created", "claim", claim.id, article.id,
                   _created_claim_changes(SECOND_CLAIM, ARTICLE_TEXT.index(SECOND_CLAIM), "open"))]
@@ -192,7 +220,7 @@ def _suggest_claim(make):
     start = ARTICLE_TEXT.index(SECOND_CLAIM)
 
     def run():
-        claim = claims.suggest_claim(db.session, article=article, start=start, end=start + len(SECOND_CLAIM),
+        claim = claims.suggest_claim(ctx(), article=article, start=start, end=start + len(SECOND_CLAIM),
                                      claimant="the transport office", via=[], kind="statistic", score=0.8)
         return [
             E("system", "claim.suggested", "claim", claim.id, article.id,
@@ -207,7 +235,7 @@ def _suggested(make: Factory) -> tuple[User, Claim]:
     editor = make.user("editor")
     article = make.article(editor)
     start = ARTICLE_TEXT.index(SECOND_CLAIM)
-    claim = claims.suggest_claim(db.session, article=article, start=start, end=start + len(SECOND_CLAIM),
+    claim = claims.suggest_claim(ctx(), article=article, start=start, end=start + len(SECOND_CLAIM),
                                  claimant=None, via=[], kind="statistic", score=0.5)
     return editor, claim
 
@@ -217,7 +245,7 @@ def _accept_suggestion(make):
     editor, claim = _suggested(make)
 
     def run():
-        claims.accept_suggestion(db.session, actor=editor, claim=claim, statement="It costs 210 million euros.",
+        claims.accept_suggestion(ctx(), actor=editor, claim=claim, statement="It costs 210 million euros.",
                                  claimant="transport office")
         return [E(editor, "claim.accepted", "claim", claim.id, claim.article_id,
                   {"status": ("suggested", "open"), "statement": (SECOND_CLAIM, "It costs 210 million euros."),
@@ -230,7 +258,7 @@ def _dismiss(make):
     editor, claim = _suggested(make)
 
     def run():
-        claims.dismiss(db.session, actor=editor, claim=claim, reason="Not checkable.")
+        claims.dismiss(ctx(), actor=editor, claim=claim, reason="Not checkable.")
         return [
             E(editor, "claim.dismissed", "claim", claim.id, claim.article_id,
               {"status": ("suggested", "dismissed"), "dismiss_reason": (None, "Not checkable.")}),
@@ -247,7 +275,7 @@ def _assign(make):
     checker = make.user("checker")
 
     def run():
-        claims.assign(db.session, actor=editor, claim=claim, assignee=checker, due_date=date(2030, 1, 2),
+        claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2030, 1, 2),
                       priority="high")
         return [E(editor, "claim.assigned", "claim", claim.id, claim.article_id,
                   {"status": ("open", "assigned"), "assignee_id": (None, checker.id),
@@ -259,11 +287,11 @@ def _assign(make):
 def _bulk_assign(make):
     editor = make.user("editor")
     first = make.claim(editor=editor)
-    second = claims.add_claim(db.session, actor=editor, article=first.article, quote="The line will cost 210 million euros")
+    second = claims.add_claim(ctx(), actor=editor, article=first.article, quote="The line will cost 210 million euros")
     checker = make.user("checker")
 
     def run():
-        claims.bulk_assign(db.session, actor=editor, claims=[first, second], assignee=checker, priority="urgent")
+        claims.bulk_assign(ctx(), actor=editor, claims=[first, second], assignee=checker, priority="urgent")
         return [E(editor, "claim.assigned", "claim", claim.id, claim.article_id,
                   {"status": ("open", "assigned"), "assignee_id": (None, checker.id), "priority": ("normal", "urgent")})
                 for claim in (first, second)]
@@ -274,12 +302,12 @@ def _bulk_assign(make):
 def _take_from_pool(make):
     from flask import current_app
 
-    current_app.config["FACTCHECK_CHECKER_POOL"] = True
+    configure(current_app, checker_pool=True)
     claim = make.claim()
     checker = make.user("checker")
 
     def run():
-        claims.take_from_pool(db.session, actor=checker, claim=claim)
+        claims.take_from_pool(ctx(), actor=checker, claim=claim)
         return [E(checker, "claim.taken", "claim", claim.id, claim.article_id,
                   {"status": ("open", "assigned"), "assignee_id": (None, checker.id)})]
     return run
@@ -292,7 +320,7 @@ def _start_on_first_work(make):
 
     def run():
         # It runs inside a caller's transaction (adding evidence); committing here stands in for that.
-        claims.start_on_first_work(db.session, checker, claim)
+        claims.start_on_first_work(ctx(), checker, claim)
         db.session.commit()
         return [E(checker, "claim.started", "claim", claim.id, claim.article_id, {"status": ("assigned", "in_progress")})]
     return run
@@ -304,7 +332,7 @@ def _start_work(make):
     claim = make.assigned_claim(checker)
 
     def run():
-        claims.start_work(db.session, actor=checker, claim=claim)
+        claims.start_work(ctx(), actor=checker, claim=claim)
         return [E(checker, "claim.started", "claim", claim.id, claim.article_id, {"status": ("assigned", "in_progress")})]
     return run
 
@@ -315,7 +343,7 @@ def _add_evidence(make):
     claim = make.assigned_claim(checker)
 
     def run():
-        evidence = evidence_service.add_evidence(db.session, actor=checker, claim=claim, url="https://example.org/minutes",
+        evidence = evidence_service.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/minutes",
                                        title="Minutes", stance="supports", excerpt="27 to 4")
         return [
             E(checker, "evidence.added", "evidence", evidence.id, claim.article_id,
@@ -330,11 +358,11 @@ def _add_evidence(make):
 def _propose_verdict(make):
     checker = make.user("checker")
     claim = make.assigned_claim(checker)
-    evidence_service.add_evidence(db.session, actor=checker, claim=claim, url="https://example.org/m", title="M",
+    evidence_service.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/m", title="M",
                         stance="supports")
 
     def run():
-        claims.propose_verdict(db.session, actor=checker, claim=claim, verdict="false", rationale="Wrong count.")
+        claims.propose_verdict(ctx(), actor=checker, claim=claim, verdict="false", rationale="Wrong count.")
         return [E(checker, "verdict.proposed", "claim", claim.id, claim.article_id,
                   {"status": ("in_progress", "proposed"), "verdict": (None, "false"),
                    "rationale": (None, "Wrong count.")})]
@@ -347,7 +375,7 @@ def _accept_verdict(make):
     reviewer = make.user("editor")
 
     def run():
-        claims.accept_verdict(db.session, actor=reviewer, claim=claim)
+        claims.accept_verdict(ctx(), actor=reviewer, claim=claim)
         return [
             E(reviewer, "verdict.accepted", "claim", claim.id, claim.article_id, {"status": ("proposed", "final")}),
             E(reviewer, "article.status_changed", "article", claim.article_id, claim.article_id,
@@ -362,7 +390,7 @@ def _return_verdict(make):
     reviewer = make.user("editor")
 
     def run():
-        claims.return_verdict(db.session, actor=reviewer, claim=claim, note="Check the date.")
+        claims.return_verdict(ctx(), actor=reviewer, claim=claim, note="Check the date.")
         note = claim.notes[-1]
         return [
             E(reviewer, "verdict.returned", "claim", claim.id, claim.article_id, {"status": ("proposed", "in_progress")}),
@@ -378,7 +406,7 @@ def _resolve(make):
     editor = make.user("editor")
 
     def run():
-        claims.resolve(db.session, actor=editor, claim=claim, resolution="removed", note="Cut from the story.")
+        claims.resolve(ctx(), actor=editor, claim=claim, resolution="removed", note="Cut from the story.")
         return [
             E(editor, "claim.resolved", "claim", claim.id, claim.article_id,
               {"resolution": (None, "removed"), "resolution_note": (None, "Cut from the story.")}),
@@ -410,7 +438,7 @@ def _import_article(make):
 
     def run():
         mark = _claim_mark()
-        imported = intake.import_article(db.session, actor=editor, title="Tram", text=ARTICLE_TEXT)
+        imported = intake.import_article(ctx(), actor=editor, title="Tram", text=ARTICLE_TEXT)
         article = imported.article
         events = [
             E(editor, "article.created", "article", article.id, article.id, {"title": (None, "Tram")}, partial=True),
@@ -434,7 +462,7 @@ def _add_suggestions(make):
     def run():
         mark = _claim_mark()
         with transaction(db.session):
-            added = suggestions.add_suggestions(db.session, actor=editor, article=article,
+            added = suggestions.add_suggestions(ctx(), actor=editor, article=article,
                                                 revision=article.current_revision)
         assert added > 0
         return [*_suggestion_events(editor, article, mark),
@@ -444,20 +472,18 @@ def _add_suggestions(make):
 
 @write("suggestions.restore_furniture")
 def _restore_furniture(make):
-    from factcheck.services import suggestions
-
-    from factcheck.services import intake
+    from factcheck.services import intake, suggestions
 
     editor = make.user("editor")
     text = ARTICLE_TEXT + "Image: Reuters\nThe ministry said prices rose by 5 percent last year.\n"
-    article = intake.import_article(db.session, actor=editor, title="Tram", text=text).article
+    article = intake.import_article(ctx(), actor=editor, title="Tram", text=text).article
     revision = article.current_revision
     assert revision.furniture, "the furniture detector set nothing aside in this text"
     line = revision.furniture[0]
 
     def run():
         mark = _claim_mark()
-        suggestions.restore_furniture(db.session, actor=editor, article=article, index=0)
+        suggestions.restore_furniture(ctx(), actor=editor, article=article, index=0)
         return [E(editor, "revision.furniture_restored", "revision", revision.id, article.id,
                   {"furniture": (line, None)}),
                 *_suggestion_events(editor, article, mark)]
@@ -469,7 +495,7 @@ def _restore_furniture(make):
 def _evidence(make):
     checker = make.user("checker")
     claim = make.assigned_claim(checker)
-    item = evidence_service.add_evidence(db.session, actor=checker, claim=claim, url="https://example.org/m",
+    item = evidence_service.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/m",
                                          title="Minutes", stance="supports")
     return checker, claim, item
 
@@ -479,7 +505,7 @@ def _edit_evidence(make):
     checker, claim, item = _evidence(make)
 
     def run():
-        evidence_service.edit_evidence(db.session, actor=checker, evidence=item, url=item.url, title="Council minutes",
+        evidence_service.edit_evidence(ctx(), actor=checker, evidence=item, url=item.url, title="Council minutes",
                                        stance="supports")
         return [E(checker, "evidence.edited", "evidence", item.id, claim.article_id,
                   {"claim_id": (claim.id, claim.id), "title": ("Minutes", "Council minutes")})]
@@ -491,7 +517,7 @@ def _remove_evidence(make):
     checker, claim, item = _evidence(make)
 
     def run():
-        evidence_service.remove_evidence(db.session, actor=checker, evidence=item, reason="Wrong document.")
+        evidence_service.remove_evidence(ctx(), actor=checker, evidence=item, reason="Wrong document.")
         return [E(checker, "evidence.removed", "evidence", item.id, claim.article_id,
                   {"removed": (False, True), "removal_reason": (None, "Wrong document.")})]
     return run
@@ -505,7 +531,7 @@ def _add_note(make):
     claim = make.assigned_claim(checker)
 
     def run():
-        note = notes.add_note(db.session, actor=checker, claim=claim, body="Looking for the minutes.")
+        note = notes.add_note(ctx(), actor=checker, claim=claim, body="Looking for the minutes.")
         return [E(checker, "note.added", "note", note.id, claim.article_id,
                   {"claim_id": (None, claim.id), "body": (None, "Looking for the minutes.")})]
     return run
@@ -519,7 +545,7 @@ def _notify(make):
 
     def run():
         with transaction(db.session):
-            notifications.notify(db.session, recipient=checker, kind="test", message="Look", actor=editor)
+            notifications.notify(ctx(), recipient=checker, kind="test", message="Look", actor=editor)
         return []  # queued inside the write that causes it, whose own event records the change
     return run
 
@@ -530,10 +556,10 @@ def _mark_all_read(make):
 
     editor, checker = make.user("editor"), make.user("checker")
     with transaction(db.session):
-        notifications.notify(db.session, recipient=checker, kind="test", message="Look", actor=editor)
+        notifications.notify(ctx(), recipient=checker, kind="test", message="Look", actor=editor)
 
     def run():
-        notifications.mark_all_read(db.session, actor=checker)
+        notifications.mark_all_read(ctx(), actor=checker)
         return [E(checker, "notifications.read", "user", checker.id, None, {"unread": (1, 0)})]
     return run
 
@@ -545,7 +571,7 @@ def _create_user(make):
     admin = make.user("admin")
 
     def run():
-        user = users.create_user(db.session, actor=admin, email="New@Example.test", password="long enough",
+        user = users.create_user(ctx(), actor=admin, email="New@Example.test", password="long enough",
                                  roles=["checker", "editor"], display_name="New Person")
         return [E(admin, "user.created", "user", user.id, None,
                   {"email": (None, "new@example.test"), "display_name": (None, "New Person"),
@@ -559,7 +585,7 @@ def _set_active(make):
     user = make.user("checker")
 
     def run():
-        users.set_active(db.session, actor=admin, user=user, active=False)
+        users.set_active(ctx(), actor=admin, user=user, active=False)
         return [E(admin, "user.deactivated", "user", user.id, None, {"active": (True, False)})]
     return run
 
@@ -570,7 +596,7 @@ def _set_roles(make):
     user = make.user("checker")
 
     def run():
-        users.set_roles(db.session, actor=admin, user=user, roles=["checker", "editor"])
+        users.set_roles(ctx(), actor=admin, user=user, roles=["checker", "editor"])
         return [E(admin, "user.roles_changed", "user", user.id, None,
                   {"roles": (["checker"], ["checker", "editor"])})]
     return run
@@ -584,7 +610,7 @@ def _revise(make):
     first_revision = claim.revision_id
 
     def run():
-        report = revisions.revise(db.session, actor=editor, article=article, text=article.text + "One more line.\n")
+        report = revisions.revise(ctx(), actor=editor, article=article, text=article.text + "One more line.\n")
         return [
             E(editor, "revision.created", "revision", report.revision.id, article.id,
               {"number": (None, 2)}, partial=True),
@@ -599,7 +625,7 @@ def _change_password(make):
     user = make.user("checker")
 
     def run():
-        users.change_password(db.session, actor=user, current_password=Factory.PASSWORD, new_password="a new password")
+        users.change_password(ctx(), actor=user, current_password=Factory.PASSWORD, new_password="a new password")
         return [E(user, "user.password_changed", "user", user.id, None, {})]
     return run
 
@@ -609,9 +635,9 @@ def _authenticate(make):
     user = make.user("checker")
 
     def run():
-        users.authenticate(db.session, user.email, Factory.PASSWORD)
+        users.authenticate(ctx(), user.email, Factory.PASSWORD)
         with pytest.raises(Exception, match="Wrong email or password"):
-            users.authenticate(db.session, user.email, "wrong password")
+            users.authenticate(ctx(), user.email, "wrong password")
         return [E(user, "auth.login", "user", user.id, None, {}),
                 E(user.email, "auth.login_failed", "user", user.id, None, {})]
     return run
@@ -622,7 +648,7 @@ def _record_logout(make):
     user = make.user("checker")
 
     def run():
-        users.record_logout(db.session, user)
+        users.record_logout(ctx(), user)
         return [E(user, "auth.logout", "user", user.id, None, {})]
     return run
 
@@ -635,7 +661,7 @@ def _record(make):
 
     def run():
         with transaction(db.session):
-            audit.record(db.session, actor=user, action="test.recorded", object_type="test", object_id=7,
+            audit.record(ctx(), actor=user, action="test.recorded", object_type="test", object_id=7,
                          article_id=3, changes=audit.diff({"x": 1}, {"x": 2}))
         return [E(user, "test.recorded", "test", 7, 3, {"x": (1, 2)})]
     return run
@@ -647,8 +673,8 @@ def _verify_and_record(make):
     count = _last_id()
 
     def run():
-        audit.verify_and_record(db.session, actor=manager)
-        audit.verify_and_record(db.session, actor=None, actor_label="cli")
+        audit.verify_and_record(ctx(), actor=manager)
+        audit.verify_and_record(ctx(), actor=None, actor_label="cli")
         return [E(manager, "audit.verified", "audit", None, None, {"intact": (None, True), "count": (None, count)}),
                 E("cli", "audit.verified", "audit", None, None, {"intact": (None, True), "count": (None, count + 1)})]
     return run
@@ -660,7 +686,7 @@ def _record_export(make):
 
     def run():
         filters = audit_log.Filters(action="claim.assigned", date_from=date(2030, 1, 1))
-        audit_log.record_export(db.session, actor=manager, filters=filters, fmt="jsonl")
+        audit_log.record_export(ctx(), actor=manager, filters=filters, fmt="jsonl")
         return [E(manager, "audit.exported", "audit", None, None,
                   {"format": (None, "jsonl"),
                    "filters": (None, {"action": "claim.assigned", "date_from": "2030-01-01"})})]

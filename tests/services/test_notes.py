@@ -6,10 +6,11 @@ import re
 import pytest
 from sqlalchemy import select
 
+from factcheck.errors import PermissionDenied, ValidationFailed
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Notification
 from factcheck.services import notes
-from factcheck.services.errors import PermissionDenied, ValidationFailed
+from tests.support.context import ctx
 
 
 @pytest.mark.parametrize("source, present, absent", [
@@ -36,7 +37,7 @@ def test_mentions_notify_the_people_named(make):
     other = make.user("checker", email="carla@desk.example")
     editor = make.user("editor")
     claim = make.assigned_claim(checker, editor=editor)
-    notes.add_note(db.session, actor=editor, claim=claim,
+    notes.add_note(ctx(), actor=editor, claim=claim,
                    body="@chen please look at the 2019 figure; cc @carla@desk.example and @nobody. Mail x@y.example")
     recipients = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "mention")))
     assert recipients == {checker.id, other.id}
@@ -48,8 +49,8 @@ def test_note_rules(make):
     checker = make.user("checker")
     claim = make.assigned_claim(checker)
     with pytest.raises(ValidationFailed, match="empty"):
-        notes.add_note(db.session, actor=checker, claim=claim, body="   ")
+        notes.add_note(ctx(), actor=checker, claim=claim, body="   ")
     with pytest.raises(ValidationFailed, match="at most"):
-        notes.add_note(db.session, actor=checker, claim=claim, body="x" * 10_001)
+        notes.add_note(ctx(), actor=checker, claim=claim, body="x" * 10_001)
     with pytest.raises(PermissionDenied):
-        notes.add_note(db.session, actor=make.user("manager"), claim=claim, body="hello")
+        notes.add_note(ctx(), actor=make.user("manager"), claim=claim, body="hello")

@@ -4,11 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Claim, ClaimStatus
 from factcheck.services import articles, claims, revisions
-from factcheck.services.errors import GateClosed, ValidationFailed
 from factcheck.services.reanchoring import Outcome, TextMap
+from tests.support.context import ctx
 
 OLD = (
     "Tram line approved\n"
@@ -43,25 +44,25 @@ def test_text_map_outcomes():
 @pytest.fixture
 def approved_article(make):
     editor, reviewer, checker = make.user("editor"), make.user("editor"), make.user("checker")
-    article = articles.create_article(db.session, actor=editor, title="Tram", text=OLD)
+    article = articles.create_article(ctx(), actor=editor, title="Tram", text=OLD)
     made = {}
     for quote in (VOTE, COST, CRITICS):
-        claim = claims.add_claim(db.session, actor=editor, article=article, quote=quote)
-        claims.assign(db.session, actor=editor, claim=claim, assignee=checker)
+        claim = claims.add_claim(ctx(), actor=editor, article=article, quote=quote)
+        claims.assign(ctx(), actor=editor, claim=claim, assignee=checker)
         from factcheck.services import evidence
 
-        evidence.add_evidence(db.session, actor=checker, claim=claim, url="https://example.org/x", title="Source",
+        evidence.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/x", title="Source",
                               stance="supports")
-        claims.propose_verdict(db.session, actor=checker, claim=claim, verdict="verified", rationale="Checked.")
-        claims.accept_verdict(db.session, actor=reviewer, claim=claim)
+        claims.propose_verdict(ctx(), actor=checker, claim=claim, verdict="verified", rationale="Checked.")
+        claims.accept_verdict(ctx(), actor=reviewer, claim=claim)
         made[quote] = claim
-    articles.approve(db.session, actor=editor, article=article)
+    articles.approve(ctx(), actor=editor, article=article)
     return article, editor, made
 
 
 def test_a_revision_carries_claims_and_reopens_the_article(approved_article):
     article, editor, made = approved_article
-    report = revisions.revise(db.session, actor=editor, article=article, text=NEW)
+    report = revisions.revise(ctx(), actor=editor, article=article, text=NEW)
     assert report.revision.number == 2 and article.current_revision_id == report.revision.id
     vote, cost, critics = made[VOTE], made[COST], made[CRITICS]
     assert (vote.status, vote.revision_id, NEW[vote.start:vote.end]) == ("final", report.revision.id, VOTE)
@@ -69,7 +70,7 @@ def test_a_revision_carries_claims_and_reopens_the_article(approved_article):
     assert critics.status == ClaimStatus.ORPHANED and critics.revision_id != report.revision.id
     assert article.status == "in_check"
     with pytest.raises(GateClosed) as refused:
-        articles.approve(db.session, actor=editor, article=article)
+        articles.approve(ctx(), actor=editor, article=article)
     assert {b.claim.id for b in refused.value.details["blocking"]} >= {cost.id, critics.id}
     actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.article_id == article.id)))
     assert {"revision.created", "claim.reanchored", "claim.text_changed", "claim.orphaned", "article.reopened"} <= actions
@@ -78,14 +79,14 @@ def test_a_revision_carries_claims_and_reopens_the_article(approved_article):
                                                        Claim.status == "suggested")).all()
     assert suggested and all("2027" in c.quote or "debate" in c.quote for c in suggested)
     # The editor resolves the orphan by dismissing it.
-    claims.dismiss(db.session, actor=editor, claim=critics, reason="Sentence cut in revision 2.")
+    claims.dismiss(ctx(), actor=editor, claim=critics, reason="Sentence cut in revision 2.")
     assert critics.status == "dismissed"
 
 
 def test_the_same_text_is_not_a_revision(make):
     article = make.article()
     with pytest.raises(ValidationFailed, match="same as the current revision"):
-        revisions.revise(db.session, actor=make.user("editor"), article=article, text=article.text)
+        revisions.revise(ctx(), actor=make.user("editor"), article=article, text=article.text)
 
 
 def test_diff_segments_mark_removed_and_added_words():

@@ -1,12 +1,10 @@
-"""A controllable clock for the services: import the ``clock`` fixture into a test module."""
+"""A controllable clock for the services: request the ``clock`` fixture in a test."""
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from factcheck.models import utcnow
+from flask import Flask
 
 
 class Clock:
@@ -25,10 +23,9 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    """Every factcheck.services module's ``utcnow`` reads this clock (from 2024-03-01 09:00 UTC)."""
-    fake = Clock(datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc))
-    for name, module in list(sys.modules.items()):
-        if name.startswith("factcheck.services") and getattr(module, "utcnow", None) is utcnow:
-            monkeypatch.setattr(module, "utcnow", fake)
+def clock(app: Flask) -> Clock:
+    """The app's services read this clock (from 2024-03-01 09:00 UTC): it is handed to them in
+    their context, like every collaborator, so nothing is patched."""
+    fake = Clock(datetime(2024, 3, 1, 9, 0, tzinfo=UTC))
+    app.extensions["factcheck"].clock = fake
     return fake

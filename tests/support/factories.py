@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import itertools
 
-from sqlalchemy.orm import Session
-
 from factcheck.models import Article, Claim, User
 from factcheck.services import articles, claims, evidence, users
+from factcheck.services.context import Context
 
 ARTICLE_TEXT = (
     "Lakeside council approves new tram line\n"
@@ -21,42 +20,43 @@ SECOND_CLAIM = "The line will cost 210 million euros"
 class Factory:
     PASSWORD = "correct horse battery"
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, context: Context) -> None:
+        self.ctx = context
+        self.session = context.session
         self._seq = itertools.count(1)
 
     def user(self, *roles: str, email: str | None = None, active: bool = True) -> User:
         n = next(self._seq)
-        user = users.create_user(self.session, actor=None, actor_label="test", email=email or f"{'-'.join(roles)}{n}@example.test",
+        user = users.create_user(self.ctx, actor=None, actor_label="test", email=email or f"{'-'.join(roles)}{n}@example.test",
                                  password=self.PASSWORD, roles=list(roles), display_name=f"{roles[0].title()} {n}")
         if not active:
-            users.set_active(self.session, actor=None, actor_label="test", user=user, active=False)
+            users.set_active(self.ctx, actor=None, actor_label="test", user=user, active=False)
         return user
 
     def article(self, editor: User | None = None, text: str = ARTICLE_TEXT, title: str = "Tram line approved") -> Article:
         editor = editor or self.user("editor")
-        return articles.create_article(self.session, actor=editor, title=title, text=text, outlet="Test Wire")
+        return articles.create_article(self.ctx, actor=editor, title=title, text=text, outlet="Test Wire")
 
     def claim(self, article: Article | None = None, quote: str = FIRST_CLAIM, editor: User | None = None) -> Claim:
         editor = editor or self.user("editor")
         article = article or self.article(editor)
-        return claims.add_claim(self.session, actor=editor, article=article, quote=quote)
+        return claims.add_claim(self.ctx, actor=editor, article=article, quote=quote)
 
     def assigned_claim(self, checker: User | None = None, **kwargs) -> Claim:
         editor = kwargs.pop("editor", None) or self.user("editor")
         claim = self.claim(editor=editor, **kwargs)
-        claims.assign(self.session, actor=editor, claim=claim, assignee=checker or self.user("checker"))
+        claims.assign(self.ctx, actor=editor, claim=claim, assignee=checker or self.user("checker"))
         return claim
 
     def proposed_claim(self, checker: User | None = None, verdict: str = "verified", **kwargs) -> Claim:
         checker = checker or self.user("checker")
         claim = self.assigned_claim(checker, **kwargs)
-        evidence.add_evidence(self.session, actor=checker, claim=claim, url="https://example.org/minutes",
+        evidence.add_evidence(self.ctx, actor=checker, claim=claim, url="https://example.org/minutes",
                             title="Council minutes", stance="supports")
-        claims.propose_verdict(self.session, actor=checker, claim=claim, verdict=verdict, rationale="The minutes say so.")
+        claims.propose_verdict(self.ctx, actor=checker, claim=claim, verdict=verdict, rationale="The minutes say so.")
         return claim
 
     def final_claim(self, verdict: str = "verified", reviewer: User | None = None, **kwargs) -> Claim:
         claim = self.proposed_claim(verdict=verdict, **kwargs)
-        claims.accept_verdict(self.session, actor=reviewer or self.user("editor"), claim=claim)
+        claims.accept_verdict(self.ctx, actor=reviewer or self.user("editor"), claim=claim)
         return claim

@@ -12,6 +12,7 @@ from factcheck.extensions import db
 from factcheck.models import AuditEvent
 from factcheck.services import audit
 from factcheck.services.db import transaction
+from tests.support.context import ctx
 
 
 def _text(response) -> str:
@@ -70,7 +71,7 @@ def test_pages_link_older_and_newer(make, login_as):
     make.article()
     with transaction(db.session):  # 60 events: a page of 50 and one of 10
         for i in range(60):
-            audit.record(db.session, actor=None, action="test.bulk", object_type="test", object_id=i)
+            audit.record(ctx(), actor=None, action="test.bulk", object_type="test", object_id=i)
     manager = login_as("manager")
     first = _text(manager.get("/audit?action=test.bulk"))
     assert "Older events" in first and "Newer events" not in first

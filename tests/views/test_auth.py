@@ -2,6 +2,7 @@ from sqlalchemy import select
 
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, User
+from tests.support.context import ctx
 from tests.support.factories import Factory
 
 
@@ -54,7 +55,7 @@ def test_deactivation_ends_an_open_session(client, make):
 
     user = make.user("editor")
     _login(client, user.email, Factory.PASSWORD)
-    users.set_active(db.session, actor=None, actor_label="test", user=user, active=False)
+    users.set_active(ctx(), actor=None, actor_label="test", user=user, active=False)
     assert client.get("/articles").status_code == 302
 
 

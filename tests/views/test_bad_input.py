@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from factcheck.extensions import db
 from factcheck.models import Article, Claim, Evidence
+from tests.support.context import configure
 
 LONG = "x" * 20_000
 
@@ -34,7 +35,7 @@ def test_title_defaults_to_the_first_line(login_as):
 
 
 def test_article_over_the_size_limit_is_refused(app, login_as):
-    app.config["FACTCHECK_MAX_ARTICLE_BYTES"] = 1000
+    configure(app, max_article_bytes=1000)
     response = login_as("editor").submit("/articles/new", {"title": "Big", "text": "word " * 400})
     assert response.status_code == 422
     assert "larger than" in response.get_data(as_text=True)

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from factcheck.extensions import db
 from factcheck.models import Claim, Notification
 from factcheck.services import articles, claims
+from tests.support.context import configure, ctx
 from tests.support.factories import FIRST_CLAIM, SECOND_CLAIM
 
 
 def _two_claims(make, editor):
     article = make.article(editor)
-    first = claims.add_claim(db.session, actor=editor, article=article, quote=FIRST_CLAIM)
-    second = claims.add_claim(db.session, actor=editor, article=article, quote=SECOND_CLAIM)
+    first = claims.add_claim(ctx(), actor=editor, article=article, quote=FIRST_CLAIM)
+    second = claims.add_claim(ctx(), actor=editor, article=article, quote=SECOND_CLAIM)
     return article, first, second
 
 
@@ -40,7 +41,7 @@ def test_bulk_assign_from_the_article_page_notifies_once(make, login_as):
 def test_bulk_assign_is_all_or_nothing(make, login_as):
     editor, checker = make.user("editor"), make.user("checker")
     article, first, second = _two_claims(make, editor)
-    claims.dismiss(db.session, actor=editor, claim=second, reason="Not checkable.")
+    claims.dismiss(ctx(), actor=editor, claim=second, reason="Not checkable.")
     response = login_as(editor).submit("/claims/bulk-assign", {
         "claim_ids": [first.id, second.id], "assignee_id": checker.id, "priority": "normal"})
     assert response.status_code == 302
@@ -60,11 +61,11 @@ def test_bulk_assign_without_selection_says_so(make, login_as):
 def test_my_queue_puts_the_most_urgent_first_and_marks_due_dates(make, login_as):
     editor, checker = make.user("editor"), make.user("checker")
     article, first, second = _two_claims(make, editor)
-    third = claims.add_claim(db.session, actor=editor, article=article, quote="Critics said the money")
+    third = claims.add_claim(ctx(), actor=editor, article=article, quote="Critics said the money")
     today = date.today()
-    claims.assign(db.session, actor=editor, claim=first, assignee=checker, due_date=today + timedelta(days=5))
-    claims.assign(db.session, actor=editor, claim=second, assignee=checker, due_date=today - timedelta(days=1))
-    claims.assign(db.session, actor=editor, claim=third, assignee=checker, due_date=today, priority="urgent")
+    claims.assign(ctx(), actor=editor, claim=first, assignee=checker, due_date=today + timedelta(days=5))
+    claims.assign(ctx(), actor=editor, claim=second, assignee=checker, due_date=today - timedelta(days=1))
+    claims.assign(ctx(), actor=editor, claim=third, assignee=checker, due_date=today, priority="urgent")
     page = login_as(checker).get("/queue").get_data(as_text=True)
     positions = [page.index(f"/claims/{c.id}\"") for c in (second, third, first)]
     assert positions == sorted(positions)
@@ -81,7 +82,7 @@ def test_review_queue_is_oldest_first(make, login_as):
 def test_claims_list_filters(make, login_as):
     editor, checker = make.user("editor"), make.user("checker")
     article, first, second = _two_claims(make, editor)
-    claims.assign(db.session, actor=editor, claim=first, assignee=checker, due_date=date.today() - timedelta(days=2))
+    claims.assign(ctx(), actor=editor, claim=first, assignee=checker, due_date=date.today() - timedelta(days=2))
     client = login_as(editor)
 
     def listed(query: str) -> set[int]:
@@ -98,10 +99,10 @@ def test_claims_list_filters(make, login_as):
 
 
 def test_claims_list_pages_with_a_keyset(app, make, login_as):
-    app.config["FACTCHECK_PAGE_SIZE"] = 2
+    configure(app, page_size=2)
     editor = make.user("editor")
     article = make.article(editor, text="One. Two. Three. Four. Five.\n")
-    made = [claims.add_claim(db.session, actor=editor, article=article, quote=q) for q in
+    made = [claims.add_claim(ctx(), actor=editor, article=article, quote=q) for q in
             ("One.", "Two.", "Three.", "Four.", "Five.")]
     client = login_as(editor)
     seen, url = [], "/claims"
@@ -124,8 +125,8 @@ def test_pages_run_the_same_number_of_queries_however_much_data(make, login_as, 
         article = make.article(editor, text=" ".join(f"Sentence {i} says {i} things." for i in range(n)) + "\n")
         made = []
         for i in range(n):
-            claim = claims.add_claim(db.session, actor=editor, article=article, quote=f"Sentence {i} says {i} things.")
-            claims.assign(db.session, actor=editor, claim=claim, assignee=checker)
+            claim = claims.add_claim(ctx(), actor=editor, article=article, quote=f"Sentence {i} says {i} things.")
+            claims.assign(ctx(), actor=editor, claim=claim, assignee=checker)
             made.append(claim)
         return article, made
 
@@ -149,7 +150,7 @@ def test_pool_lets_checkers_take_claims_when_open(app, make, login_as):
     checker = make.user("checker")
     client = login_as(checker)
     assert client.submit(f"/claims/{claim.id}/take").status_code == 403
-    app.config["FACTCHECK_CHECKER_POOL"] = True
+    configure(app, checker_pool=True)
     assert "Take this claim" in client.get(f"/claims/{claim.id}").get_data(as_text=True)
     assert client.submit(f"/claims/{claim.id}/take").status_code == 302
     db.session.expire_all()
@@ -228,7 +229,7 @@ def test_two_editors_at_once_get_a_conflict_not_a_silent_overwrite(make, login_a
 def test_approved_article_locks_its_claims(make, login_as):
     editor = make.user("editor")
     claim = make.final_claim(editor=editor)
-    articles.approve(db.session, actor=editor, article=claim.article)
+    articles.approve(ctx(), actor=editor, article=claim.article)
     response = login_as(editor).submit(f"/claims/{claim.id}/notes", {"body": "late note"})
     assert response.status_code in (302, 409, 422)
 
@@ -251,9 +252,9 @@ def test_long_queues_show_their_most_urgent_part(make, login_as, monkeypatch):
     monkeypatch.setattr(claim_queries, "QUEUE_LIMIT", 2)
     editor, checker = make.user("editor"), make.user("checker")
     article, first, second = _two_claims(make, editor)
-    third = claims.add_claim(db.session, actor=editor, article=article, quote="Critics said the money")
+    third = claims.add_claim(ctx(), actor=editor, article=article, quote="Critics said the money")
     for claim, days in ((first, 3), (second, 1), (third, 2)):
-        claims.assign(db.session, actor=editor, claim=claim, assignee=checker, due_date=date.today() + timedelta(days=days))
+        claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date.today() + timedelta(days=days))
     page = login_as(checker).get("/queue").get_data(as_text=True)
     assert "Showing the 2 most urgent of your 3 open claims" in page
     assert f"/claims/{second.id}\"" in page and f"/claims/{third.id}\"" in page and f"/claims/{first.id}\"" not in page

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from factcheck.extensions import db
 from factcheck.services import claims
+from tests.support.context import ctx
 from tests.support.factories import SECOND_CLAIM
 
 
@@ -56,10 +56,10 @@ def _newsroom(make, size: int) -> None:
         checker = make.user("checker")
         make.final_claim(verdict="false" if i % 2 else "verified")
         claim = make.assigned_claim(checker, editor=editor)
-        claims.assign(db.session, actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
-        second = claims.add_claim(db.session, actor=editor, article=claim.article, quote=SECOND_CLAIM)
-        claims.assign(db.session, actor=editor, claim=second, assignee=checker)
-        claims.start_work(db.session, actor=checker, claim=second)
+        claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
+        second = claims.add_claim(ctx(), actor=editor, article=claim.article, quote=SECOND_CLAIM)
+        claims.assign(ctx(), actor=editor, claim=second, assignee=checker)
+        claims.start_work(ctx(), actor=checker, claim=second)
 
 
 @pytest.mark.slow

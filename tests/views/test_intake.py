@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, Revision
+from tests.support.context import configure
 
 WIRE = (
     "Ferry operator adds night crossings\n"
@@ -76,10 +77,10 @@ def test_a_set_aside_line_can_be_brought_back(login_as):
     ("story.txt", WIRE.encode("utf-8"), "four night crossings", "txt"),
     ("story.md", b"# Night ferries\n\nTicket sales rose **18 percent** last year, the company said.\n",
      "Ticket sales rose 18 percent last year", "md"),
-    ("story.html", ("<html><head><title>Night ferries</title></head><body><nav>Home | News</nav><article><h1>Night ferries</h1>"
-                    "<p>Ticket sales rose 18 percent last year, according to the company's annual report.</p>"
-                    "<p>The operator will add four night crossings a week from May, its chief executive said.</p>"
-                    "</article></body></html>").encode(), "Ticket sales rose 18 percent", "html"),
+    ("story.html", (b"<html><head><title>Night ferries</title></head><body><nav>Home | News</nav><article><h1>Night ferries</h1>"
+                    b"<p>Ticket sales rose 18 percent last year, according to the company's annual report.</p>"
+                    b"<p>The operator will add four night crossings a week from May, its chief executive said.</p>"
+                    b"</article></body></html>"), "Ticket sales rose 18 percent", "html"),
     ("story.docx", _docx_bytes(["Night ferries", "Ticket sales rose 18 percent last year, the company said."]),
      "Ticket sales rose 18 percent", "docx"),
 ])
@@ -112,7 +113,7 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(login_as, filename, paylo
 
 
 def test_too_large_upload_is_refused(app, login_as):
-    app.config["FACTCHECK_MAX_ARTICLE_BYTES"] = 1_000
+    configure(app, max_article_bytes=1_000)
     response = _new_article(login_as("editor"), upload=(io.BytesIO(b"word " * 1_000), "long.txt"))
     assert response.status_code == 422
     assert "larger than" in response.get_data(as_text=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import re
 
-from factcheck.extensions import db
 from factcheck.services import articles, claims
+from tests.support.context import ctx
 
 
 def _json_ld(page: str) -> list[dict]:
@@ -16,8 +16,8 @@ def _json_ld(page: str) -> list[dict]:
 def test_report_lists_claims_and_publishes_claim_reviews(make, login_as, count_queries):
     editor = make.user("editor")
     final = make.final_claim(verdict="false", editor=editor)
-    claims.resolve(db.session, actor=editor, claim=final, resolution="corrected", note="Fixed in the copy.")
-    open_claim = claims.add_claim(db.session, actor=editor, article=final.article,
+    claims.resolve(ctx(), actor=editor, claim=final, resolution="corrected", note="Fixed in the copy.")
+    open_claim = claims.add_claim(ctx(), actor=editor, article=final.article,
                                   quote="The line will cost 210 million euros", claimant="the </script> office")
     client = login_as("checker")
     page = client.get(f"/articles/{final.article_id}/report").get_data(as_text=True)
@@ -36,8 +36,8 @@ def test_report_lists_claims_and_publishes_claim_reviews(make, login_as, count_q
     with count_queries() as few:
         client.get(url)
     for quote in ("Critics said the money", "would be better spent on buses"):
-        extra = claims.add_claim(db.session, actor=editor, article=final.article, quote=quote)
-        claims.assign(db.session, actor=editor, claim=extra, assignee=make.user("checker"))
+        extra = claims.add_claim(ctx(), actor=editor, article=final.article, quote=quote)
+        claims.assign(ctx(), actor=editor, claim=extra, assignee=make.user("checker"))
     with count_queries() as many:
         client.get(url)
     assert len(many) == len(few)
@@ -47,4 +47,4 @@ def test_report_of_an_article_without_claims(make, login_as):
     article = make.article()
     page = login_as("manager").get(f"/articles/{article.id}/report").get_data(as_text=True)
     assert "No claims have been checked" in page and _json_ld(page) == []
-    assert articles.blocking_claims(article) == []
+    assert articles.blocking_claims(ctx().settings, article) == []
