@@ -91,7 +91,7 @@ class Claim(TimestampMixin, Base):
 
     # Optimistic locking: every save must name the version it started from.
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it off the class)
 
     article: Mapped[Article] = relationship(back_populates="claims")
     revision: Mapped[Revision] = relationship()

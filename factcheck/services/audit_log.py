@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -111,7 +111,7 @@ def _id_bounds(db: DbSession | Connection, filters: Filters) -> tuple[int, int |
     return low, high
 
 
-def _conditions(filters: Filters, bounds: tuple[int, int | None], column=None) -> list[Any]:
+def _conditions(filters: Filters, bounds: tuple[int, int | None], column: Any = None) -> list[Any]:
     c = column if column is not None else AuditEvent.__table__.c
     where: list[Any] = []
     low, high = bounds
@@ -247,7 +247,7 @@ def record_export(ctx: Context, *, actor: User, filters: Filters, fmt: str) -> i
 
 
 def export_batches(connection: Connection, filters: Filters, stop_below: int,
-                   batch_size: int = 1000) -> Iterator[list[Row]]:
+                   batch_size: int = 1000) -> Iterator[Sequence[Row[Any]]]:
     """The filtered events, oldest first, ``batch_size`` rows at a time (keyset on the id): memory
     holds one batch however long the log is."""
     bounds = _id_bounds(connection, filters)
@@ -267,7 +267,7 @@ def export_batches(connection: Connection, filters: Filters, stop_below: int,
         last_id = batch[-1].id
 
 
-def _plain(row: Row) -> dict[str, Any]:
+def _plain(row: Row[Any]) -> dict[str, Any]:
     values = row._asdict()
     values["created_at"] = values["created_at"].isoformat()
     return {column: values[column] for column in EXPORT_COLUMNS}
@@ -279,7 +279,7 @@ def csv_header() -> str:
     return buffer.getvalue()
 
 
-def csv_chunk(batch: list[Row]) -> str:
+def csv_chunk(batch: Sequence[Row[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in batch:
@@ -289,5 +289,5 @@ def csv_chunk(batch: list[Row]) -> str:
     return buffer.getvalue()
 
 
-def jsonl_chunk(batch: list[Row]) -> str:
+def jsonl_chunk(batch: Sequence[Row[Any]]) -> str:
     return "".join(json.dumps(_plain(row), ensure_ascii=False) + "\n" for row in batch)

@@ -132,6 +132,7 @@ def _verdicts(session: DbSession, period: Period, scale: tuple[str, ...]) -> lis
 def _durations(session: DbSession, period: Period) -> Any:
     """One row per claim made final in the period: seconds from its first claim.assigned event."""
     first_assigned = func.min(AuditEvent.created_at)
+    seconds: Any
     if session.get_bind().dialect.name == "postgresql":
         seconds = func.extract("epoch", Claim.finalized_at - first_assigned)
     else:

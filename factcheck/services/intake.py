@@ -53,5 +53,7 @@ def import_article(ctx: Context, *, actor: User, title: str = "", text: str = ""
             source_format=read.source_format if field == "upload" else "paste",
             source_filename=upload.filename[:255] if field == "upload" and upload else None, furniture=furniture,
         )
-        added = add_suggestions(ctx, actor=actor, article=article, revision=article.current_revision)
+        revision = article.current_revision
+        assert revision is not None  # insert_article made the first revision
+        added = add_suggestions(ctx, actor=actor, article=article, revision=revision)
     return Imported(article, added, len(furniture))

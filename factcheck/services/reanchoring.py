@@ -41,7 +41,7 @@ class TextMap:
         self._new_starts = _line_starts(new_lines)
         self.opcodes = SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
 
-    def _block(self, old_offset: int):
+    def _block(self, old_offset: int) -> tuple[str, int, int, int, int]:
         line = max(0, bisect_right(self._old_starts, old_offset) - 1)
         for opcode in self.opcodes:
             if opcode[1] <= line < opcode[2] or (opcode[1] == opcode[2] == line):

@@ -99,11 +99,11 @@ def next_status(table: Mapping[Any, Any], current: str, noun: str) -> Any:
 
 
 def next_claim_status(claim: Claim, event: ClaimEvent) -> ClaimStatus:
-    return next_status(CLAIM_TRANSITIONS[event], claim.status, "claim")  # type: ignore[no-any-return]
+    return next_status(CLAIM_TRANSITIONS[event], claim.status, "claim")
 
 
 def next_article_status(article: Article, event: ArticleEvent) -> ArticleStatus:
-    return next_status(ARTICLE_TRANSITIONS[event], article.status, "article")  # type: ignore[no-any-return]
+    return next_status(ARTICLE_TRANSITIONS[event], article.status, "article")
 
 
 def ensure_open_for_changes(article: Article) -> None:

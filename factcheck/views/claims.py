@@ -57,7 +57,7 @@ def _forms(claim: Claim, **bound: FlaskForm) -> dict[str, FlaskForm]:
                                           due_date=claim.due_date, priority=claim.priority),
     }
     forms = {name: bound.get(name) or make() for name, make in defaults.items()}
-    forms["assign_form"].assignee_id.choices = _checker_choices()  # type: ignore[attr-defined]
+    forms["assign_form"].assignee_id.choices = _checker_choices()
     return forms
 
 
@@ -138,7 +138,7 @@ def index() -> Any:
                                      today=context().now().date())
     assign_form = AssignForm(formdata=None)
     assign_form.assignee_id.choices = _checker_choices()
-    kept = {key: value for key, value in request.args.items() if key != "before"}
+    kept: dict[str, Any] = {key: value for key, value in request.args.items() if key != "before"}
     return render_template(
         "claims/index.html", page=page, filters=filters, assign_form=assign_form,
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,

@@ -25,18 +25,18 @@ MAX_ID = 2**31 - 1
 
 def actor() -> User:
     """The signed-in user as a real model instance (services compare ids and roles on it)."""
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return current_user._get_current_object()
 
 
 def runtime() -> Runtime:
-    return current_app.extensions["factcheck"]  # type: ignore[no-any-return]
+    return current_app.extensions["factcheck"]
 
 
 def request_id() -> str:
     if "request_id" not in g:
         supplied = request.headers.get("X-Request-ID", "")
         g.request_id = supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
-    return g.request_id  # type: ignore[no-any-return]
+    return g.request_id
 
 
 def context() -> Context:
@@ -44,7 +44,7 @@ def context() -> Context:
     if "service_context" not in g:
         g.service_context = Context.of(db.session, runtime(),
                                        RequestInfo(ip_address=request.remote_addr, request_id=request_id()))
-    return g.service_context  # type: ignore[no-any-return]
+    return g.service_context
 
 
 def text_arg(name: str, max_length: int = 200) -> str | None:

@@ -43,7 +43,7 @@ def create() -> Any:
         user = users.create_user(context(), actor=actor(), email=form.email.data, password=form.password.data,
                                  roles=form.roles.data, display_name=form.display_name.data)
     if outcome.error is not None:
-        form.email.errors.append(outcome.error.message)  # type: ignore[attr-defined]
+        form.email.errors.append(outcome.error.message)
         return _page(form, 422)
     flash(f"{user.display_name} can now sign in as {user.email}.", "success")
     return redirect(url_for("users.index"))

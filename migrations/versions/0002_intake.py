@@ -8,9 +8,8 @@ Revision ID: 0002_intake
 Revises: ba9c8ca9fc02
 Create Date: 2026-11-25 23:58:49
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0002_intake'

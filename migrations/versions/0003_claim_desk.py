@@ -11,9 +11,8 @@ Revision ID: 0003_claim_desk
 Revises: 0002_intake
 Create Date: 2026-11-26 00:05:38
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_claim_desk'

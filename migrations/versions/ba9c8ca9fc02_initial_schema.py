@@ -8,9 +8,8 @@ Revision ID: ba9c8ca9fc02
 Revises:
 Create Date: 2026-11-25 23:35:35.222925
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ba9c8ca9fc02'

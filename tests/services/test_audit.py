@@ -1,6 +1,7 @@
 """The audit trail: one event per write, hash-chained, append-only, verifiable."""
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -44,7 +45,7 @@ def test_events_form_a_hash_chain(make):
     events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
     assert len(events) > 5
     assert events[0].prev_hash == GENESIS_HASH
-    for previous, event in zip(events, events[1:]):
+    for previous, event in itertools.pairwise(events):
         assert event.prev_hash == previous.hash
         assert event.hash == audit.compute_hash(event)
     assert audit.verify(db.session).intact
@@ -114,7 +115,7 @@ def test_concurrent_writers_cannot_fork_the_chain(app, make):
             try:
                 start.wait(timeout=10)
                 for i in range(EVENTS_EACH):
-                    for attempt in range(50):
+                    for _attempt in range(50):
                         try:
                             audit.record(ctx(), actor=None, action="test.parallel", object_type="test",
                                          object_id=n * 100 + i)

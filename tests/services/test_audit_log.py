@@ -134,7 +134,8 @@ def test_every_listing_query_walks_an_index(app, make, filters):
     manager = make.user("manager")
     make.claim()
     for before in (None, 10**6):
-        plans = _plans(app, lambda: audit_log.list_events(db.session, viewer=manager, filters=filters, before_id=before))
+        plans = _plans(app, lambda before=before: audit_log.list_events(db.session, viewer=manager, filters=filters,
+                                                                       before_id=before))
         assert plans
         for plan in plans:
             assert "TEMP B-TREE" not in plan, plan  # no sort of every matching event
@@ -200,7 +201,8 @@ def test_export_batches_stop_below_the_export_event(make):
     assert len(filtered) == 25
 
 
-def _jsonl(manager, filters=Filters()) -> list[str]:
+def _jsonl(manager, filters: Filters | None = None) -> list[str]:
+    filters = filters or Filters()
     stop_below = audit_log.record_export(ctx(), actor=manager, filters=filters, fmt="jsonl")
     with db.engine.connect() as connection:
         return "".join(audit_log.jsonl_chunk(b) for b in audit_log.export_batches(connection, filters, stop_below)

@@ -737,6 +737,6 @@ def test_the_write_records_exactly_its_events(app, make, name):
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > mark).order_by(AuditEvent.id)))
     assert committed == len(events)
     assert [e.action for e in events] == [e.action for e in expected], name
-    for event, wanted in zip(events, expected):
+    for event, wanted in zip(events, expected, strict=True):
         _check(event, wanted)
     assert audit.verify(db.session).intact

@@ -40,7 +40,7 @@ def test_bulk_assign_from_the_article_page_notifies_once(make, login_as):
 
 def test_bulk_assign_is_all_or_nothing(make, login_as):
     editor, checker = make.user("editor"), make.user("checker")
-    article, first, second = _two_claims(make, editor)
+    _article, first, second = _two_claims(make, editor)
     claims.dismiss(ctx(), actor=editor, claim=second, reason="Not checkable.")
     response = login_as(editor).submit("/claims/bulk-assign", {
         "claim_ids": [first.id, second.id], "assignee_id": checker.id, "priority": "normal"})
