@@ -52,14 +52,23 @@ def _check_version(claim: Claim, expected_version: int | None, attempted: dict[s
     )
 
 
-def audit_change(ctx: Context, actor: User | None, action: str, claim: Claim, before: dict[str, Any]) -> None:
-    audit.record(ctx, actor=actor, action=action, object_type="claim", object_id=claim.id,
-                 article_id=claim.article_id, changes=audit.diff(before, snapshot(claim)))
-
-
 def permission_of(step: str) -> Action:
     """The permission a step needs at all (the views answer 403 without it, before reading the form)."""
     return CLAIM_STEPS[step].permission
+
+
+@contextmanager
+def recorded(ctx: Context, actor: User | None, claim: Claim, action: str, event: ClaimEvent | None = None,
+             also: Callable[[Claim], dict[str, Any]] | None = None) -> Iterator[Claim]:
+    """A change to a claim inside the caller's transaction: the status moves by ``event`` (if any), the
+    block changes the rest, and the audit event records every tracked field (and ``also``'s) that moved."""
+    before = snapshot(claim) | (also(claim) if also else {})
+    if event is not None:
+        claim.status = next_claim_status(claim, event)
+    yield claim
+    after = snapshot(claim) | (also(claim) if also else {})
+    audit.record(ctx, actor=actor, action=action, object_type="claim", object_id=claim.id,
+                 article_id=claim.article_id, changes=audit.diff(before, after))
 
 
 def check_step(ctx: Context, actor: User | None, claim: Claim, step: str) -> None:
@@ -80,13 +89,9 @@ def _step(ctx: Context, actor: User, claim: Claim, step: str, *, action: str,
     if validate is not None:
         validate()
     _check_version(claim, expected_version, attempted or {})
-    new_status = next_claim_status(claim, rule.event) if rule.event is not None else None
     with transaction(ctx.session):
-        before = snapshot(claim)
-        if new_status is not None:
-            claim.status = new_status
-        yield claim
-        audit_change(ctx, actor, action, claim, before)
+        with recorded(ctx, actor, claim, action, rule.event):
+            yield claim
         if then is not None:
             then()
         if refresh_article:
@@ -276,10 +281,8 @@ def bulk_assign(ctx: Context, *, actor: User, claims: list[Claim], assignee: Use
     validate()
     with transaction(ctx.session):
         for claim in claims:
-            before = snapshot(claim)
-            claim.status = next_claim_status(claim, ClaimEvent.ASSIGN)
-            _apply_assignment(claim, assignee, due_date, priority)
-            audit_change(ctx, actor, "claim.assigned", claim, before)
+            with recorded(ctx, actor, claim, "claim.assigned", ClaimEvent.ASSIGN):
+                _apply_assignment(claim, assignee, due_date, priority)
         notify(ctx, recipient=assignee, kind="assignment", actor=actor, claim=claims[0],
                message=f"{actor.display_name} assigned you {len(claims)} claim(s) ({priority} priority"
                        f"{_due_text(due_date)}), starting with claim {claims[0].id}: “{claims[0].label}”")
@@ -301,9 +304,8 @@ def start_work(ctx: Context, *, actor: User, claim: Claim) -> None:
 def start_on_first_work(ctx: Context, actor: User, claim: Claim) -> None:
     """The assignee's first piece of work is the moment the work visibly starts (caller's transaction)."""
     if claim.status == S.ASSIGNED and claim.assignee_id == actor.id:
-        before = snapshot(claim)
-        claim.status = next_claim_status(claim, ClaimEvent.START)
-        audit_change(ctx, actor, "claim.started", claim, before)
+        with recorded(ctx, actor, claim, "claim.started", ClaimEvent.START):
+            pass
 
 
 def _check_two_questions(claim: Claim, attribution_verdict: str | None) -> None:

@@ -22,7 +22,7 @@ from factcheck.security.permissions import Action
 from factcheck.services import audit
 from factcheck.services.anchoring import anchor_at
 from factcheck.services.articles import check_text, move, refresh_status
-from factcheck.services.claims import snapshot
+from factcheck.services.claims import recorded
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 from factcheck.services.reanchoring import Outcome, TextMap
@@ -33,7 +33,6 @@ from factcheck.services.workflow import (
     ArticleEvent,
     ClaimEvent,
     ClaimStatus,
-    next_claim_status,
 )
 
 
@@ -87,30 +86,26 @@ def revise(ctx: Context, *, actor: User, article: Article, text: str) -> Revisio
 def _carry(ctx: Context, actor: User, claim: Claim, revision: Revision, text_map: TextMap,
            report: RevisionReport) -> None:
     carried = text_map.carry(claim.start, claim.end, claim.quote)
-    before = snapshot(claim) | _anchor_fields(claim)
     if carried.outcome is Outcome.GONE:
         if claim.status == ClaimStatus.DISMISSED:
             return  # a dismissed passage that is gone needs nothing more
-        claim.status = next_claim_status(claim, ClaimEvent.ORPHAN)
-        report.orphaned.append(claim)
-        action = "claim.orphaned"
+        with recorded(ctx, actor, claim, "claim.orphaned", ClaimEvent.ORPHAN, also=_anchor_fields):
+            report.orphaned.append(claim)
+        return
+    if carried.outcome is Outcome.SAME:
+        action, event, bucket = "claim.reanchored", None, report.moved
     else:
+        event = ClaimEvent.TEXT_CHANGED if claim.status in HAS_VERDICT else None
+        action, bucket = "claim.text_changed", report.changed
+    with recorded(ctx, actor, claim, action, event, also=_anchor_fields):
         anchor = anchor_at(revision.text, carried.start, carried.end)
         claim.revision_id, claim.start, claim.end = revision.id, anchor.start, anchor.end
         claim.quote, claim.prefix, claim.suffix = anchor.exact, anchor.prefix, anchor.suffix
-        if carried.outcome is Outcome.SAME:
-            report.moved.append(claim)
-            action = "claim.reanchored"
-        else:
+        if carried.outcome is Outcome.CHANGED:
             claim.text_changed = True
-            if claim.status in HAS_VERDICT:
-                claim.status = next_claim_status(claim, ClaimEvent.TEXT_CHANGED)
+            if event is not None:
                 claim.resolution = None
-            report.changed.append(claim)
-            action = "claim.text_changed"
-    after = snapshot(claim) | _anchor_fields(claim)
-    audit.record(ctx, actor=actor, action=action, object_type="claim", object_id=claim.id,
-                 article_id=claim.article_id, changes=audit.diff(before, after))
+        bucket.append(claim)
 
 
 _TOKEN = re.compile(r"\s+|[^\s]+")

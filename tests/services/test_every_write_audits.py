@@ -129,16 +129,14 @@ def _move(make):
     return run
 
 
-@write("claims.audit_change")
-def _audit_change(make):
+@write("claims.recorded")
+def _recorded(make):
     editor = make.user("editor")
     claim = make.claim(editor=editor)
 
     def run():
-        with transaction(db.session):
-            before = claims.snapshot(claim)
+        with transaction(db.session), claims.recorded(ctx(), editor, claim, "claim.reprioritised"):
             claim.priority = "urgent"
-            claims.audit_change(ctx(), editor, "claim.reprioritised", claim, before)
         return [E(editor, "claim.reprioritised", "claim", claim.id, claim.article_id,
                   {"priority": ("normal", "urgent")})]
     return run
