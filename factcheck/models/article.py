@@ -31,6 +31,8 @@ class Article(TimestampMixin, Base):
     byline: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(16), default="en")
     source_url: Mapped[str] = mapped_column(String(2000), default="")
+    # Where the article was published (set when it is marked published): ClaimReview's appearance.
+    published_url: Mapped[str] = mapped_column(String(2000), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default=ArticleStatus.DRAFT, index=True)
     # The revision cycle (article -> current revision -> article) needs use_alter to be creatable.
     current_revision_id: Mapped[int | None] = mapped_column(

@@ -84,7 +84,11 @@ class Claim(TimestampMixin, Base):
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution: Mapped[str | None] = mapped_column(String(30))
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    # A "corrected" resolution names the revision whose text no longer holds the rated passage.
+    resolution_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     text_changed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The words the claim's verdict (or statement) was about, kept when a revision changes them.
+    changed_from: Mapped[str | None] = mapped_column(Text)
     # For attributed claims: was it really said / reported by the claimant? (The verdict answers
     # the second question, whether what was said is accurate.)
     attribution_verdict: Mapped[str | None] = mapped_column(String(30))
@@ -94,7 +98,8 @@ class Claim(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it off the class)
 
     article: Mapped[Article] = relationship(back_populates="claims")
-    revision: Mapped[Revision] = relationship()
+    revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
+    resolution_revision: Mapped[Revision | None] = relationship(foreign_keys=[resolution_revision_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
