@@ -72,6 +72,7 @@ def load_config(
         "FACTCHECK_VERDICT_SCALE": DEFAULT_VERDICT_SCALE,
         "FACTCHECK_VERDICTS_NEEDING_RESOLUTION": DEFAULT_VERDICTS_NEEDING_RESOLUTION,
         "FACTCHECK_PAGE_SIZE": 50,
+        "FACTCHECK_PUBLIC_URL": env.get("FACTCHECK_PUBLIC_URL", ""),
         # Whether checkers may take unassigned claims from the pool themselves.
         "FACTCHECK_CHECKER_POOL": env.get("FACTCHECK_CHECKER_POOL", "0").lower() in {"1", "true", "yes", "on"},
         # Werkzeug's scrypt; the test suite swaps in a cheap method so thousands of logins stay fast.

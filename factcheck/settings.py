@@ -19,6 +19,8 @@ DEFAULT_VERDICT_SCALE = (
 )
 # Verdicts that cannot pass the approval gate without an editor's resolution.
 DEFAULT_VERDICTS_NEEDING_RESOLUTION = ("misleading", "disputed", "false")
+# The rating scale of ClaimReview, worst first; a verdict left out ("unverifiable") is no rating at all.
+DEFAULT_VERDICT_RATINGS = ("false", "misleading", "disputed", "mostly accurate", "verified")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Settings:
     max_article_bytes: int = 2_000_000
     password_hash_method: str = "scrypt"
     page_size: int = 50
+    verdict_ratings: tuple[str, ...] = DEFAULT_VERDICT_RATINGS
+    # Where readers reach this newsroom's fact-check reports (ClaimReview urls), e.g. https://checks.example.org
+    public_url: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -41,4 +46,6 @@ class Settings:
             max_article_bytes=int(config.get("FACTCHECK_MAX_ARTICLE_BYTES", 2_000_000)),
             password_hash_method=str(config.get("FACTCHECK_PASSWORD_HASH_METHOD", "scrypt")),
             page_size=int(config.get("FACTCHECK_PAGE_SIZE", 50)),
+            verdict_ratings=tuple(config.get("FACTCHECK_VERDICT_RATINGS", DEFAULT_VERDICT_RATINGS)),
+            public_url=str(config.get("FACTCHECK_PUBLIC_URL", "")).rstrip("/"),
         )

@@ -48,7 +48,8 @@ def test_article_goes_from_paste_to_approval(login_as, make):
     assert "not found in the article text" in refused.get_data(as_text=True)
     for quote, claim in suggested.items():
         if quote not in QUOTES:
-            response = editor.submit(f"/claims/{claim.id}/dismiss", {"reason": "Not check-worthy", "return_to": "article"})
+            response = editor.submit(f"/claims/{claim.id}/dismiss", {"reason": "Not check-worthy", "return_to": "article",
+                                                                     "version": _version(claim.id)})
             assert response.headers["Location"].endswith(f"/articles/{article_id}#claim-{claim.id}")
     claim_ids = [c for c in _claim_ids(article_id) if db.session.get(Claim, c).status != "dismissed"]
     assert len(claim_ids) == 2
@@ -64,7 +65,7 @@ def test_article_goes_from_paste_to_approval(login_as, make):
     # Each claim is assigned to the checker, who finds them in "My queue".
     for claim_id in claim_ids:
         response = editor.submit(f"/claims/{claim_id}/assign", {"assignee_id": checker.id, "priority": "high",
-                                                               "due_date": "2030-01-31"})
+                                                               "due_date": "2030-01-31", "version": _version(claim_id)})
         assert response.status_code == 302, response.get_data(as_text=True)
     queue = checker_client.get("/queue").get_data(as_text=True)
     for claim_id in claim_ids:
@@ -81,16 +82,17 @@ def test_article_goes_from_paste_to_approval(login_as, make):
                 "credibility": "credible"})
             assert response.status_code == 302, response.get_data(as_text=True)
         response = checker_client.submit(f"/claims/{claim_id}/propose", {
-            "attribution_verdict": "confirmed", "verdict": "verified", "rationale": "The city's release confirms it."})
+            "attribution_verdict": "confirmed", "verdict": "verified", "rationale": "The city's release confirms it.",
+            "version": _version(claim_id)})
         assert response.status_code == 302, response.get_data(as_text=True)
     page = checker_client.get(f"/claims/{claim_ids[1]}").get_data(as_text=True)
     assert "Attribution confirmed; substance verified" in page
 
     # The first claim is final; the article is still held back by the second.
-    assert reviewer.submit(f"/claims/{claim_ids[0]}/accept-verdict").status_code == 302
+    assert reviewer.submit(f"/claims/{claim_ids[0]}/accept-verdict", {"version": _version(claim_ids[0])}).status_code == 302
     assert editor.submit(f"/articles/{article_id}/approve").status_code == 409
 
-    assert reviewer.submit(f"/claims/{claim_ids[1]}/accept-verdict").status_code == 302
+    assert reviewer.submit(f"/claims/{claim_ids[1]}/accept-verdict", {"version": _version(claim_ids[1])}).status_code == 302
     response = editor.submit(f"/articles/{article_id}/approve")
     assert response.status_code == 302
     article = db.session.get(Article, article_id)
@@ -109,3 +111,9 @@ def test_article_goes_from_paste_to_approval(login_as, make):
     rows = log[log.index("<tbody"):]
     assert rows.index("article.approved") < rows.index("verdict.accepted") < rows.index("article.created")
     assert audit.verify(db.session).intact
+
+
+def _version(claim_id: int) -> int:
+    """The version the editor's page shows (read fresh, as the page would be)."""
+    db.session.expire_all()
+    return db.session.get(Claim, claim_id).version

@@ -34,6 +34,11 @@ class ActionForm(Form):
     """A button that changes state: nothing but the CSRF token."""
 
 
+class PublishForm(Form):
+    published_url = URLField("Published at (URL)", validators=[Optional(), URL(require_tld=False), Length(max=2000)],
+                             description="Where readers find the article; fact-check markup points there.")
+
+
 class ReviseForm(Form):
     text = TextAreaField("Revised text", validators=[DataRequired(message="Paste the revised text.")],
                          filters=[lambda value: value.replace("\r\n", "\n") if isinstance(value, str) else value])

@@ -1,7 +1,8 @@
 from typing import Any
 
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import HiddenInput
 
 from factcheck.forms import Form, choices
 from factcheck.models import AttributionVerdict, Credibility, Priority, Question, Resolution, Stance
@@ -13,20 +14,32 @@ SOURCE_TYPES = choices([
 ])
 
 
-class VersionedForm(Form):
-    """Carries the claim version the person started from, for optimistic locking."""
+MISSING_VERSION = ("The form did not say which version of the claim it was filled in on; reload the page "
+                   "and try again.")
 
-    version = HiddenField()
+
+class VersionedForm(Form):
+    """Carries the claim version the person started from, for optimistic locking. It is required: a
+    save that does not say what it was based on cannot be checked for a conflict."""
+
+    version = HiddenField(validators=[DataRequired(message=MISSING_VERSION),
+                                      Regexp(r"^[0-9]{1,9}$", message=MISSING_VERSION)])
 
     def expected_version(self) -> int | None:
         value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() else None
 
 
-class AssignForm(VersionedForm):
+class BulkAssignForm(Form):
+    """Assigning several claims at once: each claim's state is checked, all or none are assigned."""
+
     assignee_id = SelectField("Checker", coerce=int, validators=[DataRequired(message="Choose a checker.")])
     due_date = DateField("Due date", validators=[Optional()])
     priority = SelectField("Priority", choices=choices((p.value, p.value.title()) for p in Priority), default=Priority.NORMAL.value)
+
+
+class AssignForm(VersionedForm, BulkAssignForm):
+    """Assigning one claim, from the version the editor saw."""
 
 
 class EvidenceForm(Form):
@@ -80,10 +93,25 @@ class AcceptSuggestionForm(VersionedForm):
     via = StringField("Via (comma-separated, outermost last)", validators=[Optional(), Length(max=500)])
 
 
-class ResolveForm(Form):
+class AcceptVerdictForm(VersionedForm):
+    """Accepting a verdict names the version the editor read: a verdict changed since is a conflict."""
+
+
+class ResolveForm(VersionedForm):
     resolution = SelectField("Resolution", choices=choices([
         (Resolution.CORRECTED.value, "Corrected in a new revision"),
         (Resolution.KEPT_WITH_ATTRIBUTION.value, "Kept with attribution"),
         (Resolution.REMOVED.value, "Removed from the article"),
     ]))
+    revision_number = IntegerField("Revision that corrected or removed it", validators=[
+        Optional(), NumberRange(min=1, max=100_000)],
+        description="Leave empty for the current revision. It must no longer hold the rated passage.")
     note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+
+
+class ReanchorForm(VersionedForm):
+    quote = TextAreaField("Passage that replaced it", validators=[
+        DataRequired(message="Select or paste the passage."), Length(max=5000)],
+        filters=[lambda value: value.replace("\r\n", "\n") if isinstance(value, str) else value])
+    start = IntegerField(validators=[Optional(), NumberRange(min=0)], widget=HiddenInput())
+    end = IntegerField(validators=[Optional(), NumberRange(min=0)], widget=HiddenInput())

@@ -114,7 +114,8 @@ class Claim(TimestampMixin, Base):
 
     @property
     def label(self) -> str:
-        text = self.statement or self.quote
+        # After a revision changed the words, the words as they stand now (the statement may be stale).
+        text = self.quote if self.text_changed else (self.statement or self.quote)
         return text if len(text) <= 90 else text[:87] + "…"
 
     @property

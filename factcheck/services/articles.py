@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factcheck.errors import GateClosed, NotFound, ValidationFailed
@@ -18,7 +18,6 @@ from factcheck.services.workflow import (
     ARTICLE_TRANSITIONS,
     DERIVED_ARTICLE_STATES,
     LOCKED_ARTICLE_STATES,
-    SETTLED,
     UNSETTLED,
     ArticleEvent,
     next_article_status,
@@ -109,16 +108,41 @@ class Blocker:
     reason: str
 
 
+# ---- the gate: what holds an article back. ``blocking_reason`` (one claim, in Python) and
+# ``blocking_condition`` (the same rule in SQL, for counts over many articles) are the one definition
+# of "unsettled" that the gate, the article page, the report, the article list and the dashboard use;
+# a test checks that the two agree for every state.
+
+def blocking_reason(settings: Settings, claim: Claim) -> str | None:
+    """Why this claim holds its article back, or None when it does not."""
+    if claim.status in UNSETTLED:
+        reason = f"is {claim.status.replace('_', ' ')}, not final"
+        if claim.text_changed and claim.changed_from:
+            reason += f"; its text changed since the verdict (was “{_short(claim.changed_from)}”)"
+        return reason
+    if claim.status == ClaimStatus.FINAL and claim.verdict in settings.verdicts_needing_resolution \
+            and not claim.resolution:
+        return f"has the verdict “{claim.verdict}” and needs a resolution"
+    return None
+
+
+def blocking_condition(settings: Settings) -> Any:
+    """``blocking_reason(...) is not None`` as a SQL condition on the claims table."""
+    return or_(
+        Claim.status.in_([s.value for s in UNSETTLED]),
+        and_(Claim.status == ClaimStatus.FINAL, Claim.verdict.in_(settings.verdicts_needing_resolution),
+             Claim.resolution.is_(None)),
+    )
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def blocking_claims(settings: Settings, article: Article) -> list[Blocker]:
     """Why the article cannot be approved yet: each claim that is not settled, or not resolved."""
-    needing_resolution = set(settings.verdicts_needing_resolution)
-    blockers: list[Blocker] = []
-    for claim in article.claims:
-        if claim.status in UNSETTLED:
-            blockers.append(Blocker(claim, f"is {claim.status.replace('_', ' ')}, not final"))
-        elif claim.status == ClaimStatus.FINAL and claim.verdict in needing_resolution and not claim.resolution:
-            blockers.append(Blocker(claim, f"has the verdict “{claim.verdict}” and needs a resolution"))
-    return blockers
+    return [Blocker(claim, reason) for claim in article.claims
+            if (reason := blocking_reason(settings, claim)) is not None]
 
 
 def _derived_status(settings: Settings, article: Article) -> ArticleStatus:
@@ -173,11 +197,15 @@ def approve(ctx: Context, *, actor: User, article: Article) -> None:
         move(ctx, actor, article, ArticleEvent.APPROVE, "article.approved")
 
 
-def publish(ctx: Context, *, actor: User, article: Article) -> None:
+def publish(ctx: Context, *, actor: User, article: Article, published_url: str = "") -> None:
     ctx.require(actor, Action.ARTICLE_PUBLISH, article)
     next_article_status(article, ArticleEvent.PUBLISH)
+    published_url = published_url.strip()
+    if published_url and not published_url.lower().startswith(("http://", "https://")):
+        raise ValidationFailed("The published URL must start with http:// or https://.")
     with transaction(ctx.session):
         article.published_at = ctx.now()
+        article.published_url = published_url or article.published_url
         move(ctx, actor, article, ArticleEvent.PUBLISH, "article.published")
 
 
@@ -229,13 +257,12 @@ class ArticleRow:
     open_claims: int
 
 
-def list_articles(session: DbSession, *, status: str | None = None, query: str | None = None,
+def list_articles(session: DbSession, settings: Settings, *, status: str | None = None, query: str | None = None,
                   limit: int = 200) -> list[ArticleRow]:
     """Newest first, with claim counts computed by the database rather than by loading claims."""
-    settled = [s.value for s in SETTLED]
     counts = (
         select(Claim.article_id, func.count(Claim.id).label("claims"),
-               func.count(case((Claim.status.not_in(settled), 1))).label("open_claims"))
+               func.count(case((blocking_condition(settings), 1))).label("open_claims"))
         .group_by(Claim.article_id)
         .subquery()
     )

@@ -12,8 +12,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
 from factcheck.errors import EditConflict, InvalidTransition, ValidationFailed
-from factcheck.models import Article, AttributionVerdict, Claim, Note, Priority, Question, Resolution, Role, User
+from factcheck.models import (
+    Article,
+    AttributionVerdict,
+    Claim,
+    Note,
+    Priority,
+    Question,
+    Resolution,
+    Revision,
+    Role,
+    User,
+)
 from factcheck.security.permissions import Action
 from factcheck.services import audit
 from factcheck.services.anchoring import Anchor, anchor_at, find_quote, find_span
@@ -32,8 +46,8 @@ from factcheck.services.workflow import ClaimStatus as S
 from factcheck.settings import Settings
 
 TRACKED_FIELDS = (
-    "status", "statement", "claimant", "via", "kind", "priority", "due_date", "assignee_id", "verdict",
-    "attribution_verdict", "rationale", "dismiss_reason", "resolution", "resolution_note",
+    "status", "quote", "statement", "claimant", "via", "kind", "priority", "due_date", "assignee_id", "verdict",
+    "attribution_verdict", "rationale", "dismiss_reason", "resolution", "resolution_note", "resolution_revision_id",
 )
 
 
@@ -41,15 +55,18 @@ def snapshot(claim: Claim) -> dict[str, Any]:
     return {field: getattr(claim, field) for field in TRACKED_FIELDS}
 
 
-def _check_version(claim: Claim, expected_version: int | None, attempted: dict[str, Any]) -> None:
-    """Refuse a save based on an outdated copy, and say what the other person changed."""
-    if expected_version is None or expected_version == claim.version:
-        return
-    raise EditConflict(
+def _conflict(claim: Claim, attempted: dict[str, Any]) -> EditConflict:
+    return EditConflict(
         "Someone else changed this claim while you were working on it. Their version is shown below; "
         "your input has been kept so you can apply it again.",
         current=snapshot(claim), attempted=attempted, current_version=claim.version,
     )
+
+
+def _check_version(claim: Claim, expected_version: int | None, attempted: dict[str, Any]) -> None:
+    """Refuse a save based on an outdated copy, and say what the other person changed."""
+    if expected_version is not None and expected_version != claim.version:
+        raise _conflict(claim, attempted)
 
 
 def permission_of(step: str) -> Action:
@@ -80,22 +97,30 @@ def check_step(ctx: Context, actor: User | None, claim: Claim, step: str) -> Non
 def _step(ctx: Context, actor: User, claim: Claim, step: str, *, action: str,
           validate: Callable[[], None] | None = None, expected_version: int | None = None,
           attempted: dict[str, Any] | None = None, refresh_article: bool = False,
-          then: Callable[[], None] | None = None) -> Iterator[Claim]:
+          then: Callable[[], None] | None = None, event: ClaimEvent | None = None) -> Iterator[Claim]:
     """The one way a claim changes: guard, input checks, version check, the new status (if the step
     has a transition), the caller's changes, the audit event, then what follows from it (``then``,
-    e.g. a note that records it), all committed together."""
+    e.g. a note that records it), all committed together. ``event`` names another row of the
+    transition table from the same states than the step's own (re-anchoring an assigned claim).
+
+    Two people saving the same version at the same moment: the database lets one through and the
+    other's UPDATE finds the version gone (StaleDataError); that one is told, like any conflict."""
     rule: ClaimStep = CLAIM_STEPS[step]
     rule.check(ctx.settings, actor, claim)
     if validate is not None:
         validate()
     _check_version(claim, expected_version, attempted or {})
-    with transaction(ctx.session):
-        with recorded(ctx, actor, claim, action, rule.event):
-            yield claim
-        if then is not None:
-            then()
-        if refresh_article:
-            refresh_status(ctx, claim.article, actor)
+    try:
+        with transaction(ctx.session):
+            with recorded(ctx, actor, claim, action, event or rule.event):
+                yield claim
+            if then is not None:
+                then()
+            if refresh_article:
+                refresh_status(ctx, claim.article, actor)
+    except StaleDataError:
+        ctx.session.refresh(claim)
+        raise _conflict(claim, attempted or {}) from None
 
 
 # ---- what a person may do next (the presenter the templates ask) ------------------------------------
@@ -114,6 +139,7 @@ class ClaimActions:
     propose: bool = False
     review: bool = False
     resolve: bool = False
+    reanchor: bool = False
     # What the page says about the claim's state.
     orphaned: bool = False
     final: bool = False
@@ -128,11 +154,11 @@ def allowed_actions(settings: Settings, user: User | None, claim: Claim) -> Clai
     def may(step: str) -> bool:
         return CLAIM_STEPS[step].allows(settings, user, claim)
 
-    resolve = may("resolve") and not claim.resolution
+    resolve = (may("resolve") and not claim.resolution) or may("resolve_orphan")
     return ClaimActions(
         accept=may("accept"), dismiss=may("dismiss"), assign=may("assign"), take=may("take"), start=may("start"),
         evidence=may("evidence"), note=may("note"), propose=may("propose"), review=may("accept_verdict"),
-        resolve=resolve, orphaned=claim.status == S.ORPHANED, final=claim.status == S.FINAL,
+        resolve=resolve, reanchor=may("reanchor"), orphaned=claim.status == S.ORPHANED, final=claim.status == S.FINAL,
         awaiting_resolution=claim.status == S.FINAL and claim.verdict in settings.verdicts_needing_resolution
         and not claim.resolution,
     )
@@ -346,10 +372,15 @@ def propose_verdict(ctx: Context, *, actor: User, claim: Claim, verdict: str, ra
 # ---- review -----------------------------------------------------------------------------------------
 
 def accept_verdict(ctx: Context, *, actor: User, claim: Claim, expected_version: int | None = None) -> None:
+    # The verdict must still rest on its evidence when it is accepted, not only when it was proposed.
     with _step(ctx, actor, claim, "accept_verdict", action="verdict.accepted", expected_version=expected_version,
+               validate=lambda: _check_two_questions(claim, claim.attribution_verdict),
                attempted={"status": S.FINAL}, refresh_article=True):
         claim.reviewed_by_id = actor.id
         claim.finalized_at = ctx.now()
+        # The accepted verdict is about the words as they stand now.
+        claim.text_changed = False
+        claim.changed_from = None
         if claim.proposed_by_id:
             notify(ctx, recipient=claim.proposed_by_id, kind="verdict_accepted", actor=actor, claim=claim,
                    message=f"{actor.display_name} accepted your verdict “{claim.verdict}” on claim {claim.id}.")
@@ -375,14 +406,83 @@ def return_verdict(ctx: Context, *, actor: User, claim: Claim, note: str,
         claim.reviewed_by_id = actor.id
 
 
-def resolve(ctx: Context, *, actor: User, claim: Claim, resolution: str, note: str = "") -> None:
-    """Settle a final claim whose verdict would otherwise hold the article back."""
+def _correcting_revision(ctx: Context, claim: Claim, number: int | None) -> Revision:
+    """The later revision (``number``, or the current one) whose text no longer holds the rated passage."""
+    rated = claim.revision.number
+    revision = ctx.session.scalar(
+        select(Revision).where(Revision.article_id == claim.article_id, Revision.number == number)
+    ) if number is not None else claim.article.current_revision
+    if revision is None or revision.number <= rated:
+        raise ValidationFailed(
+            f"The rated passage is in the article's current text (revision {rated}). Correct or remove it in a "
+            "new revision first, then record the resolution naming that revision.")
+    if find_quote(revision.text, claim.quote) is not None:
+        raise ValidationFailed(f"Revision {revision.number} still holds the rated passage “{claim.quote}”.")
+    return revision
+
+
+def resolve(ctx: Context, *, actor: User, claim: Claim, resolution: str, note: str = "",
+            revision_number: int | None = None, expected_version: int | None = None) -> None:
+    """Settle a claim whose verdict would otherwise hold the article back. "Corrected" and "removed"
+    are checked against the text: a later revision must no longer hold the rated passage (when a
+    revision takes it out, the claim is orphaned and is resolved from there); "kept with attribution"
+    needs a note saying why."""
+    step = "resolve_orphan" if claim.status == S.ORPHANED else "resolve"
+    correcting: list[Revision] = []
+
     def validate() -> None:
         if resolution not in {r.value for r in Resolution}:
             raise ValidationFailed("Choose how the claim was resolved.")
-        if resolution == Resolution.KEPT_WITH_ATTRIBUTION and not note.strip():
-            raise ValidationFailed("Keeping a claim with attribution needs a note saying why.")
+        if resolution == Resolution.KEPT_WITH_ATTRIBUTION:
+            if step == "resolve_orphan":
+                raise ValidationFailed("The passage is gone from the article, so it cannot be kept; record it as "
+                                       "corrected or removed.")
+            if not note.strip():
+                raise ValidationFailed("Keeping a claim with attribution needs a note saying why.")
+        else:
+            correcting.append(_correcting_revision(ctx, claim, revision_number))
 
-    with _step(ctx, actor, claim, "resolve", action="claim.resolved", validate=validate, refresh_article=True):
+    with _step(ctx, actor, claim, step, action="claim.resolved", validate=validate, refresh_article=True,
+               expected_version=expected_version, attempted={"resolution": resolution, "resolution_note": note}):
         claim.resolution = resolution
         claim.resolution_note = note.strip() or None
+        claim.resolution_revision_id = correcting[0].id if correcting else None
+
+
+def reanchor(ctx: Context, *, actor: User, claim: Claim, quote: str, start: int | None = None,
+             end: int | None = None, expected_version: int | None = None) -> None:
+    """Anchor an orphaned claim to the passage that replaced its words in the current text. It goes
+    back to checking (to its checker, when it has one), flagged as changed."""
+    article = claim.article
+    anchors: list[Anchor] = []
+    replaced: list[Claim] = []
+
+    def validate() -> None:
+        text = article.text
+        anchor = find_span(text, start, end, quote) if start is not None and end is not None else find_quote(text, quote)
+        if anchor is None:
+            raise ValidationFailed("That passage was not found in the article text. Select it or paste it exactly.")
+        taken = _on_current_revision(article, anchor, *(s for s in S if s not in (S.DISMISSED, S.SUGGESTED)))
+        if taken is not None:
+            raise ValidationFailed(f"This passage is already claim {taken.id}.", claim_id=taken.id)
+        anchors.append(anchor)
+        # A machine suggestion on the same words gives way to the claim that was checked there before.
+        replaced.extend(c for c in [_on_current_revision(article, anchor, S.SUGGESTED)] if c is not None)
+
+    def dismiss_the_suggestion() -> None:
+        for suggestion in replaced:
+            with recorded(ctx, actor, suggestion, "claim.dismissed", ClaimEvent.DISMISS):
+                suggestion.dismiss_reason = f"Replaced by claim {claim.id}, anchored to the same passage."
+
+    event = ClaimEvent.REANCHOR_ASSIGNED if claim.assignee_id else ClaimEvent.REANCHOR
+    with _step(ctx, actor, claim, "reanchor", action="claim.reanchored", validate=validate, event=event,
+               expected_version=expected_version, attempted={"quote": quote}, refresh_article=True,
+               then=dismiss_the_suggestion):
+        anchor = anchors[0]
+        revision = article.current_revision
+        assert revision is not None  # the anchor was found in its text
+        claim.changed_from = claim.changed_from or claim.quote
+        claim.revision_id, claim.start, claim.end = revision.id, anchor.start, anchor.end
+        claim.quote, claim.prefix, claim.suffix = anchor.exact, anchor.prefix, anchor.suffix
+        claim.text_changed = True
+        claim.resolution = None

@@ -14,9 +14,10 @@ from sqlalchemy.orm import joinedload
 
 from factcheck.models import Article, ArticleStatus, AuditEvent, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.security.permissions import Action
+from factcheck.services.articles import blocking_condition
 from factcheck.services.claim_queries import overdue_condition
 from factcheck.services.context import Context, DbSession
-from factcheck.services.workflow import UNSETTLED, WITH_CHECKER
+from factcheck.services.workflow import WITH_CHECKER
 
 S = ClaimStatus
 # Workload columns, in workflow order.
@@ -106,7 +107,7 @@ def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: 
     board.turnaround = turnaround(session, period)
     board.overdue_count, board.overdue = _overdue(session, today)
     board.workload = _workload(session, today)
-    board.gate, board.waiting = _gate(session)
+    board.gate, board.waiting = _gate(session, blocking_condition(ctx.settings))
     return board
 
 
@@ -217,14 +218,14 @@ def _workload(session: DbSession, today: date) -> list[Workload]:
     return sorted(people.values(), key=lambda w: (-w.total, w.name))
 
 
-def _gate(session: DbSession) -> tuple[list[tuple[str, int]], list[WaitingArticle]]:
+def _gate(session: DbSession, blocking: Any) -> tuple[list[tuple[str, int]], list[WaitingArticle]]:
     counts = dict(session.execute(
         select(Article.status, func.count()).where(Article.status.in_([s.value for s in AT_THE_GATE]))
         .group_by(Article.status)
     ).all())
     unsettled = (
         select(func.count(Claim.id))
-        .where(Claim.article_id == Article.id, Claim.status.in_([s.value for s in UNSETTLED]))
+        .where(Claim.article_id == Article.id, blocking)
         .correlate(Article).scalar_subquery()
     )
     waiting = [

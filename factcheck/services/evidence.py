@@ -8,9 +8,11 @@ from typing import Any
 from factcheck.errors import NotFound, ValidationFailed
 from factcheck.models import Claim, Credibility, Evidence, Question, Stance, User
 from factcheck.services import audit
-from factcheck.services.claims import check_step, start_on_first_work
+from factcheck.services.claims import check_step, recorded, start_on_first_work
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
+from factcheck.services.notifications import notify
+from factcheck.services.workflow import ClaimEvent, ClaimStatus
 
 SOURCE_TYPES = ("primary document", "official statement", "news agency", "expert", "dataset", "social media", "other")
 EDITABLE_FIELDS = ("url", "title", "publisher", "published_on", "excerpt", "source_type", "stance", "question",
@@ -68,6 +70,20 @@ def get_evidence(session: DbSession, claim: Claim, evidence_id: int) -> Evidence
     return evidence
 
 
+def _withdraw_verdict(ctx: Context, actor: User, claim: Claim) -> None:
+    """Evidence under a proposed verdict changed: the verdict no longer rests on what was reviewed, so
+    it goes back to in progress (caller's transaction) and the checker is told. A final verdict's
+    evidence cannot change at all (``check_step`` refuses)."""
+    if claim.status != ClaimStatus.PROPOSED:
+        return
+    with recorded(ctx, actor, claim, "verdict.withdrawn", ClaimEvent.EVIDENCE_CHANGED):
+        pass
+    if claim.assignee_id:
+        notify(ctx, recipient=claim.assignee_id, kind="verdict_withdrawn", actor=actor, claim=claim,
+               message=f"The evidence of claim {claim.id} changed after its verdict was proposed; "
+                       "the verdict is back in progress.")
+
+
 def edit_evidence(ctx: Context, *, actor: User, evidence: Evidence, **fields: Any) -> None:
     claim = evidence.claim
     check_step(ctx, actor, claim, "evidence")
@@ -81,6 +97,7 @@ def edit_evidence(ctx: Context, *, actor: User, evidence: Evidence, **fields: An
             audit.record(ctx, actor=actor, action="evidence.edited", object_type="evidence", object_id=evidence.id,
                          article_id=claim.article_id, changes={"claim_id": {"before": claim.id, "after": claim.id},
                                                                **changes})
+            _withdraw_verdict(ctx, actor, claim)
 
 
 def remove_evidence(ctx: Context, *, actor: User, evidence: Evidence, reason: str) -> None:
@@ -96,3 +113,4 @@ def remove_evidence(ctx: Context, *, actor: User, evidence: Evidence, reason: st
                      article_id=claim.article_id,
                      changes={"removed": {"before": False, "after": True},
                               "removal_reason": {"before": None, "after": reason.strip()}})
+        _withdraw_verdict(ctx, actor, claim)

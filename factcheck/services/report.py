@@ -28,30 +28,46 @@ def load_for_report(session: DbSession, article_id: int) -> Article:
     return article
 
 
-def claim_reviews(settings: Settings, article: Article, article_url: str) -> list[dict[str, Any]]:
+def report_url(settings: Settings, article: Article, fallback: str) -> str:
+    """The report's address for readers: under the configured public URL, else ``fallback`` (this
+    server's own address, fine on a developer's machine)."""
+    return f"{settings.public_url}/articles/{article.id}/report" if settings.public_url else fallback
+
+
+def rating(settings: Settings, verdict: str) -> dict[str, Any]:
+    """schema.org Rating: worst is 1, best is the length of the rating scale; a verdict outside the
+    scale ("unverifiable") is named but has no value, so no reader orders it below "false"."""
+    scale = settings.verdict_ratings
+    value: dict[str, Any] = {"@type": "Rating", "alternateName": verdict}
+    if verdict in scale:
+        value |= {"ratingValue": scale.index(verdict) + 1, "worstRating": 1, "bestRating": len(scale)}
+    return value
+
+
+def claim_reviews(settings: Settings, article: Article, report_address: str) -> list[dict[str, Any]]:
     """ClaimReview objects (https://schema.org/ClaimReview) for the article's final claims.
 
-    The rating maps the verdict scale onto numbers, best first, so a reader of the JSON-LD can
-    order verdicts; ``alternateName`` carries the verdict as the desk wrote it."""
-    scale = list(settings.verdict_scale)
+    ``alternateName`` carries the verdict as the desk wrote it (both answers of an attributed claim);
+    ``appearance`` is where the claim was published: the article's published URL, else its source."""
     reviews = []
+    appearance = article.published_url or article.source_url
     for claim in article.claims:
         if claim.status != ClaimStatus.FINAL or not claim.verdict:
             continue
-        rating = len(scale) - scale.index(claim.verdict) if claim.verdict in scale else None
-        item: dict[str, Any] = {"@type": "Claim", "appearance": {"@type": "CreativeWork", "url": article.source_url}
-                                if article.source_url else None}
+        item: dict[str, Any] = {"@type": "Claim"}
+        if appearance:
+            item["appearance"] = {"@type": "CreativeWork", "url": appearance}
         if claim.claimant:
             item["author"] = {"@type": "Thing", "name": claim.claimant}
+        review_rating = rating(settings, claim.verdict) | {"alternateName": claim.verdict_summary}
         review: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "url": f"{article_url}#claim-{claim.id}",
+            "url": f"{report_address}#claim-{claim.id}",
             "claimReviewed": claim.statement or claim.quote,
-            "itemReviewed": {key: value for key, value in item.items() if value is not None},
+            "itemReviewed": item,
             "author": {"@type": "Organization", "name": article.outlet or "factcheck"},
-            "reviewRating": {"@type": "Rating", "alternateName": claim.verdict_summary,
-                             "ratingValue": rating, "bestRating": len(scale), "worstRating": 1},
+            "reviewRating": review_rating,
         }
         if claim.finalized_at:
             review["datePublished"] = claim.finalized_at.date().isoformat()

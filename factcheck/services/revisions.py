@@ -97,11 +97,15 @@ def _carry(ctx: Context, actor: User, claim: Claim, revision: Revision, text_map
     else:
         event = ClaimEvent.TEXT_CHANGED if claim.status in HAS_VERDICT else None
         action, bucket = "claim.text_changed", report.changed
+    old_quote = claim.quote
     with recorded(ctx, actor, claim, action, event, also=_anchor_fields):
         anchor = anchor_at(revision.text, carried.start, carried.end)
         claim.revision_id, claim.start, claim.end = revision.id, anchor.start, anchor.end
         claim.quote, claim.prefix, claim.suffix = anchor.exact, anchor.prefix, anchor.suffix
         if carried.outcome is Outcome.CHANGED:
+            claim.changed_from = claim.changed_from or old_quote
+            if claim.statement == old_quote:  # never reworded by an editor: it follows the text
+                claim.statement = anchor.exact
             claim.text_changed = True
             if event is not None:
                 claim.resolution = None

@@ -10,7 +10,7 @@ from factcheck.models import Role, User, UserRole
 from factcheck.security.permissions import Action
 from factcheck.services import audit
 from factcheck.services.context import Context, DbSession
-from factcheck.services.db import transaction
+from factcheck.services.db import serialise, transaction
 
 MIN_PASSWORD_LENGTH = 8
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -114,6 +114,14 @@ def _role_values(roles: list[str]) -> list[str]:
     return values
 
 
+def _keep_an_admin(session: DbSession, user: User, advice: str) -> None:
+    """Refuse to take away the last active administrator. Two admins demoting each other at the same
+    moment must not both pass the count: the check runs under a lock that every such change takes."""
+    serialise(session, "users.admins")
+    if not _other_active_admins(session, user):
+        raise ValidationFailed(f"This is the last active administrator; {advice}")
+
+
 def _other_active_admins(session: DbSession, user: User) -> int:
     return session.scalar(
         select(func.count(User.id)).join(UserRole)
@@ -127,11 +135,11 @@ def set_roles(ctx: Context, *, actor: User, user: User, roles: list[str]) -> Non
     session = ctx.session
     values = _role_values(roles)
     before = sorted(row.role for row in user.role_rows)
-    if Role.ADMIN.value in before and Role.ADMIN.value not in values and not _other_active_admins(session, user):
-        raise ValidationFailed("This is the last active administrator; make someone else an administrator first.")
     if values == before:
         return
     with transaction(session):
+        if Role.ADMIN.value in before and Role.ADMIN.value not in values:
+            _keep_an_admin(session, user, "make someone else an administrator first.")
         user.role_rows = [row for row in user.role_rows if row.role in values] + [
             UserRole(role=role) for role in values if role not in before]
         audit.record(ctx, actor=actor, action="user.roles_changed", object_type="user", object_id=user.id,
@@ -155,10 +163,10 @@ def set_active(ctx: Context, *, actor: User | None, user: User, active: bool, ac
         ctx.require(actor, Action.USERS_MANAGE)
         if actor.id == user.id and not active:
             raise ValidationFailed("You cannot deactivate your own account.")
-        # The command line (actor None) is the operator's way back in, so only the app enforces this.
-        if not active and user.has_role(Role.ADMIN) and user.is_active and not _other_active_admins(session, user):
-            raise ValidationFailed("This is the last active administrator; it cannot be deactivated.")
     with transaction(session):
+        # The command line (actor None) is the operator's way back in, so only the app enforces this.
+        if actor is not None and not active and user.has_role(Role.ADMIN) and user.is_active:
+            _keep_an_admin(session, user, "it cannot be deactivated.")
         before = user.is_active_account
         user.is_active_account = active
         audit.record(

@@ -32,8 +32,14 @@ class ClaimEvent(StrEnum):
     RETURN_VERDICT = "return_verdict"
     # A new revision changed the claim's words: its verdict was about other words.
     TEXT_CHANGED = "text_changed"
-    # A new revision removed the claim's words; an editor dismisses it or marks the new passage.
+    # A new revision removed the claim's words; an editor dismisses it, re-anchors it to the passage
+    # that replaced them, or (a final verdict that needed one) records it as corrected or removed.
     ORPHAN = "orphan"
+    REANCHOR = "reanchor"
+    REANCHOR_ASSIGNED = "reanchor_assigned"
+    RESOLVE_GONE = "resolve_gone"
+    # Evidence under a proposed verdict was changed or removed: the verdict no longer rests on it.
+    EVIDENCE_CHANGED = "evidence_changed"
 
 
 # event -> {from status: to status}. The only place claim statuses change.
@@ -48,6 +54,10 @@ CLAIM_TRANSITIONS: dict[ClaimEvent, dict[ClaimStatus, ClaimStatus]] = {
     ClaimEvent.RETURN_VERDICT: {S.PROPOSED: S.IN_PROGRESS},
     ClaimEvent.TEXT_CHANGED: {S.PROPOSED: S.IN_PROGRESS, S.FINAL: S.IN_PROGRESS},
     ClaimEvent.ORPHAN: {s: S.ORPHANED for s in (S.SUGGESTED, S.OPEN, S.ASSIGNED, S.IN_PROGRESS, S.PROPOSED, S.FINAL)},
+    ClaimEvent.REANCHOR: {S.ORPHANED: S.OPEN},
+    ClaimEvent.REANCHOR_ASSIGNED: {S.ORPHANED: S.IN_PROGRESS},
+    ClaimEvent.RESOLVE_GONE: {S.ORPHANED: S.FINAL},
+    ClaimEvent.EVIDENCE_CHANGED: {S.PROPOSED: S.IN_PROGRESS},
 }
 
 # ---- the groups of claim states -------------------------------------------------------------------
@@ -163,6 +173,12 @@ def _verdict_needs_resolution(_actor: User, claim: Claim, settings: Settings) ->
         raise InvalidTransition(f"A “{claim.verdict}” verdict needs no resolution.")
 
 
+def _had_a_final_verdict(actor: User, claim: Claim, settings: Settings) -> None:
+    if claim.finalized_at is None:
+        raise InvalidTransition("Only a claim whose verdict was accepted can be resolved.")
+    _verdict_needs_resolution(actor, claim, settings)
+
+
 CLAIM_STEPS: dict[str, ClaimStep] = {
     "accept": ClaimStep(Action.CLAIM_TRIAGE, ClaimEvent.ACCEPT),
     "dismiss": ClaimStep(Action.CLAIM_TRIAGE, ClaimEvent.DISMISS),
@@ -175,4 +191,7 @@ CLAIM_STEPS: dict[str, ClaimStep] = {
     "accept_verdict": ClaimStep(Action.VERDICT_REVIEW, ClaimEvent.ACCEPT_VERDICT),
     "return_verdict": ClaimStep(Action.VERDICT_REVIEW, ClaimEvent.RETURN_VERDICT),
     "resolve": ClaimStep(Action.CLAIM_RESOLVE, allowed_in=frozenset({S.FINAL}), extra=_verdict_needs_resolution),
+    # A final verdict whose passage a revision removed: corrected or removed, naming the revision.
+    "resolve_orphan": ClaimStep(Action.CLAIM_RESOLVE, ClaimEvent.RESOLVE_GONE, extra=_had_a_final_verdict),
+    "reanchor": ClaimStep(Action.CLAIM_TRIAGE, ClaimEvent.REANCHOR),
 }

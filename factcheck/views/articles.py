@@ -8,8 +8,8 @@ from flask_login import login_required
 from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
 from factcheck.forms import choices
-from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, ReviseForm
-from factcheck.forms.claims import AssignForm
+from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, PublishForm, ReviseForm
+from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus
 from factcheck.security import Action
 from factcheck.services import articles as article_service
@@ -29,7 +29,7 @@ def index() -> Any:
     if status not in {s.value for s in ArticleStatus}:
         status = None
     query = text_arg("q")
-    found = article_service.list_articles(db.session, status=status, query=query)
+    found = article_service.list_articles(db.session, context().settings, status=status, query=query)
     return render_template("articles/index.html", articles=found, status=status, query=query or "",
                            statuses=[s.value for s in ArticleStatus])
 
@@ -82,7 +82,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     settings = context().settings
     viewer = actor()
     checkers = user_service.checkers(db.session)
-    assign_form = AssignForm()
+    assign_form = BulkAssignForm(formdata=None)
     assign_form.assignee_id.choices = choices((u.id, u.display_name) for u in checkers)
     actions = article_service.allowed_actions(settings, viewer, article)
     claim_actions = {c.id: claim_service.allowed_actions(settings, viewer, c) for c in article.claims}
@@ -90,7 +90,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
         "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in article.claims if c.revision_id == article.current_revision_id],
-        assign_form=assign_form, action_form=ActionForm(),
+        assign_form=assign_form, action_form=ActionForm(), publish_form=PublishForm(formdata=None),
         blockers=blockers if blockers is not None else article_service.blocking_claims(settings, article),
         actions=actions, claim_actions=claim_actions,
         # Claims the bulk-assignment form may tick (none when nobody can be chosen).
@@ -148,8 +148,11 @@ def approve(article_id: int) -> Any:
 def publish(article_id: int) -> Any:
     article = article_service.get_article(db.session, article_id)
     context().require(actor(), Action.ARTICLE_PUBLISH, article)
-    if ActionForm().validate_on_submit():
-        article_service.publish(context(), actor=actor(), article=article)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        flash("Could not publish: " + " ".join(e for errors in form.errors.values() for e in errors), "error")
+    else:
+        article_service.publish(context(), actor=actor(), article=article, published_url=form.published_url.data or "")
         flash("Article marked as published.", "success")
     return redirect(url_for("articles.show", article_id=article.id))
 
@@ -192,7 +195,8 @@ def fact_check_report(article_id: int) -> Any:
     """A printable account of the check, with the ClaimReview JSON-LD of every final claim."""
     settings = context().settings
     article = report.load_for_report(db.session, article_id)
-    url = url_for("articles.show", article_id=article.id, _external=True)
+    url = report.report_url(settings, article, url_for("articles.fact_check_report", article_id=article.id,
+                                                       _external=True))
     return render_template("articles/report.html", article=article, claims=report.claims_in_order(article),
                            blockers=article_service.blocking_claims(settings, article),
                            finals={c.id for c in article.claims if claim_service.allowed_actions(

@@ -12,12 +12,16 @@ from factcheck.extensions import db
 from factcheck.forms import choices
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.claims import (
+    MISSING_VERSION,
     AcceptSuggestionForm,
+    AcceptVerdictForm,
     AssignForm,
+    BulkAssignForm,
     DismissForm,
     EvidenceForm,
     NoteForm,
     ProposeForm,
+    ReanchorForm,
     RemoveEvidenceForm,
     ResolveForm,
     ReturnForm,
@@ -44,12 +48,13 @@ def _forms(claim: Claim, **bound: FlaskForm) -> dict[str, FlaskForm]:
         "evidence_form": lambda: EvidenceForm(formdata=None),
         "propose_form": lambda: ProposeForm(formdata=None, version=version, verdicts=context().settings.verdict_scale),
         "return_form": lambda: ReturnForm(formdata=None, version=version),
-        "accept_form": lambda: ActionForm(formdata=None),
+        "accept_form": lambda: AcceptVerdictForm(formdata=None, version=version),
         "dismiss_form": lambda: DismissForm(formdata=None, version=version),
         "triage_form": lambda: AcceptSuggestionForm(
             formdata=None, version=version, statement=claim.statement, claimant=claim.claimant or "",
             via=", ".join(claim.via or [])),
-        "resolve_form": lambda: ResolveForm(formdata=None),
+        "resolve_form": lambda: ResolveForm(formdata=None, version=version),
+        "reanchor_form": lambda: ReanchorForm(formdata=None, version=version),
         "note_form": lambda: NoteForm(formdata=None),
         "remove_evidence_form": lambda: RemoveEvidenceForm(formdata=None),
         "action_form": lambda: ActionForm(formdata=None),
@@ -103,6 +108,8 @@ def _done(claim: Claim, message: str) -> Any:
 def _submit(claim: Claim, form_name: str, form: FlaskForm, action: Callable[[], object], success: str) -> Any:
     """Validate the form, run the service call, and on any refusal re-render with the input kept."""
     if not form.validate_on_submit():
+        if "version" in form.errors:  # not a typing mistake: the page that sent it is broken or forged
+            return _render(claim, 400, problem=MISSING_VERSION, **{form_name: form})
         return _render(claim, 422, **{form_name: form})
     with shown_on_the_form() as outcome:
         action()
@@ -136,7 +143,7 @@ def index() -> Any:
     )
     page = claim_queries.list_claims(db.session, filters, before_id=int_arg("before"), limit=settings.page_size,
                                      today=context().now().date())
-    assign_form = AssignForm(formdata=None)
+    assign_form = BulkAssignForm(formdata=None)
     assign_form.assignee_id.choices = _checker_choices()
     kept: dict[str, Any] = {key: value for key, value in request.args.items() if key != "before"}
     return render_template(
@@ -154,7 +161,7 @@ def index() -> Any:
 @login_required
 def bulk_assign() -> Any:
     context().require(actor(), Action.CLAIM_ASSIGN)
-    form = AssignForm()
+    form = BulkAssignForm()
     form.assignee_id.choices = _checker_choices()
     back = safe_local_url(request.form.get("return_to")) or url_for("claims.index")
     ids = sorted({claim_id for v in request.form.getlist("claim_ids") if (claim_id := parse_id(v)) is not None})
@@ -280,8 +287,10 @@ def propose(claim_id: int) -> Any:
 @login_required
 def accept_verdict(claim_id: int) -> Any:
     claim = _load(claim_id, "accept_verdict")
-    return _submit(claim, "accept_form", ActionForm(), lambda: claim_service.accept_verdict(
-        context(), actor=actor(), claim=claim), "Verdict accepted; the claim is final.")
+    form = AcceptVerdictForm()
+    return _submit(claim, "accept_form", form, lambda: claim_service.accept_verdict(
+        context(), actor=actor(), claim=claim, expected_version=form.expected_version()),
+        "Verdict accepted; the claim is final.")
 
 
 @bp.post("/<int:claim_id>/return-verdict")
@@ -324,5 +333,16 @@ def resolve(claim_id: int) -> Any:
     claim = _load(claim_id, "resolve")
     form = ResolveForm()
     return _submit(claim, "resolve_form", form, lambda: claim_service.resolve(
-        context(), actor=actor(), claim=claim, resolution=form.resolution.data, note=form.note.data or ""),
+        context(), actor=actor(), claim=claim, resolution=form.resolution.data, note=form.note.data or "",
+        revision_number=form.revision_number.data, expected_version=form.expected_version()),
         "Resolution recorded.")
+
+
+@bp.post("/<int:claim_id>/reanchor")
+@login_required
+def reanchor(claim_id: int) -> Any:
+    claim = _load(claim_id, "reanchor")
+    form = ReanchorForm()
+    return _submit(claim, "reanchor_form", form, lambda: claim_service.reanchor(
+        context(), actor=actor(), claim=claim, quote=form.quote.data, start=form.start.data, end=form.end.data,
+        expected_version=form.expected_version()), "Claim anchored to the new passage; it goes back to checking.")

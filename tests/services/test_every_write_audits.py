@@ -402,15 +402,45 @@ def _return_verdict(make):
 def _resolve(make):
     claim = make.final_claim(verdict="false")
     editor = make.user("editor")
+    # The rated sentence is cut in a new revision: the claim is orphaned, its verdict still needs settling.
+    text = "".join(line for line in claim.article.text.splitlines(keepends=True) if claim.quote not in line)
+    report = revisions.revise(ctx(), actor=editor, article=claim.article, text=text)
+    assert claim.status == "orphaned"
 
     def run():
-        claims.resolve(ctx(), actor=editor, claim=claim, resolution="removed", note="Cut from the story.")
+        claims.resolve(ctx(), actor=editor, claim=claim, resolution="removed", note="Cut from the story.",
+                       expected_version=claim.version)
         return [
             E(editor, "claim.resolved", "claim", claim.id, claim.article_id,
-              {"resolution": (None, "removed"), "resolution_note": (None, "Cut from the story.")}),
+              {"status": ("orphaned", "final"), "resolution": (None, "removed"),
+               "resolution_note": (None, "Cut from the story."),
+               "resolution_revision_id": (None, report.revision.id)}),
             E(editor, "article.status_changed", "article", claim.article_id, claim.article_id,
               {"status": ("in_check", "ready")}),
         ]
+    return run
+
+
+@write("claims.reanchor")
+def _reanchor(make):
+    checker = make.user("checker")
+    claim = make.proposed_claim(checker)
+    editor = make.user("editor")
+    revisions.revise(ctx(), actor=editor, article=claim.article,
+                     text=claim.article.text.replace(claim.quote, "A short sentence stands here now"))
+    assert claim.status == "orphaned"
+    old_quote = claim.quote
+    suggested = [c for c in claim.article.claims if c.status == "suggested"]
+
+    def run():
+        claims.reanchor(ctx(), actor=editor, claim=claim, quote="A short sentence stands here now",
+                        expected_version=claim.version)
+        events = [E(editor, "claim.reanchored", "claim", claim.id, claim.article_id,
+                    {"status": ("orphaned", "in_progress"), "quote": (old_quote, "A short sentence stands here now")},
+                    partial=True)]
+        # A suggestion the revision made on the same words gives way to the checked claim.
+        return events + [E(editor, "claim.dismissed", "claim", c.id, c.article_id, {"status": ("suggested", "dismissed")},
+                           partial=True) for c in suggested]
     return run
 
 

@@ -100,7 +100,7 @@ def test_evidence_form_errors_keep_the_input(make, login_as, data, message):
 def test_verdict_form_errors(make, login_as, data, message):
     checker = make.user("checker")
     claim = make.assigned_claim(checker)
-    response = login_as(checker).submit(f"/claims/{claim.id}/propose", data)
+    response = login_as(checker).submit(f"/claims/{claim.id}/propose", {**data, "version": claim.version})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
 
@@ -108,7 +108,8 @@ def test_verdict_form_errors(make, login_as, data, message):
 def test_verdict_without_evidence_is_refused_and_rationale_kept(make, login_as):
     checker = make.user("checker")
     claim = make.assigned_claim(checker)
-    response = login_as(checker).submit(f"/claims/{claim.id}/propose", {"verdict": "false", "rationale": "My careful reasoning."})
+    response = login_as(checker).submit(f"/claims/{claim.id}/propose", {"verdict": "false", "rationale": "My careful reasoning.",
+                                                                        "version": claim.version})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "at least one piece of evidence" in page
@@ -128,7 +129,7 @@ def test_assign_form_errors(make, login_as, data, message):
     checker = make.user("checker")
     claim = make.claim()
     data = {k: v.format(checker=checker.id) for k, v in data.items()}
-    response = login_as("editor").submit(f"/claims/{claim.id}/assign", data)
+    response = login_as("editor").submit(f"/claims/{claim.id}/assign", {**data, "version": claim.version})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
 
@@ -136,20 +137,21 @@ def test_assign_form_errors(make, login_as, data, message):
 def test_assigning_to_a_non_checker_is_refused(make, login_as):
     claim = make.claim()
     manager = make.user("manager")
-    response = login_as("editor").submit(f"/claims/{claim.id}/assign", {"assignee_id": manager.id, "priority": "normal"})
+    response = login_as("editor").submit(f"/claims/{claim.id}/assign", {"assignee_id": manager.id, "priority": "normal",
+                                                                        "version": claim.version})
     assert response.status_code == 422
 
 
 def test_wrong_state_gets_a_clear_conflict(make, login_as):
     claim = make.claim()
-    response = login_as("editor").submit(f"/claims/{claim.id}/accept-verdict")
+    response = login_as("editor").submit(f"/claims/{claim.id}/accept-verdict", {"version": claim.version})
     assert response.status_code == 409
     assert "needs it to be proposed" in response.get_data(as_text=True)
 
 
 def test_return_needs_a_note(make, login_as):
     claim = make.proposed_claim()
-    response = login_as("editor").submit(f"/claims/{claim.id}/return-verdict", {"note": ""})
+    response = login_as("editor").submit(f"/claims/{claim.id}/return-verdict", {"note": "", "version": claim.version})
     assert response.status_code == 422
     assert "Write a note for the checker." in response.get_data(as_text=True)
 

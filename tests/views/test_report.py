@@ -16,7 +16,7 @@ def _json_ld(page: str) -> list[dict]:
 def test_report_lists_claims_and_publishes_claim_reviews(make, login_as, count_queries):
     editor = make.user("editor")
     final = make.final_claim(verdict="false", editor=editor)
-    claims.resolve(ctx(), actor=editor, claim=final, resolution="corrected", note="Fixed in the copy.")
+    claims.resolve(ctx(), actor=editor, claim=final, resolution="kept_with_attribution", note="Fixed in the copy.")
     open_claim = claims.add_claim(ctx(), actor=editor, article=final.article,
                                   quote="The line will cost 210 million euros", claimant="the </script> office")
     client = login_as("checker")
@@ -27,9 +27,9 @@ def test_report_lists_claims_and_publishes_claim_reviews(make, login_as, count_q
     assert len(reviews) == 1
     review = reviews[0]
     assert review["@type"] == "ClaimReview" and review["claimReviewed"] == final.statement
-    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "False", "ratingValue": 2,
-                                      "bestRating": 6, "worstRating": 1}
-    assert review["url"].endswith(f"/articles/{final.article_id}#claim-{final.id}")
+    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "False", "ratingValue": 1,
+                                      "bestRating": 5, "worstRating": 1}
+    assert review["url"].endswith(f"/articles/{final.article_id}/report#claim-{final.id}")
     assert page.count("</script>") == page.count("<script")  # the claimant's text cannot close the block
     assert open_claim.claimant in page.replace("&lt;/script&gt;", "</script>")
     url = f"/articles/{final.article_id}/report"
