@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
+import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
 
 from factcheck import create_app
 from factcheck.extensions import db
@@ -28,7 +29,6 @@ pytest_plugins = ["tests.support.clock"]
 
 PG_URL_ENV = "FACTCHECK_TEST_DATABASE_URL"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
 def _worker() -> str:
@@ -125,7 +125,11 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 class Client(FlaskClient):
-    """A test client that submits forms the way a browser does, CSRF token included."""
+    """A test client that submits forms the way a browser does, CSRF token included.
+
+    CSRF protection stays on in every test app: ``submit`` sends a valid token, ``post`` sends
+    none (tests/security/test_csrf.py checks that such posts, and forged tokens, are refused).
+    """
 
     def open(self, *args, **kwargs):
         # Each request gets its own app context, as in production: otherwise the test's context
@@ -136,14 +140,17 @@ class Client(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        page = self.get("/login") if not self._signed_in() else self.get("/articles")
-        match = _TOKEN.search(page.get_data(as_text=True))
-        assert match, "no CSRF token on the page"
-        return match.group(1) or match.group(2)
-
-    def _signed_in(self) -> bool:
+        """The token a page would give this client, made the way Flask-WTF's ``generate_csrf``
+        makes it (the session's secret, signed with the app's key), so no page is fetched for it.
+        The app checks it with Flask-WTF's own ``validate_csrf``, as it checks a browser's."""
+        app = self.application
+        field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         with self.session_transaction() as session:
-            return "_user_id" in session
+            if field not in session:
+                session[field] = secrets.token_hex(20)
+            raw = session[field]
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
     def submit(self, url: str, data: dict | None = None, **kwargs):
         """POST a form with a valid CSRF token."""
