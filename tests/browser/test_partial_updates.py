@@ -15,6 +15,8 @@ HOSPITAL = "Northgate hospital waiting times fell by a fifth"
 def _open_article(page, title: str) -> None:
     page.goto("/articles")
     page.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    page.wait_for_load_state()  # htmx has set the page up: a click now is a partial update
 
 
 def _flash(page):
@@ -44,7 +46,9 @@ def test_triage_updates_the_card_without_a_page_load(open_page):
 def test_evidence_is_added_in_place_and_errors_show_inline(open_page):
     page = open_page("checker2@demo.test")
     page.goto("/queue")
-    page.locator("table.list a").first.click()
+    page.get_by_role("table").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Claim")
+    page.wait_for_load_state()
     page.evaluate("window.__sameDocument = true")
     form = page.locator("#evidence-form")
     form.get_by_label("Source URL").fill("not a url")
@@ -116,6 +120,7 @@ def _open_queue_claim(page, label: str) -> None:
     page.goto("/queue")
     page.get_by_role("link", name=re.compile(re.escape(label))).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Claim")
+    page.wait_for_load_state()
 
 
 def test_two_partial_updates_in_a_row_leave_one_flash_the_second(open_page):
