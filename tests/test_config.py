@@ -1,5 +1,3 @@
-import sqlite3
-
 import pytest
 from sqlalchemy import text
 
@@ -44,4 +42,3 @@ def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path):
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         db.engine.dispose()
-    assert isinstance(sqlite3.sqlite_version, str)

@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: one live server and one Chromium for the whole session.
+"""Fixtures of the browser tests: one live server, one Chromium and one sign-in per person for the
+whole session (of each xdist worker).
 
 Browser tests run on SQLite only (a temporary, migrated database seeded with the demo newsroom);
 the database layer is covered on SQLite and PostgreSQL by the rest of the suite. They skip, with
@@ -6,7 +7,8 @@ the reason, when no Chromium is installed.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,8 +16,8 @@ from tests.browser.live import BrowserUnavailable, LiveServer, launch_chromium, 
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    url = prepare_database(tmp_path_factory.mktemp("browser"))
+def live_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
+    url = prepare_database(tmp_path_factory.mktemp("browser"), migrated=sqlite_template)
     server = LiveServer(url)
     yield server
     server.stop()
@@ -36,19 +38,43 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def signed_in(browser, live_server) -> Callable[[str], dict]:
+    """signed_in(email) -> the cookies of a session signed in as that person. Each person signs in
+    through the login form once per worker; their later pages start from that session, as a
+    browser that stays signed in does."""
+    states: dict[str, dict] = {}
+
+    def state(email: str) -> dict:
+        if email not in states:
+            context = browser.new_context(base_url=live_server.url)
+            try:
+                sign_in(context.new_page(), live_server.url, email)
+                states[email] = context.storage_state()
+            finally:
+                context.close()
+        return states[email]
+
+    return state
+
+
 @pytest.fixture
-def open_page(browser, live_server):
-    """open_page(email) -> a Page in its own browser context (own cookies), signed in as that user."""
+def open_page(browser, live_server, signed_in):
+    """open_page(email) -> a Page in its own browser context (own cookies), signed in as that user
+    and on the home page (a signed-out page starts blank)."""
     contexts = []
 
     def opener(email: str | None = None, *, width: int = 1280, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
+        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url,
+                                      storage_state=signed_in(email) if email else None)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts: the person says yes
         if email:
-            sign_in(page, live_server.url, email)
+            page.goto("/")
+            if "/login" in page.url:
+                raise AssertionError(f"the session of {email} was not kept: {page.url}")
         return page
 
     yield opener

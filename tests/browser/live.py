@@ -40,13 +40,18 @@ def app_config(database_url: str) -> dict:
     return {**base_config(database_url), "SQLALCHEMY_RECORD_QUERIES": False}
 
 
-def prepare_database(directory: Path, seed: Callable | None = None) -> str:
-    """A migrated SQLite database in ``directory`` with the demo newsroom (and ``seed(session)``)."""
+def prepare_database(directory: Path, seed: Callable | None = None, migrated: Path | None = None) -> str:
+    """A migrated SQLite database in ``directory`` with the demo newsroom (and ``seed(session)``);
+    ``migrated``: a copy of that already migrated, empty database file instead of migrating again."""
     from factcheck import demo
     from tests.conftest import migrate_to_head
 
-    url = f"sqlite:///{directory / 'browser.sqlite3'}"
-    migrate_to_head(url)
+    path = directory / "browser.sqlite3"
+    url = f"sqlite:///{path}"
+    if migrated is not None:
+        shutil.copyfile(migrated, path)
+    else:
+        migrate_to_head(url)
     app = create_app(app_config(url))
     with app.app_context():
         demo.load(ctx())

@@ -57,8 +57,10 @@ def _select_with_mouse(page: Page, passage: str) -> None:
     page.mouse.up()
 
 
-def _flash(page: Page):
-    return page.locator(".flash")
+def _expect_flash(page: Page, text: str | re.Pattern) -> None:
+    """Wait until the page's one flash message is this one. Strict: a second message on the page
+    (an earlier action's left beside it) fails the assertion instead of satisfying it."""
+    expect(page.locator("#flashes").get_by_role("status")).to_contain_text(text)
 
 
 def _add_evidence(page: Page, url: str, title: str, excerpt: str, question: str) -> None:
@@ -70,7 +72,9 @@ def _add_evidence(page: Page, url: str, title: str, excerpt: str, question: str)
     if form.locator("#question").count():
         form.locator("#question").select_option(question)
     form.get_by_role("button", name="Add evidence").click()
-    expect(_flash(page)).to_contain_text("Evidence added")
+    # The new source in the list: an earlier "Evidence added." must not be taken for this one's.
+    expect(page.locator("#evidence-panel").get_by_role("link", name=title)).to_be_visible()
+    _expect_flash(page, "Evidence added")
 
 
 def _dismiss_suggestions(page: Page, article_url: str) -> None:
@@ -84,7 +88,8 @@ def _dismiss_suggestions(page: Page, article_url: str) -> None:
         page.goto(claim_href)
         page.locator("#reason").fill("Not needed for this test story.")
         page.get_by_role("button", name="Dismiss claim").click()
-        expect(_flash(page)).to_contain_text("dismissed")
+        _expect_flash(page, "dismissed")
+        expect(page.locator("#claim-status")).to_contain_text("dismissed")
     raise AssertionError("suggested claims kept coming back")
 
 
@@ -115,7 +120,7 @@ def test_from_selection_to_approval_and_audit(open_page):
     editor.keyboard.type("Brennvik's new library holds 48,000 books and cost 12 million crowns.")
     editor.locator("#claimant").fill("Ilse Brandt")
     editor.get_by_role("button", name="Add claim").click()
-    expect(_flash(editor)).to_contain_text("added")
+    _expect_flash(editor, re.compile(r"Claim \d+ added"))
     claim_id = int(re.search(r"#claim-(\d+)", editor.url).group(1))
     mark = editor.locator(f"#claim-mark-{claim_id}")
     expect(mark).to_have_text(PASSAGE)  # anchored on exactly the selected characters
@@ -128,7 +133,7 @@ def test_from_selection_to_approval_and_audit(open_page):
     assign = editor.locator(f"form[action$='/claims/{claim_id}/assign']")
     assign.get_by_label("Checker").select_option(label="Chen Checker")
     assign.get_by_role("button", name="Assign").click()
-    expect(_flash(editor)).to_contain_text("Claim assigned")
+    _expect_flash(editor, "Claim assigned")
 
     # (b) The checker finds it in My queue, adds evidence and proposes a verdict.
     checker = open_page("checker@demo.test")
@@ -144,12 +149,13 @@ def test_from_selection_to_approval_and_audit(open_page):
     checker.locator("#verdict").select_option("verified")
     checker.locator("#rationale").fill("The mayor said it on video and the town budget gives both figures.")
     checker.get_by_role("button", name="Propose verdict").click()
-    expect(_flash(checker)).to_contain_text("Verdict proposed")
+    _expect_flash(checker, "Verdict proposed")
+    expect(checker.locator("#claim-status")).to_contain_text("proposed")
 
     # (c) The first editor's approval is refused while the verdict waits, with the blocking list ...
     editor.goto(article_url)
     editor.get_by_role("button", name="Approve article").click()
-    gate = editor.locator("section.gate")
+    gate = editor.get_by_role("region", name="Blocking approval")
     expect(gate).to_be_visible()
     expect(gate.locator(f"a[href$='/claims/{claim_id}']")).to_be_visible()
     expect(gate).to_contain_text("proposed")
@@ -159,19 +165,19 @@ def test_from_selection_to_approval_and_audit(open_page):
     reviewer.get_by_role("link", name="Review queue").click()
     reviewer.locator(f"main a[href$='/claims/{claim_id}']").click()
     reviewer.get_by_role("button", name=re.compile("Accept verdict")).click()
-    expect(_flash(reviewer)).to_contain_text("final")
+    _expect_flash(reviewer, "final")
 
     # ... and now the approval goes through.
     editor.goto(article_url)
     editor.get_by_role("button", name="Approve article").click()
-    expect(_flash(editor)).to_contain_text("approved")
-    expect(editor.locator("section.gate")).to_have_count(0)
+    _expect_flash(editor, "approved")
+    expect(editor.get_by_role("region", name="Blocking approval")).to_have_count(0)
 
     # (d) The manager reads what happened in the audit log.
     manager = open_page("manager@demo.test")
     manager.goto(f"/audit?article={article_id}")
-    log = manager.locator("table.audit").first
-    expect(log.locator("td.action", has_text="article.approved").first).to_be_visible()
+    log = manager.get_by_role("table", name="Audit events, newest first")
+    expect(log.get_by_role("cell", name="article.approved", exact=True)).to_be_visible()
     actions = {text.strip() for text in log.locator("td.action").all_inner_texts()}
     # Marking a passage the suggester had already proposed accepts that suggestion.
     assert actions & {"claim.created", "claim.accepted"}, actions
@@ -197,14 +203,15 @@ def test_two_editors_assigning_the_same_claim_see_an_edit_conflict(open_page, li
 
     first_form.get_by_label("Checker").select_option(label="Chen Checker")
     first_form.get_by_role("button", name="Assign").click()
-    expect(_flash(first)).to_contain_text("Claim assigned")
+    _expect_flash(first, "Claim assigned")
 
     second_form.get_by_label("Checker").select_option(label="Carla Checker")
     second_form.get_by_label("Priority").select_option("urgent")
     second_form.get_by_role("button", name="Assign").click()
-    conflict = second.locator("section.conflict")
+    heading = second.get_by_role("heading", name="Edit conflict")
+    conflict = second.get_by_role("alert").filter(has=heading)
     expect(conflict).to_be_visible()
-    expect(conflict.get_by_role("heading", name="Edit conflict")).to_be_visible()
+    expect(heading).to_be_visible()
     # Both values are shown: what the other editor saved and what this one tried.
     row = conflict.locator("tr", has=second.locator("th", has_text="priority"))
     expect(row).to_contain_text("normal")
@@ -218,7 +225,7 @@ def test_two_editors_assigning_the_same_claim_see_an_edit_conflict(open_page, li
     expect(form.get_by_label("Checker")).to_have_value(re.compile(r"\d+"))
     assert form.get_by_label("Checker").evaluate("el => el.selectedOptions[0].textContent") == "Carla Checker"
     expect(form.get_by_label("Priority")).to_have_value("urgent")
-    expect(second.locator(".claim-context")).to_contain_text("Chen Checker")
+    expect(second.get_by_role("region", name="The claim in context")).to_contain_text("Chen Checker")
 
 
 def test_selection_tool_works_from_the_keyboard(open_page):

@@ -3,6 +3,45 @@
 (function () {
   "use strict";
 
+  // One message at a time. A partial update (htmx, hx-select-oob="#flashes") replaces the flash
+  // region with the answer's, so the message on the page is always the last action's:
+  //  - the old message goes as soon as the new request starts, so it is never read (by a person, or
+  //    a test waiting for the new one) as the answer to the new action;
+  //  - a plain form submitted while a partial update is still on its way waits for it. The update's
+  //    follow-up request is what takes its message out of the session; a page load overtaking it
+  //    would show that message beside its own (two flashes), and would post the form's version
+  //    fields from before the update.
+  var pending = [];
+  var held = null;
+  function updatesFlashes(elt) {
+    var source = elt && elt.closest ? elt.closest("[hx-select-oob]") : null;
+    return !!source && /(^|,)\s*#flashes\b/.test(source.getAttribute("hx-select-oob"));
+  }
+  function settled(event) {
+    pending = pending.filter(function (xhr) { return xhr !== event.detail.xhr; });
+    if (pending.length || !held) return;
+    var form = held.form, submitter = held.submitter;
+    held = null;
+    if (form.isConnected) form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!updatesFlashes(event.detail.elt)) return;
+    pending.push(event.detail.xhr);
+    var flashes = document.getElementById("flashes");
+    if (flashes) flashes.replaceChildren();
+  });
+  document.addEventListener("htmx:afterRequest", settled);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !pending.length || form.hasAttribute("hx-post")) return;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    event.preventDefault();
+    event.stopImmediatePropagation();  // the confirmation below is asked when the form really goes
+    var mine = held = {form: form, submitter: event.submitter};
+    // Never hold a form for long: should the update hang, the form goes anyway.
+    window.setTimeout(function () { if (held === mine) { pending = []; settled({detail: {}}); } }, 10000);
+  }, true);
+
   // Destructive actions ask first: <form data-confirm="Dismiss claim 12?"> or the same attribute
   // on the submit button. Listening in the capture phase on the document runs before htmx's own
   // submit handler, so a cancelled confirmation stops a plain submit and an htmx request alike.
