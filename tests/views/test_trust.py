@@ -234,7 +234,9 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, make, login
     admins = db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.ADMIN.value,
                                                                   User.is_active_account.is_(True))).all()
     assert len(admins) == 1, statuses
-    assert statuses == [302, 422], statuses
+    # The other is refused: as the last admin (422), or, when the first change committed before its
+    # request was even read, because its author is no longer an admin (403).
+    assert statuses[0] == 302 and statuses[1] in (403, 422), statuses
 
 
 # ---- ClaimReview ---------------------------------------------------------------------------------------
