@@ -53,6 +53,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The services' collaborators; tests swap the clock or the settings here.
     app.extensions["factcheck"] = Runtime(settings=Settings.from_config(app.config))
     login.init_app(app)
+    from factcheck.security.throttle import limiter
+
+    limiter.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

@@ -72,6 +72,9 @@ def load_config(
         "FACTCHECK_VERDICT_SCALE": DEFAULT_VERDICT_SCALE,
         "FACTCHECK_VERDICTS_NEEDING_RESOLUTION": DEFAULT_VERDICTS_NEEDING_RESOLUTION,
         "FACTCHECK_PAGE_SIZE": 50,
+        # Sign-in throttling shares its counts through Redis when there is one (several app servers).
+        "RATELIMIT_STORAGE_URI": env.get("FACTCHECK_REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         "FACTCHECK_PUBLIC_URL": env.get("FACTCHECK_PUBLIC_URL", ""),
         # Whether checkers may take unassigned claims from the pool themselves.
         "FACTCHECK_CHECKER_POOL": env.get("FACTCHECK_CHECKER_POOL", "0").lower() in {"1", "true", "yes", "on"},

@@ -16,7 +16,7 @@ from factcheck.models.claim import (
     Stance,
 )
 from factcheck.models.notification import Notification
-from factcheck.models.user import Role, User, UserRole
+from factcheck.models.user import Role, User, UserRole, UserSession
 
 __all__ = [
     "GENESIS_HASH",
@@ -40,5 +40,6 @@ __all__ = [
     "Stance",
     "User",
     "UserRole",
+    "UserSession",
     "utcnow",
 ]

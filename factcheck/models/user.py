@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from factcheck.models.base import Base, TimestampMixin
+from factcheck.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -50,8 +51,21 @@ class User(TimestampMixin, Base):
     def is_anonymous(self) -> bool:
         return False
 
+    @property
+    def session_token(self) -> str | None:
+        """The token of the signed-in device this instance was loaded for (never stored on the row)."""
+        return self.__dict__.get("_session_token")
+
+    @session_token.setter
+    def session_token(self, token: str | None) -> None:
+        self.__dict__["_session_token"] = token
+
     def get_id(self) -> str:
-        return str(self.id)
+        """What Flask-Login keeps in the session and the remember cookie: the device's session token,
+        so revoking the session ends the cookie too (never the bare user id, which would outlive it)."""
+        if not self.session_token:
+            raise RuntimeError("sign a user in through services.users.start_session")
+        return self.session_token
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         self.password_hash = generate_password_hash(password, method=method)
@@ -70,3 +84,21 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class UserSession(Base):
+    """One signed-in device. The cookie holds a random token; only its hash is stored, so a copy of the
+    database signs nobody in. Signing out, a password change or deactivation revokes the row, and the
+    cookie (session or "remember me") stops working at once."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+    user: Mapped[User] = relationship()

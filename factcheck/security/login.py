@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from factcheck.extensions import db, login_manager
 from factcheck.models import User
 from factcheck.security.permissions import Action, can
+from factcheck.services import users
 
 
 def _can(user: User | None, action: Action | str, obj: Any = None) -> bool:
@@ -21,10 +22,10 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
-            return None
-        return db.session.get(User, int(user_id))
+    def load_user(token: str) -> User | None:
+        # The session and remember cookies carry the device's session token, checked on every request,
+        # so a revoked session (signed out, password changed, account deactivated) ends at once.
+        return users.session_user(db.session, token)
 
     app.jinja_env.globals["can"] = _can
     app.jinja_env.globals["Action"] = Action

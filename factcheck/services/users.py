@@ -1,12 +1,15 @@
 """Users, roles and sign-in."""
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from factcheck.errors import NotFound, PermissionDenied, ValidationFailed
-from factcheck.models import Role, User, UserRole
+from factcheck.models import Role, User, UserRole, UserSession
 from factcheck.security.permissions import Action
 from factcheck.services import audit
 from factcheck.services.context import Context, DbSession
@@ -55,27 +58,97 @@ def create_user(
     return user
 
 
-def authenticate(ctx: Context, email: str, password: str) -> User:
-    """The user these credentials belong to; every attempt, good or bad, is audited."""
+# ---- signing in and the devices signed in -------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _check_password(user: User | None, password: str, method: str) -> bool:
+    """Check the password; for an unknown account, check it against a dummy hash of the same method,
+    so the answer takes the same time and does not tell real accounts from unknown ones."""
+    if user is None:
+        if method not in _dummy_hashes:
+            _dummy_hashes[method] = generate_password_hash(secrets.token_hex(16), method=method)
+        dummy = _dummy_hashes[method]
+        check_password_hash(dummy, password)
+        return False
+    return user.check_password(password)
+
+
+def _start_session(ctx: Context, user: User, device: str) -> None:
+    """A new signed-in device for ``user`` (caller's transaction); its token goes on ``user``."""
+    token = secrets.token_urlsafe(32)
+    ctx.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token), created_at=ctx.now(),
+                                ip_address=ctx.request.ip_address, user_agent=device[:300]))
+    user.session_token = token
+
+
+def _end_sessions(ctx: Context, user: User, *, only_token: str | None = None) -> int:
+    """Revoke the user's signed-in devices (or one of them); returns how many ended."""
+    where = [UserSession.user_id == user.id, UserSession.revoked_at.is_(None)]
+    if only_token is not None:
+        where.append(UserSession.token_hash == _token_hash(only_token))
+    result = ctx.session.execute(update(UserSession).where(*where).values(revoked_at=ctx.now()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def session_user(session: DbSession, token: str) -> User | None:
+    """The active user signed in on the device holding ``token``, or None when that session ended."""
+    if not token or len(token) > 200:
+        return None
+    user = session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None),
+               User.is_active_account.is_(True))
+    )
+    if user is not None:
+        user.session_token = token
+    return user
+
+
+def authenticate(ctx: Context, email: str, password: str, *, device: str = "", record_failure: bool = True) -> User:
+    """The user these credentials belong to, signed in on a new device session. Success is audited;
+    a failure is audited when ``record_failure`` (the web layer audits the first failure of an account
+    in each throttling window, so wrong passwords cannot flood the log)."""
     user = find_by_email(ctx.session, email)
+    right = _check_password(user, password, ctx.settings.password_hash_method)
     with transaction(ctx.session):
-        if user is None or not user.check_password(password):
-            audit.record(
-                ctx, actor=None, actor_label=email.strip().lower()[:254], action="auth.login_failed",
-                object_type="user", object_id=user.id if user else None,
-            )
+        if not right:
+            if record_failure:
+                audit.record(
+                    ctx, actor=None, actor_label=email.strip().lower()[:254], action="auth.login_failed",
+                    object_type="user", object_id=user.id if user else None,
+                )
             failure: Exception = ValidationFailed("Wrong email or password.")
-        elif not user.is_active:
+        elif user is None or not user.is_active:
+            assert user is not None  # a right password belongs to an account
             audit.record(ctx, actor=user, action="auth.login_refused", object_type="user", object_id=user.id)
             failure = PermissionDenied("This account has been deactivated. Ask an administrator.")
         else:
+            _start_session(ctx, user, device)
             audit.record(ctx, actor=user, action="auth.login", object_type="user", object_id=user.id)
             return user
     raise failure
 
 
-def record_logout(ctx: Context, user: User) -> None:
+def sign_out_everywhere(ctx: Context, *, actor: User) -> int:
+    """End every signed-in device of the actor, this one included; audited with the count."""
     with transaction(ctx.session):
+        ended = _end_sessions(ctx, actor)
+        audit.record(ctx, actor=actor, action="auth.signed_out_everywhere", object_type="user", object_id=actor.id,
+                     changes={"sessions": {"before": ended, "after": 0}})
+    return ended
+
+
+def record_logout(ctx: Context, user: User) -> None:
+    """Sign this device out: its session ends on the server, so a copy of its cookie signs nobody in."""
+    with transaction(ctx.session):
+        if user.session_token:
+            _end_sessions(ctx, user, only_token=user.session_token)
         audit.record(ctx, actor=user, action="auth.logout", object_type="user", object_id=user.id)
 
 
@@ -169,13 +242,16 @@ def set_active(ctx: Context, *, actor: User | None, user: User, active: bool, ac
             _keep_an_admin(session, user, "it cannot be deactivated.")
         before = user.is_active_account
         user.is_active_account = active
+        if not active:
+            _end_sessions(ctx, user)
         audit.record(
             ctx, actor=actor, actor_label=actor_label, action="user.activated" if active else "user.deactivated",
             object_type="user", object_id=user.id, changes=audit.diff({"active": before}, {"active": active}),
         )
 
 
-def change_password(ctx: Context, *, actor: User, current_password: str, new_password: str) -> None:
+def change_password(ctx: Context, *, actor: User, current_password: str, new_password: str,
+                    device: str = "") -> None:
     """A person changes their own password; the old one must be given, and the change is audited
     (without either password)."""
     if not actor.check_password(current_password):
@@ -186,4 +262,7 @@ def change_password(ctx: Context, *, actor: User, current_password: str, new_pas
         raise ValidationFailed("The new password is the same as the current one.")
     with transaction(ctx.session):
         actor.set_password(new_password, method=ctx.settings.password_hash_method)
+        # Every device signed in with the old password is signed out; this one gets a new session.
+        _end_sessions(ctx, actor)
+        _start_session(ctx, actor, device)
         audit.record(ctx, actor=actor, action="user.password_changed", object_type="user", object_id=actor.id)

@@ -57,8 +57,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
-        titles = {403: "Not allowed", 404: "Page not found", 405: "Method not allowed", 413: "Too large"}
-        return _error_page(error.code or 500, titles.get(error.code or 500, error.name), error.description or "")
+        titles = {403: "Not allowed", 404: "Page not found", 405: "Method not allowed", 413: "Too large",
+                  429: "Too many attempts"}
+        description = error.description or ""
+        if error.code == 429:
+            description = (f"{description}. Wait a few minutes before trying again; "
+                           "if you forgot your password, ask an administrator.")
+        return _error_page(error.code or 500, titles.get(error.code or 500, error.name), description)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:

@@ -7,22 +7,43 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from factcheck.errors import DomainError
 from factcheck.forms.auth import LoginForm, LogoutForm, PasswordForm
+from factcheck.security.throttle import (
+    PER_ACCOUNT,
+    PER_ADDRESS,
+    account_key,
+    address_key,
+    count_failure,
+    failed,
+    first_failure_in_window,
+    limiter,
+)
 from factcheck.services import users
 from factcheck.views.common import actor, context, safe_local_url
 
 bp = Blueprint("auth", __name__)
 
 
+def _device() -> str:
+    return request.headers.get("User-Agent", "")[:300]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(PER_ACCOUNT, key_func=account_key, methods=["POST"], deduct_when=failed,
+               error_message="Too many failed sign-ins for this account")
+@limiter.limit(PER_ADDRESS, key_func=address_key, methods=["POST"], deduct_when=failed,
+               error_message="Too many failed sign-ins from this address")
 def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        account = account_key()
         try:
-            user = users.authenticate(context(), form.email.data, form.password.data)
+            user = users.authenticate(context(), form.email.data, form.password.data, device=_device(),
+                                      record_failure=first_failure_in_window(account))
         except DomainError as error:
+            count_failure(account)
             form.password.errors.append(error.message)
             status = error.status_code if error.status_code == 403 else 401
         else:
@@ -52,14 +73,26 @@ def change_password() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            users.change_password(context(), actor=actor(),
+            users.change_password(context(), device=_device(), actor=actor(),
                                   current_password=form.current_password.data, new_password=form.new_password.data)
         except DomainError as error:
             form.current_password.errors.append(error.message)
             status = 422
         else:
-            flash("Your password has been changed.", "success")
+            # This device carries on with the session the change opened; every other one is signed out.
+            login_user(actor(), remember=bool(request.cookies.get("remember_token")))
+            flash("Your password has been changed; every other device has been signed out.", "success")
             return redirect(url_for("main.home"))
     elif form.is_submitted():
         status = 422
     return render_template("auth/password.html", form=form), status
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Any:
+    if LogoutForm().validate_on_submit():
+        ended = users.sign_out_everywhere(context(), actor=actor())
+        logout_user()
+        flash(f"Signed out on every device ({ended} session(s) ended).", "info")
+    return redirect(url_for("auth.login"))

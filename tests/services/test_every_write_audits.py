@@ -681,6 +681,20 @@ def _record_logout(make):
     return run
 
 
+@write("users.sign_out_everywhere")
+def _sign_out_everywhere(make):
+    user = make.user("checker")
+    for _ in range(2):
+        users.authenticate(ctx(), user.email, Factory.PASSWORD)
+    mark = _last_id()
+
+    def run():
+        assert _last_id() == mark
+        users.sign_out_everywhere(ctx(), actor=user)
+        return [E(user, "auth.signed_out_everywhere", "user", user.id, None, {"sessions": (2, 0)})]
+    return run
+
+
 # ---- the audit trail itself -------------------------------------------------------------------------
 
 @write("audit.record")

@@ -1,0 +1,47 @@
+"""Sign-in throttling (Flask-Limiter): failed sign-ins are limited per account and per address, in
+Redis when FACTCHECK_REDIS_URL is set (shared by every app server), in memory otherwise.
+
+Only failures count, so a desk signing in all morning is never slowed. The audit log gets one
+``auth.login_failed`` event per account per window, not one per wrong password: the count of the
+window is kept here, in the limiter's storage.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+WINDOW_SECONDS = 15 * 60
+PER_ACCOUNT = f"5 per {WINDOW_SECONDS // 60} minutes"
+PER_ADDRESS = f"50 per {WINDOW_SECONDS // 60} minutes"
+
+limiter = Limiter(key_func=get_remote_address, strategy="fixed-window", headers_enabled=True)
+
+
+def account_key() -> str:
+    """The account a sign-in is for, as typed (unknown accounts are limited too)."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def address_key() -> str:
+    return "address:" + (get_remote_address() or "unknown")
+
+
+def failed(response: Response) -> bool:
+    """A sign-in that did not get through (wrong password 401, deactivated account 403)."""
+    return response.status_code in (401, 403)
+
+
+def _failures_key(account: str) -> str:
+    return f"login-failures/{account}/{int(time.time() // WINDOW_SECONDS)}"
+
+
+def first_failure_in_window(account: str) -> bool:
+    """Whether no sign-in to ``account`` has failed yet in this window (so this one is audited)."""
+    return int(limiter.storage.get(_failures_key(account)) or 0) == 0
+
+
+def count_failure(account: str) -> None:
+    limiter.storage.incr(_failures_key(account), WINDOW_SECONDS)
