@@ -8,6 +8,7 @@ scoring is a few dictionary look-ups per sentence.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -74,7 +75,7 @@ def features(text: str) -> list[str]:
     feats.append(f"caps:{_bucket(len(_CAPITALISED.findall(text)), (0, 1, 3))}")
     words = ["<s>"] + ["<num>" if t[0].isdigit() else t for t in tokens] + ["</s>"]
     feats.extend("w:" + w for w in words[1:-1])
-    feats.extend("b:" + a + "_" + b for a, b in zip(words, words[1:], strict=False))
+    feats.extend("b:" + a + "_" + b for a, b in itertools.pairwise(words))
     return feats
 
 

@@ -134,7 +134,7 @@ def _read_docx(data: bytes) -> IntakeResult:
         document = docx.Document(io.BytesIO(data))
     # python-docx raises whatever its zip and XML layers raise on a damaged file; all of
     # them mean the same thing to the editor.
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         detail = str(exc).strip().rstrip(".") or "it is damaged"
         raise IntakeError(f"Could not read this .docx file: {detail}.") from None
     paragraphs = [p.text for p in document.paragraphs]

@@ -11,16 +11,21 @@ import re
 
 from .types import Span
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Tokens that end with a full stop without ending the sentence. Lower-cased, without
 # the final dot. Months are here because "Dec. 8" is AP style.
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS = _words(
     """
     mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj st jr sr rev hon pres
     inc ltd co corp bros plc llc dept univ assn approx vs etc al cf fig no nos vol pp
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     mt ft ave blvd rd hwy
     e.g i.e u.s u.k u.n u.s.a e.u a.k.a ph.d d.c n.y l.a
-    """.split()
+    """
 )
 # After these the next capitalised word often is a new sentence ("at 5 p.m. Police said"),
 # except before a time-zone or weekday.

@@ -82,6 +82,6 @@ def test_shared_article_furniture(shared_article: str) -> None:
     assert found[0].text == "Photo: Grok, ill. purposes"
     latest = shared_article.index("Latest news")
     # everything from "Latest news" on is set aside, line by line
-    assert [f for f in found if f.start >= latest][0].text == "Latest news"
+    assert next(f for f in found if f.start >= latest).text == "Latest news"
     tail_lines = [ln for ln in shared_article[latest:].splitlines() if ln.strip()]
     assert len([f for f in found if f.start >= latest]) == len(tail_lines)

@@ -40,14 +40,14 @@ def test_markdown_markup_is_stripped_minimally() -> None:
 
 def test_html_main_text_and_title() -> None:
     page = (
-        "<html><head><title>Rates held | Example News</title></head><body>"
-        "<nav><a href='/'>Home</a> | <a href='/world'>World</a></nav>"
-        "<article><h1>Central bank holds rates</h1>"
-        "<p>The National Bank kept its base rate at 14.75 percent on Tuesday, the regulator said in a statement.</p>"
-        "<p>Annual inflation slowed to 6.1 percent in February from 7.4 percent in January, data showed.</p>"
-        "</article><footer>Copyright 2024 Example News. All rights reserved.</footer>"
-        "<script>var tracking = 1;</script></body></html>"
-    ).encode()
+        b"<html><head><title>Rates held | Example News</title></head><body>"
+        b"<nav><a href='/'>Home</a> | <a href='/world'>World</a></nav>"
+        b"<article><h1>Central bank holds rates</h1>"
+        b"<p>The National Bank kept its base rate at 14.75 percent on Tuesday, the regulator said in a statement.</p>"
+        b"<p>Annual inflation slowed to 6.1 percent in February from 7.4 percent in January, data showed.</p>"
+        b"</article><footer>Copyright 2024 Example News. All rights reserved.</footer>"
+        b"<script>var tracking = 1;</script></body></html>"
+    )
     result = read_upload("page.html", page)
     assert result.source_format == "html"
     assert "kept its base rate at 14.75 percent" in result.text
