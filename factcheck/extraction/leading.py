@@ -234,9 +234,10 @@ def _colon_subject(sentence: str, start: int) -> str | None:
         if any(t.lower() in DATE_WORDS for t in run.group(0).split()) or not _COLON_VERB.match(sentence, run.end()):
             continue
         tokens = run.group(0).split()
-        while tokens and (tokens[0].lower() in FUNCTION_WORDS or tokens[0].lower() in TITLE_WORDS):
-            tokens = tokens[1:]
-        name = strip_titles(" ".join(tokens))
+        first = 0
+        while first < len(tokens) and (tokens[first].lower() in FUNCTION_WORDS or tokens[first].lower() in TITLE_WORDS):
+            first += 1
+        name = strip_titles(" ".join(tokens[first:]))
         if name and name.lower() not in TITLE_WORDS:
             return name
     return None

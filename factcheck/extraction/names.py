@@ -128,9 +128,10 @@ def strip_titles(name: str) -> str:
         return name
     # "Russia's Special Representative for ..." has been cut at the comma already; the
     # possessive owner is a title too when a name follows.
-    while len(tokens) > 1 and (tokens[0].lower() in TITLE_WORDS or tokens[0].endswith(("'s", "’s"))):
-        tokens = tokens[1:]
-    return " ".join(tokens)
+    first = 0
+    while first < len(tokens) - 1 and (tokens[first].lower() in TITLE_WORDS or tokens[first].endswith(("'s", "’s"))):
+        first += 1
+    return " ".join(tokens[first:])
 
 
 def _has_clause_words(lowered: list[str]) -> bool:
@@ -205,9 +206,10 @@ def is_first_person(text: str) -> bool:
 
 def _name_tokens(run: str) -> list[str]:
     tokens = run.split()
-    while tokens and tokens[0].lower() in FUNCTION_WORDS:
-        tokens = tokens[1:]
-    tokens = strip_titles(" ".join(tokens)).split()
+    first = 0
+    while first < len(tokens) and tokens[first].lower() in FUNCTION_WORDS:
+        first += 1
+    tokens = strip_titles(" ".join(tokens[first:])).split()
     if tokens:
         tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])
     return tokens

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import attribution as attr
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers
 from .furniture import find_furniture
-from .scoring import claim_kind, score_claim
+from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
 from .types import Attribution, FurnitureLine, Span, Suggestion
 
@@ -23,7 +24,9 @@ from .types import Attribution, FurnitureLine, Span, Suggestion
 # claim clears it with a margin while bylines, questions and chatter stay below.
 THRESHOLD = 0.35
 
-_QUOTE = re.compile(r"“([^”\n]+)”|\"([^\"\n]+)\"|«([^»\n]+)»")
+# Quotation marks: opening mark, closing mark.
+_QUOTE_MARKS = {"“": "”", '"': '"', "«": "»"}
+_OPENING = re.compile('[“"«]')
 _CONNECTIVE = re.compile(
     r"(?:Incidentally|Meanwhile|However|Moreover|Furthermore|Separately|Additionally|Also|Still|Nevertheless|"
     r"Nonetheless|Indeed|In addition|By contrast|At the same time|But|And|So|Yet)\s*,?\s+(?=[A-Z\"“])"
@@ -86,6 +89,30 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def quotations(line: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each quotation in ``line`` (one line of text), marks included: the first closing mark
+    after an opening one ends it, and a mark with no closing mark after it opens nothing.
+    Each closing mark is looked up once per kind, so a line full of unclosed quotation
+    marks costs no more than any other line."""
+    next_close: dict[str, int] = {}
+    pos = 0
+    while True:
+        m = _OPENING.search(line, pos)
+        if m is None:
+            return
+        start = m.start()
+        closer = _QUOTE_MARKS[m.group(0)]
+        close = next_close.get(closer, -2)
+        if close != -1 and close <= start:
+            close = line.find(closer, start + 1)
+            next_close[closer] = close
+        if close > start + 1:
+            yield start, close + 1
+            pos = close + 1
+        else:
+            pos = start + 1
+
+
 def _quote_chain(lead: str, trail: str) -> list[str] | None:
     """Who speaks a quotation, from the text before it (``lead``) and after it (``trail``)
     in its sentences; None when the quotation is framed by more than a tag."""
@@ -110,9 +137,9 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
     if '"' not in segment and "“" not in segment and "«" not in segment:
         return
     starts = [s.start for s in para]
-    for m in _QUOTE.finditer(segment):
-        q_start = p_start + m.start() + 1
-        q_end = p_start + m.end() - 1
+    for m_start, m_end in quotations(segment):
+        q_start = p_start + m_start + 1
+        q_end = p_start + m_end - 1
         if len(text[q_start:q_end].split()) < 4:
             continue
         first = bisect.bisect_right(starts, q_start - 1) - 1
@@ -133,6 +160,7 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
 
 _HEADLINE_SPEECH = re.compile(r"\b(?:says|say|said|tells|told|warns|warned|claims|claimed|insists|admits|"
                               r"according to)\b", re.I)
+_SPACE = re.compile(r"\s")
 _OUTER_RELAY = re.compile(r"\s*,?\s*(?:according|as reported|reported by)", re.I)
 
 
@@ -214,6 +242,10 @@ def _dateline_end(sentence: str) -> int:
 def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
     skip = _dateline_end(s.text)
     body = s.text[skip:]
+    if not _SPACE.search(body):
+        # One word ("Wow!", "Updated:") carries no tag: every tag has a source and a verb.
+        state.untagged(s)
+        return
     colon = attr.parse_colon_intro(body)
     if colon:
         state.carry = colon.chain
@@ -266,6 +298,8 @@ def _units(text: str, sentences: list[Span]) -> list[_Unit]:
 def _suggestion(text: str, unit: _Unit, chain: list[str], threshold: float) -> Suggestion | None:
     quote = text[unit.start:unit.end]
     if _BYLINE.fullmatch(quote) or _CREDITS.match(quote):
+        return None
+    if score_ceiling(quote, headline=unit.headline) < threshold:
         return None
     kind = claim_kind(quote, is_quote=unit.quote, attributed=bool(unit.chain))
     score = score_claim(quote, kind, attributed=bool(unit.chain), headline=unit.headline)
