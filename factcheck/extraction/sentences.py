@@ -48,7 +48,8 @@ _SENTENCE_OPENER = re.compile(
     r"[\"“‘]?(?:The|A|An|He|She|It|They|We|I|But|And|This|That|These|Those|In|On|At|Most|Some|"
     r"His|Her|Its|Their|There|However|Police|Officials)\b"
 )
-_LINE = re.compile(r"[^\n]+")
+# A line ends at a newline; a lone carriage return (old Mac files) ends one too.
+_LINE = re.compile(r"[^\r\n]+")
 _LIST_MARKER = re.compile(r"[-*•–—]\s+|\d{1,2}[.)]\s+(?=[A-Z])")
 # No real abbreviation or initial is longer than this; longer tokens are words.
 _MAX_TOKEN = 12

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import attribution as attr
+from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers
 from .furniture import find_furniture
 from .scoring import claim_kind, score_ceiling, score_claim
@@ -25,8 +26,14 @@ from .types import Attribution, FurnitureLine, Span, Suggestion
 THRESHOLD = 0.35
 
 # Quotation marks: opening mark, closing mark.
-_QUOTE_MARKS = {"“": "”", '"': '"', "«": "»"}
-_OPENING = re.compile('[“"«]')
+# A single closing mark is also the apostrophe ("can’t", "Berg’s"); it closes a
+# quotation only where no letter follows it.
+_QUOTE_MARKS = {"“": re.compile("”"), '"': re.compile('"'), "«": re.compile("»"),
+                "‘": re.compile(r"’(?![^\W\d_])")}
+# A single opening mark opens a quotation after a space or bracket and before a letter
+# ("in ‘08" is an elision).
+_OPENING = re.compile('[“"«]|(?:(?<=^)|(?<=[\\s(\\[“]))‘(?=[^\\W\\d_])')
+_NEWLINE = re.compile(r"\r\n?|\n")
 _CONNECTIVE = re.compile(
     r"(?:Incidentally|Meanwhile|However|Moreover|Furthermore|Separately|Additionally|Also|Still|Nevertheless|"
     r"Nonetheless|Indeed|In addition|By contrast|At the same time|But|And|So|Yet)\s*,?\s+(?=[A-Z\"“])"
@@ -54,17 +61,38 @@ class _Unit:
     merged: bool = False  # folded into a later unit (a quotation over several sentences)
 
 
-def _overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
-    i = bisect.bisect_right(starts, end) - 1
-    while i >= 0 and spans[i][1] > start:
-        if spans[i][0] < end:
-            return True
-        i -= 1
-    return False
+def _outside(furniture: list[FurnitureLine], sentences: list[Span], text: str) -> list[Span]:
+    """The sentences, less what page furniture covers: a sentence inside furniture goes;
+    one that a dateline opens or an end marker closes keeps the rest. Both lists are in
+    text order, so this is one merge."""
+    spans = sorted((f.start, f.end) for f in furniture)
+    out: list[Span] = []
+    k = 0
+    for s in sentences:
+        start, end = s.start, s.end
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        j = k
+        while j < len(spans) and spans[j][0] < end:
+            f_start, f_end = spans[j]
+            if f_start <= start:
+                start = max(start, f_end)
+            elif f_end >= end:
+                end = min(end, f_start)
+            else:
+                start = end  # furniture in the middle of a sentence: drop it, as before
+            j += 1
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(s if (start, end) == (s.start, s.end) else Span(start, end, text[start:end]))
+    return out
 
 
 def _paragraphs(text: str, sentences: list[Span]) -> list[list[Span]]:
-    newlines = [m.start() for m in re.finditer("\n", text)]
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
     groups: dict[int, list[Span]] = {}
     for s in sentences:
         groups.setdefault(bisect.bisect_left(newlines, s.start), []).append(s)
@@ -101,11 +129,12 @@ def quotations(line: str) -> Iterator[tuple[int, int]]:
         if m is None:
             return
         start = m.start()
-        closer = _QUOTE_MARKS[m.group(0)]
-        close = next_close.get(closer, -2)
+        opener = m.group(0)
+        close = next_close.get(opener, -2)
         if close != -1 and close <= start:
-            close = line.find(closer, start + 1)
-            next_close[closer] = close
+            found = _QUOTE_MARKS[opener].search(line, start + 1)
+            close = found.start() if found else -1
+            next_close[opener] = close
         if close > start + 1:
             yield start, close + 1
             pos = close + 1
@@ -134,7 +163,7 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
     """Direct speech in quotation marks, framed by a tag before or after it."""
     p_start, p_end = para[0].start, para[-1].end
     segment = text[p_start:p_end]
-    if '"' not in segment and "“" not in segment and "«" not in segment:
+    if not _OPENING.search(segment):
         return
     starts = [s.start for s in para]
     for m_start, m_end in quotations(segment):
@@ -295,10 +324,13 @@ def _units(text: str, sentences: list[Span]) -> list[_Unit]:
     return units
 
 
-def _suggestion(text: str, unit: _Unit, chain: list[str], threshold: float) -> Suggestion | None:
-    quote = text[unit.start:unit.end]
-    if _BYLINE.fullmatch(quote) or _CREDITS.match(quote):
+def _suggestion(text: str, work: str, unit: _Unit, chain: list[str], threshold: float) -> Suggestion | None:
+    """The suggestion for ``unit``, quoted and scored from ``text``; a byline is told from
+    ``work`` (the text as read, capitals re-cased)."""
+    read = work[unit.start:unit.end]
+    if _BYLINE.fullmatch(read) or _CREDITS.match(read):
         return None
+    quote = text[unit.start:unit.end]
     if score_ceiling(quote, headline=unit.headline) < threshold:
         return None
     kind = claim_kind(quote, is_quote=unit.quote, attributed=bool(unit.chain))
@@ -316,18 +348,18 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     """Check-worthy claims of ``text``; offsets refer to ``text`` exactly as given."""
     if furniture is None:
         furniture = find_furniture(text)
-    blocked = sorted((f.start, f.end) for f in furniture)
-    blocked_starts = [b[0] for b in blocked]
-    sentences = [s for s in split_sentences(text) if not _overlaps(blocked, blocked_starts, s.start, s.end)]
+    # Lines in capitals are read re-cased; offsets are the same in both.
+    work = recase(text)
+    sentences = _outside(furniture, split_sentences(work), work)
     speakers = Speakers(attr.collect_names(" ".join(s.text for s in sentences)))
     suggestions: list[Suggestion] = []
-    for unit in _units(text, sentences):
-        chain = speakers.resolve(unit.chain, text, unit.start, unit.end)
+    for unit in _units(work, sentences):
+        chain = speakers.resolve(unit.chain, work, unit.start, unit.end)
         for who in chain:
             speakers.note(who)
         if unit.mention or unit.merged or unit.end <= unit.start:
             continue
-        found = _suggestion(text, unit, chain, threshold)
+        found = _suggestion(text, work, unit, chain, threshold)
         if found is not None:
             suggestions.append(found)
     return suggestions

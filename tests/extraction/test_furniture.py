@@ -66,8 +66,8 @@ def test_related_list_runs_until_prose_resumes() -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "By Aigerim Nurlanova",
-        "ASTANA, March 12 (Orda) - The bank kept its rate at 14.75 percent.",
+        "By the end of the year the bank expects inflation to slow to 5 percent.",
+        "ASTANA is the capital, and the bank kept its rate at 14.75 percent.",
         "The company said it would share the results with investors on Friday.",
         "Related to the decision, the bank also cut its forecast for growth to 3 percent this year.",
         "The photo agency said its images were used without permission.",
