@@ -166,12 +166,13 @@ class PolnearCounts:
             if rel.source.lower() in _PRONOUN_SOURCES:
                 continue  # the label keeps the pronoun; we resolve it to a name
             self.named += 1
-            ours = set(claimant_words(s.claimant or ""))
             # A surname in the label stands for the full name used earlier ("Trump" is
-            # "Donald Trump"); nothing else beyond the label's words is allowed.
+            # "Donald Trump"); nothing else beyond the label's words is allowed. A label
+            # that is a description ("the mayor") is matched by the role we resolved.
             theirs = set(claimant_words(rel.source)) | set(claimant_words(names.get(rel.source.strip(), "")))
-            self.strict += bool(ours) and ours <= theirs
-            self.lenient += names_match(s.claimant or "", rel.source)
+            said = [w for w in (s.claimant, s.role) if w]
+            self.strict += any(ours and ours <= theirs for ours in (set(claimant_words(w)) for w in said))
+            self.lenient += any(names_match(w, rel.source) for w in said)
         for rel in relations:
             length = sum(c[1] - c[0] for c in rel.contents)
             if rel.source.lower() in _PRONOUN_SOURCES or length < 20:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import ORG_WORDS
+from .lexicon import CAP_RUN, ORG_WORDS, TITLE_NOUNS
+from .names import title_and_name
 
 # A quotation standing alone continues the last speaker's words.
 PREVIOUS_SPEAKER = "\x00previous speaker"
@@ -26,6 +27,18 @@ _BODY = re.compile(
 _NAMED_BODY: dict[str, re.Pattern[str]] = {}
 _DEFINITE = re.compile(r"the\s+(ministry|agency|company|bank|government|regulator|office|department|"
                        r"service|committee|council|court|police|army|group|firm|authority|party|union)", re.I)
+_TITLE_NOUN = "|".join(sorted(TITLE_NOUNS, key=len, reverse=True))
+# "Mira Halvorsen, the Norvian president," names a person by a role.
+_APPOSITION = re.compile(
+    rf"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{1,3}}),\s+(?:the|a|an|its|their)\s+"
+    rf"(?P<title>(?:[\w'’-]+\s+){{0,3}}?(?i:{_TITLE_NOUN}))\b"
+)
+# Words that make a different office of the same noun: "the president" is not the
+# vice president.
+_OTHER_OFFICE = frozenset({"vice", "deputy", "assistant", "former", "acting", "associate", "under", "lieutenant",
+                           "interim", "ex"})
+# A definite description of a person by role: "the president", "the Norvian president".
+_ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE_NOUN})", re.I)
 # How far back a body named without speaking is looked for.
 _BODY_WINDOW = 3000
 _ITS_WINDOW = 400
@@ -53,11 +66,31 @@ def _definite_name(name: str) -> str:
     return name[0].lower() + name[1:] if name.split()[0] in ("The", "the") else name
 
 
+Titled = tuple[int, frozenset[str], str]  # (offset, words of the title, name)
+
+
+def collect_titles(text: str) -> list[Titled]:
+    """People named with a role, in text order: "Norvian President Mira Halvorsen",
+    "Mira Halvorsen, the Norvian president"."""
+    found: list[Titled] = []
+    for run in CAP_RUN.finditer(text):
+        titled = title_and_name(run.group(0))
+        if titled and len(titled[1].split()) >= 2:
+            found.append((run.start(), frozenset(titled[0].lower().split()), titled[1]))
+    for m in _APPOSITION.finditer(text):
+        name = m.group("name")
+        if name.split()[0].lower() not in ("the", "a", "an") and len(name.split()) >= 2:
+            found.append((m.start(), frozenset(m.group("title").lower().split()), name))
+    found.sort()
+    return found
+
+
 class Speakers:
     """Who has spoken so far, to resolve "he said", "Peskov added" and "the ministry said"."""
 
-    def __init__(self, names: dict[str, str]) -> None:
+    def __init__(self, names: dict[str, str], titles: list[Titled] | None = None) -> None:
         self.names = names
+        self.titles = titles or []
         self.last_person: str | None = None
         self.last_any: str | None = None
         self.seen: list[str] = []
@@ -105,7 +138,19 @@ class Speakers:
         head = _DEFINITE.fullmatch(who)
         if head:
             return self._body(head.group(1).lower(), low, text, start) or who
+        role = _ROLE.fullmatch(who)
+        if role:
+            return self._person(role, start) or who
         return who
+
+    def _person(self, role: re.Match[str], start: int) -> str | None:
+        """"the Norvian president" after "Norvian President Mira Halvorsen": the latest
+        person named before ``start`` whose title has the role's noun and its other words."""
+        wanted = set(role.group("words").lower().split()) | {role.group("noun").lower()}
+        for offset, title, name in reversed(self.titles):
+            if offset < start and wanted <= title and not (title - wanted) & _OTHER_OFFICE:
+                return name
+        return None
 
     def note(self, who: str) -> None:
         if who.lower() in PRONOUNS:

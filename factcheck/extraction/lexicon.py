@@ -83,6 +83,15 @@ TITLE_WORDS = _words(
     kremlin white house u.s. us uk eu un
     """
 )
+# The nouns among the title words: what a person is ("the Norvian president").
+TITLE_NOUNS = _words(
+    """
+    minister president secretary spokesman spokeswoman spokesperson senator governor mayor director chairman
+    chairwoman chair ambassador envoy judge commissioner king queen prince princess pope sheikh attorney
+    prosecutor speaker leader head commander colonel general lieutenant captain sergeant chief ceo cfo
+    officer representative premier chancellor
+    """
+)
 ORG_WORDS = _words(
     """
     ministry agency office department council party bank service committee commission court police army

@@ -31,6 +31,7 @@ from .lexicon import (
     PRONOUNS_LOWER,
     RELATIVE,
     SOURCE_NOUNS,
+    TITLE_NOUNS,
     TITLE_WORDS,
     VERB_LIKE,
     is_pronoun,
@@ -131,7 +132,22 @@ def strip_titles(name: str) -> str:
     first = 0
     while first < len(tokens) - 1 and (tokens[first].lower() in TITLE_WORDS or tokens[first].endswith(("'s", "’s"))):
         first += 1
+    # "Norvian President Mira Halvorsen", "Harlow Mayor Ines Varga": what comes before a
+    # title noun belongs to the title.
+    for k in range(len(tokens) - 2, first - 1, -1):
+        if tokens[k].lower() in TITLE_NOUNS:
+            first = k + 1
+            break
     return " ".join(tokens[first:])
+
+
+def title_and_name(run: str) -> tuple[str, str] | None:
+    """("Norvian President", "Mira Halvorsen") for a titled name, else None."""
+    name = strip_titles(run)
+    title = run[: len(run) - len(name)].strip()
+    if not title or not name or not any(t.lower() in TITLE_NOUNS for t in title.split()):
+        return None
+    return title, name
 
 
 def _has_clause_words(lowered: list[str]) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import attribution as attr
 from .casing import recase
-from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers
+from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
@@ -190,6 +190,7 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
 _HEADLINE_SPEECH = re.compile(r"\b(?:says|say|said|tells|told|warns|warned|claims|claimed|insists|admits|"
                               r"according to)\b", re.I)
 _SPACE = re.compile(r"\s")
+_ROLE_WORDS = re.compile(r"the\s", re.I)
 _OUTER_RELAY = re.compile(r"\s*,?\s*(?:according|as reported|reported by)", re.I)
 
 
@@ -351,7 +352,7 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     # Lines in capitals are read re-cased; offsets are the same in both.
     work = recase(text)
     sentences = _outside(furniture, split_sentences(work), work)
-    speakers = Speakers(attr.collect_names(" ".join(s.text for s in sentences)))
+    speakers = Speakers(attr.collect_names(" ".join(s.text for s in sentences)), collect_titles(work))
     suggestions: list[Suggestion] = []
     for unit in _units(work, sentences):
         chain = speakers.resolve(unit.chain, work, unit.start, unit.end)
@@ -360,6 +361,9 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
         if unit.mention or unit.merged or unit.end <= unit.start:
             continue
         found = _suggestion(text, work, unit, chain, threshold)
+        if found is not None and unit.chain and found.claimant != unit.chain[-1] and _ROLE_WORDS.match(unit.chain[-1]):
+            # "The Norvian president" resolved to the name: the description is the role.
+            found.role = unit.chain[-1]
         if found is not None:
             suggestions.append(found)
     return suggestions

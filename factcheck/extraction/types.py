@@ -35,10 +35,14 @@ class Suggestion:
     via: list[str] = field(default_factory=list)
     kind: str = "statement"
     score: float = 0.0
+    # The description the text used for the claimant ("the Norvian president") when the
+    # claimant is the name it resolved to. Not in to_dict, whose keys callers rely on.
+    role: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["via"] = list(self.via)
+        del data["role"]
         return data
 
 

@@ -301,3 +301,26 @@ def test_wire_attribution_sweep(text: str, claimant: str, via: list[str]) -> Non
 )
 def test_no_false_attribution_in_wire_copy(text: str) -> None:
     assert all(s.claimant is None for s in suggest_claims(text, threshold=0.0))
+
+
+@pytest.mark.parametrize(
+    "text, claimant, role",
+    [
+        ("Norvian President Mira Halvorsen arrived in Karven on Monday.\n"
+         "The Norvian president noted that exports to Karven had doubled since 2020.", "Mira Halvorsen",
+         "the Norvian president"),
+        ("Mira Halvorsen, the Norvian president, arrived in Karven on Monday.\n"
+         "The president said that exports to Karven had doubled since 2020.", "Mira Halvorsen", "the president"),
+        ("Vice President Tomas Lund arrived in Karven on Monday.\n"
+         "The president said that exports to Karven had doubled since 2020.", "the president", None),
+    ],
+)
+def test_a_description_resolves_to_the_person_named_earlier(text: str, claimant: str, role: str | None) -> None:
+    s = suggest_claims(text, threshold=0.0)[-1]
+    assert (s.claimant, s.role) == (claimant, role)
+    assert "role" not in s.to_dict()
+
+
+def test_a_title_before_a_title_noun_is_dropped_from_the_name() -> None:
+    s = only("Harlow Mayor Ines Varga said the port would reopen in May.")
+    assert s.claimant == "Ines Varga"
