@@ -172,10 +172,50 @@ def _subject_verb(sentence: str, start: int) -> Attribution | None:
     chain = speaker_chain(raw, " " + m.group("verb").lower() + sentence[m.end("verb"):][:60])
     if not chain:
         return None
-    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(raw), end=m.end())
+    found = Attribution(chain=chain, leading=True, pronoun=is_pronoun(raw), end=m.end())
+    return _relayed(sentence, found) if m.group("that") else found
 
 
-_LEADING_READERS = (_quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _subject_verb)
+def _relayed(sentence: str, outer: Attribution) -> Attribution:
+    """"X told Reuters that Y had said ...": Y speaks, relayed by X, then Reuters."""
+    assert outer.end is not None
+    rest = sentence[outer.end:].lstrip()
+    offset = len(sentence) - len(rest)
+    m = _LEAD_SRC_VERB.match(rest)
+    if not m or m.group("verb").lower() not in _RELAYED_VERBS or _names_things(rest, m) \
+            or not rest[:1].isupper() or not source_ok(m.group("src")) or is_pronoun(m.group("src")):
+        return outer
+    inner = speaker_chain(m.group("src"))
+    if not inner:
+        return outer
+    return Attribution(chain=outer.chain + inner, leading=True, end=offset + m.end())
+
+
+# Verbs of a speaker reported inside another's words ("X said that Y had said ...").
+_RELAYED_VERBS = frozenset({"said", "says", "told", "claimed", "claims", "stated", "wrote", "warned", "insisted",
+                            "argued", "added", "announced", "confirmed", "denied"})
+
+
+_PASSIVE_BY = re.compile(
+    r"(?:.{0,200}?\s)?(?:was|were|has\s+been|had\s+been|is|are)\s+(?:first\s+)?"
+    r"(?:reported|announced|stated|confirmed|disclosed|revealed|said|claimed|denied)"
+    r"(?:\s+(?:on\s+)?[A-Z][a-z]+day|\s+(?:earlier|later|today|yesterday|last\s+\w+))?"
+    r"\s+by\s+(?P<src>[^,;:.]{2,80}?)(?=\s+(?:that|as|in|on|at|after|when)\b|[,;:.]|$)"
+)
+
+
+def _passive(sentence: str, start: int) -> Attribution | None:
+    """"The closure was reported on Monday by Governor Ines Varga", "It was reported by the
+    Harlow Wire that ...": the agent is the source."""
+    m = _PASSIVE_BY.match(sentence, start)
+    if not m or not source_ok(m.group("src")):
+        return None
+    chain = speaker_chain(m.group("src"))
+    return Attribution(chain=chain, leading=True) if chain else None
+
+
+_LEADING_READERS = (_quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
+                    _subject_verb)
 
 
 def _parse_leading(sentence: str, depth: int) -> Attribution | None:

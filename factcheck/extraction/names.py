@@ -193,6 +193,15 @@ def outlet_in_description(src: str) -> str | None:
     return None
 
 
+_OUTLET_WORDS = re.compile(r"\b(?:news|agency|newspaper|broadcaster|television|tv|radio|channel|wire|times|post|"
+                           r"daily|gazette|herald|journal|magazine|outlet|website)\b", re.I)
+
+
+def is_outlet(name: str) -> bool:
+    """A news outlet ("Reuters", "the BBC", "state news agency TASS", "the Harlow Wire")."""
+    return outlet_in_description(name) is not None or bool(_OUTLET_WORDS.search(name))
+
+
 def is_person_like(raw: str) -> bool:
     """A pronoun or a personal name ("Berg", "Mr. Berg", "Anna Berg"), not a described body."""
     raw = raw.strip()

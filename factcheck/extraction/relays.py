@@ -43,7 +43,7 @@ def speaker_chain(src_raw: str, rest: str = "") -> list[str] | None:
         return None
     chain = [src]
     outlet = outlet_in_description(src_raw) if DETERMINER.match(src_raw.strip() + " ") else None
-    if outlet and outlet != src:
+    if outlet and outlet.lower() != re.sub(r"^(?:the|a|an)\s+", "", src.lower()):
         chain.insert(0, outlet)
     relay = told_relay(rest)
     if relay:

@@ -17,6 +17,7 @@ from . import attribution as attr
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
+from .names import is_outlet
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
 from .types import Attribution, FurnitureLine, Span, Suggestion
@@ -226,8 +227,10 @@ class _Paragraph:
         assert tag.content_end is not None
         if not tag.leading:
             lead = attr.parse_leading(body[: tag.content_end])
-            # "Smith said X, according to Reuters": the speaker is the innermost source.
-            if lead and len(tag.chain) == 1 and _OUTER_RELAY.match(body, tag.content_end):
+            # "Smith said X, according to Reuters", "He said X, the BBC reported": the
+            # speaker is the innermost source; the outlet only relays.
+            if lead and len(tag.chain) == 1 and (_OUTER_RELAY.match(body, tag.content_end)
+                                                 or is_outlet(tag.chain[0])):
                 tag.chain = tag.chain + lead.chain
         start, end = _trim(self.text, s.start, s.start + skip + tag.content_end)
         first_person = attr.is_first_person(self.text[start:end])

@@ -56,8 +56,16 @@ def _according_segment(seg: str) -> Segment | None:
     m = _TAG_ACCORDING.fullmatch(seg)
     if not (m and names_a_source(m.group("src"))):
         return None
-    src = clean_source(m.group("src"))
-    return ("according", [src]) if src else _REJECT
+    # "according to a statement from the ministry cited by TASS": TASS relays the ministry.
+    raw, relay = ([*_CITED_BY.split(m.group("src"), 1), ""])[:2]
+    src = clean_source(raw)
+    outer = clean_source(relay) if relay else None
+    if not src:
+        return _REJECT
+    return ("according", [outer, src] if outer else [src])
+
+
+_CITED_BY = re.compile(r"\s+(?:cited|quoted|carried|reported|relayed)\s+by\s+")
 
 
 def _citing_segment(seg: str) -> Segment | None:
@@ -73,10 +81,15 @@ def _citing_segment(seg: str) -> Segment | None:
 def _quoted_segment(seg: str) -> Segment | None:
     """"Vesti quoted Berg as saying": the outlet relays the speaker."""
     m = QUOTED_AS_SAYING.fullmatch(seg + " ")
-    if not (m and m.group("outlet")):
+    if not m:
         return None
-    outlet, speaker = clean_source(m.group("outlet")), clean_source(m.group("speaker"))
-    if outlet and speaker and source_ok(m.group("speaker")):
+    raw_outlet = m.group("outlet") or m.group("outlet2")
+    raw_speaker = m.group("speaker") or m.group("speaker2")
+    if not raw_outlet:
+        return None
+    # "Vesti quoted Berg as saying" or "Berg was quoted by Vesti as saying".
+    outlet, speaker = clean_source(raw_outlet), clean_source(raw_speaker)
+    if outlet and speaker and source_ok(raw_speaker):
         return ("speaker", [outlet, speaker])
     return None
 

@@ -324,3 +324,24 @@ def test_a_description_resolves_to_the_person_named_earlier(text: str, claimant:
 def test_a_title_before_a_title_noun_is_dropped_from_the_name() -> None:
     s = only("Harlow Mayor Ines Varga said the port would reopen in May.")
     assert s.claimant == "Ines Varga"
+
+
+@pytest.mark.parametrize(
+    "text, quote, claimant, via",
+    [
+        ("Tomas Lund told Reuters that Ines Varga had said the port would reopen in May.", None,
+         "Ines Varga", ["Tomas Lund", "Reuters"]),
+        ("Ines Varga said the port would reopen in May, the BBC reported.",
+         "Ines Varga said the port would reopen in May", "Ines Varga", ["the BBC"]),
+        ("Exports rose 12 percent in May, according to a statement from the ministry cited by state news agency TASS.",
+         "Exports rose 12 percent in May", "the ministry", ["TASS"]),
+        ("Exports will double by 2030, Varga was quoted by TASS as saying.",
+         "Exports will double by 2030", "Varga", ["TASS"]),
+        ("It was reported by the Harlow Wire that the port would reopen in May.", None, "the Harlow Wire", []),
+        ("The closure of the northern quay was reported on Monday by Governor Ines Varga.", None, "Ines Varga", []),
+    ],
+)
+def test_relays_nearest_first_and_the_outlet_never_replaces_the_speaker(
+        text: str, quote: str | None, claimant: str, via: list[str]) -> None:
+    s = only(text)
+    assert (s.quote, s.claimant, s.via) == (quote or text, claimant, via)
