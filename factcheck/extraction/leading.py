@@ -79,11 +79,11 @@ def _intro_end(sentence: str) -> int:
 def _framed(sentence: str, framing: re.Match[str], depth: int) -> Attribution | None:
     """"In a statement Friday, Trump said ...", "Asked about the deal, Berg said ...",
     "Citing the bureau, Vesti reported that ...": a fronted phrase before the tag."""
-    inner = _parse_leading(sentence[framing.end():], depth + 1)
+    # Read on from the end of the phrase, in place: a lower-case subject is fine there
+    # ("After predicting a win, the leader claimed ...").
+    inner = _parse_leading(sentence, depth + 1, framing.end())
     if inner is None:
         return None
-    if inner.end is not None:
-        inner.end += framing.end()
     if framing.group("cited"):
         cited = parse_segment(framing.group("cited"))
         if cited and cited[0] == "citing" and not inner.according:
@@ -140,11 +140,34 @@ def _comma_subject(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
 
 
+# "The board reported Friday the plant had ...": a time, then a clause without "that".
+_TIME_THEN_CLAUSE = re.compile(
+    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|earlier|"
+    r"last\s+(?:week|month|year|night)|this\s+(?:week|month|year))\s+"
+    r"(?:the|a|an|its|their|his|her|it|he|she|they|there|[A-Z][\w'’-]*\s+(?:had|has|have|was|were|is|are|will|would))\b"
+)
+# Verbs whose object is a stance a speaker takes ("confirmed readiness to", "denied any
+# role in"): said of a person or a body, they attribute without "that".
+_STANCE_VERBS = frozenset({"confirmed", "denied", "announced", "acknowledged", "admitted", "reaffirmed"})
+
+
+def _speaks(raw: str) -> bool:
+    """A person or a body that can take a stance, not a document or a figure."""
+    return is_person_like(raw) or bool(_BODY_NOUNS.search(raw))
+
+
+_BODY_NOUNS = re.compile(
+    r"\b(?:government|ministry|minister|president|company|council|board|agency|authority|authorities|office|"
+    r"party|union|court|police|army|bank|committee|commission|spokes(?:man|woman|person)|officials?|leaders?|"
+    r"administration|campaign|embassy|kremlin|parliament)\b", re.I)
+
+
 def _names_things(sentence: str, m: re.Match[str]) -> bool:
     """"The economy added 200,000 jobs", "Twenty-seven states led by ...": a thing does
     something, no one speaks."""
     verb, raw, has_that = m.group("verb").lower(), m.group("src"), bool(m.group("that"))
-    if verb in CLAUSE_ONLY and not has_that:
+    if verb in CLAUSE_ONLY and not has_that and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb")) \
+            and not (verb in _STANCE_VERBS and _speaks(raw)):
         return True
     if (verb in ("added", "adds") and not has_that and not is_person_like(raw)
             and not re.match(r"\s*[:,]", sentence[m.end("verb"):])):
@@ -218,8 +241,9 @@ _LEADING_READERS = (_quoted_as_saying, _reported_citing, _according, _mid_tag, _
                     _subject_verb)
 
 
-def _parse_leading(sentence: str, depth: int) -> Attribution | None:
-    start = _intro_end(sentence)
+def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:
+    intro = INTRO.match(sentence, start)
+    start = intro.end() if intro else start
     framing = _FRAMING.match(sentence, start) if depth < _MAX_FRAMES else None
     if framing:
         inner = _framed(sentence, framing, depth)

@@ -345,3 +345,32 @@ def test_relays_nearest_first_and_the_outlet_never_replaces_the_speaker(
         text: str, quote: str | None, claimant: str, via: list[str]) -> None:
     s = only(text)
     assert (s.quote, s.claimant, s.via) == (quote or text, claimant, via)
+
+
+@pytest.mark.parametrize(
+    "text, claimant",
+    [
+        ("The minister called on the port operators to cut fees by 10 percent before June.", "the minister"),
+        ("The agency pointed to reports of 40 ships waiting outside the harbour.", "the agency"),
+        ("The board reported Friday the plant had lost 12 million crowns in the first quarter.", "the board"),
+        ("The Karven government confirmed readiness to resume grain exports through the port in May.",
+         "the Karven government"),
+        ("After predicting a win in the first round, the leader claimed that turnout had reached 70 percent.",
+         "the leader"),
+    ],
+)
+def test_more_attribution_wording(text: str, claimant: str) -> None:
+    s = only(text)
+    assert (s.quote, s.claimant, s.via) == (text, claimant, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The data confirmed a rise of 12 percent in exports in May.",
+        "The economy added 200,000 jobs in May.",
+        "Twenty-seven states reported cases of the disease in May.",
+    ],
+)
+def test_things_still_do_not_speak(text: str) -> None:
+    assert only(text).claimant is None
