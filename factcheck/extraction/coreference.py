@@ -130,7 +130,8 @@ class Speakers:
     def _one(self, who: str, text: str = "", start: int = 0) -> str:
         low = who.lower()
         if low in ("he", "she", "i"):
-            return self.last_person or who
+            # The last person who spoke, or else the last person named with a role.
+            return self.last_person or self._latest_titled(start) or who
         if low in PRONOUNS:
             return self.last_any or who
         if " " not in who and who in self.names:
@@ -142,6 +143,10 @@ class Speakers:
         if role:
             return self._person(role, start) or who
         return who
+
+    def _latest_titled(self, start: int) -> str | None:
+        before = [name for offset, _, name in self.titles if offset < start]
+        return before[-1] if before else None
 
     def _person(self, role: re.Match[str], start: int) -> str | None:
         """"the Norvian president" after "Norvian President Mira Halvorsen": the latest

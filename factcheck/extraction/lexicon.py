@@ -55,7 +55,7 @@ POSSESSIVE_DET = _words("its his her their")
 PRONOUN = r"(?:he|she|they|it|we|I)"
 PRONOUN_RE = re.compile(PRONOUN, re.I)
 # A source noun phrase: at most ten words, starting like a name, a description or a pronoun.
-SRC = rf"(?P<src>(?:{PRONOUN}|(?:{DET}\s+)?[\w'’.&-]+(?:\s+[\w'’.&()-]+){{0,9}}?))"
+SRC = rf"(?P<src>(?:{PRONOUN}|(?:{DET}\s+)?[\w'’.&-]+(?:\s+[\w'’.&()-]+){{0,14}}?))"
 
 FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me|I'm|We're|we're|I've|we've|ours)\b")
 # Lower-case only: "Retired Lt. Gen. Michael Flynn" is a name, not a verb phrase.

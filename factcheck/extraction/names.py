@@ -55,7 +55,7 @@ def _unwrap(raw: str) -> str | None:
     from the ministry" is the ministry's); None when empty or too long for a source."""
     src = raw.strip(" ,.;:\"'“”‘’")
     src = PAREN.sub("", src).strip()
-    if not src or len(src) > 120:
+    if not src or len(src) > 160:
         return None
     statement = _STATEMENT_OF.match(src) or _OWNED_DOCUMENT.match(src)
     return statement.group("who").strip() if statement else src
@@ -107,7 +107,7 @@ def clean_source(raw: str) -> str | None:
     if not src:
         return None
     words = src.split()
-    if len(words) > 12 or words[0].lower() in DATE_WORDS or words[0].lower() in NOT_SOURCE_START:
+    if len(words) > 16 or words[0].lower() in DATE_WORDS or words[0].lower() in NOT_SOURCE_START:
         return None
     if is_pronoun(src):
         return src.lower() if src != "I" else "I"
@@ -158,7 +158,7 @@ def _has_clause_words(lowered: list[str]) -> bool:
 def source_ok(raw: str) -> bool:
     """Whether a phrase before or after a speech verb can name a speaker."""
     words = raw.split()
-    if not words or len(words) > 10:
+    if not words or len(words) > 15:
         return False
     lowered = [w.lower().strip(",.;:'’\"") for w in words]
     if lowered[0] in NOT_SOURCE_START or lowered[0] in DATE_WORDS or re.match(r"[a-z]{3,}ing$", words[0]):

@@ -18,6 +18,7 @@ from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .names import is_outlet
+from .relays import speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
 from .types import Attribution, FurnitureLine, Span, Suggestion
@@ -179,6 +180,12 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
         chain = _quote_chain(text[para[first].start:q_start - 1], text[q_end + 1:para[last].end])
         if chain is None:
             continue
+        if chain == [PREVIOUS_SPEAKER] and last + 1 < len(para):
+            # "“...” She wrote this on her page.": the tag is the next sentence.
+            tag = _NEXT_TAG.match(para[last + 1].text)
+            chain = (speaker_chain(tag.group("src")) if tag else None) or chain
+            if tag:
+                used.add(last + 1)
         if carry and (not chain or chain[-1].lower() in PRONOUNS or chain[-1] == PREVIOUS_SPEAKER):
             chain = list(carry)
         used.update(range(first, last + 1))
@@ -191,6 +198,10 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
 _HEADLINE_SPEECH = re.compile(r"\b(?:says|say|said|tells|told|warns|warned|claims|claimed|insists|admits|"
                               r"according to)\b", re.I)
 _SPACE = re.compile(r"\s")
+_NEXT_TAG = re.compile(
+    r"(?P<src>He|She|They|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|The\s+[a-z]+(?:\s+[a-z]+)?)\s+"
+    r"(?:also\s+)?(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)\b[^.!?]{0,80}[.!?]?$"
+)
 _ROLE_WORDS = re.compile(r"the\s", re.I)
 _OUTER_RELAY = re.compile(r"\s*,?\s*(?:according|as reported|reported by)", re.I)
 

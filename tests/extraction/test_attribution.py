@@ -374,3 +374,18 @@ def test_more_attribution_wording(text: str, claimant: str) -> None:
 )
 def test_things_still_do_not_speak(text: str) -> None:
     assert only(text).claimant is None
+
+
+def test_tag_in_the_next_sentence_and_a_pronoun_for_a_person_named_with_a_role() -> None:
+    text = ("Mayor Ines Varga visited the quay on Monday.\n"
+            "“We will not accept another closure of the northern quay this year.” She wrote this on her page.")
+    found = suggest_claims(text)
+    quote = next(s for s in found if s.kind == "quote")
+    assert (quote.quote, quote.claimant) == ("We will not accept another closure of the northern quay this year.",
+                                             "Ines Varga")
+    assert not any("wrote this" in s.quote for s in found)
+
+
+def test_a_long_subject() -> None:
+    text = "The chairman of the supervisory board of the Harlow regional port authority said that fees would rise."
+    assert only(text).claimant == "the chairman of the supervisory board of the Harlow regional port authority"
