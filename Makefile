@@ -52,3 +52,9 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+## Quality figures on labelled data (the shared seed article, our wire stories, PolNeAR dev,
+## CheckThat! dev-test): recall, precision, claimant accuracy (strict), via accuracy
+.PHONY: eval
+eval: install-dev
+	$(BIN)/python -m tools.evaluate

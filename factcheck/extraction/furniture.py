@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from .markers import END_MARKER_LINE, dateline_end, end_marker_start
 from .sentences import split_lines
-from .types import FurnitureLine
+from .types import FurnitureLine, Span
 
 _I = re.IGNORECASE
 
@@ -51,6 +52,30 @@ _SHARE = re.compile(
 )
 _COOKIES = re.compile(r"\bcookies?\b.{0,120}\b(?:accept|consent|privacy|policy|experience|settings)\b", _I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright\b).{0,80}$|.{0,80}\ball rights reserved\b", _I)
+_NAVIGATION = re.compile(r"(?:skip to (?:main )?(?:content|navigation|search)|jump to (?:navigation|content|search)|"
+                         r"main menu|menu|search|toggle navigation|back to top)\s*[.:]?", _I)
+_KEYWORDS = re.compile(r"(?:key ?words?|tags?|topics?|filed under|categories|category|subjects?|related topics)"
+                       r"\s*[:：]\s*\S", _I)
+_HASHTAGS = re.compile(r"(?:#\w+[\s,]*){2,}")
+# A credit closing a caption after its full stop: "... on Monday. REUTERS/Anna Berg",
+# "... (AP Photo/Carl Doe)", "... Photo: Press office", "... Picture by Ida Lund".
+_CAPTION_CREDIT = re.compile(
+    r"(?:[.!?]\s+|\s)(?:"
+    r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|Xinhua|XINHUA|TASS|Anadolu|AA|UPI|KUNA|Kazinform|Sputnik|"
+    r"Getty Images|[A-Z][\w.-]+ (?:Photo|Images))\s*/\s*[A-Z][\w .'’-]{1,50}"
+    r"|\((?:[A-Z][\w.-]* )?(?:Photo|Picture|Image)s?(?:\s*(?:/|:|by)\s*[^)]{1,60})?\)"
+    r"|(?:Photo|Picture|Image|Photograph)s?\s*(?:by|:|credit:)\s*[^.]{1,60}"
+    r")\s*$"
+)
+# "By Anna Berg", "By Anna Berg and Carl Doe, Reuters", "(Reporting by ...; Editing by ...)".
+_BYLINE = re.compile(
+    r"(?:By|BY)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|the|The|then|now)\b)"
+    r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|de|van|von|al|bin)){0,6}"
+    r"(?:\s*[,|–—-]\s*[A-Z][^.!?]{0,50})?"
+    r"|\(?(?:Additional |Further )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]roduced|[Tt]ranslated)"
+    r"(?: and \w+)? by\b[^()]{1,200}\)?\.?"
+)
 _BULLET = re.compile(r"[-*•–—]\s+|\d{1,2}[.)]\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 
@@ -66,7 +91,25 @@ def _looks_like_prose(line: str) -> bool:
     return bool(_SENTENCE_END.search(line)) and _words(line) >= 12 and not _BULLET.match(line)
 
 
+def _marker_reason(line: str, words: int) -> str | None:
+    """Navigation, bylines, end markers, keyword lines and captions that end in a credit."""
+    if words <= 6 and _NAVIGATION.fullmatch(line):
+        return "navigation"
+    if words <= 16 and _BYLINE.fullmatch(line):
+        return "byline"
+    if words <= 3 and END_MARKER_LINE.fullmatch(line):
+        return "end marker"
+    if words <= 40 and (_KEYWORDS.match(line) or _HASHTAGS.fullmatch(line)):
+        return "keywords"
+    if words <= 80 and _CAPTION_CREDIT.search(line[-120:]):
+        return "photo caption"
+    return None
+
+
 def _single_line_reason(line: str) -> str | None:
+    marker = _marker_reason(line, _words(line))
+    if marker:
+        return marker
     short = _words(line) <= _SHORT_LINE_WORDS
     if _IMAGE_CREDIT.match(line) and short:
         return "image credit"
@@ -105,5 +148,25 @@ def find_furniture(text: str) -> list[FurnitureLine]:
         single = _single_line_reason(line.text)
         if single:
             found.append(FurnitureLine(line.start, line.end, line.text, single))
+        else:
+            found.extend(_markers_in(text, line, dateline_allowed=line.start < _DATELINE_REACH))
         i += 1
+    return found
+
+
+# Datelines open a story: only looked for near the top of the text.
+_DATELINE_REACH = 3000
+
+
+def _markers_in(text: str, line: Span, *, dateline_allowed: bool) -> list[FurnitureLine]:
+    """A dateline opening the line and an end marker closing it, as spans of their own."""
+    found = []
+    head = dateline_end(line.text) if dateline_allowed else 0
+    if head:
+        end = line.start + len(line.text[:head].rstrip())
+        found.append(FurnitureLine(line.start, end, text[line.start:end], "dateline"))
+    tail = end_marker_start(line.text)
+    if tail is not None and tail > head:
+        start = line.start + tail + (len(line.text[tail:]) - len(line.text[tail:].lstrip()))
+        found.append(FurnitureLine(start, line.end, text[start:line.end], "end marker"))
     return found

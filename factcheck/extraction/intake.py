@@ -12,8 +12,13 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 MAX_BYTES = 2_000_000
+# A .docx is a zip: what it unpacks to, and how many paragraphs it holds, are checked
+# from the zip's directory and the raw document part before python-docx builds anything.
+MAX_DOCX_UNPACKED_BYTES = 20_000_000
+MAX_DOCX_PARAGRAPHS = 10_000
 TEXT_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
                    ".htm": "html", ".docx": "docx"}
 
@@ -125,9 +130,59 @@ def _read_html(data: bytes) -> IntakeResult:
     return IntakeResult(text=text, title=title, source_format="html")
 
 
+_DOCX_PARAGRAPH = re.compile(rb"<(?:\w+:)?p[\s/>]")
+_DOCX_BODY = "word/document.xml"
+
+
+def _check_docx_bounds(data: bytes) -> None:
+    """Refuse a .docx that unpacks to too much or holds too many paragraphs, reading only
+    the zip's directory (declared sizes bound what zipfile will ever unpack) and the raw
+    XML of the document part."""
+    body: bytes | None = None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            unpacked = sum(e.file_size for e in entries)
+            if unpacked <= MAX_DOCX_UNPACKED_BYTES and any(e.filename == _DOCX_BODY for e in entries):
+                body = archive.read(_DOCX_BODY)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise IntakeError("Could not read this .docx file: it is damaged.") from None
+    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        raise IntakeError(
+            f"This .docx file unpacks to more than {MAX_DOCX_UNPACKED_BYTES // 1_000_000} MB, "
+            "more than an article can be; save it again without embedded files, or paste the text.")
+    if body is None:
+        return  # no document part: python-docx says what is wrong with it
+    paragraphs = len(_DOCX_PARAGRAPH.findall(body))
+    if paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise IntakeError(
+            f"This .docx file has {paragraphs:,} paragraphs; the limit is {MAX_DOCX_PARAGRAPHS:,}. "
+            "Split the document or paste the article's text.")
+
+
+def _docx_title(document: Any, texts: list[str]) -> str | None:
+    """The first non-empty Title or Heading paragraph. Style names are looked up once
+    per style, not once per paragraph (python-docx's ``paragraph.style`` walks the
+    styles part every time)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    names = {style.style_id: style.name or "" for style in document.styles}
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    default_name = (default.name or "") if default is not None else ""
+    for paragraph, text in zip(document.paragraphs, texts, strict=True):
+        if not text.strip():
+            continue
+        style_id = paragraph._p.style
+        name = names.get(style_id, "") if style_id is not None else default_name
+        if name == "Title" or name.startswith("Heading"):
+            return text.strip()
+    return None
+
+
 def _read_docx(data: bytes) -> IntakeResult:
     if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise IntakeError("Could not read this .docx file: it is not a Word document.")
+    _check_docx_bounds(data)
     import docx  # python-docx
 
     try:
@@ -138,12 +193,7 @@ def _read_docx(data: bytes) -> IntakeResult:
         detail = str(exc).strip().rstrip(".") or "it is damaged"
         raise IntakeError(f"Could not read this .docx file: {detail}.") from None
     paragraphs = [p.text for p in document.paragraphs]
-    title = None
-    for p in document.paragraphs:
-        style = (p.style.name if p.style is not None else "") or ""
-        if p.text.strip() and (style == "Title" or style.startswith("Heading")):
-            title = p.text.strip()
-            break
+    title = _docx_title(document, paragraphs)
     if title is None:
         core_title = (document.core_properties.title or "").strip()
         title = core_title or None

@@ -35,8 +35,42 @@ class Suggestion:
     via: list[str] = field(default_factory=list)
     kind: str = "statement"
     score: float = 0.0
+    # The description the text used for the claimant ("the Norvian president") when the
+    # claimant is the name it resolved to. Not in to_dict, whose keys callers rely on.
+    role: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["via"] = list(self.via)
+        del data["role"]
         return data
+
+
+@dataclass(slots=True)
+class Attribution:
+    """A parsed attribution of one sentence.
+
+    ``chain`` runs from the outermost relay to the innermost speaker. ``content_end`` is
+    the offset (relative to the sentence) where the claim proper ends when the tag trails
+    it; ``None`` when the whole sentence is the claim. ``end`` is where a leading tag ends
+    ("X said on Tuesday that |..."), when known. ``according`` marks a separable
+    "According to X," clause, ``mid`` a tag inside the claim ("Exports, X said, rose"),
+    ``framed`` a fronted phrase before the tag ("Asked about it, X said").
+    """
+
+    chain: list[str]
+    content_end: int | None = None
+    leading: bool = False
+    pronoun: bool = False
+    end: int | None = None
+    according: bool = False
+    mid: bool = False
+    framed: bool = False
+
+    @property
+    def claimant(self) -> str | None:
+        return self.chain[-1] if self.chain else None
+
+    @property
+    def via(self) -> list[str]:
+        return list(reversed(self.chain[:-1]))

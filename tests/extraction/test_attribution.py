@@ -301,3 +301,91 @@ def test_wire_attribution_sweep(text: str, claimant: str, via: list[str]) -> Non
 )
 def test_no_false_attribution_in_wire_copy(text: str) -> None:
     assert all(s.claimant is None for s in suggest_claims(text, threshold=0.0))
+
+
+@pytest.mark.parametrize(
+    "text, claimant, role",
+    [
+        ("Norvian President Mira Halvorsen arrived in Karven on Monday.\n"
+         "The Norvian president noted that exports to Karven had doubled since 2020.", "Mira Halvorsen",
+         "the Norvian president"),
+        ("Mira Halvorsen, the Norvian president, arrived in Karven on Monday.\n"
+         "The president said that exports to Karven had doubled since 2020.", "Mira Halvorsen", "the president"),
+        ("Vice President Tomas Lund arrived in Karven on Monday.\n"
+         "The president said that exports to Karven had doubled since 2020.", "the president", None),
+    ],
+)
+def test_a_description_resolves_to_the_person_named_earlier(text: str, claimant: str, role: str | None) -> None:
+    s = suggest_claims(text, threshold=0.0)[-1]
+    assert (s.claimant, s.role) == (claimant, role)
+    assert "role" not in s.to_dict()
+
+
+def test_a_title_before_a_title_noun_is_dropped_from_the_name() -> None:
+    s = only("Harlow Mayor Ines Varga said the port would reopen in May.")
+    assert s.claimant == "Ines Varga"
+
+
+@pytest.mark.parametrize(
+    "text, quote, claimant, via",
+    [
+        ("Tomas Lund told Reuters that Ines Varga had said the port would reopen in May.", None,
+         "Ines Varga", ["Tomas Lund", "Reuters"]),
+        ("Ines Varga said the port would reopen in May, the BBC reported.",
+         "Ines Varga said the port would reopen in May", "Ines Varga", ["the BBC"]),
+        ("Exports rose 12 percent in May, according to a statement from the ministry cited by state news agency TASS.",
+         "Exports rose 12 percent in May", "the ministry", ["TASS"]),
+        ("Exports will double by 2030, Varga was quoted by TASS as saying.",
+         "Exports will double by 2030", "Varga", ["TASS"]),
+        ("It was reported by the Harlow Wire that the port would reopen in May.", None, "the Harlow Wire", []),
+        ("The closure of the northern quay was reported on Monday by Governor Ines Varga.", None, "Ines Varga", []),
+    ],
+)
+def test_relays_nearest_first_and_the_outlet_never_replaces_the_speaker(
+        text: str, quote: str | None, claimant: str, via: list[str]) -> None:
+    s = only(text)
+    assert (s.quote, s.claimant, s.via) == (quote or text, claimant, via)
+
+
+@pytest.mark.parametrize(
+    "text, claimant",
+    [
+        ("The minister called on the port operators to cut fees by 10 percent before June.", "the minister"),
+        ("The agency pointed to reports of 40 ships waiting outside the harbour.", "the agency"),
+        ("The board reported Friday the plant had lost 12 million crowns in the first quarter.", "the board"),
+        ("The Karven government confirmed readiness to resume grain exports through the port in May.",
+         "the Karven government"),
+        ("After predicting a win in the first round, the leader claimed that turnout had reached 70 percent.",
+         "the leader"),
+    ],
+)
+def test_more_attribution_wording(text: str, claimant: str) -> None:
+    s = only(text)
+    assert (s.quote, s.claimant, s.via) == (text, claimant, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The data confirmed a rise of 12 percent in exports in May.",
+        "The economy added 200,000 jobs in May.",
+        "Twenty-seven states reported cases of the disease in May.",
+    ],
+)
+def test_things_still_do_not_speak(text: str) -> None:
+    assert only(text).claimant is None
+
+
+def test_tag_in_the_next_sentence_and_a_pronoun_for_a_person_named_with_a_role() -> None:
+    text = ("Mayor Ines Varga visited the quay on Monday.\n"
+            "“We will not accept another closure of the northern quay this year.” She wrote this on her page.")
+    found = suggest_claims(text)
+    quote = next(s for s in found if s.kind == "quote")
+    assert (quote.quote, quote.claimant) == ("We will not accept another closure of the northern quay this year.",
+                                             "Ines Varga")
+    assert not any("wrote this" in s.quote for s in found)
+
+
+def test_a_long_subject() -> None:
+    text = "The chairman of the supervisory board of the Harlow regional port authority said that fees would rise."
+    assert only(text).claimant == "the chairman of the supervisory board of the Harlow regional port authority"

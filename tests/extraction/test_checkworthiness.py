@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from factcheck.extraction import checkworthiness
-from factcheck.extraction.train_checkworthiness import main as train_main
+from tools.train_checkworthiness import main as train_main
 
 
 def test_scores_are_probabilities_and_rank_sensibly() -> None:

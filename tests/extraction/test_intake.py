@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 
 import docx
 import pytest
 
-from factcheck.extraction.intake import IntakeError, IntakeResult, read_pasted, read_upload
+from factcheck.extraction.intake import (
+    MAX_DOCX_PARAGRAPHS,
+    MAX_DOCX_UNPACKED_BYTES,
+    IntakeError,
+    IntakeResult,
+    read_pasted,
+    read_upload,
+)
 
 
 def make_docx(*paragraphs: str, title: str | None = None) -> bytes:
@@ -109,3 +117,68 @@ def test_pasted_text() -> None:
         read_pasted("  \n ")
     with pytest.raises(IntakeError, match="larger than"):
         read_pasted("é" * 6, max_bytes=10)
+
+
+def _docx_with_body(body_xml: str, extra: dict[str, bytes] | None = None) -> bytes:
+    """A real .docx whose document part is replaced by ``body_xml`` (and extra parts added)."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx("Placeholder.")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, _, _ = data.decode("utf-8").partition("<w:body>")
+                data = (head + "<w:body>" + body_xml + "</w:body></w:document>").encode("utf-8")
+            target.writestr(item.filename, data)
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_docx_with_too_many_paragraphs_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _docx_with_body("<w:p/>" * 100_000)
+    assert len(data) < 60_000  # tiny on disk, like the upload that stalled the workers
+    # Refused from the raw XML: python-docx never builds the document.
+    monkeypatch.setattr(docx, "Document", lambda *a, **k: pytest.fail("python-docx was asked to parse"))
+    started = time.process_time()
+    with pytest.raises(IntakeError) as info:
+        read_upload("many.docx", data)
+    assert time.process_time() - started < 1.0
+    assert info.value.message == (
+        "This .docx file has 100,000 paragraphs; the limit is 10,000. Split the document or paste the article's text.")
+
+
+def test_docx_at_the_paragraph_limit_is_read() -> None:
+    body = "<w:p><w:r><w:t>Line.</w:t></w:r></w:p>" * MAX_DOCX_PARAGRAPHS
+    assert read_upload("long.docx", _docx_with_body(body)).text.count("Line.") == MAX_DOCX_PARAGRAPHS
+
+
+def test_docx_that_unpacks_too_large_is_refused_from_the_zip_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _docx_with_body("<w:p><w:r><w:t>Short.</w:t></w:r></w:p>",
+                           extra={"word/media/padding.bin": bytes(MAX_DOCX_UNPACKED_BYTES)})
+    assert len(data) < 100_000
+    monkeypatch.setattr(docx, "Document", lambda *a, **k: pytest.fail("python-docx was asked to parse"))
+    with pytest.raises(IntakeError, match=r"^This \.docx file unpacks to more than 20 MB"):
+        read_upload("bomb.docx", data)
+
+
+def test_html_tables_are_kept_as_rows_of_cells() -> None:
+    page = (
+        b"<html><head><title>Budget</title></head><body><article><h1>Council passes budget</h1>"
+        b"<p>The Lindenfeld council approved next year's budget on Tuesday after a long debate, officials said.</p>"
+        b"<table><tr><th>Item</th><th>This year</th><th>Next year</th></tr>"
+        b"<tr><td>Roads</td><td>12 million</td><td>15 million</td></tr>"
+        b"<tr><td>Schools</td><td>30 million</td><td>28 million</td></tr></table>"
+        b"<p>The mayor said the plan would halve waiting times at the clinic within two years.</p>"
+        b"</article></body></html>"
+    )
+    lines = read_upload("budget.html", page).text.split("\n")
+    assert "Item | This year | Next year" in lines
+    assert "Roads | 12 million | 15 million" in lines
+    assert "Schools | 30 million | 28 million" in lines
+    assert not any(set(line) <= set("|-: ") for line in lines)
+
+
+def test_html_table_in_a_short_page_uses_the_fallback_rows() -> None:
+    page = b"<html><body><table><tr><td>Roads</td><td>12 million</td></tr><tr><td>Schools</td><td></td></tr></table></body></html>"
+    assert read_upload("t.html", page).text == "Roads | 12 million\nSchools"

@@ -1,7 +1,7 @@
 """Claimant extraction measured on PolNeAR's labelled attributions (dev split).
 
 A floor, not a target: the number reported in docs/extraction.md comes from
-``python -m factcheck.extraction.evaluate_attribution``. The rules were not tuned
+``python -m tools.evaluate_attribution``. The rules were not tuned
 to these articles beyond fixing general mistakes they revealed.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.extraction.evaluate_attribution import evaluate, names_match
+from tools.evaluate_attribution import evaluate, names_match
 
 POLNEAR_DEV = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "attribution" / "polnear" / "dev"
 

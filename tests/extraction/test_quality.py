@@ -80,14 +80,14 @@ def _run(path: Path | None, cache: dict) -> tuple[str, dict, list[Suggestion]]:
 
 @pytest.mark.parametrize("path", _cases())
 def test_every_labelled_claim_is_suggested(path: Path | None, results: dict) -> None:
-    text, labels, suggestions = _run(path, results)
+    _text, labels, suggestions = _run(path, results)
     missing = [c["quote"] for c in labels["claims"] if _covering(c, suggestions) is None]
     assert not missing, f"not suggested: {missing}"
 
 
 @pytest.mark.parametrize("path", _cases())
 def test_no_non_claim_is_suggested(path: Path | None, results: dict) -> None:
-    text, labels, suggestions = _run(path, results)
+    _text, labels, suggestions = _run(path, results)
     wrong = []
     for bad in labels["not_claims"]:
         length = bad["end"] - bad["start"]
@@ -99,7 +99,7 @@ def test_no_non_claim_is_suggested(path: Path | None, results: dict) -> None:
 
 @pytest.mark.parametrize("path", _cases())
 def test_claimants_match(path: Path | None, results: dict) -> None:
-    text, labels, suggestions = _run(path, results)
+    _text, labels, suggestions = _run(path, results)
     attributed = [c for c in labels["claims"] if c.get("claimant")]
     misses = []
     for claim in attributed:
@@ -113,7 +113,7 @@ def test_claimants_match(path: Path | None, results: dict) -> None:
 def test_optional_claims_keep_their_labelled_claimant(path: Path | None, results: dict) -> None:
     """An optional entry labelled with a claimant (null for a headline) may be left out,
     but when it is suggested it must name that claimant."""
-    text, labels, suggestions = _run(path, results)
+    _text, labels, suggestions = _run(path, results)
     wrong = []
     for claim in labels.get("optional", []):
         if "claimant" not in claim:
@@ -126,7 +126,7 @@ def test_optional_claims_keep_their_labelled_claimant(path: Path | None, results
 
 @pytest.mark.parametrize("path", _cases())
 def test_offsets_and_furniture(path: Path | None, results: dict) -> None:
-    text, labels, suggestions = _run(path, results)
+    text, _labels, suggestions = _run(path, results)
     furniture = find_furniture(text)
     for s in suggestions:
         assert text[s.start:s.end] == s.quote

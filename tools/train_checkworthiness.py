@@ -1,6 +1,6 @@
 """Re-fit the check-worthiness weights offline.
 
-    python -m factcheck.extraction.train_checkworthiness ../shared/data/checkworthiness/checkthat2024
+    python -m tools.train_checkworthiness ../shared/data/checkworthiness/checkthat2024
 
 Reads the CLEF CheckThat! 2024 Task 1 English TSVs (train, dev, dev-test, test_gold),
 fits an L2-regularised logistic regression with AdaGrad in pure Python (no numpy
@@ -20,12 +20,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .checkworthiness import WEIGHTS_PATH, features
+from factcheck.extraction.checkworthiness import WEIGHTS_PATH, features
 
 Example = tuple[list[str], int]
 
 # The shared data sits beside the repository, not in it.
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "checkworthiness" / "checkthat2024"
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "checkworthiness" / "checkthat2024"
 
 
 def read_tsv(path: Path) -> list[Example]:
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps({"about": "Logistic regression weights for "
                                     "factcheck.extraction.checkworthiness; fitted on CLEF CheckThat! 2024 "
-                                    "Task 1 English train by train_checkworthiness.py.",
+                                    "Task 1 English train by tools/train_checkworthiness.py.",
                                     "report": report, "weights": dict(sorted(w.items()))},
                                    ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     print(json.dumps(report, indent=1))

@@ -1,0 +1,168 @@
+"""Who "he", "Peskov", "the ministry" and "its chair" are, from what came before.
+
+Claims are visited in the order of the text; each resolved speaker is noted, and later
+references resolve to the last compatible one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import CAP_RUN, ORG_WORDS, TITLE_NOUNS
+from .names import title_and_name
+
+# A quotation standing alone continues the last speaker's words.
+PREVIOUS_SPEAKER = "\x00previous speaker"
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+
+_BODY = re.compile(
+    r"\b(?:[Tt]he\s+(?:[\w'’&-]+\s+){0,2}|(?:[A-Z][\w'’&.-]*\s+){1,4})"
+    r"(?i:council|ministry|company|operator|bank|government|agency|regulator|office|department|service|"
+    r"committee|commission|court|police|army|group|firm|authority|party|union|board|airline|carrier|club|"
+    r"team|city|port|hospital|school|university|institute|utility|network|exchange|fund|association|"
+    r"federation|organi[sz]ation|administration|parliament|assembly|bureau|municipality|county|state|"
+    r"producer|maker|manufacturer|retailer|insurer|lender|railway|broadcaster|newspaper|campaign)\b"
+    r"(?:\s+of\s+[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,3})?"
+)
+_NAMED_BODY: dict[str, re.Pattern[str]] = {}
+_DEFINITE = re.compile(r"the\s+(ministry|agency|company|bank|government|regulator|office|department|"
+                       r"service|committee|council|court|police|army|group|firm|authority|party|union)", re.I)
+_TITLE_NOUN = "|".join(sorted(TITLE_NOUNS, key=len, reverse=True))
+# "Mira Halvorsen, the Norvian president," names a person by a role.
+_APPOSITION = re.compile(
+    rf"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{1,3}}),\s+(?:the|a|an|its|their)\s+"
+    rf"(?P<title>(?:[\w'’-]+\s+){{0,3}}?(?i:{_TITLE_NOUN}))\b"
+)
+# Words that make a different office of the same noun: "the president" is not the
+# vice president.
+_OTHER_OFFICE = frozenset({"vice", "deputy", "assistant", "former", "acting", "associate", "under", "lieutenant",
+                           "interim", "ex"})
+# A definite description of a person by role: "the president", "the Norvian president".
+_ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE_NOUN})", re.I)
+# How far back a body named without speaking is looked for.
+_BODY_WINDOW = 3000
+_ITS_WINDOW = 400
+
+
+def _named_body(noun: str) -> re.Pattern[str]:
+    """A body named in full with ``noun`` as its head: "the Transport Ministry", "the Ministry
+    of Transport"."""
+    if noun not in _NAMED_BODY:
+        head = noun.capitalize()
+        _NAMED_BODY[noun] = re.compile(
+            rf"(?:[Tt]he\s+)?(?:(?:[A-Z][\w'’&-]*\s+){{1,4}}{head}\b|"
+            rf"{head}\s+of(?:\s+(?:the\s+)?[A-Z][\w'’&-]*){{1,4}})")
+    return _NAMED_BODY[noun]
+
+
+def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text, start, end):  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
+def _definite_name(name: str) -> str:
+    return name[0].lower() + name[1:] if name.split()[0] in ("The", "the") else name
+
+
+Titled = tuple[int, frozenset[str], str]  # (offset, words of the title, name)
+
+
+def collect_titles(text: str) -> list[Titled]:
+    """People named with a role, in text order: "Norvian President Mira Halvorsen",
+    "Mira Halvorsen, the Norvian president"."""
+    found: list[Titled] = []
+    for run in CAP_RUN.finditer(text):
+        titled = title_and_name(run.group(0))
+        if titled and len(titled[1].split()) >= 2:
+            found.append((run.start(), frozenset(titled[0].lower().split()), titled[1]))
+    for m in _APPOSITION.finditer(text):
+        name = m.group("name")
+        if name.split()[0].lower() not in ("the", "a", "an") and len(name.split()) >= 2:
+            found.append((m.start(), frozenset(m.group("title").lower().split()), name))
+    found.sort()
+    return found
+
+
+class Speakers:
+    """Who has spoken so far, to resolve "he said", "Peskov added" and "the ministry said"."""
+
+    def __init__(self, names: dict[str, str], titles: list[Titled] | None = None) -> None:
+        self.names = names
+        self.titles = titles or []
+        self.last_person: str | None = None
+        self.last_any: str | None = None
+        self.seen: list[str] = []
+
+    def resolve(self, chain: list[str], text: str = "", start: int = 0, end: int = 0) -> list[str]:
+        if chain == [PREVIOUS_SPEAKER]:
+            return [self.last_any] if self.last_any else []
+        return [self._its(who, text, start, end) if who.startswith("its ") else self._one(who, text, start)
+                for who in chain]
+
+    def _its(self, who: str, text: str, start: int, end: int) -> str:
+        """"its chair" after "The council voted ..." is the council's chair: the body is the
+        subject of the claim, or else the last one named before it."""
+        found = _BODY.search(text, start, min(end, start + 80))
+        if found is None:
+            found = _last_match(_BODY, text, max(0, start - _ITS_WINDOW), start)
+        if found is None:
+            return who
+        body = self._one(_definite_name(found.group(0)))
+        return body + ("'" if body.endswith("s") else "'s") + who[3:]
+
+    def _body(self, noun: str, low: str, text: str, start: int) -> str | None:
+        """"the ministry" after "the Emergency Situations Ministry said"."""
+        for earlier in reversed(self.seen[-50:]):
+            # "the Ministry of Transport" is a ministry too.
+            words = earlier.lower().split(" of ", 1)[0].split()
+            if words and words[-1] == noun and earlier.lower() != low and "'" not in earlier:
+                return earlier
+        if text:
+            # Named earlier without speaking: "The Ministry of Transport opened ...".
+            found = _last_match(_named_body(noun), text, max(0, start - _BODY_WINDOW), start)
+            if found:
+                name = found.group(0)
+                return name[0].lower() + name[1:] if name.startswith("The ") else name
+        return None
+
+    def _one(self, who: str, text: str = "", start: int = 0) -> str:
+        low = who.lower()
+        if low in ("he", "she", "i"):
+            # The last person who spoke, or else the last person named with a role.
+            return self.last_person or self._latest_titled(start) or who
+        if low in PRONOUNS:
+            return self.last_any or who
+        if " " not in who and who in self.names:
+            return self.names[who]
+        head = _DEFINITE.fullmatch(who)
+        if head:
+            return self._body(head.group(1).lower(), low, text, start) or who
+        role = _ROLE.fullmatch(who)
+        if role:
+            return self._person(role, start) or who
+        return who
+
+    def _latest_titled(self, start: int) -> str | None:
+        before = [name for offset, _, name in self.titles if offset < start]
+        return before[-1] if before else None
+
+    def _person(self, role: re.Match[str], start: int) -> str | None:
+        """"the Norvian president" after "Norvian President Mira Halvorsen": the latest
+        person named before ``start`` whose title has the role's noun and its other words."""
+        wanted = set(role.group("words").lower().split()) | {role.group("noun").lower()}
+        for offset, title, name in reversed(self.titles):
+            if offset < start and wanted <= title and not (title - wanted) & _OTHER_OFFICE:
+                return name
+        return None
+
+    def note(self, who: str) -> None:
+        if who.lower() in PRONOUNS:
+            return
+        self.last_any = who
+        self.seen.append(who)
+        tokens = who.split()
+        if (len(tokens) >= 2 and who[0].isupper() and all(t[0].isupper() for t in tokens)
+                and tokens[-1].lower() not in ORG_WORDS):
+            self.last_person = who

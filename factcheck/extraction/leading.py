@@ -1,0 +1,320 @@
+"""Tags before the claim: "X said on Tuesday that ...", "According to X, ...".
+
+Also the forms wire copy puts in front: a fronted phrase before the tag ("Asked about
+the deal, X said"), "X reported, citing Y, that", "Y was quoted by X as saying", a
+subject with an aside ("X, who asked not to be named, said"), a tag set inside the
+claim ("Exports, X said, rose"), and a sentence ending with a colon that introduces
+what its subject said next.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import (
+    AUX,
+    CAP_RUN,
+    CLAUSE_ONLY,
+    DATE_WORDS,
+    DET,
+    DETERMINER,
+    FUNCTION_WORDS,
+    INTRO,
+    NP_OPENERS,
+    PRONOUN,
+    SRC,
+    TITLE_WORDS,
+    VERB,
+    VERB_LIKE,
+    is_pronoun,
+)
+from .names import clean_source, is_appositive, is_person_like, source_ok, strip_titles
+from .relays import QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain
+from .trailing import parse_segment
+from .types import Attribution
+
+_LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,80}),\s+", re.I)
+_LEAD_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}\b(?P<that>(?:\s+[^,.;:]{{0,40}}?\s+that\b|\s+that\b)?)", re.S)
+_NOUN_LIKE_VERBS = frozenset({"states", "reports", "claims", "notes", "posts", "says", "estimates", "forecasts",
+                              "projects"})
+_VERB_AFTER = re.compile(r"\s+(?:[a-z]+ed|are|were|have|had|will|would|can|could|may|might|must|should)\b")
+_NUMBER_WORD = re.compile(
+    r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|dozens?|hundreds|thousands|several|many|some|both|all|other)(?:-\w+)?$",
+    re.I,
+)
+_LEAD_COMMA_SUBJECT = re.compile(
+    rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>[^,]{{2,120}}),\s+{AUX}{VERB}\b"
+    r"(?P<that>(?:\s+[^,.;:]{0,40}?\s+that\b|\s+that\b)?)",
+    re.S,
+)
+# "The museum, Mr. Obama said, would ..." - a tag set inside the claim between commas.
+_MID_TAG = re.compile(
+    rf"[^,]{{3,80}},\s+(?P<src>{PRONOUN}|(?:{DET}\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}|"
+    rf"(?:{DET}\s+)[a-z]+(?:\s+[a-z]+)?)\s+(?:also\s+)?(?:said|says|added|argued|noted|wrote|insisted|"
+    rf"claimed|believes|warned|explained)\s*,\s+\S",
+)
+_FRAMING = re.compile(
+    r"(?:(?P<cited>(?:[Cc]iting|[Qq]uoting)\s[^,]{2,60})|"
+    r"(?:[Ii]n|[Oo]n|[Aa]t|[Dd]uring|[Aa]fter|[Bb]efore|[Ll]ater|[Ee]arlier|[Ww]hen|[Ww]hile|[Aa]s|[Ss]ince|"
+    r"[Tt]hough|[Aa]lthough|[Dd]espite|[Ww]ith|[Ww]ithout|[Bb]y|[Ff]rom|[Ff]or|[Uu]ntil|[Oo]nce|[Ii]f|"
+    r"[Ss]hortly|[Bb]ack|[A-Z][a-z]{2,}ing|[A-Z][a-z]{2,}ed)\b[^,]{1,70}),\s+(?=\S)"
+)
+# "Vesti reported, citing the bureau, that ...".
+_LEAD_CITING = re.compile(
+    rf"{SRC}\s+{AUX}{VERB},\s+(?P<cited>(?:citing|quoting)\s[^,]{{2,60}}),\s+(?:that\s+)?", re.S)
+_COLON_VERB = re.compile(
+    r"(?:\s*,[^,]{1,60},)?\s*,?\s+(?:(?:[a-z]+ly|later|earlier|also|then|again|once|first)\s+)?"
+    r"(?:[a-z]+(?:ed|s)|gave|spoke|told|wrote|made|took|had|went|came|put|set|said|sent|laid)\b"
+)
+# Fronted phrases are peeled off one at a time; more than this is not a tag.
+_MAX_FRAMES = 3
+
+
+def _intro_end(sentence: str) -> int:
+    intro = INTRO.match(sentence)
+    return intro.end() if intro else 0
+
+
+def _framed(sentence: str, framing: re.Match[str], depth: int) -> Attribution | None:
+    """"In a statement Friday, Trump said ...", "Asked about the deal, Berg said ...",
+    "Citing the bureau, Vesti reported that ...": a fronted phrase before the tag."""
+    # Read on from the end of the phrase, in place: a lower-case subject is fine there
+    # ("After predicting a win, the leader claimed ...").
+    inner = _parse_leading(sentence, depth + 1, framing.end())
+    if inner is None:
+        return None
+    if framing.group("cited"):
+        cited = parse_segment(framing.group("cited"))
+        if cited and cited[0] == "citing" and not inner.according:
+            inner.chain = inner.chain + cited[1]
+    inner.framed = True
+    return inner
+
+
+def _quoted_as_saying(sentence: str, start: int) -> Attribution | None:
+    """"Vesti quoted Berg as saying ...", "Berg was quoted by Vesti as saying ..."."""
+    m = QUOTED_AS_SAYING.match(sentence, start)
+    if not m or not source_ok(m.group("speaker") or m.group("speaker2")):
+        return None
+    chain = quoted_as_saying_chain(m)
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+def _reported_citing(sentence: str, start: int) -> Attribution | None:
+    """"Vesti reported, citing the bureau, that ..."."""
+    m = _LEAD_CITING.match(sentence, start)
+    if not (m and source_ok(m.group("src"))):
+        return None
+    chain = speaker_chain(m.group("src"))
+    cited = parse_segment(m.group("cited"))
+    if chain and cited and cited[0] == "citing":
+        return Attribution(chain=chain + cited[1], leading=True, end=m.end())
+    return None
+
+
+def _according(sentence: str, start: int) -> Attribution | None:
+    """"According to X, ..."."""
+    m = _LEAD_ACCORDING.match(sentence, start)
+    src = clean_source(m.group("src")) if m else None
+    if not (m and src):
+        return None
+    return Attribution(chain=[src], leading=True, end=m.end(), according=True)
+
+
+def _mid_tag(sentence: str, start: int) -> Attribution | None:
+    """"Exports, Berg said, rose ..."."""
+    m = _MID_TAG.match(sentence, start)
+    if not (m and source_ok(m.group("src"))):
+        return None
+    chain = speaker_chain(m.group("src"))
+    return Attribution(chain=chain, leading=True, mid=True) if chain else None
+
+
+def _comma_subject(sentence: str, start: int) -> Attribution | None:
+    """"A senior official, who asked not to be named, said ..."."""
+    m = _LEAD_COMMA_SUBJECT.match(sentence, start)
+    if not m or (m.group("verb").lower() in CLAUSE_ONLY and not m.group("that")):
+        return None
+    chain = comma_subject_chain(m.group("src"), m.group("inner"), sentence[m.end("verb"):][:60], m.group("verb"))
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+# "The board reported Friday the plant had ...": a time, then a clause without "that".
+_TIME_THEN_CLAUSE = re.compile(
+    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|earlier|"
+    r"last\s+(?:week|month|year|night)|this\s+(?:week|month|year))\s+"
+    r"(?:the|a|an|its|their|his|her|it|he|she|they|there|[A-Z][\w'’-]*\s+(?:had|has|have|was|were|is|are|will|would))\b"
+)
+# Verbs whose object is a stance a speaker takes ("confirmed readiness to", "denied any
+# role in"): said of a person or a body, they attribute without "that".
+_STANCE_VERBS = frozenset({"confirmed", "denied", "announced", "acknowledged", "admitted", "reaffirmed"})
+
+
+def _speaks(raw: str) -> bool:
+    """A person or a body that can take a stance, not a document or a figure."""
+    return is_person_like(raw) or bool(_BODY_NOUNS.search(raw))
+
+
+_BODY_NOUNS = re.compile(
+    r"\b(?:government|ministry|minister|president|company|council|board|agency|authority|authorities|office|"
+    r"party|union|court|police|army|bank|committee|commission|spokes(?:man|woman|person)|officials?|leaders?|"
+    r"administration|campaign|embassy|kremlin|parliament)\b", re.I)
+
+
+def _names_things(sentence: str, m: re.Match[str]) -> bool:
+    """"The economy added 200,000 jobs", "Twenty-seven states led by ...": a thing does
+    something, no one speaks."""
+    verb, raw, has_that = m.group("verb").lower(), m.group("src"), bool(m.group("that"))
+    if verb in CLAUSE_ONLY and not has_that and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb")) \
+            and not (verb in _STANCE_VERBS and _speaks(raw)):
+        return True
+    if (verb in ("added", "adds") and not has_that and not is_person_like(raw)
+            and not re.match(r"\s*[:,]", sentence[m.end("verb"):])):
+        return True
+    return verb in _NOUN_LIKE_VERBS and not has_that and (
+        bool(_NUMBER_WORD.search(raw.split()[-1])) or bool(_VERB_AFTER.match(sentence, m.end("verb"))))
+
+
+def _subject_ok(raw: str, start: int) -> bool:
+    """Lower case only after an opener ("In a statement, the ministry said ...")."""
+    if not source_ok(raw):
+        return False
+    if not raw[0].islower() or is_pronoun(raw):
+        return True
+    return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS) \
+        and len(raw.split()) <= 6 and not VERB_LIKE.search(raw)
+
+
+def _subject_verb(sentence: str, start: int) -> Attribution | None:
+    """"X said (on Tuesday) (that) ..."."""
+    m = _LEAD_SRC_VERB.match(sentence, start)
+    if not m or _names_things(sentence, m) or not _subject_ok(m.group("src"), start):
+        return None
+    raw = m.group("src")
+    chain = speaker_chain(raw, " " + m.group("verb").lower() + sentence[m.end("verb"):][:60])
+    if not chain:
+        return None
+    found = Attribution(chain=chain, leading=True, pronoun=is_pronoun(raw), end=m.end())
+    return _relayed(sentence, found) if m.group("that") else found
+
+
+def _relayed(sentence: str, outer: Attribution) -> Attribution:
+    """"X told Reuters that Y had said ...": Y speaks, relayed by X, then Reuters."""
+    assert outer.end is not None
+    rest = sentence[outer.end:].lstrip()
+    offset = len(sentence) - len(rest)
+    m = _LEAD_SRC_VERB.match(rest)
+    if not m or m.group("verb").lower() not in _RELAYED_VERBS or _names_things(rest, m) \
+            or not rest[:1].isupper() or not source_ok(m.group("src")) or is_pronoun(m.group("src")):
+        return outer
+    inner = speaker_chain(m.group("src"))
+    if not inner:
+        return outer
+    return Attribution(chain=outer.chain + inner, leading=True, end=offset + m.end())
+
+
+# Verbs of a speaker reported inside another's words ("X said that Y had said ...").
+_RELAYED_VERBS = frozenset({"said", "says", "told", "claimed", "claims", "stated", "wrote", "warned", "insisted",
+                            "argued", "added", "announced", "confirmed", "denied"})
+
+
+_PASSIVE_BY = re.compile(
+    r"(?:.{0,200}?\s)?(?:was|were|has\s+been|had\s+been|is|are)\s+(?:first\s+)?"
+    r"(?:reported|announced|stated|confirmed|disclosed|revealed|said|claimed|denied)"
+    r"(?:\s+(?:on\s+)?[A-Z][a-z]+day|\s+(?:earlier|later|today|yesterday|last\s+\w+))?"
+    r"\s+by\s+(?P<src>[^,;:.]{2,80}?)(?=\s+(?:that|as|in|on|at|after|when)\b|[,;:.]|$)"
+)
+
+
+def _passive(sentence: str, start: int) -> Attribution | None:
+    """"The closure was reported on Monday by Governor Ines Varga", "It was reported by the
+    Harlow Wire that ...": the agent is the source."""
+    m = _PASSIVE_BY.match(sentence, start)
+    if not m or not source_ok(m.group("src")):
+        return None
+    chain = speaker_chain(m.group("src"))
+    return Attribution(chain=chain, leading=True) if chain else None
+
+
+_LEADING_READERS = (_quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
+                    _subject_verb)
+
+
+def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:
+    intro = INTRO.match(sentence, start)
+    start = intro.end() if intro else start
+    framing = _FRAMING.match(sentence, start) if depth < _MAX_FRAMES else None
+    if framing:
+        inner = _framed(sentence, framing, depth)
+        if inner is not None:
+            return inner
+    for reader in _LEADING_READERS:
+        found = reader(sentence, start)
+        if found is not None:
+            return found
+    return None
+
+
+def parse_leading(sentence: str) -> Attribution | None:
+    """Parse a tag before the claim: "X said on Tuesday that ...", "According to X, ..."."""
+    return _parse_leading(sentence, 0)
+
+
+def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str] | None:
+    """"A senior official, who asked not to be named, said", "An analyst at X, Jane Doe,
+    said", "Jane Doe, a spokeswoman for X, said": pick who speaks."""
+    inner = inner.strip()
+    if re.match(r"(?:who|which|whose)\b|[a-z]{3,}ing\b", inner) or is_appositive(inner):
+        speaker = src
+    elif CAP_RUN.fullmatch(inner) and len(inner.split()) <= 4 and not is_person_like(src):
+        # "An analyst at X, Jane Doe, said"; but "Rep. Chris Collins, R-NY, says".
+        speaker = inner
+    else:
+        return None
+    if not source_ok(speaker) or (speaker[0].islower()):
+        return None
+    return speaker_chain(speaker, " " + verb + rest)
+
+
+def lead_tag_only(text: str) -> Attribution | None:
+    """The attribution when ``text`` is nothing but a leading tag ("X said on Tuesday that",
+    "X told reporters:"), as before a quotation."""
+    body = text.rstrip(" ,:—–-\t")
+    parsed = parse_leading(body + " x")
+    if parsed is None:
+        return None
+    end = parsed.end if parsed.end is not None else -1
+    if end >= len(body) or body[end:].strip() == "" or len(body[end:].split()) <= 4:
+        return parsed
+    return None
+
+
+def _colon_subject(sentence: str, start: int) -> str | None:
+    """The first name near the start of the sentence that a verb follows."""
+    for run in CAP_RUN.finditer(sentence, start):
+        if run.start() - start > 40:
+            break
+        if any(t.lower() in DATE_WORDS for t in run.group(0).split()) or not _COLON_VERB.match(sentence, run.end()):
+            continue
+        tokens = run.group(0).split()
+        first = 0
+        while first < len(tokens) and (tokens[first].lower() in FUNCTION_WORDS or tokens[first].lower() in TITLE_WORDS):
+            first += 1
+        name = strip_titles(" ".join(tokens[first:]))
+        if name and name.lower() not in TITLE_WORDS:
+            return name
+    return None
+
+
+def parse_colon_intro(sentence: str) -> Attribution | None:
+    """A sentence that ends with a colon and introduces what its subject said next."""
+    if not sentence.rstrip().endswith(":"):
+        return None
+    lead = parse_leading(sentence)
+    if lead:
+        return lead
+    if len(sentence.split()) > 25:
+        return None
+    name = _colon_subject(sentence, _intro_end(sentence))
+    return Attribution(chain=[name], leading=True) if name else None

@@ -1,0 +1,69 @@
+"""Wire-copy markers inside a line: datelines before the story, end markers after it.
+
+A dateline ("LONDON, June 3 (Reuters) -", "KARVEN, Aug. 2 (UPI) --", "ASTANA. KAZINFORM -",
+"MOSCOW, March 3. /TASS/.", "(MENAFN- Trend News Agency)") frames the story; an end
+marker ("(end)", "/ENDS") closes it. Neither is part of a claim. They are found here
+as spans of a line so the furniture detector can set them aside with offsets intact.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_DATE = rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)"
+# A city in capitals: "LONDON", "NEW YORK", "NUR-SULTAN", "ST. PETERSBURG".
+_CAPS_CITY = r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+){0,3}"
+# A city as a name ("Paris"), only before an agency in brackets.
+_NAME_CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
+_REGION = r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+_AGENCY_NAME = r"[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}"
+_SEPARATOR = r"(?:\s*(?:--|[-–—:])\s+)"
+_DATELINE = re.compile(
+    rf"""
+    (?P<menafn>\(MENAFN-?\s*[^)\n]{{1,80}}\)\s*)?
+    (?:
+        # "LONDON, June 3 (Reuters) -", "KARVEN, Aug. 2 (UPI) --", "NEW YORK (AP) —",
+        # "OSLOVIK, Norvia —", "MOSCOW. March 3 (Interfax) -"
+        {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\s*\({_AGENCY_NAME}\){_SEPARATOR}
+      | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?{_SEPARATOR}
+        # "Paris (AFP) -"
+      | {_NAME_CITY}\s*\({_AGENCY_NAME}\){_SEPARATOR}
+        # "MOSCOW, March 3. /TASS/.", "ASTANA. KAZINFORM -", "ASTANA, March 3. KAZINFORM -"
+      | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\.\s*/\s*{_AGENCY_NAME}\s*/\.?\s+
+      | {_CAPS_CITY}(?:[,.]\s*{_DATE})?\.\s+[A-Z][A-Z.-]{{2,}}(?:\s+[A-Z][A-Z.-]{{2,}})?{_SEPARATOR}
+        # "BAKU, Azerbaijan, March 3. " (Trend): a date and a full stop
+      | {_CAPS_CITY}{_REGION}?,\s*{_DATE}\.\s+
+    )?
+    (?=[A-Z0-9“"‘'«(])
+    """,
+    re.X,
+)
+_END_MARKER = r"(?:\(\s*end\s*\)|\(\s*ends\s*\)|/\s*ends?\s*/?|\[\s*end\s*\]|-{1,3}\s*end\s*-{1,3}|###|-30-|\+\+\+)"
+END_MARKER_LINE = re.compile(rf"{_END_MARKER}|ends?\.?", re.I)
+_END_MARKER_TAIL = re.compile(rf"\s+{_END_MARKER}\s*$", re.I)
+# At most this many characters of a line are looked at for a dateline.
+_DATELINE_WINDOW = 200
+
+
+def dateline_end(line: str) -> int:
+    """Where a dateline opening ``line`` ends (0 when there is none). At least one word
+    of the story must follow it."""
+    m = _DATELINE.match(line[:_DATELINE_WINDOW])
+    if not m or m.end() == 0 or m.end() >= len(line.rstrip()):
+        return 0
+    if m.group("menafn") is None and line.isupper() and not re.search(rf"{_DATE}|\(|/", m.group(0), re.I):
+        # A line in capitals throughout: "THE MINISTRY SAID -" is not a dateline unless
+        # a date or an agency says so.
+        return 0
+    return m.end()
+
+
+def end_marker_start(line: str) -> int | None:
+    """Where an end marker closing ``line`` starts, if it has one after some text."""
+    m = _END_MARKER_TAIL.search(line[-40:])
+    if not m:
+        return None
+    start = len(line) - len(line[-40:]) + m.start()
+    return start if line[:start].strip() else None

@@ -1,0 +1,261 @@
+"""Names and descriptions of who speaks.
+
+A source phrase taken from a tag ("Kremlin spokesman Dmitry Peskov", "a statement from
+the Trade Ministry", "two shipping agents") is reduced here to the name or description
+a desk shows as the claimant. Titles are dropped from names; descriptions keep their
+wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import (
+    CAP_RUN,
+    DATE_WORDS,
+    DETERMINER,
+    DOCUMENTS,
+    FIRST_PERSON,
+    FUNCTION_WORDS,
+    NEWS_OUTLETS,
+    NOT_A_HEAD,
+    NOT_A_LAST_WORD,
+    NOT_IN_SOURCE,
+    NOT_SOURCE_START,
+    NP_OPENERS,
+    ORG_WORDS,
+    PAREN,
+    PARTICLE,
+    POSSESSIVE_DET,
+    PREPOSITION,
+    PRONOUNS_LOWER,
+    RELATIVE,
+    SOURCE_NOUNS,
+    TITLE_NOUNS,
+    TITLE_WORDS,
+    VERB_LIKE,
+    is_pronoun,
+)
+
+_OWNED_DOCUMENT = re.compile(rf"(?P<who>.+?)['’]s?\s+(?:\w+\s+){{0,2}}(?:{DOCUMENTS})", re.I)
+_STATEMENT_OF = re.compile(
+    r"(?:(?:a|an|the)\s+)?(?:\w+\s+)?(?:data|figures|estimates?|survey|study|poll|analysis|statement|report|release|post|letter|document|note|notice|filing|tweet|"
+    r"communique|communiqué|announcement|readout)\s+(?:from|by|of|issued by|published by|released by)\s+(?P<who>.+)",
+    re.I,
+)
+_BARE_GROUP = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ents|ants|s)$")
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
+def _unwrap(raw: str) -> str | None:
+    """The phrase without quotes, brackets, and the document it was said in ("a statement
+    from the ministry" is the ministry's); None when empty or too long for a source."""
+    src = raw.strip(" ,.;:\"'“”‘’")
+    src = PAREN.sub("", src).strip()
+    if not src or len(src) > 160:
+        return None
+    statement = _STATEMENT_OF.match(src) or _OWNED_DOCUMENT.match(src)
+    return statement.group("who").strip() if statement else src
+
+
+def _lowercase_speaker_ok(src: str, words: list[str]) -> bool:
+    """A phrase opening in lower case speaks only as a description ("the ministry",
+    "its chair", "rescue workers")."""
+    first = words[0]
+    if (DETERMINER.match(src + " ") or SOURCE_NOUNS.search(src)
+            or (first in NP_OPENERS and len(words) >= 2)):
+        return True
+    # A bare plural group ("local engineers", "rescue workers") can speak too.
+    return len(words) <= 4 and bool(_BARE_GROUP.search(src))
+
+
+def _name_in_phrase(src: str, words: list[str]) -> str | None:
+    """The name a described source ends with ("Kremlin spokesman Dmitry Peskov", "the
+    state news agency Kazinform"), or the body a name-of-name phrase is."""
+    runs = list(CAP_RUN.finditer(src))
+    if not runs:
+        return None
+    first = runs[0]
+    if (first.start() == 0 and len(runs) == 2 and src[first.end():runs[1].start()] == " of "
+            and runs[1].end() == len(src) and first.group(0).split()[-1].lower() in ORG_WORDS):
+        # "The Ministry of Transport", "Bank of Finland": one name.
+        return _lower_first(src) if words[0].lower() == "the" else src
+    if first.start() == 0 and len(runs) > 1 and re.match(r"\s+(?:for|of|at|from|with)\s", src[first.end():]):
+        # "Cameron Easley for Morning Consult": the writer speaks, not the outlet.
+        head = strip_titles(first.group(0))
+        if head.lower() not in TITLE_WORDS and not all(t.lower() in TITLE_WORDS for t in head.split()):
+            return head
+    last = runs[-1]
+    if last.end() != len(src) or (len(words) == 1 and SOURCE_NOUNS.fullmatch(words[0])):
+        return None
+    determined = bool(DETERMINER.match(src)) or words[0].lower() in NP_OPENERS
+    if determined:
+        # "the state news agency Kazinform" names the agency; "a source at the Finance
+        # Ministry" does not name the source.
+        between = src[len(src.split(None, 1)[0]):last.start()]
+        if not between.strip() or PREPOSITION.search(between):
+            return None
+    return strip_titles(last.group(0)) or None
+
+
+def clean_source(raw: str) -> str | None:
+    """Reduce a source phrase to the name of who speaks, or None if it is not a source."""
+    src = _unwrap(raw)
+    if not src:
+        return None
+    words = src.split()
+    if len(words) > 16 or words[0].lower() in DATE_WORDS or words[0].lower() in NOT_SOURCE_START:
+        return None
+    if is_pronoun(src):
+        return src.lower() if src != "I" else "I"
+    first = words[0]
+    if first[0].islower() and not _lowercase_speaker_ok(src, words):
+        return None
+    name = _name_in_phrase(src, words)
+    if name:
+        return name
+    if first.lower() in FUNCTION_WORDS or first.lower() in NP_OPENERS or SOURCE_NOUNS.fullmatch(first):
+        # Capitalised only because it opens the sentence ("Officials", "A Reuters source").
+        return _lower_first(src)
+    return src
+
+
+def strip_titles(name: str) -> str:
+    tokens = name.split()
+    if tokens and tokens[-1].lower().rstrip("'’s") in ORG_WORDS:
+        return name
+    # "Russia's Special Representative for ..." has been cut at the comma already; the
+    # possessive owner is a title too when a name follows.
+    first = 0
+    while first < len(tokens) - 1 and (tokens[first].lower() in TITLE_WORDS or tokens[first].endswith(("'s", "’s"))):
+        first += 1
+    # "Norvian President Mira Halvorsen", "Harlow Mayor Ines Varga": what comes before a
+    # title noun belongs to the title.
+    for k in range(len(tokens) - 2, first - 1, -1):
+        if tokens[k].lower() in TITLE_NOUNS:
+            first = k + 1
+            break
+    return " ".join(tokens[first:])
+
+
+def title_and_name(run: str) -> tuple[str, str] | None:
+    """("Norvian President", "Mira Halvorsen") for a titled name, else None."""
+    name = strip_titles(run)
+    title = run[: len(run) - len(name)].strip()
+    if not title or not name or not any(t.lower() in TITLE_NOUNS for t in title.split()):
+        return None
+    return title, name
+
+
+def _has_clause_words(lowered: list[str]) -> bool:
+    return (any(w in NOT_IN_SOURCE for w in lowered[1:])
+            or any(w.endswith(("'ve", "'re", "’ve", "’re", "n't", "n’t")) for w in lowered))
+
+
+def source_ok(raw: str) -> bool:
+    """Whether a phrase before or after a speech verb can name a speaker."""
+    words = raw.split()
+    if not words or len(words) > 15:
+        return False
+    lowered = [w.lower().strip(",.;:'’\"") for w in words]
+    if lowered[0] in NOT_SOURCE_START or lowered[0] in DATE_WORDS or re.match(r"[a-z]{3,}ing$", words[0]):
+        return False
+    if _has_clause_words(lowered) or lowered[-1] in NOT_A_LAST_WORD:
+        # "Mrs. Clinton shook her head and", "Some advisers are" (said to ...).
+        return False
+    if is_pronoun(raw.strip()):
+        return True
+    if lowered[0] in PRONOUNS_LOWER:
+        return False
+    if VERB_LIKE.search(raw) and not SOURCE_NOUNS.search(raw):
+        return False
+    return (raw[0].isupper() or bool(DETERMINER.match(raw + " ")) or bool(SOURCE_NOUNS.search(raw))
+            or (lowered[0] in NP_OPENERS and len(words) >= 2 and lowered[-1] not in NOT_A_HEAD))
+
+
+def names_a_source(phrase: str) -> bool:
+    """"citing SANA", "citing a source in the ministry", "citing data from the bureau";
+    not "citing a threat to public health"."""
+    phrase = phrase.strip()
+    return bool(phrase) and (phrase[0].isupper() or bool(SOURCE_NOUNS.search(phrase))
+                             or bool(re.search(rf"\b(?:{DOCUMENTS})\b", phrase, re.I))
+                             or bool(re.search(r"\b[A-Z]", phrase)))
+
+
+def outlet_in_description(src: str) -> str | None:
+    """The outlet in "a Reuters source", "two Interfax sources"."""
+    for word in re.findall(r"[A-Z][\w-]+", src):
+        if word.lower() in NEWS_OUTLETS:
+            return word
+    return None
+
+
+_OUTLET_WORDS = re.compile(r"\b(?:news|agency|newspaper|broadcaster|television|tv|radio|channel|wire|times|post|"
+                           r"daily|gazette|herald|journal|magazine|outlet|website)\b", re.I)
+
+
+def is_outlet(name: str) -> bool:
+    """A news outlet ("Reuters", "the BBC", "state news agency TASS", "the Harlow Wire")."""
+    return outlet_in_description(name) is not None or bool(_OUTLET_WORDS.search(name))
+
+
+def is_person_like(raw: str) -> bool:
+    """A pronoun or a personal name ("Berg", "Mr. Berg", "Anna Berg"), not a described body."""
+    raw = raw.strip()
+    if is_pronoun(raw):
+        return True
+    tokens = raw.split()
+    return (bool(tokens) and all(t[0].isupper() for t in tokens) and tokens[0].lower() not in FUNCTION_WORDS
+            and not any(t.lower() in ORG_WORDS for t in tokens) and len(tokens) <= 5)
+
+
+def is_appositive(seg: str) -> bool:
+    """A role description next to a name: "a spokesman for the ministry", "Russia's
+    Special Representative for the Middle East"."""
+    core = RELATIVE.split(seg, 1)[0]
+    words = core.split()
+    if not words or len(seg.split()) > 20 or len(words) > 16 or VERB_LIKE.search(core):
+        return False
+    first = words[0].lower()
+    return (bool(DETERMINER.match(core + " ")) or first in TITLE_WORDS or first.endswith(("'s", "’s"))
+            or (first in POSSESSIVE_DET and len(words) >= 2)
+            or bool(re.match(r"(?:one|some|two|three|several|many|most|each)\s+of\b", core, re.I)))
+
+
+def is_first_person(text: str) -> bool:
+    return bool(FIRST_PERSON.search(text))
+
+
+def _name_tokens(run: str) -> list[str]:
+    tokens = run.split()
+    first = 0
+    while first < len(tokens) and tokens[first].lower() in FUNCTION_WORDS:
+        first += 1
+    tokens = strip_titles(" ".join(tokens[first:])).split()
+    if tokens:
+        tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])
+    return tokens
+
+
+def _is_full_name(tokens: list[str]) -> bool:
+    if not 2 <= len(tokens) <= 4 or any(t.endswith(("'s", "’s")) for t in tokens):
+        return False
+    return not any(t.lower() in ORG_WORDS or t.lower() in TITLE_WORDS or t.lower() in FUNCTION_WORDS
+                   for t in tokens)
+
+
+def collect_names(text: str) -> dict[str, str]:
+    """Map a surname to the first full name it appears with ("Peskov" -> "Dmitry Peskov")."""
+    names: dict[str, str] = {}
+    for run in CAP_RUN.finditer(text):
+        tokens = _name_tokens(run.group(0))
+        if not _is_full_name(tokens):
+            continue
+        names.setdefault(tokens[-1], " ".join(tokens))
+        particle = re.match(rf"{PARTICLE}-(.+)", tokens[-1])
+        if particle:
+            names.setdefault(particle.group(1), " ".join(tokens))
+    return names

@@ -1,0 +1,238 @@
+"""Tags after the claim: "..., Peskov added, according to Interfax."
+
+The end of a sentence is read backwards, one comma-separated segment at a time, while
+the segments read as a tag: a speaker with a verb ("the ministry said on Tuesday"), a
+bare verb after a name and its role ("..., Anna Berg, a spokeswoman, said"), a relay
+("citing SANA", "according to a statement from the ministry").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import AUX, DETERMINER, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
+from .names import clean_source, is_appositive, is_person_like, names_a_source, source_ok
+from .relays import QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
+from .types import Attribution
+
+_SEP = re.compile(r"\s*(?:,|—|–|\s-\s)\s*")
+_TAG_ACCORDING = re.compile(r"(?:(?:all\s+)?according\s+to|as\s+(?:reported|quoted|cited)\s+by|reported\s+by|"
+                            r"quoted\s+by|cited\s+by|per)\s+(?P<src>.+)", re.I)
+_TAG_CITING = re.compile(r"(?:(?:which|who|that|and)\s+)?(?:citing|quoting|cited|quoted|relying\s+on)\s+(?P<src>.+)", re.I)
+# Case-sensitive: "the United States" is not a tag ending in the verb "states".
+_TAG_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}(?P<rest>(?:\s+.*)?)", re.S)
+_TAG_VERB_SRC = re.compile(rf"{AUX}(?P<verb>said|says|added|adds|claimed|claims|stated|reported|reports|wrote|"
+                           rf"tweeted|argued|insisted|warned|noted|explained|declared|announced|according\s+to)\s+"
+                           rf"(?P<src>.+)", re.I)
+# A bare verb closing the tag ("..., John Smith, a spokesman, said on Tuesday"): only
+# short modifiers may follow, never a clause of its own.
+_VERB_ONLY = re.compile(
+    rf"{AUX}(?:{SPEECH_VERBS})(?:\s+(?:(?<=told\s)(?:(?:a|an|the)\s+)?[\w'’.&-]+|"
+    rf"on|in|at|during|after|before|while|late|early|earlier|later|last|"
+    rf"this|yesterday|today|tonight|to|via|through|by|from|when|as|reporters|journalists|Monday|Tuesday|"
+    rf"Wednesday|Thursday|Friday|Saturday|Sunday)\b(?:\s+[\w'’.-]+){{0,8}})?",
+)
+# What follows "X said" when a clause of its own does ("the ministry said it had ..."):
+# then the segment is the claim, not a tag after it.
+_CLAUSE_REST = re.compile(
+    r"\s+(?:that|it|he|she|they|we|I|there|the|a|an|his|her|its|their|our|"
+    r"this(?!\s+(?:week|month|year|morning|afternoon|evening|weekend)))\b"
+)
+_AGE = re.compile(r"\d{1,3}")
+# A clause said of the speaker between name and verb: "X, who declined to be named, said".
+_SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
+# At most this many segments from the end of the sentence make up a tag.
+_MAX_SEGMENTS = 4
+
+
+# A segment that matched a pattern but names no source: not a tag, and no other
+# reading is tried.
+_REJECT: Segment = ("reject", [])
+
+
+def _according_segment(seg: str) -> Segment | None:
+    """"according to X": one level out from what came before."""
+    m = _TAG_ACCORDING.fullmatch(seg)
+    if not (m and names_a_source(m.group("src"))):
+        return None
+    # "according to a statement from the ministry cited by TASS": TASS relays the ministry.
+    raw, relay = ([*_CITED_BY.split(m.group("src"), 1), ""])[:2]
+    src = clean_source(raw)
+    outer = clean_source(relay) if relay else None
+    if not src:
+        return _REJECT
+    return ("according", [outer, src] if outer else [src])
+
+
+_CITED_BY = re.compile(r"\s+(?:cited|quoted|carried|reported|relayed)\s+by\s+")
+
+
+def _citing_segment(seg: str) -> Segment | None:
+    """"citing X", "quoting a customs official": one level in."""
+    m = _TAG_CITING.fullmatch(seg)
+    if not (m and (names_a_source(m.group("src"))
+                   or (re.match(r"(?:\w+\s+)?quot", seg, re.I) and DETERMINER.match(m.group("src"))))):
+        return None
+    src = clean_source(m.group("src"))
+    return ("citing", [src]) if src else _REJECT
+
+
+def _quoted_segment(seg: str) -> Segment | None:
+    """"Vesti quoted Berg as saying": the outlet relays the speaker."""
+    m = QUOTED_AS_SAYING.fullmatch(seg + " ")
+    if not m:
+        return None
+    raw_outlet = m.group("outlet") or m.group("outlet2")
+    raw_speaker = m.group("speaker") or m.group("speaker2")
+    if not raw_outlet:
+        return None
+    # "Vesti quoted Berg as saying" or "Berg was quoted by Vesti as saying".
+    outlet, speaker = clean_source(raw_outlet), clean_source(raw_speaker)
+    if outlet and speaker and source_ok(raw_speaker):
+        return ("speaker", [outlet, speaker])
+    return None
+
+
+def _verb_source_segment(seg: str) -> Segment | None:
+    """"said Anna Berg", "added the ministry"."""
+    m = _TAG_VERB_SRC.fullmatch(seg)
+    if not (m and source_ok(m.group("src")) and not VERB_LIKE.search(m.group("src"))):
+        return None
+    chain = speaker_chain(m.group("src"))
+    return ("speaker", chain) if chain else _REJECT
+
+
+def _verb_only_segment(seg: str) -> Segment | None:
+    """A bare "said on Tuesday" whose speaker stands in the segment before."""
+    if _VERB_ONLY.fullmatch(seg) and not VERB_LIKE.search(seg.split(None, 1)[-1] if " " in seg else ""):
+        return ("verb-only", [])
+    return None
+
+
+def _source_verb_segment(seg: str) -> Segment | None:
+    """"the ministry said on Tuesday", "Berg told Reuters"."""
+    m = _TAG_SRC_VERB.fullmatch(seg)
+    if not (m and source_ok(m.group("src")) and len(m.group("rest").split()) <= 10
+            and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))):
+        return None
+    chain = speaker_chain(m.group("src"), " " + m.group("verb") + m.group("rest"))
+    return ("speaker", chain) if chain else _REJECT
+
+
+_SEGMENT_READERS = (_according_segment, _citing_segment, _quoted_segment, _verb_source_segment,
+                    _verb_only_segment, _source_verb_segment)
+
+
+def parse_segment(segment: str) -> Segment | None:
+    """Classify one comma-separated tag segment: ("according"|"citing"|"speaker"|"verb-only", sources)."""
+    seg = segment.strip()
+    if not seg or len(seg.split()) > 16:
+        return None
+    for reader in _SEGMENT_READERS:
+        found = reader(seg)
+        if found is not None:
+            return None if found is _REJECT else found
+    return None
+
+
+@dataclass(slots=True)
+class _Walk:
+    """Reading a sentence's segments from the end while they make up a tag."""
+
+    body: str
+    bounds: list[tuple[int, int]]
+    parsed: list[Segment] = field(default_factory=list)
+    verb_text: str = ""  # the verb-only segment, for "told Reuters" once its speaker is found
+    # A description before a bare verb ("..., the union's leader, said") speaks itself
+    # unless a name stands before it ("..., Marco Ferrant, the union's leader, said").
+    described: tuple[int, str] | None = None
+    best: tuple[int, list[Segment]] | None = None
+
+    def waits_for_speaker(self) -> bool:
+        return bool(self.parsed) and self.parsed[0][0] == "verb-only"
+
+    def found(self, sep_start: int, chain: list[str]) -> None:
+        self.parsed[0] = ("speaker", chain)
+        self.best = (sep_start, list(self.parsed))
+
+    def step(self, k: int, seg: str) -> bool:
+        """Take the segment before bounds[k]; False when the tag starts after it."""
+        sep_start = self.bounds[k][0]
+        kind = parse_segment(seg)
+        if kind is not None:
+            if kind[0] == "verb-only":
+                self.verb_text = seg
+            self.parsed.insert(0, kind)
+            if any(p[0] != "verb-only" for p in self.parsed):
+                self.best = (sep_start, list(self.parsed))
+            return True
+        if not self.parsed:
+            return k > 0 and self._closing_phrase(k, seg)
+        if is_appositive(seg):
+            self._role(sep_start, seg)
+            return True
+        if not self.waits_for_speaker():
+            return False
+        if (_SPEAKER_ASIDE.match(seg) or _AGE.fullmatch(seg)) and k > 0:
+            # "a port official, who declined to be named, said": the aside is the speaker's.
+            return True
+        if source_ok(seg) and len(seg.split()) <= 6:
+            chain = speaker_chain(seg, " " + self.verb_text)
+            if chain:
+                self.found(sep_start, chain)
+            return chain is not None
+        return False
+
+    def _closing_phrase(self, k: int, seg: str) -> bool:
+        """"..., said John Smith, a spokesman" / "..., Smith said, declining to be named" /
+        "..., said Smith, who took over in 2022": the closing phrase belongs to the tag
+        when a speaker stands right before it."""
+        if not (is_appositive(seg) or re.match(r"[a-z]{3,}ing\b", seg) or re.match(r"(?:who|whose)\s", seg)):
+            return False
+        left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
+        return bool(left and left[0] == "speaker")
+
+    def _role(self, sep_start: int, seg: str) -> None:
+        """"John Smith, a spokesman for the ministry, said": skip the role, keep going."""
+        if self.best and any(p[0] == "speaker" for p in self.parsed):
+            self.best = (sep_start, self.best[1])
+            return
+        if not self.waits_for_speaker():
+            return
+        name = clean_source(seg) if source_ok(seg) and len(seg.split()) <= 6 else None
+        if name and name != seg and is_person_like(name):
+            # "House Speaker Paul Ryan, the convention chair, said": a titled name.
+            self.found(sep_start, speaker_chain(seg, " " + self.verb_text) or [name])
+        elif self.described is None:
+            self.described = (sep_start, seg)
+
+    def finish(self) -> tuple[int, list[Segment]] | None:
+        if self.waits_for_speaker() and self.described is not None:
+            chain = speaker_chain(self.described[1], " " + self.verb_text)
+            if chain:
+                self.found(self.described[0], chain)
+        return self.best
+
+
+def parse_trailing(sentence: str) -> Attribution | None:
+    """Parse a tag after the claim: "..., Peskov added, according to Interfax."."""
+    body = sentence.rstrip().rstrip(".!?…")
+    bounds = [(m.start(), m.end()) for m in _SEP.finditer(body) if m.start() > 0]
+    walk = _Walk(body, bounds)
+    seg_end = len(body)
+    for k in range(len(bounds) - 1, max(-1, len(bounds) - 1 - _MAX_SEGMENTS), -1):
+        if not walk.step(k, body[bounds[k][1]:seg_end].strip()):
+            break
+        seg_end = bounds[k][0]
+    best = walk.finish()
+    if not best:
+        return None
+    content_end, segments = best
+    chain = join_segments(segments)
+    if not chain:
+        return None
+    return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]))
+
+
+__all__ = ["PRONOUN", "parse_segment", "parse_trailing"]
