@@ -121,7 +121,7 @@ def page_specs(info: datagen.Dataset) -> list[tuple[str, str | None, str, str]]:
 
 
 def timing_budget(scale: float) -> dict:
-    return {"runs": 20, "min_runs": 5, "budget": 2.0 if scale < 0.5 else 4.0}
+    return {"runs": 30, "min_runs": 7, "budget": 3.0 if scale < 0.5 else 5.0}
 
 
 # ---- parts of the bench -----------------------------------------------------------------------------
