@@ -258,34 +258,37 @@ def measure_verify(app) -> tuple[float | None, float | None]:
     return verify_rate, hashlib_rate
 
 
-def explain_dashboard(app, info) -> None:
-    """The dashboard's statements by time; on PostgreSQL, EXPLAIN (ANALYZE, BUFFERS) of the slowest three."""
+def explain_pages(app, info, plans: dict[str, int]) -> None:
+    """Each page's statements by time; on PostgreSQL, EXPLAIN (ANALYZE, BUFFERS) of its slowest ``plans``."""
     from factcheck.extensions import db
 
-    client = sign_in(app, info.managers[2])
     with app.app_context():
         engine = db.engine
-    client.get("/dashboard").close()
-    with StatementLog(engine) as log:
-        client.get("/dashboard").close()
-    ranked = sorted(log.statements, key=lambda s: -s[2])
-    say(f"dashboard: {log.count} statements, {log.ms:.1f} ms in the driver; slowest first:")
-    for statement, _params, ms in ranked[:5]:
-        say(f"  {ms:9.1f} ms  {' '.join(statement.split())[:150]}")
-    if engine.dialect.name != "postgresql":
-        return
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        for n, (statement, params, ms) in enumerate(ranked[:3], start=1):
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
-            say(f"-- EXPLAIN ANALYZE, dashboard statement {n} ({ms:.1f} ms in the page):")
-            say(" ".join(statement.split()))
-            say(f"-- parameters: {params}")
-            for (line,) in cursor.fetchall():
-                say(line)
-    finally:
-        raw.close()
+    specs = {name: (who, path) for name, who, path, _limit in page_specs(info)}
+    for page, wanted in plans.items():
+        who, path = specs[page]
+        client = sign_in(app, who) if who else app.test_client()
+        client.get(path).close()
+        with StatementLog(engine) as log:
+            client.get(path).close()
+        ranked = sorted(log.statements, key=lambda s: -s[2])
+        say(f"{page}: {log.count} statements, {log.ms:.1f} ms in the driver; slowest first:")
+        for statement, _params, ms in ranked[:5]:
+            say(f"  {ms:9.1f} ms  {' '.join(statement.split())[:150]}")
+        if engine.dialect.name != "postgresql":
+            continue
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for n, (statement, params, ms) in enumerate(ranked[:wanted], start=1):
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+                say(f"-- EXPLAIN ANALYZE, {page} statement {n} ({ms:.1f} ms in the page):")
+                say(" ".join(statement.split()))
+                say(f"-- parameters: {params}")
+                for (line,) in cursor.fetchall():
+                    say(line)
+        finally:
+            raw.close()
 
 
 # ---- throughput ----------------------------------------------------------------------------------
@@ -441,8 +444,8 @@ def parse_args() -> argparse.Namespace:
 def final_parts(app, info, result: dict, skip: set[str], folder: Path, duration: float) -> None:
     """What is measured at 16x only, after the pages."""
     if "explain" not in skip:
-        with part("dashboard statements", result):
-            explain_dashboard(app, info)
+        with part("statements of the heaviest pages", result):
+            explain_pages(app, info, {"dashboard": 3, "articles": 1, "claim page": 1})
     if "export" not in skip:
         with part("export", result, "export_peak_mb"):
             result["export_peak_mb"] = measure_export(app, info)
