@@ -7,12 +7,13 @@ e.g. ``postgresql://postgres@127.0.0.1:5432/fc_bench``: its public schema is DRO
 the migrations. For 1×, 4× and 16× data the database is refilled (bench/datagen.py) at 1/16, 1/4
 and all of the scale's data (scale full: 100,000 claims and 1,000,000 audit events at 16×; small is
 1/20 of that) and each main page is timed through the WSGI stack (Flask test client, signed in
-through the /login form with its CSRF token). At 16× also: "the limit" for each page (bench/limit_app.py:
-the same rows with raw SQL and a minimal Jinja table, same process, same database), SQL statements
-per page, the streaming audit export (rows/s, peak Python memory) at about 10k rows and at the whole
-log, audit verification against plain hashlib, a throughput run (gunicorn with bench/gunicorn_conf.py
-and bench/loadgen.py from another process: 80 % reads, 20 % notes posted through the form) against the
-limit app under the same load, and on PostgreSQL EXPLAIN ANALYZE of the dashboard's slowest statements.
+through the /login form with its CSRF token), its requests alternating with those of "the limit"
+(bench/limit_app.py: the same rows with raw SQL and a minimal Jinja table, same process, same
+database), with its SQL statements counted. At 16x also: the statements of the heaviest pages (and on
+PostgreSQL EXPLAIN ANALYZE of the slowest), the streaming audit export (rows/s, peak Python memory)
+at about 10k rows and at the whole log, audit verification against plain hashlib, and a throughput
+run (gunicorn with bench/gunicorn_conf.py and bench/loadgen.py from another process: 80 % reads, 20 %
+notes posted through the form) against the limit app under the same load.
 Claim suggestion speed comes from bench/bench_suggest.py.
 
 Each part that fails prints why and reports null; the last line printed is one JSON object.
@@ -475,7 +476,7 @@ def run_stage(multiplier: int, url: str, size: float, result: dict, args, skip: 
     final = multiplier == MULTIPLIERS[-1]
     scale = SCALES.get(args.scale) or float(args.scale)
     with part(f"pages at {multiplier}x", result):
-        pages = measure_pages(app, info, with_limit=final, budget=timing_budget(scale))
+        pages = measure_pages(app, info, with_limit=True, budget=timing_budget(scale))
         print_pages(pages)
     if final:
         result["pages"] = {name: {"app_ms": _round(row["app_ms"]), "limit_ms": _round(row["limit_ms"], 2),
@@ -488,14 +489,22 @@ def run_stage(multiplier: int, url: str, size: float, result: dict, args, skip: 
     return pages
 
 
-def print_scaling(scaling: dict[str, dict[int, float | None]], multipliers) -> None:
-    say("\n== scaling (app median ms)")
-    say(f"{'page':<14}" + "".join(f"{f'{m}x':>10}" for m in multipliers) + f"{'16x/1x':>9}")
+def print_scaling(scaling: dict[str, dict[int, float | None]], ratios: dict[str, dict[int, float | None]],
+                  multipliers) -> None:
+    """App median ms at each size, its growth, and the ratio to the limit at each size (which the
+    machine's other load affects far less than the milliseconds)."""
+    say("\n== scaling (app median ms; ratio to the limit at the same size)")
+    say(f"{'page':<14}" + "".join(f"{f'{m}x':>10}" for m in multipliers) + f"{'16x/1x':>9}"
+        + "".join(f"{f'ratio {m}x':>10}" for m in multipliers))
+
+    def cell(value, width, fmt):
+        return format(value, f">{width}{fmt}") if value is not None else f"{'—':>{width}}"
+
     for name in PAGES:
-        row = scaling[name]
+        row, ratio = scaling[name], ratios[name]
         growth = row[16] / row[1] if row.get(1) and row.get(16) else None
-        say(f"{name:<14}" + "".join(f"{row[m]:>10.1f}" if row.get(m) is not None else f"{'—':>10}" for m in multipliers)
-            + (f"{growth:>9.2f}" if growth else f"{'—':>9}"))
+        say(f"{name:<14}" + "".join(cell(row.get(m), 10, ".1f") for m in multipliers) + cell(growth, 9, ".2f")
+            + "".join(cell(ratio.get(m), 10, ".1f") for m in multipliers))
 
 
 def main() -> int:
@@ -512,17 +521,19 @@ def main() -> int:
                     "hashlib_events_per_s": None, "export_peak_mb": {"10k": None, "1m": None}}
     say(f"factcheck bench: {database}, scale {args.scale} ({scale:g}), on {machine()}; files in {folder}")
     scaling: dict[str, dict[int, float | None]] = {name: {} for name in PAGES}
+    ratios: dict[str, dict[int, float | None]] = {name: {} for name in PAGES}
     multipliers = MULTIPLIERS if "scaling" not in skip else MULTIPLIERS[-1:]
     for multiplier in multipliers:
         pages = run_stage(multiplier, stage_url(args.database, folder, multiplier), scale * multiplier / 16, result,
                           args, skip, folder)
         for name in PAGES:
             scaling[name][multiplier] = pages.get(name, {}).get("app_ms")
+            ratios[name][multiplier] = pages.get(name, {}).get("ratio")
     if "suggest" not in skip:
         say("\n== claim suggestion")
         with part("suggestion", result):
             result["suggest_sentences_per_s"] = _round0(measure_suggest(2_000 if scale < 0.5 else 20_000))
-    print_scaling(scaling, multipliers)
+    print_scaling(scaling, ratios, multipliers)
     say(f"({load()})")
     result["scaling"] = {name: {"1x_ms": _round(scaling[name].get(1)), "16x_ms": _round(scaling[name].get(16))}
                          for name in PAGES}
