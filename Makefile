@@ -47,8 +47,12 @@ lint: install-dev
 screenshots: install-dev
 	$(BIN)/python -m tests.browser.screenshots docs/screenshots
 
+## Pages against "the limit" at 1x/4x/16x data, throughput, audit verify and export (docs/performance.md).
+## BENCH_SCALE=small finishes in under five minutes; BENCH_DATABASE_URL=postgresql://... benches PostgreSQL
+## (that database's public schema is dropped). The last line printed is the result as JSON.
+BENCH_SCALE ?= full
 bench: install-dev
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python bench/run.py --scale $(BENCH_SCALE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

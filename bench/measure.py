@@ -24,3 +24,89 @@ def timed_page(client, url: str, engine, repeat: int = 5) -> tuple[float, int]:
         assert response.status_code == 200, (url, response.status_code)
     sa.event.remove(engine, "before_cursor_execute", count)
     return statistics.median(times) * 1000, len(statements)
+
+
+class StatementLog:
+    """Every SQL statement an engine runs while installed, with its parameters and milliseconds."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.statements: list[tuple[str, object, float]] = []
+
+    def _before(self, conn, _cursor, _statement, _parameters, _context, _executemany) -> None:
+        conn.info.setdefault("bench_started", []).append(time.perf_counter())
+
+    def _after(self, conn, _cursor, statement, parameters, _context, _executemany) -> None:
+        started = conn.info["bench_started"].pop()
+        self.statements.append((statement, parameters, (time.perf_counter() - started) * 1000))
+
+    def __enter__(self) -> StatementLog:
+        sa.event.listen(self.engine, "before_cursor_execute", self._before)
+        sa.event.listen(self.engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._before)
+        sa.event.remove(self.engine, "after_cursor_execute", self._after)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    @property
+    def ms(self) -> float:
+        return sum(ms for _s, _p, ms in self.statements)
+
+
+def page_timing(client, url: str, *, engine=None, warmup: int = 2, runs: int = 20, min_runs: int = 5,
+                budget: float = 3.0, expect: tuple[int, ...] = (200,)) -> dict:
+    """Median milliseconds of GET ``url`` (at least ``min_runs``, at most ``runs`` or ``budget`` seconds),
+    then one more request under a StatementLog: its statement count and the time they took in the
+    driver (the page's SQL share)."""
+    for _ in range(warmup):
+        response = client.get(url)
+        response.close()
+        if response.status_code not in expect:
+            raise AssertionError(f"GET {url} answered {response.status_code}")
+    times: list[float] = []
+    deadline = time.perf_counter() + budget
+    while len(times) < min_runs or (len(times) < runs and time.perf_counter() < deadline):
+        started = time.perf_counter()
+        response = client.get(url)
+        response.get_data()
+        times.append(time.perf_counter() - started)
+        response.close()
+    result = {"ms": statistics.median(times) * 1000, "runs": len(times), "queries": None, "sql_ms": None}
+    if engine is not None:
+        with StatementLog(engine) as log:
+            client.get(url).close()
+        result.update(queries=log.count, sql_ms=log.ms)
+    return result
+
+
+def paired_timing(client, url: str, other, other_url: str, *, engine=None, warmup: int = 2, runs: int = 20,
+                  min_runs: int = 5, budget: float = 3.0) -> tuple[dict, dict]:
+    """``page_timing`` of two pages at once, their requests alternating, so that load from elsewhere on the
+    machine falls on both alike and their ratio stays fair."""
+    for _ in range(warmup):
+        for c, u in ((client, url), (other, other_url)):
+            response = c.get(u)
+            response.close()
+            if response.status_code != 200:
+                raise AssertionError(f"GET {u} answered {response.status_code}")
+    times: tuple[list[float], list[float]] = ([], [])
+    deadline = time.perf_counter() + budget
+    while len(times[0]) < min_runs or (len(times[0]) < runs and time.perf_counter() < deadline):
+        for n, (c, u) in enumerate(((client, url), (other, other_url))):
+            started = time.perf_counter()
+            response = c.get(u)
+            response.get_data()
+            times[n].append(time.perf_counter() - started)
+            response.close()
+    first = {"ms": statistics.median(times[0]) * 1000, "runs": len(times[0]), "queries": None, "sql_ms": None}
+    second = {"ms": statistics.median(times[1]) * 1000, "runs": len(times[1]), "queries": None, "sql_ms": None}
+    if engine is not None:
+        with StatementLog(engine) as log:
+            client.get(url).close()
+        first.update(queries=log.count, sql_ms=log.ms)
+    return first, second

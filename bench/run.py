@@ -1,0 +1,559 @@
+"""`make bench`: factcheck's main pages against "the limit", at 1×, 4× and 16× data, on SQLite or PostgreSQL.
+
+    python bench/run.py [--scale full|small|FACTOR] [--database URL] [--duration SECONDS] [--out DIR]
+
+The database is SQLite (a temporary file) unless ``--database`` or ``BENCH_DATABASE_URL`` names one,
+e.g. ``postgresql://postgres@127.0.0.1:5432/fc_bench``: its public schema is DROPPED and rebuilt by
+the migrations. For 1×, 4× and 16× data the database is refilled (bench/datagen.py) at 1/16, 1/4
+and all of the scale's data (scale full: 100,000 claims and 1,000,000 audit events at 16×; small is
+1/20 of that) and each main page is timed through the WSGI stack (Flask test client, signed in
+through the /login form with its CSRF token), its requests alternating with those of "the limit"
+(bench/limit_app.py: the same rows with raw SQL and a minimal Jinja table, same process, same
+database), with its SQL statements counted. At 16x also: the statements of the heaviest pages (and on
+PostgreSQL EXPLAIN ANALYZE of the slowest), the streaming audit export (rows/s, peak Python memory)
+at about 10k rows and at the whole log, audit verification against plain hashlib, and a throughput
+run (gunicorn with bench/gunicorn_conf.py and bench/loadgen.py from another process: 80 % reads, 20 %
+notes posted through the form) against the limit app under the same load.
+Claim suggestion speed comes from bench/bench_suggest.py.
+
+Each part that fails prints why and reports null; the last line printed is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import math
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import tracemalloc
+import urllib.request
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench import datagen  # noqa: E402
+from bench.chain import canonical_payload, event_hash  # noqa: E402
+from bench.limit_app import create_limit_app  # noqa: E402
+from bench.measure import StatementLog, page_timing, paired_timing  # noqa: E402
+
+SCALES = {"full": 1.0, "small": 0.05}
+PAGES = ["sign-in form", "articles", "article page", "claim page", "claims list", "my queue", "review queue",
+         "audit log", "dashboard", "/healthz"]
+MULTIPLIERS = (1, 4, 16)
+SECRET = "bench-secret-key-not-for-production"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def say(*parts: object) -> None:
+    print(*parts, flush=True)
+
+
+@contextmanager
+def part(name: str, results: dict, key: str | None = None):
+    """Run one part of the bench; on failure say why and leave its result null."""
+    started = time.perf_counter()
+    try:
+        yield
+    except Exception as error:
+        say(f"!! {name} failed, reported as null: {type(error).__name__}: {error}")
+        traceback.print_exc(file=sys.stderr)
+        if key is not None:
+            results[key] = None
+    else:
+        say(f"   ({name}: {time.perf_counter() - started:.0f} s)")
+
+
+# ---- the app under test ------------------------------------------------------------------------------
+
+def make_app(url: str):
+    from factcheck import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
+                       "FACTCHECK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+
+
+def csrf_token(html: str) -> str:
+    match = TOKEN.search(html)
+    if not match:
+        raise RuntimeError("no csrf_token field in the page")
+    return match.group(1) or match.group(2)
+
+
+def sign_in(app, email: str):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"email": email, "password": datagen.PASSWORD, "csrf_token": csrf_token(page)})
+    if response.status_code != 302:
+        raise RuntimeError(f"signing in {email} answered {response.status_code}")
+    return client
+
+
+def page_specs(info: datagen.Dataset) -> list[tuple[str, str | None, str, str]]:
+    """(page, who, factcheck path, limit path) for every main page."""
+    article = max(1, info.sizes.articles // 2)
+    claim = info.sample_claim("final")
+    checker = info.checker_ids[0]
+    dashboard_rows = 2 * 20 + len(info.checker_ids) + 16
+    return [
+        ("sign-in form", None, "/login", "/limit/login"),
+        ("articles", info.editors[0], "/articles", "/limit/articles"),
+        ("article page", info.editors[0], f"/articles/{article}", f"/limit/article?id={article}"),
+        ("claim page", info.editors[0], f"/claims/{claim}", f"/limit/claim?id={claim}"),
+        ("claims list", info.editors[0], "/claims", "/limit/claims"),
+        ("my queue", info.checkers[0], "/queue", f"/limit/queue?user={checker}"),
+        ("review queue", info.editors[0], "/review", "/limit/review"),
+        ("audit log", info.managers[0], "/audit", "/limit/audit"),
+        ("dashboard", info.managers[0], "/dashboard", f"/limit/dashboard?n={dashboard_rows}"),
+        ("/healthz", None, "/healthz", "/limit/healthz"),
+    ]
+
+
+def timing_budget(scale: float) -> dict:
+    return {"runs": 30, "min_runs": 7, "budget": 3.0 if scale < 0.5 else 5.0}
+
+
+# ---- parts of the bench -----------------------------------------------------------------------------
+
+def measure_pages(app, info, *, with_limit: bool, budget: dict) -> dict[str, dict]:
+    from factcheck.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    clients: dict[str | None, object] = {None: app.test_client()}
+    limit = create_limit_app(info.url) if with_limit else None
+    limit_client = limit.test_client() if limit else None
+    out: dict[str, dict] = {}
+    for name, who, path, limit_path in page_specs(info):
+        if who not in clients:
+            clients[who] = sign_in(app, who)
+        try:
+            if limit_client is not None:
+                mine, theirs = paired_timing(clients[who], path, limit_client, limit_path, engine=engine, **budget)
+            else:
+                mine, theirs = page_timing(clients[who], path, engine=engine, **budget), None
+            row = {"app_ms": mine["ms"], "queries": mine["queries"], "sql_ms": mine["sql_ms"], "path": path,
+                   "limit_ms": theirs and theirs["ms"], "ratio": theirs and mine["ms"] / theirs["ms"]}
+        except Exception as error:
+            say(f"!! {name}: {type(error).__name__}: {error}")
+            row = {"app_ms": None, "queries": None, "sql_ms": None, "limit_ms": None, "ratio": None, "path": path}
+        out[name] = row
+    if limit is not None:
+        limit.extensions["bench_engine"].dispose()
+    return out
+
+
+def print_pages(pages: dict[str, dict]) -> None:
+    def f(value, fmt):
+        width = int(fmt.split(".")[0].rstrip("df"))
+        return format(value, fmt) if value is not None else f"{'—':>{width}}"
+
+    say(f"{'page':<14}{'path':<34}{'app ms':>9}{'limit ms':>10}{'ratio':>8}{'queries':>9}{'SQL ms':>9}")
+    for name, row in pages.items():
+        say(f"{name:<14}{row['path']:<34}{f(row['app_ms'], '9.1f')}{f(row['limit_ms'], '10.2f')}"
+            f"{f(row['ratio'], '8.1f')}{f(row['queries'], '9d')}{f(row['sql_ms'], '9.1f')}")
+
+
+def export_once(client, query: str, traced: bool) -> tuple[int, float, int]:
+    """(rows, seconds, peak traced bytes) of one streamed CSV export."""
+    if traced:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+    started = time.perf_counter()
+    response = client.get(f"/audit/export.csv{query}", buffered=False)
+    if response.status_code != 200 or not response.is_streamed:
+        raise RuntimeError(f"export answered {response.status_code} (streamed: {response.is_streamed})")
+    lines = 0
+    for chunk in response.response:
+        lines += chunk.count(b"\n") if isinstance(chunk, bytes) else chunk.count("\n")
+    response.close()
+    seconds = time.perf_counter() - started
+    peak = 0
+    if traced:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return lines - 1, seconds, peak
+
+
+def measure_export(app, info) -> dict[str, float | None]:
+    """Peak MB of the export at about 10k rows (a date range) and at the whole log (reported as "1m" only
+    when the log holds a million events or more)."""
+    client = sign_in(app, info.managers[1])
+    per_day = info.events / 365
+    days = max(1, math.ceil(10_000 / per_day) + 1)
+    first = info.start.date() + timedelta(days=100)
+    ten_k = f"?date_from={first.isoformat()}&date_to={(first + timedelta(days=days - 1)).isoformat()}"
+    peaks: dict[str, float | None] = {"10k": None, "1m": None}
+    say(f"{'export':<32}{'rows':>10}{'rows/s':>10}{'peak MB':>9}")
+    for label, query in (("about 10k rows (date range)", ten_k), ("the whole log", "")):
+        rows, seconds, _ = export_once(client, query, traced=False)
+        _, _, peak = export_once(client, query, traced=True)
+        say(f"{label:<32}{rows:>10,}{rows / seconds:>10,.0f}{peak / 1e6:>9.2f}")
+        if label.startswith("about"):
+            peaks["10k"] = round(peak / 1e6, 2)
+        elif rows >= 1_000_000:
+            peaks["1m"] = round(peak / 1e6, 2)
+        else:
+            say(f"   the log holds {rows:,} events (< 1,000,000): export_peak_mb.1m is null at this scale")
+    return peaks
+
+
+def measure_verify(app) -> tuple[float | None, float | None]:
+    """(audit.verify events/s, hashlib events/s over the same canonical bytes)."""
+    from factcheck.extensions import db
+
+    verify_rate = hashlib_rate = None
+    try:
+        from factcheck.services import audit
+
+        parameters = list(inspect.signature(audit.verify).parameters)
+    except Exception as error:
+        parameters, audit = [f"unavailable: {error}"], None
+    if parameters != ["session"]:
+        say(f"   audit.verify takes {parameters}, not (session): verification speed not measured")
+    else:
+        with app.app_context():
+            started = time.perf_counter()
+            report = audit.verify(db.session)
+            seconds = time.perf_counter() - started
+            db.session.remove()
+        if report.intact:
+            verify_rate = report.count / seconds
+            say(f"audit.verify: {report.count:,} events in {seconds:.1f} s = {verify_rate:,.0f} events/s")
+        else:
+            say(f"!! audit.verify found the chain broken at {report.first_broken_id}: {report.problem}")
+    with app.app_context():
+        table = db.metadata.tables["audit_events"]
+        engine = db.engine
+    hashed = hash_seconds = 0.0
+    last_id = 0
+    with engine.connect() as connection:
+        while hashed < 200_000:
+            rows = connection.execute(sa.select(*table.c).where(table.c.id > last_id).order_by(table.c.id)
+                                      .limit(10_000)).all()
+            if not rows:
+                break
+            payloads = [canonical_payload(row._mapping) for row in rows]
+            started = time.perf_counter()
+            for payload in payloads:
+                event_hash(payload)
+            hash_seconds += time.perf_counter() - started
+            hashed += len(rows)
+            last_id = rows[-1].id
+    if hash_seconds:
+        hashlib_rate = hashed / hash_seconds
+        say(f"hashlib alone: {hashed:,.0f} canonical payloads hashed at {hashlib_rate:,.0f} events/s"
+            + (f" (verification runs at {verify_rate / hashlib_rate:.1%} of it)" if verify_rate else ""))
+    return verify_rate, hashlib_rate
+
+
+def explain_pages(app, info, plans: dict[str, int]) -> None:
+    """Each page's statements by time; on PostgreSQL, EXPLAIN (ANALYZE, BUFFERS) of its slowest ``plans``."""
+    from factcheck.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    specs = {name: (who, path) for name, who, path, _limit in page_specs(info)}
+    for page, wanted in plans.items():
+        who, path = specs[page]
+        client = sign_in(app, who) if who else app.test_client()
+        client.get(path).close()
+        with StatementLog(engine) as log:
+            client.get(path).close()
+        ranked = sorted(log.statements, key=lambda s: -s[2])
+        say(f"{page}: {log.count} statements, {log.ms:.1f} ms in the driver; slowest first:")
+        for statement, _params, ms in ranked[:5]:
+            say(f"  {ms:9.1f} ms  {' '.join(statement.split())[:150]}")
+        if engine.dialect.name != "postgresql":
+            continue
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for n, (statement, params, ms) in enumerate(ranked[:wanted], start=1):
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+                say(f"-- EXPLAIN ANALYZE, {page} statement {n} ({ms:.1f} ms in the page):")
+                say(" ".join(statement.split()))
+                say(f"-- parameters: {params}")
+                for (line,) in cursor.fetchall():
+                    say(line)
+        finally:
+            raw.close()
+
+
+# ---- throughput ----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(target: str, env: dict[str, str], log_path: Path):
+    port = free_port()
+    environment = {**os.environ, **env, "BENCH_BIND": f"127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "bench" / "gunicorn_conf.py"),
+                                    target], cwd=ROOT, env=environment, stdout=log, stderr=log)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/limit/healthz" if "limit" in target
+                                            else f"http://127.0.0.1:{port}/healthz", timeout=5):
+                    break
+            except OSError:
+                if process.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"gunicorn {target} did not start; see {log_path}") from None
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def load_spec(info, base: str, mode: str, duration: float) -> dict:
+    """8 connections, 5 editors and 3 checkers, each with its own weighted paths and note targets."""
+    import random
+
+    rng = random.Random(15)
+    articles = info.sizes.articles
+    writable = [c for c in range(1, info.sizes.claims + 1, max(1, info.sizes.claims // 2000))
+                if info.claim_status(c) != "dismissed"]
+    limit = mode == "limit"
+    connections = []
+    for n in range(8):
+        if n < 5:
+            email = info.editors[n % len(info.editors)]
+            user_id = 2 + n % len(info.editors)
+            claims = writable
+            kinds = ["articles"] * 2 + ["article"] * 3 + ["claim"] * 4 + ["claims"] * 2 + ["review"]
+        else:
+            user_id = info.checker_ids[n]
+            email = info.checkers[n]
+            claims = info.claims_of_checker(user_id, {"assigned", "in_progress"})[:500] or writable
+            kinds = ["queue"] * 3 + ["claim"] * 5 + ["article"] * 2 + ["claims"]
+        reads = []
+        for _ in range(400):
+            kind = rng.choice(kinds)
+            article, claim = rng.randint(1, articles), rng.choice(claims)
+            reads.append({
+                "articles": ("/limit/articles", "/articles"), "claims": ("/limit/claims", "/claims"),
+                "article": (f"/limit/article?id={article}", f"/articles/{article}"),
+                "claim": (f"/limit/claim?id={claim}", f"/claims/{claim}"),
+                "queue": (f"/limit/queue?user={user_id}", "/queue"), "review": ("/limit/review", "/review"),
+            }[kind][0 if limit else 1])
+        connections.append({"email": None if limit else email, "password": datagen.PASSWORD, "user_id": user_id,
+                            "reads": reads, "writes": claims})
+    return {"base": base, "mode": mode, "duration": duration, "write_ratio": 0.2, "connections": connections}
+
+
+def run_load(spec: dict, folder: Path) -> dict:
+    path = folder / f"load-{spec['mode']}.json"
+    path.write_text(json.dumps(spec))
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "loadgen.py"), str(path)], capture_output=True,
+                          text=True, timeout=spec["duration"] + 300)
+    if done.returncode != 0:
+        raise RuntimeError(f"loadgen failed: {done.stderr[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_throughput(info, folder: Path, duration: float) -> dict:
+    env = {"FACTCHECK_DATABASE_URL": info.url, "FACTCHECK_SECRET_KEY": SECRET, "BENCH_LIMIT_DATABASE_URL": info.url}
+    log = folder / "gunicorn.log"
+    results = {}
+    for mode, target in (("app", "wsgi:app"), ("limit", "bench.limit_app:create_app_from_env()")):
+        with gunicorn(target, env, log) as base:
+            results[mode] = run_load(load_spec(info, base, mode, duration), folder)
+        r = results[mode]
+        say(f"{mode:<6} {r['requests']:>7,} requests ({r['writes']:,} writes) in {r['seconds']} s = {r['rps']} req/s; "
+            f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms; errors {r['errors']} {r['error_sample']}")
+    app, limit = results["app"], results["limit"]
+    if app["errors"] > app["requests"] * 0.01:
+        raise RuntimeError(f"{app['errors']} of {app['requests']} requests failed: {app['error_sample']}")
+    say(f"mix throughput is {app['rps'] / limit['rps']:.1%} of the limit's")
+    return {"mix_rps": app["rps"], "limit_rps": limit["rps"], "p95_ms": app["p95_ms"]}
+
+
+def measure_suggest(sentences: int) -> float | None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_suggest.py"), "--sentences", str(sentences),
+                           "--repeat", "2"], capture_output=True, text=True, timeout=600)
+    match = re.search(r"([\d,]+) sentences/s", done.stdout)
+    if done.returncode != 0 or not match:
+        raise RuntimeError(f"bench_suggest.py failed: {(done.stderr or done.stdout)[-300:]}")
+    say(done.stdout.strip())
+    return float(match.group(1).replace(",", ""))
+
+
+# ---- the run -------------------------------------------------------------------------------------
+
+def machine() -> str:
+    def first(path: str, prefix: str) -> str:
+        try:
+            with open(path) as lines:
+                return next(line.split(":", 1)[1].strip() for line in lines if line.startswith(prefix))
+        except (OSError, StopIteration):
+            return "?"
+
+    memory = first("/proc/meminfo", "MemTotal").split()[0]
+    memory = f"{int(memory) // 1024:,} MB RAM" if memory.isdigit() else "? RAM"
+    return (f"{os.cpu_count()} cores ({first('/proc/cpuinfo', 'model name')}), {memory}, Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def load() -> str:
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1/5/15 min) on {os.cpu_count()} cores"
+
+
+def stage_url(base: str | None, folder: Path, multiplier: int) -> str:
+    return base if base else f"sqlite:///{folder / f'bench-{multiplier}x.sqlite3'}"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE") or "full",
+                        help="full (100k claims, 1M events at 16x), small (1/20 of it) or a factor")
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL") or None,
+                        help="PostgreSQL URL (its public schema is dropped!); default: a temporary SQLite file")
+    parser.add_argument("--duration", type=float, default=None, help="seconds of each throughput run")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated parts to skip: scaling,throughput,export,verify,suggest,explain")
+    parser.add_argument("--out", default=None, help="a folder for the JSON result, logs and (SQLite) databases, kept")
+    return parser.parse_args()
+
+
+def final_parts(app, info, result: dict, skip: set[str], folder: Path, duration: float) -> None:
+    """What is measured at 16x only, after the pages."""
+    if "explain" not in skip:
+        with part("statements of the heaviest pages", result):
+            explain_pages(app, info, {"dashboard": 3, "articles": 1, "claim page": 1})
+    if "export" not in skip:
+        with part("export", result, "export_peak_mb"):
+            result["export_peak_mb"] = measure_export(app, info)
+    if "verify" not in skip:
+        with part("verification", result):
+            verify_rate, hashlib_rate = measure_verify(app)
+            result["audit_verify_events_per_s"], result["hashlib_events_per_s"] = _round0(verify_rate), _round0(hashlib_rate)
+    if "throughput" not in skip:
+        with part("throughput", result, "throughput"):
+            result["throughput"] = measure_throughput(info, folder, duration)
+
+
+def run_stage(multiplier: int, url: str, size: float, result: dict, args, skip: set[str], folder: Path) -> dict:
+    """Fill at ``size``, time the pages (at 16x with the limit and the other parts); the pages' rows."""
+    from factcheck.extensions import db
+
+    say(f"\n== {multiplier}x data (scale {size:g}); {load()}")
+    app = info = None
+    pages: dict[str, dict] = {}
+    with part(f"fill at {multiplier}x", result):
+        datagen.reset_database(url)
+        app = make_app(url)
+        datagen.migrate(app)
+        info = datagen.generate(app, size, log=say)
+    if app is None or info is None:
+        return pages
+    final = multiplier == MULTIPLIERS[-1]
+    scale = SCALES.get(args.scale) or float(args.scale)
+    with part(f"pages at {multiplier}x", result):
+        pages = measure_pages(app, info, with_limit=True, budget=timing_budget(scale))
+        print_pages(pages)
+    if final:
+        result["pages"] = {name: {"app_ms": _round(row["app_ms"]), "limit_ms": _round(row["limit_ms"], 2),
+                                  "ratio": _round(row["ratio"]), "queries": row["queries"]}
+                           for name, row in pages.items()}
+        final_parts(app, info, result, skip, folder, args.duration or (10.0 if scale < 0.5 else 30.0))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return pages
+
+
+def print_scaling(scaling: dict[str, dict[int, float | None]], ratios: dict[str, dict[int, float | None]],
+                  multipliers) -> None:
+    """App median ms at each size, its growth, and the ratio to the limit at each size (which the
+    machine's other load affects far less than the milliseconds)."""
+    say("\n== scaling (app median ms; ratio to the limit at the same size)")
+    say(f"{'page':<14}" + "".join(f"{f'{m}x':>10}" for m in multipliers) + f"{'16x/1x':>9}"
+        + "".join(f"{f'ratio {m}x':>10}" for m in multipliers))
+
+    def cell(value, width, fmt):
+        return format(value, f">{width}{fmt}") if value is not None else f"{'—':>{width}}"
+
+    for name in PAGES:
+        row, ratio = scaling[name], ratios[name]
+        growth = row[16] / row[1] if row.get(1) and row.get(16) else None
+        say(f"{name:<14}" + "".join(cell(row.get(m), 10, ".1f") for m in multipliers) + cell(growth, 9, ".2f")
+            + "".join(cell(ratio.get(m), 10, ".1f") for m in multipliers))
+
+
+def main() -> int:
+    args = parse_args()
+    scale = SCALES.get(args.scale) or float(args.scale)
+    skip = set(filter(None, args.skip.split(",")))
+    folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="fc-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    database = "sqlite"
+    if args.database:
+        database = sa.engine.make_url(args.database.replace("postgres://", "postgresql://")).get_backend_name()
+    result: dict = {"database": database, "scale": args.scale, "pages": {}, "scaling": {},
+                    "throughput": None, "suggest_sentences_per_s": None, "audit_verify_events_per_s": None,
+                    "hashlib_events_per_s": None, "export_peak_mb": {"10k": None, "1m": None}}
+    say(f"factcheck bench: {database}, scale {args.scale} ({scale:g}), on {machine()}; files in {folder}")
+    scaling: dict[str, dict[int, float | None]] = {name: {} for name in PAGES}
+    ratios: dict[str, dict[int, float | None]] = {name: {} for name in PAGES}
+    multipliers = MULTIPLIERS if "scaling" not in skip else MULTIPLIERS[-1:]
+    for multiplier in multipliers:
+        pages = run_stage(multiplier, stage_url(args.database, folder, multiplier), scale * multiplier / 16, result,
+                          args, skip, folder)
+        for name in PAGES:
+            scaling[name][multiplier] = pages.get(name, {}).get("app_ms")
+            ratios[name][multiplier] = pages.get(name, {}).get("ratio")
+    if "suggest" not in skip:
+        say("\n== claim suggestion")
+        with part("suggestion", result):
+            result["suggest_sentences_per_s"] = _round0(measure_suggest(2_000 if scale < 0.5 else 20_000))
+    print_scaling(scaling, ratios, multipliers)
+    say(f"({load()})")
+    result["scaling"] = {name: {"1x_ms": _round(scaling[name].get(1)), "16x_ms": _round(scaling[name].get(16))}
+                         for name in PAGES}
+    # Null where not measured, with the same keys every time.
+    result["pages"] = {name: result["pages"].get(name) or dict.fromkeys(("app_ms", "limit_ms", "ratio", "queries"))
+                       for name in PAGES}
+    result["throughput"] = result["throughput"] or dict.fromkeys(("mix_rps", "limit_rps", "p95_ms"))
+    result["export_peak_mb"] = result["export_peak_mb"] or {"10k": None, "1m": None}
+    (folder / "result.json").write_text(json.dumps(result, indent=2))
+    say(json.dumps(result))
+    return 0
+
+
+def _round(value, digits: int = 1):
+    return round(value, digits) if value is not None else None
+
+
+def _round0(value):
+    return round(value) if value is not None else None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
