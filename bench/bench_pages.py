@@ -87,7 +87,7 @@ def measure(browser, server: LiveServer, page_spec: MainPage) -> dict | None:
             body = b""
             try:
                 body = cdp.send("Network.getResponseBody", {"requestId": request_id}).get("body", "").encode()
-            except Exception:  # noqa: BLE001 - a body the browser no longer holds
+            except Exception:
                 pass
             rows.append({"url": url, "bytes": encoded.get(request_id, 0), "gz": len(gzip.compress(body)) if body else 0})
         html = [r for r in rows if r["url"] == html_url]
