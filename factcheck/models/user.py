@@ -26,9 +26,10 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
-    # A user may hold several roles; they are always needed with the user, so load them eagerly.
+    # A user may hold several roles. Loaded where they are needed (the signed-in user with its session,
+    # the users page): loading them with every user a page shows cost a statement per kind of person.
     role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     @property

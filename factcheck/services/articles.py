@@ -258,25 +258,30 @@ class ArticleRow:
 
 
 def list_articles(session: DbSession, settings: Settings, *, status: str | None = None, query: str | None = None,
-                  limit: int = 200) -> list[ArticleRow]:
-    """Newest first, with claim counts computed by the database rather than by loading claims."""
+                  limit: int = 100) -> list[ArticleRow]:
+    """Newest first, with claim counts computed by the database rather than by loading claims. The
+    page's articles are picked first and only their claims are counted (counting every article's
+    claims before picking made the list grow with the newsroom)."""
+    page = select(Article.id).order_by(Article.id.desc()).limit(limit)
+    if status:
+        page = page.where(Article.status == status)
+    if query:
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        page = page.where(Article.title.ilike(pattern, escape="\\"))
+    picked = page.subquery()
     counts = (
         select(Claim.article_id, func.count(Claim.id).label("claims"),
                func.count(case((blocking_condition(settings), 1))).label("open_claims"))
+        .where(Claim.article_id.in_(select(picked.c.id)))
         .group_by(Claim.article_id)
         .subquery()
     )
     stmt = (
         select(Article, func.coalesce(counts.c.claims, 0), func.coalesce(counts.c.open_claims, 0))
+        .join(picked, picked.c.id == Article.id)
         .outerjoin(counts, counts.c.article_id == Article.id)
         .order_by(Article.id.desc())
-        .limit(limit)
     )
-    if status:
-        stmt = stmt.where(Article.status == status)
-    if query:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(Article.title.ilike(pattern, escape="\\"))
     return [ArticleRow(article, total, unsettled) for article, total, unsettled in session.execute(stmt)]
 
 

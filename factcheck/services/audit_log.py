@@ -220,15 +220,24 @@ def timeline(session: DbSession, *, viewer: User, object_type: str, object_id: i
     return Timeline(object_type, object_id, subject, events, events[-1].id if len(rows) > limit else None)
 
 
-def claim_timeline(session: DbSession, claim: Claim) -> list[AuditEvent]:
-    """What happened to a claim, its evidence and its notes, oldest first (for the claim page)."""
+@dataclass(frozen=True)
+class ClaimHistory:
+    events: list[AuditEvent]
+    more: bool  # older events exist beyond these; the audit timeline has them all
+
+
+def claim_timeline(session: DbSession, claim: Claim, limit: int = 100) -> ClaimHistory:
+    """What happened to a claim, its evidence and its notes: the newest ``limit`` events, oldest first
+    (for the claim page, whose cost must not grow with a long history)."""
     parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == claim.id)]
     if claim.evidence:
         parts.append(and_(AuditEvent.object_type == "evidence", AuditEvent.object_id.in_([e.id for e in claim.evidence])))
     if claim.notes:
         parts.append(and_(AuditEvent.object_type == "note", AuditEvent.object_id.in_([n.id for n in claim.notes])))
-    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor)).where(or_(*parts)).order_by(AuditEvent.id)
-    return list(session.scalars(stmt))
+    stmt = (select(AuditEvent).options(joinedload(AuditEvent.actor)).where(or_(*parts))
+            .order_by(AuditEvent.id.desc()).limit(limit + 1))
+    newest = list(session.scalars(stmt))
+    return ClaimHistory(list(reversed(newest[:limit])), len(newest) > limit)
 
 
 # ---- export ----------------------------------------------------------------------------------------

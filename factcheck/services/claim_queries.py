@@ -25,7 +25,8 @@ def _priority_order() -> Any:
     return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
 
 
-QUEUE_LIMIT = 200
+# A queue page shows the most urgent part; the claims list pages through the rest.
+QUEUE_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def my_queue(session: DbSession, user: User, limit: int | None = None) -> Queue:
         .limit(limit)
     )
     claims = list(session.scalars(stmt))
-    total = len(claims) if len(claims) < limit else session.scalar(select(func.count(Claim.id)).where(*mine)) or 0
+    # Counted every time, so the page's statements do not depend on how long the queue is.
+    total = session.scalar(select(func.count(Claim.id)).where(*mine)) or 0
     return Queue(claims, total)
 
 
@@ -63,7 +65,7 @@ def review_queue(session: DbSession, limit: int | None = None) -> Queue:
         .limit(limit)
     )
     claims = list(session.scalars(stmt))
-    total = len(claims) if len(claims) < limit else session.scalar(select(func.count(Claim.id)).where(waiting)) or 0
+    total = session.scalar(select(func.count(Claim.id)).where(waiting)) or 0
     return Queue(claims, total)
 
 

@@ -6,6 +6,7 @@ import re
 import secrets
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from factcheck.errors import NotFound, PermissionDenied, ValidationFailed
@@ -100,11 +101,12 @@ def session_user(session: DbSession, token: str) -> User | None:
     """The active user signed in on the device holding ``token``, or None when that session ended."""
     if not token or len(token) > 200:
         return None
-    user = session.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id)
+    # One statement on every request: the session, the user and their roles together.
+    user = session.scalars(
+        select(User).join(UserSession, UserSession.user_id == User.id).options(joinedload(User.role_rows))
         .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None),
                User.is_active_account.is_(True))
-    )
+    ).unique().first()
     if user is not None:
         user.session_token = token
     return user
@@ -220,7 +222,8 @@ def set_roles(ctx: Context, *, actor: User, user: User, roles: list[str]) -> Non
 
 
 def all_users(session: DbSession) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.display_name, User.id)))
+    return list(session.scalars(select(User).options(selectinload(User.role_rows))
+                                .order_by(User.display_name, User.id)))
 
 
 def get_user(session: DbSession, user_id: int) -> User:
