@@ -140,6 +140,11 @@ def test_unknown_and_known_accounts_take_the_same_time(app, make, new_client):
         assert _sign_in(new_client(), email, "wrong password").status_code == 401
         return time.perf_counter() - started
 
-    known = statistics.median(timed(user.email) for _ in range(4))
-    unknown = statistics.median(timed(f"ghost{n}@example.test") for n in range(4))
-    assert 0.5 < unknown / known < 2, (known, unknown)
+    # Alternated, so whatever else the machine is doing weighs on both alike. Without the dummy hash an
+    # unknown account answers in a tenth of the time; the bounds leave room for a busy machine.
+    known, unknown = [], []
+    for n in range(6):
+        known.append(timed(user.email))
+        unknown.append(timed(f"ghost{n}@example.test"))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 0.4 < ratio < 2.5, (known, unknown)
