@@ -23,7 +23,7 @@ DEMO_USERS = [
     ("checker2@demo.test", "Carla Checker", ["checker"]),
     ("manager@demo.test", "Mona Manager", ["manager"]),
 ]
-LOGIN_EMAILS = ["admin@demo.test", "editor@demo.test", "checker@demo.test", "checker2@demo.test", "manager@demo.test"]
+LOGIN_EMAILS = [email for email, _name, _roles in DEMO_USERS]
 
 HARBOUR = """Valmora port handled record cargo last year, authority says
 VALMORA, March 4 (Northwire) - The port of Valmora handled 41.2 million tonnes of cargo last year, a record for the harbour, the Valmora Port Authority said on Tuesday.
@@ -157,5 +157,5 @@ def load(ctx: Context) -> bool:
 
 def logins_text() -> str:
     lines = [f"Demo logins (password for all: {PASSWORD}):"]
-    lines += [f"  {email}" for email in LOGIN_EMAILS]
+    lines += [f"  {email:<20} {name} ({', '.join(roles)})" for email, name, roles in DEMO_USERS]
     return "\n".join(lines)

@@ -74,6 +74,12 @@ class User(TimestampMixin, Base):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    @property
+    def choice_label(self) -> str:
+        """How a person is shown wherever someone is chosen: the name people know and the e-mail they
+        sign in with, so two people with similar names cannot be confused."""
+        return f"{self.display_name} ({self.email})"
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
 

@@ -83,7 +83,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     viewer = actor()
     checkers = user_service.checkers(db.session)
     assign_form = BulkAssignForm(formdata=None)
-    assign_form.assignee_id.choices = choices((u.id, u.display_name) for u in checkers)
+    assign_form.assignee_id.choices = choices((u.id, u.choice_label) for u in checkers)
     actions = article_service.allowed_actions(settings, viewer, article)
     claim_actions = {c.id: claim_service.allowed_actions(settings, viewer, c) for c in article.claims}
     return render_template(

@@ -38,7 +38,7 @@ bp = Blueprint("claims", __name__, url_prefix="/claims")
 
 
 def _checker_choices() -> list[Any]:
-    return choices((u.id, u.display_name) for u in user_service.checkers(db.session))
+    return choices((u.id, u.choice_label) for u in user_service.checkers(db.session))
 
 
 # Which of the claim page's forms each of the viewer's allowed actions needs.

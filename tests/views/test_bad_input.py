@@ -174,3 +174,21 @@ def test_nul_characters_are_dropped_not_a_500(make, login_as):
                                          {"quote": "The line will\x00 cost", "claimant": "transport\x00 office"})
     assert response.status_code == 302
     assert db.session.scalar(select(Claim.claimant)) == "transport office"
+
+
+@pytest.mark.parametrize("path, page", [
+    ("/articles/{a}/claims", "/articles/{a}"),
+    ("/articles/{a}/approve", "/articles/{a}"),
+    ("/claims/{c}/evidence", "/claims/{c}"),
+    ("/claims/{c}/notes", "/claims/{c}"),
+    ("/claims/{c}/assign", "/claims/{c}"),
+    ("/claims/bulk-assign", "/claims"),
+])
+def test_reloading_a_form_address_goes_to_its_page_not_a_405(make, login_as, path, page):
+    """A refused form leaves its POST address in the address bar; reloading or bookmarking it must not
+    answer "Method not allowed"."""
+    claim = make.claim()
+    values = {"a": claim.article_id, "c": claim.id}
+    response = login_as("editor").get(path.format(**values))
+    assert response.status_code == 302
+    assert response.headers["Location"] == page.format(**values)
