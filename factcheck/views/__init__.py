@@ -21,6 +21,20 @@ def _error_page(status: int, title: str, message: str) -> tuple[str | Response, 
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def _page_of_form(app: Flask, path: str) -> str | None:
+    """The page a POST-only address belongs to (``/claims/7/evidence`` → ``/claims/7``): reloading or
+    bookmarking the address a refused form left in the bar lands there instead of on a 405."""
+    adapter = app.url_map.bind(request.host, script_name=request.script_root or None)
+    while "/" in path.strip("/"):
+        path = path.rstrip("/").rsplit("/", 1)[0]
+        try:
+            adapter.match(path, method="GET")
+        except HTTPException:
+            continue
+        return path
+    return None
+
+
 def init_app(app: Flask) -> None:
     from factcheck.views import articles, audit, auth, claims, dashboard, main, notifications, queues, users
 
@@ -55,22 +69,9 @@ def init_app(app: Flask) -> None:
         return _error_page(400, "Form expired", "The form was missing its security token or it expired. "
                            "Reload the page and try again.")
 
-    def _page_of_form(path: str) -> str | None:
-        """The page a POST-only address belongs to (``/claims/7/evidence`` → ``/claims/7``): reloading or
-        bookmarking the address a refused form left in the bar lands there instead of on a 405."""
-        adapter = app.url_map.bind(request.host, script_name=request.script_root or None)
-        while "/" in path.strip("/"):
-            path = path.rstrip("/").rsplit("/", 1)[0]
-            try:
-                adapter.match(path, method="GET")
-            except HTTPException:
-                continue
-            return path
-        return None
-
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
-        if error.code == 405 and request.method == "GET" and (page := _page_of_form(request.path)):
+        if error.code == 405 and request.method == "GET" and (page := _page_of_form(app, request.path)):
             return redirect(request.script_root + page)
         titles = {403: "Not allowed", 404: "Page not found", 405: "Method not allowed", 413: "Too large",
                   429: "Too many attempts"}
