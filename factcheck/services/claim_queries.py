@@ -53,6 +53,31 @@ def my_queue(session: DbSession, user: User, limit: int | None = None) -> Queue:
     return Queue(claims, total)
 
 
+@dataclass(frozen=True)
+class NavCounts:
+    unread: int = 0
+    my_queue: int = 0
+    review_queue: int = 0
+
+
+def nav_counts(session: DbSession, user: User, *, queue: bool, review: bool) -> NavCounts:
+    """The navigation's badges in one statement: unread notifications, and the claims waiting in the
+    viewer's queue and in the review queue when they see those links."""
+    from factcheck.models import Notification
+    from factcheck.services.workflow import CHECKER_TO_DO
+
+    def count(*where: Any) -> Any:
+        return select(func.count()).select_from(Claim).where(*where).scalar_subquery()
+
+    zero = select(0).scalar_subquery()
+    unread = (select(func.count()).select_from(Notification)
+              .where(Notification.user_id == user.id, Notification.read_at.is_(None)).scalar_subquery())
+    mine = count(Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO])) if queue else zero
+    waiting = count(Claim.status == S.PROPOSED) if review else zero
+    row = session.execute(select(unread, mine, waiting)).one()
+    return NavCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+
 def review_queue(session: DbSession, limit: int | None = None) -> Queue:
     """Proposed verdicts waiting for an editor, oldest first."""
     limit = limit or QUEUE_LIMIT

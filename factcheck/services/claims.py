@@ -367,6 +367,9 @@ def propose_verdict(ctx: Context, *, actor: User, claim: Claim, verdict: str, ra
         claim.rationale = rationale.strip()
         claim.proposed_by_id = actor.id
         claim.proposed_at = ctx.now()
+        # The editor who brought the article in reviews it (or another editor): they hear about it.
+        notify(ctx, recipient=claim.article.created_by_id, kind="review_waiting", actor=actor, claim=claim,
+               message=f"{actor.display_name} proposed “{verdict}” on claim {claim.id}: it waits for review.")
 
 
 # ---- review -----------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Notifications: what a person should look at next. Created inside the write that causes them."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
 
 from factcheck.models import Claim, Notification, User
@@ -22,6 +22,25 @@ def notify(ctx: Context, *, recipient: User | int, kind: str, message: str, acto
     )
     ctx.session.add(notification)
     return notification
+
+
+def mark_claim_read(ctx: Context, *, actor: User, claim_id: int) -> int:
+    """Opening a claim reads its notifications (assignment, mention, review…); audited when any were.
+    Most views find none: that costs one indexed read, never a write."""
+    unread = (Notification.user_id == actor.id, Notification.claim_id == claim_id, Notification.read_at.is_(None))
+    if not ctx.session.scalar(select(exists().where(*unread))):
+        return 0
+    with transaction(ctx.session):
+        result = ctx.session.execute(
+            update(Notification)
+            .where(Notification.user_id == actor.id, Notification.claim_id == claim_id, Notification.read_at.is_(None))
+            .values(read_at=ctx.now())
+        )
+        count = getattr(result, "rowcount", 0) or 0
+        if count:
+            audit.record(ctx, actor=actor, action="notifications.read", object_type="claim", object_id=claim_id,
+                         changes={"unread": {"before": count, "after": 0}})
+    return count
 
 
 def unread_count(session: DbSession, user: User) -> int:

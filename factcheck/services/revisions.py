@@ -25,6 +25,7 @@ from factcheck.services.articles import check_text, move, refresh_status
 from factcheck.services.claims import recorded
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
+from factcheck.services.notifications import notify
 from factcheck.services.reanchoring import Outcome, TextMap
 from factcheck.services.suggestions import add_suggestions, furniture_of
 from factcheck.services.workflow import (
@@ -103,6 +104,10 @@ def _carry(ctx: Context, actor: User, claim: Claim, revision: Revision, text_map
         claim.revision_id, claim.start, claim.end = revision.id, anchor.start, anchor.end
         claim.quote, claim.prefix, claim.suffix = anchor.exact, anchor.prefix, anchor.suffix
         if carried.outcome is Outcome.CHANGED:
+            if event is not None and claim.assignee_id:
+                notify(ctx, recipient=claim.assignee_id, kind="claim_reopened", actor=actor, claim=claim,
+                       message=f"Revision {revision.number} changed the words of claim {claim.id}; "
+                               "its verdict is back in progress.")
             claim.changed_from = claim.changed_from or old_quote
             if claim.statement == old_quote:  # never reworded by an editor: it follows the text
                 claim.statement = anchor.exact

@@ -28,7 +28,7 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus
 from factcheck.security import Action, can
-from factcheck.services import audit_log, claim_queries, evidence, notes
+from factcheck.services import audit_log, claim_queries, evidence, notes, notifications
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
@@ -195,7 +195,10 @@ def bulk_assign() -> Any:
 @bp.get("/<int:claim_id>")
 @login_required
 def show(claim_id: int) -> Any:
-    return _render(claim_queries.load_claim_page(db.session, claim_id))
+    claim = claim_queries.load_claim_page(db.session, claim_id)
+    # Opening the claim is reading what was notified about it.
+    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim.id)
+    return _render(claim)
 
 
 @bp.post("/<int:claim_id>/assign")

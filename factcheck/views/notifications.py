@@ -7,18 +7,22 @@ from flask_login import current_user, login_required
 
 from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm
-from factcheck.services import notifications
+from factcheck.models import Role
+from factcheck.services import claim_queries, notifications
 from factcheck.views.common import actor, context
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.app_context_processor
-def _unread_count() -> dict[str, int]:
-    # One small indexed count per page, for the header badge.
+def _nav_counts() -> dict[str, Any]:
+    # One small statement per page for the header's badges (unread, my queue, review queue).
     if not current_user.is_authenticated:
-        return {"unread_notifications": 0}
-    return {"unread_notifications": notifications.unread_count(db.session, actor())}
+        return {"unread_notifications": 0, "nav": claim_queries.NavCounts()}
+    user = actor()
+    counts = claim_queries.nav_counts(db.session, user, queue=user.has_role(Role.CHECKER),
+                                      review=user.has_role(Role.EDITOR, Role.ADMIN))
+    return {"unread_notifications": counts.unread, "nav": counts}
 
 
 @bp.get("")

@@ -23,7 +23,7 @@ from sqlalchemy import select
 import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
-from factcheck.services import articles, audit, audit_log, claims, revisions, users, workflow
+from factcheck.services import articles, audit, audit_log, claims, notifications, revisions, users, workflow
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
 from tests.support.context import configure, ctx
@@ -692,6 +692,18 @@ def _sign_out_everywhere(make):
         assert _last_id() == mark
         users.sign_out_everywhere(ctx(), actor=user)
         return [E(user, "auth.signed_out_everywhere", "user", user.id, None, {"sessions": (2, 0)})]
+    return run
+
+
+@write("notifications.mark_claim_read")
+def _mark_claim_read(make):
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)  # the assignment notified the checker
+
+    def run():
+        assert notifications.mark_claim_read(ctx(), actor=checker, claim_id=claim.id) == 1
+        assert notifications.mark_claim_read(ctx(), actor=checker, claim_id=claim.id) == 0  # nothing left: no event
+        return [E(checker, "notifications.read", "claim", claim.id, None, {"unread": (1, 0)})]
     return run
 
 
