@@ -4,16 +4,16 @@ user_sessions: one row per signed-in device, holding the hash of the random toke
 carries. Signing out, a password change and deactivation revoke rows, which ends those cookies
 (session and "remember me") on the server.
 
-Revision ID: 0005_user_sessions
-Revises: 0004_gate_checks_text
+Revision ID: 0006_user_sessions
+Revises: 0005_audit_keyed_chain
 Create Date: 2026-11-26 20:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0005_user_sessions'
-down_revision = '0004_gate_checks_text'
+revision = '0006_user_sessions'
+down_revision = '0005_audit_keyed_chain'
 branch_labels = None
 depends_on = None
 
