@@ -1,7 +1,7 @@
 """Streaming export of the audit log: rows per second and memory, at 30k and at 300k events.
 
 Fills a migrated SQLite database with events by bulk insert: a *valid* hash chain computed in Python
-(the same canonical payload and SHA-256 as ``audit.record``), so ``flask audit verify`` passes on
+(the same canonical payload and keyed HMAC as ``audit.record``), so ``flask audit verify`` passes on
 it. Then streams /audit/export.csv and /audit/export.jsonl through the Flask test client, chunk by
 chunk, timing it, and measures the peak of Python allocations during the export with tracemalloc.
 Memory must stay flat from 30k to 300k rows; a body built in memory would grow tenfold.
@@ -16,20 +16,26 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db  # noqa: E402
-from factcheck.models import GENESIS_HASH, AuditEvent  # noqa: E402
-from factcheck.services import audit, users  # noqa: E402
+from factcheck import create_app
+from factcheck.extensions import db
+from factcheck.models import GENESIS_HASH, HASH_ALG_KEYED, AuditEvent
+from factcheck.services import audit, users
+from factcheck.services.context import Context
 
 PASSWORD = "bench password"
+AUDIT_KEY = "bench-audit-key"
+
+
+def ctx(app) -> Context:
+    return Context.of(db.session, app.extensions["factcheck"])
 
 
 def fill(app, upto: int) -> None:
@@ -39,7 +45,7 @@ def fill(app, upto: int) -> None:
         last = db.session.execute(table.select().order_by(table.c.id.desc()).limit(1)).first()
         count = last.id if last else 0
         prev = last.hash if last else GENESIS_HASH
-        when = (last.created_at if last else datetime(2024, 1, 1, tzinfo=timezone.utc))
+        when = (last.created_at if last else datetime(2024, 1, 1, tzinfo=UTC))
         batch: list[dict] = []
         with db.engine.begin() as connection:
             for i in range(count + 1, upto + 1):
@@ -49,8 +55,9 @@ def fill(app, upto: int) -> None:
                     "object_type": "claim", "object_id": i % 5000 + 1, "article_id": i % 700 + 1,
                     "changes": {"status": {"before": "open", "after": "assigned"}, "assignee_id": {"before": None, "after": i % 40}},
                     "request_id": f"{i:032x}", "ip_address": "203.0.113.7", "prev_hash": prev,
+                    "seq": i, "hash_alg": HASH_ALG_KEYED,
                 }
-                row["hash"] = prev = audit.compute_hash(SimpleNamespace(**row))
+                row["hash"] = prev = audit.compute_hash(SimpleNamespace(**row), AUDIT_KEY.encode())
                 batch.append(row)
                 if len(batch) == 10_000:
                     connection.execute(table.insert(), batch)
@@ -77,7 +84,8 @@ def export(client, fmt: str, traced: bool) -> tuple[int, int, float, int]:
     if traced:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    return lines - (1 if fmt == "csv" else 0), size, seconds, peak
+    # Less the CSV header, and the checkpoint line both formats end with.
+    return lines - (2 if fmt == "csv" else 1), size, seconds, peak
 
 
 def main() -> None:
@@ -87,10 +95,12 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-audit-"))
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "FACTCHECK_AUDIT_KEY": AUDIT_KEY,
+                      "FACTCHECK_AUDIT_CHECKPOINT_FILE": str(folder / "audit_checkpoints.jsonl"),
                       "FACTCHECK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         upgrade()
-        users.create_user(db.session, actor=None, actor_label="bench", email="manager@bench.test", password=PASSWORD,
+        users.create_user(ctx(app), actor=None, actor_label="bench", email="manager@bench.test", password=PASSWORD,
                           roles=["manager"])
     client = app.test_client()
     assert client.post("/login", data={"email": "manager@bench.test", "password": PASSWORD}).status_code == 302
@@ -107,7 +117,7 @@ def main() -> None:
                   f"{seconds:5.2f}s = {rows / seconds:8.0f} rows/s; peak Python memory during export "
                   f"{peak / 1e6:5.2f} MB", flush=True)
     with app.app_context():
-        report = audit.verify(db.session)
+        report = audit.verify(ctx(app))
     print(f"chain {'intact' if report.intact else 'BROKEN'}: {report.count} events")
     import resource
 

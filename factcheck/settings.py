@@ -6,7 +6,7 @@ business rules need, so services and permissions never reach for the app to lear
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_VERDICT_SCALE = (
@@ -30,6 +30,8 @@ class Settings:
     max_article_bytes: int = 2_000_000
     password_hash_method: str = "scrypt"
     page_size: int = 50
+    # The audit chain's HMAC key (FACTCHECK_AUDIT_KEY); never shown in a repr.
+    audit_key: bytes = field(default=b"", repr=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -41,4 +43,5 @@ class Settings:
             max_article_bytes=int(config.get("FACTCHECK_MAX_ARTICLE_BYTES", 2_000_000)),
             password_hash_method=str(config.get("FACTCHECK_PASSWORD_HASH_METHOD", "scrypt")),
             page_size=int(config.get("FACTCHECK_PAGE_SIZE", 50)),
+            audit_key=str(config.get("FACTCHECK_AUDIT_KEY") or "").encode(),
         )

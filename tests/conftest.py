@@ -3,7 +3,8 @@
 Every test that touches the database runs twice: on SQLite always, and on PostgreSQL when
 FACTCHECK_TEST_DATABASE_URL is set. The schema is built once per test session by the real
 migrations (audit triggers included); each test then starts from empty tables: a fresh copy of
-the migrated SQLite file, or TRUNCATE on PostgreSQL (TRUNCATE does not fire the row triggers).
+the migrated SQLite file, or TRUNCATE on PostgreSQL with triggers set aside for that transaction,
+and an empty audit checkpoint file.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,10 +57,19 @@ def postgres_url() -> str | None:
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}%20-clock_timeout%3D10s"
 
 
-def base_config(database_url: str) -> dict:
+# Audit checkpoints of apps built outside the ``app`` fixture (live servers, migrations): this test
+# process's own folder, so no run sees another's (or the developer's instance/) checkpoints.
+_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="fc-audit-checkpoints-"))
+TEST_AUDIT_KEY = "test-audit-key"
+
+
+def base_config(database_url: str, checkpoint_file: Path | None = None) -> dict:
+    default_file = _CHECKPOINTS / f"{hashlib.sha1(database_url.encode()).hexdigest()[:12]}.jsonl"
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
+        "FACTCHECK_AUDIT_KEY": TEST_AUDIT_KEY,
+        "FACTCHECK_AUDIT_CHECKPOINT_FILE": str(checkpoint_file or default_file),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_RECORD_QUERIES": True,
         "FACTCHECK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -101,6 +112,9 @@ def _truncate_postgres(app: Flask) -> None:
     with app.app_context():
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         with db.engine.begin() as conn:
+            # The audit table refuses TRUNCATE (a statement trigger); a test server's superuser may
+            # set triggers aside for its own transaction.
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
             conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
@@ -115,8 +129,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(base_config(database_url))
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    # Each test's own checkpoint file, like its own tables: a fresh log has no anchored head.
+    app = create_app(base_config(database_url, tmp_path / "audit_checkpoints.jsonl"))
     if database_url.startswith("postgresql"):
         _truncate_postgres(app)
     with app.app_context():

@@ -1,20 +1,34 @@
-"""The audit trail: append-only, hash-chained events written in the caller's transaction."""
+"""The audit trail: append-only, hash-chained events written in the caller's transaction.
+
+Every event since migration 0005 is keyed: its hash is an HMAC-SHA256 with the audit key from the
+configuration (``Settings.audit_key``), over a canonical payload that includes its position ``seq``.
+After the transaction that wrote events commits, the newest one (the head) is anchored outside the
+database by the context's checkpoint sink (``factcheck.services.checkpoints``).
+"""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
-from factcheck.models import GENESIS_HASH, AuditEvent, User
+from factcheck.models import GENESIS_HASH, HASH_ALG_KEYED, HASH_ALG_LEGACY, AuditEvent, User
 from factcheck.security.permissions import Action
+from factcheck.services.checkpoints import CheckpointSink, Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
+
+logger = logging.getLogger(__name__)
 
 # Any constant works; it only has to be the same for every writer of the chain.
 _CHAIN_LOCK_KEY = 7_220_011
@@ -45,7 +59,14 @@ def created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {key: {"before": None, "after": _jsonable(value)} for key, value in values.items() if value is not None}
 
 
+# json.dumps with these options builds a new encoder on every call; one shared encoder gives the
+# same bytes for less.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_payload(event: Any) -> bytes:
+    """The bytes an event's hash is computed over: its fields as JSON with sorted keys, no spaces,
+    UTF-8. A keyed event's payload also holds its position ``seq``."""
     payload = {
         "created_at": event.created_at.isoformat(),
         "actor_id": event.actor_id,
@@ -59,11 +80,47 @@ def canonical_payload(event: Any) -> bytes:
         "ip_address": event.ip_address,
         "prev_hash": event.prev_hash,
     }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    if _alg(event) == HASH_ALG_KEYED:
+        payload["seq"] = event.seq
+    return _ENCODER.encode(payload).encode()
 
 
-def compute_hash(event: Any) -> str:
-    return hashlib.sha256(canonical_payload(event)).hexdigest()
+def _alg(event: Any) -> str:
+    return getattr(event, "hash_alg", None) or HASH_ALG_LEGACY
+
+
+class MissingAuditKey(RuntimeError):
+    """Keyed events cannot be written or checked without FACTCHECK_AUDIT_KEY."""
+
+
+class _Hasher:
+    """Hashes events with one key; the HMAC's keyed state is prepared once and copied per event."""
+
+    def __init__(self, key: bytes) -> None:
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256) if key else None
+
+    def __call__(self, event: Any) -> str:
+        alg = _alg(event)
+        if alg == HASH_ALG_KEYED:
+            if self._keyed is None:
+                raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
+            mac = self._keyed.copy()
+            mac.update(canonical_payload(event))
+            return mac.hexdigest()
+        if alg == HASH_ALG_LEGACY:
+            return hashlib.sha256(canonical_payload(event)).hexdigest()
+        raise ValueError(f"unknown hash algorithm {alg!r}")
+
+
+@lru_cache(maxsize=8)
+def _hasher(key: bytes) -> _Hasher:
+    return _Hasher(key)
+
+
+def compute_hash(event: Any, key: bytes | None = None) -> str:
+    """The hash ``event`` should carry: HMAC-SHA256 with ``key`` for a keyed event (``hash_alg``
+    'hmac-sha256'), plain SHA-256 for an event written before the chain was keyed."""
+    return _hasher(key or b"")(event)
 
 
 def _lock_chain(session: DbSession) -> None:
@@ -82,6 +139,43 @@ def last_hash(session: DbSession) -> str:
     return latest or GENESIS_HASH
 
 
+def _last_link(session: DbSession) -> tuple[str, int]:
+    """The newest event's hash and position (read under the chain lock)."""
+    latest = session.execute(select(AuditEvent.hash, AuditEvent.seq).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if latest is None:
+        return GENESIS_HASH, 0
+    return latest.hash, latest.seq or 0
+
+
+_PENDING_HEADS = "factcheck.audit_heads"
+
+
+def _remember_head(session: DbSession, sink: CheckpointSink, head: Head) -> None:
+    """Keep the highest head this transaction wrote, for the checkpoint after its commit."""
+    pending: dict[int, tuple[CheckpointSink, Head]] = session.info.setdefault(_PENDING_HEADS, {})
+    current = pending.get(id(sink))
+    if current is None or head.seq > current[1].seq:
+        pending[id(sink)] = (sink, head)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _anchor_heads(session: Session) -> None:
+    """After a commit that wrote audit events, anchor its head outside the database. A store that
+    fails is logged, not raised: the change is committed already, and the next commit's head pins
+    this one too (every hash covers the one before)."""
+    pending = session.info.pop(_PENDING_HEADS, None)
+    for sink, head in (pending or {}).values():
+        try:
+            sink.record(head)
+        except Exception:
+            logger.exception("could not anchor the audit head %s in %s", head.describe(), sink.describe())
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_heads(session: Session) -> None:
+    session.info.pop(_PENDING_HEADS, None)
+
+
 def record(
     ctx: Context,
     *,
@@ -95,8 +189,12 @@ def record(
 ) -> AuditEvent:
     """Append one event; the caller commits it together with the change it describes."""
     session = ctx.session
+    key = ctx.settings.audit_key
+    if not key:
+        raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
     session.flush()
     _lock_chain(session)
+    prev_hash, prev_seq = _last_link(session)
     event = AuditEvent(
         created_at=ctx.now(),
         actor_id=actor.id if actor is not None else None,
@@ -108,11 +206,14 @@ def record(
         changes=_jsonable(changes or {}),
         request_id=ctx.request.request_id,
         ip_address=ctx.request.ip_address,
-        prev_hash=last_hash(session),
+        prev_hash=prev_hash,
+        seq=prev_seq + 1,
+        hash_alg=HASH_ALG_KEYED,
     )
-    event.hash = compute_hash(event)
+    event.hash = compute_hash(event, key)
     session.add(event)
     session.flush()
+    _remember_head(session, ctx.checkpoints, Head(event.id, event.hash, prev_seq + 1))
     return event
 
 
@@ -122,21 +223,65 @@ class ChainReport:
     count: int
     first_broken_id: int | None = None
     problem: str | None = None
+    head: Head | None = None  # the newest event verified
+    checkpoint: Head | None = None  # the highest head anchored outside the database, if any
 
 
-def verify_chain(events: Iterable[Any]) -> ChainReport:
-    """Walk the events in id order; name the first one whose hash or link does not hold."""
+def verify_chain(events: Iterable[Any], *, key: bytes | None = None, checkpoint: Head | None = None) -> ChainReport:
+    """Walk the events in id order; name the first one whose hash, link or position does not hold,
+    or the checkpointed head that is not there.
+
+    Unkeyed (legacy SHA-256) events are accepted only before the first keyed one: after it, an
+    unkeyed event is a downgrade, a chain recomputed by someone without the key."""
+    hasher = _hasher(key or b"")
     expected_prev = GENESIS_HASH
     count = 0
+    keyed_seen = False
+    checkpoint_seen = False
+    head: Head | None = None
+
+    def broken(event: Any, problem: str) -> ChainReport:
+        return ChainReport(False, count, event.id, problem, head, checkpoint)
+
     for event in events:
         if event.prev_hash != expected_prev:
-            return ChainReport(False, count, event.id, "its link to the previous event is broken "
-                               "(an event before it was removed, altered or inserted out of order)")
-        if compute_hash(event) != event.hash:
-            return ChainReport(False, count, event.id, "its content does not match its hash (it was altered)")
+            return broken(event, "its link to the previous event is broken "
+                                 "(an event before it was removed, altered or inserted out of order)")
+        if event.seq != count + 1:
+            return broken(event, f"its position is seq {event.seq} where seq {count + 1} belongs "
+                                 "(events before it were removed or inserted, or it was renumbered)")
+        alg = _alg(event)
+        if alg == HASH_ALG_KEYED:
+            keyed_seen = True
+        elif alg == HASH_ALG_LEGACY and keyed_seen:
+            return broken(event, "it carries an unkeyed SHA-256 hash after keyed events: a downgrade "
+                                 "(the chain was recomputed from here on without the audit key)")
+        try:
+            expected = hasher(event)
+        except MissingAuditKey:
+            return broken(event, "it is keyed, and no audit key is configured (FACTCHECK_AUDIT_KEY) to check it")
+        except ValueError:
+            return broken(event, f"its hash algorithm {alg!r} is unknown")
+        if not hmac.compare_digest(expected, event.hash):
+            return broken(event, "its content does not match its hash (it was altered, or its hash was "
+                                 "recomputed without the audit key)")
+        if checkpoint is not None and event.seq == checkpoint.seq:
+            if event.id != checkpoint.id or event.hash != checkpoint.hash:
+                return broken(event, f"it is not the checkpointed {checkpoint.describe()}: "
+                                     "the log was rewritten up to there")
+            checkpoint_seen = True
         expected_prev = event.hash
         count += 1
-    return ChainReport(True, count)
+        head = Head(event.id, event.hash, event.seq)
+    if checkpoint is not None and not checkpoint_seen:
+        if count == 0:
+            problem = (f"the log holds no events, but the checkpoint records {checkpoint.seq}, up to "
+                       f"{checkpoint.describe()}: the table was emptied (truncated)")
+        else:
+            problem = (f"the checkpointed head, {checkpoint.describe()}, is missing: the log ends at "
+                       f"seq {count}, so its last {checkpoint.seq - count} events were deleted")
+        return ChainReport(False, count, None, problem, head, checkpoint)
+    return ChainReport(True, count, None, None, head, checkpoint)
 
 
 def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
@@ -154,8 +299,11 @@ def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
         last_id = batch[-1].id
 
 
-def verify(session: DbSession) -> ChainReport:
-    return verify_chain(iter_events(session))
+def verify(ctx: Context) -> ChainReport:
+    """Verify the whole chain with the context's audit key, against its highest checkpoint. The
+    checkpoint is read first: every head it names was committed before the walk starts."""
+    checkpoint = ctx.checkpoints.highest()
+    return verify_chain(iter_events(ctx.session), key=ctx.settings.audit_key, checkpoint=checkpoint)
 
 
 VERIFIED = "audit.verified"
@@ -167,7 +315,7 @@ def verify_and_record(ctx: Context, *, actor: User | None, actor_label: str | No
     what was found. ``actor`` None is the command line, which runs with the operator's authority."""
     if actor is not None:
         ctx.require(actor, Action.AUDIT_VERIFY)
-    report = verify(ctx.session)
+    report = verify(ctx)
     with transaction(ctx.session):
         record(
             ctx, actor=actor, actor_label=actor_label, action=VERIFIED, object_type="audit", object_id=None,
@@ -191,6 +339,23 @@ class ArchiveReport:
     matched_live: int
     problem: str | None = None
     event_id: int | None = None
+    checkpoint: Head | None = None  # the head the archive's checkpoint line names
+
+
+def _checkpoint_mac(values: dict[str, Any], key: bytes) -> str:
+    body = {name: value for name, value in values.items() if name != "mac"}
+    return hmac.new(key, _ENCODER.encode(body).encode(), hashlib.sha256).hexdigest()
+
+
+def archive_checkpoint(head: Head | None, *, events: int, filtered: bool, key: bytes) -> dict[str, Any]:
+    """The last line of an export: the chain's head when the export was made (the newest event
+    below the export's own), how many events the file holds, and a MAC with the audit key so the
+    line cannot be rewritten to match a file cut short."""
+    if not key:
+        raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
+    values: dict[str, Any] = {"head": head.as_dict() if head else None, "events": events, "filtered": filtered}
+    values["mac"] = _checkpoint_mac(values, key)
+    return {"checkpoint": values}
 
 
 def _archived_event(line: str) -> Any:
@@ -201,15 +366,34 @@ def _archived_event(line: str) -> Any:
     return SimpleNamespace(**row)
 
 
-def verify_archive(lines: Iterable[str], session: DbSession | None = None, *, linked: bool = True,
-                   batch_size: int = 1000) -> ArchiveReport:
-    """Check a JSON Lines export: every line's hash is recomputed from its content and, when ``linked``
-    (an export without filters is one unbroken stretch of the chain), each line links to the one
-    before it. With a session, each archived hash is also compared with the live log's event of the
-    same id, which proves the archive and the live log are the same record."""
+def _checked_checkpoint(values: Any, key: bytes | None) -> tuple[Head | None, int, str | None]:
+    """The head and event count of a checkpoint line, or a problem."""
+    if not isinstance(values, dict) or not isinstance(values.get("mac"), str):
+        return None, 0, "its checkpoint line is malformed"
+    if not key:
+        return None, 0, "no audit key is configured (FACTCHECK_AUDIT_KEY) to check its checkpoint line"
+    if not hmac.compare_digest(_checkpoint_mac(values, key), values["mac"]):
+        return None, 0, "its checkpoint line does not match its MAC (it was altered, or made with another key)"
+    head = Head.from_dict(values["head"]) if values.get("head") else None
+    return head, int(values.get("events", -1)), None
+
+
+def verify_archive(lines: Iterable[str], session: DbSession | None = None, *, key: bytes | None = None,
+                   linked: bool = True, require_checkpoint: bool = True, batch_size: int = 1000) -> ArchiveReport:
+    """Check a JSON Lines export: every line's hash is recomputed from its content (with ``key`` for
+    keyed events) and, when ``linked`` (an export without filters is one unbroken stretch of the
+    chain), each line links to the one before it. The final checkpoint line must be there (unless
+    ``require_checkpoint`` is False, for exports made before it existed), carry a valid MAC, count
+    the lines above it, and, when linked, name the last of them: a file cut short is caught. With a
+    session, each archived hash and the checkpoint's head are also compared with the live log's
+    event of the same id, which proves the archive and the live log are the same record."""
+    hasher = _hasher(key or b"")
     expected_prev: str | None = None
+    expected_seq: int | None = None
     count = matched = 0
     pending: dict[int, str] = {}
+    last: Head | None = None
+    checkpoint_values: Any = None
 
     def compare() -> str | None:
         nonlocal matched
@@ -226,16 +410,51 @@ def verify_archive(lines: Iterable[str], session: DbSession | None = None, *, li
     for line in lines:
         if not line.strip():
             continue
+        row = json.loads(line)
+        if checkpoint_values is not None:
+            return ArchiveReport(False, count, matched, "it has lines after its checkpoint line", None)
+        if "checkpoint" in row:
+            checkpoint_values = row["checkpoint"]
+            continue
         event = _archived_event(line)
-        if compute_hash(event) != event.hash:
+        try:
+            expected = hasher(event)
+        except (MissingAuditKey, ValueError) as error:
+            return ArchiveReport(False, count, matched, f"its hash cannot be checked: {error}", event.id)
+        if not hmac.compare_digest(expected, event.hash):
             return ArchiveReport(False, count, matched, "its content does not match its hash", event.id)
+        seq = getattr(event, "seq", None)
         if linked and expected_prev is not None and event.prev_hash != expected_prev:
             return ArchiveReport(False, count, matched, "it does not link to the line before it", event.id)
+        if linked and expected_seq is not None and seq is not None and seq != expected_seq:
+            return ArchiveReport(False, count, matched, f"its position is seq {seq} where {expected_seq} belongs",
+                                 event.id)
         expected_prev = event.hash
+        expected_seq = seq + 1 if seq is not None else None
         count += 1
+        last = Head(event.id, event.hash, seq or 0)
         pending[event.id] = event.hash
         if len(pending) >= batch_size and (problem := compare()):
             return ArchiveReport(False, count, matched, problem, None)
     if problem := compare():
         return ArchiveReport(False, count, matched, problem, None)
-    return ArchiveReport(True, count, matched)
+    if checkpoint_values is None:
+        if require_checkpoint:
+            return ArchiveReport(False, count, matched, "it ends without its checkpoint line "
+                                 "(the file was cut short, or made before exports carried one)", None)
+        return ArchiveReport(True, count, matched)
+    head, events, problem = _checked_checkpoint(checkpoint_values, key)
+    if problem:
+        return ArchiveReport(False, count, matched, problem, None)
+    if events != count:
+        return ArchiveReport(False, count, matched, f"it holds {count} events where its checkpoint line counts "
+                             f"{events} (lines were removed or added)", None, head)
+    if linked and head is not None and last is not None and last != head:
+        return ArchiveReport(False, count, matched, f"its last event is not the checkpointed head, "
+                             f"{head.describe()} (the file was cut short)", last.id, head)
+    if session is not None and head is not None:
+        live = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head.id))
+        if live != head.hash:
+            return ArchiveReport(False, count, matched, f"its checkpointed head, {head.describe()}, is "
+                                 f"{'absent from' if live is None else 'different in'} the live log", None, head)
+    return ArchiveReport(True, count, matched, None, None, head)

@@ -1,7 +1,7 @@
 """The unit of work every service write runs in."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,3 +17,31 @@ def transaction(session: Session | scoped_session[Any]) -> Iterator[None]:
     except BaseException:
         session.rollback()
         raise
+
+
+# The audit table is append-only for the application: it may add events and read them, nothing else.
+AUDIT_TABLE = "audit_events"
+MIGRATIONS_TABLE = "alembic_version"
+
+
+def runtime_role_grants(role: str, schema: str, tables: list[str], quote: Callable[[str], str]) -> list[str]:
+    """The PostgreSQL statements that give the application's runtime role what it needs and no more:
+    read and write on every table but two; on ``audit_events`` only INSERT and SELECT (no UPDATE,
+    DELETE or TRUNCATE, and, not being the owner, no way to disable the table's triggers); on
+    ``alembic_version`` only SELECT. Migrations run as the owner of the tables, never as this role."""
+    r, s = quote(role), quote(schema)
+    statements = [
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r}",
+        f"GRANT USAGE ON SCHEMA {s} TO {r}",
+    ]
+    for table in sorted(tables):
+        if table == AUDIT_TABLE:
+            rights = "SELECT, INSERT"
+        elif table == MIGRATIONS_TABLE:
+            rights = "SELECT"
+        else:
+            rights = "SELECT, INSERT, UPDATE, DELETE"
+        statements.append(f"GRANT {rights} ON {s}.{quote(table)} TO {r}")
+    statements.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}")
+    return statements
