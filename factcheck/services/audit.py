@@ -227,60 +227,70 @@ class ChainReport:
     checkpoint: Head | None = None  # the highest head anchored outside the database, if any
 
 
+def _link_problem(event: Any, expected_prev: str, position: int) -> str | None:
+    if event.prev_hash != expected_prev:
+        return ("its link to the previous event is broken "
+                "(an event before it was removed, altered or inserted out of order)")
+    if event.seq != position:
+        return (f"its position is seq {event.seq} where seq {position} belongs "
+                "(events before it were removed or inserted, or it was renumbered)")
+    return None
+
+
+def _hash_problem(event: Any, hasher: _Hasher, keyed_seen: bool) -> str | None:
+    alg = _alg(event)
+    if alg == HASH_ALG_LEGACY and keyed_seen:
+        return ("it carries an unkeyed SHA-256 hash after keyed events: a downgrade "
+                "(the chain was recomputed from here on without the audit key)")
+    try:
+        expected = hasher(event)
+    except MissingAuditKey:
+        return "it is keyed, and no audit key is configured (FACTCHECK_AUDIT_KEY) to check it"
+    except ValueError:
+        return f"its hash algorithm {alg!r} is unknown"
+    if not hmac.compare_digest(expected, event.hash):
+        return ("its content does not match its hash (it was altered, or its hash was recomputed "
+                "without the audit key)")
+    return None
+
+
+def _checkpoint_problem(event: Any, checkpoint: Head | None) -> str | None:
+    if checkpoint is not None and event.seq == checkpoint.seq and (event.id, event.hash) != (checkpoint.id, checkpoint.hash):
+        return f"it is not the checkpointed {checkpoint.describe()}: the log was rewritten up to there"
+    return None
+
+
+def _missing_head(checkpoint: Head, count: int) -> str:
+    if count == 0:
+        return (f"the log holds no events, but the checkpoint records {checkpoint.seq}, up to "
+                f"{checkpoint.describe()}: the table was emptied (truncated)")
+    return (f"the checkpointed head, {checkpoint.describe()}, is missing: the log ends at seq {count}, "
+            f"so its last {checkpoint.seq - count} events were deleted")
+
+
 def verify_chain(events: Iterable[Any], *, key: bytes | None = None, checkpoint: Head | None = None) -> ChainReport:
-    """Walk the events in id order; name the first one whose hash, link or position does not hold,
-    or the checkpointed head that is not there.
+    """Walk the events in id order; name the first one whose link, position or hash does not hold,
+    or the checkpointed head that is not there ("0 events" is not intact when a checkpoint exists).
 
     Unkeyed (legacy SHA-256) events are accepted only before the first keyed one: after it, an
     unkeyed event is a downgrade, a chain recomputed by someone without the key."""
     hasher = _hasher(key or b"")
     expected_prev = GENESIS_HASH
     count = 0
-    keyed_seen = False
-    checkpoint_seen = False
+    keyed_seen = checkpoint_seen = False
     head: Head | None = None
-
-    def broken(event: Any, problem: str) -> ChainReport:
-        return ChainReport(False, count, event.id, problem, head, checkpoint)
-
     for event in events:
-        if event.prev_hash != expected_prev:
-            return broken(event, "its link to the previous event is broken "
-                                 "(an event before it was removed, altered or inserted out of order)")
-        if event.seq != count + 1:
-            return broken(event, f"its position is seq {event.seq} where seq {count + 1} belongs "
-                                 "(events before it were removed or inserted, or it was renumbered)")
-        alg = _alg(event)
-        if alg == HASH_ALG_KEYED:
-            keyed_seen = True
-        elif alg == HASH_ALG_LEGACY and keyed_seen:
-            return broken(event, "it carries an unkeyed SHA-256 hash after keyed events: a downgrade "
-                                 "(the chain was recomputed from here on without the audit key)")
-        try:
-            expected = hasher(event)
-        except MissingAuditKey:
-            return broken(event, "it is keyed, and no audit key is configured (FACTCHECK_AUDIT_KEY) to check it")
-        except ValueError:
-            return broken(event, f"its hash algorithm {alg!r} is unknown")
-        if not hmac.compare_digest(expected, event.hash):
-            return broken(event, "its content does not match its hash (it was altered, or its hash was "
-                                 "recomputed without the audit key)")
-        if checkpoint is not None and event.seq == checkpoint.seq:
-            if event.id != checkpoint.id or event.hash != checkpoint.hash:
-                return broken(event, f"it is not the checkpointed {checkpoint.describe()}: "
-                                     "the log was rewritten up to there")
-            checkpoint_seen = True
+        problem = (_link_problem(event, expected_prev, count + 1) or _hash_problem(event, hasher, keyed_seen)
+                   or _checkpoint_problem(event, checkpoint))
+        if problem:
+            return ChainReport(False, count, event.id, problem, head, checkpoint)
+        keyed_seen = keyed_seen or _alg(event) == HASH_ALG_KEYED
+        checkpoint_seen = checkpoint_seen or (checkpoint is not None and event.seq == checkpoint.seq)
         expected_prev = event.hash
         count += 1
         head = Head(event.id, event.hash, event.seq)
     if checkpoint is not None and not checkpoint_seen:
-        if count == 0:
-            problem = (f"the log holds no events, but the checkpoint records {checkpoint.seq}, up to "
-                       f"{checkpoint.describe()}: the table was emptied (truncated)")
-        else:
-            problem = (f"the checkpointed head, {checkpoint.describe()}, is missing: the log ends at "
-                       f"seq {count}, so its last {checkpoint.seq - count} events were deleted")
-        return ChainReport(False, count, None, problem, head, checkpoint)
+        return ChainReport(False, count, None, _missing_head(checkpoint, count), head, checkpoint)
     return ChainReport(True, count, None, None, head, checkpoint)
 
 
@@ -302,7 +312,10 @@ def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
 def verify(ctx: Context) -> ChainReport:
     """Verify the whole chain with the context's audit key, against its highest checkpoint. The
     checkpoint is read first: every head it names was committed before the walk starts."""
-    checkpoint = ctx.checkpoints.highest()
+    try:
+        checkpoint = ctx.checkpoints.highest()
+    except Exception as error:  # an unreadable store must not pass for an absent one
+        return ChainReport(False, 0, None, f"the checkpoints ({ctx.checkpoints.describe()}) cannot be read: {error}")
     return verify_chain(iter_events(ctx.session), key=ctx.settings.audit_key, checkpoint=checkpoint)
 
 
@@ -378,6 +391,88 @@ def _checked_checkpoint(values: Any, key: bytes | None) -> tuple[Head | None, in
     return head, int(values.get("events", -1)), None
 
 
+class _ArchiveWalk:
+    """The state of one pass over an archive's lines (see ``verify_archive``)."""
+
+    def __init__(self, session: DbSession | None, key: bytes | None, linked: bool, batch_size: int) -> None:
+        self.session, self.key, self.linked, self.batch_size = session, key, linked, batch_size
+        self.hasher = _hasher(key or b"")
+        self.expected_prev: str | None = None
+        self.expected_seq: int | None = None
+        self.count = self.matched = 0
+        self.pending: dict[int, str] = {}
+        self.last: Head | None = None
+        self.checkpoint_values: Any = None
+
+    def report(self, problem: str, event_id: int | None = None, head: Head | None = None) -> ArchiveReport:
+        return ArchiveReport(False, self.count, self.matched, problem, event_id, head)
+
+    def compare(self) -> str | None:
+        """Compare the pending hashes with the live log's events of the same ids."""
+        if self.session is None or not self.pending:
+            return None
+        rows = dict(self.session.execute(
+            select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id.in_(list(self.pending)))).all())
+        for event_id in sorted(self.pending):
+            if rows.get(event_id) != self.pending[event_id]:
+                return f"event {event_id} differs from the live log ({'absent' if event_id not in rows else 'other hash'})"
+            self.matched += 1
+        self.pending.clear()
+        return None
+
+    def line(self, line: str) -> ArchiveReport | None:
+        row = json.loads(line)
+        if self.checkpoint_values is not None:
+            return self.report("it has lines after its checkpoint line")
+        if "checkpoint" in row:
+            self.checkpoint_values = row["checkpoint"]
+            return None
+        event = _archived_event(line)
+        try:
+            expected = self.hasher(event)
+        except (MissingAuditKey, ValueError) as error:
+            return self.report(f"its hash cannot be checked: {error}", event.id)
+        if not hmac.compare_digest(expected, event.hash):
+            return self.report("its content does not match its hash", event.id)
+        seq = getattr(event, "seq", None)
+        if self.linked and self.expected_prev is not None and event.prev_hash != self.expected_prev:
+            return self.report("it does not link to the line before it", event.id)
+        if self.linked and None not in (self.expected_seq, seq) and seq != self.expected_seq:
+            return self.report(f"its position is seq {seq} where {self.expected_seq} belongs", event.id)
+        self.expected_prev = event.hash
+        self.expected_seq = seq + 1 if seq is not None else None
+        self.count += 1
+        self.last = Head(event.id, event.hash, seq or 0)
+        self.pending[event.id] = event.hash
+        if len(self.pending) >= self.batch_size and (problem := self.compare()):
+            return self.report(problem)
+        return None
+
+    def finish(self, require_checkpoint: bool) -> ArchiveReport:
+        if problem := self.compare():
+            return self.report(problem)
+        if self.checkpoint_values is None:
+            if require_checkpoint:
+                return self.report("it ends without its checkpoint line "
+                                   "(the file was cut short, or made before exports carried one)")
+            return ArchiveReport(True, self.count, self.matched)
+        head, events, problem = _checked_checkpoint(self.checkpoint_values, self.key)
+        if problem:
+            return self.report(problem)
+        if events != self.count:
+            return self.report(f"it holds {self.count} events where its checkpoint line counts {events} "
+                               "(lines were removed or added)", None, head)
+        if self.linked and head is not None and self.last is not None and self.last != head:
+            return self.report(f"its last event is not the checkpointed head, {head.describe()} "
+                               "(the file was cut short)", self.last.id, head)
+        if self.session is not None and head is not None:
+            live = self.session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head.id))
+            if live != head.hash:
+                where = "absent from" if live is None else "different in"
+                return self.report(f"its checkpointed head, {head.describe()}, is {where} the live log", None, head)
+        return ArchiveReport(True, self.count, self.matched, None, None, head)
+
+
 def verify_archive(lines: Iterable[str], session: DbSession | None = None, *, key: bytes | None = None,
                    linked: bool = True, require_checkpoint: bool = True, batch_size: int = 1000) -> ArchiveReport:
     """Check a JSON Lines export: every line's hash is recomputed from its content (with ``key`` for
@@ -387,74 +482,8 @@ def verify_archive(lines: Iterable[str], session: DbSession | None = None, *, ke
     the lines above it, and, when linked, name the last of them: a file cut short is caught. With a
     session, each archived hash and the checkpoint's head are also compared with the live log's
     event of the same id, which proves the archive and the live log are the same record."""
-    hasher = _hasher(key or b"")
-    expected_prev: str | None = None
-    expected_seq: int | None = None
-    count = matched = 0
-    pending: dict[int, str] = {}
-    last: Head | None = None
-    checkpoint_values: Any = None
-
-    def compare() -> str | None:
-        nonlocal matched
-        if session is None or not pending:
-            return None
-        rows = dict(session.execute(select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id.in_(list(pending)))).all())
-        for event_id in sorted(pending):
-            if rows.get(event_id) != pending[event_id]:
-                return f"event {event_id} differs from the live log ({'absent' if event_id not in rows else 'other hash'})"
-            matched += 1
-        pending.clear()
-        return None
-
+    walk = _ArchiveWalk(session, key, linked, batch_size)
     for line in lines:
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        if checkpoint_values is not None:
-            return ArchiveReport(False, count, matched, "it has lines after its checkpoint line", None)
-        if "checkpoint" in row:
-            checkpoint_values = row["checkpoint"]
-            continue
-        event = _archived_event(line)
-        try:
-            expected = hasher(event)
-        except (MissingAuditKey, ValueError) as error:
-            return ArchiveReport(False, count, matched, f"its hash cannot be checked: {error}", event.id)
-        if not hmac.compare_digest(expected, event.hash):
-            return ArchiveReport(False, count, matched, "its content does not match its hash", event.id)
-        seq = getattr(event, "seq", None)
-        if linked and expected_prev is not None and event.prev_hash != expected_prev:
-            return ArchiveReport(False, count, matched, "it does not link to the line before it", event.id)
-        if linked and expected_seq is not None and seq is not None and seq != expected_seq:
-            return ArchiveReport(False, count, matched, f"its position is seq {seq} where {expected_seq} belongs",
-                                 event.id)
-        expected_prev = event.hash
-        expected_seq = seq + 1 if seq is not None else None
-        count += 1
-        last = Head(event.id, event.hash, seq or 0)
-        pending[event.id] = event.hash
-        if len(pending) >= batch_size and (problem := compare()):
-            return ArchiveReport(False, count, matched, problem, None)
-    if problem := compare():
-        return ArchiveReport(False, count, matched, problem, None)
-    if checkpoint_values is None:
-        if require_checkpoint:
-            return ArchiveReport(False, count, matched, "it ends without its checkpoint line "
-                                 "(the file was cut short, or made before exports carried one)", None)
-        return ArchiveReport(True, count, matched)
-    head, events, problem = _checked_checkpoint(checkpoint_values, key)
-    if problem:
-        return ArchiveReport(False, count, matched, problem, None)
-    if events != count:
-        return ArchiveReport(False, count, matched, f"it holds {count} events where its checkpoint line counts "
-                             f"{events} (lines were removed or added)", None, head)
-    if linked and head is not None and last is not None and last != head:
-        return ArchiveReport(False, count, matched, f"its last event is not the checkpointed head, "
-                             f"{head.describe()} (the file was cut short)", last.id, head)
-    if session is not None and head is not None:
-        live = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head.id))
-        if live != head.hash:
-            return ArchiveReport(False, count, matched, f"its checkpointed head, {head.describe()}, is "
-                                 f"{'absent from' if live is None else 'different in'} the live log", None, head)
-    return ArchiveReport(True, count, matched, None, None, head)
+        if line.strip() and (report := walk.line(line)) is not None:
+            return report
+    return walk.finish(require_checkpoint)
