@@ -60,13 +60,29 @@ def created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 # json.dumps with these options builds a new encoder on every call; one shared encoder gives the
-# same bytes for less.
+# same bytes for less. CPython's C encoder, made once (no circular check: payloads are plain data),
+# is faster still; ``_ENCODER`` is the portable fallback and produces the same text.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
+def _c_encoder() -> Any:
+    make = getattr(json.encoder, "c_make_encoder", None)
+    try:
+        return make(None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", True, False, True) \
+            if make is not None else None
+    except TypeError:  # another Python's signature
+        return None
 
-def canonical_payload(event: Any) -> bytes:
-    """The bytes an event's hash is computed over: its fields as JSON with sorted keys, no spaces,
-    UTF-8. A keyed event's payload also holds its position ``seq``."""
+
+_C_ENCODER = _c_encoder()
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    if _C_ENCODER is not None:
+        return "".join(_C_ENCODER(payload, 0)).encode()
+    return _ENCODER.encode(payload).encode()
+
+
+def _payload(event: Any, keyed: bool) -> bytes:
     payload = {
         "created_at": event.created_at.isoformat(),
         "actor_id": event.actor_id,
@@ -80,9 +96,15 @@ def canonical_payload(event: Any) -> bytes:
         "ip_address": event.ip_address,
         "prev_hash": event.prev_hash,
     }
-    if _alg(event) == HASH_ALG_KEYED:
+    if keyed:
         payload["seq"] = event.seq
-    return _ENCODER.encode(payload).encode()
+    return _encode(payload)
+
+
+def canonical_payload(event: Any) -> bytes:
+    """The bytes an event's hash is computed over: its fields as JSON with sorted keys, no spaces,
+    UTF-8. A keyed event's payload also holds its position ``seq``."""
+    return _payload(event, _alg(event) == HASH_ALG_KEYED)
 
 
 def _alg(event: Any) -> str:
@@ -97,18 +119,18 @@ class _Hasher:
     """Hashes events with one key; the HMAC's keyed state is prepared once and copied per event."""
 
     def __init__(self, key: bytes) -> None:
-        self._keyed = hmac.new(key, digestmod=hashlib.sha256) if key else None
+        self.keyed = hmac.new(key, digestmod=hashlib.sha256) if key else None
 
     def __call__(self, event: Any) -> str:
         alg = _alg(event)
         if alg == HASH_ALG_KEYED:
-            if self._keyed is None:
+            if self.keyed is None:
                 raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
-            mac = self._keyed.copy()
-            mac.update(canonical_payload(event))
+            mac = self.keyed.copy()
+            mac.update(_payload(event, True))
             return mac.hexdigest()
         if alg == HASH_ALG_LEGACY:
-            return hashlib.sha256(canonical_payload(event)).hexdigest()
+            return hashlib.sha256(_payload(event, False)).hexdigest()
         raise ValueError(f"unknown hash algorithm {alg!r}")
 
 
@@ -268,6 +290,10 @@ def _missing_head(checkpoint: Head, count: int) -> str:
             f"so its last {checkpoint.seq - count} events were deleted")
 
 
+def _head(event: Any) -> Head | None:
+    return Head(event.id, event.hash, event.seq) if event is not None else None
+
+
 def verify_chain(events: Iterable[Any], *, key: bytes | None = None, checkpoint: Head | None = None) -> ChainReport:
     """Walk the events in id order; name the first one whose link, position or hash does not hold,
     or the checkpointed head that is not there ("0 events" is not intact when a checkpoint exists).
@@ -275,20 +301,39 @@ def verify_chain(events: Iterable[Any], *, key: bytes | None = None, checkpoint:
     Unkeyed (legacy SHA-256) events are accepted only before the first keyed one: after it, an
     unkeyed event is a downgrade, a chain recomputed by someone without the key."""
     hasher = _hasher(key or b"")
+    keyed = hasher.keyed
+    sha256 = hashlib.sha256
     expected_prev = GENESIS_HASH
     count = 0
     keyed_seen = checkpoint_seen = False
-    head: Head | None = None
+    checkpoint_seq = checkpoint.seq if checkpoint is not None else None
+    last: Any = None
     for event in events:
-        problem = (_link_problem(event, expected_prev, count + 1) or _hash_problem(event, hasher, keyed_seen)
-                   or _checkpoint_problem(event, checkpoint))
-        if problem:
-            return ChainReport(False, count, event.id, problem, head, checkpoint)
-        keyed_seen = keyed_seen or _alg(event) == HASH_ALG_KEYED
-        checkpoint_seen = checkpoint_seen or (checkpoint is not None and event.seq == checkpoint.seq)
+        # The common case inline (a million events take seconds); the helpers name what went wrong.
+        alg = getattr(event, "hash_alg", None) or HASH_ALG_LEGACY
+        if event.prev_hash != expected_prev or event.seq != count + 1:
+            ok = False
+        elif alg == HASH_ALG_KEYED and keyed is not None:
+            mac = keyed.copy()
+            mac.update(_payload(event, True))
+            ok = mac.hexdigest() == event.hash
+            keyed_seen = True
+        elif alg == HASH_ALG_LEGACY and not keyed_seen:
+            ok = sha256(_payload(event, False)).hexdigest() == event.hash
+        else:
+            ok = False
+        if ok and event.seq == checkpoint_seq:
+            ok = checkpoint is not None and (event.id, event.hash) == (checkpoint.id, checkpoint.hash)
+            checkpoint_seen = True
+        if not ok:
+            problem = (_link_problem(event, expected_prev, count + 1)
+                       or _hash_problem(event, hasher, keyed_seen)
+                       or _checkpoint_problem(event, checkpoint) or "it does not verify")
+            return ChainReport(False, count, event.id, problem, _head(last), checkpoint)
         expected_prev = event.hash
         count += 1
-        head = Head(event.id, event.hash, event.seq)
+        last = event
+    head = _head(last)
     if checkpoint is not None and not checkpoint_seen:
         return ChainReport(False, count, None, _missing_head(checkpoint, count), head, checkpoint)
     return ChainReport(True, count, None, None, head, checkpoint)

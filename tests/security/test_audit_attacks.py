@@ -390,3 +390,17 @@ def test_a_log_from_before_the_key_keeps_verifying_and_continues_keyed(app, cloc
     assert keyed == [("hmac-sha256", 5), ("hmac-sha256", 6), ("hmac-sha256", 7)]
     code, output = _verify(app)
     assert code == 0 and "7 events verified" in output
+
+
+def test_a_failing_checkpoint_store_neither_undoes_the_write_nor_passes_verification(app, tmp_path, caplog):
+    """The change is committed before the head is anchored: a store that fails then is logged, and
+    the write stands. Verification cannot read it either, and says so instead of skipping it."""
+    unusable = tmp_path / "not-a-file"
+    unusable.mkdir()
+    app.extensions["factcheck"].checkpoints = FileCheckpoints(unusable)
+    with caplog.at_level("ERROR", logger="factcheck.services.audit"):
+        _write_events(2)
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 2
+    assert "could not anchor the audit head" in caplog.text
+    code, output = _verify(app)
+    assert code == 1 and "cannot be read" in output
