@@ -141,6 +141,8 @@ def test_concurrent_writers_cannot_fork_the_chain(app, make):
     assert len(prev_hashes) == len(set(prev_hashes))
     report = audit.verify(ctx())
     assert report.intact and report.count == len(prev_hashes)
+    # Every writer anchored its own commits, in whatever order they finished: the highest is the head.
+    assert report.checkpoint == report.head and report.head.seq == len(prev_hashes)
 
 
 def test_the_database_refuses_a_second_event_on_the_same_link(make):
