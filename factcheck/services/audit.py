@@ -64,6 +64,7 @@ def created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # is faster still; ``_ENCODER`` is the portable fallback and produces the same text.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
+
 def _c_encoder() -> Any:
     make = getattr(json.encoder, "c_make_encoder", None)
     try:
@@ -193,8 +194,10 @@ def _anchor_heads(session: Session) -> None:
             logger.exception("could not anchor the audit head %s in %s", head.describe(), sink.describe())
 
 
-@sa_event.listens_for(Session, "after_rollback")
-def _forget_heads(session: Session) -> None:
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_heads(session: Session, _previous_transaction: Any) -> None:
+    """Any rollback, a savepoint's included, forgets the pending heads: anchoring an event that was
+    rolled back would be a false alarm, while a head not anchored is only covered by the next one."""
     session.info.pop(_PENDING_HEADS, None)
 
 

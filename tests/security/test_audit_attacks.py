@@ -404,3 +404,14 @@ def test_a_failing_checkpoint_store_neither_undoes_the_write_nor_passes_verifica
     assert "could not anchor the audit head" in caplog.text
     code, output = _verify(app)
     assert code == 1 and "cannot be read" in output
+
+
+def test_an_event_in_a_rolled_back_savepoint_is_not_anchored(app):
+    _write_events(1)
+    with transaction(db.session):
+        savepoint = db.session.begin_nested()
+        audit.record(ctx(), actor=None, action="test.undone", object_type="test", object_id=1)
+        savepoint.rollback()
+
+    assert _checkpoint_line_count(app) == 1
+    assert _verify(app)[0] == 0
