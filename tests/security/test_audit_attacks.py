@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -415,3 +416,35 @@ def test_an_event_in_a_rolled_back_savepoint_is_not_anchored(app):
 
     assert _checkpoint_line_count(app) == 1
     assert _verify(app)[0] == 0
+
+
+def test_several_processes_append_and_the_highest_checkpoint_wins(app):
+    """Two real processes (the command line, as two workers would) append to one log and one
+    checkpoint file at the same time; afterwards the log verifies against the highest head."""
+    import os
+    import subprocess
+    import sys
+
+    _write_events(1)
+    db.session.rollback()
+    env = {**os.environ, "FACTCHECK_DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+           "FACTCHECK_AUDIT_KEY": app.config["FACTCHECK_AUDIT_KEY"],
+           "FACTCHECK_AUDIT_CHECKPOINT_FILE": app.config["FACTCHECK_AUDIT_CHECKPOINT_FILE"]}
+    script = ("from factcheck import create_app\n"
+              "from factcheck.cli import cli_context\n"
+              "from factcheck.services import audit\n"
+              "from factcheck.services.db import transaction\n"
+              "app = create_app()\n"
+              "with app.app_context():\n"
+              "    for i in range(10):\n"
+              "        ctx = cli_context()\n"
+              "        with transaction(ctx.session):\n"
+              "            audit.record(ctx, actor=None, action='test.process', object_type='test', object_id=i)\n")
+    workers = [subprocess.Popen([sys.executable, "-c", script], env=env, cwd=str(Path(__file__).parents[2]))
+               for _ in range(2)]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
+    assert _checkpoint_line_count(app) == 21
+    highest = FileCheckpoints(app.config["FACTCHECK_AUDIT_CHECKPOINT_FILE"]).highest()
+    assert highest.seq == 21 and highest.id == _ids()[-1]
+    code, output = _verify(app)
+    assert code == 0 and "21 events verified" in output
