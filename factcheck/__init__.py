@@ -47,11 +47,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from factcheck import cli, views
     from factcheck.security import login
+    from factcheck.services import checkpoints
     from factcheck.services.context import Runtime
     from factcheck.settings import Settings
 
     # The services' collaborators; tests swap the clock or the settings here.
-    app.extensions["factcheck"] = Runtime(settings=Settings.from_config(app.config))
+    app.extensions["factcheck"] = Runtime(settings=Settings.from_config(app.config),
+                                          checkpoints=checkpoints.from_config(app.config))
     login.init_app(app)
     from factcheck.security.throttle import limiter
 

@@ -25,6 +25,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="The demo newsroom.")
 audit_cli = AppGroup("audit", help="The audit log.")
 claims_cli = AppGroup("claims", help="Claims and claim suggestions.")
+db_roles_cli = AppGroup("db-roles", help="PostgreSQL roles: the tables' owner runs migrations, a runtime role runs the app.")
 
 
 @users_cli.command("create")
@@ -66,14 +67,16 @@ def load_demo(if_empty: bool) -> None:
 
 @audit_cli.command("verify")
 def verify_audit() -> None:
-    """Check the hash chain of the audit log; exit 1 naming the first broken event. The result is
-    itself recorded in the log (action audit.verified, actor "cli")."""
+    """Check the audit log: every hash (keyed with FACTCHECK_AUDIT_KEY), every link and position, and
+    that the head anchored outside the database is still there; exit 1 naming the first broken event
+    or what is missing. The result is itself recorded in the log (action audit.verified, actor "cli")."""
     report = audit.verify_and_record(cli_context(), actor=None, actor_label="cli")
     if report.intact:
-        click.echo(f"Audit chain intact: {report.count} events verified.")
+        anchored = f" (checkpoint at seq {report.checkpoint.seq} present)" if report.checkpoint else ""
+        click.echo(f"Audit chain intact: {report.count} events verified{anchored}.")
         return
-    click.echo(f"Audit chain BROKEN at event {report.first_broken_id}: {report.problem}. "
-               f"{report.count} events before it verified.", err=True)
+    where = f" at event {report.first_broken_id}" if report.first_broken_id is not None else ""
+    click.echo(f"Audit chain BROKEN{where}: {report.problem}. {report.count} events before it verified.", err=True)
     sys.exit(1)
 
 
@@ -81,19 +84,56 @@ def verify_audit() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--filtered", is_flag=True, help="The export was filtered: check each line's hash, not the links between lines.")
 @click.option("--offline", is_flag=True, help="Do not compare the hashes with this database's log.")
-def verify_archive_command(path: str, filtered: bool, offline: bool) -> None:
-    """Check an archived JSON Lines export: its hashes, its links, and that the live log holds the same events."""
+@click.option("--without-checkpoint", is_flag=True,
+              help="Accept an export made before exports ended with a checkpoint line.")
+def verify_archive_command(path: str, filtered: bool, offline: bool, without_checkpoint: bool) -> None:
+    """Check an archived JSON Lines export: its hashes, its links, its final checkpoint line, and that
+    the live log holds the same events. Needs the audit key (FACTCHECK_AUDIT_KEY), even --offline."""
     with open(path, encoding="utf-8") as lines:
-        report = audit.verify_archive(lines, None if offline else db.session, linked=not filtered)
+        report = audit.verify_archive(lines, None if offline else db.session, key=cli_context().settings.audit_key,
+                                      linked=not filtered, require_checkpoint=not without_checkpoint)
     if report.intact:
         against = "" if offline else f"; {report.matched_live} match the live log"
-        click.echo(f"Archive intact: {report.count} events verified{against}.")
+        head = f"; checkpoint at seq {report.checkpoint.seq} holds" if report.checkpoint else ""
+        click.echo(f"Archive intact: {report.count} events verified{against}{head}.")
         return
     where = f" at event {report.event_id}" if report.event_id is not None else ""
     click.echo(f"Archive BROKEN{where}: {report.problem}. {report.count} events before it verified.", err=True)
     sys.exit(1)
 
 
+@db_roles_cli.command("grant-runtime")
+@click.argument("role")
+@click.option("--apply", "apply_", is_flag=True, help="Run the statements (as the tables' owner) instead of printing them.")
+def grant_runtime_command(role: str, apply_: bool) -> None:
+    """Print (or, with --apply, run) the GRANT/REVOKE statements for ROLE, the role the application
+    connects as: normal rights on every table, only INSERT and SELECT on audit_events. Run it as the
+    owner after every `flask db upgrade`."""
+    from sqlalchemy import text
+
+    from factcheck.services.db import runtime_role_grants
+
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        raise click.ClickException("Database roles are a PostgreSQL matter; SQLite has none (the file's "
+                                   "permissions are its only guard).")
+    with engine.begin() as connection:
+        schema = connection.scalar(text("SELECT current_schema()"))
+        owner, superuser = connection.execute(text(
+            "SELECT t.tableowner, coalesce(r.rolsuper, false) FROM pg_tables t LEFT JOIN pg_roles r "
+            "ON r.rolname = :role WHERE t.schemaname = current_schema() AND t.tablename = 'audit_events'"),
+            {"role": role}).one()
+        if role == owner or superuser:
+            raise click.ClickException(f"{role} owns the tables or is a superuser: no GRANT can limit it. "
+                                       "Create a separate role for the application.")
+        tables = [t for t in db.metadata.tables] + ["alembic_version"]
+        statements = runtime_role_grants(role, schema, tables, engine.dialect.identifier_preparer.quote)
+        for statement in statements:
+            click.echo(statement + ";")
+            if apply_:
+                connection.execute(text(statement))
+    if apply_:
+        click.echo(f"Applied: {role} may only INSERT and SELECT on {schema}.audit_events.")
 @claims_cli.command("suggest")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["json", "text"]), default="json", show_default=True)
@@ -114,5 +154,5 @@ def suggest_claims_command(path: str, output_format: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, demo_cli, audit_cli, claims_cli):
+    for group in (users_cli, demo_cli, audit_cli, claims_cli, db_roles_cli):
         app.cli.add_command(group)

@@ -27,9 +27,9 @@ DEFAULT_VERDICT_SCALE = (
 DEFAULT_VERDICTS_NEEDING_RESOLUTION = ("misleading", "disputed", "false")
 
 
-def _development_secret_key(instance_path: Path) -> str:
-    """Generate a key once and keep it, so sessions survive a restart."""
-    key_file = instance_path / "secret_key"
+def _development_secret_key(instance_path: Path, name: str = "secret_key") -> str:
+    """Generate a key once and keep it, so sessions (and the audit chain) survive a restart."""
+    key_file = instance_path / name
     if key_file.exists():
         return key_file.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -52,6 +52,19 @@ def load_config(
         if production:
             raise ConfigError("FACTCHECK_SECRET_KEY must be set when FACTCHECK_ENV=production.")
         secret_key = _development_secret_key(instance_path)
+
+    # The key of the audit chain's HMAC: outside the database, so whoever can rewrite the table cannot
+    # recompute the chain. Like the secret key: required in production, generated once in development.
+    audit_key = overrides.get("FACTCHECK_AUDIT_KEY") or env.get("FACTCHECK_AUDIT_KEY")
+    if not audit_key:
+        if production:
+            raise ConfigError("FACTCHECK_AUDIT_KEY must be set when FACTCHECK_ENV=production.")
+        audit_key = _development_secret_key(instance_path, "audit_key")
+    # Where the audit chain's head is anchored after every commit that wrote events: Redis when
+    # configured, a file when configured, and the instance folder's file when neither is.
+    redis_url = env.get("FACTCHECK_REDIS_URL") or None
+    checkpoint_file = env.get("FACTCHECK_AUDIT_CHECKPOINT_FILE") or (
+        None if redis_url else str(instance_path / "audit_checkpoints.jsonl"))
 
     database_url = env.get("FACTCHECK_DATABASE_URL") or f"sqlite:///{instance_path / 'factcheck.sqlite3'}"
 
@@ -80,6 +93,10 @@ def load_config(
         "FACTCHECK_CHECKER_POOL": env.get("FACTCHECK_CHECKER_POOL", "0").lower() in {"1", "true", "yes", "on"},
         # Werkzeug's scrypt; the test suite swaps in a cheap method so thousands of logins stay fast.
         "FACTCHECK_PASSWORD_HASH_METHOD": "scrypt",
+        "FACTCHECK_AUDIT_KEY": audit_key,
+        "FACTCHECK_AUDIT_CHECKPOINT_FILE": checkpoint_file,
+        "FACTCHECK_REDIS_URL": redis_url,
+        "FACTCHECK_AUDIT_CHECKPOINT_REDIS_KEY": env.get("FACTCHECK_AUDIT_CHECKPOINT_REDIS_KEY", "factcheck:audit:head"),
     }
     settings.update(overrides)
     return settings

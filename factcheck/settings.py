@@ -6,7 +6,7 @@ business rules need, so services and permissions never reach for the app to lear
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_VERDICT_SCALE = (
@@ -35,6 +35,8 @@ class Settings:
     verdict_ratings: tuple[str, ...] = DEFAULT_VERDICT_RATINGS
     # Where readers reach this newsroom's fact-check reports (ClaimReview urls), e.g. https://checks.example.org
     public_url: str = ""
+    # The audit chain's HMAC key (FACTCHECK_AUDIT_KEY); never shown in a repr.
+    audit_key: bytes = field(default=b"", repr=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -48,4 +50,5 @@ class Settings:
             page_size=int(config.get("FACTCHECK_PAGE_SIZE", 50)),
             verdict_ratings=tuple(config.get("FACTCHECK_VERDICT_RATINGS", DEFAULT_VERDICT_RATINGS)),
             public_url=str(config.get("FACTCHECK_PUBLIC_URL", "")).rstrip("/"),
+            audit_key=str(config.get("FACTCHECK_AUDIT_KEY") or "").encode(),
         )

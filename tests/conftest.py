@@ -3,7 +3,8 @@
 Every test that touches the database runs twice: on SQLite always, and on PostgreSQL when
 FACTCHECK_TEST_DATABASE_URL is set. The schema is built once per test session by the real
 migrations (audit triggers included); each test then starts from empty tables: a fresh copy of
-the migrated SQLite file, or emptied tables on PostgreSQL (see _empty_postgres).
+the migrated SQLite file, or emptied tables on PostgreSQL (see _empty_postgres), and an empty audit
+checkpoint file.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,10 +59,19 @@ def postgres_url() -> str | None:
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}%20-clock_timeout%3D10s"
 
 
-def base_config(database_url: str) -> dict:
+# Audit checkpoints of apps built outside the ``app`` fixture (live servers, migrations): this test
+# process's own folder, so no run sees another's (or the developer's instance/) checkpoints.
+_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="fc-audit-checkpoints-"))
+TEST_AUDIT_KEY = "test-audit-key"
+
+
+def base_config(database_url: str, checkpoint_file: Path | None = None) -> dict:
+    default_file = _CHECKPOINTS / f"{hashlib.sha1(database_url.encode()).hexdigest()[:12]}.jsonl"
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
+        "FACTCHECK_AUDIT_KEY": TEST_AUDIT_KEY,
+        "FACTCHECK_AUDIT_CHECKPOINT_FILE": str(checkpoint_file or default_file),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_RECORD_QUERIES": True,
         "FACTCHECK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -99,7 +110,7 @@ def postgres_schema() -> str:
     return url
 
 
-# audit_events refuses DELETE (its append-only trigger); TRUNCATE fires no row trigger.
+# audit_events refuses DELETE and TRUNCATE (its append-only triggers).
 _APPEND_ONLY = {"audit_events"}
 _RESTART_SEQUENCES = sa.text(
     "SELECT setval(c.oid, 1, false) FROM pg_class c "
@@ -114,6 +125,9 @@ def _empty_postgres(app: Flask) -> None:
     with app.app_context(), db.engine.begin() as conn:
         for name in sorted(_APPEND_ONLY):
             if conn.execute(sa.text(f'SELECT EXISTS (SELECT 1 FROM "{name}")')).scalar():
+                # The audit table refuses TRUNCATE too (a statement trigger); the test server's
+                # superuser sets triggers aside for this transaction only.
+                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
                 conn.execute(sa.text(f'TRUNCATE "{name}" CASCADE'))
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in _APPEND_ONLY:
@@ -150,8 +164,9 @@ _COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(base_config(database_url))
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    # Each test's own checkpoint file, like its own tables: a fresh log has no anchored head.
+    app = create_app(base_config(database_url, tmp_path / "audit_checkpoints.jsonl"))
     app.jinja_env.bytecode_cache = _COMPILED_TEMPLATES
     if database_url.startswith("postgresql"):
         _empty_postgres(app)

@@ -12,7 +12,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_uses_the_given_key_and_secure_cookies(tmp_path):
-    config = load_config(tmp_path, environ={"FACTCHECK_ENV": "production", "FACTCHECK_SECRET_KEY": "k" * 40})
+    config = load_config(tmp_path, environ={"FACTCHECK_ENV": "production", "FACTCHECK_SECRET_KEY": "k" * 40,
+                                            "FACTCHECK_AUDIT_KEY": "a" * 64})
     assert config["SECRET_KEY"] == "k" * 40
     assert config["SESSION_COOKIE_SECURE"] is True
     assert not (tmp_path / "secret_key").exists()

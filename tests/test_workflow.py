@@ -8,6 +8,7 @@ from sqlalchemy import select
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim
 from factcheck.services import audit
+from tests.support.context import ctx
 
 TEXT = (
     "Harbour bridge reopens after repairs\n"
@@ -110,7 +111,7 @@ def test_article_goes_from_paste_to_approval(login_as, make):
     log = manager.get("/audit").get_data(as_text=True)
     rows = log[log.index("<tbody"):]
     assert rows.index("article.approved") < rows.index("verdict.accepted") < rows.index("article.created")
-    assert audit.verify(db.session).intact
+    assert audit.verify(ctx()).intact
 
 
 def _version(claim_id: int) -> int:

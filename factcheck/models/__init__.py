@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 from factcheck.models.article import Article, ArticleStatus, Revision
-from factcheck.models.audit import GENESIS_HASH, AuditEvent
+from factcheck.models.audit import GENESIS_HASH, HASH_ALG_KEYED, HASH_ALG_LEGACY, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import (
     PRIORITY_RANK,
@@ -20,6 +20,8 @@ from factcheck.models.user import Role, User, UserRole, UserSession
 
 __all__ = [
     "GENESIS_HASH",
+    "HASH_ALG_KEYED",
+    "HASH_ALG_LEGACY",
     "PRIORITY_RANK",
     "Article",
     "ArticleStatus",

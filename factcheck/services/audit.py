@@ -1,20 +1,34 @@
-"""The audit trail: append-only, hash-chained events written in the caller's transaction."""
+"""The audit trail: append-only, hash-chained events written in the caller's transaction.
+
+Every event since migration 0005 is keyed: its hash is an HMAC-SHA256 with the audit key from the
+configuration (``Settings.audit_key``), over a canonical payload that includes its position ``seq``.
+After the transaction that wrote events commits, the newest one (the head) is anchored outside the
+database by the context's checkpoint sink (``factcheck.services.checkpoints``).
+"""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
-from factcheck.models import GENESIS_HASH, AuditEvent, User
+from factcheck.models import GENESIS_HASH, HASH_ALG_KEYED, HASH_ALG_LEGACY, AuditEvent, User
 from factcheck.security.permissions import Action
+from factcheck.services.checkpoints import CheckpointSink, Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
+
+logger = logging.getLogger(__name__)
 
 # Any constant works; it only has to be the same for every writer of the chain.
 _CHAIN_LOCK_KEY = 7_220_011
@@ -45,7 +59,31 @@ def created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {key: {"before": None, "after": _jsonable(value)} for key, value in values.items() if value is not None}
 
 
-def canonical_payload(event: Any) -> bytes:
+# json.dumps with these options builds a new encoder on every call; one shared encoder gives the
+# same bytes for less. CPython's C encoder, made once (no circular check: payloads are plain data),
+# is faster still; ``_ENCODER`` is the portable fallback and produces the same text.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _c_encoder() -> Any:
+    make = getattr(json.encoder, "c_make_encoder", None)
+    try:
+        return make(None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", True, False, True) \
+            if make is not None else None
+    except TypeError:  # another Python's signature
+        return None
+
+
+_C_ENCODER = _c_encoder()
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    if _C_ENCODER is not None:
+        return "".join(_C_ENCODER(payload, 0)).encode()
+    return _ENCODER.encode(payload).encode()
+
+
+def _payload(event: Any, keyed: bool) -> bytes:
     payload = {
         "created_at": event.created_at.isoformat(),
         "actor_id": event.actor_id,
@@ -59,11 +97,53 @@ def canonical_payload(event: Any) -> bytes:
         "ip_address": event.ip_address,
         "prev_hash": event.prev_hash,
     }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    if keyed:
+        payload["seq"] = event.seq
+    return _encode(payload)
 
 
-def compute_hash(event: Any) -> str:
-    return hashlib.sha256(canonical_payload(event)).hexdigest()
+def canonical_payload(event: Any) -> bytes:
+    """The bytes an event's hash is computed over: its fields as JSON with sorted keys, no spaces,
+    UTF-8. A keyed event's payload also holds its position ``seq``."""
+    return _payload(event, _alg(event) == HASH_ALG_KEYED)
+
+
+def _alg(event: Any) -> str:
+    return getattr(event, "hash_alg", None) or HASH_ALG_LEGACY
+
+
+class MissingAuditKey(RuntimeError):
+    """Keyed events cannot be written or checked without FACTCHECK_AUDIT_KEY."""
+
+
+class _Hasher:
+    """Hashes events with one key; the HMAC's keyed state is prepared once and copied per event."""
+
+    def __init__(self, key: bytes) -> None:
+        self.keyed = hmac.new(key, digestmod=hashlib.sha256) if key else None
+
+    def __call__(self, event: Any) -> str:
+        alg = _alg(event)
+        if alg == HASH_ALG_KEYED:
+            if self.keyed is None:
+                raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
+            mac = self.keyed.copy()
+            mac.update(_payload(event, True))
+            return mac.hexdigest()
+        if alg == HASH_ALG_LEGACY:
+            return hashlib.sha256(_payload(event, False)).hexdigest()
+        raise ValueError(f"unknown hash algorithm {alg!r}")
+
+
+@lru_cache(maxsize=8)
+def _hasher(key: bytes) -> _Hasher:
+    return _Hasher(key)
+
+
+def compute_hash(event: Any, key: bytes | None = None) -> str:
+    """The hash ``event`` should carry: HMAC-SHA256 with ``key`` for a keyed event (``hash_alg``
+    'hmac-sha256'), plain SHA-256 for an event written before the chain was keyed."""
+    return _hasher(key or b"")(event)
 
 
 def _lock_chain(session: DbSession) -> None:
@@ -82,6 +162,45 @@ def last_hash(session: DbSession) -> str:
     return latest or GENESIS_HASH
 
 
+def _last_link(session: DbSession) -> tuple[str, int]:
+    """The newest event's hash and position (read under the chain lock)."""
+    latest = session.execute(select(AuditEvent.hash, AuditEvent.seq).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if latest is None:
+        return GENESIS_HASH, 0
+    return latest.hash, latest.seq or 0
+
+
+_PENDING_HEADS = "factcheck.audit_heads"
+
+
+def _remember_head(session: DbSession, sink: CheckpointSink, head: Head) -> None:
+    """Keep the highest head this transaction wrote, for the checkpoint after its commit."""
+    pending: dict[int, tuple[CheckpointSink, Head]] = session.info.setdefault(_PENDING_HEADS, {})
+    current = pending.get(id(sink))
+    if current is None or head.seq > current[1].seq:
+        pending[id(sink)] = (sink, head)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _anchor_heads(session: Session) -> None:
+    """After a commit that wrote audit events, anchor its head outside the database. A store that
+    fails is logged, not raised: the change is committed already, and the next commit's head pins
+    this one too (every hash covers the one before)."""
+    pending = session.info.pop(_PENDING_HEADS, None)
+    for sink, head in (pending or {}).values():
+        try:
+            sink.record(head)
+        except Exception:
+            logger.exception("could not anchor the audit head %s in %s", head.describe(), sink.describe())
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_heads(session: Session, _previous_transaction: Any) -> None:
+    """Any rollback, a savepoint's included, forgets the pending heads: anchoring an event that was
+    rolled back would be a false alarm, while a head not anchored is only covered by the next one."""
+    session.info.pop(_PENDING_HEADS, None)
+
+
 def record(
     ctx: Context,
     *,
@@ -95,8 +214,12 @@ def record(
 ) -> AuditEvent:
     """Append one event; the caller commits it together with the change it describes."""
     session = ctx.session
+    key = ctx.settings.audit_key
+    if not key:
+        raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
     session.flush()
     _lock_chain(session)
+    prev_hash, prev_seq = _last_link(session)
     event = AuditEvent(
         created_at=ctx.now(),
         actor_id=actor.id if actor is not None else None,
@@ -108,11 +231,14 @@ def record(
         changes=_jsonable(changes or {}),
         request_id=ctx.request.request_id,
         ip_address=ctx.request.ip_address,
-        prev_hash=last_hash(session),
+        prev_hash=prev_hash,
+        seq=prev_seq + 1,
+        hash_alg=HASH_ALG_KEYED,
     )
-    event.hash = compute_hash(event)
+    event.hash = compute_hash(event, key)
     session.add(event)
     session.flush()
+    _remember_head(session, ctx.checkpoints, Head(event.id, event.hash, prev_seq + 1))
     return event
 
 
@@ -122,21 +248,98 @@ class ChainReport:
     count: int
     first_broken_id: int | None = None
     problem: str | None = None
+    head: Head | None = None  # the newest event verified
+    checkpoint: Head | None = None  # the highest head anchored outside the database, if any
 
 
-def verify_chain(events: Iterable[Any]) -> ChainReport:
-    """Walk the events in id order; name the first one whose hash or link does not hold."""
+def _link_problem(event: Any, expected_prev: str, position: int) -> str | None:
+    if event.prev_hash != expected_prev:
+        return ("its link to the previous event is broken "
+                "(an event before it was removed, altered or inserted out of order)")
+    if event.seq != position:
+        return (f"its position is seq {event.seq} where seq {position} belongs "
+                "(events before it were removed or inserted, or it was renumbered)")
+    return None
+
+
+def _hash_problem(event: Any, hasher: _Hasher, keyed_seen: bool) -> str | None:
+    alg = _alg(event)
+    if alg == HASH_ALG_LEGACY and keyed_seen:
+        return ("it carries an unkeyed SHA-256 hash after keyed events: a downgrade "
+                "(the chain was recomputed from here on without the audit key)")
+    try:
+        expected = hasher(event)
+    except MissingAuditKey:
+        return "it is keyed, and no audit key is configured (FACTCHECK_AUDIT_KEY) to check it"
+    except ValueError:
+        return f"its hash algorithm {alg!r} is unknown"
+    if not hmac.compare_digest(expected, event.hash):
+        return ("its content does not match its hash (it was altered, or its hash was recomputed "
+                "without the audit key)")
+    return None
+
+
+def _checkpoint_problem(event: Any, checkpoint: Head | None) -> str | None:
+    if checkpoint is not None and event.seq == checkpoint.seq and (event.id, event.hash) != (checkpoint.id, checkpoint.hash):
+        return f"it is not the checkpointed {checkpoint.describe()}: the log was rewritten up to there"
+    return None
+
+
+def _missing_head(checkpoint: Head, count: int) -> str:
+    if count == 0:
+        return (f"the log holds no events, but the checkpoint records {checkpoint.seq}, up to "
+                f"{checkpoint.describe()}: the table was emptied (truncated)")
+    return (f"the checkpointed head, {checkpoint.describe()}, is missing: the log ends at seq {count}, "
+            f"so its last {checkpoint.seq - count} events were deleted")
+
+
+def _head(event: Any) -> Head | None:
+    return Head(event.id, event.hash, event.seq) if event is not None else None
+
+
+def verify_chain(events: Iterable[Any], *, key: bytes | None = None, checkpoint: Head | None = None) -> ChainReport:
+    """Walk the events in id order; name the first one whose link, position or hash does not hold,
+    or the checkpointed head that is not there ("0 events" is not intact when a checkpoint exists).
+
+    Unkeyed (legacy SHA-256) events are accepted only before the first keyed one: after it, an
+    unkeyed event is a downgrade, a chain recomputed by someone without the key."""
+    hasher = _hasher(key or b"")
+    keyed = hasher.keyed
+    sha256 = hashlib.sha256
     expected_prev = GENESIS_HASH
     count = 0
+    keyed_seen = checkpoint_seen = False
+    checkpoint_seq = checkpoint.seq if checkpoint is not None else None
+    last: Any = None
     for event in events:
-        if event.prev_hash != expected_prev:
-            return ChainReport(False, count, event.id, "its link to the previous event is broken "
-                               "(an event before it was removed, altered or inserted out of order)")
-        if compute_hash(event) != event.hash:
-            return ChainReport(False, count, event.id, "its content does not match its hash (it was altered)")
+        # The common case inline (a million events take seconds); the helpers name what went wrong.
+        alg = getattr(event, "hash_alg", None) or HASH_ALG_LEGACY
+        if event.prev_hash != expected_prev or event.seq != count + 1:
+            ok = False
+        elif alg == HASH_ALG_KEYED and keyed is not None:
+            mac = keyed.copy()
+            mac.update(_payload(event, True))
+            ok = mac.hexdigest() == event.hash
+            keyed_seen = True
+        elif alg == HASH_ALG_LEGACY and not keyed_seen:
+            ok = sha256(_payload(event, False)).hexdigest() == event.hash
+        else:
+            ok = False
+        if ok and event.seq == checkpoint_seq:
+            ok = checkpoint is not None and (event.id, event.hash) == (checkpoint.id, checkpoint.hash)
+            checkpoint_seen = True
+        if not ok:
+            problem = (_link_problem(event, expected_prev, count + 1)
+                       or _hash_problem(event, hasher, keyed_seen)
+                       or _checkpoint_problem(event, checkpoint) or "it does not verify")
+            return ChainReport(False, count, event.id, problem, _head(last), checkpoint)
         expected_prev = event.hash
         count += 1
-    return ChainReport(True, count)
+        last = event
+    head = _head(last)
+    if checkpoint is not None and not checkpoint_seen:
+        return ChainReport(False, count, None, _missing_head(checkpoint, count), head, checkpoint)
+    return ChainReport(True, count, None, None, head, checkpoint)
 
 
 def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
@@ -154,8 +357,14 @@ def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
         last_id = batch[-1].id
 
 
-def verify(session: DbSession) -> ChainReport:
-    return verify_chain(iter_events(session))
+def verify(ctx: Context) -> ChainReport:
+    """Verify the whole chain with the context's audit key, against its highest checkpoint. The
+    checkpoint is read first: every head it names was committed before the walk starts."""
+    try:
+        checkpoint = ctx.checkpoints.highest()
+    except Exception as error:  # an unreadable store must not pass for an absent one
+        return ChainReport(False, 0, None, f"the checkpoints ({ctx.checkpoints.describe()}) cannot be read: {error}")
+    return verify_chain(iter_events(ctx.session), key=ctx.settings.audit_key, checkpoint=checkpoint)
 
 
 VERIFIED = "audit.verified"
@@ -167,7 +376,7 @@ def verify_and_record(ctx: Context, *, actor: User | None, actor_label: str | No
     what was found. ``actor`` None is the command line, which runs with the operator's authority."""
     if actor is not None:
         ctx.require(actor, Action.AUDIT_VERIFY)
-    report = verify(ctx.session)
+    report = verify(ctx)
     with transaction(ctx.session):
         record(
             ctx, actor=actor, actor_label=actor_label, action=VERIFIED, object_type="audit", object_id=None,
@@ -191,6 +400,23 @@ class ArchiveReport:
     matched_live: int
     problem: str | None = None
     event_id: int | None = None
+    checkpoint: Head | None = None  # the head the archive's checkpoint line names
+
+
+def _checkpoint_mac(values: dict[str, Any], key: bytes) -> str:
+    body = {name: value for name, value in values.items() if name != "mac"}
+    return hmac.new(key, _ENCODER.encode(body).encode(), hashlib.sha256).hexdigest()
+
+
+def archive_checkpoint(head: Head | None, *, events: int, filtered: bool, key: bytes) -> dict[str, Any]:
+    """The last line of an export: the chain's head when the export was made (the newest event
+    below the export's own), how many events the file holds, and a MAC with the audit key so the
+    line cannot be rewritten to match a file cut short."""
+    if not key:
+        raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
+    values: dict[str, Any] = {"head": head.as_dict() if head else None, "events": events, "filtered": filtered}
+    values["mac"] = _checkpoint_mac(values, key)
+    return {"checkpoint": values}
 
 
 def _archived_event(line: str) -> Any:
@@ -201,41 +427,111 @@ def _archived_event(line: str) -> Any:
     return SimpleNamespace(**row)
 
 
-def verify_archive(lines: Iterable[str], session: DbSession | None = None, *, linked: bool = True,
-                   batch_size: int = 1000) -> ArchiveReport:
-    """Check a JSON Lines export: every line's hash is recomputed from its content and, when ``linked``
-    (an export without filters is one unbroken stretch of the chain), each line links to the one
-    before it. With a session, each archived hash is also compared with the live log's event of the
-    same id, which proves the archive and the live log are the same record."""
-    expected_prev: str | None = None
-    count = matched = 0
-    pending: dict[int, str] = {}
+def _checked_checkpoint(values: Any, key: bytes | None) -> tuple[Head | None, int, str | None]:
+    """The head and event count of a checkpoint line, or a problem."""
+    if not isinstance(values, dict) or not isinstance(values.get("mac"), str):
+        return None, 0, "its checkpoint line is malformed"
+    if not key:
+        return None, 0, "no audit key is configured (FACTCHECK_AUDIT_KEY) to check its checkpoint line"
+    if not hmac.compare_digest(_checkpoint_mac(values, key), values["mac"]):
+        return None, 0, "its checkpoint line does not match its MAC (it was altered, or made with another key)"
+    head = Head.from_dict(values["head"]) if values.get("head") else None
+    return head, int(values.get("events", -1)), None
 
-    def compare() -> str | None:
-        nonlocal matched
-        if session is None or not pending:
+
+class _ArchiveWalk:
+    """The state of one pass over an archive's lines (see ``verify_archive``)."""
+
+    def __init__(self, session: DbSession | None, key: bytes | None, linked: bool, batch_size: int) -> None:
+        self.session, self.key, self.linked, self.batch_size = session, key, linked, batch_size
+        self.hasher = _hasher(key or b"")
+        self.expected_prev: str | None = None
+        self.expected_seq: int | None = None
+        self.count = self.matched = 0
+        self.pending: dict[int, str] = {}
+        self.last: Head | None = None
+        self.checkpoint_values: Any = None
+
+    def report(self, problem: str, event_id: int | None = None, head: Head | None = None) -> ArchiveReport:
+        return ArchiveReport(False, self.count, self.matched, problem, event_id, head)
+
+    def compare(self) -> str | None:
+        """Compare the pending hashes with the live log's events of the same ids."""
+        if self.session is None or not self.pending:
             return None
-        rows = dict(session.execute(select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id.in_(list(pending)))).all())
-        for event_id in sorted(pending):
-            if rows.get(event_id) != pending[event_id]:
+        rows = dict(self.session.execute(
+            select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id.in_(list(self.pending)))).all())
+        for event_id in sorted(self.pending):
+            if rows.get(event_id) != self.pending[event_id]:
                 return f"event {event_id} differs from the live log ({'absent' if event_id not in rows else 'other hash'})"
-            matched += 1
-        pending.clear()
+            self.matched += 1
+        self.pending.clear()
         return None
 
-    for line in lines:
-        if not line.strip():
-            continue
+    def line(self, line: str) -> ArchiveReport | None:
+        row = json.loads(line)
+        if self.checkpoint_values is not None:
+            return self.report("it has lines after its checkpoint line")
+        if "checkpoint" in row:
+            self.checkpoint_values = row["checkpoint"]
+            return None
         event = _archived_event(line)
-        if compute_hash(event) != event.hash:
-            return ArchiveReport(False, count, matched, "its content does not match its hash", event.id)
-        if linked and expected_prev is not None and event.prev_hash != expected_prev:
-            return ArchiveReport(False, count, matched, "it does not link to the line before it", event.id)
-        expected_prev = event.hash
-        count += 1
-        pending[event.id] = event.hash
-        if len(pending) >= batch_size and (problem := compare()):
-            return ArchiveReport(False, count, matched, problem, None)
-    if problem := compare():
-        return ArchiveReport(False, count, matched, problem, None)
-    return ArchiveReport(True, count, matched)
+        try:
+            expected = self.hasher(event)
+        except (MissingAuditKey, ValueError) as error:
+            return self.report(f"its hash cannot be checked: {error}", event.id)
+        if not hmac.compare_digest(expected, event.hash):
+            return self.report("its content does not match its hash", event.id)
+        seq = getattr(event, "seq", None)
+        if self.linked and self.expected_prev is not None and event.prev_hash != self.expected_prev:
+            return self.report("it does not link to the line before it", event.id)
+        if self.linked and None not in (self.expected_seq, seq) and seq != self.expected_seq:
+            return self.report(f"its position is seq {seq} where {self.expected_seq} belongs", event.id)
+        self.expected_prev = event.hash
+        self.expected_seq = seq + 1 if seq is not None else None
+        self.count += 1
+        self.last = Head(event.id, event.hash, seq or 0)
+        self.pending[event.id] = event.hash
+        if len(self.pending) >= self.batch_size and (problem := self.compare()):
+            return self.report(problem)
+        return None
+
+    def finish(self, require_checkpoint: bool) -> ArchiveReport:
+        if problem := self.compare():
+            return self.report(problem)
+        if self.checkpoint_values is None:
+            if require_checkpoint:
+                return self.report("it ends without its checkpoint line "
+                                   "(the file was cut short, or made before exports carried one)")
+            return ArchiveReport(True, self.count, self.matched)
+        head, events, problem = _checked_checkpoint(self.checkpoint_values, self.key)
+        if problem:
+            return self.report(problem)
+        if events != self.count:
+            return self.report(f"it holds {self.count} events where its checkpoint line counts {events} "
+                               "(lines were removed or added)", None, head)
+        if self.linked and head is not None and self.last is not None and self.last != head:
+            return self.report(f"its last event is not the checkpointed head, {head.describe()} "
+                               "(the file was cut short)", self.last.id, head)
+        if self.session is not None and head is not None:
+            live = self.session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head.id))
+            if live != head.hash:
+                where = "absent from" if live is None else "different in"
+                return self.report(f"its checkpointed head, {head.describe()}, is {where} the live log", None, head)
+        return ArchiveReport(True, self.count, self.matched, None, None, head)
+
+
+def verify_archive(lines: Iterable[str], session: DbSession | None = None, *, key: bytes | None = None,
+                   linked: bool = True, require_checkpoint: bool = True, batch_size: int = 1000) -> ArchiveReport:
+    """Check a JSON Lines export: every line's hash is recomputed from its content (with ``key`` for
+    keyed events) and, when ``linked`` (an export without filters is one unbroken stretch of the
+    chain), each line links to the one before it. The final checkpoint line must be there (unless
+    ``require_checkpoint`` is False, for exports made before it existed), carry a valid MAC, count
+    the lines above it, and, when linked, name the last of them: a file cut short is caught. With a
+    session, each archived hash and the checkpoint's head are also compared with the live log's
+    event of the same id, which proves the archive and the live log are the same record."""
+    walk = _ArchiveWalk(session, key, linked, batch_size)
+    for line in lines:
+        if line.strip() and (report := walk.line(line)) is not None:
+            return report
+    return walk.finish(require_checkpoint)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import joinedload
 from factcheck.models import Article, AuditEvent, Claim, Evidence, Note, Revision, User
 from factcheck.security.permissions import Action, require
 from factcheck.services import audit
+from factcheck.services.checkpoints import Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 
@@ -36,7 +37,7 @@ SUBJECTS: dict[str, type] = {
 }
 EXPORT_COLUMNS = (
     "id", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id", "article_id",
-    "changes", "request_id", "ip_address", "prev_hash", "hash",
+    "changes", "request_id", "ip_address", "prev_hash", "hash", "hash_alg", "seq",
 )
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
@@ -300,3 +301,40 @@ def csv_chunk(batch: Sequence[Row[Any]]) -> str:
 
 def jsonl_chunk(batch: Sequence[Row[Any]]) -> str:
     return "".join(json.dumps(_plain(row), ensure_ascii=False) + "\n" for row in batch)
+
+
+def export_head(connection: Connection, stop_below: int) -> Head | None:
+    """The chain's head as an export sees it: the newest event below the export's own."""
+    row = connection.execute(select(AuditEvent.id, AuditEvent.hash, AuditEvent.seq)
+                             .where(AuditEvent.id < stop_below).order_by(AuditEvent.id.desc()).limit(1)).first()
+    return Head(row.id, row.hash, row.seq or 0) if row is not None else None
+
+
+def export_checkpoint(connection: Connection, filters: Filters, stop_below: int, fmt: str, *, events: int,
+                      key: bytes) -> str:
+    """The export's last line: the chain's head, the number of events above, and their MAC
+    (``audit.archive_checkpoint``); ``audit verify-archive`` checks it. In CSV it is a row whose
+    ``id`` is "checkpoint" and whose ``changes`` holds the same JSON."""
+    checkpoint = audit.archive_checkpoint(export_head(connection, stop_below), events=events,
+                                          filtered=bool(filters.describe()), key=key)
+    if fmt == "jsonl":
+        return json.dumps(checkpoint, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    head = checkpoint["checkpoint"]["head"] or {}
+    values = {column: "" for column in EXPORT_COLUMNS}
+    values.update(id="checkpoint", changes=json.dumps(checkpoint["checkpoint"], sort_keys=True),
+                  hash=head.get("hash", ""), seq=head.get("seq", ""))
+    csv.writer(buffer).writerow(values[column] for column in EXPORT_COLUMNS)
+    return buffer.getvalue()
+
+
+def export_stream(connection: Connection, filters: Filters, stop_below: int, fmt: str, *, key: bytes) -> Iterator[str]:
+    """The whole export as text chunks: CSV header, the events in batches, the checkpoint line."""
+    if fmt == "csv":
+        yield csv_header()
+    chunk = csv_chunk if fmt == "csv" else jsonl_chunk
+    events = 0
+    for batch in export_batches(connection, filters, stop_below):
+        events += len(batch)
+        yield chunk(batch)
+    yield export_checkpoint(connection, filters, stop_below, fmt, events=events, key=key)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from factcheck.models import User, utcnow
 from factcheck.security.permissions import Action, require
+from factcheck.services.checkpoints import CheckpointSink, NoCheckpoints
 from factcheck.settings import Settings
 
 # Flask-SQLAlchemy hands out a scoped session; scripts and jobs may use a plain one.
@@ -36,6 +37,8 @@ class Runtime:
 
     settings: Settings = field(default_factory=Settings)
     clock: Clock = utcnow
+    # Where the audit chain's head is anchored outside the database after each commit that wrote events.
+    checkpoints: CheckpointSink = field(default_factory=NoCheckpoints)
 
     def now(self) -> datetime:
         return self.clock()
@@ -47,11 +50,12 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     clock: Clock = utcnow
     request: RequestInfo = RequestInfo()
+    checkpoints: CheckpointSink = field(default_factory=NoCheckpoints)
 
     @classmethod
     def of(cls, session: DbSession, runtime: Runtime, request: RequestInfo | None = None) -> Context:
         # ``runtime.now`` rather than ``runtime.clock``: a clock swapped later (tests) is still seen.
-        return cls(session, runtime.settings, runtime.now, request or RequestInfo())
+        return cls(session, runtime.settings, runtime.now, request or RequestInfo(), runtime.checkpoints)
 
     def now(self) -> datetime:
         return self.clock()

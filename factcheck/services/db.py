@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,3 +30,31 @@ def serialise(session: Session | scoped_session[Any], name: str) -> None:
         # SQLite has one writer at a time: any write statement takes the lock (waiting up to busy_timeout),
         # even one that matches no row.
         session.execute(text("UPDATE users SET id = id WHERE 0 = 1"))
+
+
+# The audit table is append-only for the application: it may add events and read them, nothing else.
+AUDIT_TABLE = "audit_events"
+MIGRATIONS_TABLE = "alembic_version"
+
+
+def runtime_role_grants(role: str, schema: str, tables: list[str], quote: Callable[[str], str]) -> list[str]:
+    """The PostgreSQL statements that give the application's runtime role what it needs and no more:
+    read and write on every table but two; on ``audit_events`` only INSERT and SELECT (no UPDATE,
+    DELETE or TRUNCATE, and, not being the owner, no way to disable the table's triggers); on
+    ``alembic_version`` only SELECT. Migrations run as the owner of the tables, never as this role."""
+    r, s = quote(role), quote(schema)
+    statements = [
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r}",
+        f"GRANT USAGE ON SCHEMA {s} TO {r}",
+    ]
+    for table in sorted(tables):
+        if table == AUDIT_TABLE:
+            rights = "SELECT, INSERT"
+        elif table == MIGRATIONS_TABLE:
+            rights = "SELECT"
+        else:
+            rights = "SELECT, INSERT, UPDATE, DELETE"
+        statements.append(f"GRANT {rights} ON {s}.{quote(table)} TO {r}")
+    statements.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}")
+    return statements

@@ -59,8 +59,9 @@ def verify() -> Any:
         if report.intact:
             flash(f"Audit chain intact: {report.count} events verified.", "success")
         else:
-            flash(f"Audit chain BROKEN at event {report.first_broken_id}: {report.problem}. "
-                  f"{report.count} events before it verified.", "error")
+            where = f" at event {report.first_broken_id}" if report.first_broken_id is not None else ""
+            flash(f"Audit chain BROKEN{where}: {report.problem}. {report.count} events before it verified.",
+                  "error")
     return redirect(url_for("audit.index"))
 
 
@@ -77,19 +78,15 @@ def export(fmt: str) -> Any:
     # Audited and committed before the first byte is sent; the file stops below its own event.
     stop_below = audit_log.record_export(context(), actor=actor(), filters=filters, fmt=fmt)
     engine = db.engine
+    key = context().settings.audit_key
 
     # The generator takes everything it needs as arguments and opens its own connection, so it needs
     # no request context: stream_with_context would keep the request, its app context and session
     # alive for the whole download, and (Flask 3.1) a primed stream that is never read, as when a
     # client drops the response, pops the wrong context when it is garbage-collected.
     def generate() -> Any:
-        header = audit_log.csv_header() if fmt == "csv" else ""
-        if header:
-            yield header
-        chunk = audit_log.csv_chunk if fmt == "csv" else audit_log.jsonl_chunk
         with engine.connect() as connection:
-            for batch in audit_log.export_batches(connection, filters, stop_below):
-                yield chunk(batch)
+            yield from audit_log.export_stream(connection, filters, stop_below, fmt, key=key)
 
     filename = f"audit-{stop_below - 1}.{fmt}"
     return Response(generate(), mimetype=audit_log.EXPORT_FORMATS[fmt],

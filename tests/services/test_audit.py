@@ -47,8 +47,8 @@ def test_events_form_a_hash_chain(make):
     assert events[0].prev_hash == GENESIS_HASH
     for previous, event in itertools.pairwise(events):
         assert event.prev_hash == previous.hash
-        assert event.hash == audit.compute_hash(event)
-    assert audit.verify(db.session).intact
+        assert event.hash == audit.compute_hash(event, ctx().settings.audit_key)
+    assert audit.verify(ctx()).intact
 
 
 def test_events_record_before_and_after(make):
@@ -78,14 +78,14 @@ def test_triggers_refuse_update_and_delete(make, statement):
     make.article()
     with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
         connection.execute(sa.text(statement))
-    assert audit.verify(db.session).intact
+    assert audit.verify(ctx()).intact
 
 
 def test_verify_names_the_altered_event(app, make, tamper):
     make.final_claim()
     target = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id).offset(3).limit(1))
     tamper("UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id", id=target)
-    report = audit.verify(db.session)
+    report = audit.verify(ctx())
     assert not report.intact and report.first_broken_id == target and "altered" in report.problem
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
@@ -96,7 +96,7 @@ def test_verify_names_the_event_after_a_deleted_one(app, make, tamper):
     make.final_claim()
     ids = list(db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
     tamper("DELETE FROM audit_events WHERE id = :id", id=ids[4])
-    report = audit.verify(db.session)
+    report = audit.verify(ctx())
     assert not report.intact and report.first_broken_id == ids[5]
     assert report.count == 4
 
@@ -139,8 +139,10 @@ def test_concurrent_writers_cannot_fork_the_chain(app, make):
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "test.parallel")) == THREADS * EVENTS_EACH
     prev_hashes = list(db.session.scalars(select(AuditEvent.prev_hash)))
     assert len(prev_hashes) == len(set(prev_hashes))
-    report = audit.verify(db.session)
+    report = audit.verify(ctx())
     assert report.intact and report.count == len(prev_hashes)
+    # Every writer anchored its own commits, in whatever order they finished: the highest is the head.
+    assert report.checkpoint == report.head and report.head.seq == len(prev_hashes)
 
 
 def test_the_database_refuses_a_second_event_on_the_same_link(make):
@@ -153,7 +155,7 @@ def test_the_database_refuses_a_second_event_on_the_same_link(make):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
-    assert audit.verify(db.session).intact
+    assert audit.verify(ctx()).intact
 
 
 def test_cli_verify_records_its_result(app, make):
@@ -163,7 +165,7 @@ def test_cli_verify_records_its_result(app, make):
     event = audit.last_verification(db.session)
     assert event.actor_id is None and event.actor_label == "cli"
     assert event.changes["intact"]["after"] is True and event.changes["count"]["after"] == 3  # user, article, revision
-    assert audit.verify(db.session).count == 4
+    assert audit.verify(ctx()).count == 4
 
 
 def test_cli_verify_records_a_broken_chain_too(app, make, tamper):

@@ -14,6 +14,7 @@ from factcheck.models import AuditEvent
 from factcheck.security import Action, can
 from factcheck.services import audit, audit_log
 from factcheck.services.audit_log import Filters
+from factcheck.services.checkpoints import Head
 from factcheck.services.db import transaction
 from tests.support.context import ctx
 
@@ -202,23 +203,27 @@ def test_export_batches_stop_below_the_export_event(make):
 
 
 def _jsonl(manager, filters: Filters | None = None) -> list[str]:
+    """An export's lines, its final checkpoint line included."""
     filters = filters or Filters()
     stop_below = audit_log.record_export(ctx(), actor=manager, filters=filters, fmt="jsonl")
     with db.engine.connect() as connection:
-        return "".join(audit_log.jsonl_chunk(b) for b in audit_log.export_batches(connection, filters, stop_below)
-                       ).splitlines()
+        return "".join(audit_log.export_stream(connection, filters, stop_below, "jsonl", key=_key())).splitlines()
+
+
+def _key() -> bytes:
+    return ctx().settings.audit_key
 
 
 def test_an_archived_export_verifies_against_the_live_chain(make):
     manager = make.user("manager")
     make.final_claim()
     lines = _jsonl(manager)
-    report = audit.verify_archive(lines, db.session)
-    assert report.intact and report.count == report.matched_live == len(lines)
+    report = audit.verify_archive(lines, db.session, key=_key())
+    assert report.intact and report.count == report.matched_live == len(lines) - 1
     assert json.loads(lines[0])["prev_hash"] == "0" * 64
     filtered = _jsonl(manager, Filters(object_type="user"))
-    assert audit.verify_archive(filtered, db.session, linked=False).intact
-    assert not audit.verify_archive(filtered, db.session).intact  # lines of a filtered export do not link
+    assert audit.verify_archive(filtered, db.session, key=_key(), linked=False).intact
+    assert not audit.verify_archive(filtered, db.session, key=_key()).intact  # a filtered export's lines do not link
 
 
 def test_an_altered_or_foreign_archive_is_caught(make):
@@ -227,19 +232,21 @@ def test_an_altered_or_foreign_archive_is_caught(make):
     lines = _jsonl(manager)
     altered = json.loads(lines[2])
     altered["actor_label"] = "someone else"
-    report = audit.verify_archive([*lines[:2], json.dumps(altered), *lines[3:]], db.session)
+    report = audit.verify_archive([*lines[:2], json.dumps(altered), *lines[3:]], db.session, key=_key())
     assert not report.intact and report.event_id == altered["id"] and "hash" in report.problem
-    dropped = audit.verify_archive([*lines[:2], *lines[3:]], None)
+    dropped = audit.verify_archive([*lines[:2], *lines[3:]], None, key=_key())
     assert not dropped.intact and "link" in dropped.problem
     # An archive that is consistent in itself but is not this log's: its hashes differ from the live ones.
     forged = []
     prev = "0" * 64
-    for line in lines:
-        row = json.loads(line)
+    events = [json.loads(line) for line in lines[:-1]]
+    for row in events:
         row["ip_address"], row["prev_hash"] = "198.51.100.1", prev
         event = audit._archived_event(json.dumps(row))
-        row["hash"] = prev = audit.compute_hash(event)
+        row["hash"] = prev = audit.compute_hash(event, _key())
         forged.append(json.dumps(row))
-    assert audit.verify_archive(forged, None).intact
-    against_live = audit.verify_archive(forged, db.session)
+    head = Head(events[-1]["id"], events[-1]["hash"], events[-1]["seq"])
+    forged.append(json.dumps(audit.archive_checkpoint(head, events=len(events), filtered=False, key=_key())))
+    assert audit.verify_archive(forged, None, key=_key()).intact
+    against_live = audit.verify_archive(forged, db.session, key=_key())
     assert not against_live.intact and "differs from the live log" in against_live.problem

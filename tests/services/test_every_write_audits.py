@@ -793,4 +793,4 @@ def test_the_write_records_exactly_its_events(app, make, name):
     assert [e.action for e in events] == [e.action for e in expected], name
     for event, wanted in zip(events, expected, strict=True):
         _check(event, wanted)
-    assert audit.verify(db.session).intact
+    assert audit.verify(ctx()).intact

@@ -128,9 +128,14 @@ def test_timelines_for_managers_and_for_the_article_s_own_editor(make, login_as)
 # ---- exports ------------------------------------------------------------------------------------------
 
 def _rows(fmt: str, body: str) -> list[dict]:
+    """The event rows of an export, without its final checkpoint line (checked to be there)."""
     if fmt == "csv":
-        return list(csv.DictReader(io.StringIO(body)))
-    return [json.loads(line) for line in body.splitlines()]
+        rows = list(csv.DictReader(io.StringIO(body)))
+        assert rows[-1]["id"] == "checkpoint"
+        return rows[:-1]
+    rows = [json.loads(line) for line in body.splitlines()]
+    assert "checkpoint" in rows[-1]
+    return rows[:-1]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
@@ -164,10 +169,12 @@ def test_an_unfiltered_jsonl_export_is_the_log_up_to_the_export_and_verifies(mak
     body = _text(manager.get("/audit/export.jsonl"))
     lines = body.splitlines()
     exported = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "audit.exported"))
-    assert json.loads(lines[-1])["id"] == exported.id - 1
-    assert json.loads(lines[-1])["hash"] == exported.prev_hash
-    report = audit.verify_archive(lines, db.session)
-    assert report.intact and report.matched_live == len(lines) == exported.id - 1
+    assert json.loads(lines[-2])["id"] == exported.id - 1
+    assert json.loads(lines[-2])["hash"] == exported.prev_hash
+    assert json.loads(lines[-1])["checkpoint"]["head"] == {"id": exported.id - 1, "hash": exported.prev_hash,
+                                                          "seq": exported.seq - 1}
+    report = audit.verify_archive(lines, db.session, key=ctx().settings.audit_key)
+    assert report.intact and report.matched_live == len(lines) - 1 == exported.id - 1
 
 
 def test_the_cli_checks_an_archive(app, make, login_as, tmp_path):
