@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factcheck.errors import NotFound
@@ -69,7 +69,7 @@ def nav_counts(session: DbSession, user: User, *, queue: bool, review: bool) -> 
     def count(*where: Any) -> Any:
         return select(func.count()).select_from(Claim).where(*where).scalar_subquery()
 
-    zero = select(0).scalar_subquery()
+    zero = literal(0)
     unread = (select(func.count()).select_from(Notification)
               .where(Notification.user_id == user.id, Notification.read_at.is_(None)).scalar_subquery())
     mine = count(Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO])) if queue else zero
