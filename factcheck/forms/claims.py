@@ -51,7 +51,8 @@ class EvidenceForm(Form):
     source_type = SelectField("Source type", choices=SOURCE_TYPES, default="other")
     stance = SelectField("Stance", choices=choices((s.value, s.value.title()) for s in Stance),
                          validators=[DataRequired()])
-    question = SelectField("Answers the question", default=Question.SUBSTANCE.value, choices=choices([
+    question = SelectField("Which question does it answer?", default=Question.SUBSTANCE.value, choices=choices([
+        ("", "Choose…"),
         (Question.SUBSTANCE.value, "Is what was said accurate?"),
         (Question.ATTRIBUTION.value, "Was it really said / reported by the claimant?"),
     ]))

@@ -334,20 +334,25 @@ def start_on_first_work(ctx: Context, actor: User, claim: Claim) -> None:
             pass
 
 
-def _check_two_questions(claim: Claim, attribution_verdict: str | None) -> None:
-    """An attributed claim answers "was it said?" and "is it accurate?", each with its evidence."""
+def evidence_still_missing(claim: Claim) -> list[str]:
+    """What a proposal still lacks in evidence, in the words the propose form shows before anyone
+    submits it: an attributed claim answers "was it said?" and "is it accurate?", each with its own."""
     answered = {e.question for e in claim.current_evidence}
     if not claim.claimant:
-        if not claim.current_evidence:
-            raise ValidationFailed("Add at least one piece of evidence before proposing a verdict.")
-        return
-    if attribution_verdict not in {a.value for a in AttributionVerdict}:
+        return [] if claim.current_evidence else ["at least one piece of evidence"]
+    return [f"evidence for {label}" for question, label in (
+        (Question.ATTRIBUTION, f"whether {claim.claimant} really said it"),
+        (Question.SUBSTANCE, "whether what was said is accurate")) if question not in answered]
+
+
+def _check_two_questions(claim: Claim, attribution_verdict: str | None) -> None:
+    missing = evidence_still_missing(claim)
+    if not claim.claimant and missing:
+        raise ValidationFailed("Add at least one piece of evidence before proposing a verdict.")
+    if claim.claimant and attribution_verdict not in {a.value for a in AttributionVerdict}:
         raise ValidationFailed(f"Say whether the claim was really made by {claim.claimant}.")
-    missing = [label for question, label in ((Question.ATTRIBUTION, "whether it was said"),
-                                             (Question.SUBSTANCE, "whether it is accurate"))
-               if question not in answered]
     if missing:
-        raise ValidationFailed("Add evidence for " + " and for ".join(missing) + " before proposing a verdict.")
+        raise ValidationFailed("Add " + " and ".join(missing) + " before proposing a verdict.")
 
 
 def propose_verdict(ctx: Context, *, actor: User, claim: Claim, verdict: str, rationale: str,

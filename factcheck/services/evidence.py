@@ -31,7 +31,7 @@ def _clean(fields: dict[str, Any], today: date) -> dict[str, Any]:
     if fields.get("source_type", "other") not in SOURCE_TYPES:
         raise ValidationFailed("Unknown source type.")
     if fields.get("question", Question.SUBSTANCE) not in {q.value for q in Question}:
-        raise ValidationFailed("Evidence answers either the attribution or the substance question.")
+        raise ValidationFailed("Say which question the evidence answers: was it said, or is it accurate.")
     if fields.get("credibility") not in {None, "", *(c.value for c in Credibility)}:
         raise ValidationFailed("Unknown credibility rating.")
     published_on = fields.get("published_on")

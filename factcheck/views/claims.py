@@ -56,7 +56,8 @@ def _forms(claim: Claim, actions: claim_service.ClaimActions, **bound: FlaskForm
     version = str(claim.version)
     wanted = {name for action, names in _FORMS_OF_ACTION.items() if getattr(actions, action) for name in names}
     defaults: dict[str, Callable[[], FlaskForm]] = {
-        "evidence_form": lambda: EvidenceForm(formdata=None),
+        # An attributed claim's evidence answers one of two questions: the checker says which, first.
+        "evidence_form": lambda: EvidenceForm(formdata=None, question="" if claim.claimant else "substance"),
         "propose_form": lambda: ProposeForm(formdata=None, version=version, verdicts=context().settings.verdict_scale),
         "return_form": lambda: ReturnForm(formdata=None, version=version),
         "accept_form": lambda: AcceptVerdictForm(formdata=None, version=version),
@@ -106,6 +107,7 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         "claims/show.html", claim=claim, article=claim.article, history=history.events,
         history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
         actions=actions, render_markdown=notes.render_markdown, **_forms(claim, actions, **bound),
+        still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
     ), status
 
 

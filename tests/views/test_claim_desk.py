@@ -280,3 +280,28 @@ def test_claim_page_shows_its_web_annotation_anchor(make, login_as):
     page = login_as("checker").get(f"/claims/{claim.id}").get_data(as_text=True)
     assert "TextQuoteSelector" in page and "TextPositionSelector" in page
     assert f"&#34;start&#34;: {claim.start}" in page or f'"start": {claim.start}' in page
+
+
+def test_the_propose_form_says_what_is_missing_before_it_is_sent(make, login_as):
+    checker = make.user("checker")
+    editor = make.user("editor")
+    article = make.article(editor)
+    claim = claims.add_claim(ctx(), actor=editor, article=article, quote=FIRST_CLAIM, claimant="its chair")
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker)
+    client = login_as(checker)
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    checklist = page.split('id="proposal-checklist"', 1)[1].split("</div>", 2)[0]
+    assert "whether its chair really said it" in checklist and "whether what was said is accurate" in checklist
+    # The evidence form of an attributed claim asks which question first, with no answer chosen for them.
+    form = page.split('id="evidence-form"', 1)[1]
+    assert form.index('name="question"') < form.index('name="url"')
+    assert '<option selected value="">Choose…</option>' in form
+    response = client.submit(f"/claims/{claim.id}/evidence", {
+        "url": "https://example.org/tape", "title": "Tape of the meeting", "stance": "supports", "question": ""})
+    assert response.status_code == 422 and "Say which question the evidence answers" in response.get_data(as_text=True)
+    assert client.submit(f"/claims/{claim.id}/evidence", {
+        "url": "https://example.org/tape", "title": "Tape of the meeting", "stance": "supports",
+        "question": "attribution"}).status_code == 302
+    checklist = client.get(f"/claims/{claim.id}").get_data(as_text=True).split('id="proposal-checklist"', 1)[1]
+    checklist = checklist.split("</form>", 1)[0]
+    assert "really said it</li>" not in checklist and "whether what was said is accurate" in checklist
