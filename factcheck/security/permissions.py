@@ -22,7 +22,8 @@ class Action(StrEnum):
     CLAIM_CREATE = "claim.create"
     CLAIM_TRIAGE = "claim.triage"  # accept or dismiss a suggestion
     CLAIM_ASSIGN = "claim.assign"
-    CLAIM_WORK = "claim.work"  # start work, add evidence and notes
+    CLAIM_WORK = "claim.work"  # start work, add and change evidence
+    NOTE_ADD = "note.add"  # the conversation on a claim: every editor and fact-checker, not only its assignee
     CLAIM_TAKE = "claim.take"  # a checker takes an unassigned claim from the pool
     VERDICT_PROPOSE = "verdict.propose"
     VERDICT_REVIEW = "verdict.review"
@@ -87,6 +88,7 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
         _grant(*EDITORS),
         _grant(Role.CHECKER, condition=_is_assignee, refusal="This claim is not assigned to you."),
     ),
+    Action.NOTE_ADD: (_grant(Role.CHECKER, *EDITORS),),
     Action.CLAIM_TAKE: (
         _grant(Role.CHECKER, condition=_pool_is_open, refusal="This newsroom does not let checkers take claims themselves."),
     ),

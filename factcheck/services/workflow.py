@@ -186,7 +186,7 @@ CLAIM_STEPS: dict[str, ClaimStep] = {
     "take": ClaimStep(Action.CLAIM_TAKE, ClaimEvent.TAKE, extra=_nobody_has_it),
     "start": ClaimStep(Action.CLAIM_WORK, ClaimEvent.START, extra=_actor_is_assignee),
     "evidence": ClaimStep(Action.CLAIM_WORK, allowed_in=OPEN_FOR_EVIDENCE),
-    "note": ClaimStep(Action.CLAIM_WORK, allowed_in=OPEN_FOR_NOTES, needs_open_article=False),
+    "note": ClaimStep(Action.NOTE_ADD, allowed_in=OPEN_FOR_NOTES, needs_open_article=False),
     "propose": ClaimStep(Action.VERDICT_PROPOSE, ClaimEvent.PROPOSE),
     "accept_verdict": ClaimStep(Action.VERDICT_REVIEW, ClaimEvent.ACCEPT_VERDICT),
     "return_verdict": ClaimStep(Action.VERDICT_REVIEW, ClaimEvent.RETURN_VERDICT),

@@ -305,3 +305,19 @@ def test_the_propose_form_says_what_is_missing_before_it_is_sent(make, login_as)
     checklist = client.get(f"/claims/{claim.id}").get_data(as_text=True).split('id="proposal-checklist"', 1)[1]
     checklist = checklist.split("</form>", 1)[0]
     assert "really said it</li>" not in checklist and "whether what was said is accurate" in checklist
+
+
+def test_every_checker_and_editor_can_join_a_claims_conversation(make, login_as):
+    """A mentioned colleague can answer: the note form is not only for the assignee."""
+    claim = make.assigned_claim()
+    colleague = make.user("checker")
+    client = login_as(colleague)
+    assert 'id="note-form"' in client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert client.submit(f"/claims/{claim.id}/notes", {"body": "I have the minutes, see p. 4."}).status_code == 302
+    # Evidence stays the assignee's (and editors') work.
+    response = client.submit(f"/claims/{claim.id}/evidence", {"url": "https://example.org/m", "title": "Minutes",
+                                                             "stance": "supports"})
+    assert response.status_code == 403
+    manager = login_as("manager")
+    assert 'id="note-form"' not in manager.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert manager.submit(f"/claims/{claim.id}/notes", {"body": "Reading along."}).status_code == 403
