@@ -1,7 +1,9 @@
 """Jinja filters for presentation only."""
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask
 from markupsafe import Markup, escape
@@ -19,32 +21,41 @@ def _status_label(value: str | None) -> str:
     return (value or "").replace("_", " ")
 
 
-def _highlight(text: str, claims: list) -> Markup:
+def _highlight(text: str, claims: list[Any]) -> Markup:
     """The article text with each claim's span wrapped in a mark carrying its status.
 
     The marks add no characters: the element's textContent is exactly ``text``, so the page's
-    selection script can turn a selection into character offsets of the revision. The status is
-    shown by colour and, for people who cannot tell the colours apart, by the mark's underline
-    style and a label the stylesheet draws from ``data-status-label`` (generated content is not
-    part of the text and cannot be selected). The marks hold no links, so a drag that starts inside
-    one selects text instead of dragging a link; the claim cards beside the text link to each claim,
-    and selection.js takes a plain click on a mark to its card.
+    selection script can turn a selection into character offsets of the revision. Claims may nest
+    (a quotation inside an attributed sentence) or overlap: the text is cut at every claim's start
+    and end, and each piece is wrapped in the marks of every claim that covers it, outermost first,
+    so every claim is highlighted and a click on any piece reaches the innermost claim there. The
+    first piece of a claim carries its id (``claim-mark-N``), the anchor its card links to.
+
+    The status is shown by colour and, for people who cannot tell the colours apart, by the mark's
+    underline style and a label the stylesheet draws from ``data-status-label`` (generated content is
+    not part of the text and cannot be selected). The marks hold no links, so a drag that starts
+    inside one selects text instead of dragging a link; selection.js takes a plain click on a mark to
+    its card.
     """
+    spans = sorted((c for c in claims if 0 <= c.start < c.end <= len(text)), key=lambda c: (c.start, -c.end, c.id))
+    cuts = sorted({0, len(text), *(c.start for c in spans), *(c.end for c in spans)})
+    started: set[int] = set()
     pieces: list[str] = []
-    cursor = 0
-    for claim in sorted(claims, key=lambda c: (c.start, -c.end)):
-        if claim.start < cursor or claim.end > len(text):  # overlaps: the earlier mark wins; stale spans are skipped
-            continue
-        label = escape(_status_label(claim.status))
-        pieces.append(str(escape(text[cursor:claim.start])))
-        pieces.append(
-            f'<mark class="claim status-{escape(claim.status)}" id="claim-mark-{claim.id}" data-claim-id="{claim.id}" '
-            f'data-status="{escape(claim.status)}" data-status-label="{label}" title="Claim {claim.id}: {label}">'
-            f'{escape(text[claim.start:claim.end])}</mark>'
-        )
-        cursor = claim.end
-    pieces.append(str(escape(text[cursor:])))
+    for begin, end in itertools.pairwise(cuts):
+        piece = str(escape(text[begin:end]))
+        for claim in reversed([c for c in spans if c.start <= begin and end <= c.end]):
+            first = claim.id not in started
+            started.add(claim.id)
+            piece = _mark(claim, first) + piece + "</mark>"
+        pieces.append(piece)
     return Markup("".join(pieces))
+
+
+def _mark(claim: Any, first: bool) -> str:
+    label = escape(_status_label(claim.status))
+    anchor = f' id="claim-mark-{claim.id}"' if first else ""
+    return (f'<mark class="claim status-{escape(claim.status)}"{anchor} data-claim-id="{claim.id}" '
+            f'data-status="{escape(claim.status)}" data-status-label="{label}" title="Claim {claim.id}: {label}">')
 
 
 _ROLE_LABELS = {"checker": "fact-checker"}
