@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from factcheck.extensions import db
-from factcheck.models import Role
+from factcheck.models import AuditEvent, Role
 from factcheck.security import PERMISSIONS, Action, can
 from factcheck.services import evidence as evidence_service
 from tests.support.context import ctx
@@ -131,18 +132,27 @@ def test_nobody_reviews_their_own_verdict(make, login_as):
     assert claim.status == "proposed"
 
 
-def test_state_changing_routes_refuse_get(desk):
+def test_state_changing_routes_change_nothing_on_get(desk):
+    """A GET of a form's address never acts: it goes to the form's page (reloading the address a
+    refused form left in the bar), and writes nothing."""
     ids, clients = desk
     readable = {template for method, template, _allowed in ROUTES if method == "GET"}
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
     for method, template, _allowed in ROUTES:
         if method == "POST" and template not in readable:
-            assert clients["admin"].get(template.format(**ids)).status_code == 405
+            response = clients["admin"].get(template.format(**ids))
+            assert response.status_code in (302, 405), template
+            if response.status_code == 302:
+                page = response.headers["Location"]
+                assert template.format(**ids).startswith(page) and clients["admin"].get(page).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
 
 
 EXPECTED = {
     Action.READ: ALL,
     Action.ARTICLE_CREATE: EDITORS, Action.ARTICLE_REVISE: EDITORS, Action.CLAIM_CREATE: EDITORS,
     Action.CLAIM_TRIAGE: EDITORS, Action.CLAIM_ASSIGN: EDITORS, Action.CLAIM_WORK: EDITORS | {"checker"},
+    Action.NOTE_ADD: EDITORS | {"checker"},
     Action.VERDICT_PROPOSE: {"checker"}, Action.VERDICT_REVIEW: EDITORS, Action.CLAIM_RESOLVE: EDITORS,
     Action.ARTICLE_APPROVE: EDITORS, Action.ARTICLE_PUBLISH: EDITORS, Action.AUDIT_READ: {"manager", "admin"},
     Action.AUDIT_EXPORT: {"manager", "admin"}, Action.AUDIT_VERIFY: {"manager", "admin"},
