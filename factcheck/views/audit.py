@@ -11,6 +11,7 @@ from factcheck.forms.audit import AuditFilterForm, VerifyForm
 from factcheck.security import Action
 from factcheck.services import audit, audit_log
 from factcheck.views.common import actor, context, int_arg
+from factcheck.views.history import describe
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -37,7 +38,8 @@ def index() -> Any:
                                      limit=50)
         status = 200
     filter_args = form.filters().query_args() if not form.errors else {}
-    return render_template("audit/index.html", page=page, form=form, filter_args=filter_args,
+    described = {view.event.id: view for view in describe(db.session, page.events)}
+    return render_template("audit/index.html", page=page, form=form, filter_args=filter_args, described=described,
                            errors=form.error_messages(), verification=audit.last_verification(db.session),
                            verify_form=VerifyForm()), status
 
@@ -47,7 +49,8 @@ def index() -> Any:
 def timeline(object_type: str, object_id: int) -> Any:
     found = audit_log.timeline(db.session, viewer=actor(), object_type=object_type[:40], object_id=object_id,
                                after_id=int_arg("after"))
-    return render_template("audit/timeline.html", timeline=found)
+    return render_template("audit/timeline.html", timeline=found,
+                           described={view.event.id: view for view in describe(db.session, found.events)})
 
 
 @bp.post("/verify")

@@ -33,6 +33,7 @@ from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
 from factcheck.views.common import actor, context, int_arg, parse_id, safe_local_url, shown_on_the_form, text_arg
+from factcheck.views.history import describe
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 
@@ -104,7 +105,7 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
     history = audit_log.claim_timeline(db.session, claim)
     return render_template(
-        "claims/show.html", claim=claim, article=claim.article, history=history.events,
+        "claims/show.html", claim=claim, article=claim.article, history=describe(db.session, history.events),
         history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
         actions=actions, render_markdown=notes.render_markdown, **_forms(claim, actions, **bound),
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -192,3 +193,21 @@ def test_the_cli_checks_an_archive(app, make, login_as, tmp_path):
 
 def test_unknown_export_formats_are_not_found(login_as):
     assert login_as("manager").get("/audit/export.xml").status_code == 404
+
+
+def test_history_reads_like_a_newsroom_not_a_database(make, login_as):
+    """Names instead of user ids, words instead of offsets and empty lists, article titles in the log."""
+    editor = make.user("editor")
+    checker = make.user("checker")
+    claim = make.claim(editor=editor)
+    from factcheck.services import claims as claim_service
+
+    claim_service.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2030, 11, 30),
+                         priority="urgent")
+    page = login_as(editor).get(f"/claims/{claim.id}").get_data(as_text=True)
+    history = page.split('id="history-panel"', 1)[1]
+    assert f"assigned to: {checker.display_name}" in history and "due: 30 Nov 2030" in history
+    assert "priority: normal → urgent" in history
+    assert "assignee_id" not in history and "start:" not in history and "via: []" not in history
+    log = login_as("manager").get("/audit").get_data(as_text=True)
+    assert f">{claim.article.title}</a>" in log and f"assigned to: {checker.display_name}" in log
