@@ -88,6 +88,16 @@ def recorded(ctx: Context, actor: User | None, claim: Claim, action: str, event:
                  article_id=claim.article_id, changes=audit.diff(before, after))
 
 
+def explain_refusal(claim: Claim, actor: User | None, message: str) -> str:
+    """A refusal in the words of what happened: a checker whose claim went to someone else is told who
+    has it now, not that their role does not allow it."""
+    if actor is not None and actor.has_role(Role.CHECKER) and claim.assignee_id not in (None, actor.id) \
+            and claim.assignee is not None:
+        return (f"This claim is now assigned to {claim.assignee.choice_label}, not to you; "
+                "what you typed was not saved and is shown below.")
+    return message
+
+
 def check_step(ctx: Context, actor: User | None, claim: Claim, step: str) -> None:
     """Refuse ``step`` on the claim with the reason, or return when it may be taken."""
     CLAIM_STEPS[step].check(ctx.settings, actor, claim)

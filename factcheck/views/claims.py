@@ -28,6 +28,7 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus
 from factcheck.security import Action, can
+from factcheck.security.permissions import refusal
 from factcheck.services import audit_log, claim_queries, evidence, notes, notifications
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
@@ -100,14 +101,30 @@ def _conflict_rows(conflict: EditConflict | None) -> list[tuple[str, str, str]]:
             for field, value in attempted.items()]
 
 
+def _kept_input(forms: dict[str, FlaskForm], shown: dict[str, FlaskForm]) -> list[tuple[str, str]]:
+    """What the person typed into a form the page no longer offers (they may not take that step any
+    more): shown back to them, so nothing they wrote is lost."""
+    kept = []
+    for name, form in forms.items():
+        if name in shown:
+            continue
+        for field in form:
+            if field.type in ("CSRFTokenField", "HiddenField") or not isinstance(field.data, str) or not field.data.strip():
+                continue
+            kept.append((str(field.label.text), field.data))
+    return kept
+
+
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             **bound: FlaskForm) -> tuple[str, int]:
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
+    forms = _forms(claim, actions, **bound)
+    offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
     history = audit_log.claim_timeline(db.session, claim)
     return render_template(
         "claims/show.html", claim=claim, article=claim.article, history=describe(db.session, history.events),
         history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
-        actions=actions, render_markdown=notes.render_markdown, **_forms(claim, actions, **bound),
+        actions=actions, render_markdown=notes.render_markdown, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
     ), status
 
@@ -120,8 +137,36 @@ def _done(claim: Claim, message: str) -> Any:
     return redirect(url_for("claims.show", claim_id=claim.id))
 
 
+# The step each form posts, so a refusal is explained on the claim page (see _submit).
+_STEP_OF_ENDPOINT = {
+    "claims.assign": "assign",
+    "claims.take": "take",
+    "claims.start": "start",
+    "claims.add_evidence": "evidence",
+    "claims.edit_evidence": "evidence",
+    "claims.remove_evidence": "evidence",
+    "claims.add_note": "note",
+    "claims.propose": "propose",
+    "claims.accept_verdict": "accept_verdict",
+    "claims.return_verdict": "return_verdict",
+    "claims.accept_suggestion": "accept",
+    "claims.dismiss": "dismiss",
+    "claims.resolve": "resolve",
+    "claims.reanchor": "reanchor",
+}
+
+
+def _offered(actions: claim_service.ClaimActions) -> set[str]:
+    return {name for action, names in _FORMS_OF_ACTION.items() if getattr(actions, action) for name in names}
+
+
 def _submit(claim: Claim, form_name: str, form: FlaskForm, action: Callable[[], object], success: str) -> Any:
-    """Validate the form, run the service call, and on any refusal re-render with the input kept."""
+    """Check the person may take the step, validate the form, run the service call; on any refusal
+    re-render the claim page with the reason where they are looking and their input kept."""
+    step = _STEP_OF_ENDPOINT[request.endpoint or ""]
+    refused = refusal(actor(), claim_service.permission_of(step), claim, settings=context().settings)
+    if refused is not None:
+        return _render(claim, 403, problem=claim_service.explain_refusal(claim, actor(), refused), **{form_name: form})
     if not form.validate_on_submit():
         if "version" in form.errors:  # not a typing mistake: the page that sent it is broken or forged
             return _render(claim, 400, problem=MISSING_VERSION, **{form_name: form})
@@ -137,11 +182,10 @@ def _submit(claim: Claim, form_name: str, form: FlaskForm, action: Callable[[], 
     return _done(claim, success)
 
 
-def _load(claim_id: int, step: str | None = None, action: Action = Action.READ) -> Claim:
-    """The claim, or the 403/404 page when the person may not take ``step`` (or ``action``) at all."""
-    claim = claim_queries.load_claim_page(db.session, claim_id)
-    context().require(actor(), claim_service.permission_of(step) if step else action, claim)
-    return claim
+def _load(claim_id: int) -> Claim:
+    """The claim with everything its page shows (404 when there is none); whether the person may take
+    the step is checked by ``_submit``, which answers on the claim page."""
+    return claim_queries.load_claim_page(db.session, claim_id)
 
 
 @bp.get("")
@@ -207,7 +251,7 @@ def show(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/assign")
 @login_required
 def assign(claim_id: int) -> Any:
-    claim = _load(claim_id, "assign")
+    claim = _load(claim_id)
     form = AssignForm()
     form.assignee_id.choices = _checker_choices()
 
@@ -222,7 +266,7 @@ def assign(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/take")
 @login_required
 def take(claim_id: int) -> Any:
-    claim = _load(claim_id, "take")
+    claim = _load(claim_id)
     return _submit(claim, "action_form", ActionForm(),
                    lambda: claim_service.take_from_pool(context(), actor=actor(), claim=claim),
                    "The claim is yours; it is in your queue.")
@@ -231,7 +275,7 @@ def take(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/start")
 @login_required
 def start(claim_id: int) -> Any:
-    claim = _load(claim_id, "start")
+    claim = _load(claim_id)
     return _submit(claim, "action_form", ActionForm(),
                    lambda: claim_service.start_work(context(), actor=actor(), claim=claim), "Work started.")
 
@@ -246,7 +290,7 @@ def _evidence_fields(form: EvidenceForm) -> dict[str, Any]:
 @bp.post("/<int:claim_id>/evidence")
 @login_required
 def add_evidence(claim_id: int) -> Any:
-    claim = _load(claim_id, "evidence")
+    claim = _load(claim_id)
     form = EvidenceForm()
     return _submit(claim, "evidence_form", form, lambda: evidence.add_evidence(
         context(), actor=actor(), claim=claim, **_evidence_fields(form)), "Evidence added.")
@@ -255,7 +299,8 @@ def add_evidence(claim_id: int) -> Any:
 @bp.route("/<int:claim_id>/evidence/<int:evidence_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_evidence(claim_id: int, evidence_id: int) -> Any:
-    claim = _load(claim_id, "evidence")
+    claim = _load(claim_id)
+    context().require(actor(), claim_service.permission_of("evidence"), claim)
     item = evidence.get_evidence(db.session, claim, evidence_id)
     form = EvidenceForm(obj=item) if request.method == "GET" else EvidenceForm()
     if request.method == "GET":
@@ -273,7 +318,7 @@ def edit_evidence(claim_id: int, evidence_id: int) -> Any:
 @bp.post("/<int:claim_id>/evidence/<int:evidence_id>/remove")
 @login_required
 def remove_evidence(claim_id: int, evidence_id: int) -> Any:
-    claim = _load(claim_id, "evidence")
+    claim = _load(claim_id)
     item = evidence.get_evidence(db.session, claim, evidence_id)
     form = RemoveEvidenceForm()
     return _submit(claim, "remove_evidence_form", form, lambda: evidence.remove_evidence(
@@ -284,7 +329,7 @@ def remove_evidence(claim_id: int, evidence_id: int) -> Any:
 @bp.post("/<int:claim_id>/notes")
 @login_required
 def add_note(claim_id: int) -> Any:
-    claim = _load(claim_id, "note")
+    claim = _load(claim_id)
     form = NoteForm()
     return _submit(claim, "note_form", form, lambda: notes.add_note(
         context(), actor=actor(), claim=claim, body=form.body.data), "Note posted.")
@@ -293,7 +338,7 @@ def add_note(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/propose")
 @login_required
 def propose(claim_id: int) -> Any:
-    claim = _load(claim_id, "propose")
+    claim = _load(claim_id)
     form = ProposeForm(verdicts=context().settings.verdict_scale)
     return _submit(claim, "propose_form", form, lambda: claim_service.propose_verdict(
         context(), actor=actor(), claim=claim, verdict=form.verdict.data, rationale=form.rationale.data,
@@ -304,7 +349,7 @@ def propose(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/accept-verdict")
 @login_required
 def accept_verdict(claim_id: int) -> Any:
-    claim = _load(claim_id, "accept_verdict")
+    claim = _load(claim_id)
     form = AcceptVerdictForm()
     return _submit(claim, "accept_form", form, lambda: claim_service.accept_verdict(
         context(), actor=actor(), claim=claim, expected_version=form.expected_version()),
@@ -314,7 +359,7 @@ def accept_verdict(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/return-verdict")
 @login_required
 def return_verdict(claim_id: int) -> Any:
-    claim = _load(claim_id, "return_verdict")
+    claim = _load(claim_id)
     form = ReturnForm()
     return _submit(claim, "return_form", form, lambda: claim_service.return_verdict(
         context(), actor=actor(), claim=claim, note=form.note.data, expected_version=form.expected_version()),
@@ -324,7 +369,7 @@ def return_verdict(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/accept")
 @login_required
 def accept_suggestion(claim_id: int) -> Any:
-    claim = _load(claim_id, "accept")
+    claim = _load(claim_id)
     form = AcceptSuggestionForm()
     # The one-click accept on the article page sends no fields: keep the suggestion's values then.
     submitted = set(request.form)
@@ -338,7 +383,7 @@ def accept_suggestion(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/dismiss")
 @login_required
 def dismiss(claim_id: int) -> Any:
-    claim = _load(claim_id, "dismiss")
+    claim = _load(claim_id)
     form = DismissForm()
     return _submit(claim, "dismiss_form", form, lambda: claim_service.dismiss(
         context(), actor=actor(), claim=claim, reason=form.reason.data, expected_version=form.expected_version()),
@@ -348,7 +393,7 @@ def dismiss(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/resolve")
 @login_required
 def resolve(claim_id: int) -> Any:
-    claim = _load(claim_id, "resolve")
+    claim = _load(claim_id)
     form = ResolveForm()
     return _submit(claim, "resolve_form", form, lambda: claim_service.resolve(
         context(), actor=actor(), claim=claim, resolution=form.resolution.data, note=form.note.data or "",
@@ -359,7 +404,7 @@ def resolve(claim_id: int) -> Any:
 @bp.post("/<int:claim_id>/reanchor")
 @login_required
 def reanchor(claim_id: int) -> Any:
-    claim = _load(claim_id, "reanchor")
+    claim = _load(claim_id)
     form = ReanchorForm()
     return _submit(claim, "reanchor_form", form, lambda: claim_service.reanchor(
         context(), actor=actor(), claim=claim, quote=form.quote.data, start=form.start.data, end=form.end.data,

@@ -321,3 +321,20 @@ def test_every_checker_and_editor_can_join_a_claims_conversation(make, login_as)
     manager = login_as("manager")
     assert 'id="note-form"' not in manager.get(f"/claims/{claim.id}").get_data(as_text=True)
     assert manager.submit(f"/claims/{claim.id}/notes", {"body": "Reading along."}).status_code == 403
+
+
+def test_a_checker_whose_claim_was_reassigned_is_told_why_and_keeps_what_they_typed(make, login_as):
+    editor, first, second = make.user("editor"), make.user("checker"), make.user("checker")
+    claim = make.assigned_claim(first, editor=editor)
+    client = login_as(first)
+    assert 'id="evidence-form"' in client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    claims.assign(ctx(), actor=editor, claim=db.session.get(Claim, claim.id), assignee=second)
+    response = client.submit(f"/claims/{claim.id}/evidence", {
+        "url": "https://example.org/budget", "title": "Budget line 14", "stance": "supports",
+        "excerpt": "The line costs 210 million."})
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    flashes = page.split('id="flashes"', 1)[1].split("</main>", 1)[0]
+    assert f"now assigned to {second.display_name}" in flashes  # where a partial update shows it too
+    assert "Budget line 14" in flashes and "The line costs 210 million." in flashes
+    assert 'id="evidence-form"' not in page and "Propose a verdict" not in page
