@@ -12,12 +12,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.live import BrowserUnavailable, LiveServer, launch_chromium, prepare_database, sign_in
+from tests.browser.live import (
+    ACTION_TIMEOUT_MS,
+    EXPECT_TIMEOUT_MS,
+    BrowserUnavailable,
+    LiveServer,
+    launch_chromium,
+    prepare_database,
+    sign_in,
+)
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
-    url = prepare_database(tmp_path_factory.mktemp("browser"), migrated=sqlite_template)
+def live_server(scratch_dir: Path, sqlite_template: Path) -> Iterator[LiveServer]:
+    directory = scratch_dir / "browser"
+    directory.mkdir()
+    url = prepare_database(directory, migrated=sqlite_template)
     server = LiveServer(url)
     yield server
     server.stop()
@@ -26,9 +36,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path)
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
         pytest.skip("Playwright is not installed (pip install -r requirements-dev.txt)")
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         try:
             chromium = launch_chromium(playwright)
@@ -61,18 +72,18 @@ def signed_in(browser, live_server) -> Callable[[str], dict]:
 @pytest.fixture
 def open_page(browser, live_server, signed_in):
     """open_page(email) -> a Page in its own browser context (own cookies), signed in as that user
-    and on the home page (a signed-out page starts blank)."""
+    and on the home page (``start``: another page; None, or signed out: a blank page)."""
     contexts = []
 
-    def opener(email: str | None = None, *, width: int = 1280, height: int = 900):
+    def opener(email: str | None = None, *, width: int = 1280, height: int = 900, start: str | None = "/"):
         context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url,
                                       storage_state=signed_in(email) if email else None)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts: the person says yes
-        if email:
-            page.goto("/")
+        if email and start:
+            page.goto(start)
             if "/login" in page.url:
                 raise AssertionError(f"the session of {email} was not kept: {page.url}")
         return page

@@ -24,6 +24,10 @@ from tests.support.context import ctx
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 DEMO_PASSWORD = "factcheck-demo"
+# How long a click, a page load or an `expect` may take. Generous: CI's two cores are shared, and a
+# page that does come only waits as long as it needs.
+ACTION_TIMEOUT_MS = 20_000
+EXPECT_TIMEOUT_MS = 10_000
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",

@@ -55,7 +55,7 @@ def test_main_pages_have_no_serious_accessibility_violation(open_page, pages, wi
         if width < 800 and main_page.name not in NARROW_PAGES:
             continue
         if main_page.email not in signed_in:
-            signed_in[main_page.email] = _with_axe(open_page(main_page.email, width=width))
+            signed_in[main_page.email] = _with_axe(open_page(main_page.email, width=width, start=None))
         page = signed_in[main_page.email]
         response = page.goto(main_page.path)
         assert response is not None and response.status == 200, f"{main_page.path}: {response and response.status}"

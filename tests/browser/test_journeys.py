@@ -138,6 +138,7 @@ def test_from_selection_to_approval_and_audit(open_page):
     # (b) The checker finds it in My queue, adds evidence and proposes a verdict.
     checker = open_page("checker@demo.test")
     checker.get_by_role("link", name="My queue").click()
+    expect(checker.get_by_role("heading", level=1)).to_have_text("My queue")
     checker.locator(f"main a[href$='/claims/{claim_id}']").click()
     # An attributed claim answers two questions, "was it said?" and "is it accurate?", each with evidence.
     _add_evidence(checker, "https://example.org/brennvik/mayor-speech", "Mayor's opening speech (video)",
@@ -163,6 +164,7 @@ def test_from_selection_to_approval_and_audit(open_page):
     # ... a second editor accepts the verdict from the review queue ...
     reviewer = open_page("editor2@demo.test")
     reviewer.get_by_role("link", name="Review queue").click()
+    expect(reviewer.get_by_role("heading", level=1)).to_have_text("Review queue")
     reviewer.locator(f"main a[href$='/claims/{claim_id}']").click()
     reviewer.get_by_role("button", name=re.compile("Accept verdict")).click()
     _expect_flash(reviewer, "final")

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.live import ACTION_TIMEOUT_MS
+
 pytestmark = pytest.mark.browser
 
 HOSPITAL = "Northgate hospital waiting times fell by a fifth"
@@ -84,7 +86,7 @@ def test_long_import_shows_progress_and_dismiss_asks_first(browser, live_server)
     from tests.browser.live import sign_in
 
     context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     try:
         page = context.new_page()
         sign_in(page, live_server.url, "editor@demo.test")
