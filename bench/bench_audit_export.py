@@ -16,18 +16,18 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db  # noqa: E402
-from factcheck.models import GENESIS_HASH, AuditEvent  # noqa: E402
-from factcheck.services import audit, users  # noqa: E402
+from factcheck import create_app
+from factcheck.extensions import db
+from factcheck.models import GENESIS_HASH, AuditEvent
+from factcheck.services import audit, users
 
 PASSWORD = "bench password"
 
@@ -39,7 +39,7 @@ def fill(app, upto: int) -> None:
         last = db.session.execute(table.select().order_by(table.c.id.desc()).limit(1)).first()
         count = last.id if last else 0
         prev = last.hash if last else GENESIS_HASH
-        when = (last.created_at if last else datetime(2024, 1, 1, tzinfo=timezone.utc))
+        when = (last.created_at if last else datetime(2024, 1, 1, tzinfo=UTC))
         batch: list[dict] = []
         with db.engine.begin() as connection:
             for i in range(count + 1, upto + 1):

@@ -17,13 +17,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_audit_export import PASSWORD, fill  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from measure import timed_page  # noqa: E402
+from bench_audit_export import PASSWORD, fill
+from flask_migrate import upgrade
+from measure import timed_page
 
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db  # noqa: E402
-from factcheck.services import users  # noqa: E402
+from factcheck import create_app
+from factcheck.extensions import db
+from factcheck.services import users
 
 
 def main() -> None:

@@ -15,19 +15,19 @@ import re
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from measure import timed_page  # noqa: E402
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from measure import timed_page
 
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db  # noqa: E402
-from factcheck.models import Article, Claim, Revision  # noqa: E402
-from factcheck.services import users  # noqa: E402
+from factcheck import create_app
+from factcheck.extensions import db
+from factcheck.models import Article, Claim, Revision
+from factcheck.services import users
 
 PASSWORD = "bench password"
 STATUSES = ["open", "assigned", "in_progress", "proposed", "final", "dismissed", "suggested"]
@@ -40,7 +40,7 @@ def fill(app, claims: int) -> tuple[int, list[int]]:
         checkers = [users.create_user(db.session, actor=None, actor_label="bench", email=f"checker{i}@bench.test",
                                       password=PASSWORD, roles=["checker"]).id for i in range(10)]
         text = "The port handled 41.2 million tonnes last year, the authority said. " * 100
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         today = date.today()
         with db.engine.begin() as connection:
             articles = claims // 100

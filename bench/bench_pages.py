@@ -15,6 +15,7 @@ the text files to about a quarter (shown in the gz column).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import sys
@@ -85,10 +86,8 @@ def measure(browser, server: LiveServer, page_spec: MainPage) -> dict | None:
             if url.startswith("data:"):
                 continue
             body = b""
-            try:
+            with contextlib.suppress(Exception):  # a body the browser no longer holds
                 body = cdp.send("Network.getResponseBody", {"requestId": request_id}).get("body", "").encode()
-            except Exception:  # noqa: BLE001 - a body the browser no longer holds
-                pass
             rows.append({"url": url, "bytes": encoded.get(request_id, 0), "gz": len(gzip.compress(body)) if body else 0})
         html = [r for r in rows if r["url"] == html_url]
         after = [r for r in rows if r["url"] != html_url]
