@@ -86,7 +86,7 @@ def measure(browser, server: LiveServer, page_spec: MainPage) -> dict | None:
             if url.startswith("data:"):
                 continue
             body = b""
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception):  # a body the browser no longer holds
                 body = cdp.send("Network.getResponseBody", {"requestId": request_id}).get("body", "").encode()
             rows.append({"url": url, "bytes": encoded.get(request_id, 0), "gz": len(gzip.compress(body)) if body else 0})
         html = [r for r in rows if r["url"] == html_url]

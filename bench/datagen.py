@@ -1,4 +1,5 @@
-"""A newsroom's worth of data, fast: SQLAlchemy Core bulk inserts into the real migrated schema.
+"""A newsroom's worth of data, fast: SQLAlchemy Core bulk inserts (COPY on PostgreSQL) into the real
+migrated schema.
 
 At scale 1: 50 users, 5,000 articles (one revision each), 100,000 claims (20 per article, in every
 state), 300,000 evidence, 200,000 notes and 1,000,000 audit events forming a *valid* hash chain
@@ -14,6 +15,7 @@ No factcheck.services function is called: the services are being refactored.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -365,8 +367,25 @@ class Generator:
 
 
 def _insert(connection, table: sa.Table, rows: list[dict], batch: int = 5_000) -> None:
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, rows)
+        return
     for start in range(0, len(rows), batch):
         connection.execute(table.insert(), rows[start:start + batch])
+
+
+def _copy(connection, table: sa.Table, rows: list[dict]) -> None:
+    """PostgreSQL: COPY … FROM STDIN through psycopg, in the connection's transaction (several times
+    faster than INSERTs). JSON columns go as their text."""
+    columns = list(rows[0])
+    json_columns = {name for name in columns if isinstance(table.c[name].type, sa.JSON)}
+    names = ", ".join(f'"{name}"' for name in columns)
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[name]) if name in json_columns else row[name] for name in columns])
 
 
 def generate(app, scale: float, *, log=print) -> Dataset:
