@@ -66,7 +66,7 @@ def _lowercase_speaker_ok(src: str, words: list[str]) -> bool:
     "its chair", "rescue workers")."""
     first = words[0]
     if (DETERMINER.match(src + " ") or SOURCE_NOUNS.search(src)
-            or (first in NP_OPENERS and len(words) >= 2)):
+            or (first in NP_OPENERS and len(words) >= 2) or ends_in_name(src)):
         return True
     # A bare plural group ("local engineers", "rescue workers") can speak too.
     return len(words) <= 4 and bool(_BARE_GROUP.search(src))
@@ -173,6 +173,7 @@ def source_ok(raw: str) -> bool:
     if VERB_LIKE.search(raw) and not SOURCE_NOUNS.search(raw):
         return False
     return (raw[0].isupper() or bool(DETERMINER.match(raw + " ")) or bool(SOURCE_NOUNS.search(raw))
+            or ends_in_name(raw)
             or (lowered[0] in NP_OPENERS and len(words) >= 2 and lowered[-1] not in NOT_A_HEAD))
 
 
@@ -195,6 +196,16 @@ def outlet_in_description(src: str) -> str | None:
 
 _OUTLET_WORDS = re.compile(r"\b(?:news|agency|newspaper|broadcaster|television|tv|radio|channel|wire|times|post|"
                            r"daily|gazette|herald|journal|magazine|outlet|website)\b", re.I)
+
+
+# "speaker Ivan Petrov", "challenger Lena Holm": one or two lower-case words of role,
+# then a name of two or more words.
+_ROLE_THEN_NAME = re.compile(r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
+
+
+def ends_in_name(raw: str) -> bool:
+    return bool(_ROLE_THEN_NAME.fullmatch(raw.strip())) and raw.split()[0] not in NOT_SOURCE_START \
+        and raw.split()[0] not in FUNCTION_WORDS
 
 
 def is_outlet(name: str) -> bool:

@@ -370,8 +370,7 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     suggestions: list[Suggestion] = []
     for unit in _units(work, sentences):
         chain = speakers.resolve(unit.chain, work, unit.start, unit.end)
-        for who in chain:
-            speakers.note(who)
+        speakers.note(chain)
         if unit.mention or unit.merged or unit.end <= unit.start:
             continue
         found = _suggestion(text, work, unit, chain, threshold)

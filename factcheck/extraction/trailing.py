@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import AUX, DETERMINER, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
 from .names import clean_source, is_appositive, is_person_like, names_a_source, source_ok
-from .relays import QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
+from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
 from .types import Attribution
 
 _SEP = re.compile(r"\s*(?:,|—|–|\s-\s)\s*")
@@ -57,15 +57,12 @@ def _according_segment(seg: str) -> Segment | None:
     if not (m and names_a_source(m.group("src"))):
         return None
     # "according to a statement from the ministry cited by TASS": TASS relays the ministry.
-    raw, relay = ([*_CITED_BY.split(m.group("src"), 1), ""])[:2]
+    raw, relay = ([*CITED_BY.split(m.group("src"), 1), ""])[:2]
     src = clean_source(raw)
     outer = clean_source(relay) if relay else None
     if not src:
         return _REJECT
     return ("according", [outer, src] if outer else [src])
-
-
-_CITED_BY = re.compile(r"\s+(?:cited|quoted|carried|reported|relayed)\s+by\s+")
 
 
 def _citing_segment(seg: str) -> Segment | None:
