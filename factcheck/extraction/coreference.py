@@ -25,8 +25,11 @@ _BODY = re.compile(
     r"(?:\s+of\s+[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,3})?"
 )
 _NAMED_BODY: dict[str, re.Pattern[str]] = {}
-_DEFINITE = re.compile(r"the\s+(ministry|agency|company|bank|government|regulator|office|department|"
-                       r"service|committee|council|court|police|army|group|firm|authority|party|union)", re.I)
+# "the ministry", "the port authority": a body by its head noun, with at most one word
+# before it that the full name must end with too.
+_DEFINITE = re.compile(r"the\s+(?P<before>[a-z]+\s+)?(?P<noun>ministry|agency|company|bank|government|regulator|"
+                       r"office|department|service|committee|commission|council|court|police|army|group|firm|"
+                       r"authority|party|union|board|bureau)", re.I)
 _TITLE_NOUN = "|".join(sorted(TITLE_NOUNS, key=len, reverse=True))
 # "Mira Halvorsen, the Norvian president," names a person by a role.
 _APPOSITION = re.compile(
@@ -43,6 +46,8 @@ _ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE
 _SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
                       r"(?=\s+[a-z])", re.M)
 _SUBJECT_WINDOW = 300
+# How far into a claim a body it names is looked for ("The X Bank kept ..., the bank said").
+_IN_CLAIM = 200
 # How far back a body named without speaking is looked for.
 _BODY_WINDOW = 3000
 _ITS_WINDOW = 400
@@ -116,16 +121,21 @@ class Speakers:
         body = self._one(_definite_name(found.group(0)))
         return body + ("'" if body.endswith("s") else "'s") + who[3:]
 
-    def _body(self, noun: str, low: str, text: str, start: int) -> str | None:
-        """"the ministry" after "the Emergency Situations Ministry said"."""
+    def _body(self, head: re.Match[str], low: str, text: str, start: int) -> str | None:
+        """"the ministry" after "the Emergency Situations Ministry said"; "the port
+        authority" after "the Karven port authority"."""
+        noun = head.group("noun").lower()
+        before = (head.group("before") or "").strip().lower()
         for earlier in reversed(self.seen[-50:]):
             # "the Ministry of Transport" is a ministry too.
             words = earlier.lower().split(" of ", 1)[0].split()
-            if words and words[-1] == noun and earlier.lower() != low and "'" not in earlier:
+            if (words and words[-1] == noun and (not before or words[-2:-1] == [before])
+                    and earlier.lower() != low and "'" not in earlier):
                 return earlier
-        if text:
-            # Named earlier without speaking: "The Ministry of Transport opened ...".
-            found = _last_match(_named_body(noun), text, max(0, start - _BODY_WINDOW), start)
+        if text and not before:
+            # Named without speaking, before the claim or in it: "The Ministry of
+            # Transport opened ...", "The Lindmark Central Bank kept ..., the bank said".
+            found = _last_match(_named_body(noun), text, max(0, start - _BODY_WINDOW), start + _IN_CLAIM)
             if found:
                 name = found.group(0)
                 return name[0].lower() + name[1:] if name.startswith("The ") else name
@@ -144,7 +154,7 @@ class Speakers:
             return self.names[who]
         head = _DEFINITE.fullmatch(who)
         if head:
-            return self._body(head.group(1).lower(), low, text, start) or who
+            return self._body(head, low, text, start) or who
         role = _ROLE.fullmatch(who)
         if role:
             return self._person(role, start) or who

@@ -61,7 +61,7 @@ def test_polnear_dev() -> None:
     _need(POLNEAR_DEV / "attributions")
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
-    assert figures["recall"] >= 0.33
+    assert figures["recall"] >= 0.36
     assert figures["precision"] >= 0.86
     assert figures["claimant_accuracy_strict"] >= 0.83
     assert figures["claimant_accuracy_lenient"] >= 0.92
