@@ -58,3 +58,9 @@ clean:
 .PHONY: eval
 eval: install-dev
 	$(BIN)/python -m tools.evaluate
+
+## Re-fit the shipped check-worthiness weights on CheckThat! train (seeded, reproducible;
+## selects on dev only and never reads test_gold)
+.PHONY: train
+train: install-dev
+	$(BIN)/python -m tools.train_checkworthiness
