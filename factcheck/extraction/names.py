@@ -43,6 +43,12 @@ _STATEMENT_OF = re.compile(
     r"communique|communiqué|announcement|readout)\s+(?:from|by|of|issued by|published by|released by)\s+(?P<who>.+)",
     re.I,
 )
+_TRAILING_TIME = re.compile(
+    r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"yesterday|today|tonight)(?:\s+(?:morning|afternoon|evening|night))?$")
+# Capitalised words that show a run of capitals is a headline, not a name.
+_HEADLINE_WORDS = frozenset({"against", "about", "over", "under", "after", "before", "into", "onto", "upon", "without",
+                             "within", "between", "among", "through", "says", "said", "will", "could", "would"})
 _BARE_GROUP = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ents|ants|s)$")
 
 
@@ -106,6 +112,8 @@ def clean_source(raw: str) -> str | None:
     src = _unwrap(raw)
     if not src:
         return None
+    # "David Axelrod on Wednesday", "The Times on Saturday": the time is not the source.
+    src = _TRAILING_TIME.sub("", src) or src
     words = src.split()
     if len(words) > 16 or words[0].lower() in DATE_WORDS or words[0].lower() in NOT_SOURCE_START:
         return None
@@ -255,7 +263,7 @@ def _is_full_name(tokens: list[str]) -> bool:
     if not 2 <= len(tokens) <= 4 or any(t.endswith(("'s", "’s")) for t in tokens):
         return False
     return not any(t.lower() in ORG_WORDS or t.lower() in TITLE_WORDS or t.lower() in FUNCTION_WORDS
-                   for t in tokens)
+                   or t.lower() in _HEADLINE_WORDS for t in tokens)
 
 
 def collect_names(text: str) -> dict[str, str]:
