@@ -59,8 +59,9 @@ clean:
 eval: install-dev
 	$(BIN)/python -m tools.evaluate
 
-## Re-fit the shipped check-worthiness weights on CheckThat! train (seeded, reproducible;
-## selects on dev only and never reads test_gold)
+## Re-fit the shipped models: check-worthiness weights on CheckThat! train, the attribution CRF
+## on PolNeAR train (both seeded; choices on dev only; no test split is read). Needs python-crfsuite.
 .PHONY: train
 train: install-dev
 	$(BIN)/python -m tools.train_checkworthiness
+	$(BIN)/python -m tools.train_attribution_crf
