@@ -94,6 +94,8 @@ def source_span(sentence: str) -> tuple[int, int] | None:
     if not 3 <= len(toks) <= MAX_TOKENS:
         return None
     words = [t[0] for t in toks]
+    if not {w.lower() for w in words} & _REPORTING:
+        return None  # the Cue must hold a reporting verb: no need to tag
     labels = tagger.tag(features(words))
     cue = {words[i].lower() for i, label in enumerate(labels) if label == "C"}
     if not cue & _REPORTING:
