@@ -43,7 +43,12 @@ _MAX_LOWER_SHARE = 0.1
 _LINE = re.compile(r"[^\r\n]+")
 
 
+_LOWER_WORD = re.compile(r"[a-z]{4}")
+
+
 def _shouting(line: str) -> bool:
+    if len(_LOWER_WORD.findall(line, 0, 400)) > 3:
+        return False  # ordinary text: most lines stop here
     letters = [ch for ch in line if ch.isalpha()]
     if len(letters) < _MIN_LETTERS:
         return False

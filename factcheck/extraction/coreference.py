@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import CAP_RUN, ORG_WORDS, TITLE_NOUNS
-from .names import title_and_name
+from .names import is_outlet, title_and_name
 
 # A quotation standing alone continues the last speaker's words.
 PREVIOUS_SPEAKER = "\x00previous speaker"
@@ -25,8 +25,11 @@ _BODY = re.compile(
     r"(?:\s+of\s+[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,3})?"
 )
 _NAMED_BODY: dict[str, re.Pattern[str]] = {}
-_DEFINITE = re.compile(r"the\s+(ministry|agency|company|bank|government|regulator|office|department|"
-                       r"service|committee|council|court|police|army|group|firm|authority|party|union)", re.I)
+# "the ministry", "the port authority": a body by its head noun, with at most one word
+# before it that the full name must end with too.
+_DEFINITE = re.compile(r"the\s+(?P<before>[a-z]+\s+)?(?P<noun>ministry|agency|company|bank|government|regulator|"
+                       r"office|department|service|committee|commission|council|court|police|army|group|firm|"
+                       r"authority|party|union|board|bureau)", re.I)
 _TITLE_NOUN = "|".join(sorted(TITLE_NOUNS, key=len, reverse=True))
 # "Mira Halvorsen, the Norvian president," names a person by a role.
 _APPOSITION = re.compile(
@@ -39,6 +42,12 @@ _OTHER_OFFICE = frozenset({"vice", "deputy", "assistant", "former", "acting", "a
                            "interim", "ex"})
 # A definite description of a person by role: "the president", "the Norvian president".
 _ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE_NOUN})", re.I)
+# A sentence that opens with a name: "Ekdahl thanked ...", "Oleg Marin told ...".
+_SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+                      r"(?=\s+[a-z])", re.M)
+_SUBJECT_WINDOW = 300
+# How far into a claim a body it names is looked for ("The X Bank kept ..., the bank said").
+_IN_CLAIM = 200
 # How far back a body named without speaking is looked for.
 _BODY_WINDOW = 3000
 _ITS_WINDOW = 400
@@ -112,16 +121,21 @@ class Speakers:
         body = self._one(_definite_name(found.group(0)))
         return body + ("'" if body.endswith("s") else "'s") + who[3:]
 
-    def _body(self, noun: str, low: str, text: str, start: int) -> str | None:
-        """"the ministry" after "the Emergency Situations Ministry said"."""
+    def _body(self, head: re.Match[str], low: str, text: str, start: int) -> str | None:
+        """"the ministry" after "the Emergency Situations Ministry said"; "the port
+        authority" after "the Karven port authority"."""
+        noun = head.group("noun").lower()
+        before = (head.group("before") or "").strip().lower()
         for earlier in reversed(self.seen[-50:]):
             # "the Ministry of Transport" is a ministry too.
             words = earlier.lower().split(" of ", 1)[0].split()
-            if words and words[-1] == noun and earlier.lower() != low and "'" not in earlier:
+            if (words and words[-1] == noun and (not before or words[-2:-1] == [before])
+                    and earlier.lower() != low and "'" not in earlier):
                 return earlier
-        if text:
-            # Named earlier without speaking: "The Ministry of Transport opened ...".
-            found = _last_match(_named_body(noun), text, max(0, start - _BODY_WINDOW), start)
+        if text and not before:
+            # Named without speaking, before the claim or in it: "The Ministry of
+            # Transport opened ...", "The Lindmark Central Bank kept ..., the bank said".
+            found = _last_match(_named_body(noun), text, max(0, start - _BODY_WINDOW), start + _IN_CLAIM)
             if found:
                 name = found.group(0)
                 return name[0].lower() + name[1:] if name.startswith("The ") else name
@@ -130,19 +144,33 @@ class Speakers:
     def _one(self, who: str, text: str = "", start: int = 0) -> str:
         low = who.lower()
         if low in ("he", "she", "i"):
-            # The last person who spoke, or else the last person named with a role.
-            return self.last_person or self._latest_titled(start) or who
+            # The person a sentence just before opened with, the last person who spoke,
+            # or else the last person named with a role.
+            return (self._subject_before(text, start) or self.last_person or self._latest_titled(start)
+                    or who)
         if low in PRONOUNS:
             return self.last_any or who
         if " " not in who and who in self.names:
             return self.names[who]
         head = _DEFINITE.fullmatch(who)
         if head:
-            return self._body(head.group(1).lower(), low, text, start) or who
+            return self._body(head, low, text, start) or who
         role = _ROLE.fullmatch(who)
         if role:
             return self._person(role, start) or who
         return who
+
+    def _subject_before(self, text: str, start: int) -> str | None:
+        """"Ekdahl thanked voters. He promised ...": the name that opens the sentence
+        before ``start`` (within a few lines), if it is a known person's."""
+        if not text:
+            return None
+        found = _last_match(_SUBJECT, text, max(0, start - _SUBJECT_WINDOW), start)
+        if found is None:
+            return None
+        name = found.group("name")
+        full = self.names.get(name.split()[-1])
+        return full if full and (name == full or " " not in name) else None
 
     def _latest_titled(self, start: int) -> str | None:
         before = [name for offset, _, name in self.titles if offset < start]
@@ -157,12 +185,18 @@ class Speakers:
                 return name
         return None
 
-    def note(self, who: str) -> None:
-        if who.lower() in PRONOUNS:
-            return
-        self.last_any = who
-        self.seen.append(who)
-        tokens = who.split()
-        if (len(tokens) >= 2 and who[0].isupper() and all(t[0].isupper() for t in tokens)
-                and tokens[-1].lower() not in ORG_WORDS):
-            self.last_person = who
+    def note(self, chain: list[str]) -> None:
+        """Record who spoke. "He" later means the subject of the tag: the first person in
+        the chain ("Marin told Trend that Aliyeva had said": Marin), outlets aside."""
+        person = None
+        for who in chain:
+            if who.lower() in PRONOUNS:
+                continue
+            self.last_any = who
+            self.seen.append(who)
+            tokens = who.split()
+            if (person is None and len(tokens) >= 2 and who[0].isupper() and all(t[0].isupper() for t in tokens)
+                    and tokens[-1].lower() not in ORG_WORDS and not is_outlet(who)):
+                person = who
+        if person is not None:
+            self.last_person = person

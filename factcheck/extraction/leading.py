@@ -28,8 +28,8 @@ from .lexicon import (
     VERB_LIKE,
     is_pronoun,
 )
-from .names import clean_source, is_appositive, is_person_like, source_ok, strip_titles
-from .relays import QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain
+from .names import clean_source, ends_in_name, is_appositive, is_person_like, source_ok, strip_titles
+from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain
 from .trailing import parse_segment
 from .types import Attribution
 
@@ -116,10 +116,15 @@ def _reported_citing(sentence: str, start: int) -> Attribution | None:
 def _according(sentence: str, start: int) -> Attribution | None:
     """"According to X, ..."."""
     m = _LEAD_ACCORDING.match(sentence, start)
-    src = clean_source(m.group("src")) if m else None
-    if not (m and src):
+    if not m:
         return None
-    return Attribution(chain=[src], leading=True, end=m.end(), according=True)
+    # "According to a statement from the ministry cited by TASS, ...": TASS relays.
+    raw, relay = [*CITED_BY.split(m.group("src"), 1), ""][:2]
+    src = clean_source(raw)
+    if not src:
+        return None
+    outer = clean_source(relay) if relay else None
+    return Attribution(chain=[outer, src] if outer else [src], leading=True, end=m.end(), according=True)
 
 
 def _mid_tag(sentence: str, start: int) -> Attribution | None:
@@ -148,7 +153,8 @@ _TIME_THEN_CLAUSE = re.compile(
 )
 # Verbs whose object is a stance a speaker takes ("confirmed readiness to", "denied any
 # role in"): said of a person or a body, they attribute without "that".
-_STANCE_VERBS = frozenset({"confirmed", "denied", "announced", "acknowledged", "admitted", "reaffirmed"})
+_STANCE_VERBS = frozenset({"confirmed", "denied", "announced", "acknowledged", "admitted", "reaffirmed", "promised",
+                           "pledged", "vowed"})
 
 
 def _speaks(raw: str) -> bool:
@@ -180,7 +186,7 @@ def _subject_ok(raw: str, start: int) -> bool:
     """Lower case only after an opener ("In a statement, the ministry said ...")."""
     if not source_ok(raw):
         return False
-    if not raw[0].islower() or is_pronoun(raw):
+    if not raw[0].islower() or is_pronoun(raw) or ends_in_name(raw):
         return True
     return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS) \
         and len(raw.split()) <= 6 and not VERB_LIKE.search(raw)

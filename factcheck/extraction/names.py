@@ -43,6 +43,12 @@ _STATEMENT_OF = re.compile(
     r"communique|communiqué|announcement|readout)\s+(?:from|by|of|issued by|published by|released by)\s+(?P<who>.+)",
     re.I,
 )
+_TRAILING_TIME = re.compile(
+    r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"yesterday|today|tonight)(?:\s+(?:morning|afternoon|evening|night))?$")
+# Capitalised words that show a run of capitals is a headline, not a name.
+_HEADLINE_WORDS = frozenset({"against", "about", "over", "under", "after", "before", "into", "onto", "upon", "without",
+                             "within", "between", "among", "through", "says", "said", "will", "could", "would"})
 _BARE_GROUP = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ents|ants|s)$")
 
 
@@ -66,7 +72,7 @@ def _lowercase_speaker_ok(src: str, words: list[str]) -> bool:
     "its chair", "rescue workers")."""
     first = words[0]
     if (DETERMINER.match(src + " ") or SOURCE_NOUNS.search(src)
-            or (first in NP_OPENERS and len(words) >= 2)):
+            or (first in NP_OPENERS and len(words) >= 2) or ends_in_name(src)):
         return True
     # A bare plural group ("local engineers", "rescue workers") can speak too.
     return len(words) <= 4 and bool(_BARE_GROUP.search(src))
@@ -106,6 +112,8 @@ def clean_source(raw: str) -> str | None:
     src = _unwrap(raw)
     if not src:
         return None
+    # "David Axelrod on Wednesday", "The Times on Saturday": the time is not the source.
+    src = _TRAILING_TIME.sub("", src) or src
     words = src.split()
     if len(words) > 16 or words[0].lower() in DATE_WORDS or words[0].lower() in NOT_SOURCE_START:
         return None
@@ -173,6 +181,7 @@ def source_ok(raw: str) -> bool:
     if VERB_LIKE.search(raw) and not SOURCE_NOUNS.search(raw):
         return False
     return (raw[0].isupper() or bool(DETERMINER.match(raw + " ")) or bool(SOURCE_NOUNS.search(raw))
+            or ends_in_name(raw)
             or (lowered[0] in NP_OPENERS and len(words) >= 2 and lowered[-1] not in NOT_A_HEAD))
 
 
@@ -195,6 +204,16 @@ def outlet_in_description(src: str) -> str | None:
 
 _OUTLET_WORDS = re.compile(r"\b(?:news|agency|newspaper|broadcaster|television|tv|radio|channel|wire|times|post|"
                            r"daily|gazette|herald|journal|magazine|outlet|website)\b", re.I)
+
+
+# "speaker Ivan Petrov", "challenger Lena Holm": one or two lower-case words of role,
+# then a name of two or more words.
+_ROLE_THEN_NAME = re.compile(r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
+
+
+def ends_in_name(raw: str) -> bool:
+    return bool(_ROLE_THEN_NAME.fullmatch(raw.strip())) and raw.split()[0] not in NOT_SOURCE_START \
+        and raw.split()[0] not in FUNCTION_WORDS
 
 
 def is_outlet(name: str) -> bool:
@@ -244,7 +263,7 @@ def _is_full_name(tokens: list[str]) -> bool:
     if not 2 <= len(tokens) <= 4 or any(t.endswith(("'s", "’s")) for t in tokens):
         return False
     return not any(t.lower() in ORG_WORDS or t.lower() in TITLE_WORDS or t.lower() in FUNCTION_WORDS
-                   for t in tokens)
+                   or t.lower() in _HEADLINE_WORDS for t in tokens)
 
 
 def collect_names(text: str) -> dict[str, str]:

@@ -24,6 +24,10 @@ QUOTED_AS_SAYING = re.compile(
 )
 
 
+# "... cited by TASS": the outlet that relays what comes before.
+CITED_BY = re.compile(r"\s+(?:cited|quoted|carried|reported|relayed)\s+by\s+")
+
+
 def told_relay(rest: str) -> str | None:
     """The relay in "told Reuters"; "told Mr. Obama" or "told reporters" is an audience."""
     told = _TOLD.search(rest) if rest else None

@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import attribution as attr
+from . import learned
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
-from .names import is_outlet
+from .lexicon import FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
+from .names import is_outlet, source_ok
 from .relays import speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
@@ -61,6 +63,8 @@ class _Unit:
     headline: bool = False
     mention: bool = False
     merged: bool = False  # folded into a later unit (a quotation over several sentences)
+    # The learned reader's chain, used only if no tag of the rules claims the unit.
+    learned: list[str] = field(default_factory=list)
 
 
 def _outside(furniture: list[FurnitureLine], sentences: list[Span], text: str) -> list[Span]:
@@ -267,9 +271,9 @@ class _Paragraph:
         self.units.append(_Unit(start, end, list(tag.chain)))
         self.pending.clear()
 
-    def untagged(self, s: Span) -> None:
+    def untagged(self, s: Span, learned_chain: list[str] | None = None) -> None:
         start, end = _trim(self.text, s.start, s.end)
-        unit = _Unit(start, end, list(self.carry) if self.carry else [])
+        unit = _Unit(start, end, list(self.carry) if self.carry else [], learned=learned_chain or [])
         if self.carry:
             unit.quote = attr.is_first_person(s.text)
         else:
@@ -307,13 +311,28 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
     if leading is not None:
         state.leading(s, skip, leading)
     else:
-        state.untagged(s)
+        state.untagged(s, None if headline else _learned(body))
+
+
+def _learned(body: str) -> list[str] | None:
+    """The learned reader's Source, when the rules found no tag and accept it as a speaker
+    that names someone (a name, a source noun, he/she/they; not "some")."""
+    span = learned.source_span(body)
+    if span is None:
+        return None
+    raw = body[span[0]:span[1]]
+    named = any(w[0].isupper() and w.lower() not in FUNCTION_WORDS and w.lower() not in NP_OPENERS
+                for w in raw.split())
+    if not source_ok(raw) or not (named or SOURCE_NOUNS.search(raw) or raw.lower() in ("he", "she", "they")):
+        return None
+    return speaker_chain(raw)
 
 
 def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
                        units: list[_Unit]) -> list[str] | None:
     """Append the paragraph's claim units; return the attribution a closing colon carries on."""
     used: set[int] = set()
+    first_unit = len(units)
     _quote_blocks(text, para, units, used, carried)
     state = _Paragraph(text, units, carried)
     headline = is_headline(para)
@@ -322,6 +341,10 @@ def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
             state.pending.clear()
             continue
         _read_sentence(state, s, headline)
+    for unit in units[first_unit:]:
+        if unit.learned and not unit.chain:
+            unit.chain = unit.learned
+            unit.learned = []
     # A colon that closes the paragraph hands its speaker to the next paragraph only.
     return state.carry if para[-1].text.rstrip().endswith(":") else None
 
@@ -370,8 +393,7 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     suggestions: list[Suggestion] = []
     for unit in _units(work, sentences):
         chain = speakers.resolve(unit.chain, work, unit.start, unit.end)
-        for who in chain:
-            speakers.note(who)
+        speakers.note(chain)
         if unit.mention or unit.merged or unit.end <= unit.start:
             continue
         found = _suggestion(text, work, unit, chain, threshold)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import AUX, DETERMINER, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
+from .lexicon import AUX, DETERMINER, INTRO, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
 from .names import clean_source, is_appositive, is_person_like, names_a_source, source_ok
-from .relays import QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
+from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
 from .types import Attribution
 
 _SEP = re.compile(r"\s*(?:,|—|–|\s-\s)\s*")
@@ -39,6 +39,10 @@ _CLAUSE_REST = re.compile(
     r"\s+(?:that|it|he|she|they|we|I|there|the|a|an|his|her|its|their|our|"
     r"this(?!\s+(?:week|month|year|morning|afternoon|evening|weekend)))\b"
 )
+# Verbs whose object is what was said ("called on both sides to ..."): with an object
+# they make a claim of their own, not a tag after one.
+_OBJECT_VERBS = frozenset({"called on", "called for", "calls on", "calls for", "urged", "urges", "pointed to",
+                           "points to", "demanded", "demands", "appealed to"})
 _AGE = re.compile(r"\d{1,3}")
 # A clause said of the speaker between name and verb: "X, who declined to be named, said".
 _SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
@@ -57,15 +61,12 @@ def _according_segment(seg: str) -> Segment | None:
     if not (m and names_a_source(m.group("src"))):
         return None
     # "according to a statement from the ministry cited by TASS": TASS relays the ministry.
-    raw, relay = ([*_CITED_BY.split(m.group("src"), 1), ""])[:2]
+    raw, relay = ([*CITED_BY.split(m.group("src"), 1), ""])[:2]
     src = clean_source(raw)
     outer = clean_source(relay) if relay else None
     if not src:
         return _REJECT
     return ("according", [outer, src] if outer else [src])
-
-
-_CITED_BY = re.compile(r"\s+(?:cited|quoted|carried|reported|relayed)\s+by\s+")
 
 
 def _citing_segment(seg: str) -> Segment | None:
@@ -114,7 +115,8 @@ def _source_verb_segment(seg: str) -> Segment | None:
     """"the ministry said on Tuesday", "Berg told Reuters"."""
     m = _TAG_SRC_VERB.fullmatch(seg)
     if not (m and source_ok(m.group("src")) and len(m.group("rest").split()) <= 10
-            and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))):
+            and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))
+            and not (m.group("verb") in _OBJECT_VERBS and m.group("rest").strip())):
         return None
     chain = speaker_chain(m.group("src"), " " + m.group("verb") + m.group("rest"))
     return ("speaker", chain) if chain else _REJECT
@@ -230,7 +232,8 @@ def parse_trailing(sentence: str) -> Attribution | None:
         return None
     content_end, segments = best
     chain = join_segments(segments)
-    if not chain:
+    if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
+        # Nothing but "Earlier," before the tag: the sentence leads with its subject.
         return None
     return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]))
 

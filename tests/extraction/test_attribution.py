@@ -389,3 +389,10 @@ def test_tag_in_the_next_sentence_and_a_pronoun_for_a_person_named_with_a_role()
 def test_a_long_subject() -> None:
     text = "The chairman of the supervisory board of the Harlow regional port authority said that fees would rise."
     assert only(text).claimant == "the chairman of the supervisory board of the Harlow regional port authority"
+
+
+def test_a_time_after_the_speaker_is_not_the_speaker() -> None:
+    assert only("Ines Varga on Wednesday called on the council to publish the port accounts.").claimant == "Ines Varga"
+    text = "Harbour Fees Rise Against Forecasts\nThe Harlen Post on Saturday wrote that Lund had claimed a loss of 9 million crowns."
+    s = suggest_claims(text, threshold=0.0)[-1]
+    assert (s.claimant, s.via) == ("Lund", ["the Harlen Post"])

@@ -35,4 +35,6 @@ def test_training_script_runs_on_small_data(tmp_path: Path) -> None:
     out = tmp_path / "weights.json"
     assert train_main([str(tmp_path), "--out", str(out)]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))["report"]
-    assert report["f1_yes_test_gold"] == 1.0
+    assert report["f1_yes_dev_test"] == 1.0 and "f1_yes_test_gold" not in report  # test split not read
+    assert train_main([str(tmp_path), "--out", str(out), "--report-test"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["report"]["f1_yes_test_gold"] == 1.0

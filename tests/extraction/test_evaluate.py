@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.extraction import learned
 from tools.evaluate import (
     DEFAULT_DATA,
     OWN_DATA,
@@ -61,9 +62,15 @@ def test_polnear_dev() -> None:
     _need(POLNEAR_DEV / "attributions")
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
-    assert figures["recall"] >= 0.33
-    assert figures["precision"] >= 0.86
-    assert figures["claimant_accuracy_strict"] >= 0.83
+    if learned.available():
+        # Rules and the learned reader (measured: 0.416, 0.851, 0.835, 0.941).
+        assert figures["recall"] >= 0.40
+        assert figures["precision"] >= 0.84
+    else:
+        # Rules alone (measured: 0.371, 0.869, 0.847, 0.94).
+        assert figures["recall"] >= 0.36
+        assert figures["precision"] >= 0.86
+    assert figures["claimant_accuracy_strict"] >= 0.82
     assert figures["claimant_accuracy_lenient"] >= 0.92
 
 
