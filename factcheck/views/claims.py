@@ -35,6 +35,7 @@ from factcheck.services.claim_queries import ClaimFilters
 from factcheck.views.common import actor, context, int_arg, parse_id, safe_local_url, shown_on_the_form, text_arg
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
+_LIST_FILTERS = ("status", "verdict", "assignee", "article", "overdue", "unassigned")
 
 
 def _checker_choices() -> list[Any]:
@@ -145,7 +146,9 @@ def index() -> Any:
                                      today=context().now().date())
     assign_form = BulkAssignForm(formdata=None)
     assign_form.assignee_id.choices = _checker_choices()
-    kept: dict[str, Any] = {key: value for key, value in request.args.items() if key != "before"}
+    # Only the filters travel to the page links: any other name (``endpoint``, ``_external``…) would be
+    # an argument of url_for itself.
+    kept: dict[str, Any] = {key: value for key, value in request.args.items() if key in _LIST_FILTERS}
     return render_template(
         "claims/index.html", page=page, filters=filters, assign_form=assign_form,
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,
@@ -180,13 +183,13 @@ def bulk_assign() -> Any:
     return redirect(back)
 
 
-@bp.get("/<int:claim_id>")
+@bp.get("/<id:claim_id>")
 @login_required
 def show(claim_id: int) -> Any:
     return _render(claim_queries.load_claim_page(db.session, claim_id))
 
 
-@bp.post("/<int:claim_id>/assign")
+@bp.post("/<id:claim_id>/assign")
 @login_required
 def assign(claim_id: int) -> Any:
     claim = _load(claim_id, "assign")
@@ -201,7 +204,7 @@ def assign(claim_id: int) -> Any:
     return _submit(claim, "assign_form", form, run, "Claim assigned.")
 
 
-@bp.post("/<int:claim_id>/take")
+@bp.post("/<id:claim_id>/take")
 @login_required
 def take(claim_id: int) -> Any:
     claim = _load(claim_id, "take")
@@ -210,7 +213,7 @@ def take(claim_id: int) -> Any:
                    "The claim is yours; it is in your queue.")
 
 
-@bp.post("/<int:claim_id>/start")
+@bp.post("/<id:claim_id>/start")
 @login_required
 def start(claim_id: int) -> Any:
     claim = _load(claim_id, "start")
@@ -225,7 +228,7 @@ def _evidence_fields(form: EvidenceForm) -> dict[str, Any]:
             "question": form.question.data, "credibility": form.credibility.data or None}
 
 
-@bp.post("/<int:claim_id>/evidence")
+@bp.post("/<id:claim_id>/evidence")
 @login_required
 def add_evidence(claim_id: int) -> Any:
     claim = _load(claim_id, "evidence")
@@ -234,7 +237,7 @@ def add_evidence(claim_id: int) -> Any:
         context(), actor=actor(), claim=claim, **_evidence_fields(form)), "Evidence added.")
 
 
-@bp.route("/<int:claim_id>/evidence/<int:evidence_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:claim_id>/evidence/<id:evidence_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_evidence(claim_id: int, evidence_id: int) -> Any:
     claim = _load(claim_id, "evidence")
@@ -252,7 +255,7 @@ def edit_evidence(claim_id: int, evidence_id: int) -> Any:
     return render_template("claims/edit_evidence.html", claim=claim, evidence=item, form=form), status
 
 
-@bp.post("/<int:claim_id>/evidence/<int:evidence_id>/remove")
+@bp.post("/<id:claim_id>/evidence/<id:evidence_id>/remove")
 @login_required
 def remove_evidence(claim_id: int, evidence_id: int) -> Any:
     claim = _load(claim_id, "evidence")
@@ -263,7 +266,7 @@ def remove_evidence(claim_id: int, evidence_id: int) -> Any:
         "Evidence removed; it stays in the claim's history.")
 
 
-@bp.post("/<int:claim_id>/notes")
+@bp.post("/<id:claim_id>/notes")
 @login_required
 def add_note(claim_id: int) -> Any:
     claim = _load(claim_id, "note")
@@ -272,7 +275,7 @@ def add_note(claim_id: int) -> Any:
         context(), actor=actor(), claim=claim, body=form.body.data), "Note posted.")
 
 
-@bp.post("/<int:claim_id>/propose")
+@bp.post("/<id:claim_id>/propose")
 @login_required
 def propose(claim_id: int) -> Any:
     claim = _load(claim_id, "propose")
@@ -283,7 +286,7 @@ def propose(claim_id: int) -> Any:
         "Verdict proposed; an editor will review it.")
 
 
-@bp.post("/<int:claim_id>/accept-verdict")
+@bp.post("/<id:claim_id>/accept-verdict")
 @login_required
 def accept_verdict(claim_id: int) -> Any:
     claim = _load(claim_id, "accept_verdict")
@@ -293,7 +296,7 @@ def accept_verdict(claim_id: int) -> Any:
         "Verdict accepted; the claim is final.")
 
 
-@bp.post("/<int:claim_id>/return-verdict")
+@bp.post("/<id:claim_id>/return-verdict")
 @login_required
 def return_verdict(claim_id: int) -> Any:
     claim = _load(claim_id, "return_verdict")
@@ -303,7 +306,7 @@ def return_verdict(claim_id: int) -> Any:
         "Verdict returned to the checker.")
 
 
-@bp.post("/<int:claim_id>/accept")
+@bp.post("/<id:claim_id>/accept")
 @login_required
 def accept_suggestion(claim_id: int) -> Any:
     claim = _load(claim_id, "accept")
@@ -317,7 +320,7 @@ def accept_suggestion(claim_id: int) -> Any:
         expected_version=form.expected_version()), "Suggestion accepted as a claim.")
 
 
-@bp.post("/<int:claim_id>/dismiss")
+@bp.post("/<id:claim_id>/dismiss")
 @login_required
 def dismiss(claim_id: int) -> Any:
     claim = _load(claim_id, "dismiss")
@@ -327,7 +330,7 @@ def dismiss(claim_id: int) -> Any:
         "Claim dismissed.")
 
 
-@bp.post("/<int:claim_id>/resolve")
+@bp.post("/<id:claim_id>/resolve")
 @login_required
 def resolve(claim_id: int) -> Any:
     claim = _load(claim_id, "resolve")
@@ -338,7 +341,7 @@ def resolve(claim_id: int) -> Any:
         "Resolution recorded.")
 
 
-@bp.post("/<int:claim_id>/reanchor")
+@bp.post("/<id:claim_id>/reanchor")
 @login_required
 def reanchor(claim_id: int) -> Any:
     claim = _load(claim_id, "reanchor")
