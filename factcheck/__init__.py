@@ -26,18 +26,36 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+def _app_class() -> type[Flask]:
     from flask import Flask
+    from flask.helpers import get_debug_flag
 
-    from factcheck.config import load_config
+    from factcheck.config import refuse_debug_in_production
+
+    class FactcheckApp(Flask):
+        """Flask, except that ``app.run(debug=True)`` cannot start the debugger in production."""
+
+        def run(self, host: str | None = None, port: int | None = None, debug: bool | None = None,
+                load_dotenv: bool = True, **options: Any) -> None:
+            wanted = debug if debug is not None else (self.debug or get_debug_flag())
+            refuse_debug_in_production(self.config.get("ENV_NAME") == "production", bool(wanted))
+            super().run(host, port, debug, load_dotenv, **options)
+
+    return FactcheckApp
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from factcheck.config import load_config, refuse_debug_in_production
     from factcheck.extensions import csrf, db, login_manager, migrate
 
-    app = Flask(
+    app = _app_class()(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(load_config(Path(app.instance_path), overrides=config))
+    # Flask reads FLASK_DEBUG itself; whatever turned debug on, production does not start with it.
+    refuse_debug_in_production(app.config["ENV_NAME"] == "production", app.debug)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

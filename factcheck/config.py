@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +40,54 @@ def _development_secret_key(instance_path: Path, name: str = "secret_key") -> st
     return key
 
 
+ENVIRONMENTS = ("development", "production")
+# A production key must be long enough that it cannot be guessed offline from a signed cookie.
+MIN_PRODUCTION_SECRET_BYTES = 32
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def environment_name(env: Mapping[str, str]) -> str:
+    """``FACTCHECK_ENV``, case and surrounding spaces ignored; a value that is neither
+    ``development`` nor ``production`` is a mistake to report, never a silent development run."""
+    raw = env.get("FACTCHECK_ENV", "")
+    name = raw.strip().lower() or "development"
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"FACTCHECK_ENV={raw!r} is not an environment; use one of: {', '.join(ENVIRONMENTS)}.")
+    return name
+
+
+def debug_requested(env: Mapping[str, str], overrides: dict[str, Any]) -> bool:
+    """Whether this start asks for Flask's debug mode (``FLASK_DEBUG``, ``flask run --debug``, DEBUG)."""
+    if "DEBUG" in overrides:
+        return bool(overrides["DEBUG"])
+    return env.get("FLASK_DEBUG", "").strip().lower() in _TRUE
+
+
+def refuse_debug_in_production(production: bool, debug: bool) -> None:
+    """The Werkzeug debugger runs any Python its console is sent: never on a production server."""
+    if production and debug:
+        raise ConfigError("Debug mode (FLASK_DEBUG, --debug or DEBUG) is refused when FACTCHECK_ENV=production: "
+                          "it would serve the Werkzeug debugger.")
+
+
 def load_config(
     instance_path: Path, environ: dict[str, str] | None = None, overrides: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The settings from the environment; ``overrides`` (tests, embedding) win over it."""
     env = os.environ if environ is None else environ
     overrides = overrides or {}
-    production = env.get("FACTCHECK_ENV", "development") == "production"
+    production = environment_name(env) == "production"
+    refuse_debug_in_production(production, debug_requested(env, overrides))
 
     secret_key = overrides.get("SECRET_KEY") or env.get("FACTCHECK_SECRET_KEY")
     if not secret_key:
         if production:
             raise ConfigError("FACTCHECK_SECRET_KEY must be set when FACTCHECK_ENV=production.")
         secret_key = _development_secret_key(instance_path)
+    if production and len(str(secret_key).encode()) < MIN_PRODUCTION_SECRET_BYTES:
+        raise ConfigError(f"FACTCHECK_SECRET_KEY must be at least {MIN_PRODUCTION_SECRET_BYTES} bytes when "
+                          "FACTCHECK_ENV=production; make one with: python -c 'import secrets; "
+                          "print(secrets.token_hex(32))'.")
 
     # The key of the audit chain's HMAC: outside the database, so whoever can rewrite the table cannot
     # recompute the chain. Like the secret key: required in production, generated once in development.

@@ -1,7 +1,19 @@
-"""Forms check shape only (required, lengths, formats); rules belong to the services."""
+"""Forms check shape only (required, lengths, formats); rules belong to the services.
+
+Input hygiene, for every field of every form (the base ``Form`` below):
+
+* NUL (U+0000) is dropped from text as it arrives: no person types it, PostgreSQL cannot store it,
+  and some tools append it to pasted text; dropping it keeps the rest of what was typed.
+* Every other control character (U+0001–U+001F except tab, line feed and carriage return, U+007F
+  and U+0080–U+009F) is refused with a message on the field: it is invisible on the page, breaks
+  exports and terminals, and is never part of what a person means to write.
+* An uploaded file whose name holds any control character, NUL included, is refused the same way.
+"""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -16,10 +28,48 @@ def _strip_nul(value: object) -> object:
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+# Control characters other than tab, LF and CR (NUL is dropped before this check runs).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def control_character_problem(value: str, *, file_name: bool = False) -> str | None:
+    """The message for a value holding a control character, or None when it holds none."""
+    found = (_ANY_CONTROL if file_name else _CONTROL).search(value)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    if file_name:
+        return (f"The file name contains an invisible control character ({code}); rename the file and "
+                "upload it again.")
+    return (f"This contains an invisible control character ({code}), often carried over when text is "
+            "copied from another program; remove it and try again.")
+
+
+def _problem(data: Any) -> str | None:
+    if isinstance(data, str):
+        return control_character_problem(data)
+    if isinstance(data, list | tuple):
+        return next((p for item in data if isinstance(item, str) and (p := control_character_problem(item))), None)
+    file_name = getattr(data, "filename", None)  # an uploaded file (FileStorage)
+    if isinstance(file_name, str):
+        return control_character_problem(file_name, file_name=True)
+    return None
+
+
 class Form(FlaskForm):
-    """Base of every form: NUL characters, which no person types and PostgreSQL refuses, are dropped."""
+    """Base of every form: NUL characters are dropped and other control characters refused (above)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = [*unbound_field.kwargs.get("filters", ()), _strip_nul]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            problem = _problem(field.data)
+            if problem is not None:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid

@@ -2,6 +2,7 @@
 store the article and its first revision, and propose its claims — one transaction, all audited."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from factcheck.errors import ValidationFailed
@@ -12,6 +13,10 @@ from factcheck.services.articles import insert_article
 from factcheck.services.context import Context
 from factcheck.services.db import transaction
 from factcheck.services.suggestions import add_suggestions, furniture_of
+
+# A file name is shown on the article page and stored; NUL cannot be stored in PostgreSQL, and no
+# control character belongs in a name a person gave a file.
+_CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,9 @@ def import_article(ctx: Context, *, actor: User, title: str = "", text: str = ""
                    outlet: str = "", byline: str = "", source_url: str = "") -> Imported:
     ctx.require(actor, Action.ARTICLE_CREATE)
     limit = ctx.settings.max_article_bytes
+    if upload is not None and _CONTROL_IN_NAME.search(upload.filename or ""):
+        raise ValidationFailed("The file name contains an invisible control character; rename the file and "
+                               "upload it again.", field="upload")
     try:
         if upload is not None and upload.filename:
             read = read_upload(upload.filename, upload.data, max_bytes=limit)

@@ -6,7 +6,7 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from factcheck.errors import ValidationFailed
 from factcheck.models import Claim, Note, User
@@ -35,15 +35,34 @@ def render_markdown(body: str) -> Markup:
     return Markup(clean)
 
 
+def _like_literal(text: str) -> str:
+    """``text`` as a LIKE pattern that matches only itself (``%`` and ``_`` are wildcards in LIKE)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def mentioned_users(session: DbSession, body: str) -> list[User]:
+    """The active users a note names: ``@chen`` is everyone whose e-mail's local part is exactly
+    ``chen``, ``@chen@desk.example`` the one with that e-mail; letters' case does not matter.
+
+    A handle is never a pattern: ``@%`` or ``@c_en`` name nobody (unless someone's e-mail really
+    is ``%@…``). The database narrows the candidates with an escaped LIKE, and the exact comparison
+    is made here, so the result does not depend on how a database treats the escape character."""
     handles = {handle.lower().rstrip(".") for handle in MENTION.findall(body)}
+    handles.discard("")
     if not handles:
         return []
+    emails = {handle for handle in handles if "@" in handle}
+    local_parts = handles - emails
     candidates = session.scalars(select(User).where(or_(
-        func.lower(User.email).in_(handles),
-        *(func.lower(User.email).like(f"{handle}@%") for handle in handles if "@" not in handle),
+        func.lower(User.email).in_(emails) if emails else false(),
+        *(func.lower(User.email).like(f"{_like_literal(local)}@%", escape="\\") for local in sorted(local_parts)),
     ))).all()
-    return [user for user in candidates if user.is_active]
+
+    def named(user: User) -> bool:
+        email = user.email.lower()
+        return email in emails or email.partition("@")[0] in local_parts
+
+    return [user for user in candidates if user.is_active and named(user)]
 
 
 def add_note(ctx: Context, *, actor: User, claim: Claim, body: str) -> Note:

@@ -21,6 +21,17 @@ def _error_page(status: int, title: str, message: str) -> tuple[str | Response, 
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+# No inline script or style anywhere: scripts and the stylesheet come from /static, htmx runs with
+# includeIndicatorStyles off (templates/base.html), and the report's JSON-LD block is data, not code
+# (a browser never executes <script type="application/ld+json">). docs/security.md explains each part.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+# Sent in production only: a developer's http://localhost must not be pinned to HTTPS for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+
 def _page_of_form(app: Flask, path: str) -> str | None:
     """The page a POST-only address belongs to (``/claims/7/evidence`` → ``/claims/7``): reloading or
     bookmarking the address a refused form left in the bar lands there instead of on a 405."""
@@ -37,13 +48,17 @@ def _page_of_form(app: Flask, path: str) -> str | None:
 
 def init_app(app: Flask) -> None:
     from factcheck.views import articles, audit, auth, claims, dashboard, main, notifications, queues, users
+    from factcheck.views.converters import CONVERTERS
 
+    # Before any blueprint adds its rules: every number in a path is checked by these converters.
+    app.url_map.converters.update(CONVERTERS)
     for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users):
         app.register_blueprint(module.bp)
 
     from factcheck.views import filters
 
     filters.init_app(app)
+    production = app.config.get("ENV_NAME") == "production"
 
     @app.after_request
     def _tag_response(response: Response) -> Response:
@@ -51,6 +66,9 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if production:
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         return response
 
     @app.errorhandler(DomainError)

@@ -66,7 +66,7 @@ def _imported_message(imported: Imported) -> str:
     return "; ".join(parts) + "."
 
 
-@bp.post("/<int:article_id>/furniture/<int:index>/restore")
+@bp.post("/<id:article_id>/furniture/<int:index>/restore")
 @login_required
 def restore_furniture(article_id: int, index: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
@@ -99,14 +99,14 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     ), status
 
 
-@bp.get("/<int:article_id>")
+@bp.get("/<id:article_id>")
 @login_required
 def show(article_id: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
     return render_article(article)
 
 
-@bp.post("/<int:article_id>/claims")
+@bp.post("/<id:article_id>/claims")
 @login_required
 def add_claim(article_id: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
@@ -126,7 +126,7 @@ def add_claim(article_id: int) -> Any:
     return render_article(article, claim_form=form, status=422)
 
 
-@bp.post("/<int:article_id>/approve")
+@bp.post("/<id:article_id>/approve")
 @login_required
 def approve(article_id: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
@@ -143,7 +143,7 @@ def approve(article_id: int) -> Any:
     return redirect(url_for("articles.show", article_id=article.id))
 
 
-@bp.post("/<int:article_id>/publish")
+@bp.post("/<id:article_id>/publish")
 @login_required
 def publish(article_id: int) -> Any:
     article = article_service.get_article(db.session, article_id)
@@ -157,7 +157,7 @@ def publish(article_id: int) -> Any:
     return redirect(url_for("articles.show", article_id=article.id))
 
 
-@bp.route("/<int:article_id>/revise", methods=["GET", "POST"])
+@bp.route("/<id:article_id>/revise", methods=["GET", "POST"])
 @login_required
 def revise(article_id: int) -> Any:
     article = article_service.load_article_page(db.session, article_id)
@@ -178,7 +178,7 @@ def revise(article_id: int) -> Any:
                            actions=article_service.allowed_actions(context().settings, actor(), article)), status
 
 
-@bp.get("/<int:article_id>/revisions/<int:number>")
+@bp.get("/<id:article_id>/revisions/<id:number>")
 @login_required
 def revision(article_id: int, number: int) -> Any:
     article = article_service.get_article(db.session, article_id)
@@ -189,7 +189,7 @@ def revision(article_id: int, number: int) -> Any:
                            history=article_service.revision_list(db.session, article))
 
 
-@bp.get("/<int:article_id>/report")
+@bp.get("/<id:article_id>/report")
 @login_required
 def fact_check_report(article_id: int) -> Any:
     """A printable account of the check, with the ClaimReview JSON-LD of every final claim."""

@@ -44,7 +44,7 @@ def index() -> Any:
                            verify_form=VerifyForm()), status
 
 
-@bp.get("/timeline/<object_type>/<int:object_id>")
+@bp.get("/timeline/<object_type>/<id:object_id>")
 @login_required
 def timeline(object_type: str, object_id: int) -> Any:
     found = audit_log.timeline(db.session, viewer=actor(), object_type=object_type[:40], object_id=object_id,

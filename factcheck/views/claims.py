@@ -37,6 +37,7 @@ from factcheck.views.common import actor, context, int_arg, parse_id, safe_local
 from factcheck.views.history import describe
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
+_LIST_FILTERS = ("status", "verdict", "assignee", "article", "overdue", "unassigned")
 
 
 def _checker_choices() -> list[Any]:
@@ -204,7 +205,9 @@ def index() -> Any:
                                      today=context().now().date())
     assign_form = BulkAssignForm(formdata=None)
     assign_form.assignee_id.choices = _checker_choices()
-    kept: dict[str, Any] = {key: value for key, value in request.args.items() if key != "before"}
+    # Only the filters travel to the page links: any other name (``endpoint``, ``_external``…) would be
+    # an argument of url_for itself.
+    kept: dict[str, Any] = {key: value for key, value in request.args.items() if key in _LIST_FILTERS}
     return render_template(
         "claims/index.html", page=page, filters=filters, assign_form=assign_form,
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,
@@ -239,7 +242,7 @@ def bulk_assign() -> Any:
     return redirect(back)
 
 
-@bp.get("/<int:claim_id>")
+@bp.get("/<id:claim_id>")
 @login_required
 def show(claim_id: int) -> Any:
     claim = claim_queries.load_claim_page(db.session, claim_id)
@@ -248,7 +251,7 @@ def show(claim_id: int) -> Any:
     return _render(claim)
 
 
-@bp.post("/<int:claim_id>/assign")
+@bp.post("/<id:claim_id>/assign")
 @login_required
 def assign(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -263,7 +266,7 @@ def assign(claim_id: int) -> Any:
     return _submit(claim, "assign_form", form, run, "Claim assigned.")
 
 
-@bp.post("/<int:claim_id>/take")
+@bp.post("/<id:claim_id>/take")
 @login_required
 def take(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -272,7 +275,7 @@ def take(claim_id: int) -> Any:
                    "The claim is yours; it is in your queue.")
 
 
-@bp.post("/<int:claim_id>/start")
+@bp.post("/<id:claim_id>/start")
 @login_required
 def start(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -287,7 +290,7 @@ def _evidence_fields(form: EvidenceForm) -> dict[str, Any]:
             "question": form.question.data, "credibility": form.credibility.data or None}
 
 
-@bp.post("/<int:claim_id>/evidence")
+@bp.post("/<id:claim_id>/evidence")
 @login_required
 def add_evidence(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -296,7 +299,7 @@ def add_evidence(claim_id: int) -> Any:
         context(), actor=actor(), claim=claim, **_evidence_fields(form)), "Evidence added.")
 
 
-@bp.route("/<int:claim_id>/evidence/<int:evidence_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:claim_id>/evidence/<id:evidence_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_evidence(claim_id: int, evidence_id: int) -> Any:
     claim = _load(claim_id)
@@ -315,7 +318,7 @@ def edit_evidence(claim_id: int, evidence_id: int) -> Any:
     return render_template("claims/edit_evidence.html", claim=claim, evidence=item, form=form), status
 
 
-@bp.post("/<int:claim_id>/evidence/<int:evidence_id>/remove")
+@bp.post("/<id:claim_id>/evidence/<id:evidence_id>/remove")
 @login_required
 def remove_evidence(claim_id: int, evidence_id: int) -> Any:
     claim = _load(claim_id)
@@ -326,7 +329,7 @@ def remove_evidence(claim_id: int, evidence_id: int) -> Any:
         "Evidence removed; it stays in the claim's history.")
 
 
-@bp.post("/<int:claim_id>/notes")
+@bp.post("/<id:claim_id>/notes")
 @login_required
 def add_note(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -335,7 +338,7 @@ def add_note(claim_id: int) -> Any:
         context(), actor=actor(), claim=claim, body=form.body.data), "Note posted.")
 
 
-@bp.post("/<int:claim_id>/propose")
+@bp.post("/<id:claim_id>/propose")
 @login_required
 def propose(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -346,7 +349,7 @@ def propose(claim_id: int) -> Any:
         "Verdict proposed; an editor will review it.")
 
 
-@bp.post("/<int:claim_id>/accept-verdict")
+@bp.post("/<id:claim_id>/accept-verdict")
 @login_required
 def accept_verdict(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -356,7 +359,7 @@ def accept_verdict(claim_id: int) -> Any:
         "Verdict accepted; the claim is final.")
 
 
-@bp.post("/<int:claim_id>/return-verdict")
+@bp.post("/<id:claim_id>/return-verdict")
 @login_required
 def return_verdict(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -366,7 +369,7 @@ def return_verdict(claim_id: int) -> Any:
         "Verdict returned to the checker.")
 
 
-@bp.post("/<int:claim_id>/accept")
+@bp.post("/<id:claim_id>/accept")
 @login_required
 def accept_suggestion(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -380,7 +383,7 @@ def accept_suggestion(claim_id: int) -> Any:
         expected_version=form.expected_version()), "Suggestion accepted as a claim.")
 
 
-@bp.post("/<int:claim_id>/dismiss")
+@bp.post("/<id:claim_id>/dismiss")
 @login_required
 def dismiss(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -390,7 +393,7 @@ def dismiss(claim_id: int) -> Any:
         "Claim dismissed.")
 
 
-@bp.post("/<int:claim_id>/resolve")
+@bp.post("/<id:claim_id>/resolve")
 @login_required
 def resolve(claim_id: int) -> Any:
     claim = _load(claim_id)
@@ -401,7 +404,7 @@ def resolve(claim_id: int) -> Any:
         "Resolution recorded.")
 
 
-@bp.post("/<int:claim_id>/reanchor")
+@bp.post("/<id:claim_id>/reanchor")
 @login_required
 def reanchor(claim_id: int) -> Any:
     claim = _load(claim_id)

@@ -49,7 +49,7 @@ def create() -> Any:
     return redirect(url_for("users.index"))
 
 
-@bp.post("/<int:user_id>/roles")
+@bp.post("/<id:user_id>/roles")
 def set_roles(user_id: int) -> Any:
     user = users.get_user(db.session, user_id)
     form = RolesForm(prefix=f"u{user_id}")
@@ -63,7 +63,7 @@ def set_roles(user_id: int) -> Any:
     return redirect(url_for("users.index"))
 
 
-@bp.post("/<int:user_id>/<any(activate, deactivate):change>")
+@bp.post("/<id:user_id>/<any(activate, deactivate):change>")
 def set_active(user_id: int, change: str) -> Any:
     user = users.get_user(db.session, user_id)
     if ActionForm().validate_on_submit():
