@@ -22,10 +22,11 @@ def _error_page(status: int, title: str, message: str) -> tuple[str | Response, 
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.views import articles, audit, auth, claims, dashboard, main, notifications, queues, users
+    from factcheck.views import articles, audit, auth, claims, dashboard, errors_db, main, notifications, queues, users
 
     for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users):
         app.register_blueprint(module.bp)
+    errors_db.init_app(app)  # 503 + Retry-After when the database or Redis is down, before any 500
 
     from factcheck.views import filters
 

@@ -86,20 +86,24 @@ class Server:
             cwd=PROJECT_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
-    def wait_ready(self, deadline_seconds: float = 90) -> None:
+    def wait_ready(self, deadline_seconds: float = 90, path: str = "/healthz", status: int = 200) -> None:
+        """Until ``path`` answers ``status`` (a server started during an outage answers /readyz 503)."""
         assert self.process is not None
         deadline = time.monotonic() + deadline_seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
+                with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                    if response.status == status:
                         return
-            except (OSError, urllib.error.URLError):
+            except urllib.error.HTTPError as error:
+                if error.code == status:
+                    return
+            except OSError:
                 pass
             time.sleep(0.2)
-        raise AssertionError(f"gunicorn did not answer /healthz in {deadline_seconds} s:\n{self.log()}")
+        raise AssertionError(f"gunicorn did not answer {path} with {status} in {deadline_seconds} s:\n{self.log()}")
 
     def stop(self) -> int | None:
         """SIGTERM (a graceful shutdown), then SIGKILL if it is still there after 20 s."""
