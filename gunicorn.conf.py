@@ -19,6 +19,11 @@ Why these values:
   requests they hold (an export in flight included, up to this long), then exit.
 * ``max_requests`` with jitter recycles workers now and then, so slow leaks never pile up and the
   workers never restart all at once.
+* ``FACTCHECK_TRUSTED_PROXIES`` (default 0): how many reverse proxies stand in front (nginx: 1).
+  When set, werkzeug's ProxyFix takes the client's address, scheme and host from that many
+  X-Forwarded-* hops, so the audit log records people's addresses (not nginx's) and sign-in
+  throttling per address limits the client, not the whole newsroom behind the proxy. Leave it 0
+  when clients reach gunicorn directly, or anyone could claim any address in X-Forwarded-For.
 * Logs are JSON lines on stderr (``FACTCHECK_LOG_FORMAT=text`` for plain text): gunicorn's error
   log, the app's own log and the access log, each access line with the response's X-Request-ID
   (set on every response by the app), so a line in the log finds its audit events.
@@ -51,6 +56,19 @@ forwarded_allow_ips = os.environ.get("FACTCHECK_FORWARDED_ALLOW_IPS", "127.0.0.1
 # gunicorn 23+ opens a control socket at one fixed path per user by default; two app servers on one
 # machine would fight over it, and factcheck does not use it.
 control_socket_disable = True
+
+trusted_proxies = _int("FACTCHECK_TRUSTED_PROXIES", 0)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Wrap the app in ProxyFix in each worker (the app itself stays a plain Flask app, so
+    `flask --app wsgi` and the tests see it unchanged)."""
+    if trusted_proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        worker.wsgi = ProxyFix(worker.wsgi, x_for=trusted_proxies, x_proto=trusted_proxies,
+                               x_host=trusted_proxies, x_port=trusted_proxies)
+
 
 accesslog = "-"
 errorlog = "-"
