@@ -132,3 +132,32 @@ def test_readyz_reports_each_service(app: Flask, database_url: str) -> None:
     # /healthz is liveness: Redis being down does not make the process look dead.
     assert _redis_configured(database_url, f"redis://127.0.0.1:{free_port()}/0").test_client().get(
         "/healthz").status_code == 200
+
+
+def test_redis_down_refuses_sign_in_with_503_but_signed_in_pages_work(tmp_path: Path, sqlite_template: Path) -> None:
+    path = tmp_path / "redis-down.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    working = _redis_configured(url, "redis://127.0.0.1:6379/15")
+    working.test_client_class = Client
+    with working.app_context():
+        email = Factory(ctx()).user("editor").email
+        client = working.test_client()
+        assert client.submit("/login", {"email": email, "password": Factory.PASSWORD}).status_code == 302
+        cookie = client.get_cookie("session")
+        assert cookie is not None
+        db.session.remove()
+        db.engine.dispose()
+
+    down = _redis_configured(url, f"redis://127.0.0.1:{free_port()}/0")
+    down.test_client_class = Client
+    with down.app_context():
+        signed_in = down.test_client()
+        signed_in.set_cookie("session", cookie.value)
+        assert signed_in.get("/articles").status_code == 200
+        visitor = down.test_client()
+        refused = visitor.submit("/login", {"email": email, "password": Factory.PASSWORD})
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+        assert FRIENDLY in refused.get_data(as_text=True)
+        db.session.remove()
+        db.engine.dispose()
