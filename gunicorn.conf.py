@@ -118,13 +118,17 @@ def _as_int(value: Any) -> int | None:
 
 
 def _current_request_id() -> str | None:
+    """The id of the request being served (the one its X-Request-ID response header carries)."""
     try:
-        from flask import g, has_request_context
-    except ImportError:  # pragma: no cover - Flask is always installed with factcheck
+        from flask import has_request_context
+
+        if not has_request_context():
+            return None
+        from factcheck.views.common import request_id
+
+        return request_id()
+    except Exception:  # a log line is never lost for want of its id
         return None
-    if has_request_context():
-        return g.get("request_id")
-    return None
 
 
 if os.environ.get("FACTCHECK_LOG_FORMAT", "json") == "json":
