@@ -24,6 +24,31 @@ from tests.conftest import PG_URL_ENV, migrate_to_head
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", PROJECT_ROOT / ".venv")) / "bin"
 HTTP_TIMEOUT = 30
+REDIS_URL_ENV = "FACTCHECK_TEST_REDIS_URL"
+
+
+def redis_url(db_number: int) -> str:
+    """A Redis database for a test: on FACTCHECK_TEST_REDIS_URL's server (.ci/run sets it; then a
+    Redis that does not answer fails the test), else on 127.0.0.1:6379 when one answers there, else
+    the test is skipped with the reason."""
+    import pytest
+    import redis
+
+    configured = os.environ.get(REDIS_URL_ENV)
+    base = re.sub(r"/\d*$", "", configured or "redis://127.0.0.1:6379")
+    url = f"{base}/{db_number}"
+    if not configured:
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip(f"needs Redis: none answers at {base}; set {REDIS_URL_ENV} (.ci/run starts one)")
+    return url
+
+
+def redis_db_of_this_worker() -> int:
+    """A Redis database number of this test process's own (Redis has 16): 10 + the xdist worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return 10 + int(worker.removeprefix("gw") or 0) % 6
 
 
 def worker_suffix() -> str:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from factcheck import create_app
 from factcheck.extensions import db
 from tests.conftest import Client, base_config
-from tests.ops.support import Browser, Reply, Server, csrf_token, free_port
+from tests.ops.support import Browser, Reply, Server, csrf_token, free_port, redis_db_of_this_worker, redis_url
 from tests.support.context import ctx
 from tests.support.factories import Factory
 
@@ -107,12 +108,22 @@ def _app(database_url: str, **config: object) -> Flask:
     return create_app({**base_config(database_url), "SECRET_KEY": SECRET, **config})
 
 
+def _get(app: Flask, path: str, cookie: str | None = None) -> TestResponse:
+    """One request to ``app``, whose database connections are closed afterwards."""
+    client = app.test_client()
+    if cookie is not None:
+        client.set_cookie("session", cookie)
+    try:
+        return client.get(path)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def test_sqlite_database_gone_gives_503_to_a_signed_in_person(tmp_path: Path, sqlite_template: Path) -> None:
     cookie, _ = _sign_in_elsewhere(tmp_path, sqlite_template)
-    app = _app(f"sqlite:///{tmp_path / 'missing-folder' / 'db.sqlite3'}")
-    client = app.test_client()
-    client.set_cookie("session", cookie)
-    response = client.get("/articles")
+    response = _get(_app(f"sqlite:///{tmp_path / 'missing-folder' / 'db.sqlite3'}"), "/articles", cookie)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert FRIENDLY in response.get_data(as_text=True)
 
@@ -125,20 +136,22 @@ def test_readyz_reports_each_service(app: Flask, database_url: str) -> None:
     # The database works in every case here (SQLite, and PostgreSQL when configured).
     assert app.test_client().get("/readyz").get_json() == {"status": "ok", "database": "ok",
                                                           "redis": "not configured"}
-    up = _redis_configured(database_url, "redis://127.0.0.1:6379/15").test_client().get("/readyz")
-    assert (up.status_code, up.get_json()) == (200, {"status": "ok", "database": "ok", "redis": "ok"})
-    down = _redis_configured(database_url, f"redis://127.0.0.1:{free_port()}/0").test_client().get("/readyz")
+    down = _get(_redis_configured(database_url, f"redis://127.0.0.1:{free_port()}/0"), "/readyz")
     assert (down.status_code, down.get_json()) == (503, {"status": "error", "database": "ok", "redis": "error"})
     # /healthz is liveness: Redis being down does not make the process look dead.
-    assert _redis_configured(database_url, f"redis://127.0.0.1:{free_port()}/0").test_client().get(
-        "/healthz").status_code == 200
+    assert _get(_redis_configured(database_url, f"redis://127.0.0.1:{free_port()}/0"), "/healthz").status_code == 200
+
+
+def test_readyz_with_redis_up(app: Flask, database_url: str) -> None:
+    up = _get(_redis_configured(database_url, redis_url(redis_db_of_this_worker())), "/readyz")
+    assert (up.status_code, up.get_json()) == (200, {"status": "ok", "database": "ok", "redis": "ok"})
 
 
 def test_redis_down_refuses_sign_in_with_503_but_signed_in_pages_work(tmp_path: Path, sqlite_template: Path) -> None:
     path = tmp_path / "redis-down.sqlite3"
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
-    working = _redis_configured(url, "redis://127.0.0.1:6379/15")
+    working = _redis_configured(url, redis_url(redis_db_of_this_worker()))
     working.test_client_class = Client
     with working.app_context():
         email = Factory(ctx()).user("editor").email

@@ -16,19 +16,13 @@ from factcheck.extensions import db
 from factcheck.models import AuditEvent, Claim
 from factcheck.services import audit
 from tests.conftest import PG_URL_ENV, base_config
+from tests.ops import support
 from tests.ops.support import Browser, Server, csrf_token, drop_postgres_schema, fresh_postgres_schema
 from tests.support.context import ctx
 from tests.support.factories import Factory
 
-REDIS_URL_BASE = "redis://127.0.0.1:6379"
 SENTENCES = [f"Station {n} opened in {1900 + n} with {n * 7} platforms, the operator said." for n in range(1, 13)]
 ARTICLE = "Rail network grows\n" + "\n".join(SENTENCES) + "\n"
-
-
-def _redis_db() -> int:
-    # A database number of this test's own (the default Redis has 16): 10 + the xdist worker's index.
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return 10 + int(worker.removeprefix("gw") or 0) % 6
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def newsroom(tmp_path: Path) -> Iterator[dict]:
         pytest.skip(f"two app servers share one PostgreSQL database: set {PG_URL_ENV}")
     import redis
 
-    redis_url = f"{REDIS_URL_BASE}/{_redis_db()}"
+    redis_url = support.redis_url(support.redis_db_of_this_worker())
     redis.Redis.from_url(redis_url).flushdb()
     url = fresh_postgres_schema("servers")
     assert url is not None
