@@ -151,6 +151,10 @@ def export(engine: sa.Engine, archive: Path | IO[bytes]) -> Summary:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
+            if conn.dialect.name == "sqlite":
+                # The sqlite3 driver begins transactions only before writes; without this BEGIN each
+                # SELECT would see the database as of its own moment, not of the export's.
+                conn.exec_driver_sql("BEGIN")
             return _export(conn, archive)
 
 
