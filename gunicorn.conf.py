@@ -9,7 +9,8 @@ Why these values:
   time and is killed when one request takes longer than ``timeout``: that is what cut the streamed
   audit export at 30 s. A gthread worker's heartbeat comes from its main loop, not from the request,
   so ``timeout`` only kills a worker that is truly stuck, and a streamed export (or a slow client
-  reading it) runs as long as it needs. Threads also keep a worker answering ``/healthz`` while
+  reading it) runs as long as it needs (tests/ops/test_streaming.py: a download paused for three
+  worker timeouts, with a SIGTERM in the middle, still arrives whole; with sync workers it is cut). Threads also keep a worker answering ``/healthz`` while
   another of its threads waits on the database.
 * ``workers`` defaults to cores + 1 and ``threads`` to 4: on the 2-core reference machine that is
   3 processes x 4 threads = 12 requests at once, with a database pool of 5 (+10 overflow) per
