@@ -12,7 +12,7 @@ Why these values:
   reading it) runs as long as it needs (tests/ops/test_streaming.py: a download paused for three
   worker timeouts, with a SIGTERM in the middle, still arrives whole; with sync workers it is cut). Threads also keep a worker answering ``/healthz`` while
   another of its threads waits on the database.
-* ``workers`` defaults to cores + 1 and ``threads`` to 4: on the 2-core reference machine that is
+* ``workers`` defaults to cores + 1 (at most 9: past that, add app servers) and ``threads`` to 4: on the 2-core reference machine that is
   3 processes x 4 threads = 12 requests at once, with a database pool of 5 (+10 overflow) per
   process, well under PostgreSQL's default 100 connections even with a second app server.
 * ``timeout`` 120 s: how long a worker may stay silent before the master replaces it.
@@ -45,7 +45,15 @@ def _int(name: str, default: int) -> int:
 
 bind = os.environ.get("FACTCHECK_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
-workers = _int("FACTCHECK_WORKERS", (os.cpu_count() or 1) + 1)
+def _cores() -> int:
+    """The cores this process may run on (a container's share, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+workers = _int("FACTCHECK_WORKERS", min(_cores() + 1, 9))
 threads = _int("FACTCHECK_THREADS", 4)
 timeout = _int("FACTCHECK_WORKER_TIMEOUT", 120)
 graceful_timeout = _int("FACTCHECK_GRACEFUL_TIMEOUT", 60)
