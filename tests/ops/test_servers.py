@@ -4,6 +4,7 @@ shared (claims, versions, the audit chain, sign-in throttling) lives in one serv
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -128,6 +129,11 @@ def test_two_servers_share_claims_versions_audit_chain_and_throttling(newsroom: 
     assert report.intact, report
     assert report.count == events_after and events_after >= events_before + len(jobs)
     assert actions.count("claim.created") == len(SENTENCES)
+    # And as an operator checks it, with the command line.
+    verified = subprocess.run([str(support.VENV_BIN / "flask"), "--app", "factcheck", "audit", "verify"],
+                              cwd=support.PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "FACTCHECK_DATABASE_URL": newsroom["url"], "FACTCHECK_SECRET_KEY": "x"})
+    assert verified.returncode == 0 and f"{events_after} events verified" in verified.stdout, verified
 
     # Sign-in throttling is shared: five wrong passwords spread over both servers, then the sixth
     # attempt is refused (429) on either, even with the right password.
