@@ -156,3 +156,4 @@ def suggest_claims_command(path: str, output_format: str) -> None:
 def init_app(app: Flask) -> None:
     for group in (users_cli, demo_cli, audit_cli, claims_cli, db_roles_cli):
         app.cli.add_command(group)
+    __import__("factcheck.cli_backup").cli_backup.init_app(app)  # export / import (factcheck/backup.py)

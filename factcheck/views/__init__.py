@@ -47,13 +47,16 @@ def _page_of_form(app: Flask, path: str) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.views import articles, audit, auth, claims, dashboard, main, notifications, queues, users
+    from factcheck.views import (
+        articles, audit, auth, claims, dashboard, errors_db, main, notifications, queues, users,
+    )
     from factcheck.views.converters import CONVERTERS
 
     # Before any blueprint adds its rules: every number in a path is checked by these converters.
     app.url_map.converters.update(CONVERTERS)
     for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users):
         app.register_blueprint(module.bp)
+    errors_db.init_app(app)  # 503 + Retry-After when the database or Redis is down, before any 500
 
     from factcheck.views import filters
 

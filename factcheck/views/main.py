@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,9 +28,49 @@ def home() -> Any:
 
 @bp.get("/healthz")
 def healthz() -> Any:
+    """Liveness for the process manager and the load balancer: the process answers and can reach its
+    database. It loads no user and touches no table, so it stays cheap. Readiness is /readyz."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="error", database="error"), 503
     return jsonify(status="ok", database="ok")
+
+
+def _redis_url() -> str | None:
+    """Redis when the deployment has one: FACTCHECK_REDIS_URL (the throttling storage is set from it)."""
+    configured = current_app.config.get("FACTCHECK_REDIS_URL") or current_app.config.get("RATELIMIT_STORAGE_URI")
+    if isinstance(configured, str) and configured.startswith(("redis://", "rediss://", "unix://")):
+        return configured
+    return None
+
+
+def _redis_ok(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except (redis.exceptions.RedisError, OSError):
+        return False
+    finally:
+        client.close()
+
+
+@bp.get("/readyz")
+def readyz() -> Any:
+    """Readiness: whether this server can serve pages now, checking each service it stands on
+    (the database, and Redis when FACTCHECK_REDIS_URL is set). 503 when any is down, so a load
+    balancer sends the desk to another server, and an operator sees which one failed."""
+    checks: dict[str, str] = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        checks["database"] = "error"
+    redis_url = _redis_url()
+    checks["redis"] = ("ok" if _redis_ok(redis_url) else "error") if redis_url else "not configured"
+    ready = all(value != "error" for value in checks.values())
+    return jsonify(status="ok" if ready else "error", **checks), 200 if ready else 503

@@ -1,0 +1,157 @@
+"""gunicorn settings for factcheck: `gunicorn -c gunicorn.conf.py wsgi:app` (docs/deploy.md).
+
+Every value can be changed from the environment (FACTCHECK_* below, or gunicorn's own
+GUNICORN_CMD_ARGS, which wins over this file).
+
+Why these values:
+
+* ``gthread`` workers (processes, each with a pool of threads). A sync worker serves one request at a
+  time and is killed when one request takes longer than ``timeout``: that is what cut the streamed
+  audit export at 30 s. A gthread worker's heartbeat comes from its main loop, not from the request,
+  so ``timeout`` only kills a worker that is truly stuck, and a streamed export (or a slow client
+  reading it) runs as long as it needs (tests/ops/test_streaming.py: a download paused for three
+  worker timeouts, with a SIGTERM in the middle, still arrives whole; with sync workers it is cut). Threads also keep a worker answering ``/healthz`` while
+  another of its threads waits on the database.
+* ``workers`` defaults to cores + 1 (at most 9: past that, add app servers) and ``threads`` to 4: on the 2-core reference machine that is
+  3 processes x 4 threads = 12 requests at once, with a database pool of 5 (+10 overflow) per
+  process, well under PostgreSQL's default 100 connections even with a second app server.
+* ``timeout`` 120 s: how long a worker may stay silent before the master replaces it.
+* ``graceful_timeout`` 60 s: on SIGTERM (a deploy, a scale-down) workers stop accepting, finish the
+  requests they hold (an export in flight included, up to this long), then exit.
+* ``max_requests`` with jitter recycles workers now and then, so slow leaks never pile up and the
+  workers never restart all at once.
+* ``FACTCHECK_TRUSTED_PROXIES`` (default 0): how many reverse proxies stand in front (nginx: 1).
+  When set, werkzeug's ProxyFix takes the client's address, scheme and host from that many
+  X-Forwarded-* hops, so the audit log records people's addresses (not nginx's) and sign-in
+  throttling per address limits the client, not the whole newsroom behind the proxy. Leave it 0
+  when clients reach gunicorn directly, or anyone could claim any address in X-Forwarded-For.
+* Logs are JSON lines on stderr (``FACTCHECK_LOG_FORMAT=text`` for plain text): gunicorn's error
+  log, the app's own log and the access log, each access line with the response's X-Request-ID
+  (set on every response by the app), so a line in the log finds its audit events.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from typing import Any
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("FACTCHECK_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+def _cores() -> int:
+    """The cores this process may run on (a container's share, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+workers = _int("FACTCHECK_WORKERS", min(_cores() + 1, 9))
+threads = _int("FACTCHECK_THREADS", 4)
+timeout = _int("FACTCHECK_WORKER_TIMEOUT", 120)
+graceful_timeout = _int("FACTCHECK_GRACEFUL_TIMEOUT", 60)
+keepalive = 5
+max_requests = _int("FACTCHECK_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+# The reverse proxy's address: only its X-Forwarded-* headers are believed (docs/deploy.md).
+forwarded_allow_ips = os.environ.get("FACTCHECK_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 23+ opens a control socket at one fixed path per user by default; two app servers on one
+# machine would fight over it, and factcheck does not use it.
+control_socket_disable = True
+
+trusted_proxies = _int("FACTCHECK_TRUSTED_PROXIES", 0)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Wrap the app in ProxyFix in each worker (the app itself stays a plain Flask app, so
+    `flask --app wsgi` and the tests see it unchanged)."""
+    if trusted_proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        worker.wsgi = ProxyFix(worker.wsgi, x_for=trusted_proxies, x_proto=trusted_proxies,
+                               x_host=trusted_proxies, x_port=trusted_proxies)
+
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("FACTCHECK_LOG_LEVEL", "info")
+# Used for plain-text logs; the JSON formatter below reads the same values field by field.
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s "%(a)s"'
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line. Access lines carry their fields (method, path, status, duration,
+    request id) from gunicorn's atoms; app lines carry the request id of the request they belong to."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+        }
+        atoms = record.args if isinstance(record.args, dict) else None
+        if record.name == "gunicorn.access" and atoms is not None:
+            line.update({
+                "remote_addr": atoms.get("h"),
+                "method": atoms.get("m"),
+                "path": atoms.get("U"),
+                "query": atoms.get("q") or None,
+                "status": _as_int(atoms.get("s")),
+                "bytes": _as_int(atoms.get("B")),
+                "duration_ms": _as_int(atoms.get("M")),
+                "request_id": atoms.get("{x-request-id}o") or None,
+                "user_agent": atoms.get("a"),
+            })
+        else:
+            line["message"] = record.getMessage()
+            request_id = _current_request_id()
+            if request_id:
+                line["request_id"] = request_id
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _current_request_id() -> str | None:
+    """The id of the request being served (the one its X-Request-ID response header carries)."""
+    try:
+        from flask import has_request_context
+
+        if not has_request_context():
+            return None
+        from factcheck.views.common import request_id
+
+        return request_id()
+    except Exception:  # a log line is never lost for want of its id
+        return None
+
+
+if os.environ.get("FACTCHECK_LOG_FORMAT", "json") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        },
+        "root": {"level": loglevel.upper(), "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+            "alembic": {"level": "WARNING"},
+        },
+    }
