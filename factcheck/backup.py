@@ -309,19 +309,21 @@ def reset_sequences(conn: Connection) -> None:
                           "called": highest is not None})
 
 
-def verify_audit_chain(session: DbSession) -> int:
-    """The one place the import checks the audit chain; returns the number of events verified.
-    (When the chain is keyed, this is where the key-aware verification goes.)"""
+def verify_audit_chain(session: DbSession, key: bytes) -> int:
+    """The one place the import checks the audit chain, with this deployment's audit key (a chain
+    forged or written under another key is refused); returns the number of events verified. The
+    archive's own checksums stand for the checkpoint here: the restored head is anchored by the next
+    write (docs/deploy.md: start the checkpoint store afresh with a restored database)."""
     from factcheck.services import audit
 
-    report = audit.verify(session)
+    report = audit.verify_chain(audit.iter_events(session), key=key)
     if not report.intact:
         raise BackupError(f"The imported audit chain is BROKEN at event {report.first_broken_id}: {report.problem}. "
                           "Nothing was imported.")
     return report.count
 
 
-def import_archive(session: DbSession, archive: Path | IO[bytes]) -> Summary:
+def import_archive(session: DbSession, archive: Path | IO[bytes], *, audit_key: bytes) -> Summary:
     """Restore ``archive`` into the empty database behind ``session``, all or nothing."""
     try:
         zf = zipfile.ZipFile(archive)
@@ -350,7 +352,7 @@ def import_archive(session: DbSession, archive: Path | IO[bytes]) -> Summary:
             for table, deferred, pending in later:
                 _fill_deferred(conn, table, deferred, pending)
             reset_sequences(conn)
-            events = verify_audit_chain(session)
+            events = verify_audit_chain(session, audit_key)
         except BaseException:
             session.rollback()
             raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from factcheck import backup
 from factcheck.extensions import db
@@ -33,7 +33,8 @@ def import_command(archive: Path) -> None:
     """Restore ARCHIVE into this EMPTY database, migrated to the archive's revision; checks every
     table's checksum first and the audit chain after, and imports nothing if either fails."""
     try:
-        summary = backup.import_archive(db.session, archive)
+        summary = backup.import_archive(db.session, archive,
+                                        audit_key=current_app.extensions["factcheck"].settings.audit_key)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Imported {summary.rows} rows of {len(summary.tables)} tables (schema revision {summary.revision}); "

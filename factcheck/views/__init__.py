@@ -48,7 +48,16 @@ def _page_of_form(app: Flask, path: str) -> str | None:
 
 def init_app(app: Flask) -> None:
     from factcheck.views import (
-        articles, audit, auth, claims, dashboard, errors_db, main, notifications, queues, users,
+        articles,
+        audit,
+        auth,
+        claims,
+        dashboard,
+        errors_db,
+        main,
+        notifications,
+        queues,
+        users,
     )
     from factcheck.views.converters import CONVERTERS
 
