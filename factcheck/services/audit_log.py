@@ -30,6 +30,7 @@ from factcheck.services import audit
 from factcheck.services.checkpoints import Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
+from factcheck.services.spreadsheet import neutralise_cell
 
 # Object types whose timeline can name the object (and, for an editor, find the article it belongs to).
 SUBJECTS: dict[str, type] = {
@@ -295,7 +296,9 @@ def csv_chunk(batch: Sequence[Row[Any]]) -> str:
     for row in batch:
         values = _plain(row)
         values["changes"] = json.dumps(values["changes"], ensure_ascii=False, sort_keys=True)
-        writer.writerow(values[column] for column in EXPORT_COLUMNS)
+        # Text typed by anyone (a sign-in e-mail, a quote) never runs as a formula in a spreadsheet.
+        writer.writerow(neutralise_cell(value) if isinstance(value, str) else value
+                        for value in (values[column] for column in EXPORT_COLUMNS))
     return buffer.getvalue()
 
 

@@ -211,3 +211,15 @@ def test_history_reads_like_a_newsroom_not_a_database(make, login_as):
     assert "assignee_id" not in history and "start:" not in history and "via: []" not in history
     log = login_as("manager").get("/audit").get_data(as_text=True)
     assert f">{claim.article.title}</a>" in log and f"assigned to: {checker.display_name}" in log
+
+
+def test_the_csv_export_is_safe_to_open_in_a_spreadsheet(client, login_as):
+    """An e-mail typed at sign-in by anyone, signed in or not, lands in the log: in the CSV it must be
+    text, not a formula (issue 11)."""
+    client.submit("/login", {"email": "=cmd|'/Ccalc'!A0@x.example", "password": "whatever"})
+    client.submit("/login", {"email": "+1@x.example", "password": "whatever"})
+    text = login_as("manager").get("/audit/export.csv").get_data(as_text=True)
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert "'=cmd|'/ccalc'!a0@x.example" in cells and "'+1@x.example" in cells
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
+    assert not any(cell.startswith("-") and not cell.lstrip("-").isdigit() for cell in cells)
