@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from factcheck.errors import ValidationFailed
 from factcheck.extraction.intake import IntakeError, read_pasted, read_upload
+from factcheck.extraction.language import detect_language
 from factcheck.models import Article, User
 from factcheck.security.permissions import Action
 from factcheck.services.articles import insert_article
@@ -55,13 +56,22 @@ def import_article(ctx: Context, *, actor: User, title: str = "", text: str = ""
     if not title:
         raise ValidationFailed("The article needs a title.", field="title")
     furniture = furniture_of(read.text)
+    # The suggestion rules read English: another language gets no suggestions rather than wrong ones,
+    # and the article page says so (its language is kept with the article).
+    language = detect_language(read.text)
     with transaction(ctx.session):
         article = insert_article(
             ctx, actor=actor, title=title, text=read.text, outlet=outlet, byline=byline, source_url=source_url,
+            language=language if language != "und" else "en",
             source_format=read.source_format if field == "upload" else "paste",
             source_filename=upload.filename[:255] if field == "upload" and upload else None, furniture=furniture,
         )
         revision = article.current_revision
         assert revision is not None  # insert_article made the first revision
-        added = add_suggestions(ctx, actor=actor, article=article, revision=revision)
+        added = add_suggestions(ctx, actor=actor, article=article, revision=revision) if english(article) else 0
     return Imported(article, added, len(furniture))
+
+
+def english(article: Article) -> bool:
+    """Whether claim suggestions can be made for the article (the rules read English only)."""
+    return article.language in ("en", "und", "")

@@ -60,6 +60,9 @@ def new() -> Any:
 
 
 def _imported_message(imported: Imported) -> str:
+    if not intake.english(imported.article):
+        return ("Article saved. factcheck suggests claims in English only, and this article is not in English: "
+                "mark its claims by selecting them in the text.")
     parts = [f"Article saved with {imported.suggestions} suggested claim(s) to review"]
     if imported.furniture:
         parts.append(f"{imported.furniture} line(s) of page furniture set aside")
@@ -92,7 +95,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
         text_claims=[c for c in article.claims if c.revision_id == article.current_revision_id],
         assign_form=assign_form, action_form=ActionForm(), publish_form=PublishForm(formdata=None),
         blockers=blockers if blockers is not None else article_service.blocking_claims(settings, article),
-        actions=actions, claim_actions=claim_actions,
+        actions=actions, claim_actions=claim_actions, english=intake.english(article),
         # Claims the bulk-assignment form may tick (none when nobody can be chosen).
         assignable={claim_id for claim_id, may in claim_actions.items() if may.assign}
         if actions.assign and assign_form.assignee_id.choices else set(),

@@ -153,3 +153,15 @@ def test_the_real_article_through_the_app(shared_data, login_as):
     latest_news = text.index("Latest news")
     assert all(c.start < latest_news for c in claims)
     assert any(line["start"] >= latest_news for line in article.current_revision.furniture)
+
+
+def test_a_text_not_in_english_says_english_only_instead_of_silently_suggesting_nothing(make, login_as):
+    editor = login_as("editor")
+    text = ("Der Stadtrat hat am Dienstag mit 27 zu 4 Stimmen beschlossen, eine Straßenbahn zum Flughafen zu bauen, "
+            "sagte die Vorsitzende. Die Linie wird nach Angaben des Verkehrsamts 210 Millionen Euro kosten und "
+            "soll im Jahr 2030 fertig sein. Kritiker sagten, das Geld wäre für Busse besser ausgegeben.\n")
+    response = editor.submit("/articles/new", {"title": "Straßenbahn beschlossen", "text": text})
+    assert response.status_code == 302
+    article_page = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "English only" in article_page and "(de)" in article_page
+    assert "No claims yet." in article_page
