@@ -47,11 +47,13 @@ def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path):
 
 # ---- strict production (issue 11, point 5) ---------------------------------------------------------
 PRODUCTION_KEY = "k" * 32
+AUDIT_KEY = "a" * 64  # production also needs the audit chain's key (docs/audit.md)
 
 
 @pytest.mark.parametrize("name", ["production", "Production", "PRODUCTION", " production\n"])
 def test_environment_name_ignores_case_and_spaces(tmp_path, name):
-    config = load_config(tmp_path, environ={"FACTCHECK_ENV": name, "FACTCHECK_SECRET_KEY": PRODUCTION_KEY})
+    config = load_config(tmp_path, environ={"FACTCHECK_ENV": name, "FACTCHECK_SECRET_KEY": PRODUCTION_KEY,
+                                            "FACTCHECK_AUDIT_KEY": AUDIT_KEY})
     assert config["ENV_NAME"] == "production"
     assert config["SESSION_COOKIE_SECURE"] is True and config["REMEMBER_COOKIE_SECURE"] is True
     assert not (tmp_path / "secret_key").exists()
@@ -78,7 +80,7 @@ def test_production_refuses_a_short_secret_key(tmp_path, key):
 
 def test_production_takes_a_key_of_32_bytes(tmp_path):
     for key in ("k" * 32, "é" * 16):  # bytes, not characters
-        assert load_config(tmp_path, environ={"FACTCHECK_ENV": "production",
+        assert load_config(tmp_path, environ={"FACTCHECK_ENV": "production", "FACTCHECK_AUDIT_KEY": AUDIT_KEY,
                                               "FACTCHECK_SECRET_KEY": key})["SECRET_KEY"] == key
 
 
@@ -107,6 +109,7 @@ def test_development_may_debug(tmp_path):
 def production_env(monkeypatch, tmp_path):
     monkeypatch.setenv("FACTCHECK_ENV", "production")
     monkeypatch.setenv("FACTCHECK_SECRET_KEY", PRODUCTION_KEY)
+    monkeypatch.setenv("FACTCHECK_AUDIT_KEY", AUDIT_KEY)
     monkeypatch.setenv("FACTCHECK_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     return monkeypatch

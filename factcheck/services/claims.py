@@ -88,10 +88,10 @@ def recorded(ctx: Context, actor: User | None, claim: Claim, action: str, event:
                  article_id=claim.article_id, changes=audit.diff(before, after))
 
 
-def explain_refusal(claim: Claim, actor: User | None, message: str) -> str:
+def explain_refusal(claim: Claim, viewer: User | None, message: str) -> str:
     """A refusal in the words of what happened: a checker whose claim went to someone else is told who
     has it now, not that their role does not allow it."""
-    if actor is not None and actor.has_role(Role.CHECKER) and claim.assignee_id not in (None, actor.id) \
+    if viewer is not None and viewer.has_role(Role.CHECKER) and claim.assignee_id not in (None, viewer.id) \
             and claim.assignee is not None:
         return (f"This claim is now assigned to {claim.assignee.choice_label}, not to you; "
                 "what you typed was not saved and is shown below.")

@@ -12,8 +12,8 @@ from factcheck.settings import Settings
 
 def test_production_refuses_to_start_without_an_audit_key(tmp_path):
     with pytest.raises(ConfigError, match="FACTCHECK_AUDIT_KEY"):
-        load_config(tmp_path, {"FACTCHECK_ENV": "production", "FACTCHECK_SECRET_KEY": "s"})
-    config = load_config(tmp_path, {"FACTCHECK_ENV": "production", "FACTCHECK_SECRET_KEY": "s",
+        load_config(tmp_path, {"FACTCHECK_ENV": "production", "FACTCHECK_SECRET_KEY": "s" * 40})
+    config = load_config(tmp_path, {"FACTCHECK_ENV": "production", "FACTCHECK_SECRET_KEY": "s" * 40,
                                     "FACTCHECK_AUDIT_KEY": "k" * 64})
     assert config["FACTCHECK_AUDIT_KEY"] == "k" * 64
     assert not (tmp_path / "audit_key").exists()

@@ -33,7 +33,7 @@ def test_evidence_keeps_every_field(make):
     ({"stance": "agrees"}, "stance"),
     ({"source_type": "rumour"}, "source type"),
     ({"credibility": "great"}, "credibility"),
-    ({"question": "both"}, "attribution or the substance"),
+    ({"question": "both"}, "which question the evidence answers"),
     ({"published_on": date.today() + timedelta(days=3)}, "future"),
 ])
 def test_bad_evidence_is_refused(make, bad, message):

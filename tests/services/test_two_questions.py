@@ -28,7 +28,7 @@ def test_both_answers_and_both_kinds_of_evidence_are_required(attributed):
     _source(checker, claim, "substance")
     with pytest.raises(ValidationFailed, match="really made by the transport office"):
         claims.propose_verdict(ctx(), actor=checker, claim=claim, verdict="disputed", rationale="r")
-    with pytest.raises(ValidationFailed, match="evidence for whether it was said"):
+    with pytest.raises(ValidationFailed, match="whether the transport office really said it"):
         claims.propose_verdict(ctx(), actor=checker, claim=claim, verdict="disputed", rationale="r",
                                attribution_verdict="confirmed")
     _source(checker, claim, "attribution")
