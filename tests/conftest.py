@@ -82,6 +82,14 @@ def base_config(database_url: str, checkpoint_file: Path | None = None) -> dict:
     }
 
 
+def app_environment(database_url: str) -> dict[str, str]:
+    """The environment of an app process started by a test (gunicorn, the flask command) on the same
+    database as the test's own app: the same audit key and checkpoint file, so both see one chain."""
+    config = base_config(database_url)
+    return {"FACTCHECK_DATABASE_URL": database_url, "FACTCHECK_AUDIT_KEY": config["FACTCHECK_AUDIT_KEY"],
+            "FACTCHECK_AUDIT_CHECKPOINT_FILE": config["FACTCHECK_AUDIT_CHECKPOINT_FILE"]}
+
+
 def migrate_to_head(database_url: str) -> None:
     from flask_migrate import upgrade
 

@@ -19,7 +19,7 @@ from factcheck import backup, create_app, demo
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, User
 from factcheck.services import audit
-from tests.conftest import PG_URL_ENV, base_config
+from tests.conftest import PG_URL_ENV, app_environment, base_config
 from tests.ops.support import PROJECT_ROOT, VENV_BIN, drop_postgres_schema, fresh_postgres_schema
 from tests.support.context import ctx
 from tests.support.factories import Factory
@@ -88,7 +88,7 @@ def test_demo_newsroom_round_trips_sqlite_postgresql_sqlite(demo_newsroom: Flask
         # Into PostgreSQL with the real command in its own process, as an operator runs it.
         imported = subprocess.run(
             [str(VENV_BIN / "flask"), "--app", "factcheck", "import", str(first)], cwd=PROJECT_ROOT,
-            env={**os.environ, "FACTCHECK_DATABASE_URL": postgres, "FACTCHECK_SECRET_KEY": "x",
+            env={**os.environ, **app_environment(postgres), "FACTCHECK_SECRET_KEY": "x",
                  "FACTCHECK_LOG_FORMAT": "text"},
             capture_output=True, text=True, timeout=120)
         assert imported.returncode == 0, imported.stderr
@@ -108,7 +108,7 @@ def test_demo_newsroom_round_trips_sqlite_postgresql_sqlite(demo_newsroom: Flask
             highest = db.session.scalar(sa.select(sa.func.max(User.id)))
             user = Factory(ctx()).user("checker")
             assert user.id == highest + 1
-            report = audit.verify(db.session)
+            report = audit.verify(ctx())
             assert report.intact and report.count == len(source["audit_events"]) + 1
         _close(on_postgres)
     finally:

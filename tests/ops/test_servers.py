@@ -16,7 +16,7 @@ from factcheck import create_app
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Claim
 from factcheck.services import audit
-from tests.conftest import PG_URL_ENV, base_config
+from tests.conftest import PG_URL_ENV, app_environment, base_config
 from tests.ops import support
 from tests.ops.support import Browser, Server, csrf_token, drop_postgres_schema, fresh_postgres_schema
 from tests.support.context import ctx
@@ -50,7 +50,7 @@ def newsroom(tmp_path: Path) -> Iterator[dict]:
         db.session.remove()
         db.engine.dispose()
 
-    env = {"FACTCHECK_DATABASE_URL": url, "FACTCHECK_SECRET_KEY": "two-servers-one-key",
+    env = {**app_environment(url), "FACTCHECK_SECRET_KEY": "two-servers-one-key",
            "FACTCHECK_REDIS_URL": redis_url, "FACTCHECK_WORKERS": "1", "FACTCHECK_THREADS": "4"}
     servers = [Server(env, tmp_path / "a.log"), Server(env, tmp_path / "b.log")]
     try:
@@ -123,7 +123,7 @@ def test_two_servers_share_claims_versions_audit_chain_and_throttling(newsroom: 
         statuses = list(pool.map(add, jobs, SENTENCES[1:]))
     assert statuses == [302] * len(jobs)
     with newsroom["app"].app_context():
-        report = audit.verify(db.session)
+        report = audit.verify(ctx())
         events_after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
         actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert report.intact, report
@@ -132,7 +132,7 @@ def test_two_servers_share_claims_versions_audit_chain_and_throttling(newsroom: 
     # And as an operator checks it, with the command line.
     verified = subprocess.run([str(support.VENV_BIN / "flask"), "--app", "factcheck", "audit", "verify"],
                               cwd=support.PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "FACTCHECK_DATABASE_URL": newsroom["url"], "FACTCHECK_SECRET_KEY": "x"})
+                              env={**os.environ, **app_environment(newsroom["url"]), "FACTCHECK_SECRET_KEY": "x"})
     assert verified.returncode == 0 and f"{events_after} events verified" in verified.stdout, verified
 
     # Sign-in throttling is shared: five wrong passwords spread over both servers, then the sixth

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from factcheck import create_app
 from factcheck.extensions import db
-from tests.conftest import base_config
+from tests.conftest import app_environment, base_config
 from tests.ops.support import Browser, Server
 from tests.support.context import ctx
 from tests.support.factories import Factory
@@ -30,11 +30,13 @@ PAUSE = 3 * WORKER_TIMEOUT
 def _fill_audit_log(path: Path) -> None:
     """Bulk events straight into the table (the export streams them; their hashes do not matter)."""
     with sqlite3.connect(path) as conn:
+        # Numbered after the events already there, as the chain numbers them (seq is unique).
+        first = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_events").fetchone()[0] + 1
         conn.executemany(
             "INSERT INTO audit_events (created_at, actor_label, action, object_type, object_id, changes, "
-            "prev_hash, hash) VALUES (?, 'bulk', 'note.created', 'note', ?, ?, ?, ?)",
+            "prev_hash, hash, seq) VALUES (?, 'bulk', 'note.created', 'note', ?, ?, ?, ?, ?)",
             [(f"2024-03-01 09:{n // 60000 % 60:02d}:{n // 1000 % 60:02d}.{n % 1000:03d}000+00:00", n,
-              json.dumps({"body": {"before": None, "after": "x" * 200}}), f"p{n:063x}", f"h{n:063x}")
+              json.dumps({"body": {"before": None, "after": "x" * 200}}), f"p{n:063x}", f"h{n:063x}", first + n)
              for n in range(EVENTS)])
 
 
@@ -50,7 +52,7 @@ def test_a_long_streamed_export_outlives_the_worker_timeout_and_a_sigterm(tmp_pa
         db.engine.dispose()
     _fill_audit_log(path)
 
-    server = Server({"FACTCHECK_DATABASE_URL": url, "FACTCHECK_SECRET_KEY": "stream-test",
+    server = Server({**app_environment(url), "FACTCHECK_SECRET_KEY": "stream-test",
                      "FACTCHECK_WORKERS": "1", "FACTCHECK_THREADS": "2",
                      "FACTCHECK_WORKER_TIMEOUT": str(WORKER_TIMEOUT), "FACTCHECK_GRACEFUL_TIMEOUT": "60"},
                     tmp_path / "gunicorn.log")
@@ -83,6 +85,9 @@ def test_a_long_streamed_export_outlives_the_worker_timeout_and_a_sigterm(tmp_pa
     assert head.startswith(b"HTTP/1.0 200") or head.startswith(b"HTTP/1.1 200"), head[:200]
     lines = body.decode().splitlines()
     # Every event before the export's own (the bulk ones and the manager's), each a whole JSON line.
-    assert len(lines) >= EVENTS and [json.loads(line)["action"] for line in lines].count("note.created") == EVENTS
+    events = [json.loads(line) for line in lines]
+    # ... and the export's closing checkpoint line (docs/audit.md), after every event.
+    assert "checkpoint" in events[-1] and "action" not in events[-1]
+    assert len(events) > EVENTS and [e.get("action") for e in events].count("note.created") == EVENTS
     assert exit_status == 0
     assert "WORKER TIMEOUT" not in server.log_path.read_text(), server.log()
