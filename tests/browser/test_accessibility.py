@@ -69,7 +69,7 @@ def test_main_pages_have_no_serious_accessibility_violation(open_page, pages, wi
 
 
 def test_error_pages_are_accessible(open_page):
-    page = open_page("editor@demo.test")
+    page = _with_axe(open_page("editor@demo.test"))
     response = page.goto("/articles/987654")
     assert response.status == 404
     assert page.get_by_role("heading", level=1).inner_text()

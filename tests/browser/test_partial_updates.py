@@ -55,6 +55,7 @@ def test_evidence_is_added_in_place_and_errors_show_inline(open_page):
     form = page.locator("#evidence-form")
     form.get_by_label("Source URL").fill("not a url")
     form.get_by_label("Title").fill("Port authority press release")
+    _choose_question(form)
     form.get_by_role("button", name="Add evidence").click()
     expect(page.locator("#evidence-form #url-error")).to_be_visible()
     expect(page.locator("#evidence-form").get_by_label("Title")).to_have_value("Port authority press release")
@@ -132,6 +133,7 @@ def test_two_partial_updates_in_a_row_leave_one_flash_the_second(open_page):
     form = page.locator("#evidence-form")
     form.get_by_label("Source URL").fill("https://port.example/tonnage-ranking")
     form.get_by_label("Title").fill("National port tonnage ranking")
+    _choose_question(form)
     form.get_by_role("button", name="Add evidence").click()
     expect(page.locator("#evidence-panel").get_by_role("link", name="National port tonnage ranking")).to_be_visible()
     expect(_flash(page)).to_have_text(re.compile("Evidence added"))
@@ -156,6 +158,7 @@ def test_a_form_sent_while_a_partial_update_is_on_its_way_shows_only_its_own_mes
     form = page.locator("#evidence-form")
     form.get_by_label("Source URL").fill("https://port.example/expansion-accounts")
     form.get_by_label("Title").fill("Port expansion final accounts")
+    _choose_question(form)
     form.get_by_role("button", name="Add evidence").click()
     for _ in range(100):  # the partial update's POST, stopped on its way
         if held:
@@ -177,3 +180,10 @@ def test_a_form_sent_while_a_partial_update_is_on_its_way_shows_only_its_own_mes
     expect(page.locator("#flashes")).not_to_contain_text("Evidence added")
     expect(page.locator("#claim-status")).to_contain_text("proposed")
     expect(page.locator("#evidence-panel").get_by_role("link", name="Port expansion final accounts")).to_be_visible()
+
+
+def _choose_question(form) -> None:
+    """An attributed claim's evidence form asks which question it answers, with none chosen for them."""
+    question = form.locator("select[name=question]")
+    if question.count():
+        question.select_option("substance")
