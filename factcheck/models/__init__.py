@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
+from factcheck.models.api_token import ApiToken
 from factcheck.models.article import Article, ArticleStatus, Revision
 from factcheck.models.audit import GENESIS_HASH, AuditEvent
 from factcheck.models.base import Base, utcnow
@@ -21,6 +22,7 @@ from factcheck.models.user import Role, User, UserRole, UserSession
 __all__ = [
     "GENESIS_HASH",
     "PRIORITY_RANK",
+    "ApiToken",
     "Article",
     "ArticleStatus",
     "AttributionVerdict",

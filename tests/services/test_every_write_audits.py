@@ -23,7 +23,7 @@ from sqlalchemy import select
 import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
-from factcheck.services import articles, audit, audit_log, claims, revisions, users, workflow
+from factcheck.services import articles, audit, audit_log, claims, revisions, tokens, users, workflow
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
 from tests.support.context import configure, ctx
@@ -627,6 +627,31 @@ def _set_roles(make):
         users.set_roles(ctx(), actor=admin, user=user, roles=["checker", "editor"])
         return [E(admin, "user.roles_changed", "user", user.id, None,
                   {"roles": (["checker"], ["checker", "editor"])})]
+    return run
+
+
+@write("tokens.issue_token")
+def _issue_token(make):
+    admin = make.user("admin")
+    user = make.user("editor")
+
+    def run():
+        issued = tokens.issue_token(ctx(), actor=admin, user=user, name="CMS", scopes=["write", "read"], days=30)
+        token = issued.token
+        return [E(admin, "token.issued", "api_token", token.id, None,
+                  {"user_id": (None, user.id), "name": (None, "CMS"), "scopes": (None, "read write"),
+                   "prefix": (None, token.prefix), "expires_at": (None, token.expires_at)})]
+    return run
+
+
+@write("tokens.revoke_token")
+def _revoke_token(make):
+    admin = make.user("admin")
+    token = tokens.issue_token(ctx(), actor=admin, user=make.user("checker"), name="Bot", scopes=["read"]).token
+
+    def run():
+        tokens.revoke_token(ctx(), actor=admin, token=token)
+        return [E(admin, "token.revoked", "api_token", token.id, None, {"revoked_at": (None, token.revoked_at)})]
     return run
 
 
