@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import jsonify, url_for
 from sqlalchemy import select
 
 from factcheck.api import schemas
@@ -175,5 +175,8 @@ def claim_reviews(cursor: str | None, limit: int) -> Any:
         for review in report.claim_reviews(settings, article, address):
             graph.append({key: value for key, value in review.items() if key != "@context"})
     next_cursor = encode_cursor(ids[limit - 1]) if len(ids) > limit else None
-    headers = {"Content-Type": "application/ld+json"} | page_links(next_cursor, limit=limit)
-    return {"context": "https://schema.org", "graph": graph, "next_cursor": next_cursor}, headers
+    response = jsonify(schemas.ClaimReviewFeed().dump(
+        {"context": "https://schema.org", "graph": graph, "next_cursor": next_cursor}))
+    response.mimetype = "application/ld+json"
+    response.headers.update(page_links(next_cursor, limit=limit))
+    return response

@@ -11,7 +11,18 @@ from typing import Any
 from flask import url_for
 
 from factcheck.api import schemas
-from factcheck.api.core import bp, checked_id, ctx, decode_cursor, encode_cursor, etag_of, if_match, page_links, user
+from factcheck.api.core import (
+    bp,
+    checked_id,
+    ctx,
+    decode_cursor,
+    encode_cursor,
+    etag_of,
+    if_match,
+    page_links,
+    stale,
+    user,
+)
 from factcheck.extensions import db
 from factcheck.models import Claim
 from factcheck.services import claim_queries, evidence, notes
@@ -59,6 +70,10 @@ def _write(claim_id: int, change: Callable[[Claim, int | None], object]) -> Any:
     """Load the claim, read If-Match, make the change through the service, answer the claim as it is now."""
     claim = _load(claim_id)
     expected = if_match()
+    if expected is not None and expected != claim.version:
+        # The precondition comes first (RFC 9110 §13.2.2): a stale copy is told so, whatever the step.
+        # The service checks the version again inside its transaction, for writers racing this one.
+        return stale(claim)
     change(claim, expected)
     return claim_response(claim.id)
 

@@ -73,16 +73,24 @@ def _claim_summary(claim: Any) -> dict[str, Any]:
     return {"id": claim.id, "status": claim.status, "url": f"{bp.url_prefix}/claims/{claim.id}"}
 
 
+def _precondition_failed(version: Any, current: dict[str, Any]) -> Response:
+    return problem(412, "Someone else changed this claim since you read it: the ETag you sent in If-Match is no "
+                   "longer current. Read the claim again, check their change, and retry with its ETag.",
+                   title="Precondition Failed", current_version=version, current=_jsonable(current),
+                   headers={"ETag": etag_of(version)})
+
+
+def stale(claim: Any) -> Response:
+    from factcheck.services.claims import snapshot
+
+    return _precondition_failed(claim.version, snapshot(claim))
+
+
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError) -> Response:
     if isinstance(error, EditConflict):
-        # Only a stale If-Match reaches the service's version check through the API.
-        return problem(412, "Someone else changed this claim since you read it: the ETag you sent in If-Match is "
-                       "no longer current. Read the claim again, check their change, and retry with its ETag.",
-                       title="Precondition Failed",
-                       current_version=error.details.get("current_version"),
-                       current=_jsonable(error.details.get("current", {})),
-                       headers={"ETag": etag_of(error.details.get("current_version"))})
+        # Through the API, only a stale If-Match reaches the service's version check.
+        return _precondition_failed(error.details.get("current_version"), error.details.get("current", {}))
     extra: dict[str, Any] = {}
     if isinstance(error, GateClosed):
         extra["blocking"] = [{**_claim_summary(b.claim), "reason": b.reason}
@@ -169,11 +177,15 @@ def _rate_key() -> str:
     return "api:" + tokens.hash_secret(header) if header else "api-anon:" + (request.remote_addr or "")
 
 
+# Per token (per address without one), across the whole API; FACTCHECK_API_RATE_LIMIT changes it.
+# Registered once, on the module's blueprint, however many apps are made (tests make many).
+limiter.limit(lambda: str(current_app.config.get("FACTCHECK_API_RATE_LIMIT", DEFAULT_RATE_LIMIT)),
+              key_func=_rate_key)(bp)
+
+
 def install(app: Flask) -> None:
-    """What the blueprint needs from the app: the per-token rate limit, and problem details for
-    addresses under /api/v1 that match no route."""
-    limiter.limit(lambda: current_app.config.get("FACTCHECK_API_RATE_LIMIT", DEFAULT_RATE_LIMIT),
-                  key_func=_rate_key)(bp)
+    """What the app needs besides the blueprint: problem details for addresses under /api/v1 that
+    match no route."""
     csrf.exempt(fallback)
     app.register_blueprint(fallback)
 

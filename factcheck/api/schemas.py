@@ -31,8 +31,9 @@ def txt(max_length: int, *, required: bool = False, **kwargs: Any) -> Text:
     return Text(required=required, validate=validate.Length(max=max_length), **kwargs)
 
 
-def an_id(**kwargs: Any) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def an_id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """A database id; strict (a JSON number) in bodies, digits in query strings."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def one_of(values: Any, **kwargs: Any) -> Text:
@@ -140,8 +141,8 @@ class ArticleListArgs(PageArgs):
 
 class ClaimListArgs(PageArgs):
     status = one_of([s.value for s in ClaimStatus], load_default=None)
-    article = an_id(load_default=None)
-    assignee = an_id(load_default=None)
+    article = an_id(strict=False, load_default=None)
+    assignee = an_id(strict=False, load_default=None)
     verdict = txt(40, load_default=None)
     overdue = fields.Boolean(load_default=False)
     unassigned = fields.Boolean(load_default=False)
@@ -149,8 +150,8 @@ class ClaimListArgs(PageArgs):
 
 class AuditArgs(PageArgs):
     action = txt(60, load_default=None)
-    article = an_id(load_default=None)
-    actor = an_id(load_default=None)
+    article = an_id(strict=False, load_default=None)
+    actor = an_id(strict=False, load_default=None)
 
 
 # ---- responses --------------------------------------------------------------------------------------
