@@ -313,3 +313,41 @@ class ClaimReviewFeed(ma.Schema):
     context = fields.String(data_key="@context")
     graph = fields.List(fields.Dict(), data_key="@graph", metadata={"description": "schema.org ClaimReview objects"})
     next_cursor = fields.String(allow_none=True)
+
+
+# ---- webhooks ---------------------------------------------------------------------------------------
+
+class WebhookCreate(Strict):
+    url = txt(2000, required=True)
+    events = fields.List(txt(40), required=True, validate=validate.Length(min=1, max=10))
+
+
+class WebhookOut(ma.Schema):
+    id = fields.Integer()
+    url = fields.String()
+    events = fields.List(fields.String())
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+    secret = fields.String(metadata={"description": "Only in the answer to registering: keep it to check signatures"})
+
+
+class WebhookPage(ma.Schema):
+    items = fields.List(fields.Nested(WebhookOut))
+
+
+class DeliveryOut(ma.Schema):
+    id = fields.Integer()
+    event = fields.String()
+    payload = fields.Dict()
+    status = fields.String()
+    attempts = fields.Integer()
+    created_at = fields.DateTime()
+    next_attempt_at = fields.DateTime()
+    last_attempt_at = fields.DateTime(allow_none=True)
+    response_status = fields.Integer(allow_none=True)
+    response_body = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class DeliveryPage(ma.Schema):
+    items = fields.List(fields.Nested(DeliveryOut))

@@ -18,6 +18,7 @@ from factcheck.models.claim import (
 )
 from factcheck.models.notification import Notification
 from factcheck.models.user import Role, User, UserRole, UserSession
+from factcheck.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "GENESIS_HASH",
@@ -43,5 +44,7 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "Webhook",
+    "WebhookDelivery",
     "utcnow",
 ]

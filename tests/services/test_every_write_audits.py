@@ -23,7 +23,7 @@ from sqlalchemy import select
 import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
-from factcheck.services import articles, audit, audit_log, claims, revisions, tokens, users, workflow
+from factcheck.services import articles, audit, audit_log, claims, revisions, tokens, users, webhooks, workflow
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
 from tests.support.context import configure, ctx
@@ -652,6 +652,44 @@ def _revoke_token(make):
     def run():
         tokens.revoke_token(ctx(), actor=admin, token=token)
         return [E(admin, "token.revoked", "api_token", token.id, None, {"revoked_at": (None, token.revoked_at)})]
+    return run
+
+
+@write("webhooks.register_webhook")
+def _register_webhook(make):
+    admin = make.user("admin")
+
+    def run():
+        hook = webhooks.register_webhook(ctx(), actor=admin, url="https://cms.example/hook",
+                                         events=["claim.verdict_final", "article.approved"]).webhook
+        return [E(admin, "webhook.registered", "webhook", hook.id, None,
+                  {"url": (None, "https://cms.example/hook"), "events": (None, "article.approved claim.verdict_final")})]
+    return run
+
+
+@write("webhooks.disable_webhook")
+def _disable_webhook(make):
+    admin = make.user("admin")
+    hook = webhooks.register_webhook(ctx(), actor=admin, url="https://cms.example/hook",
+                                     events=["article.approved"]).webhook
+
+    def run():
+        webhooks.disable_webhook(ctx(), actor=admin, webhook=hook)
+        return [E(admin, "webhook.disabled", "webhook", hook.id, None, {"active": (True, False)})]
+    return run
+
+
+@write("webhooks.deliver_due")
+def _deliver_due(make):
+    """Delivery attempts are logged on their webhook_deliveries rows, not in the audit log (the
+    audit log already holds the change each delivery reports)."""
+    admin = make.user("admin")
+    webhooks.register_webhook(ctx(), actor=admin, url="http://127.0.0.1:9/nobody", events=["claim.verdict_final"])
+    make.final_claim()
+
+    def run():
+        assert webhooks.deliver_due(ctx(), send=lambda url, body, headers: webhooks.Answer(204, "")) == 1
+        return []
     return run
 
 
