@@ -188,3 +188,29 @@ def return_verdict(body: dict[str, Any], claim_id: int) -> Any:
     return _write(claim_id, lambda claim, version: claim_service.return_verdict(
         ctx(), actor=user(), claim=claim, note=body["note"], expected_version=version))
 
+
+
+@bp.post("/claims/<int:claim_id>/take")
+@bp.doc(tags=["claims"], summary="A checker takes an open, unassigned claim (where the newsroom allows it)",
+        **IF_MATCH_DOC)
+@bp.response(200, schemas.ClaimOut)
+def take(claim_id: int) -> Any:
+    return _write(claim_id, lambda claim, version: claim_service.take_from_pool(ctx(), actor=user(), claim=claim))
+
+
+@bp.post("/claims/<int:claim_id>/start")
+@bp.doc(tags=["claims"], summary="The assigned checker starts work", **IF_MATCH_DOC)
+@bp.response(200, schemas.ClaimOut)
+def start(claim_id: int) -> Any:
+    return _write(claim_id, lambda claim, version: claim_service.start_work(ctx(), actor=user(), claim=claim))
+
+
+@bp.post("/claims/<int:claim_id>/resolve")
+@bp.doc(tags=["verdicts"], summary="Resolve a final misleading/disputed/false claim (or an orphaned one)",
+        **IF_MATCH_DOC)
+@bp.arguments(schemas.Resolve)
+@bp.response(200, schemas.ClaimOut)
+def resolve(body: dict[str, Any], claim_id: int) -> Any:
+    return _write(claim_id, lambda claim, version: claim_service.resolve(
+        ctx(), actor=user(), claim=claim, resolution=body["resolution"], note=body["note"],
+        revision_number=body["revision"], expected_version=version))

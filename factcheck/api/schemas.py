@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from factcheck.models import AttributionVerdict, ClaimStatus, Credibility, Priority, Question, Stance
+from factcheck.models import AttributionVerdict, ClaimStatus, Credibility, Priority, Question, Resolution, Stance
 from factcheck.services.evidence import SOURCE_TYPES
 from factcheck.views.common import MAX_ID
 
@@ -351,3 +351,10 @@ class DeliveryOut(ma.Schema):
 
 class DeliveryPage(ma.Schema):
     items = fields.List(fields.Nested(DeliveryOut))
+
+
+class Resolve(Strict):
+    resolution = one_of([r.value for r in Resolution], required=True)
+    note = txt(10_000, load_default="")
+    revision = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), load_default=None,
+                              allow_none=True, metadata={"description": "The correcting revision's number"})

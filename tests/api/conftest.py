@@ -51,13 +51,14 @@ def admin(make: Factory) -> User:
 
 
 @pytest.fixture
-def api_as(app: Flask, make: Factory, admin: User):
+def api_as(app: Flask, make: Factory, admin: User, new_client):
     """api_as("editor") is an ApiClient with a fresh read+write token of a new editor; pass a User to
     use that user, and ``scopes``/``days`` to shape the token."""
 
     def build(role_or_user: str | User, scopes: tuple[str, ...] = ("read", "write"), days: int = 30) -> ApiClient:
         user = make.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
         issued = tokens.issue_token(ctx(), actor=admin, user=user, name="test", scopes=list(scopes), days=days)
-        return ApiClient(app.test_client(), issued.secret, user)
+        # The suite's client: each request in an app context of its own, as in production.
+        return ApiClient(new_client(), issued.secret, user)
 
     return build

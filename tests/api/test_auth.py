@@ -19,15 +19,15 @@ def _problem(response, status: int) -> dict:
     return body
 
 
-def test_no_token_is_401_with_a_challenge(app):
-    response = app.test_client().get("/api/v1/articles")
+def test_no_token_is_401_with_a_challenge(app, new_client):
+    response = new_client().get("/api/v1/articles")
     _problem(response, 401)
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_wrong_or_malformed_token_is_401(app):
+def test_a_wrong_or_malformed_token_is_401(app, new_client):
     for header in ("Bearer fct_not-a-real-token", "Bearer", "Basic dXNlcjpwdw==", "fct_abc"):
-        _problem(app.test_client().get("/api/v1/articles", headers={"Authorization": header}), 401)
+        _problem(new_client().get("/api/v1/articles", headers={"Authorization": header}), 401)
 
 
 def test_a_valid_token_reads_and_records_its_last_use(app, api_as):
@@ -122,7 +122,7 @@ def test_scopes_and_expiry_are_checked(app, admin, make):
             tokens.issue_token(ctx(), actor=admin, user=user, name="x", scopes=scopes, days=days)
 
 
-def test_admin_issues_and_revokes_on_the_users_page(app, login_as, admin):
+def test_admin_issues_and_revokes_on_the_users_page(app, login_as, admin, new_client):
     browser = login_as(admin)
     person = Factory(ctx()).user("editor")
     page = browser.submit("/users/tokens", {"user_id": person.id, "name": "CMS", "scopes": ["read", "write"],
@@ -130,7 +130,7 @@ def test_admin_issues_and_revokes_on_the_users_page(app, login_as, admin):
     assert page.status_code == 201
     html = page.get_data(as_text=True)
     secret = html.split('<code class="secret">')[1].split("</code>")[0]
-    editor = ApiClient(app.test_client(), secret, person)
+    editor = ApiClient(new_client(), secret, person)
     assert editor.get("/articles").status_code == 200
     assert secret not in browser.get("/users").get_data(as_text=True)  # shown once
     token = db.session.scalar(db.select(ApiToken))

@@ -76,23 +76,23 @@ def test_too_many_requests_is_429(app, api_as):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
-def test_the_spec_and_its_page_are_served_without_a_token(app, path):
-    response = app.test_client().get(path)
+def test_the_spec_and_its_page_are_served_without_a_token(app, path, new_client):
+    response = new_client().get(path)
     assert response.status_code == 200
 
 
-def test_the_docs_page_works_offline(app):
-    html = app.test_client().get("/api/v1/docs").get_data(as_text=True)
+def test_the_docs_page_works_offline(app, new_client):
+    html = new_client().get("/api/v1/docs").get_data(as_text=True)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # no asset from another host
     for asset in ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"):
         assert f"/static/vendor/swagger-ui/{asset}" in html
-        response = app.test_client().get(f"/static/vendor/swagger-ui/{asset}")
+        response = new_client().get(f"/static/vendor/swagger-ui/{asset}")
         assert response.status_code == 200
         response.close()
 
 
-def test_the_spec_documents_problems_and_the_bearer_scheme(app):
-    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+def test_the_spec_documents_problems_and_the_bearer_scheme(app, new_client):
+    spec = new_client().get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
     assert "application/problem+json" in spec["components"]["responses"]["DEFAULT_ERROR"]["content"]

@@ -109,3 +109,29 @@ def test_revising_the_text_answers_the_reanchoring_report(app, api_as, make):
     assert FIRST_CLAIM not in _ok(cms.get(f"/articles/{article_id}"))["text"]
     same = cms.put(f"/articles/{article_id}/text", json={"text": new_text})
     assert same.status_code == 422 and "same" in same.get_json()["detail"]
+
+
+def test_a_false_claim_holds_the_gate_until_resolved(app, api_as, make):
+    editor = api_as("editor")
+    claim = make.final_claim(verdict="false", editor=editor.user)
+    gate = _ok(editor.get(f"/articles/{claim.article_id}/gate"))
+    assert gate["gate_holds"] is False and "needs a resolution" in gate["blocking"][0]["reason"]
+    refused = editor.write(f"/claims/{claim.id}/resolve", {"resolution": "kept_with_attribution"})
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    resolved = _ok(editor.write(f"/claims/{claim.id}/resolve", {"resolution": "kept_with_attribution",
+                                                                "note": "The claimant's words, reported as such."}))
+    assert resolved["resolution"] == "kept_with_attribution"
+    assert _ok(editor.get(f"/articles/{claim.article_id}/gate"))["gate_holds"] is True
+
+
+def test_a_checker_starts_work_and_takes_from_the_pool(app, api_as, make):
+    from tests.support.context import configure
+
+    checker = api_as("checker")
+    assigned = make.assigned_claim(checker=checker.user)
+    assert _ok(checker.write(f"/claims/{assigned.id}/start"))["status"] == "in_progress"
+    open_claim = make.claim()
+    assert checker.write(f"/claims/{open_claim.id}/take").status_code == 403
+    configure(app, checker_pool=True)
+    taken = _ok(checker.write(f"/claims/{open_claim.id}/take"))
+    assert taken["assignee_id"] == checker.user.id
