@@ -6,18 +6,18 @@ from typing import Any
 
 from flask import jsonify, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from factcheck.api import schemas
+from factcheck.api import PREFIX, schemas
 from factcheck.api.core import bp, checked_id, ctx, decode_cursor, encode_cursor, page_links, user
 from factcheck.errors import InvalidTransition
 from factcheck.extensions import db
 from factcheck.models import Article, ArticleStatus, Claim
+from factcheck.security.permissions import Action
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import intake, report, revisions
 from factcheck.services.workflow import ArticleEvent, next_article_status
-
-PREFIX = "/api/v1"
 
 
 def article_links(article: Article) -> dict[str, str]:
@@ -56,9 +56,10 @@ def _load(article_id: int) -> Article:
 @bp.arguments(schemas.ArticleListArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.ArticlePage)
 def list_articles(cursor: str | None, limit: int, status: str | None, q: str | None) -> Any:
+    ctx().require(user(), Action.READ)
     before = decode_cursor(cursor)
     # The keyset query of one listing; who may read and what a status means stay in the services.
-    stmt = select(Article).order_by(Article.id.desc()).limit(limit + 1)
+    stmt = select(Article).options(joinedload(Article.current_revision)).order_by(Article.id.desc()).limit(limit + 1)
     if before is not None:
         stmt = stmt.where(Article.id < before)
     if status:
@@ -66,10 +67,7 @@ def list_articles(cursor: str | None, limit: int, status: str | None, q: str | N
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(Article.title.ilike(pattern, escape="\\"))
-    from sqlalchemy.orm import joinedload
-
-    rows = list(db.session.scalars(stmt.options(joinedload(Article.current_revision))))
-    ctx().require(user(), "read")
+    rows = list(db.session.scalars(stmt))
     items = rows[:limit]
     next_cursor = encode_cursor(items[-1].id) if len(rows) > limit and items else None
     return ({"items": [article_out(a) for a in items], "next_cursor": next_cursor},
@@ -91,7 +89,7 @@ def create_article(body: dict[str, Any]) -> Any:
 @bp.doc(tags=["articles"], summary="Read an article with its current text")
 @bp.response(200, schemas.ArticleOut)
 def get_article(article_id: int) -> Any:
-    ctx().require(user(), "read")
+    ctx().require(user(), Action.READ)
     return article_out(_load(article_id), with_text=True)
 
 
@@ -113,7 +111,7 @@ def revise(body: dict[str, Any], article_id: int) -> Any:
 @bp.doc(tags=["articles"], summary="May the article be published? The claims holding it back, with links")
 @bp.response(200, schemas.GateOut)
 def gate(article_id: int) -> Any:
-    ctx().require(user(), "read")
+    ctx().require(user(), Action.READ)
     article = _load(article_id)
     blockers = article_service.blocking_claims(ctx().settings, article)
     try:
@@ -160,7 +158,7 @@ def create_claim(body: dict[str, Any], article_id: int) -> Any:
 @bp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.ClaimReviewFeed, content_type="application/ld+json")
 def claim_reviews(cursor: str | None, limit: int) -> Any:
-    ctx().require(user(), "read")
+    ctx().require(user(), Action.READ)
     before = decode_cursor(cursor)
     stmt = select(Article.id).where(Article.status == ArticleStatus.PUBLISHED).order_by(Article.id.desc()).limit(limit + 1)
     if before is not None:

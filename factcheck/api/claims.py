@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import url_for
 
-from factcheck.api import schemas
+from factcheck.api import PREFIX, schemas
 from factcheck.api.core import (
     bp,
     checked_id,
@@ -25,12 +25,11 @@ from factcheck.api.core import (
 )
 from factcheck.extensions import db
 from factcheck.models import Claim
+from factcheck.security.permissions import Action
 from factcheck.services import claim_queries, evidence, notes
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-
-PREFIX = "/api/v1"
 
 
 def claim_out(claim: Claim, *, full: bool = False) -> dict[str, Any]:
@@ -84,7 +83,7 @@ def _write(claim_id: int, change: Callable[[Claim, int | None], object]) -> Any:
 @bp.response(200, schemas.ClaimPage)
 def list_claims(cursor: str | None, limit: int, status: str | None, article: int | None, assignee: int | None,
                 verdict: str | None, overdue: bool, unassigned: bool) -> Any:
-    ctx().require(user(), "read")
+    ctx().require(user(), Action.READ)
     filters = ClaimFilters(status=status, assignee_id=assignee, article_id=article, verdict=verdict,
                            overdue=overdue, unassigned=unassigned)
     page = claim_queries.list_claims(db.session, filters, before_id=decode_cursor(cursor), limit=limit,
@@ -100,7 +99,7 @@ def list_claims(cursor: str | None, limit: int, status: str | None, article: int
 @bp.doc(tags=["claims"], summary="Read a claim, its evidence and notes; the ETag is its version")
 @bp.response(200, schemas.ClaimOut)
 def get_claim(claim_id: int) -> Any:
-    ctx().require(user(), "read")
+    ctx().require(user(), Action.READ)
     return claim_response(claim_id)
 
 

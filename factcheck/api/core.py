@@ -17,6 +17,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.routing import RequestRedirect
 
+from factcheck.api import PREFIX
 from factcheck.api.schemas import ProblemSchema
 from factcheck.errors import DomainError, EditConflict, GateClosed
 from factcheck.extensions import csrf
@@ -30,7 +31,7 @@ PROBLEM = "application/problem+json"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_RATE_LIMIT = "600 per minute"
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1",
+bp = Blueprint("api", __name__, url_prefix=PREFIX,
                description="Articles, claims, verdicts, the publication gate, the audit log and users.")
 
 
@@ -192,7 +193,7 @@ def install(app: Flask) -> None:
 
 # Addresses under /api/v1 that match no route: a plain blueprint, so the catch-all stays out of the
 # OpenAPI document; it answers 404 or 405 as problem details rather than the pages' error page.
-fallback = flask.Blueprint("api_fallback", __name__, url_prefix="/api/v1")
+fallback = flask.Blueprint("api_fallback", __name__, url_prefix=PREFIX)
 
 
 @fallback.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

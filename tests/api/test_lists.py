@@ -50,3 +50,23 @@ def test_the_audit_log_is_paged_for_managers(app, api_as, make):
     assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen)) and pages > 1
     first = api.get("/audit", query_string={"limit": 1}).get_json()["items"][0]
     assert first["action"] == "token.issued" and first["hash"]
+
+
+def test_a_pages_query_count_does_not_grow_with_its_items(app, api_as, make, count_queries):
+    editor = make.user("editor")
+    api = api_as("checker")
+    article = make.article(editor)
+    make.claim(article, FIRST_CLAIM, editor)
+    api.get("/articles")  # the token's last use is recorded once, here
+
+    def counted(path: str) -> int:
+        with count_queries() as statements:
+            assert api.get(path).status_code == 200
+        return len(statements)
+
+    few = {path: counted(path) for path in ("/articles", "/claims")}
+    for _ in range(4):
+        more = make.article(editor)
+        make.claim(more, FIRST_CLAIM, editor)
+        make.claim(more, SECOND_CLAIM, editor)
+    assert {path: counted(path) for path in few} == few
