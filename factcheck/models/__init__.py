@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
+from factcheck.models.api_token import ApiToken
 from factcheck.models.article import Article, ArticleStatus, Revision
 from factcheck.models.audit import GENESIS_HASH, HASH_ALG_KEYED, HASH_ALG_LEGACY, AuditEvent
 from factcheck.models.base import Base, utcnow
@@ -17,12 +18,14 @@ from factcheck.models.claim import (
 )
 from factcheck.models.notification import Notification
 from factcheck.models.user import Role, User, UserRole, UserSession
+from factcheck.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "GENESIS_HASH",
     "HASH_ALG_KEYED",
     "HASH_ALG_LEGACY",
     "PRIORITY_RANK",
+    "ApiToken",
     "Article",
     "ArticleStatus",
     "AttributionVerdict",
@@ -43,5 +46,7 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "Webhook",
+    "WebhookDelivery",
     "utcnow",
 ]

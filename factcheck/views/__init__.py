@@ -66,6 +66,9 @@ def init_app(app: Flask) -> None:
     for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users):
         app.register_blueprint(module.bp)
     errors_db.init_app(app)  # 503 + Retry-After when the database or Redis is down, before any 500
+    from factcheck import api
+
+    api.init_app(app)  # /api/v1 (factcheck/api): token auth, exempt from the pages' CSRF check
 
     from factcheck.views import filters
 

@@ -1,26 +1,31 @@
-"""User administration: create users, set roles, deactivate. Admins only (DESIGN §4)."""
+"""User administration: create users, set roles, deactivate, issue and revoke API tokens. Admins only
+(DESIGN §4)."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.users import NewUserForm, RolesForm
+from factcheck.models.api_token import SCOPES
 from factcheck.security import Action
-from factcheck.services import users
-from factcheck.views.common import actor, context, shown_on_the_form
+from factcheck.services import tokens, users
+from factcheck.views.common import actor, context, parse_id, shown_on_the_form
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
 
-def _page(new_form: NewUserForm | None = None, status: int = 200, problem: str | None = None) -> tuple[str, int]:
+def _page(new_form: NewUserForm | None = None, status: int = 200, problem: str | None = None,
+          issued: tokens.Issued | None = None) -> tuple[str, int]:
     people = users.all_users(db.session)
     role_forms = {u.id: RolesForm(formdata=None, prefix=f"u{u.id}", roles=sorted(u.roles)) for u in people}
     return render_template("users/index.html", people=people, new_form=new_form or NewUserForm(formdata=None),
-                           role_forms=role_forms, action_form=ActionForm(formdata=None), problem=problem), status
+                           role_forms=role_forms, action_form=ActionForm(formdata=None), problem=problem,
+                           api_tokens=tokens.tokens_of(db.session, people), issued=issued,
+                           now=context().now(), scopes=SCOPES), status
 
 
 @bp.before_request
@@ -73,4 +78,33 @@ def set_active(user_id: int, change: str) -> Any:
             return _page(status=outcome.error.status_code, problem=outcome.error.message)
         flash(f"{user.display_name} {'can sign in again' if change == 'activate' else 'can no longer sign in'}.",
               "success")
+    return redirect(url_for("users.index"))
+
+
+# ---- API tokens: the secret is shown once, on the page that answers the issuing POST (never stored) ----
+
+@bp.post("/tokens")
+def issue_token() -> Any:
+    if not ActionForm().validate_on_submit():
+        return _page(status=400, problem="The form expired; please try again.")
+    with shown_on_the_form() as outcome:
+        user = users.get_user(db.session, parse_id(request.form.get("user_id")) or 0)
+        issued = tokens.issue_token(context(), actor=actor(), user=user, name=request.form.get("name", ""),
+                                    scopes=request.form.getlist("scopes"),
+                                    days=parse_id(request.form.get("days")) or 0)
+    if outcome.error is not None:
+        return _page(status=outcome.error.status_code, problem=outcome.error.message)
+    response = _page(status=201, issued=issued)
+    return response[0], 201, {"Cache-Control": "no-store"}
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int) -> Any:
+    token = tokens.get_token(db.session, token_id)
+    if ActionForm().validate_on_submit():
+        with shown_on_the_form() as outcome:
+            tokens.revoke_token(context(), actor=actor(), token=token)
+        if outcome.error is not None:
+            return _page(status=outcome.error.status_code, problem=outcome.error.message)
+        flash(f"Token “{token.name}” revoked; programs using it are refused from now on.", "success")
     return redirect(url_for("users.index"))

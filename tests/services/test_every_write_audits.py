@@ -23,7 +23,9 @@ from sqlalchemy import select
 import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
-from factcheck.services import articles, audit, audit_log, claims, notifications, revisions, users, workflow
+from factcheck.services import (
+    articles, audit, audit_log, claims, notifications, revisions, tokens, users, webhooks, workflow,
+)
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
 from tests.support.context import configure, ctx
@@ -627,6 +629,69 @@ def _set_roles(make):
         users.set_roles(ctx(), actor=admin, user=user, roles=["checker", "editor"])
         return [E(admin, "user.roles_changed", "user", user.id, None,
                   {"roles": (["checker"], ["checker", "editor"])})]
+    return run
+
+
+@write("tokens.issue_token")
+def _issue_token(make):
+    admin = make.user("admin")
+    user = make.user("editor")
+
+    def run():
+        issued = tokens.issue_token(ctx(), actor=admin, user=user, name="CMS", scopes=["write", "read"], days=30)
+        token = issued.token
+        return [E(admin, "token.issued", "api_token", token.id, None,
+                  {"user_id": (None, user.id), "name": (None, "CMS"), "scopes": (None, "read write"),
+                   "prefix": (None, token.prefix), "expires_at": (None, token.expires_at)})]
+    return run
+
+
+@write("tokens.revoke_token")
+def _revoke_token(make):
+    admin = make.user("admin")
+    token = tokens.issue_token(ctx(), actor=admin, user=make.user("checker"), name="Bot", scopes=["read"]).token
+
+    def run():
+        tokens.revoke_token(ctx(), actor=admin, token=token)
+        return [E(admin, "token.revoked", "api_token", token.id, None, {"revoked_at": (None, token.revoked_at)})]
+    return run
+
+
+@write("webhooks.register_webhook")
+def _register_webhook(make):
+    admin = make.user("admin")
+
+    def run():
+        hook = webhooks.register_webhook(ctx(), actor=admin, url="https://cms.example/hook",
+                                         events=["claim.verdict_final", "article.approved"]).webhook
+        return [E(admin, "webhook.registered", "webhook", hook.id, None,
+                  {"url": (None, "https://cms.example/hook"), "events": (None, "article.approved claim.verdict_final")})]
+    return run
+
+
+@write("webhooks.disable_webhook")
+def _disable_webhook(make):
+    admin = make.user("admin")
+    hook = webhooks.register_webhook(ctx(), actor=admin, url="https://cms.example/hook",
+                                     events=["article.approved"]).webhook
+
+    def run():
+        webhooks.disable_webhook(ctx(), actor=admin, webhook=hook)
+        return [E(admin, "webhook.disabled", "webhook", hook.id, None, {"active": (True, False)})]
+    return run
+
+
+@write("webhooks.deliver_due")
+def _deliver_due(make):
+    """Delivery attempts are logged on their webhook_deliveries rows, not in the audit log (the
+    audit log already holds the change each delivery reports)."""
+    admin = make.user("admin")
+    webhooks.register_webhook(ctx(), actor=admin, url="http://127.0.0.1:9/nobody", events=["claim.verdict_final"])
+    make.final_claim()
+
+    def run():
+        assert webhooks.deliver_due(ctx(), send=lambda url, body, headers: webhooks.Answer(204, "")) == 1
+        return []
     return run
 
 
