@@ -49,7 +49,7 @@ _HEDGE = re.compile(r"\b(?:might|may|could|perhaps|maybe|possibly|probably|hope|
 # few hundred characters, and scoring stays linear in the text however long a line is.
 SCORED_CHARS = 2000
 _NO_COMMENT = re.compile(r"\b(?:declined to comment|could not be reached|did not (?:immediately )?respond|"
-                         r"did not return|no immediate comment|declined to elaborate)\b")
+                         r"did not return|no (?:immediate )?comment|declined to elaborate)\b")
 
 
 def claim_kind(quote: str, *, is_quote: bool, attributed: bool) -> str:
@@ -85,11 +85,11 @@ def _news_evidence(quote: str, low: str, kind: str, attributed: bool) -> float:
     return miss
 
 
-def _damping(quote: str, low: str, headline: bool) -> float:
+def _damping(quote: str, low: str, headline: bool, verdict: bool = False) -> float:
     factor = 1.0
     if quote.rstrip("\"”’' ").endswith("?"):
         factor *= DAMPING["question"]
-    if len(quote.split()) < 5:
+    if len(quote.split()) < 5 and not verdict:
         factor *= DAMPING["short"]
     if headline:
         factor *= DAMPING["headline"]
@@ -100,11 +100,17 @@ def _damping(quote: str, low: str, headline: bool) -> float:
     return factor
 
 
-def score_ceiling(quote: str, *, headline: bool) -> float:
+def _verdict(quote: str, attributed: bool) -> bool:
+    """A short quoted verdict with a speaker ("“fair and orderly,” observers said") is a
+    claim however short."""
+    return attributed and quote[:1] in "“\"‘«"
+
+
+def score_ceiling(quote: str, *, headline: bool, attributed: bool = False) -> float:
     """The highest score ``quote`` can get: the damping alone. A claim whose ceiling is
     under the threshold need not be scored (a four-word line, a question)."""
     quote = quote[:SCORED_CHARS]
-    return _damping(quote, quote.lower(), headline)
+    return _damping(quote, quote.lower(), headline, _verdict(quote, attributed))
 
 
 def score_claim(quote: str, kind: str, *, attributed: bool, headline: bool) -> float:
@@ -114,4 +120,4 @@ def score_claim(quote: str, kind: str, *, attributed: bool, headline: bool) -> f
     miss = 1.0 - 1.0 / (1.0 + math.exp(-z))
     low = quote.lower()
     miss *= _news_evidence(quote, low, kind, attributed)
-    return (1.0 - miss) * _damping(quote, low, headline)
+    return (1.0 - miss) * _damping(quote, low, headline, _verdict(quote, attributed))

@@ -369,7 +369,7 @@ def _suggestion(text: str, work: str, unit: _Unit, chain: list[str], threshold: 
     if _BYLINE.fullmatch(read) or _CREDITS.match(read):
         return None
     quote = text[unit.start:unit.end]
-    if score_ceiling(quote, headline=unit.headline) < threshold:
+    if score_ceiling(quote, headline=unit.headline, attributed=bool(unit.chain)) < threshold:
         return None
     kind = claim_kind(quote, is_quote=unit.quote, attributed=bool(unit.chain))
     score = score_claim(quote, kind, attributed=bool(unit.chain), headline=unit.headline)

@@ -16,7 +16,9 @@ from .names import clean_source, is_appositive, is_person_like, names_a_source, 
 from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
 from .types import Attribution
 
-_SEP = re.compile(r"\s*(?:,|—|–|\s-\s)\s*")
+# A comma may sit inside the closing quotation mark ("... “fair and orderly,” the
+# observers said"): the mark then stays with the claim.
+_SEP = re.compile(r"\s*(?:,(?P<mark>[\"”’](?=\s))?|—|–|\s-\s)\s*")
 _TAG_ACCORDING = re.compile(r"(?:(?:all\s+)?according\s+to|as\s+(?:reported|quoted|cited)\s+by|reported\s+by|"
                             r"quoted\s+by|cited\s+by|per)\s+(?P<src>.+)", re.I)
 _TAG_CITING = re.compile(r"(?:(?:which|who|that|and)\s+)?(?:citing|quoting|cited|quoted|relying\s+on)\s+(?P<src>.+)", re.I)
@@ -220,7 +222,7 @@ class _Walk:
 def parse_trailing(sentence: str) -> Attribution | None:
     """Parse a tag after the claim: "..., Peskov added, according to Interfax."."""
     body = sentence.rstrip().rstrip(".!?…")
-    bounds = [(m.start(), m.end()) for m in _SEP.finditer(body) if m.start() > 0]
+    bounds = [(m.start() + (2 if m.group("mark") else 0), m.end()) for m in _SEP.finditer(body) if m.start() > 0]
     walk = _Walk(body, bounds)
     seg_end = len(body)
     for k in range(len(bounds) - 1, max(-1, len(bounds) - 1 - _MAX_SEGMENTS), -1):

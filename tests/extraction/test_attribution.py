@@ -396,3 +396,12 @@ def test_a_time_after_the_speaker_is_not_the_speaker() -> None:
     text = "Harbour Fees Rise Against Forecasts\nThe Harlen Post on Saturday wrote that Lund had claimed a loss of 9 million crowns."
     s = suggest_claims(text, threshold=0.0)[-1]
     assert (s.claimant, s.via) == ("Lund", ["the Harlen Post"])
+
+
+def test_a_short_quoted_verdict_is_a_claim_and_a_comma_inside_the_quote_mark_ends_it() -> None:
+    s = only("“Fair and orderly,” the observers said of the vote in Harlen.")
+    assert (s.quote, s.claimant, s.kind) == ("“Fair and orderly,”", "the observers", "attributed statement")
+    assert s.score >= 0.35
+    s = only("The vote in Harlen was “fair and orderly,” the observers said.")
+    assert (s.quote, s.claimant) == ("The vote in Harlen was “fair and orderly,”", "the observers")
+    assert suggest_claims("“No comment,” she said.") == []

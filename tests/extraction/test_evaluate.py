@@ -63,11 +63,11 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned reader (measured: 0.416, 0.851, 0.835, 0.941).
+        # Rules and the learned reader (measured: 0.423, 0.853, 0.838, 0.943).
         assert figures["recall"] >= 0.40
         assert figures["precision"] >= 0.84
     else:
-        # Rules alone (measured: 0.371, 0.869, 0.847, 0.94).
+        # Rules alone (measured: 0.381, 0.869, 0.851, 0.942).
         assert figures["recall"] >= 0.36
         assert figures["precision"] >= 0.86
     assert figures["claimant_accuracy_strict"] >= 0.82
