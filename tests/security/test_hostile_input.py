@@ -38,11 +38,14 @@ class _InvalidUtf8:
 INVALID_UTF8 = _InvalidUtf8()
 # Every field gets the core values; number-like fields get every number, the other fields share the
 # text values round-robin, so each value reaches some field of each form while a run stays short.
-CORE: list[Any] = [INVALID_UTF8, "²", "a\x00\x1b[2J", "x" * 10_000]
-NUMBERS: list[Any] = ["٣", "-1", "0", "2147483648", "99999999999999999999"]
-TEXTS: list[Any] = ["%", "_", "a\x00b", "\u202etxt.exe", "=cmd|' /C calc'!A0", "@SUM(A1)", "-1", "99999999999999999999"]
+CORE: list[Any] = [INVALID_UTF8, "a\x00\x1b[2J", "x" * 10_000]
+NUMBERS: list[Any] = ["²", "٣", "-1", "0", "2147483648", "99999999999999999999"]
+TEXTS: list[Any] = ["%", "_", "²", "a\x00b", "\u202etxt.exe", "=cmd|' /C calc'!A0", "@SUM(A1)", "-1"]
 NUMBER_FIELDS = {"version", "start", "end", "assignee_id", "revision_number", "claim_ids", "due_date", "published_on",
                  "before", "after", "assignee", "article", "object_id", "actor", "date_from", "date_to"}
+# Fresh objects after a success at most this often per route; later cases run on the used objects
+# (the forms still see every value, the service may then refuse for the objects' state).
+REBUILDS = 2
 
 
 def hostile_cases(fields: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -331,6 +334,7 @@ def test_hostile_form_fields_are_never_a_5xx_and_store_nothing(app, make, login_
     skip = {"audit_events"} if endpoint == "auth.login" else set()
     url, base = spec.build(world)
     db.session.commit()
+    rebuilds = REBUILDS if spec.rebuild else 0
     # csrf_token is the one field of a button-only form: hostile bytes there must be refused cleanly too.
     for field, value in hostile_cases(spec.fields or ("csrf_token",)):
         pairs = _replace(base, field, value)
@@ -345,7 +349,8 @@ def test_hostile_form_fields_are_never_a_5xx_and_store_nothing(app, make, login_
         assert status < 500, (endpoint, field, value, response.get_data(as_text=True)[:2000])
         if 400 <= status < 500:
             assert _row_counts(skip) == before, (endpoint, field, value, status)
-        elif spec.rebuild:  # it worked: later cases get fresh objects
+        elif rebuilds:  # it worked: later cases get fresh objects
+            rebuilds -= 1
             url, base = spec.build(world)
             db.session.commit()
     # The valid data does work (on fresh objects), so the cases above reached past the form.
