@@ -11,21 +11,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from factcheck.settings import DEFAULT_VERDICT_SCALE, DEFAULT_VERDICTS_NEEDING_RESOLUTION
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable application."""
-
-
-DEFAULT_VERDICT_SCALE = (
-    "verified",
-    "mostly accurate",
-    "misleading",
-    "disputed",
-    "false",
-    "unverifiable",
-)
-# Verdicts that cannot pass the approval gate without an editor's resolution.
-DEFAULT_VERDICTS_NEEDING_RESOLUTION = ("misleading", "disputed", "false")
 
 
 def _development_secret_key(instance_path: Path, name: str = "secret_key") -> str:

@@ -50,6 +50,8 @@ def issue_token(ctx: Context, *, actor: User, user: User, name: str, scopes: lis
     """A new token for ``user``; the secret is in the answer and nowhere else."""
     ctx.require(actor, Action.USERS_MANAGE)
     name = name.strip()
+    if any(not ch.isprintable() for ch in name):
+        raise ValidationFailed("The token's name may hold only visible characters.")
     if not name or len(name) > 100:
         raise ValidationFailed("Name the token (at most 100 characters), e.g. after the system that uses it.")
     if not 1 <= days <= MAX_DAYS:

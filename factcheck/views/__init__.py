@@ -104,6 +104,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            # An address the API has no route for (a malformed id, say) is the API's 404, in its format.
+            from factcheck.api.core import problem
+
+            return problem(error.code or 500, error.description or error.name)
         if error.code == 405 and request.method == "GET" and (page := _page_of_form(app, request.path)):
             return redirect(request.script_root + page)
         titles = {403: "Not allowed", 404: "Page not found", 405: "Method not allowed", 413: "Too large",

@@ -24,7 +24,16 @@ import factcheck.services
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, User
 from factcheck.services import (
-    articles, audit, audit_log, claims, notifications, revisions, tokens, users, webhooks, workflow,
+    articles,
+    audit,
+    audit_log,
+    claims,
+    notifications,
+    revisions,
+    tokens,
+    users,
+    webhooks,
+    workflow,
 )
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
