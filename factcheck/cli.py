@@ -154,6 +154,8 @@ def suggest_claims_command(path: str, output_format: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from factcheck import cli_backup
+
     for group in (users_cli, demo_cli, audit_cli, claims_cli, db_roles_cli):
         app.cli.add_command(group)
-    __import__("factcheck.cli_backup").cli_backup.init_app(app)  # export / import (factcheck/backup.py)
+    cli_backup.init_app(app)  # export / import (factcheck/backup.py)
