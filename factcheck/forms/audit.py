@@ -18,12 +18,15 @@ class AuditFilterForm(Form):
     action = SelectField("Action", default="")
     object_type = SelectField("Object type", default="")
     object_id = IntegerField("Object id", validators=[Optional(), _ID])
-    article = IntegerField("Article id", validators=[Optional(), _ID])
+    article = SelectField("Article", default="")
     date_from = DateField("From (UTC)", validators=[Optional()])
     date_to = DateField("To (UTC)", validators=[Optional()])
 
-    def __init__(self, formdata, *, actors, actions: list[str], object_types: list[str]) -> None:
+    def __init__(self, formdata, *, actors, actions: list[str], object_types: list[str],
+                 articles: list[tuple[int, str]] | None = None) -> None:
         super().__init__(formdata=formdata)
+        # Chosen by title, newest first: nobody should have to know an article's number.
+        self.article.choices = choices([("", "Any article")] + [(str(i), f"{title} (#{i})") for i, title in articles or []])
         self.actor.choices = choices(
             [("", "Anyone"), ("none", "Nobody signed in (system, command line)")]
             + [(str(row.id), f"{row.display_name} <{row.email}>") for row in actors]
@@ -44,7 +47,8 @@ class AuditFilterForm(Form):
         return Filters(
             actor_id=int(actor) if actor.isdigit() else None, no_actor=actor == "none",
             action=self.action.data or None, object_type=self.object_type.data or None,
-            object_id=self.object_id.data, article_id=self.article.data,
+            object_id=self.object_id.data,
+            article_id=int(self.article.data) if (self.article.data or "").isdigit() else None,
             date_from=self.date_from.data, date_to=self.date_to.data,
         )
 

@@ -9,8 +9,9 @@ from flask_login import login_required
 from factcheck.extensions import db
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
 from factcheck.security import Action
+from factcheck.services import articles as article_service
 from factcheck.services import audit, audit_log
-from factcheck.views.common import actor, context, int_arg
+from factcheck.views.common import actor, context, int_arg, parse_id
 from factcheck.views.history import describe
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -20,6 +21,7 @@ def _filter_form() -> AuditFilterForm:
     form = AuditFilterForm(
         request.args, actors=audit_log.actors(db.session), actions=audit_log.known_actions(db.session),
         object_types=audit_log.known_object_types(db.session),
+        articles=article_service.newest_titles(db.session, also=parse_id(request.args.get("article"))),
     )
     form.validate()
     return form

@@ -43,8 +43,8 @@ def test_the_filters_offer_users_and_recorded_actions(make, login_as):
     ("date_from=2024-02-30", "From (UTC): Not a valid date value."),
     ("date_to=yesterday", "To (UTC): Not a valid date value."),
     ("date_from=2024-03-05&date_to=2024-03-01", "The end date is before the start date."),
-    ("article=abc", "Article id: Not a valid integer value."),
-    ("article=99999999999999999999", "Enter a whole number from 1 to 2147483647."),
+    ("article=abc", "Article: Not a valid choice."),
+    ("article=99999999999999999999", "Article: Not a valid choice."),
     ("object_type=claim&object_id=-3", "Enter a whole number from 1 to 2147483647."),
     ("object_id=3", "Choose the object type that goes with the object id."),
     ("action=no.such.action", "Action: Not a valid choice."),
@@ -223,3 +223,16 @@ def test_the_csv_export_is_safe_to_open_in_a_spreadsheet(client, login_as):
     assert "'=cmd|'/ccalc'!a0@x.example" in cells and "'+1@x.example" in cells
     assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
     assert not any(cell.startswith("-") and not cell.lstrip("-").isdigit() for cell in cells)
+
+
+def test_the_article_filter_picks_from_titles(make, login_as):
+    editor = make.user("editor")
+    first = make.article(editor, title="Harbour cargo record")
+    make.article(editor, title="River bridge approved")
+    client = login_as("manager")
+    page = client.get("/audit").get_data(as_text=True)
+    assert f'<option value="{first.id}">Harbour cargo record (#{first.id})</option>' in page
+    filtered = client.get(f"/audit?article={first.id}").get_data(as_text=True)
+    assert f'<option selected value="{first.id}">' in filtered
+    assert "River bridge approved</a>" not in filtered.split("<table", 1)[1]
+    assert client.get("/audit?article=999999").status_code == 400  # not an article: a clear form error
