@@ -237,6 +237,7 @@ def test_selection_tool_works_from_the_keyboard(open_page):
     editor = open_page("editor@demo.test")
     editor.goto("/articles")
     editor.get_by_role("link", name="Valmora port handled record cargo last year").click()
+    editor.wait_for_load_state()  # selection.js listens from here on; a selection made earlier goes unseen
     text = editor.locator("#article-text").evaluate("el => el.textContent")
     passage = "Dock workers' union leader Marco Ferrant"
     select = """(passage) => {
