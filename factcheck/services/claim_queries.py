@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from factcheck.errors import NotFound
-from factcheck.models import PRIORITY_RANK, Claim, Evidence, Note, User
+from factcheck.models import PRIORITY_RANK, Claim, Evidence, Note, Notification, User
 from factcheck.models import ClaimStatus as S
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
@@ -63,9 +63,6 @@ class NavCounts:
 def nav_counts(session: DbSession, user: User, *, queue: bool, review: bool) -> NavCounts:
     """The navigation's badges in one statement: unread notifications, and the claims waiting in the
     viewer's queue and in the review queue when they see those links."""
-    from factcheck.models import Notification
-    from factcheck.services.workflow import CHECKER_TO_DO
-
     def count(*where: Any) -> Any:
         return select(func.count()).select_from(Claim).where(*where).scalar_subquery()
 

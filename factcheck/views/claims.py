@@ -138,33 +138,14 @@ def _done(claim: Claim, message: str) -> Any:
     return redirect(url_for("claims.show", claim_id=claim.id))
 
 
-# The step each form posts, so a refusal is explained on the claim page (see _submit).
-_STEP_OF_ENDPOINT = {
-    "claims.assign": "assign",
-    "claims.take": "take",
-    "claims.start": "start",
-    "claims.add_evidence": "evidence",
-    "claims.edit_evidence": "evidence",
-    "claims.remove_evidence": "evidence",
-    "claims.add_note": "note",
-    "claims.propose": "propose",
-    "claims.accept_verdict": "accept_verdict",
-    "claims.return_verdict": "return_verdict",
-    "claims.accept_suggestion": "accept",
-    "claims.dismiss": "dismiss",
-    "claims.resolve": "resolve",
-    "claims.reanchor": "reanchor",
-}
-
-
 def _offered(actions: claim_service.ClaimActions) -> set[str]:
     return {name for action, names in _FORMS_OF_ACTION.items() if getattr(actions, action) for name in names}
 
 
-def _submit(claim: Claim, form_name: str, form: FlaskForm, action: Callable[[], object], success: str) -> Any:
+def _submit(claim: Claim, step: str, form_name: str, form: FlaskForm, action: Callable[[], object],
+            success: str) -> Any:
     """Check the person may take the step, validate the form, run the service call; on any refusal
     re-render the claim page with the reason where they are looking and their input kept."""
-    step = _STEP_OF_ENDPOINT[request.endpoint or ""]
     refused = refusal(actor(), claim_service.permission_of(step), claim, settings=context().settings)
     if refused is not None:
         return _render(claim, 403, problem=claim_service.explain_refusal(claim, actor(), refused), **{form_name: form})
@@ -263,14 +244,14 @@ def assign(claim_id: int) -> Any:
         claim_service.assign(context(), actor=actor(), claim=claim, assignee=assignee, due_date=form.due_date.data,
                              priority=form.priority.data, expected_version=form.expected_version())
 
-    return _submit(claim, "assign_form", form, run, "Claim assigned.")
+    return _submit(claim, "assign", "assign_form", form, run, "Claim assigned.")
 
 
 @bp.post("/<id:claim_id>/take")
 @login_required
 def take(claim_id: int) -> Any:
     claim = _load(claim_id)
-    return _submit(claim, "action_form", ActionForm(),
+    return _submit(claim, "take", "action_form", ActionForm(),
                    lambda: claim_service.take_from_pool(context(), actor=actor(), claim=claim),
                    "The claim is yours; it is in your queue.")
 
@@ -279,7 +260,7 @@ def take(claim_id: int) -> Any:
 @login_required
 def start(claim_id: int) -> Any:
     claim = _load(claim_id)
-    return _submit(claim, "action_form", ActionForm(),
+    return _submit(claim, "start", "action_form", ActionForm(),
                    lambda: claim_service.start_work(context(), actor=actor(), claim=claim), "Work started.")
 
 
@@ -295,7 +276,7 @@ def _evidence_fields(form: EvidenceForm) -> dict[str, Any]:
 def add_evidence(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = EvidenceForm()
-    return _submit(claim, "evidence_form", form, lambda: evidence.add_evidence(
+    return _submit(claim, "evidence", "evidence_form", form, lambda: evidence.add_evidence(
         context(), actor=actor(), claim=claim, **_evidence_fields(form)), "Evidence added.")
 
 
@@ -324,7 +305,7 @@ def remove_evidence(claim_id: int, evidence_id: int) -> Any:
     claim = _load(claim_id)
     item = evidence.get_evidence(db.session, claim, evidence_id)
     form = RemoveEvidenceForm()
-    return _submit(claim, "remove_evidence_form", form, lambda: evidence.remove_evidence(
+    return _submit(claim, "evidence", "remove_evidence_form", form, lambda: evidence.remove_evidence(
         context(), actor=actor(), evidence=item, reason=form.reason.data),
         "Evidence removed; it stays in the claim's history.")
 
@@ -334,7 +315,7 @@ def remove_evidence(claim_id: int, evidence_id: int) -> Any:
 def add_note(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = NoteForm()
-    return _submit(claim, "note_form", form, lambda: notes.add_note(
+    return _submit(claim, "note", "note_form", form, lambda: notes.add_note(
         context(), actor=actor(), claim=claim, body=form.body.data), "Note posted.")
 
 
@@ -343,7 +324,7 @@ def add_note(claim_id: int) -> Any:
 def propose(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = ProposeForm(verdicts=context().settings.verdict_scale)
-    return _submit(claim, "propose_form", form, lambda: claim_service.propose_verdict(
+    return _submit(claim, "propose", "propose_form", form, lambda: claim_service.propose_verdict(
         context(), actor=actor(), claim=claim, verdict=form.verdict.data, rationale=form.rationale.data,
         attribution_verdict=form.attribution_verdict.data or None, expected_version=form.expected_version()),
         "Verdict proposed; an editor will review it.")
@@ -354,7 +335,7 @@ def propose(claim_id: int) -> Any:
 def accept_verdict(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = AcceptVerdictForm()
-    return _submit(claim, "accept_form", form, lambda: claim_service.accept_verdict(
+    return _submit(claim, "accept_verdict", "accept_form", form, lambda: claim_service.accept_verdict(
         context(), actor=actor(), claim=claim, expected_version=form.expected_version()),
         "Verdict accepted; the claim is final.")
 
@@ -364,7 +345,7 @@ def accept_verdict(claim_id: int) -> Any:
 def return_verdict(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = ReturnForm()
-    return _submit(claim, "return_form", form, lambda: claim_service.return_verdict(
+    return _submit(claim, "return_verdict", "return_form", form, lambda: claim_service.return_verdict(
         context(), actor=actor(), claim=claim, note=form.note.data, expected_version=form.expected_version()),
         "Verdict returned to the checker.")
 
@@ -377,7 +358,7 @@ def accept_suggestion(claim_id: int) -> Any:
     # The one-click accept on the article page sends no fields: keep the suggestion's values then.
     submitted = set(request.form)
     via = [part.strip() for part in (form.via.data or "").split(",") if part.strip()] if "via" in submitted else None
-    return _submit(claim, "triage_form", form, lambda: claim_service.accept_suggestion(
+    return _submit(claim, "accept", "triage_form", form, lambda: claim_service.accept_suggestion(
         context(), actor=actor(), claim=claim, statement=form.statement.data if "statement" in submitted else None,
         claimant=form.claimant.data if "claimant" in submitted else None, via=via,
         expected_version=form.expected_version()), "Suggestion accepted as a claim.")
@@ -388,7 +369,7 @@ def accept_suggestion(claim_id: int) -> Any:
 def dismiss(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = DismissForm()
-    return _submit(claim, "dismiss_form", form, lambda: claim_service.dismiss(
+    return _submit(claim, "dismiss", "dismiss_form", form, lambda: claim_service.dismiss(
         context(), actor=actor(), claim=claim, reason=form.reason.data, expected_version=form.expected_version()),
         "Claim dismissed.")
 
@@ -398,7 +379,7 @@ def dismiss(claim_id: int) -> Any:
 def resolve(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = ResolveForm()
-    return _submit(claim, "resolve_form", form, lambda: claim_service.resolve(
+    return _submit(claim, "resolve", "resolve_form", form, lambda: claim_service.resolve(
         context(), actor=actor(), claim=claim, resolution=form.resolution.data, note=form.note.data or "",
         revision_number=form.revision_number.data, expected_version=form.expected_version()),
         "Resolution recorded.")
@@ -409,6 +390,6 @@ def resolve(claim_id: int) -> Any:
 def reanchor(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = ReanchorForm()
-    return _submit(claim, "reanchor_form", form, lambda: claim_service.reanchor(
+    return _submit(claim, "reanchor", "reanchor_form", form, lambda: claim_service.reanchor(
         context(), actor=actor(), claim=claim, quote=form.quote.data, start=form.start.data, end=form.end.data,
         expected_version=form.expected_version()), "Claim anchored to the new passage; it goes back to checking.")
