@@ -78,4 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     views.init_app(app)
     cli.init_app(app)
+    from factcheck import jobs
+
+    jobs.init_app(app)
     return app

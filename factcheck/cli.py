@@ -159,3 +159,6 @@ def init_app(app: Flask) -> None:
     for group in (users_cli, demo_cli, audit_cli, claims_cli, db_roles_cli):
         app.cli.add_command(group)
     cli_backup.init_app(app)  # export / import (factcheck/backup.py)
+    from factcheck.jobs.worker import worker_command
+
+    app.cli.add_command(worker_command)

@@ -123,9 +123,30 @@ def load_config(
         "FACTCHECK_AUDIT_CHECKPOINT_FILE": checkpoint_file,
         "FACTCHECK_REDIS_URL": redis_url,
         "FACTCHECK_AUDIT_CHECKPOINT_REDIS_KEY": env.get("FACTCHECK_AUDIT_CHECKPOINT_REDIS_KEY", "factcheck:audit:head"),
+        # Background jobs: "rq" (the default with Redis; run `flask worker`) or "thread" (in the app).
+        "FACTCHECK_JOBS": env.get("FACTCHECK_JOBS") or ("rq" if redis_url else "thread"),
+        "FACTCHECK_JOB_QUEUE": env.get("FACTCHECK_JOB_QUEUE", "factcheck"),
+        "FACTCHECK_JOB_TIMEOUT": _positive_int(env, "FACTCHECK_JOB_TIMEOUT", 900),
+        "FACTCHECK_JOB_THREADS": _positive_int(env, "FACTCHECK_JOB_THREADS", 2),
+        # How long a page waits for its job before showing the job's progress page instead.
+        "FACTCHECK_JOB_INLINE_WAIT": float(env.get("FACTCHECK_JOB_INLINE_WAIT", "1.5")),
+        "FACTCHECK_PERIODIC": env.get("FACTCHECK_PERIODIC", "on"),
     }
     settings.update(overrides)
+    if settings["FACTCHECK_JOBS"] not in ("rq", "thread"):
+        raise ConfigError(f"FACTCHECK_JOBS must be 'rq' or 'thread', not {settings['FACTCHECK_JOBS']!r}.")
+    if settings["FACTCHECK_JOBS"] == "rq" and not settings.get("FACTCHECK_REDIS_URL"):
+        raise ConfigError("FACTCHECK_JOBS=rq needs FACTCHECK_REDIS_URL.")
     return settings
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number above zero, not {value!r}.")
+    return int(value)
 
 
 def normalise_database_url(url: str) -> str:

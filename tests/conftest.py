@@ -79,6 +79,10 @@ def base_config(database_url: str, checkpoint_file: Path | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_RECORD_QUERIES": True,
         "FACTCHECK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Jobs in threads of the test's app; a page waits for its job as long as a test may take, so
+        # the pages answer as they do for a small article (tests/jobs cover the progress page).
+        "FACTCHECK_JOBS": "thread",
+        "FACTCHECK_JOB_INLINE_WAIT": 60.0,
     }
 
 

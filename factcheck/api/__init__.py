@@ -41,6 +41,3 @@ def init_app(app: Flask) -> None:
     api = FactcheckApi(app)
     install(app)
     api.register_blueprint(bp)
-    from factcheck.api import dispatch
-
-    dispatch.init_app(app)

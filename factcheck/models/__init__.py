@@ -16,6 +16,7 @@ from factcheck.models.claim import (
     Resolution,
     Stance,
 )
+from factcheck.models.job import Job
 from factcheck.models.notification import Notification
 from factcheck.models.user import Role, User, UserRole, UserSession
 from factcheck.models.webhook import Webhook, WebhookDelivery
@@ -35,6 +36,7 @@ __all__ = [
     "ClaimStatus",
     "Credibility",
     "Evidence",
+    "Job",
     "Note",
     "Notification",
     "Priority",

@@ -36,6 +36,7 @@ class Action(StrEnum):
     AUDIT_TIMELINE = "audit.timeline"  # one object's history (an editor: objects of articles they created)
     DASHBOARD_READ = "dashboard.read"
     USERS_MANAGE = "users.manage"
+    JOB_READ = "job.read"  # a background job's progress and outcome: whoever started it, and managers
 
 
 Condition = Callable[[User, Any, Settings], bool]
@@ -61,6 +62,10 @@ def _in_article_they_created(user: User, obj: Any, _settings: Settings) -> bool:
         if obj is not None and not isinstance(obj, Article) and hasattr(obj, step):
             obj = getattr(obj, step)
     return isinstance(obj, Article) and obj.created_by_id == user.id
+
+
+def _started_job(user: User, job: Any, _settings: Settings) -> bool:
+    return getattr(job, "created_by_id", None) == user.id
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,10 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
     ),
     Action.DASHBOARD_READ: (_grant(Role.MANAGER, Role.ADMIN),),
     Action.USERS_MANAGE: (_grant(Role.ADMIN),),
+    Action.JOB_READ: (
+        _grant(Role.MANAGER, Role.ADMIN),
+        _grant(Role.CHECKER, Role.EDITOR, condition=_started_job, refusal="This job was started by someone else."),
+    ),
 }
 
 

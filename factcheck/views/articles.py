@@ -16,7 +16,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import intake, report, revisions, suggestions
 from factcheck.services import users as user_service
-from factcheck.services.intake import Imported, Upload
+from factcheck.views import jobs
 from factcheck.views.common import actor, context, text_arg
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -42,31 +42,20 @@ def new() -> Any:
     status = 200
     if form.validate_on_submit():
         file = form.upload.data
-        upload = Upload(file.filename or "", file.read()) if file else None
-        try:
-            imported = intake.import_article(
-                context(), actor=actor(), title=form.title.data or "", text=form.text.data or "", upload=upload,
-                outlet=form.outlet.data or "", byline=form.byline.data or "", source_url=form.source_url.data or "",
-            )
-        except ValidationFailed as error:
-            getattr(form, error.details.get("field", "text")).errors.append(error.message)
-            status = 422
-        else:
-            flash(_imported_message(imported), "success")
-            return redirect(url_for("articles.show", article_id=imported.article.id))
+        filename = (file.filename or "") if file else ""
+        # Reading and suggesting run as a job (a long article takes a while); the page waits briefly
+        # and answers with the article, or with the job's progress page.
+        job = jobs.run("article.import", payload=file.read() if filename else (form.text.data or "").encode(),
+                       params={"title": form.title.data or "", "outlet": form.outlet.data or "",
+                               "byline": form.byline.data or "", "source_url": form.source_url.data or "",
+                               "filename": filename or None})
+        if not job.failed:
+            return jobs.follow(job)
+        getattr(form, jobs.failure_field(job) or ("upload" if filename else "text")).errors.append(job.error)
+        status = 422
     elif form.is_submitted():
         status = 422
     return render_template("articles/new.html", form=form), status
-
-
-def _imported_message(imported: Imported) -> str:
-    if not intake.english(imported.article):
-        return ("Article saved. factcheck suggests claims in English only, and this article is not in English: "
-                "mark its claims by selecting them in the text.")
-    parts = [f"Article saved with {imported.suggestions} suggested claim(s) to review"]
-    if imported.furniture:
-        parts.append(f"{imported.furniture} line(s) of page furniture set aside")
-    return "; ".join(parts) + "."
 
 
 @bp.post("/<id:article_id>/furniture/<int:index>/restore")
@@ -167,15 +156,11 @@ def revise(article_id: int) -> Any:
     context().require(actor(), Action.ARTICLE_REVISE, article)
     form = ReviseForm(data={"text": article.text}) if request.method == "GET" else ReviseForm()
     if form.validate_on_submit():
-        try:
-            report = revisions.revise(context(), actor=actor(), article=article, text=form.text.data)
-        except ValidationFailed as error:
-            form.text.errors.append(error.message)
-        else:
-            flash(f"Revision {report.revision.number} saved: {len(report.moved)} claim(s) carried over, "
-                  f"{len(report.changed)} changed and back for checking, {len(report.orphaned)} orphaned, "
-                  f"{report.suggested} new suggestion(s).", "success")
-            return redirect(url_for("articles.revision", article_id=article.id, number=report.revision.number))
+        job = jobs.run("article.revise", params={"article_id": article.id}, payload=form.text.data.encode(),
+                       article_id=article.id)
+        if not job.failed:
+            return jobs.follow(job)
+        form.text.errors.append(job.error)
     status = 422 if request.method == "POST" else 200
     return render_template("articles/revise.html", article=article, form=form,
                            actions=article_service.allowed_actions(context().settings, actor(), article)), status

@@ -159,6 +159,7 @@ EXPECTED = {
     Action.AUDIT_TIMELINE: {"manager", "admin"},  # an editor only for articles they created: not this claim's
     Action.DASHBOARD_READ: {"manager", "admin"},
     Action.USERS_MANAGE: {"admin"},
+    Action.JOB_READ: {"manager", "admin"},  # and whoever started the job: see tests/services/test_jobs.py
     Action.CLAIM_TAKE: set(),  # closed by default; see test_pool_lets_checkers_take_claims_when_open
 }
 

@@ -14,7 +14,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from factcheck.services import (
     audit,
     audit_log,
     claims,
+    jobs,
     notifications,
     revisions,
     tokens,
@@ -819,6 +820,53 @@ def _record_export(make):
                   {"format": (None, "jsonl"),
                    "filters": (None, {"action": "claim.assigned", "date_from": "2030-01-01"})})]
     return run
+
+
+# ---- background jobs --------------------------------------------------------------------------------
+
+@write("jobs.submit")
+def _submit_job(make):
+    editor = make.user("editor")
+
+    def run():
+        job = jobs.submit(ctx(), actor=editor, kind="article.import", params={"title": "T"}, payload=b"text")
+        return [E(editor, "job.submitted", "job", job.id, None, {"kind": (None, "article.import")})]
+    return run
+
+
+@write("jobs.retry")
+def _retry_job(make):
+    editor = make.user("editor")
+    job = jobs.submit(ctx(), actor=editor, kind="article.import", params={}, payload=b"")
+    jobs.take(db.session, job.id, ctx().now())
+    jobs.fail(db.session, job.id, "Paste the article text or choose a file.", ctx().now(), field="text")
+    db.session.refresh(job)
+
+    def run():
+        jobs.retry(ctx(), actor=editor, job=job)
+        return [E(editor, "job.retried", "job", job.id, None, {"status": ("failed", "queued")})]
+    return run
+
+
+def _machine_bookkeeping(step):
+    """A running job's bookkeeping is the machine's, not a change to the newsroom's record: no event
+    (the job's own service calls record theirs)."""
+    def scenario(make):
+        job = jobs.submit(ctx(), actor=make.user("editor"), kind="audit.verify", params={})
+
+        def run():
+            step(job.id)
+            return []
+        return run
+    return scenario
+
+
+write("jobs.take")(_machine_bookkeeping(lambda job_id: jobs.take(db.session, job_id, ctx().now())))
+write("jobs.report_progress")(_machine_bookkeeping(lambda job_id: jobs.report_progress(db.session, job_id, 50, "Half")))
+write("jobs.succeed")(_machine_bookkeeping(lambda job_id: jobs.succeed(db.session, job_id, {"ok": True}, ctx().now())))
+write("jobs.fail")(_machine_bookkeeping(lambda job_id: jobs.fail(db.session, job_id, "No.", ctx().now())))
+write("jobs.abandon_stalled")(_machine_bookkeeping(
+    lambda _job_id: jobs.abandon_stalled(db.session, now=ctx().now(), timeout=timedelta(minutes=1))))
 
 
 # ---- the tests --------------------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""What each kind of job does: the same service calls a page would make, with the job's parameters.
+
+A handler returns the result shown on the job's page; a DomainError it raises (a refusal, a file
+that cannot be read) is the reason the job failed, in the person's words."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from factcheck.models import Job, User
+from factcheck.services import articles as article_service
+from factcheck.services import audit, intake, revisions
+from factcheck.services.context import Context
+
+Progress = Callable[[int, str], None]
+Handler = Callable[[Context, Job, User | None, Progress], dict[str, Any]]
+
+
+def _text(job: Job) -> str:
+    return (job.payload or b"").decode("utf-8")
+
+
+def import_article(ctx: Context, job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    params = job.params
+    upload = intake.Upload(params["filename"], job.payload or b"") if params.get("filename") else None
+    progress(10, "Reading the article and suggesting claims")
+    imported = intake.import_article(
+        ctx, actor=actor,  # type: ignore[arg-type]  # the service refuses a missing actor itself
+        title=params.get("title", ""), text="" if upload else _text(job), upload=upload,
+        outlet=params.get("outlet", ""), byline=params.get("byline", ""), source_url=params.get("source_url", ""),
+    )
+    return {"article_id": imported.article.id, "suggestions": imported.suggestions,
+            "furniture": imported.furniture, "english": intake.english(imported.article)}
+
+
+def revise_article(ctx: Context, job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    article = article_service.load_article_page(ctx.session, int(job.params["article_id"]))
+    progress(10, "Comparing the new text with the claims")
+    report = revisions.revise(ctx, actor=actor, article=article, text=_text(job))  # type: ignore[arg-type]
+    return {"article_id": article.id, "revision": report.revision.number, "moved": len(report.moved),
+            "changed": len(report.changed), "orphaned": len(report.orphaned), "suggested": report.suggested}
+
+
+def verify_audit(ctx: Context, job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
+    progress(5, "Checking every event's hash and link")
+    report = audit.verify_and_record(ctx, actor=actor)
+    return {"intact": report.intact, "count": report.count, "problem": report.problem,
+            "first_broken_id": report.first_broken_id}
+
+
+HANDLERS: dict[str, Handler] = {
+    "article.import": import_article,
+    "article.revise": revise_article,
+    "audit.verify": verify_audit,
+}

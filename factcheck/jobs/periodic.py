@@ -1,0 +1,96 @@
+"""Work that comes round every few seconds: deliver what the outboxes hold (webhooks), dispatch
+again jobs whose dispatch was lost, and fail jobs whose worker died.
+
+It runs in the worker command (``flask worker``) when jobs go through Redis, else in a daemon thread
+of each app process. Several of them at once are safe: deliveries are taken under a row lock
+(PostgreSQL) and a job runs only for the one who takes it."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from factcheck.extensions import db
+from factcheck.services import jobs, webhooks
+from factcheck.services.context import Context, Runtime
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+logger = logging.getLogger(__name__)
+INTERVAL_SECONDS = 5.0
+# A queued job nobody took for this long lost its dispatch (its process ended, Redis was down).
+LOST_AFTER = timedelta(minutes=2)
+
+# Each round calls these in turn; later parts (e-mail, reminders) add themselves here.
+ROUNDS: list[Callable[[Flask, Context], object]] = []
+
+
+def _deliver_webhooks(_app: Flask, ctx: Context) -> object:
+    return webhooks.deliver_due(ctx)
+
+
+def _sweep_jobs(app: Flask, ctx: Context) -> object:
+    from factcheck.jobs.queue import dispatch
+
+    now = ctx.now()
+    timeout = timedelta(seconds=int(app.config.get("FACTCHECK_JOB_TIMEOUT", 900)) + 60)
+    jobs.abandon_stalled(ctx.session, now=now, timeout=timeout)
+    for job_id in jobs.waiting(ctx.session, older_than=now - LOST_AFTER):
+        dispatch(app, job_id)
+    return None
+
+
+ROUNDS.extend([_deliver_webhooks, _sweep_jobs])
+
+
+def tick(app: Flask) -> None:
+    """One round; a part that fails is logged and the others still run."""
+    with app.app_context():
+        runtime: Runtime = app.extensions["factcheck"]
+        for part in ROUNDS:
+            try:
+                part(app, Context.of(db.session, runtime))
+            except Exception:
+                logger.exception("periodic work %s failed", part.__name__)
+                db.session.rollback()
+        db.session.remove()
+
+
+def run_forever(app: Flask, stop: threading.Event, interval: float = INTERVAL_SECONDS) -> None:
+    while not stop.is_set():
+        tick(app)
+        stop.wait(interval)
+
+
+_lock = threading.Lock()
+THREAD = "factcheck-periodic"
+
+
+def wanted_in_app(app: Flask) -> bool:
+    """App processes run the rounds themselves only without a job queue (the worker runs them
+    otherwise), never in tests (they call the parts themselves), and not when switched off."""
+    if app.testing or str(app.config.get("FACTCHECK_PERIODIC", "on")).lower() in {"off", "0", "false", "no"}:
+        return False
+    return (app.config.get("FACTCHECK_JOBS") or ("rq" if app.config.get("FACTCHECK_REDIS_URL") else "thread")) == "thread"
+
+
+def init_app(app: Flask) -> None:
+    """Start the thread with the first request a server handles (not in commands such as
+    ``flask db upgrade``, which make an app too)."""
+    if not wanted_in_app(app):
+        return
+
+    @app.before_request
+    def _ensure_started() -> None:
+        if THREAD in app.extensions:
+            return
+        with _lock:
+            if THREAD not in app.extensions:
+                thread = threading.Thread(target=run_forever, args=(app, threading.Event()), name=THREAD, daemon=True)
+                app.extensions[THREAD] = thread
+                thread.start()
+
+

@@ -1,0 +1,131 @@
+"""Background jobs as the newsroom sees them: asked for, queued, running with progress, then done or
+failed with a reason, and retried on request.
+
+Submitting and retrying are changes a person makes, so they check permission and are audited; the
+bookkeeping of a running job (taken, progress, outcome) is the machine's and is not. Each of those
+writes commits on its own, in short transactions, so a page polling the job sees it move."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from factcheck.errors import NotFound, ValidationFailed
+from factcheck.models import Job, User
+from factcheck.models.job import JOB_FAILED, JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED
+from factcheck.security.permissions import Action
+from factcheck.services import audit
+from factcheck.services.context import Context, DbSession
+from factcheck.services.db import transaction
+
+# What each kind of job is called on its page.
+LABELS = {
+    "article.import": "Importing the article",
+    "article.revise": "Saving the new revision",
+    "audit.verify": "Verifying the audit log",
+    "audit.export": "Exporting the audit log",
+}
+
+# A failure a person can act on is shown as it is; anything else is logged and shown as this.
+UNEXPECTED = "Something went wrong on our side while running this job; the error was logged. Try again."
+
+
+def label(job: Job) -> str:
+    return LABELS.get(job.kind, job.kind)
+
+
+def submit(ctx: Context, *, actor: User | None, kind: str, params: dict[str, Any], payload: bytes | None = None,
+           article_id: int | None = None) -> Job:
+    """Queue a job; the caller has checked that the actor may ask for it (the job's own service call
+    checks again when it runs)."""
+    with transaction(ctx.session):
+        job = Job(kind=kind, params=params, payload=payload, article_id=article_id, status=JOB_QUEUED,
+                  created_by_id=actor.id if actor else None, created_at=ctx.now(), progress=0,
+                  progress_message="Waiting for a worker", attempts=0)
+        ctx.session.add(job)
+        ctx.session.flush()
+        audit.record(ctx, actor=actor, action="job.submitted", object_type="job", object_id=job.id,
+                     article_id=article_id, changes=audit.created({"kind": kind}))
+    return job
+
+
+def get(session: DbSession, job_id: int) -> Job:
+    job = session.get(Job, job_id, options=[joinedload(Job.created_by)])
+    if job is None:
+        raise NotFound("No such job.")
+    return job
+
+
+def get_visible(ctx: Context, *, viewer: User, job_id: int) -> Job:
+    job = get(ctx.session, job_id)
+    ctx.require(viewer, Action.JOB_READ, job)
+    return job
+
+
+def retry(ctx: Context, *, actor: User, job: Job) -> Job:
+    ctx.require(actor, Action.JOB_READ, job)
+    if job.status != JOB_FAILED:
+        raise ValidationFailed("Only a job that failed can be tried again.")
+    with transaction(ctx.session):
+        job.status, job.error, job.result = JOB_QUEUED, None, None
+        job.progress, job.progress_message = 0, "Waiting for a worker"
+        job.started_at = job.finished_at = None
+        audit.record(ctx, actor=actor, action="job.retried", object_type="job", object_id=job.id,
+                     article_id=job.article_id, changes={"status": {"before": JOB_FAILED, "after": JOB_QUEUED}})
+    return job
+
+
+# ---- the machine's bookkeeping ----------------------------------------------------------------------
+
+def take(session: DbSession, job_id: int, now: datetime) -> bool:
+    """Mark a queued job running; False when another worker took it first (or it is not queued), so a
+    job dispatched twice still runs once."""
+    with transaction(session):
+        taken = session.execute(
+            update(Job).where(Job.id == job_id, Job.status == JOB_QUEUED)
+            .values(status=JOB_RUNNING, started_at=now, attempts=Job.attempts + 1, progress_message="Started")
+        )
+    return bool(getattr(taken, "rowcount", 0))
+
+
+def report_progress(session: DbSession, job_id: int, percent: int, message: str) -> None:
+    with transaction(session):
+        session.execute(update(Job).where(Job.id == job_id, Job.status == JOB_RUNNING)
+                        .values(progress=max(0, min(100, percent)), progress_message=message[:200]))
+
+
+def succeed(session: DbSession, job_id: int, result: dict[str, Any], now: datetime) -> None:
+    with transaction(session):
+        session.execute(update(Job).where(Job.id == job_id).values(
+            status=JOB_SUCCEEDED, result=result, error=None, progress=100, progress_message="Done",
+            finished_at=now, payload=None))
+
+
+def fail(session: DbSession, job_id: int, error: str, now: datetime, *, field: str | None = None) -> None:
+    """The payload is kept, so the job can be tried again as it was asked for; ``field`` names the
+    form field the failure is about, when it is about what the person typed."""
+    with transaction(session):
+        session.execute(update(Job).where(Job.id == job_id).values(
+            status=JOB_FAILED, error=error[:2000], progress_message="Failed", finished_at=now,
+            result={"field": field} if field else None))
+
+
+def waiting(session: DbSession, *, older_than: datetime, limit: int = 50) -> list[int]:
+    """Queued jobs nobody has taken for a while (their dispatch was lost, say with the process that
+    held it); the caller dispatches them again."""
+    return list(session.scalars(select(Job.id).where(Job.status == JOB_QUEUED, Job.created_at < older_than)
+                                .order_by(Job.id).limit(limit)))
+
+
+def abandon_stalled(session: DbSession, *, now: datetime, timeout: timedelta) -> int:
+    """Fail jobs that have been running longer than any job may (their worker died): said plainly, so
+    the person can try again."""
+    with transaction(session):
+        stalled = session.execute(
+            update(Job).where(Job.status == JOB_RUNNING, Job.started_at < now - timeout)
+            .values(status=JOB_FAILED, finished_at=now, progress_message="Failed",
+                    error="The worker running this job stopped before it finished. Try again.")
+        )
+    return int(getattr(stalled, "rowcount", 0) or 0)

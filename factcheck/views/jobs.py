@@ -1,0 +1,103 @@
+"""A job's page: its progress while it runs (htmx polls it; without JavaScript the page reloads
+itself), why it failed and a button to try again, or on success the page it produced."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from factcheck.errors import ValidationFailed
+from factcheck.forms.articles import ActionForm
+from factcheck.jobs import dispatch, start, wait_for
+from factcheck.models import Job, User
+from factcheck.models.job import JOB_FAILED, JOB_SUCCEEDED
+from factcheck.services import jobs
+from factcheck.views.common import actor, context
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+
+def run(kind: str, *, params: dict[str, Any], payload: bytes | None = None, article_id: int | None = None,
+        user: User | None = None) -> Job:
+    """Start a job for the signed-in person and wait for it briefly: most finish in that time, and
+    the page can answer with the outcome at once."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    job = start(app, context(), actor=user or actor(), kind=kind, params=params, payload=payload,
+                article_id=article_id)
+    return wait_for(app, job.id, float(current_app.config.get("FACTCHECK_JOB_INLINE_WAIT", 1.5)))
+
+
+def failure_field(job: Job) -> str | None:
+    """The form field a job's failure is about, when it failed on what the person typed."""
+    return (job.result or {}).get("field") if job.status == JOB_FAILED else None
+
+
+def outcome(job: Job) -> tuple[str, str, str]:
+    """(message, category, where to go) for a job that succeeded."""
+    result = job.result or {}
+    if job.kind == "article.import":
+        return _imported_message(result), "success", url_for("articles.show", article_id=result["article_id"])
+    if job.kind == "article.revise":
+        message = (f"Revision {result['revision']} saved: {result['moved']} claim(s) carried over, "
+                   f"{result['changed']} changed and back for checking, {result['orphaned']} orphaned, "
+                   f"{result['suggested']} new suggestion(s).")
+        return message, "success", url_for("articles.revision", article_id=result["article_id"],
+                                           number=result["revision"])
+    if job.kind == "audit.verify":
+        if result.get("intact"):
+            return f"Audit chain intact: {result['count']} events verified.", "success", url_for("audit.index")
+        where = f" at event {result['first_broken_id']}" if result.get("first_broken_id") is not None else ""
+        return (f"Audit chain BROKEN{where}: {result.get('problem')}. {result['count']} events before it verified.",
+                "error", url_for("audit.index"))
+    return "Done.", "success", url_for("main.index")
+
+
+def _imported_message(result: dict[str, Any]) -> str:
+    if not result.get("english", True):
+        return ("Article saved. factcheck suggests claims in English only, and this article is not in English: "
+                "mark its claims by selecting them in the text.")
+    parts = [f"Article saved with {result['suggestions']} suggested claim(s) to review"]
+    if result.get("furniture"):
+        parts.append(f"{result['furniture']} line(s) of page furniture set aside")
+    return "; ".join(parts) + "."
+
+
+def follow(job: Job) -> Response:
+    """Where a page goes once it has started a job: the outcome when it is there, else its page."""
+    if job.status == JOB_SUCCEEDED:
+        message, category, location = outcome(job)
+        flash(message, category)
+        return redirect(location)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.get("/<id:job_id>")
+@login_required
+def show(job_id: int) -> Any:
+    job = jobs.get_visible(context(), viewer=actor(), job_id=job_id)
+    if job.status == JOB_SUCCEEDED:
+        message, category, location = outcome(job)
+        flash(message, category)
+        if request.headers.get("HX-Request"):
+            # htmx would follow a redirect inside its request and swap the wrong page in.
+            return Response(status=204, headers={"HX-Redirect": location})
+        return redirect(location)
+    return render_template("jobs/show.html", job=job, label=jobs.label(job), retry_form=ActionForm())
+
+
+@bp.post("/<id:job_id>/retry")
+@login_required
+def retry(job_id: int) -> Any:
+    job = jobs.get_visible(context(), viewer=actor(), job_id=job_id)
+    if ActionForm().validate_on_submit():
+        try:
+            jobs.retry(context(), actor=actor(), job=job)
+        except ValidationFailed as error:
+            flash(error.message, "error")
+        else:
+            dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+            return follow(wait_for(current_app._get_current_object(), job.id,  # type: ignore[attr-defined]
+                                   float(current_app.config.get("FACTCHECK_JOB_INLINE_WAIT", 1.5))))
+    return redirect(url_for("jobs.show", job_id=job.id))
