@@ -1,0 +1,186 @@
+"""Background jobs through the real stack: the pages start them, a thread of the app or an RQ worker
+on a real Redis runs them, the job's page shows progress, failure and the outcome."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from factcheck.extensions import db
+from factcheck.jobs import periodic
+from factcheck.jobs.queue import backend, wait_for
+from factcheck.models import Article, AuditEvent, Job
+from factcheck.services import jobs
+from tests.conftest import app_environment
+from tests.ops.support import PROJECT_ROOT, VENV_BIN, redis_db_of_this_worker, redis_url
+from tests.support.context import ctx
+
+STORY = ("Harbour council backs night ferries\n"
+         "The council will fund four night crossings a week from May, its chair Ida Brandt said on Monday.\n"
+         "Ticket sales rose 18 percent last year, according to the operator's annual report.\n")
+
+
+def _import(client, **data):
+    return client.submit("/articles/new", {"title": "Night ferries", "text": STORY, **data},
+                         content_type="multipart/form-data")
+
+
+def _job() -> Job:
+    return db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+
+
+def _wait(app, job: Job) -> Job:
+    return wait_for(app, job.id, 30)
+
+
+def test_a_quick_import_answers_with_the_article(app, login_as):
+    editor = login_as("editor")
+    response = _import(editor)
+    assert response.status_code == 302 and "/articles/" in response.headers["Location"]
+    job = _job()
+    assert job.kind == "article.import" and job.status == "succeeded" and job.payload is None
+    assert job.result["article_id"] == db.session.scalar(select(Article.id))
+    assert "suggested claim(s)" in editor.get(response.headers["Location"]).get_data(as_text=True)
+    actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions[actions.index("job.submitted") + 1] == "article.created"
+
+
+def test_a_long_import_shows_its_progress_page_until_the_article_is_there(app, login_as):
+    app.config["FACTCHECK_JOB_INLINE_WAIT"] = 0
+    editor = login_as("editor")
+    response = _import(editor)
+    assert response.status_code == 302
+    job_page = response.headers["Location"]
+    assert job_page == f"/jobs/{_job().id}"
+    _wait(app, _job())
+    # Without JavaScript the page reloads itself; once done it leads to the article.
+    done = editor.get(job_page)
+    assert done.status_code == 302 and done.headers["Location"] == f"/articles/{_job().result['article_id']}"
+    # htmx's poll gets a client-side redirect instead (a redirect inside its request would swap the
+    # article page into the job's box).
+    polled = editor.get(job_page, headers={"HX-Request": "true"})
+    assert polled.status_code == 204 and polled.headers["HX-Redirect"] == done.headers["Location"]
+
+
+def test_the_progress_page_polls_and_reloads_without_javascript(app, login_as, make):
+    editor = login_as("editor")
+    job = jobs.submit(ctx(), actor=db.session.merge(editor.user), kind="article.import", params={}, payload=b"x")
+    page = editor.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Importing the article" in page and "Waiting for a worker" in page
+    assert f'hx-get="/jobs/{job.id}"' in page and 'hx-trigger="every 1s"' in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+
+
+def test_a_failed_job_says_why_and_can_be_tried_again(app, login_as):
+    editor = login_as("editor")
+    job = jobs.submit(ctx(), actor=db.session.merge(editor.user), kind="article.import",
+                      params={"title": "Night ferries", "filename": None}, payload=STORY.encode())
+    # Its worker died while running it: the periodic round fails it, in words.
+    jobs.take(db.session, job.id, ctx().now() - timedelta(hours=2))
+    periodic.tick(app)
+    page = editor.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "stopped before it finished" in page and "Try again" in page
+    assert db.session.scalar(select(func.count(Article.id))) == 0
+    retried = editor.submit(f"/jobs/{job.id}/retry")
+    assert retried.status_code == 302 and retried.headers["Location"].startswith("/articles/")
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "succeeded" and db.session.get(Job, job.id).attempts == 2
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "job.retried")) == 1
+
+
+def test_a_job_failing_on_what_was_typed_shows_the_form_again(app, login_as):
+    editor = login_as("editor")
+    response = _import(editor, text="   ", title="")
+    assert response.status_code == 422
+    assert "Paste the article text or choose a file." in response.get_data(as_text=True)
+
+
+def test_only_its_author_and_managers_see_a_job(app, login_as, make):
+    editor = login_as("editor")
+    job = jobs.submit(ctx(), actor=db.session.merge(editor.user), kind="audit.verify", params={})
+    assert login_as("editor").get(f"/jobs/{job.id}").status_code == 403
+    assert login_as("manager").get(f"/jobs/{job.id}").status_code == 200
+    assert login_as("checker").submit(f"/jobs/{job.id}/retry").status_code == 403
+    assert editor.get("/jobs/999999").status_code == 404
+
+
+def test_a_lost_dispatch_is_picked_up_by_the_periodic_round(app, login_as):
+    editor = login_as("editor")
+    job = jobs.submit(ctx(), actor=db.session.merge(editor.user), kind="article.import",
+                      params={"title": "T", "filename": None}, payload=STORY.encode())
+    periodic.tick(app)  # too recent to count as lost
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "queued"
+    app.extensions["factcheck"].clock = lambda: job.created_at + periodic.LOST_AFTER + timedelta(seconds=1)
+    periodic.tick(app)
+    assert _wait(app, job).status == "succeeded"
+
+
+def test_verify_now_runs_as_a_job(app, login_as):
+    manager = login_as("manager")
+    response = manager.submit("/audit/verify")
+    assert response.status_code == 302 and response.headers["Location"] == "/audit"
+    assert _job().kind == "audit.verify" and _job().result["intact"] is True
+    assert "Audit chain intact" in manager.get("/audit").get_data(as_text=True)
+
+
+def test_a_revision_runs_as_a_job(app, login_as, make):
+    editor = login_as("editor")
+    article = make.article(editor=db.session.merge(editor.user))
+    response = editor.submit(f"/articles/{article.id}/revise", {"text": article.text + "\nA new closing line."})
+    assert response.status_code == 302 and response.headers["Location"] == f"/articles/{article.id}/revisions/2"
+    assert _job().kind == "article.revise" and _job().article_id == article.id
+
+
+# ---- on Redis, with RQ ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def rq_app(app):
+    """The test's app with jobs on a real Redis, in a queue of this test's own."""
+    url = redis_url(redis_db_of_this_worker())
+    app.config.update(FACTCHECK_JOBS="rq", FACTCHECK_REDIS_URL=url, FACTCHECK_JOB_INLINE_WAIT=0,
+                      FACTCHECK_JOB_QUEUE=f"test-{uuid.uuid4().hex[:12]}")
+    app.extensions.pop("factcheck-jobs", None)
+    yield app
+    backend(app).queue.delete(delete_jobs=True)
+    app.extensions.pop("factcheck-jobs", None)
+
+
+def test_on_redis_the_page_queues_and_a_worker_runs_the_job(rq_app, login_as):
+    from rq import SimpleWorker
+
+    editor = login_as("editor")
+    response = _import(editor)
+    job = _job()
+    assert response.headers["Location"] == f"/jobs/{job.id}" and job.status == "queued"
+    queue = backend(rq_app)
+    assert queue.queue.count == 1
+    SimpleWorker([queue.queue], connection=queue.connection).work(burst=True)
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "succeeded"
+    assert editor.get(f"/jobs/{job.id}").headers["Location"].startswith("/articles/")
+
+
+def test_the_worker_command_runs_queued_jobs(rq_app, login_as, database_url):
+    editor = login_as("editor")
+    _import(editor)
+    job = _job()
+    environment = {**os.environ, **app_environment(database_url), "FACTCHECK_REDIS_URL": rq_app.config["FACTCHECK_REDIS_URL"],
+                   "FACTCHECK_JOB_QUEUE": rq_app.config["FACTCHECK_JOB_QUEUE"], "FACTCHECK_JOBS": "rq"}
+    flask = VENV_BIN / "flask" if (VENV_BIN / "flask").exists() else None
+    command = [str(flask)] if flask else [sys.executable, "-m", "flask"]
+    done = subprocess.run([*command, "--app", "factcheck", "worker", "--burst"], cwd=PROJECT_ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "succeeded", done.stderr
+
+
+def test_the_worker_command_explains_it_needs_redis(app):
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0 and "FACTCHECK_REDIS_URL" in result.output
