@@ -4,7 +4,9 @@ shared (claims, versions, the audit chain, sign-in throttling) lives in one serv
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -58,7 +60,7 @@ def newsroom(tmp_path: Path) -> Iterator[dict]:
             server.start()
         for server in servers:
             server.wait_ready()
-        yield {"servers": servers, "app": app, "url": url, "redis_url": redis_url, **seeded}
+        yield {"servers": servers, "app": app, "url": url, "redis_url": redis_url, "env": env, **seeded}
     finally:
         for server in servers:
             server.stop()
@@ -149,5 +151,41 @@ def test_two_servers_share_claims_versions_audit_chain_and_throttling(newsroom: 
     # Another account is not affected.
     assert Browser().sign_in(b.url, emails["checker2"], Factory.PASSWORD).status == 302
 
+    # An import goes to the job queue on Redis: asked for on one server, followed on the other, run by
+    # a worker process, and the article is there on both.
+    new_page = editor_on_a.get(a.url + "/articles/new")
+    asked = editor_on_a.request(a.url + "/articles/new", {
+        "csrf_token": csrf_token(new_page.text), "title": "Tram depot", "text": _STORY})
+    assert asked.status == 302 and "/jobs/" in asked.headers["Location"], asked.text[:800]
+    job_path = asked.headers["Location"].removeprefix(a.url)
+    waiting = editor_on_a.get(b.url + job_path)  # the job is its author's; the session works on both servers
+    assert waiting.status == 200 and "Waiting for a worker" in waiting.text
+    worker = subprocess.Popen([str(support.VENV_BIN / "flask"), "--app", "factcheck", "worker"],
+                              cwd=support.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, **newsroom["env"]})
+    try:
+        done = _poll(lambda: editor_on_a.get(b.url + job_path), lambda reply: reply.status == 302)
+        article_path = done.headers["Location"].removeprefix(b.url)
+        assert article_path.startswith("/articles/")
+        assert "Tram depot" in editor_on_a.get(a.url + article_path).text
+    finally:
+        worker.send_signal(signal.SIGTERM)  # a warm shutdown: the job in hand would finish first
+        _out, errors = worker.communicate(timeout=60)
+        assert worker.returncode == 0, errors
+
     # Graceful shutdown: SIGTERM stops both servers cleanly (exit status 0).
     assert [server.stop() for server in (a, b)] == [0, 0]
+
+
+_STORY = ("Tram depot to open in spring\n"
+          "The depot will house 40 trams from April, the transport authority said on Tuesday.\n")
+
+
+def _poll(fetch, done, seconds: float = 60):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while True:
+        reply = fetch()
+        if done(reply) or time.monotonic() > deadline:
+            assert done(reply), (reply.status, reply.text[:400])
+            return reply
+        time.sleep(0.3)
