@@ -16,7 +16,7 @@ from factcheck.models.claim import (
     Resolution,
     Stance,
 )
-from factcheck.models.job import Job
+from factcheck.models.job import Job, JobOutput
 from factcheck.models.notification import Notification
 from factcheck.models.user import Role, User, UserRole, UserSession
 from factcheck.models.webhook import Webhook, WebhookDelivery
@@ -37,6 +37,7 @@ __all__ = [
     "Credibility",
     "Evidence",
     "Job",
+    "JobOutput",
     "Note",
     "Notification",
     "Priority",

@@ -53,5 +53,22 @@ class Job(Base):
         return self.status == JOB_FAILED
 
     @property
+    def succeeded(self) -> bool:
+        return self.status == JOB_SUCCEEDED
+
+    @property
     def queued(self) -> bool:
         return self.status == JOB_QUEUED
+
+
+class JobOutput(Base):
+    """A file a job made (an export), in chunks: any app server can send it, and neither writing nor
+    sending it holds more than one chunk in memory."""
+
+    __tablename__ = "job_outputs"
+    __table_args__ = (Index("ix_job_outputs_job_seq", "job_id", "seq", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

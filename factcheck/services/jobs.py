@@ -6,14 +6,15 @@ bookkeeping of a running job (taken, progress, outcome) is the machine's and is 
 writes commits on its own, in short transactions, so a page polling the job sees it move."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from factcheck.errors import NotFound, ValidationFailed
-from factcheck.models import Job, User
+from factcheck.models import Job, JobOutput, User
 from factcheck.models.job import JOB_FAILED, JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED
 from factcheck.security.permissions import Action
 from factcheck.services import audit
@@ -129,3 +130,46 @@ def abandon_stalled(session: DbSession, *, now: datetime, timeout: timedelta) ->
                     error="The worker running this job stopped before it finished. Try again.")
         )
     return int(getattr(stalled, "rowcount", 0) or 0)
+
+
+# ---- the files jobs make ----------------------------------------------------------------------------
+
+OUTPUT_CHUNK_BYTES = 1 << 20
+
+
+def store_output(session: DbSession, job_id: int, pieces: Iterable[bytes]) -> int:
+    """Store what a job produced, in chunks of about a megabyte, each committed as it is written (the
+    file counts only once the job has succeeded); returns its size. A retry starts it afresh."""
+    with transaction(session):
+        session.execute(delete(JobOutput).where(JobOutput.job_id == job_id))
+    size, seq, buffer = 0, 0, bytearray()
+    for piece in pieces:
+        buffer += piece
+        while len(buffer) >= OUTPUT_CHUNK_BYTES:
+            seq = _store_chunk(session, job_id, seq, bytes(buffer[:OUTPUT_CHUNK_BYTES]))
+            size += OUTPUT_CHUNK_BYTES
+            del buffer[:OUTPUT_CHUNK_BYTES]
+    if buffer or seq == 0:
+        _store_chunk(session, job_id, seq, bytes(buffer))
+        size += len(buffer)
+    return size
+
+
+def _store_chunk(session: DbSession, job_id: int, seq: int, data: bytes) -> int:
+    with transaction(session):
+        session.add(JobOutput(job_id=job_id, seq=seq, data=data))
+    return seq + 1
+
+
+def output_chunks(session: DbSession, job_id: int) -> Iterator[bytes]:
+    """The file, one chunk per query (never the whole file in memory)."""
+    seq = 0
+    while (data := session.scalar(select(JobOutput.data).where(JobOutput.job_id == job_id, JobOutput.seq == seq)))\
+            is not None:
+        yield data
+        seq += 1
+
+
+def output_size(session: DbSession, job_id: int) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(func.length(JobOutput.data)), 0))
+                              .where(JobOutput.job_id == job_id)) or 0)

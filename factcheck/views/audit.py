@@ -1,9 +1,10 @@
 """The audit log: the manager's filtered listing, per-object timelines, verification and exports."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from factcheck.extensions import db
@@ -64,6 +65,24 @@ def verify() -> Any:
         # Hashing a long log takes a while: a job, whose page shows progress and then the outcome.
         return jobs.follow(jobs.run("audit.verify", params={}))
     return redirect(url_for("audit.index"))
+
+
+@bp.post("/export.<fmt>")
+@login_required
+def export_job(fmt: str) -> Any:
+    """The page's export: a job writes the file (a million events take minutes), its page offers the
+    download. The GET below streams the same file at once, for scripts."""
+    context().require(actor(), Action.AUDIT_EXPORT)
+    if fmt not in audit_log.EXPORT_FORMATS:
+        abort(404, "Exports come as .csv or .jsonl.")
+    form = _filter_form()
+    if form.errors or not VerifyForm().validate_on_submit():
+        flash("The export could not start: " + " ".join(e for errors in form.errors.values() for e in errors)
+              if form.errors else "The form expired; please try again.", "error")
+        return redirect(url_for("audit.index"))
+    described = {key: value.isoformat() if hasattr(value, "isoformat") else value
+                 for key, value in asdict(form.filters()).items()}
+    return jobs.follow(jobs.run("audit.export", params={"fmt": fmt, "filters": described}))
 
 
 @bp.get("/export.<fmt>")

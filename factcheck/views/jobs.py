@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from factcheck.errors import ValidationFailed
+from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm
 from factcheck.jobs import dispatch, start, wait_for
 from factcheck.models import Job, User
 from factcheck.models.job import JOB_FAILED, JOB_SUCCEEDED
-from factcheck.services import jobs
+from factcheck.services import audit_log, jobs
 from factcheck.views.common import actor, context
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -34,9 +36,12 @@ def failure_field(job: Job) -> str | None:
     return (job.result or {}).get("field") if job.status == JOB_FAILED else None
 
 
-def outcome(job: Job) -> tuple[str, str, str]:
-    """(message, category, where to go) for a job that succeeded."""
+def outcome(job: Job) -> tuple[str, str, str] | None:
+    """(message, category, where to go) for a job that succeeded; None when its own page is where it
+    ends (an export: the page offers the file)."""
     result = job.result or {}
+    if job.kind == "audit.export":
+        return None
     if job.kind == "article.import":
         return _imported_message(result), "success", url_for("articles.show", article_id=result["article_id"])
     if job.kind == "article.revise":
@@ -66,25 +71,48 @@ def _imported_message(result: dict[str, Any]) -> str:
 
 def follow(job: Job) -> Response:
     """Where a page goes once it has started a job: the outcome when it is there, else its page."""
-    if job.status == JOB_SUCCEEDED:
-        message, category, location = outcome(job)
-        flash(message, category)
-        return redirect(location)
-    return redirect(url_for("jobs.show", job_id=job.id))
+    ending = outcome(job) if job.status == JOB_SUCCEEDED else None
+    if ending is None:
+        return redirect(url_for("jobs.show", job_id=job.id))
+    message, category, location = ending
+    flash(message, category)
+    return redirect(location)
 
 
 @bp.get("/<id:job_id>")
 @login_required
 def show(job_id: int) -> Any:
     job = jobs.get_visible(context(), viewer=actor(), job_id=job_id)
-    if job.status == JOB_SUCCEEDED:
-        message, category, location = outcome(job)
+    ending = outcome(job) if job.status == JOB_SUCCEEDED else None
+    if ending is not None:
+        message, category, location = ending
         flash(message, category)
         if request.headers.get("HX-Request"):
             # htmx would follow a redirect inside its request and swap the wrong page in.
             return Response(status=204, headers={"HX-Redirect": location})
         return redirect(location)
     return render_template("jobs/show.html", job=job, label=jobs.label(job), retry_form=ActionForm())
+
+
+@bp.get("/<id:job_id>/download")
+@login_required
+def download(job_id: int) -> Any:
+    job = jobs.get_visible(context(), viewer=actor(), job_id=job_id)
+    result = job.result or {}
+    if job.status != JOB_SUCCEEDED or "filename" not in result:
+        abort(404, "This job made no file, or has not finished making it.")
+    engine = db.engine
+
+    # Like the streaming export: a connection of its own, no request context held for the download.
+    def generate() -> Any:
+        with Session(engine) as session:
+            yield from jobs.output_chunks(session, job_id)
+
+    headers = {"Content-Disposition": f'attachment; filename="{result["filename"]}"', "X-Accel-Buffering": "no"}
+    if isinstance(result.get("bytes"), int):
+        headers["Content-Length"] = str(result["bytes"])
+    return Response(generate(), headers=headers,
+                    mimetype=audit_log.EXPORT_FORMATS.get(result.get("fmt", ""), "application/octet-stream"))
 
 
 @bp.post("/<id:job_id>/retry")

@@ -1,5 +1,6 @@
 """Background jobs: imports, revisions, audit verification and exports run off the request path.
 
+job_outputs: the files jobs make (exports), in chunks any app server can send.
 jobs: one row per job, its parameters (an uploaded file in ``payload``), progress and outcome; the
 queue (RQ on Redis, or a thread of the app process) carries only the id.
 
@@ -44,9 +45,23 @@ def upgrade():
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.create_index('ix_jobs_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_created_by_id'), ['created_by_id'], unique=False)
+    op.create_table(
+        'job_outputs',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('job_id', sa.Integer(), nullable=False),
+        sa.Column('seq', sa.Integer(), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_job_outputs_job_id_jobs'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_job_outputs')),
+    )
+    with op.batch_alter_table('job_outputs', schema=None) as batch_op:
+        batch_op.create_index('ix_job_outputs_job_seq', ['job_id', 'seq'], unique=True)
 
 
 def downgrade():
+    with op.batch_alter_table('job_outputs', schema=None) as batch_op:
+        batch_op.drop_index('ix_job_outputs_job_seq')
+    op.drop_table('job_outputs')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_jobs_created_by_id'))
         batch_op.drop_index('ix_jobs_status_created')

@@ -184,3 +184,36 @@ def test_the_worker_command_runs_queued_jobs(rq_app, login_as, database_url):
 def test_the_worker_command_explains_it_needs_redis(app):
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "FACTCHECK_REDIS_URL" in result.output
+
+
+@pytest.mark.parametrize("chunk_bytes", [1 << 20, 700])
+def test_the_audit_export_is_a_job_whose_page_offers_the_file(app, login_as, make, monkeypatch, chunk_bytes):
+    from factcheck.services import audit
+
+    monkeypatch.setattr(jobs, "OUTPUT_CHUNK_BYTES", chunk_bytes)  # many chunks for a small log
+    for _ in range(3):
+        make.claim()
+    manager = login_as("manager")
+    response = manager.submit("/audit/export.jsonl")
+    job = _job()
+    assert response.headers["Location"] == f"/jobs/{job.id}" and job.status == "succeeded"
+    page = manager.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert f'href="/jobs/{job.id}/download"' in page and job.result["filename"] in page
+    file = manager.get(f"/jobs/{job.id}/download")
+    assert file.status_code == 200 and job.result["filename"] in file.headers["Content-Disposition"]
+    body = file.get_data(as_text=True)
+    assert len(body.encode()) == job.result["bytes"] == int(file.headers["Content-Length"])
+    report = audit.verify_archive(body.splitlines(), db.session, key=ctx().settings.audit_key)
+    assert report.intact, report
+    exported = db.session.scalar(select(func.count()).where(AuditEvent.action == "audit.exported"))
+    assert exported == 1
+    assert login_as("editor").get(f"/jobs/{job.id}/download").status_code == 403
+
+
+def test_the_filtered_csv_export_keeps_its_filters(app, login_as, make):
+    make.claim()
+    manager = login_as("manager")
+    manager.submit("/audit/export.csv?action=claim.created")
+    rows = manager.get(f"/jobs/{_job().id}/download").get_data(as_text=True).splitlines()
+    assert rows[0].startswith("id,") and len(rows) >= 2
+    assert rows[-1].startswith("checkpoint,") and all(",claim.created," in row for row in rows[1:-1])

@@ -865,6 +865,7 @@ write("jobs.take")(_machine_bookkeeping(lambda job_id: jobs.take(db.session, job
 write("jobs.report_progress")(_machine_bookkeeping(lambda job_id: jobs.report_progress(db.session, job_id, 50, "Half")))
 write("jobs.succeed")(_machine_bookkeeping(lambda job_id: jobs.succeed(db.session, job_id, {"ok": True}, ctx().now())))
 write("jobs.fail")(_machine_bookkeeping(lambda job_id: jobs.fail(db.session, job_id, "No.", ctx().now())))
+write("jobs.store_output")(_machine_bookkeeping(lambda job_id: jobs.store_output(db.session, job_id, [b"a,b\n"])))
 write("jobs.abandon_stalled")(_machine_bookkeeping(
     lambda _job_id: jobs.abandon_stalled(db.session, now=ctx().now(), timeout=timedelta(minutes=1))))
 
