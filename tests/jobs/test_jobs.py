@@ -217,3 +217,17 @@ def test_the_filtered_csv_export_keeps_its_filters(app, login_as, make):
     rows = manager.get(f"/jobs/{_job().id}/download").get_data(as_text=True).splitlines()
     assert rows[0].startswith("id,") and len(rows) >= 2
     assert rows[-1].startswith("checkpoint,") and all(",claim.created," in row for row in rows[1:-1])
+
+
+def test_the_periodic_round_delivers_webhooks(app, make):
+    """The round that replaced the app's webhook thread: a queued delivery reaches a real receiver."""
+    from factcheck.services import webhooks
+    from tests.api.test_webhooks import Receiver
+
+    admin = make.user("admin")
+    with Receiver() as receiver:
+        webhooks.register_webhook(ctx(), actor=admin, url=receiver.url, events=["claim.verdict_final"])
+        make.final_claim()
+        periodic.tick(app)
+        assert len(receiver.received) == 1
+        assert receiver.received[0]["headers"]["X-Factcheck-Event"] == "claim.verdict_final"
