@@ -16,6 +16,7 @@ from factcheck.models.claim import (
     Resolution,
     Stance,
 )
+from factcheck.models.mail import OutgoingEmail
 from factcheck.models.notification import Notification
 from factcheck.models.user import Role, User, UserRole, UserSession
 from factcheck.models.webhook import Webhook, WebhookDelivery
@@ -37,6 +38,7 @@ __all__ = [
     "Evidence",
     "Note",
     "Notification",
+    "OutgoingEmail",
     "Priority",
     "Question",
     "Resolution",
