@@ -11,7 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from factcheck.settings import DEFAULT_VERDICT_SCALE, DEFAULT_VERDICTS_NEEDING_RESOLUTION
+from factcheck.settings import (
+    DEFAULT_VERDICT_SCALE,
+    DEFAULT_VERDICTS_NEEDING_RESOLUTION,
+    check_mail_from,
+    parse_smtp_url,
+)
 
 
 class ConfigError(RuntimeError):
@@ -123,9 +128,35 @@ def load_config(
         "FACTCHECK_AUDIT_CHECKPOINT_FILE": checkpoint_file,
         "FACTCHECK_REDIS_URL": redis_url,
         "FACTCHECK_AUDIT_CHECKPOINT_REDIS_KEY": env.get("FACTCHECK_AUDIT_CHECKPOINT_REDIS_KEY", "factcheck:audit:head"),
+        # E-mail of notifications; without an SMTP server none is written or sent.
+        "FACTCHECK_SMTP_URL": env.get("FACTCHECK_SMTP_URL", "").strip(),
+        "FACTCHECK_MAIL_FROM": env.get("FACTCHECK_MAIL_FROM", "").strip(),
     }
     settings.update(overrides)
+    check_mail_settings(settings)
     return settings
+
+
+def check_mail_settings(settings: Mapping[str, Any]) -> None:
+    """A mistyped SMTP setting stops the start with what is wrong, instead of e-mails failing one by one
+    later. The URL's password is never repeated in the message."""
+    url = settings.get("FACTCHECK_SMTP_URL")
+    if not url:
+        return
+    try:
+        parse_smtp_url(url)
+    except ValueError as error:
+        raise ConfigError(f"FACTCHECK_SMTP_URL is not usable: {error} "
+                          "(e.g. smtp+starttls://user:password@mail.example.org:587).") from None
+    if not settings.get("FACTCHECK_MAIL_FROM"):
+        raise ConfigError("FACTCHECK_MAIL_FROM must be set when FACTCHECK_SMTP_URL is: the address e-mails come from.")
+    try:
+        check_mail_from(settings["FACTCHECK_MAIL_FROM"])
+    except ValueError as error:
+        raise ConfigError(f"FACTCHECK_MAIL_FROM is not usable: {error}.") from None
+    if not settings.get("FACTCHECK_PUBLIC_URL"):
+        raise ConfigError("FACTCHECK_PUBLIC_URL must be set when FACTCHECK_SMTP_URL is: e-mails link to the "
+                          "claims they are about (e.g. https://factcheck.news.example).")
 
 
 def normalise_database_url(url: str) -> str:
