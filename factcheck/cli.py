@@ -25,6 +25,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="The demo newsroom.")
 audit_cli = AppGroup("audit", help="The audit log.")
 claims_cli = AppGroup("claims", help="Claims and claim suggestions.")
+mail_cli = AppGroup("mail", help="E-mail of notifications.")
 db_roles_cli = AppGroup("db-roles", help="PostgreSQL roles: the tables' owner runs migrations, a runtime role runs the app.")
 
 
@@ -153,10 +154,25 @@ def suggest_claims_command(path: str, output_format: str) -> None:
         click.echo(f"[{item['start']}:{item['end']}] {item['score']:.2f} {item['kind']} — {who}: {item['quote']}")
 
 
+@mail_cli.command("send-due")
+@click.option("--limit", default=500, show_default=True, help="Handle at most this many e-mails.")
+def send_due_mail(limit: int) -> None:
+    """Send the queued e-mails that are due, once (what the mail job does); a failure stays queued with
+    its error and is retried with back-off on a later run."""
+    from factcheck.services import mail
+
+    context = cli_context()
+    if context.settings.smtp is None:
+        raise click.ClickException("No SMTP server is configured (FACTCHECK_SMTP_URL): no e-mail is sent.")
+    report = mail.deliver_due(context, limit=limit)
+    click.echo(f"E-mail: {report.sent} sent, {report.retrying} to retry, {report.failed} given up, "
+               f"{report.skipped} skipped (e-mail turned off).")
+
+
 def init_app(app: Flask) -> None:
     from factcheck import cli_backup
 
-    for group in (users_cli, demo_cli, audit_cli, claims_cli, db_roles_cli):
+    for group in (users_cli, demo_cli, audit_cli, claims_cli, db_roles_cli, mail_cli):
         app.cli.add_command(group)
     cli_backup.init_app(app)  # export / import (factcheck/backup.py)
     from factcheck.jobs.worker import worker_command

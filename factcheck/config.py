@@ -11,7 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from factcheck.settings import DEFAULT_VERDICT_SCALE, DEFAULT_VERDICTS_NEEDING_RESOLUTION
+from factcheck.settings import (
+    DEFAULT_VERDICT_SCALE,
+    DEFAULT_VERDICTS_NEEDING_RESOLUTION,
+    check_mail_from,
+    parse_smtp_url,
+)
 
 
 class ConfigError(RuntimeError):
@@ -130,13 +135,19 @@ def load_config(
         "FACTCHECK_JOB_THREADS": _positive_int(env, "FACTCHECK_JOB_THREADS", 2),
         # How long a page waits for its job before showing the job's progress page instead.
         "FACTCHECK_JOB_INLINE_WAIT": float(env.get("FACTCHECK_JOB_INLINE_WAIT", "1.5")),
-        "FACTCHECK_PERIODIC": env.get("FACTCHECK_PERIODIC", "on"),
+        # Background work starting by itself (periodic rounds, e-mail after a commit): on, off, or auto
+        # (on except in tests).
+        "FACTCHECK_PERIODIC": env.get("FACTCHECK_PERIODIC", "auto"),
+        # E-mail of notifications; without an SMTP server none is written or sent.
+        "FACTCHECK_SMTP_URL": env.get("FACTCHECK_SMTP_URL", "").strip(),
+        "FACTCHECK_MAIL_FROM": env.get("FACTCHECK_MAIL_FROM", "").strip(),
     }
     settings.update(overrides)
     if settings["FACTCHECK_JOBS"] not in ("rq", "thread"):
         raise ConfigError(f"FACTCHECK_JOBS must be 'rq' or 'thread', not {settings['FACTCHECK_JOBS']!r}.")
     if settings["FACTCHECK_JOBS"] == "rq" and not settings.get("FACTCHECK_REDIS_URL"):
         raise ConfigError("FACTCHECK_JOBS=rq needs FACTCHECK_REDIS_URL.")
+    check_mail_settings(settings)
     return settings
 
 
@@ -147,6 +158,28 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ConfigError(f"{name} must be a whole number above zero, not {value!r}.")
     return int(value)
+
+
+def check_mail_settings(settings: Mapping[str, Any]) -> None:
+    """A mistyped SMTP setting stops the start with what is wrong, instead of e-mails failing one by one
+    later. The URL's password is never repeated in the message."""
+    url = settings.get("FACTCHECK_SMTP_URL")
+    if not url:
+        return
+    try:
+        parse_smtp_url(url)
+    except ValueError as error:
+        raise ConfigError(f"FACTCHECK_SMTP_URL is not usable: {error} "
+                          "(e.g. smtp+starttls://user:password@mail.example.org:587).") from None
+    if not settings.get("FACTCHECK_MAIL_FROM"):
+        raise ConfigError("FACTCHECK_MAIL_FROM must be set when FACTCHECK_SMTP_URL is: the address e-mails come from.")
+    try:
+        check_mail_from(settings["FACTCHECK_MAIL_FROM"])
+    except ValueError as error:
+        raise ConfigError(f"FACTCHECK_MAIL_FROM is not usable: {error}.") from None
+    if not settings.get("FACTCHECK_PUBLIC_URL"):
+        raise ConfigError("FACTCHECK_PUBLIC_URL must be set when FACTCHECK_SMTP_URL is: e-mails link to the "
+                          "claims they are about (e.g. https://factcheck.news.example).")
 
 
 def normalise_database_url(url: str) -> str:

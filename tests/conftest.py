@@ -31,7 +31,7 @@ from tests.support.context import ctx
 from tests.support.factories import Factory
 
 # Fixtures kept in their own modules, available to every test.
-pytest_plugins = ["tests.support.clock"]
+pytest_plugins = ["tests.support.clock", "tests.support.smtp"]
 
 PG_URL_ENV = "FACTCHECK_TEST_DATABASE_URL"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -1,5 +1,7 @@
-"""Work that comes round every few seconds: deliver what the outboxes hold (webhooks), dispatch
+"""Work that comes round every few seconds: deliver what the outboxes hold (webhooks, e-mail), dispatch
 again jobs whose dispatch was lost, and fail jobs whose worker died.
+E-mail goes out right after the commit that queued it too (a task on the same queue); the round
+sends what that missed and the retries whose back-off has passed.
 
 It runs in the worker command (``flask worker``) when jobs go through Redis, else in a daemon thread
 of each app process. Several of them at once are safe: deliveries are taken under a row lock
@@ -13,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from factcheck.extensions import db
-from factcheck.services import jobs, webhooks
+from factcheck.services import jobs, mail, webhooks
 from factcheck.services.context import Context, Runtime
 
 if TYPE_CHECKING:
@@ -32,6 +34,10 @@ def _deliver_webhooks(_app: Flask, ctx: Context) -> object:
     return webhooks.deliver_due(ctx)
 
 
+def _deliver_mail(_app: Flask, ctx: Context) -> object:
+    return mail.deliver_due(ctx)
+
+
 def _sweep_jobs(app: Flask, ctx: Context) -> object:
     from factcheck.jobs.queue import dispatch
 
@@ -43,7 +49,7 @@ def _sweep_jobs(app: Flask, ctx: Context) -> object:
     return None
 
 
-ROUNDS.extend([_deliver_webhooks, _sweep_jobs])
+ROUNDS.extend([_deliver_webhooks, _deliver_mail, _sweep_jobs])
 
 
 def tick(app: Flask) -> None:
@@ -69,10 +75,17 @@ _lock = threading.Lock()
 THREAD = "factcheck-periodic"
 
 
+def background_enabled(app: Flask) -> bool:
+    """Whether work starts by itself in the background (rounds, e-mail after a commit): FACTCHECK_PERIODIC
+    "on" or "off"; "auto", the default, is on except in tests, which call the parts themselves."""
+    setting = str(app.config.get("FACTCHECK_PERIODIC", "auto")).lower()
+    return setting in {"on", "1", "true", "yes"} or (setting == "auto" and not app.testing)
+
+
 def wanted_in_app(app: Flask) -> bool:
     """App processes run the rounds themselves only without a job queue (the worker runs them
-    otherwise), never in tests (they call the parts themselves), and not when switched off."""
-    if app.testing or str(app.config.get("FACTCHECK_PERIODIC", "on")).lower() in {"off", "0", "false", "no"}:
+    otherwise), and only when background work is enabled."""
+    if not background_enabled(app):
         return False
     return (app.config.get("FACTCHECK_JOBS") or ("rq" if app.config.get("FACTCHECK_REDIS_URL") else "thread")) == "thread"
 

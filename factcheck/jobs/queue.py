@@ -25,6 +25,8 @@ class Backend(Protocol):
 
     def dispatch(self, job_id: int) -> None: ...
 
+    def run_task(self, name: str) -> None: ...
+
 
 class ThreadBackend:
     """Jobs in threads of this process: nothing to install, and gone with the process (a job queued
@@ -38,6 +40,9 @@ class ThreadBackend:
 
     def dispatch(self, job_id: int) -> None:
         self.executor.submit(runner.run, self.app, job_id)
+
+    def run_task(self, name: str) -> None:
+        self.executor.submit(runner.run_task, self.app, name)
 
 
 class RQBackend:
@@ -60,6 +65,11 @@ class RQBackend:
         except (redis.exceptions.RedisError, OSError):
             # The row stays queued: the periodic sweep dispatches it again once Redis answers.
             logger.exception("could not queue job %s on Redis", job_id)
+
+    def run_task(self, name: str) -> None:
+        # A lost task costs nothing: the worker's periodic round does the same work within seconds.
+        self.queue.enqueue("factcheck.jobs.runner.perform_task", name, job_timeout=self.timeout, result_ttl=0,
+                           failure_ttl=24 * 3600, description=f"factcheck {name}")
 
 
 def _make_backend(app: Flask) -> Backend:
@@ -115,7 +125,21 @@ def wait_for(app: Flask, job_id: int, seconds: float) -> Job:
         delay = min(delay * 2, 0.2)
 
 
-def init_app(app: Flask) -> None:
+def _send_mail_soon() -> None:
+    """Called after a commit that queued e-mail (services/mail.py's hook)."""
+    from flask import current_app, has_app_context
+
     from factcheck.jobs import periodic
 
+    if has_app_context() and periodic.background_enabled(current_app):
+        backend(current_app._get_current_object()).run_task("mail.deliver")  # type: ignore[attr-defined]
+
+
+def init_app(app: Flask) -> None:
+    from factcheck.jobs import periodic
+    from factcheck.services import mail
+
+    runner.TASKS.setdefault("mail.deliver", lambda ctx: mail.deliver_due(ctx))
+    if _send_mail_soon not in mail.after_commit_hooks:
+        mail.after_commit_hooks.append(_send_mail_soon)
     periodic.init_app(app)

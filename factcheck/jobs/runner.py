@@ -72,3 +72,25 @@ def perform(job_id: int) -> None:
     from flask import current_app
 
     run(current_app._get_current_object(), job_id)  # type: ignore[attr-defined]
+
+
+# Work that is not a person's job and has no row: sending what an outbox holds, right after the
+# commit that filled it (the periodic round would send it within seconds anyway).
+TASKS: dict[str, Callable[[Context], object]] = {}
+
+
+def run_task(app: Flask, name: str) -> None:
+    with app.app_context():
+        try:
+            TASKS[name](Context.of(db.session, app.extensions["factcheck"]))
+        except Exception:
+            logger.exception("background task %s failed", name)
+        finally:
+            db.session.remove()
+
+
+def perform_task(name: str) -> None:
+    """The RQ entry point of a task."""
+    from flask import current_app
+
+    run_task(current_app._get_current_object(), name)  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from factcheck.models.claim import (
     Stance,
 )
 from factcheck.models.job import Job, JobOutput
+from factcheck.models.mail import OutgoingEmail
 from factcheck.models.notification import Notification
 from factcheck.models.user import Role, User, UserRole, UserSession
 from factcheck.models.webhook import Webhook, WebhookDelivery
@@ -40,6 +41,7 @@ __all__ = [
     "JobOutput",
     "Note",
     "Notification",
+    "OutgoingEmail",
     "Priority",
     "Question",
     "Resolution",

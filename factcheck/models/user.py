@@ -25,6 +25,8 @@ class User(TimestampMixin, Base):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Whether notifications also come by e-mail (they always appear in the app).
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     # A user may hold several roles. Loaded where they are needed (the signed-in user with its session,
     # the users page): loading them with every user a page shows cost a statement per kind of person.

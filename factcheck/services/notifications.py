@@ -5,7 +5,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
 
 from factcheck.models import Claim, Notification, User
-from factcheck.services import audit
+from factcheck.services import audit, mail
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 
@@ -21,6 +21,7 @@ def notify(ctx: Context, *, recipient: User | int, kind: str, message: str, acto
         claim_id=claim.id if claim else None, article_id=claim.article_id if claim else None,
     )
     ctx.session.add(notification)
+    mail.queue(ctx, notification, recipient=recipient, actor=actor, claim=claim)  # its e-mail, same transaction
     return notification
 
 

@@ -269,3 +269,18 @@ def change_password(ctx: Context, *, actor: User, current_password: str, new_pas
         _end_sessions(ctx, actor)
         _start_session(ctx, actor, device)
         audit.record(ctx, actor=actor, action="user.password_changed", object_type="user", object_id=actor.id)
+
+
+def set_email_notifications(ctx: Context, *, actor: User, user: User, on: bool) -> None:
+    """Turn the e-mail of a person's notifications on or off (they stay in the app either way). A
+    person changes their own; an administrator may change anyone's (an address that bounces)."""
+    if actor.id != user.id:
+        ctx.require(actor, Action.USERS_MANAGE)
+    before = user.email_notifications
+    if before == on:
+        return
+    with transaction(ctx.session):
+        user.email_notifications = on
+        audit.record(ctx, actor=actor, action="user.email_notifications_changed", object_type="user",
+                     object_id=user.id, changes=audit.diff({"email_notifications": before},
+                                                           {"email_notifications": on}))

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from factcheck.errors import DomainError
+from factcheck.forms.articles import ActionForm
 from factcheck.forms.auth import LoginForm, LogoutForm, PasswordForm
 from factcheck.security.throttle import (
     PER_ACCOUNT,
@@ -85,7 +86,22 @@ def change_password() -> Any:
             return redirect(url_for("main.home"))
     elif form.is_submitted():
         status = 422
-    return render_template("auth/password.html", form=form), status
+    return _account_page(form, status)
+
+
+def _account_page(form: PasswordForm, status: int = 200) -> tuple[str, int]:
+    return render_template("auth/password.html", form=form, action_form=ActionForm(formdata=None),
+                           mail_configured=context().settings.smtp is not None), status
+
+
+@bp.post("/account/email-notifications/<any(on, off):change>")
+@login_required
+def email_notifications(change: str) -> Any:
+    if ActionForm().validate_on_submit():
+        users.set_email_notifications(context(), actor=actor(), user=actor(), on=change == "on")
+        flash("Your notifications come by e-mail too." if change == "on"
+              else "Your notifications no longer come by e-mail; they are still shown here.", "success")
+    return redirect(url_for("auth.change_password", _anchor="email-notifications"))
 
 
 @bp.post("/account/sign-out-everywhere")

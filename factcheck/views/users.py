@@ -81,6 +81,16 @@ def set_active(user_id: int, change: str) -> Any:
     return redirect(url_for("users.index"))
 
 
+@bp.post("/<id:user_id>/email-notifications/<any(on, off):change>")
+def set_email_notifications(user_id: int, change: str) -> Any:
+    """An administrator stops (or restarts) someone's e-mail, e.g. for an address that bounces."""
+    user = users.get_user(db.session, user_id)
+    if ActionForm().validate_on_submit():
+        users.set_email_notifications(context(), actor=actor(), user=user, on=change == "on")
+        flash(f"E-mail notifications of {user.display_name} turned {change}.", "success")
+    return redirect(url_for("users.index"))
+
+
 # ---- API tokens: the secret is shown once, on the page that answers the issuing POST (never stored) ----
 
 @bp.post("/tokens")

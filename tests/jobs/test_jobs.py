@@ -116,7 +116,8 @@ def test_a_lost_dispatch_is_picked_up_by_the_periodic_round(app, login_as):
     periodic.tick(app)  # too recent to count as lost
     db.session.expire_all()
     assert db.session.get(Job, job.id).status == "queued"
-    app.extensions["factcheck"].clock = lambda: job.created_at + periodic.LOST_AFTER + timedelta(seconds=1)
+    later = job.created_at + periodic.LOST_AFTER + timedelta(seconds=1)  # a value: the job's thread reads the clock
+    app.extensions["factcheck"].clock = lambda: later
     periodic.tick(app)
     assert _wait(app, job).status == "succeeded"
 
@@ -231,3 +232,20 @@ def test_the_periodic_round_delivers_webhooks(app, make):
         periodic.tick(app)
         assert len(receiver.received) == 1
         assert receiver.received[0]["headers"]["X-Factcheck-Event"] == "claim.verdict_final"
+
+
+def test_an_assignment_e_mail_goes_out_by_itself_after_the_commit(app, make, login_as, mailbox):
+    """No one runs the mail job by hand: the commit that queued the e-mail starts its delivery."""
+    import time
+
+    app.config["FACTCHECK_PERIODIC"] = "on"
+    editor, checker = make.user("editor"), make.user("checker")
+    claim = make.claim(editor=editor)
+    response = login_as(editor).submit(f"/claims/{claim.id}/assign", {
+        "assignee_id": checker.id, "priority": "high", "version": claim.version})
+    assert response.status_code == 302
+    deadline = time.monotonic() + 30
+    while not mailbox.to(checker.email) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [received] = mailbox.to(checker.email)
+    assert received.message["Subject"].startswith("Assigned to you:")

@@ -215,6 +215,7 @@ POSTS: dict[str, Post] = {
                                                          ("password", Factory.PASSWORD)]), ("email", "password")),
     "auth.logout": Post("checker", lambda w: ("/logout", []), ()),
     "auth.sign_out_everywhere": Post("checker", lambda w: ("/account/sign-out-everywhere", []), ()),
+    "auth.email_notifications": Post("checker", lambda w: ("/account/email-notifications/off", []), ()),
     # One field changes at a time, so the new password and its confirmation never agree: no change.
     "auth.change_password": Post("checker", lambda w: ("/account/password", [
         ("current_password", Factory.PASSWORD), ("new_password", "another long password"),
@@ -265,6 +266,8 @@ POSTS: dict[str, Post] = {
         ("user_id", "name", "scopes", "days")),
     "users.revoke_token": Post("admin", _revoke_token, ()),
     "users.set_active": Post("admin", lambda w: (f"/users/{w.make.user('checker').id}/deactivate", []), ()),
+    "users.set_email_notifications": Post("admin", lambda w: (
+        f"/users/{w.make.user('checker').id}/email-notifications/off", []), ()),
 }
 
 # GET routes and the query parameters each reads.

@@ -50,6 +50,8 @@ ROUTES = [
     ("POST", "/users/{u}/deactivate", {"admin"}),
     ("POST", "/users/{u}/activate", {"admin"}),
     ("GET", "/account/password", ALL),
+    ("POST", "/account/email-notifications/off", ALL),
+    ("POST", "/users/{u}/email-notifications/off", {"admin"}),
     ("GET", "/notifications", ALL),
     ("POST", "/notifications/read", ALL),
     ("GET", "/queue", ALL),

@@ -38,6 +38,7 @@ from factcheck.services import (
 )
 from factcheck.services import evidence as evidence_service
 from factcheck.services.db import transaction
+from factcheck.settings import parse_smtp_url
 from tests.support.context import configure, ctx
 from tests.support.factories import ARTICLE_TEXT, SECOND_CLAIM, Factory
 
@@ -702,6 +703,59 @@ def _deliver_due(make):
     def run():
         assert webhooks.deliver_due(ctx(), send=lambda url, body, headers: webhooks.Answer(204, "")) == 1
         return []
+    return run
+
+
+def _send_e_mail(make: Factory) -> None:
+    """The newsroom sends e-mail (to a server nobody listens on: these scenarios never reach it)."""
+    from flask import current_app
+
+    configure(current_app, smtp=parse_smtp_url("smtp://127.0.0.1:9"), mail_from="desk@news.test",
+              public_url="https://factcheck.news.test")
+    make.ctx = ctx()
+
+
+@write("mail.queue")
+def _mail_queue(make):
+    from factcheck.models import Notification
+    from factcheck.services import mail
+
+    editor, checker = make.user("editor"), make.user("checker")
+    claim = make.claim(editor=editor)
+    _send_e_mail(make)
+
+    def run():
+        with transaction(db.session):
+            notification = Notification(user_id=checker.id, kind="assignment", message="Look", claim_id=claim.id)
+            db.session.add(notification)
+            assert mail.queue(ctx(), notification, recipient=checker, actor=editor, claim=claim) is not None
+        return []  # queued inside the write that causes it, whose own event records the change
+    return run
+
+
+@write("mail.deliver_due")
+def _mail_deliver_due(make):
+    """Attempts are logged on their outgoing_emails rows, not in the audit log (which holds the change
+    each e-mail tells about)."""
+    from factcheck.services import mail
+
+    _send_e_mail(make)
+    make.assigned_claim()
+
+    def run():
+        assert mail.deliver_due(ctx(), send=lambda message, sender, recipient: None).sent == 1
+        return []
+    return run
+
+
+@write("users.set_email_notifications")
+def _set_email_notifications(make):
+    user = make.user("checker")
+
+    def run():
+        users.set_email_notifications(ctx(), actor=user, user=user, on=False)
+        return [E(user, "user.email_notifications_changed", "user", user.id, None,
+                  {"email_notifications": (True, False)})]
     return run
 
 
