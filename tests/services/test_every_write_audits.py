@@ -674,19 +674,39 @@ def _register_webhook(make):
         hook = webhooks.register_webhook(ctx(), actor=admin, url="https://cms.example/hook",
                                          events=["claim.verdict_final", "article.approved"]).webhook
         return [E(admin, "webhook.registered", "webhook", hook.id, None,
-                  {"url": (None, "https://cms.example/hook"), "events": (None, "article.approved claim.verdict_final")})]
+                  {"url": (None, "https://cms.example/hook"), "events": (None, "article.approved claim.verdict_final"),
+                   "active": (None, True)})]
     return run
 
 
-@write("webhooks.disable_webhook")
-def _disable_webhook(make):
+@write("webhooks.set_active")
+def _set_webhook_active(make):
     admin = make.user("admin")
     hook = webhooks.register_webhook(ctx(), actor=admin, url="https://cms.example/hook",
                                      events=["article.approved"]).webhook
 
     def run():
-        webhooks.disable_webhook(ctx(), actor=admin, webhook=hook)
-        return [E(admin, "webhook.disabled", "webhook", hook.id, None, {"active": (True, False)})]
+        webhooks.set_active(ctx(), actor=admin, webhook=hook, active=False)
+        webhooks.set_active(ctx(), actor=admin, webhook=hook, active=False)  # already so: nothing recorded
+        webhooks.set_active(ctx(), actor=admin, webhook=hook, active=True)
+        return [E(admin, "webhook.disabled", "webhook", hook.id, None, {"active": (True, False)}),
+                E(admin, "webhook.enabled", "webhook", hook.id, None, {"active": (False, True)})]
+    return run
+
+
+@write("webhooks.delete_webhook")
+def _delete_webhook(make):
+    admin = make.user("admin")
+    hook = webhooks.register_webhook(ctx(), actor=admin, url="https://cms.example/hook",
+                                     events=["claim.verdict_final"]).webhook
+    make.final_claim()  # one delivery queued, removed with the webhook
+    hook_id = hook.id
+
+    def run():
+        webhooks.delete_webhook(ctx(), actor=admin, webhook=hook)
+        return [E(admin, "webhook.deleted", "webhook", hook_id, None,
+                  {"url": ("https://cms.example/hook", None), "events": ("claim.verdict_final", None),
+                   "deliveries": (1, 0)})]
     return run
 
 
@@ -766,6 +786,21 @@ def _sign_out_everywhere(make):
         assert _last_id() == mark
         users.sign_out_everywhere(ctx(), actor=user)
         return [E(user, "auth.signed_out_everywhere", "user", user.id, None, {"sessions": (2, 0)})]
+    return run
+
+
+@write("notifications.mark_read")
+def _mark_read(make):
+    editor = make.user("editor")
+    checker = make.user("checker")
+    with transaction(db.session):
+        notification = notifications.notify(ctx(), recipient=checker, kind="test", message="Look", actor=editor)
+    assert notification is not None
+
+    def run():
+        assert notifications.mark_read(ctx(), actor=checker, notification=notification) is True
+        assert notifications.mark_read(ctx(), actor=checker, notification=notification) is False  # nothing recorded
+        return [E(checker, "notifications.read", "notification", notification.id, None, {"unread": (1, 0)})]
     return run
 
 
