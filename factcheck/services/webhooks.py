@@ -230,6 +230,20 @@ def _attempt(delivery: WebhookDelivery, now: datetime, send: Sender) -> None:
         delivery.next_attempt_at = now + retry_delay(delivery.attempts)
 
 
+def next_attempt(delivery: WebhookDelivery) -> datetime | None:
+    """When the delivery will be tried again; None once it is delivered or given up."""
+    return delivery.next_attempt_at if delivery.status == "pending" else None
+
+
+def last_error(delivery: WebhookDelivery) -> str | None:
+    """Why the last attempt failed: the connection's error, or the start of a non-2xx answer."""
+    if delivery.error:
+        return delivery.error
+    if delivery.response_status is not None and not 200 <= delivery.response_status < 300:
+        return f"HTTP {delivery.response_status}: {(delivery.response_body or '').strip()[:200]}".rstrip(": ")
+    return None
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Back-off after the ``attempts``-th failed attempt: 30 s, 1, 2, 4 minutes."""
     return FIRST_RETRY * 2 ** (attempts - 1)

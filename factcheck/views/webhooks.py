@@ -63,7 +63,8 @@ def show(webhook_id: int) -> Any:
     older = items[-1].id if len(rows) > DELIVERIES_PER_PAGE and items else None
     return render_template("webhooks/show.html", webhook=webhook, deliveries=items, older=older,
                            newest=before is not None, counts=webhooks.delivery_counts(db.session).get(webhook.id, {}),
-                           action_form=ActionForm(formdata=None))
+                           action_form=ActionForm(formdata=None), next_attempt=webhooks.next_attempt,
+                           last_error=webhooks.last_error)
 
 
 @bp.post("/<id:webhook_id>/<any(enable, disable):change>")

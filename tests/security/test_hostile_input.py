@@ -210,6 +210,13 @@ def _revoke_token(w: World) -> tuple[str, list]:
     return f"/users/tokens/{issued.token.id}/revoke", []
 
 
+def _webhook(w: World) -> Any:
+    from factcheck.services import webhooks
+
+    return webhooks.register_webhook(ctx(), actor=w.admin, url="https://cms.example/hook",
+                                     events=["article.approved"]).webhook
+
+
 POSTS: dict[str, Post] = {
     "auth.login": Post("anonymous", lambda w: ("/login", [("email", w.checker.email),
                                                          ("password", Factory.PASSWORD)]), ("email", "password")),
@@ -265,6 +272,11 @@ POSTS: dict[str, Post] = {
         ("user_id", "name", "scopes", "days")),
     "users.revoke_token": Post("admin", _revoke_token, ()),
     "users.set_active": Post("admin", lambda w: (f"/users/{w.make.user('checker').id}/deactivate", []), ()),
+    "webhooks.register": Post("admin", lambda w: ("/webhooks", [
+        ("url", "https://cms.example/hook"), ("events", "article.approved"), ("active", "y")]),
+        ("url", "events", "active"), rebuild=False),
+    "webhooks.set_active": Post("admin", lambda w: (f"/webhooks/{_webhook(w).id}/disable", []), ()),
+    "webhooks.delete": Post("admin", lambda w: (f"/webhooks/{_webhook(w).id}/delete", []), ()),
 }
 
 # GET routes and the query parameters each reads.
@@ -294,6 +306,8 @@ GETS: dict[str, tuple[str, Callable[[World], str], tuple[str, ...]]] = {
     "dashboard.index": ("admin", lambda w: "/dashboard", ("date_from", "date_to")),
     "notifications.index": ("checker", lambda w: "/notifications", ()),
     "users.index": ("admin", lambda w: "/users", ()),
+    "webhooks.index": ("admin", lambda w: "/webhooks", ()),
+    "webhooks.show": ("admin", lambda w: f"/webhooks/{_webhook(w).id}", ("before",)),
     "static": ("anonymous", lambda w: "/static/css/app.css", ()),
 }
 

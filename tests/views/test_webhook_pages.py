@@ -110,7 +110,7 @@ def test_the_delivery_log_shows_status_attempts_answers_and_next_attempt(login_a
     cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows]
     newest, oldest = cells
     assert oldest[1] == "claim.verdict_final" and oldest[3] == "pending" and oldest[4] == "1"
-    assert oldest[5] == "500" and "Internal trouble at the CMS" in oldest[8]
+    assert oldest[5] == "500" and oldest[8] == "HTTP 500: Internal trouble at the CMS"
     assert newest[5] == "—" and newest[8] == "ConnectionRefusedError"
     assert "<time" in oldest[7]  # the next attempt is shown while it is pending
     listing = client.get("/webhooks").get_data(as_text=True)
