@@ -7,6 +7,8 @@ import json
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from factcheck.errors import EditConflict, NotFound, ValidationFailed
 from factcheck.models import Claim, Credibility, Evidence, Question, Stance, User
 from factcheck.services import audit
@@ -86,7 +88,9 @@ def _check_version(ctx: Context, evidence: Evidence, expected_version: str | Non
     if expected_version is None:
         return
     if lock:
-        ctx.session.refresh(evidence, with_for_update=True)
+        # The row alone (its eager relationships would put the lock on the nullable side of a join).
+        ctx.session.execute(select(Evidence.id).where(Evidence.id == evidence.id).with_for_update())
+        ctx.session.refresh(evidence, attribute_names=[*EDITABLE_FIELDS, "removed_at"])
     if version_of(evidence) != expected_version:
         raise EditConflict("Someone else changed this evidence since you read it.", what="evidence",
                            current={field: getattr(evidence, field) for field in EDITABLE_FIELDS},
