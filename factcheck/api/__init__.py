@@ -18,7 +18,15 @@ PREFIX = "/api/v1"
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.api import articles, claims, directory  # noqa: F401  (their routes join ``bp``)
+    from factcheck.api import (  # noqa: F401  (their routes join ``bp``)
+        articles,
+        audit,
+        claims,
+        evidence,
+        notifications,
+        users,
+        webhooks,
+    )
     from factcheck.api.core import FactcheckApi, bp, install
     from factcheck.extensions import csrf
 

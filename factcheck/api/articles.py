@@ -10,13 +10,13 @@ from sqlalchemy.orm import joinedload
 
 from factcheck.api import PREFIX, schemas
 from factcheck.api.core import bp, checked_id, ctx, decode_cursor, encode_cursor, page_links, user
-from factcheck.errors import InvalidTransition
+from factcheck.errors import InvalidTransition, NotFound
 from factcheck.extensions import db
 from factcheck.models import Article, ArticleStatus, Claim
 from factcheck.security.permissions import Action
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import intake, report, revisions
+from factcheck.services import intake, report, revisions, suggestions
 from factcheck.services.workflow import ArticleEvent, next_article_status
 
 
@@ -37,6 +37,7 @@ def article_out(article: Article, *, with_text: bool = False) -> dict[str, Any]:
     }
     if with_text:
         out["text"] = article.text
+        out["furniture"] = list(revision.furniture) if revision else []
     return out
 
 
@@ -151,6 +152,23 @@ def create_claim(body: dict[str, Any], article_id: int) -> Any:
                                     start=body["start"], end=body["end"], statement=body["statement"],
                                     claimant=body["claimant"])
     return claim_response(claim.id, status=201)
+
+
+@bp.post("/articles/<int:article_id>/furniture/<int:start>/restore")
+@bp.doc(tags=["articles"], summary="Bring a line of page furniture set aside at intake back into the article "
+        "(named by where it starts, from the article's `furniture`); claims are suggested in it")
+@bp.response(200, schemas.FurnitureRestored)
+def restore_furniture(article_id: int, start: int) -> Any:
+    article = _load(article_id)
+    lines = article.current_revision.furniture if article.current_revision else []
+    # The line is named by its place in the text, which restoring others does not move (a list index would).
+    index = next((i for i, line in enumerate(lines) if line["start"] == start), None)
+    if index is None:
+        ctx().require(user(), Action.ARTICLE_REVISE, article)  # a refusal, not a hint of what is set aside
+        raise NotFound(f"No set-aside line starts at {start} in the current text (any more).")
+    line = dict(lines[index])
+    added = suggestions.restore_furniture(ctx(), actor=user(), article=article, index=index)
+    return {"article_id": article.id, "restored": line, "suggested": added, "article": f"{PREFIX}/articles/{article.id}"}
 
 
 @bp.get("/claimreviews")

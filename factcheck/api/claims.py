@@ -1,8 +1,10 @@
-"""Claims: list and read (with their ETag), triage, assignment, evidence, notes and verdicts.
+"""Claims: list and read (with their ETag), triage, assignment (one or many), re-anchoring, evidence,
+notes and verdicts.
 
 Every write that changes a claim's own fields carries ``If-Match`` with the claim's ETag (its
-version): missing is 428, stale is 412, and nothing changes. Evidence and notes are appended, not
-edited, so they need none."""
+version): missing is 428, stale is 412, and nothing changes. Adding evidence or a note appends to
+the claim, so it needs none; editing or removing evidence carries the evidence's own ETag
+(``api/evidence.py``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -23,13 +25,24 @@ from factcheck.api.core import (
     stale,
     user,
 )
+from factcheck.errors import NotFound
 from factcheck.extensions import db
-from factcheck.models import Claim
+from factcheck.models import Claim, Evidence
 from factcheck.security.permissions import Action
 from factcheck.services import claim_queries, evidence, notes
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
+
+
+def evidence_out(item: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {field: getattr(item, field) for field in (
+        "id", "claim_id", "url", "title", "publisher", "published_on", "excerpt", "source_type", "stance",
+        "question", "credibility", "added_by_id", "created_at")}
+    out["version"] = evidence.version_of(item)
+    out["links"] = {"self": f"{PREFIX}/claims/{item.claim_id}/evidence/{item.id}",
+                    "claim": f"{PREFIX}/claims/{item.claim_id}"}
+    return out
 
 
 def claim_out(claim: Claim, *, full: bool = False) -> dict[str, Any]:
@@ -40,13 +53,12 @@ def claim_out(claim: Claim, *, full: bool = False) -> dict[str, Any]:
         "reviewed_by_id")}
     actions = claim_service.allowed_actions(ctx().settings, user(), claim)
     out["allowed_actions"] = {name: getattr(actions, name) for name in (
-        "accept", "dismiss", "assign", "take", "start", "evidence", "note", "propose", "review", "resolve")}
+        "accept", "dismiss", "assign", "take", "start", "evidence", "note", "propose", "review", "resolve",
+        "reanchor")}
     out["links"] = {"self": f"{PREFIX}/claims/{claim.id}", "article": f"{PREFIX}/articles/{claim.article_id}",
                     "page": url_for("claims.show", claim_id=claim.id)}
     if full:
-        out["evidence"] = [{field: getattr(item, field) for field in (
-            "id", "claim_id", "url", "title", "publisher", "published_on", "excerpt", "source_type", "stance",
-            "question", "credibility", "added_by_id", "created_at")} for item in claim.current_evidence]
+        out["evidence"] = [evidence_out(item) for item in claim.current_evidence]
         out["notes"] = [{"id": n.id, "claim_id": n.claim_id, "author_id": n.author_id, "body": n.body,
                          "created_at": n.created_at} for n in claim.notes]
     return out
@@ -95,6 +107,25 @@ def list_claims(cursor: str | None, limit: int, status: str | None, article: int
                        unassigned="true" if unassigned else None))
 
 
+@bp.post("/claims/bulk-assign")
+@bp.doc(tags=["claims"], summary="Assign several claims to one fact-checker: all of them, or none (the "
+        "refusal names the claim in the way). Like the pages' bulk form, no If-Match: it assigns what is named.")
+@bp.arguments(schemas.BulkAssign)
+@bp.response(200, schemas.ClaimItems)
+def bulk_assign(body: dict[str, Any]) -> Any:
+    ctx().require(user(), Action.CLAIM_ASSIGN)
+    ids = sorted(set(body["claim_ids"]))
+    selected = claim_queries.claims_by_id(db.session, ids)
+    missing = sorted(set(ids) - {claim.id for claim in selected})
+    if missing:
+        raise NotFound(f"There is no claim {', '.join(map(str, missing))}; nothing was assigned.")
+    assignee = user_service.get_checker(db.session, body["assignee_id"])
+    claim_service.bulk_assign(ctx(), actor=user(), claims=selected, assignee=assignee, due_date=body["due_date"],
+                              priority=body["priority"])
+    db.session.expire_all()
+    return {"items": [claim_out(claim) for claim in claim_queries.claims_by_id(db.session, ids)]}
+
+
 @bp.get("/claims/<int:claim_id>")
 @bp.doc(tags=["claims"], summary="Read a claim, its evidence and notes; the ETag is its version")
 @bp.response(200, schemas.ClaimOut)
@@ -138,6 +169,17 @@ def assign(body: dict[str, Any], claim_id: int) -> Any:
                              priority=body["priority"], expected_version=version)
 
     return _write(claim_id, run)
+
+
+@bp.post("/claims/<int:claim_id>/reanchor")
+@bp.doc(tags=["claims"], summary="Anchor an orphaned claim to the passage of the current text that replaced its "
+        "words (quote, or start/end span); it goes back to checking", **IF_MATCH_DOC)
+@bp.arguments(schemas.Reanchor)
+@bp.response(200, schemas.ClaimOut)
+def reanchor(body: dict[str, Any], claim_id: int) -> Any:
+    return _write(claim_id, lambda claim, version: claim_service.reanchor(
+        ctx(), actor=user(), claim=claim, quote=body["quote"], start=body["start"], end=body["end"],
+        expected_version=version))
 
 
 @bp.post("/claims/<int:claim_id>/evidence")
@@ -186,7 +228,6 @@ def accept_verdict(claim_id: int) -> Any:
 def return_verdict(body: dict[str, Any], claim_id: int) -> Any:
     return _write(claim_id, lambda claim, version: claim_service.return_verdict(
         ctx(), actor=user(), claim=claim, note=body["note"], expected_version=version))
-
 
 
 @bp.post("/claims/<int:claim_id>/take")

@@ -74,9 +74,9 @@ def _claim_summary(claim: Any) -> dict[str, Any]:
     return {"id": claim.id, "status": claim.status, "url": f"{bp.url_prefix}/claims/{claim.id}"}
 
 
-def _precondition_failed(version: Any, current: dict[str, Any]) -> Response:
-    return problem(412, "Someone else changed this claim since you read it: the ETag you sent in If-Match is no "
-                   "longer current. Read the claim again, check their change, and retry with its ETag.",
+def _precondition_failed(version: Any, current: dict[str, Any], what: str = "claim") -> Response:
+    return problem(412, f"Someone else changed this {what} since you read it: the ETag you sent in If-Match is no "
+                   f"longer current. Read the {what} again, check their change, and retry with its ETag.",
                    title="Precondition Failed", current_version=version, current=_jsonable(current),
                    headers={"ETag": etag_of(version)})
 
@@ -90,8 +90,9 @@ def stale(claim: Any) -> Response:
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError) -> Response:
     if isinstance(error, EditConflict):
-        # Through the API, only a stale If-Match reaches the service's version check.
-        return _precondition_failed(error.details.get("current_version"), error.details.get("current", {}))
+        # Through the API, only a stale If-Match reaches the services' version checks.
+        return _precondition_failed(error.details.get("current_version"), error.details.get("current", {}),
+                                    error.details.get("what", "claim"))
     extra: dict[str, Any] = {}
     if isinstance(error, GateClosed):
         extra["blocking"] = [{**_claim_summary(b.claim), "reason": b.reason}
@@ -272,8 +273,9 @@ def etag_of(version: Any) -> str:
     return f'"{version}"'
 
 
-def if_match(required: bool = True) -> int | None:
-    """The claim version the client last read, from ``If-Match``. Missing: 428; ``*``: no check."""
+def if_match_value(required: bool = True) -> str | None:
+    """The ETag the client last read, from ``If-Match``, unquoted. Missing: 428 (when required);
+    ``*``: None, no check."""
     raw = request.headers.get("If-Match", "").strip()
     if not raw:
         if required:
@@ -282,6 +284,16 @@ def if_match(required: bool = True) -> int | None:
     if raw == "*":
         return None
     value = raw.removeprefix("W/").strip('"')
+    if not value.isascii() or not value.isalnum() or len(value) > 40:
+        raise _BadIfMatch()
+    return value
+
+
+def if_match(required: bool = True) -> int | None:
+    """The claim version the client last read, from ``If-Match``. Missing: 428; ``*``: no check."""
+    value = if_match_value(required)
+    if value is None:
+        return None
     if not value.isdigit() or len(value) > 9:
         raise _BadIfMatch()
     return int(value)
@@ -289,13 +301,14 @@ def if_match(required: bool = True) -> int | None:
 
 class _PreconditionRequired(HTTPException):
     code = 428
-    description = ("A write on a claim needs `If-Match` with the claim's ETag (from GET /api/v1/claims/{id}), "
-                   "so that nobody's change is overwritten unseen.")
+    description = ("A write on a claim or a piece of evidence needs `If-Match` with its ETag (from GET "
+                   "/api/v1/claims/{id} or /api/v1/claims/{id}/evidence/{evidence_id}), so that nobody's change "
+                   "is overwritten unseen.")
 
 
 class _BadIfMatch(HTTPException):
     code = 400
-    description = "If-Match must be the claim's ETag as the API gave it, e.g. \"3\"."
+    description = "If-Match must be the ETag as the API gave it, e.g. \"3\"."
 
 
 Loader = Callable[..., Any]

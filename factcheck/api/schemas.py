@@ -8,8 +8,21 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from factcheck.models import AttributionVerdict, ClaimStatus, Credibility, Priority, Question, Resolution, Stance
+from factcheck.models import (
+    AttributionVerdict,
+    ClaimStatus,
+    Credibility,
+    Priority,
+    Question,
+    Resolution,
+    Role,
+    Stance,
+)
+from factcheck.models.api_token import SCOPES
+from factcheck.services.audit_log import EXPORT_FORMATS
 from factcheck.services.evidence import SOURCE_TYPES
+from factcheck.services.tokens import MAX_DAYS
+from factcheck.services.webhooks import EVENTS
 from factcheck.views.common import MAX_ID
 
 
@@ -57,8 +70,9 @@ class ProblemSchema(ma.Schema):
     instance = fields.String()
     errors = fields.Dict(metadata={"description": "Field errors by location and field (400/422)"})
     blocking = fields.List(fields.Dict(), metadata={"description": "The claims holding an article back (409)"})
-    current_version = fields.Integer(allow_none=True, metadata={"description": "The claim's version now (412)"})
-    current = fields.Dict(metadata={"description": "The claim's tracked fields now (412)"})
+    current_version = fields.Raw(allow_none=True, metadata={
+        "description": "The object's version now, as in its ETag (412): a number for a claim, a string for evidence"})
+    current = fields.Dict(metadata={"description": "The object's fields now (412)"})
 
 
 # ---- requests ---------------------------------------------------------------------------------------
@@ -115,6 +129,23 @@ class EvidenceCreate(Strict):
     credibility = one_of([c.value for c in Credibility], load_default=None, allow_none=True)
 
 
+class BulkAssign(Strict):
+    claim_ids = fields.List(an_id(), required=True, validate=validate.Length(min=1, max=200))
+    assignee_id = an_id(required=True)
+    due_date = fields.Date(load_default=None, allow_none=True)
+    priority = one_of([p.value for p in Priority], load_default=Priority.NORMAL.value)
+
+
+class Reanchor(Strict):
+    quote = txt(5000, required=True, metadata={"description": "The passage of the current text that replaced it"})
+    start = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_ID), load_default=None)
+    end = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_ID), load_default=None)
+
+
+class RemoveEvidence(Strict):
+    reason = txt(2000, required=True)
+
+
 class NoteCreate(Strict):
     body = txt(10_000, required=True)
 
@@ -148,10 +179,50 @@ class ClaimListArgs(PageArgs):
     unassigned = fields.Boolean(load_default=False)
 
 
-class AuditArgs(PageArgs):
+class AuditFilterArgs(Strict):
     action = txt(60, load_default=None)
     article = an_id(strict=False, load_default=None)
     actor = an_id(strict=False, load_default=None)
+    no_actor = fields.Boolean(load_default=False, metadata={
+        "description": "Only events nobody signed in made (the system, the command line, failed sign-ins)"})
+    object_type = txt(40, load_default=None)
+    object_id = an_id(strict=False, load_default=None, metadata={"description": "With object_type"})
+    date_from = fields.Date(load_default=None, metadata={"description": "Inclusive, UTC"})
+    date_to = fields.Date(load_default=None, metadata={"description": "Inclusive, UTC"})
+
+
+class AuditArgs(PageArgs, AuditFilterArgs):
+    pass
+
+
+class ExportArgs(AuditFilterArgs):
+    fmt = one_of(list(EXPORT_FORMATS), load_default="jsonl", data_key="format")
+
+
+class NotificationArgs(PageArgs):
+    unread = fields.Boolean(load_default=False, metadata={"description": "Only the unread ones"})
+
+
+class UserCreate(Strict):
+    email = txt(254, required=True)
+    display_name = txt(120, load_default=None, allow_none=True)
+    password = txt(512, required=True, load_only=True)
+    roles = fields.List(one_of([r.value for r in Role]), required=True, validate=validate.Length(min=1, max=4))
+
+
+class Roles(Strict):
+    roles = fields.List(one_of([r.value for r in Role]), required=True, validate=validate.Length(min=1, max=4))
+
+
+class TokenCreate(Strict):
+    user_id = an_id(required=True)
+    name = txt(100, required=True)
+    scopes = fields.List(one_of(SCOPES), required=True, validate=validate.Length(min=1, max=len(SCOPES)))
+    days = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_DAYS), load_default=90)
+
+
+class TokenArgs(Strict):
+    user_id = an_id(strict=False, load_default=None, data_key="user", metadata={"description": "Only this user's tokens"})
 
 
 # ---- responses --------------------------------------------------------------------------------------
@@ -161,6 +232,20 @@ class Links(ma.Schema):
     article = fields.String()
     page = fields.String(metadata={"description": "The page for people"})
     gate = fields.String()
+
+
+class FurnitureLine(ma.Schema):
+    start = fields.Integer(metadata={"description": "Where the line starts in the text: it names the line"})
+    end = fields.Integer()
+    text = fields.String()
+    reason = fields.String()
+
+
+class FurnitureRestored(ma.Schema):
+    article_id = fields.Integer()
+    restored = fields.Nested(FurnitureLine)
+    suggested = fields.Integer(metadata={"description": "Claims suggested in the line brought back"})
+    article = fields.String(metadata={"description": "The article's address"})
 
 
 class ArticleOut(ma.Schema):
@@ -174,6 +259,8 @@ class ArticleOut(ma.Schema):
     status = fields.String()
     revision = fields.Integer(allow_none=True, metadata={"description": "The current revision's number"})
     text = fields.String(metadata={"description": "The current revision's text (single article only)"})
+    furniture = fields.List(fields.Nested(FurnitureLine), metadata={
+        "description": "Page furniture set aside from the current text (single article only)"})
     created_by_id = fields.Integer()
     approved_by_id = fields.Integer(allow_none=True)
     approved_at = fields.DateTime(allow_none=True)
@@ -201,6 +288,8 @@ class EvidenceOut(ma.Schema):
     credibility = fields.String(allow_none=True)
     added_by_id = fields.Integer()
     created_at = fields.DateTime()
+    version = fields.String(metadata={"description": "Also the ETag; send it back in If-Match to edit or remove"})
+    links = fields.Dict(keys=fields.String(), values=fields.String())
 
 
 class NoteOut(ma.Schema):
@@ -248,6 +337,10 @@ class ClaimOut(ma.Schema):
 class ClaimPage(ma.Schema):
     items = fields.List(fields.Nested(ClaimOut))
     next_cursor = fields.String(allow_none=True)
+
+
+class ClaimItems(ma.Schema):
+    items = fields.List(fields.Nested(ClaimOut))
 
 
 class ClaimRef(ma.Schema):
@@ -309,6 +402,64 @@ class AuditPage(ma.Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+class HeadOut(ma.Schema):
+    id = fields.Integer()
+    hash = fields.String()
+    seq = fields.Integer()
+
+
+class ChainReportOut(ma.Schema):
+    intact = fields.Boolean()
+    count = fields.Integer(metadata={"description": "Events verified (before the first broken one)"})
+    first_broken_id = fields.Integer(allow_none=True)
+    problem = fields.String(allow_none=True)
+    head = fields.Nested(HeadOut, allow_none=True, metadata={"description": "The newest event verified"})
+    checkpoint = fields.Nested(HeadOut, allow_none=True, metadata={
+        "description": "The highest head anchored outside the database"})
+    event_id = fields.Integer(metadata={"description": "The audit.verified event recording this verification"})
+
+
+class NotificationOut(ma.Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    message = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    claim_id = fields.Integer(allow_none=True)
+    article_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class NotificationPage(ma.Schema):
+    items = fields.List(fields.Nested(NotificationOut))
+    next_cursor = fields.String(allow_none=True)
+    unread = fields.Integer(metadata={"description": "How many of the user's notifications are unread"})
+
+
+class MarkedRead(ma.Schema):
+    marked = fields.Integer(metadata={"description": "How many notifications this marked read"})
+
+
+class TokenOut(ma.Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "The secret's first characters, to tell tokens apart"})
+    scopes = fields.List(fields.String())
+    created_at = fields.DateTime()
+    created_by_id = fields.Integer(allow_none=True)
+    expires_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True)
+    state = fields.String(metadata={"description": "active, expired or revoked"})
+    secret = fields.String(metadata={"description": "Only in the answer to issuing: it is never shown again"})
+
+
+class TokenPage(ma.Schema):
+    items = fields.List(fields.Nested(TokenOut))
+
+
 class ClaimReviewFeed(ma.Schema):
     context = fields.String(data_key="@context")
     graph = fields.List(fields.Dict(), data_key="@graph", metadata={"description": "schema.org ClaimReview objects"})
@@ -319,7 +470,9 @@ class ClaimReviewFeed(ma.Schema):
 
 class WebhookCreate(Strict):
     url = txt(2000, required=True)
-    events = fields.List(txt(40), required=True, validate=validate.Length(min=1, max=10))
+    events = fields.List(txt(40), required=True, validate=validate.Length(min=1, max=10),
+                         metadata={"description": f"Among: {', '.join(EVENTS)}"})
+    active = fields.Boolean(load_default=True)
 
 
 class WebhookOut(ma.Schema):
@@ -328,6 +481,9 @@ class WebhookOut(ma.Schema):
     events = fields.List(fields.String())
     active = fields.Boolean()
     created_at = fields.DateTime()
+    created_by_id = fields.Integer(allow_none=True)
+    deliveries = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                             metadata={"description": "How many deliveries are pending, delivered, failed"})
     secret = fields.String(metadata={"description": "Only in the answer to registering: keep it to check signatures"})
 
 
@@ -351,6 +507,7 @@ class DeliveryOut(ma.Schema):
 
 class DeliveryPage(ma.Schema):
     items = fields.List(fields.Nested(DeliveryOut))
+    next_cursor = fields.String(allow_none=True)
 
 
 class Resolve(Strict):

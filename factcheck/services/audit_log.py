@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, text
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import joinedload
 
 from factcheck.models import Article, AuditEvent, Claim, Evidence, Note, Revision, User
@@ -341,3 +341,14 @@ def export_stream(connection: Connection, filters: Filters, stop_below: int, fmt
         events += len(batch)
         yield chunk(batch)
     yield export_checkpoint(connection, filters, stop_below, fmt, events=events, key=key)
+
+
+def export_lines(engine: Engine, filters: Filters, stop_below: int, fmt: str, *, key: bytes) -> Iterator[str]:
+    """``export_stream`` on a connection of its own, opened when the first chunk is asked for.
+
+    It needs no request and no session, so a web response can stream it: holding the request's
+    context open for the whole download would keep its session alive, and (Flask 3.1) a primed stream
+    that is never read, as when a client drops the response, pops the wrong context when it is
+    garbage-collected."""
+    with engine.connect() as connection:
+        yield from export_stream(connection, filters, stop_below, fmt, key=key)

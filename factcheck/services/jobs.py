@@ -1,9 +1,10 @@
 """Background jobs as the newsroom sees them: asked for, queued, running with progress, then done or
 failed with a reason, and retried on request.
 
-Submitting and retrying are changes a person makes, so they check permission and are audited; the
-bookkeeping of a running job (taken, progress, outcome) is the machine's and is not. Each of those
-writes commits on its own, in short transactions, so a page polling the job sees it move."""
+A job is bookkeeping, like a webhook delivery: what it changes is audited by the services it calls,
+under the id of the request that asked for it, so the log reads as if the page had done the work.
+Its own writes (queued, taken, progress, outcome) commit on their own, in short transactions, so a
+page polling the job sees it move."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,6 @@ from factcheck.errors import NotFound, ValidationFailed
 from factcheck.models import Job, JobOutput, User
 from factcheck.models.job import JOB_FAILED, JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED
 from factcheck.security.permissions import Action
-from factcheck.services import audit
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 
@@ -46,10 +46,14 @@ def submit(ctx: Context, *, actor: User | None, kind: str, params: dict[str, Any
                   created_by_id=actor.id if actor else None, created_at=ctx.now(), progress=0,
                   progress_message="Waiting for a worker", attempts=0)
         ctx.session.add(job)
-        ctx.session.flush()
-        audit.record(ctx, actor=actor, action="job.submitted", object_type="job", object_id=job.id,
-                     article_id=article_id, changes=audit.created({"kind": kind}))
     return job
+
+
+def discard(session: DbSession, job_id: int) -> None:
+    """Forget a job that failed at once on what the person typed: the page shows the form again with
+    the reason, and nothing of the attempt is kept (as with any refused form)."""
+    with transaction(session):
+        session.execute(delete(Job).where(Job.id == job_id, Job.status == JOB_FAILED))
 
 
 def get(session: DbSession, job_id: int) -> Job:
@@ -73,8 +77,6 @@ def retry(ctx: Context, *, actor: User, job: Job) -> Job:
         job.status, job.error, job.result = JOB_QUEUED, None, None
         job.progress, job.progress_message = 0, "Waiting for a worker"
         job.started_at = job.finished_at = None
-        audit.record(ctx, actor=actor, action="job.retried", object_type="job", object_id=job.id,
-                     article_id=job.article_id, changes={"status": {"before": JOB_FAILED, "after": JOB_QUEUED}})
     return job
 
 

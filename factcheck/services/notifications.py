@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
 
+from factcheck.errors import NotFound
 from factcheck.models import Claim, Notification, User
 from factcheck.services import audit, mail
 from factcheck.services.context import Context, DbSession
@@ -50,11 +51,40 @@ def unread_count(session: DbSession, user: User) -> int:
     ) or 0
 
 
-def recent(session: DbSession, user: User, limit: int = 100) -> list[Notification]:
+def recent(session: DbSession, user: User, limit: int = 100, *, before_id: int | None = None,
+           unread_only: bool = False) -> list[Notification]:
+    """The user's notifications, newest first; ``before_id`` pages towards older ones."""
+    where = [Notification.user_id == user.id]
+    if before_id is not None:
+        where.append(Notification.id < before_id)
+    if unread_only:
+        where.append(Notification.read_at.is_(None))
     return list(session.scalars(
         select(Notification).options(joinedload(Notification.actor))
-        .where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
+        .where(*where).order_by(Notification.id.desc()).limit(limit)
     ))
+
+
+def get_own(session: DbSession, user: User, notification_id: int) -> Notification:
+    """One of the user's own notifications; anyone else's is not there for them (404, not 403)."""
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound("There is no such notification.")
+    return notification
+
+
+def mark_read(ctx: Context, *, actor: User, notification: Notification) -> bool:
+    """Mark one of the actor's notifications read; audited when it was unread. False when it
+    already was (nothing changes, nothing is recorded)."""
+    if notification.user_id != actor.id:
+        raise NotFound("There is no such notification.")
+    if notification.read_at is not None:
+        return False
+    with transaction(ctx.session):
+        notification.read_at = ctx.now()
+        audit.record(ctx, actor=actor, action="notifications.read", object_type="notification",
+                     object_id=notification.id, changes={"unread": {"before": 1, "after": 0}})
+    return True
 
 
 def mark_all_read(ctx: Context, *, actor: User) -> int:

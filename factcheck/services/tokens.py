@@ -41,7 +41,7 @@ class Issued:
 def _scopes(scopes: list[str]) -> str:
     chosen = sorted(set(scopes))
     if not chosen or any(scope not in SCOPES for scope in chosen):
-        raise ValidationFailed(f"Scopes must be among: {', '.join(SCOPES)}.")
+        raise ValidationFailed(f"Scopes must be among: {', '.join(SCOPES)}.", field="scopes")
     return " ".join(chosen)
 
 
@@ -51,13 +51,13 @@ def issue_token(ctx: Context, *, actor: User, user: User, name: str, scopes: lis
     ctx.require(actor, Action.USERS_MANAGE)
     name = name.strip()
     if any(not ch.isprintable() for ch in name):
-        raise ValidationFailed("The token's name may hold only visible characters.")
+        raise ValidationFailed("The token's name may hold only visible characters.", field="name")
     if not name or len(name) > 100:
-        raise ValidationFailed("Name the token (at most 100 characters), e.g. after the system that uses it.")
+        raise ValidationFailed("Name the token (at most 100 characters), e.g. after the system that uses it.", field="name")
     if not 1 <= days <= MAX_DAYS:
-        raise ValidationFailed(f"A token expires after 1 to {MAX_DAYS} days.")
+        raise ValidationFailed(f"A token expires after 1 to {MAX_DAYS} days.", field="days")
     if not user.is_active:
-        raise ValidationFailed("This account is deactivated; it cannot be given a token.")
+        raise ValidationFailed("This account is deactivated; it cannot be given a token.", field="user_id")
     scope_text = _scopes(scopes)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     now = ctx.now()
@@ -88,6 +88,14 @@ def get_token(session: DbSession, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound("There is no such token.")
     return token
+
+
+def listing(session: DbSession, user_id: int | None = None) -> list[ApiToken]:
+    """Every token (or one user's), newest first, without their secrets (never stored)."""
+    stmt = select(ApiToken).order_by(ApiToken.id.desc())
+    if user_id is not None:
+        stmt = stmt.where(ApiToken.user_id == user_id)
+    return list(session.scalars(stmt))
 
 
 def tokens_of(session: DbSession, users: list[User]) -> dict[int, list[ApiToken]]:

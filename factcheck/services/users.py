@@ -39,14 +39,14 @@ def create_user(
         ctx.require(actor, Action.USERS_MANAGE)
     email = email.strip().lower()
     if not _EMAIL.match(email):
-        raise ValidationFailed(f"{email!r} is not an email address.")
+        raise ValidationFailed(f"{email!r} is not an email address.", field="email")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+        raise ValidationFailed(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.", field="password")
     role_values = _role_values(roles)
     session = ctx.session
     with transaction(session):
         if find_by_email(session, email) is not None:
-            raise ValidationFailed(f"A user with the email {email} already exists.")
+            raise ValidationFailed(f"A user with the email {email} already exists.", field="email")
         user = User(email=email, display_name=display_name or email.split("@")[0].replace(".", " ").title())
         user.set_password(password, method=ctx.settings.password_hash_method)
         user.role_rows = [UserRole(role=role) for role in role_values]
@@ -183,9 +183,9 @@ def _role_values(roles: list[str]) -> list[str]:
     try:
         values = sorted({Role(role).value for role in roles})
     except ValueError:
-        raise ValidationFailed(f"Roles must be among: {', '.join(r.value for r in Role)}.") from None
+        raise ValidationFailed(f"Roles must be among: {', '.join(r.value for r in Role)}.", field="roles") from None
     if not values:
-        raise ValidationFailed("A user needs at least one role.")
+        raise ValidationFailed("A user needs at least one role.", field="roles")
     return values
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from factcheck.errors import NotFound, ValidationFailed
@@ -51,7 +51,7 @@ class Registered:
     secret: str  # shown once, to the admin who registered it
 
 
-def register_webhook(ctx: Context, *, actor: User, url: str, events: list[str]) -> Registered:
+def register_webhook(ctx: Context, *, actor: User, url: str, events: list[str], active: bool = True) -> Registered:
     ctx.require(actor, Action.USERS_MANAGE)
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")) or len(url) > 2000 or any(c.isspace() for c in url):
@@ -61,23 +61,39 @@ def register_webhook(ctx: Context, *, actor: User, url: str, events: list[str]) 
         raise ValidationFailed(f"Events must be among: {', '.join(EVENTS)}.", field="events")
     secret = "whsec_" + secrets.token_urlsafe(32)
     with transaction(ctx.session):
-        webhook = Webhook(url=url, events=" ".join(chosen), secret=secret, created_at=ctx.now(),
+        webhook = Webhook(url=url, events=" ".join(chosen), secret=secret, active=active, created_at=ctx.now(),
                           created_by_id=actor.id)
         ctx.session.add(webhook)
         ctx.session.flush()
         audit.record(ctx, actor=actor, action="webhook.registered", object_type="webhook", object_id=webhook.id,
-                     changes=audit.created({"url": url, "events": webhook.events}))
+                     changes=audit.created({"url": url, "events": webhook.events, "active": active}))
     return Registered(webhook, secret)
 
 
-def disable_webhook(ctx: Context, *, actor: User, webhook: Webhook) -> None:
+def set_active(ctx: Context, *, actor: User, webhook: Webhook, active: bool) -> None:
+    """Disable a webhook (its pending deliveries wait, unsent) or enable it again (they go out with
+    the next round). Events that happen while it is disabled are not queued for it at all."""
     ctx.require(actor, Action.USERS_MANAGE)
-    if not webhook.active:
-        raise ValidationFailed("This webhook is already disabled.")
+    if webhook.active == active:
+        return  # already so: asking twice (a retried request, a second tab) changes nothing
     with transaction(ctx.session):
-        webhook.active = False
-        audit.record(ctx, actor=actor, action="webhook.disabled", object_type="webhook", object_id=webhook.id,
-                     changes=audit.diff({"active": True}, {"active": False}))
+        webhook.active = active
+        audit.record(ctx, actor=actor, action="webhook.enabled" if active else "webhook.disabled",
+                     object_type="webhook", object_id=webhook.id,
+                     changes=audit.diff({"active": not active}, {"active": active}))
+
+
+def delete_webhook(ctx: Context, *, actor: User, webhook: Webhook) -> None:
+    """Remove a webhook and its delivery log (pending deliveries are never sent). The audit log keeps
+    its registration and its removal."""
+    ctx.require(actor, Action.USERS_MANAGE)
+    with transaction(ctx.session):
+        removed = ctx.session.execute(delete(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook.id))
+        audit.record(ctx, actor=actor, action="webhook.deleted", object_type="webhook", object_id=webhook.id,
+                     changes={"url": {"before": webhook.url, "after": None},
+                              "events": {"before": webhook.events, "after": None},
+                              "deliveries": {"before": int(getattr(removed, "rowcount", 0) or 0), "after": 0}})
+        ctx.session.delete(webhook)
 
 
 def get_webhook(session: DbSession, webhook_id: int) -> Webhook:
@@ -91,9 +107,23 @@ def all_webhooks(session: DbSession) -> list[Webhook]:
     return list(session.scalars(select(Webhook).order_by(Webhook.id)))
 
 
-def deliveries(session: DbSession, webhook: Webhook, limit: int = 100) -> list[WebhookDelivery]:
-    return list(session.scalars(select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook.id)
-                                .order_by(WebhookDelivery.id.desc()).limit(limit)))
+def deliveries(session: DbSession, webhook: Webhook, limit: int = 100, *,
+               before_id: int | None = None) -> list[WebhookDelivery]:
+    """A webhook's deliveries, newest first; ``before_id`` pages towards older ones."""
+    stmt = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook.id)
+    if before_id is not None:
+        stmt = stmt.where(WebhookDelivery.id < before_id)
+    return list(session.scalars(stmt.order_by(WebhookDelivery.id.desc()).limit(limit)))
+
+
+def delivery_counts(session: DbSession) -> dict[int, dict[str, int]]:
+    """Each webhook's deliveries by status ({webhook id: {"pending": n, …}}), in one query."""
+    counts: dict[int, dict[str, int]] = {}
+    for webhook_id, status, count in session.execute(
+            select(WebhookDelivery.webhook_id, WebhookDelivery.status, func.count(WebhookDelivery.id))
+            .group_by(WebhookDelivery.webhook_id, WebhookDelivery.status)):
+        counts.setdefault(webhook_id, {})[status] = count
+    return counts
 
 
 # ---- the outbox: deliveries queued with the change -------------------------------------------------
@@ -162,12 +192,14 @@ def deliver_due(ctx: Context, *, send: Sender = http_post, limit: int = 100) -> 
     status and the start of its answer) and committed before the next. These are not audit events:
     the audit log records the changes, this table their deliveries."""
     attempted = 0
+    # A disabled webhook's deliveries wait (unsent) until it is enabled again.
     while attempted < limit:
         now = ctx.now()
         with transaction(ctx.session):
             delivery = ctx.session.scalar(
                 select(WebhookDelivery)
-                .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+                .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
+                       WebhookDelivery.webhook_id.in_(select(Webhook.id).where(Webhook.active.is_(True))))
                 .order_by(WebhookDelivery.id).limit(1).with_for_update(skip_locked=True))
             if delivery is None:
                 break
@@ -192,10 +224,24 @@ def _attempt(delivery: WebhookDelivery, now: datetime, send: Sender) -> None:
     delivery.error = answer.error
     if answer.status is not None and 200 <= answer.status < 300:
         delivery.status = "delivered"
-    elif delivery.attempts >= MAX_ATTEMPTS or not webhook.active:
+    elif delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = "failed"
     else:
         delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+
+
+def next_attempt(delivery: WebhookDelivery) -> datetime | None:
+    """When the delivery will be tried again; None once it is delivered or given up."""
+    return delivery.next_attempt_at if delivery.status == "pending" else None
+
+
+def last_error(delivery: WebhookDelivery) -> str | None:
+    """Why the last attempt failed: the connection's error, or the start of a non-2xx answer."""
+    if delivery.error:
+        return delivery.error
+    if delivery.response_status is not None and not 200 <= delivery.response_status < 300:
+        return f"HTTP {delivery.response_status}: {(delivery.response_body or '').strip()[:200]}".rstrip(": ")
+    return None
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -59,12 +59,13 @@ def init_app(app: Flask) -> None:
         notifications,
         queues,
         users,
+        webhooks,
     )
     from factcheck.views.converters import CONVERTERS
 
     # Before any blueprint adds its rules: every number in a path is checked by these converters.
     app.url_map.converters.update(CONVERTERS)
-    for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users, jobs):
+    for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users, jobs, webhooks):
         app.register_blueprint(module.bp)
     errors_db.init_app(app)  # 503 + Retry-After when the database or Redis is down, before any 500
     from factcheck import api

@@ -49,9 +49,10 @@ def new() -> Any:
                        params={"title": form.title.data or "", "outlet": form.outlet.data or "",
                                "byline": form.byline.data or "", "source_url": form.source_url.data or "",
                                "filename": filename or None})
-        if not job.failed:
+        refused = jobs.refusal(job, "upload" if filename else "text")
+        if refused is None:
             return jobs.follow(job)
-        getattr(form, jobs.failure_field(job) or ("upload" if filename else "text")).errors.append(job.error)
+        getattr(form, refused[0]).errors.append(refused[1])
         status = 422
     elif form.is_submitted():
         status = 422
@@ -158,9 +159,10 @@ def revise(article_id: int) -> Any:
     if form.validate_on_submit():
         job = jobs.run("article.revise", params={"article_id": article.id}, payload=form.text.data.encode(),
                        article_id=article.id)
-        if not job.failed:
+        refused = jobs.refusal(job, "text")
+        if refused is None:
             return jobs.follow(job)
-        form.text.errors.append(job.error)
+        form.text.errors.append(refused[1])
     status = 422 if request.method == "POST" else 200
     return render_template("articles/revise.html", article=article, form=form,
                            actions=article_service.allowed_actions(context().settings, actor(), article)), status

@@ -97,18 +97,8 @@ def export(fmt: str) -> Any:
     filters = form.filters()
     # Audited and committed before the first byte is sent; the file stops below its own event.
     stop_below = audit_log.record_export(context(), actor=actor(), filters=filters, fmt=fmt)
-    engine = db.engine
-    key = context().settings.audit_key
-
-    # The generator takes everything it needs as arguments and opens its own connection, so it needs
-    # no request context: stream_with_context would keep the request, its app context and session
-    # alive for the whole download, and (Flask 3.1) a primed stream that is never read, as when a
-    # client drops the response, pops the wrong context when it is garbage-collected.
-    def generate() -> Any:
-        with engine.connect() as connection:
-            yield from audit_log.export_stream(connection, filters, stop_below, fmt, key=key)
-
+    lines = audit_log.export_lines(db.engine, filters, stop_below, fmt, key=context().settings.audit_key)
     filename = f"audit-{stop_below - 1}.{fmt}"
-    return Response(generate(), mimetype=audit_log.EXPORT_FORMATS[fmt],
+    return Response(lines, mimetype=audit_log.EXPORT_FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "X-Accel-Buffering": "no"})

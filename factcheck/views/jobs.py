@@ -31,9 +31,13 @@ def run(kind: str, *, params: dict[str, Any], payload: bytes | None = None, arti
     return wait_for(app, job.id, float(current_app.config.get("FACTCHECK_JOB_INLINE_WAIT", 1.5)))
 
 
-def failure_field(job: Job) -> str | None:
-    """The form field a job's failure is about, when it failed on what the person typed."""
-    return (job.result or {}).get("field") if job.status == JOB_FAILED else None
+def refusal(job: Job, default_field: str) -> tuple[str, str] | None:
+    """(field, message) when the job failed while the page waited: the page shows its form again with
+    the reason and what was typed, as for any refused form, and the attempt is not kept."""
+    if job.status != JOB_FAILED:
+        return None
+    jobs.discard(db.session, job.id)
+    return (job.result or {}).get("field") or default_field, job.error or jobs.UNEXPECTED
 
 
 def outcome(job: Job) -> tuple[str, str, str] | None:

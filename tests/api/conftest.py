@@ -62,3 +62,17 @@ def api_as(app: Flask, make: Factory, admin: User, new_client):
         return ApiClient(new_client(), issued.secret, user)
 
     return build
+
+
+@pytest.fixture
+def audited(app: Flask):
+    """audited("claim.reanchored") lists the audit events of that action, oldest first."""
+    from factcheck.extensions import db
+    from factcheck.models import AuditEvent
+
+    def events(action: str) -> list[AuditEvent]:
+        db.session.expire_all()
+        return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)
+                                       .order_by(AuditEvent.id)))
+
+    return events

@@ -46,8 +46,9 @@ def test_a_quick_import_answers_with_the_article(app, login_as):
     assert job.kind == "article.import" and job.status == "succeeded" and job.payload is None
     assert job.result["article_id"] == db.session.scalar(select(Article.id))
     assert "suggested claim(s)" in editor.get(response.headers["Location"]).get_data(as_text=True)
-    actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions[actions.index("job.submitted") + 1] == "article.created"
+    # The job's changes are audited under the id of the request that asked for it.
+    created = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article.created"))
+    assert created.request_id == response.headers["X-Request-Id"] and created.actor_id == job.created_by_id
 
 
 def test_a_long_import_shows_its_progress_page_until_the_article_is_there(app, login_as):
@@ -90,7 +91,6 @@ def test_a_failed_job_says_why_and_can_be_tried_again(app, login_as):
     assert retried.status_code == 302 and retried.headers["Location"].startswith("/articles/")
     db.session.expire_all()
     assert db.session.get(Job, job.id).status == "succeeded" and db.session.get(Job, job.id).attempts == 2
-    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "job.retried")) == 1
 
 
 def test_a_job_failing_on_what_was_typed_shows_the_form_again(app, login_as):
@@ -98,6 +98,7 @@ def test_a_job_failing_on_what_was_typed_shows_the_form_again(app, login_as):
     response = _import(editor, text="   ", title="")
     assert response.status_code == 422
     assert "Paste the article text or choose a file." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Job.id))) == 0  # a refused form keeps nothing
 
 
 def test_only_its_author_and_managers_see_a_job(app, login_as, make):

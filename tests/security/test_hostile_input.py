@@ -23,7 +23,7 @@ from flask import Flask
 
 from factcheck.extensions import db
 from factcheck.models import Claim, ClaimStatus
-from factcheck.services import articles, evidence, intake, revisions
+from factcheck.services import articles, evidence, intake, jobs, revisions
 from tests.support.context import configure, ctx
 from tests.support.factories import ARTICLE_TEXT, FIRST_CLAIM, SECOND_CLAIM, Factory
 
@@ -92,6 +92,21 @@ class World:
 
     def claim(self) -> Claim:
         return self.make.claim(editor=self.admin)
+
+    def failed_job(self) -> Any:
+        """A job whose worker died: the kind a person tries again."""
+        job = jobs.submit(ctx(), actor=self.admin, kind="article.import", params={"title": "Wire", "filename": None},
+                          payload=WIRE.encode())
+        jobs.take(db.session, job.id, ctx().now())
+        jobs.fail(db.session, job.id, "The worker stopped.", ctx().now())
+        return job
+
+    def export_job(self) -> Any:
+        job = jobs.submit(ctx(), actor=self.admin, kind="audit.export", params={"fmt": "csv", "filters": {}})
+        jobs.take(db.session, job.id, ctx().now())
+        jobs.store_output(db.session, job.id, [b"id,action\n"])
+        jobs.succeed(db.session, job.id, {"fmt": "csv", "bytes": 10, "filename": "audit-0.csv"}, ctx().now())
+        return job
 
     def assigned(self) -> Claim:
         return self.make.assigned_claim(self.checker, editor=self.admin)
@@ -210,6 +225,13 @@ def _revoke_token(w: World) -> tuple[str, list]:
     return f"/users/tokens/{issued.token.id}/revoke", []
 
 
+def _webhook(w: World) -> Any:
+    from factcheck.services import webhooks
+
+    return webhooks.register_webhook(ctx(), actor=w.admin, url="https://cms.example/hook",
+                                     events=["article.approved"]).webhook
+
+
 POSTS: dict[str, Post] = {
     "auth.login": Post("anonymous", lambda w: ("/login", [("email", w.checker.email),
                                                          ("password", Factory.PASSWORD)]), ("email", "password")),
@@ -258,6 +280,8 @@ POSTS: dict[str, Post] = {
     "claims.resolve": Post("admin", _resolve, ("resolution", "revision_number", "note", "version")),
     "claims.reanchor": Post("admin", _reanchor, ("quote", "start", "end", "version")),
     "audit.verify": Post("admin", lambda w: ("/audit/verify", []), ()),
+    "audit.export_job": Post("admin", lambda w: ("/audit/export.csv", []), ()),
+    "jobs.retry": Post("admin", lambda w: (f"/jobs/{w.failed_job().id}/retry", []), ()),
     "notifications.mark_read": Post("checker", lambda w: ("/notifications/read", []), ()),
     "users.create": Post("admin", _new_user, ("email", "display_name", "password", "roles")),
     "users.set_roles": Post("admin", _set_roles, ("roles",)),
@@ -268,6 +292,11 @@ POSTS: dict[str, Post] = {
     "users.set_active": Post("admin", lambda w: (f"/users/{w.make.user('checker').id}/deactivate", []), ()),
     "users.set_email_notifications": Post("admin", lambda w: (
         f"/users/{w.make.user('checker').id}/email-notifications/off", []), ()),
+    "webhooks.register": Post("admin", lambda w: ("/webhooks", [
+        ("url", "https://cms.example/hook"), ("events", "article.approved"), ("active", "y")]),
+        ("url", "events", "active"), rebuild=False),
+    "webhooks.set_active": Post("admin", lambda w: (f"/webhooks/{_webhook(w).id}/disable", []), ()),
+    "webhooks.delete": Post("admin", lambda w: (f"/webhooks/{_webhook(w).id}/delete", []), ()),
 }
 
 # GET routes and the query parameters each reads.
@@ -293,10 +322,14 @@ GETS: dict[str, tuple[str, Callable[[World], str], tuple[str, ...]]] = {
     "queues.review": ("admin", lambda w: "/review", ()),
     "audit.index": ("admin", lambda w: "/audit", AUDIT_FILTERS),
     "audit.export": ("admin", lambda w: "/audit/export.csv", AUDIT_FILTERS),
+    "jobs.show": ("admin", lambda w: f"/jobs/{w.failed_job().id}", ()),
+    "jobs.download": ("admin", lambda w: f"/jobs/{w.export_job().id}/download", ()),
     "audit.timeline": ("admin", lambda w: f"/audit/timeline/claim/{w.claim().id}", ("after",)),
     "dashboard.index": ("admin", lambda w: "/dashboard", ("date_from", "date_to")),
     "notifications.index": ("checker", lambda w: "/notifications", ()),
     "users.index": ("admin", lambda w: "/users", ()),
+    "webhooks.index": ("admin", lambda w: "/webhooks", ()),
+    "webhooks.show": ("admin", lambda w: f"/webhooks/{_webhook(w).id}", ("before",)),
     "static": ("anonymous", lambda w: "/static/css/app.css", ()),
 }
 
