@@ -17,6 +17,8 @@ from factcheck.models.claim import (
     Stance,
 )
 from factcheck.models.notification import Notification
+from factcheck.models.presence import ClaimPresence
+from factcheck.models.reminder import DueReminder
 from factcheck.models.user import Role, User, UserRole, UserSession
 from factcheck.models.webhook import Webhook, WebhookDelivery
 
@@ -32,8 +34,10 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Claim",
+    "ClaimPresence",
     "ClaimStatus",
     "Credibility",
+    "DueReminder",
     "Evidence",
     "Note",
     "Notification",
