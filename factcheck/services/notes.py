@@ -125,11 +125,11 @@ def mention_choices(session: DbSession, typed: str) -> list[tuple[User, str]]:
     if not people:
         return []
     names = {u.display_name.lower() for u in people}
-    counts: dict[str, int] = dict(session.execute(
+    counts: dict[str, int] = {name: count for name, count in session.execute(
         select(func.lower(User.display_name), func.count(User.id))
         .where(func.lower(User.display_name).in_(names), User.is_active_account.is_(True))
         .group_by(func.lower(User.display_name))
-    ).tuples().all())
+    ).all()}
     return [(u, f"@[{u.display_name}]" if counts.get(u.display_name.lower(), 0) <= 1
              and not {"[", "]"} & set(u.display_name) else f"@{u.email}") for u in people]
 

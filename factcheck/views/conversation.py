@@ -23,21 +23,17 @@ def _presence(claim_id: int) -> str:
                            present=presence.others_present(db.session, claim_id, actor(), context().now()))
 
 
-@bp.get("/claims/<id:claim_id>/presence")
+@bp.route("/claims/<id:claim_id>/presence", methods=["GET", "POST"])
 @login_required
-def who_is_here(claim_id: int) -> Any:
-    """For a reader who cannot change the claim: who is working on it now (their page polls this)."""
+def presence_now(claim_id: int) -> Any:
+    """POST: the person's page is open on the claim's forms (a heartbeat): tell the others, and answer
+    who else is there; a person who may no longer change the claim (reassigned meanwhile) is just
+    not counted. GET: who is there, for a reader's page, which does not count."""
     context().require(actor(), Action.READ)
-    if db.session.get(Claim, claim_id) is None:
-        raise NotFound("There is no such claim.")
-    return _presence(claim_id)
-
-
-@bp.post("/claims/<id:claim_id>/presence")
-@login_required
-def heartbeat(claim_id: int) -> Any:
-    """The person's page is open on the claim's forms: tell the others, and answer who else is there.
-    A person who may no longer change the claim (it was reassigned) is just not counted."""
+    if request.method == "GET":
+        if db.session.get(Claim, claim_id) is None:
+            raise NotFound("There is no such claim.")
+        return _presence(claim_id)
     claim = claim_queries.load_claim_page(db.session, claim_id)
     with contextlib.suppress(PermissionDenied):
         presence.heartbeat(context(), actor=actor(), claim=claim)
