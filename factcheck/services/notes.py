@@ -99,7 +99,8 @@ def mentioned_users(session: DbSession, body: str) -> list[User]:
     return list(people.values())
 
 
-def mention_suggestions(session: DbSession, typed: str, limit: int = SUGGESTIONS) -> list[User]:
+def mention_suggestions(session: DbSession, typed: str, limit: int = SUGGESTIONS,
+                        exclude: User | None = None) -> list[User]:
     """Active people a half-typed mention may mean, for the note box's autocomplete: a word of their
     name, or their e-mail, begins with ``typed``. Only a suggestion: the note names whom the person
     chose, exactly."""
@@ -110,7 +111,7 @@ def mention_suggestions(session: DbSession, typed: str, limit: int = SUGGESTIONS
     name = func.lower(User.display_name)
     rows = session.scalars(
         select(User).where(
-            User.is_active_account.is_(True),
+            User.is_active_account.is_(True), User.id != (exclude.id if exclude else 0),
             or_(name.like(f"{pattern}%", escape="\\"), name.like(f"% {pattern}%", escape="\\"),
                 name.like(f"%-{pattern}%", escape="\\"), func.lower(User.email).like(f"{pattern}%", escape="\\")),
         ).order_by(User.display_name, User.email).limit(limit)
@@ -118,10 +119,11 @@ def mention_suggestions(session: DbSession, typed: str, limit: int = SUGGESTIONS
     return list(rows)
 
 
-def mention_choices(session: DbSession, typed: str) -> list[tuple[User, str]]:
-    """The suggestions for a half-typed mention, each with what choosing it writes: the person's
-    name when nobody else active has it, else their whole e-mail; either names them and only them."""
-    people = mention_suggestions(session, typed)
+def mention_choices(session: DbSession, typed: str, viewer: User | None = None) -> list[tuple[User, str]]:
+    """The suggestions for a half-typed mention (not the viewer: mentioning oneself tells nobody),
+    each with what choosing it writes: the person's name when nobody else active has it, else their
+    whole e-mail; either names them and only them."""
+    people = mention_suggestions(session, typed, exclude=viewer)
     if not people:
         return []
     names = {u.display_name.lower() for u in people}

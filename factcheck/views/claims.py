@@ -118,6 +118,7 @@ def _kept_input(forms: dict[str, FlaskForm], shown: dict[str, FlaskForm]) -> lis
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             **bound: FlaskForm) -> tuple[str, int]:
+    claim.notes  # noqa: B018 - loaded (again, after a rollback): a mentioned manager may write
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
     forms = _forms(claim, actions, **bound)
     offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
@@ -241,10 +242,10 @@ def bulk_assign() -> Any:
 @bp.get("/<id:claim_id>")
 @login_required
 def show(claim_id: int) -> Any:
-    claim = claim_queries.load_claim_page(db.session, claim_id)
-    # Opening the claim is reading what was notified about it.
-    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim.id)
-    return _render(claim)
+    # Opening the claim is reading what was notified about it (first: its commit would expire the
+    # claim's loaded conversation, which the page and the manager's note permission read).
+    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id)
+    return _render(claim_queries.load_claim_page(db.session, claim_id))
 
 
 @bp.post("/<id:claim_id>/assign")

@@ -46,7 +46,7 @@ def mention_suggestions() -> Any:
     """Who a half-typed @mention may mean: ``[{"label": "Chen Li (chen@…)", "token": "@[Chen Li]"}]``."""
     context().require(actor(), Action.READ)
     typed = request.args.get("q", "").replace("\x00", "")[:60]
-    choices = notes.mention_choices(db.session, typed)
+    choices = notes.mention_choices(db.session, typed, viewer=actor())
     response = jsonify([{"label": user.choice_label, "name": user.display_name, "email": user.email, "token": token}
                         for user, token in choices])
     response.headers["Cache-Control"] = "no-store"
