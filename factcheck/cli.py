@@ -169,8 +169,20 @@ def send_due_mail(limit: int) -> None:
                f"{report.skipped} skipped (e-mail turned off).")
 
 
+@click.command("notify-due")
+def notify_due_command() -> None:
+    """Remind assignees of claims due tomorrow and of overdue claims (once per claim, kind and due
+    date: running it again sends nothing twice). Meant to run from a scheduler, e.g. hourly."""
+    from factcheck.services import notifications
+
+    run = notifications.notify_due(cli_context())
+    click.echo(f"Reminders sent: {run.due_tomorrow} due tomorrow, {run.overdue} overdue.")
+
+
 def init_app(app: Flask) -> None:
     from factcheck import cli_backup
+
+    app.cli.add_command(notify_due_command)
 
     for group in (users_cli, demo_cli, audit_cli, claims_cli, db_roles_cli, mail_cli):
         app.cli.add_command(group)

@@ -66,7 +66,10 @@ class RemoveEvidenceForm(Form):
 
 class NoteForm(Form):
     body = TextAreaField("Note", validators=[DataRequired(message="Write the note."), Length(max=10_000)],
-                         description="Markdown. Mention a colleague with @ and their email name, e.g. @chen.")
+                         description="Markdown. Mention a colleague with @ and their name (pick from the list), "
+                                     "@[Full Name], or their e-mail name, e.g. @chen.")
+    # A reply names the note it answers; empty for a new thread.
+    reply_to = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class ProposeForm(VersionedForm):

@@ -1,4 +1,5 @@
-"""Work that comes round every few seconds: deliver what the outboxes hold (webhooks, e-mail), dispatch
+"""Work that comes round every few seconds: remind assignees of claims due tomorrow or overdue,
+deliver what the outboxes hold (webhooks, e-mail), dispatch
 again jobs whose dispatch was lost, and fail jobs whose worker died.
 E-mail goes out right after the commit that queued it too (a task on the same queue); the round
 sends what that missed and the retries whose back-off has passed.
@@ -11,11 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from factcheck.extensions import db
-from factcheck.services import jobs, mail, webhooks
+from factcheck.services import jobs, mail, notifications, webhooks
 from factcheck.services.context import Context, Runtime
 
 if TYPE_CHECKING:
@@ -38,6 +39,21 @@ def _deliver_mail(_app: Flask, ctx: Context) -> object:
     return mail.deliver_due(ctx)
 
 
+REMINDER_EVERY = timedelta(minutes=10)
+_last_reminders: dict[int, datetime] = {}
+
+
+def _remind_due(app: Flask, ctx: Context) -> object:
+    """Due-tomorrow and overdue reminders, every ten minutes: each is sent once per claim, kind and
+    due date however often this runs (a unique key), so several processes may run it."""
+    now = ctx.now()
+    last = _last_reminders.get(id(app))
+    if last is not None and now - last < REMINDER_EVERY:
+        return None
+    _last_reminders[id(app)] = now
+    return notifications.notify_due(ctx)
+
+
 def _sweep_jobs(app: Flask, ctx: Context) -> object:
     from factcheck.jobs.queue import dispatch
 
@@ -49,7 +65,7 @@ def _sweep_jobs(app: Flask, ctx: Context) -> object:
     return None
 
 
-ROUNDS.extend([_deliver_webhooks, _deliver_mail, _sweep_jobs])
+ROUNDS.extend([_remind_due, _deliver_webhooks, _deliver_mail, _sweep_jobs])
 
 
 def tick(app: Flask) -> None:

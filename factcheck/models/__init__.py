@@ -19,6 +19,8 @@ from factcheck.models.claim import (
 from factcheck.models.job import Job, JobOutput
 from factcheck.models.mail import OutgoingEmail
 from factcheck.models.notification import Notification
+from factcheck.models.presence import ClaimPresence
+from factcheck.models.reminder import DueReminder
 from factcheck.models.user import Role, User, UserRole, UserSession
 from factcheck.models.webhook import Webhook, WebhookDelivery
 
@@ -34,8 +36,10 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Claim",
+    "ClaimPresence",
     "ClaimStatus",
     "Credibility",
+    "DueReminder",
     "Evidence",
     "Job",
     "JobOutput",

@@ -198,6 +198,8 @@ class Note(TimestampMixin, Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
+    # A reply names the note that opened its thread; threads are one level deep (services.notes).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
 
     claim: Mapped[Claim] = relationship(back_populates="notes")
     author: Mapped[User] = relationship()

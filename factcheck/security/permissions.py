@@ -12,6 +12,7 @@ from typing import Any
 
 from factcheck.errors import PermissionDenied
 from factcheck.models import Article, Claim, Role, User
+from factcheck.security.mentions import names
 from factcheck.settings import Settings
 
 
@@ -45,6 +46,15 @@ _DEFAULT_SETTINGS = Settings()
 
 def _is_assignee(user: User, claim: Any, _settings: Settings) -> bool:
     return isinstance(claim, Claim) and claim.assignee_id == user.id
+
+
+def _mentioned_on_claim(user: User, claim: Any, _settings: Settings) -> bool:
+    """Someone named the user in the claim's conversation. Read from the notes when they are loaded
+    (the claim page and the note service load them); a list of claims, which does not load
+    conversations, offers a manager no note form, and the service decides when they write."""
+    if not isinstance(claim, Claim) or "notes" not in claim.__dict__:
+        return False
+    return any(names(note.body, user) for note in claim.notes)
 
 
 def _pool_is_open(_user: User, _claim: Any, settings: Settings) -> bool:
@@ -93,7 +103,12 @@ PERMISSIONS: dict[Action, tuple[Grant, ...]] = {
         _grant(*EDITORS),
         _grant(Role.CHECKER, condition=_is_assignee, refusal="This claim is not assigned to you."),
     ),
-    Action.NOTE_ADD: (_grant(Role.CHECKER, *EDITORS),),
+    # Managers read the conversation; one who is mentioned on a claim may answer there.
+    Action.NOTE_ADD: (
+        _grant(Role.CHECKER, *EDITORS),
+        _grant(Role.MANAGER, condition=_mentioned_on_claim,
+               refusal="Managers read the conversation; you can write here once someone mentions you on this claim."),
+    ),
     Action.CLAIM_TAKE: (
         _grant(Role.CHECKER, condition=_pool_is_open, refusal="This newsroom does not let checkers take claims themselves."),
     ),

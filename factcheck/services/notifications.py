@@ -1,14 +1,20 @@
-"""Notifications: what a person should look at next. Created inside the write that causes them."""
+"""Notifications: what a person should look at next. Created inside the write that causes them, or
+by the reminder run (``notify_due``) that a scheduler or ``flask notify-due`` starts."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from factcheck.errors import NotFound
-from factcheck.models import Claim, Notification, User
+from factcheck.models import Claim, DueReminder, Notification, User
 from factcheck.services import audit, mail
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
+from factcheck.services.workflow import UNSETTLED
 
 
 def notify(ctx: Context, *, recipient: User | int, kind: str, message: str, actor: User | None = None,
@@ -99,3 +105,95 @@ def mark_all_read(ctx: Context, *, actor: User) -> int:
         audit.record(ctx, actor=actor, action="notifications.read", object_type="user", object_id=actor.id,
                      changes={"unread": {"before": count, "after": 0}})
     return count
+
+
+@dataclass
+class Group:
+    """The notifications about one claim (``claim`` None: those about no claim), newest first."""
+
+    claim: Claim | None
+    items: list[Notification] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for n in self.items if n.read_at is None)
+
+    @property
+    def newest(self) -> Notification:
+        return self.items[0]
+
+
+def grouped(session: DbSession, user: User, limit: int = 100) -> list[Group]:
+    """The person's latest notifications by claim: one group per claim with its newest first, and the
+    groups ordered by their newest notification; those about no claim together in a group of their
+    own. Two statements whatever the number of claims."""
+    items = recent(session, user, limit)
+    claim_ids = {n.claim_id for n in items if n.claim_id is not None}
+    claims = {c.id: c for c in session.scalars(
+        select(Claim).options(joinedload(Claim.article)).where(Claim.id.in_(claim_ids)))} if claim_ids else {}
+    groups: dict[int | None, Group] = {}
+    for notification in items:  # newest first, so groups come in the order of their newest item
+        key = notification.claim_id if notification.claim_id in claims else None
+        groups.setdefault(key, Group(claims.get(key) if key is not None else None)).items.append(notification)
+    return list(groups.values())
+
+
+# ---- due-date reminders ---------------------------------------------------------------------------
+
+DUE_TOMORROW = "due_tomorrow"
+OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class DueRun:
+    due_tomorrow: int = 0
+    overdue: int = 0
+
+
+def _due_claims(session: DbSession, kind: str, today: date) -> list[Claim]:
+    """Unsettled, assigned claims due tomorrow (or overdue), not yet reminded of for this due date."""
+    when = Claim.due_date == today + timedelta(days=1) if kind == DUE_TOMORROW else Claim.due_date < today
+    reminded = exists().where(DueReminder.claim_id == Claim.id, DueReminder.kind == kind,
+                              DueReminder.due_date == Claim.due_date)
+    return list(session.scalars(
+        select(Claim).options(joinedload(Claim.assignee))
+        .where(when, Claim.assignee_id.is_not(None), Claim.status.in_([s.value for s in UNSETTLED]), ~reminded)
+        .order_by(Claim.due_date, Claim.id)
+    ))
+
+
+def _message(kind: str, claim: Claim) -> str:
+    due = claim.due_date.strftime("%-d %b") if claim.due_date else ""
+    if kind == DUE_TOMORROW:
+        return f"Claim {claim.id} is due tomorrow ({due}): “{claim.label}”"
+    return f"Claim {claim.id} is overdue (it was due {due}): “{claim.label}”"
+
+
+def notify_due(ctx: Context, now: datetime | None = None) -> DueRun:
+    """Remind each unsettled claim's assignee the day before it is due, and once it is overdue: one
+    notification per claim, kind and due date, however often this runs (a new due date is a new
+    reminder). Each reminder is its own transaction with its audit event (``claim.reminded``, by the
+    system); a reminder another run wrote meanwhile is skipped (the unique key refuses a second)."""
+    today = (now or ctx.now()).date()
+    sent = {DUE_TOMORROW: 0, OVERDUE: 0}
+    for kind in (DUE_TOMORROW, OVERDUE):
+        for claim in _due_claims(ctx.session, kind, today):
+            assert claim.due_date is not None and claim.assignee is not None  # selected so
+            try:
+                with transaction(ctx.session):
+                    ctx.session.add(DueReminder(claim_id=claim.id, kind=kind, due_date=claim.due_date,
+                                                created_at=ctx.now()))
+                    ctx.session.flush()
+                    notify(ctx, recipient=claim.assignee, kind=kind, message=_message(kind, claim), claim=claim)
+                    audit.record(ctx, actor=None, actor_label="system", action="claim.reminded", object_type="claim",
+                                 object_id=claim.id, article_id=claim.article_id,
+                                 changes=audit.created({"reminder": kind, "due_date": claim.due_date,
+                                                        "assignee_id": claim.assignee_id}))
+            except IntegrityError:
+                continue  # another run sent this one
+            sent[kind] += 1
+    return DueRun(sent[DUE_TOMORROW], sent[OVERDUE])

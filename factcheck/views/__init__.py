@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
         audit,
         auth,
         claims,
+        conversation,
         dashboard,
         errors_db,
         jobs,
@@ -65,7 +66,8 @@ def init_app(app: Flask) -> None:
 
     # Before any blueprint adds its rules: every number in a path is checked by these converters.
     app.url_map.converters.update(CONVERTERS)
-    for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users, jobs, webhooks):
+    for module in (auth, main, articles, claims, conversation, queues, audit, dashboard, notifications, users, jobs,
+                   webhooks):
         app.register_blueprint(module.bp)
     errors_db.init_app(app)  # 503 + Retry-After when the database or Redis is down, before any 500
     from factcheck import api

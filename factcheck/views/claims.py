@@ -29,7 +29,7 @@ from factcheck.forms.claims import (
 from factcheck.models import Claim, ClaimStatus
 from factcheck.security import Action, can
 from factcheck.security.permissions import refusal
-from factcheck.services import audit_log, claim_queries, evidence, notes, notifications
+from factcheck.services import audit_log, claim_queries, evidence, notes, notifications, presence
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
@@ -118,6 +118,7 @@ def _kept_input(forms: dict[str, FlaskForm], shown: dict[str, FlaskForm]) -> lis
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             **bound: FlaskForm) -> tuple[str, int]:
+    claim.notes  # noqa: B018 - loaded (again, after a rollback): a mentioned manager may write
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
     forms = _forms(claim, actions, **bound)
     offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
@@ -127,7 +128,14 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
         actions=actions, render_markdown=notes.render_markdown, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
+        threads=notes.threads(claim.notes), **presence_of(claim),
     ), status
+
+
+def presence_of(claim: Claim) -> dict[str, Any]:
+    """Who else has the claim open to change it, and whether this viewer's page tells others so."""
+    return {"present": presence.others_present(db.session, claim.id, actor(), context().now()),
+            "heartbeat": presence.may_edit(context(), actor(), claim)}
 
 
 def _done(claim: Claim, message: str) -> Any:
@@ -143,9 +151,10 @@ def _offered(actions: claim_service.ClaimActions) -> set[str]:
 
 
 def _submit(claim: Claim, step: str, form_name: str, form: FlaskForm, action: Callable[[], object],
-            success: str) -> Any:
+            success: str, errors_on: str | None = None) -> Any:
     """Check the person may take the step, validate the form, run the service call; on any refusal
-    re-render the claim page with the reason where they are looking and their input kept."""
+    re-render the claim page with the reason where they are looking and their input kept (under the
+    field ``errors_on`` when given: a note's unclear mention is told beside the note)."""
     refused = refusal(actor(), claim_service.permission_of(step), claim, settings=context().settings)
     if refused is not None:
         return _render(claim, 403, problem=claim_service.explain_refusal(claim, actor(), refused), **{form_name: form})
@@ -159,6 +168,10 @@ def _submit(claim: Claim, step: str, form_name: str, form: FlaskForm, action: Ca
         db.session.rollback()
         db.session.refresh(claim)
         return _render(claim, 409, conflict=outcome.error, **{form_name: form})
+    if outcome.error is not None and errors_on is not None:
+        field = getattr(form, errors_on)
+        field.errors = [*field.errors, outcome.error.message]
+        return _render(claim, outcome.error.status_code, **{form_name: form})
     if outcome.error is not None:
         return _render(claim, outcome.error.status_code, problem=outcome.error.message, **{form_name: form})
     return _done(claim, success)
@@ -189,6 +202,8 @@ def index() -> Any:
     # Only the filters travel to the page links: any other name (``endpoint``, ``_external``…) would be
     # an argument of url_for itself.
     kept: dict[str, Any] = {key: value for key, value in request.args.items() if key in _LIST_FILTERS}
+    # Only those who may assign need the per-claim check (the rest would ask it of every row for nothing).
+    may_assign_any = can(actor(), Action.CLAIM_ASSIGN, settings=settings)
     return render_template(
         "claims/index.html", page=page, filters=filters, assign_form=assign_form,
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,
@@ -196,7 +211,8 @@ def index() -> Any:
         statuses=[s.value for s in ClaimStatus], verdicts=settings.verdict_scale,
         checkers=assign_form.assignee_id.choices, action_form=ActionForm(formdata=None),
         may_assign=can(actor(), Action.CLAIM_ASSIGN, settings=settings) and bool(assign_form.assignee_id.choices),
-        assignable={c.id for c in page.claims if claim_service.allowed_actions(settings, actor(), c).assign},
+        assignable={c.id for c in page.claims if claim_service.allowed_actions(settings, actor(), c).assign}
+        if may_assign_any else set(),
     )
 
 
@@ -226,10 +242,10 @@ def bulk_assign() -> Any:
 @bp.get("/<id:claim_id>")
 @login_required
 def show(claim_id: int) -> Any:
-    claim = claim_queries.load_claim_page(db.session, claim_id)
-    # Opening the claim is reading what was notified about it.
-    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim.id)
-    return _render(claim)
+    # Opening the claim is reading what was notified about it (first: its commit would expire the
+    # claim's loaded conversation, which the page and the manager's note permission read).
+    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id)
+    return _render(claim_queries.load_claim_page(db.session, claim_id))
 
 
 @bp.post("/<id:claim_id>/assign")
@@ -296,7 +312,8 @@ def edit_evidence(claim_id: int, evidence_id: int) -> Any:
             return _done(claim, "Evidence updated; the earlier version is in the history.")
         form.form_errors.append(outcome.error.message)
     status = 422 if request.method == "POST" else 200
-    return render_template("claims/edit_evidence.html", claim=claim, evidence=item, form=form), status
+    return render_template("claims/edit_evidence.html", claim=claim, evidence=item, form=form,
+                           **presence_of(claim)), status
 
 
 @bp.post("/<id:claim_id>/evidence/<id:evidence_id>/remove")
@@ -316,7 +333,8 @@ def add_note(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = NoteForm()
     return _submit(claim, "note", "note_form", form, lambda: notes.add_note(
-        context(), actor=actor(), claim=claim, body=form.body.data), "Note posted.")
+        context(), actor=actor(), claim=claim, body=form.body.data, reply_to=form.reply_to.data),
+        "Reply posted." if form.reply_to.data else "Note posted.", errors_on="body")
 
 
 @bp.post("/<id:claim_id>/propose")

@@ -29,6 +29,7 @@ ACTIONS = {
     "claim.text_changed": "changed the claim's words in a revision", "claim.orphaned": "removed the claim's words",
     "evidence.added": "added evidence", "evidence.edited": "edited evidence", "evidence.removed": "removed evidence",
     "note.added": "wrote a note", "notifications.read": "read the notifications",
+    "claim.reminded": "reminded the checker of the due date",
     "auth.login": "signed in", "auth.logout": "signed out", "auth.login_failed": "failed to sign in",
     "audit.verified": "verified the audit chain", "audit.exported": "exported the audit log",
 }
@@ -36,7 +37,7 @@ LABELS = {
     "assignee_id": "assigned to", "due_date": "due", "attribution_verdict": "was it said?", "verdict": "verdict",
     "dismiss_reason": "reason", "resolution_note": "resolution note", "resolution_revision_id": "corrected in revision",
     "claim_id": "claim", "via": "relayed via", "quote": "passage", "proposed_by_id": "proposed by",
-    "reviewed_by_id": "reviewed by",
+    "reviewed_by_id": "reviewed by", "reply_to": "in reply to note",
 }
 # Where in the text, not what: the passage itself is shown instead.
 HIDDEN = {"start", "end", "prefix", "suffix", "revision_id", "sha256", "previous_sha256", "length", "hash"}

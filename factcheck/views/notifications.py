@@ -28,7 +28,7 @@ def _nav_counts() -> dict[str, Any]:
 @bp.get("")
 @login_required
 def index() -> Any:
-    return render_template("notifications/index.html", items=notifications.recent(db.session, actor()),
+    return render_template("notifications/index.html", groups=notifications.grouped(db.session, actor()),
                            action_form=ActionForm())
 
 

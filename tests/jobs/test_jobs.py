@@ -250,3 +250,19 @@ def test_an_assignment_e_mail_goes_out_by_itself_after_the_commit(app, make, log
         time.sleep(0.05)
     [received] = mailbox.to(checker.email)
     assert received.message["Subject"].startswith("Assigned to you:")
+
+
+def test_the_periodic_round_sends_due_reminders_once(app, make):
+    from factcheck.models import Notification
+
+    checker = make.user("checker")
+    today = ctx().now().date()
+    make.assigned_claim(checker, due_date=today - timedelta(days=1))
+    make.assigned_claim(checker, due_date=today + timedelta(days=1))
+    periodic._last_reminders.clear()
+    periodic.tick(app)
+    periodic._last_reminders.clear()  # as if ten minutes had passed: still once per claim and due date
+    periodic.tick(app)
+    kinds = sorted(db.session.scalars(select(Notification.kind).where(Notification.user_id == checker.id,
+                                                                       Notification.kind != "assignment")))
+    assert kinds == ["due_tomorrow", "overdue"]

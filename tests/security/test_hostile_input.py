@@ -279,6 +279,8 @@ POSTS: dict[str, Post] = {
         ("reason", "Opinion."), _version(c)]))(w.claim()), ("reason", "version")),
     "claims.resolve": Post("admin", _resolve, ("resolution", "revision_number", "note", "version")),
     "claims.reanchor": Post("admin", _reanchor, ("quote", "start", "end", "version")),
+    "conversation.presence_now": Post("checker", lambda w: (f"/claims/{w.assigned().id}/presence", []), (),
+                                      rebuild=False),
     "audit.verify": Post("admin", lambda w: ("/audit/verify", []), ()),
     "audit.export_job": Post("admin", lambda w: ("/audit/export.csv", []), ()),
     "jobs.retry": Post("admin", lambda w: (f"/jobs/{w.failed_job().id}/retry", []), ()),
@@ -318,6 +320,8 @@ GETS: dict[str, tuple[str, Callable[[World], str], tuple[str, ...]]] = {
     "claims.show": ("admin", lambda w: f"/claims/{w.claim().id}", ()),
     "claims.edit_evidence": ("checker", lambda w: (lambda c, e: f"/claims/{c.id}/evidence/{e.id}/edit")(
         *w.with_evidence()), ()),
+    "conversation.presence_now": ("checker", lambda w: f"/claims/{w.claim().id}/presence", ()),
+    "conversation.mention_suggestions": ("checker", lambda w: "/people/mentions", ("q",)),
     "queues.mine": ("checker", lambda w: "/queue", ()),
     "queues.review": ("admin", lambda w: "/review", ()),
     "audit.index": ("admin", lambda w: "/audit", AUDIT_FILTERS),

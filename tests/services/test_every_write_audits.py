@@ -591,6 +591,40 @@ def _notify(make):
     return run
 
 
+@write("notifications.notify_due")
+def _notify_due(make):
+    """One event per reminder, by the system; a second run finds nothing left to send."""
+    from datetime import UTC, datetime
+
+    from factcheck.services import notifications
+
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker, due_date=date(2024, 3, 2))
+
+    def run():
+        now = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+        assert notifications.notify_due(ctx(), now) == notifications.DueRun(due_tomorrow=1)
+        assert notifications.notify_due(ctx(), now) == notifications.DueRun()
+        return [E("system", "claim.reminded", "claim", claim.id, claim.article_id,
+                  {"reminder": (None, "due_tomorrow"), "due_date": (None, date(2024, 3, 2)),
+                   "assignee_id": (None, checker.id)})]
+    return run
+
+
+@write("presence.heartbeat")
+def _heartbeat(make):
+    """A heartbeat changes nothing in the record of the claim: no event (services/presence.py)."""
+    from factcheck.services import presence
+
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)
+
+    def run():
+        presence.heartbeat(ctx(), actor=checker, claim=claim)
+        return []
+    return run
+
+
 @write("notifications.mark_all_read")
 def _mark_all_read(make):
     from factcheck.services import notifications

@@ -44,8 +44,9 @@ class Factory:
 
     def assigned_claim(self, checker: User | None = None, **kwargs) -> Claim:
         editor = kwargs.pop("editor", None) or self.user("editor")
+        due_date = kwargs.pop("due_date", None)
         claim = self.claim(editor=editor, **kwargs)
-        claims.assign(self.ctx, actor=editor, claim=claim, assignee=checker or self.user("checker"))
+        claims.assign(self.ctx, actor=editor, claim=claim, assignee=checker or self.user("checker"), due_date=due_date)
         return claim
 
     def proposed_claim(self, checker: User | None = None, verdict: str = "verified", **kwargs) -> Claim:

@@ -24,7 +24,7 @@ def test_the_log_lists_events_with_their_before_and_after_values(make, login_as)
     claim = make.assigned_claim()
     page = _text(login_as("manager").get("/audit"))
     assert "claim.assigned" in page and "<details>" in page
-    assert "<th scope=\"row\">status</th><td>open</td><td>assigned</td>" in page.replace("\n", "").replace("  ", "")
+    assert "<th scope=\"row\">status</th><td data-label=\"before\">open</td><td data-label=\"after\">assigned</td>" in page.replace("\n", "").replace("  ", "")
     assert f'href="/audit/timeline/claim/{claim.id}"' in page
 
 

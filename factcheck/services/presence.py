@@ -1,0 +1,82 @@
+"""Who has a claim open in a page where they can change it ("Chen Li has this claim open since
+14:02"). Only a courtesy: nothing is locked, and the claim's version still decides between two saves.
+
+The browser of a person on such a page sends a heartbeat every half minute; a person counts as
+there while their last heartbeat is under a minute old. Heartbeats are kept in the database (one
+row per claim and person) so that every app server sees them all. They record no audit event: a
+heartbeat changes nothing in the record of the claim, and writing one every half minute for every
+open page would bury the log's real events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from factcheck.errors import PermissionDenied
+from factcheck.models import Claim, ClaimPresence, User
+from factcheck.security import Action
+from factcheck.services.claims import allowed_actions
+from factcheck.services.context import Context, DbSession
+from factcheck.services.db import transaction
+
+HEARTBEAT = timedelta(seconds=30)
+# Two missed heartbeats and the person has left (closed the page, or their laptop).
+FRESH_FOR = timedelta(seconds=60)
+# Rows nobody refreshed for this long are removed by later heartbeats on the same claim.
+FORGET_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Present:
+    user: User
+    since: datetime
+
+
+def may_edit(ctx: Context, user: User, claim: Claim) -> bool:
+    """The pages that count: those where the person may add evidence, propose a verdict or write."""
+    actions = allowed_actions(ctx.settings, user, claim)
+    return actions.evidence or actions.propose or actions.note
+
+
+def heartbeat(ctx: Context, *, actor: User, claim: Claim) -> None:
+    """``actor`` has the claim open in a page where they can change it, now. Not audited (see above).
+    Two tabs of the same person racing to start the row is no error: the second finds it."""
+    ctx.require(actor, Action.READ, claim)
+    if not may_edit(ctx, actor, claim):
+        raise PermissionDenied("You can read this claim but not change it, so nobody is told you have it open.")
+    try:
+        _beat(ctx, actor, claim)
+    except IntegrityError:
+        _beat(ctx, actor, claim)
+
+
+def _beat(ctx: Context, actor: User, claim: Claim) -> None:
+    now = ctx.now()
+    with transaction(ctx.session):
+        # A heartbeat after a gap (the page was closed, the laptop slept) starts a new "since".
+        kept = ctx.session.execute(
+            update(ClaimPresence)
+            .where(ClaimPresence.claim_id == claim.id, ClaimPresence.user_id == actor.id,
+                   ClaimPresence.seen_at >= now - FRESH_FOR)
+            .values(seen_at=now)
+        )
+        if not getattr(kept, "rowcount", 0):
+            ctx.session.execute(delete(ClaimPresence).where(
+                ClaimPresence.claim_id == claim.id,
+                (ClaimPresence.user_id == actor.id) | (ClaimPresence.seen_at < now - FORGET_AFTER)))
+            ctx.session.add(ClaimPresence(claim_id=claim.id, user_id=actor.id, since=now, seen_at=now))
+
+
+def others_present(session: DbSession, claim_id: int, viewer: User, now: datetime) -> list[Present]:
+    """Who else has had the claim open in an editing page within the last minute, longest there first."""
+    rows = session.scalars(
+        select(ClaimPresence).options(joinedload(ClaimPresence.user))
+        .where(ClaimPresence.claim_id == claim_id, ClaimPresence.user_id != viewer.id,
+               ClaimPresence.seen_at >= now - FRESH_FOR)
+        .order_by(ClaimPresence.since, ClaimPresence.user_id)
+    ).all()
+    return [Present(row.user, row.since) for row in rows if row.user.is_active]

@@ -1,0 +1,43 @@
+"""Who has a claim open to change it: heartbeats in the database, fresh for a minute, never audited."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from factcheck.errors import PermissionDenied
+from factcheck.extensions import db
+from factcheck.models import AuditEvent
+from factcheck.services import presence
+from tests.support.clock import clock  # noqa: F401 - the fixture
+from tests.support.context import ctx
+
+
+def _events() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def test_others_see_who_has_the_claim_open_and_since_when(make, clock):  # noqa: F811
+    checker, editor = make.user("checker"), make.user("editor")
+    claim = make.assigned_claim(checker, editor=editor)
+    before = _events()
+    start = clock.now
+    presence.heartbeat(ctx(), actor=checker, claim=claim)
+    clock.set(clock.now + timedelta(seconds=30))
+    presence.heartbeat(ctx(), actor=checker, claim=claim)
+    assert _events() == before  # a heartbeat is no change to the record
+    seen = presence.others_present(db.session, claim.id, editor, clock.now)
+    assert [(p.user.id, p.since) for p in seen] == [(checker.id, start + timedelta(milliseconds=1))]
+    assert presence.others_present(db.session, claim.id, checker, clock.now) == []  # not oneself
+
+    clock.set(clock.now + timedelta(seconds=61))  # the page was closed
+    assert presence.others_present(db.session, claim.id, editor, clock.now) == []
+    presence.heartbeat(ctx(), actor=checker, claim=claim)  # back after a gap: a new "since"
+    assert presence.others_present(db.session, claim.id, editor, clock.now)[0].since > start + timedelta(seconds=60)
+
+
+def test_a_reader_who_cannot_change_the_claim_is_not_counted(make):
+    claim = make.assigned_claim()
+    with pytest.raises(PermissionDenied):
+        presence.heartbeat(ctx(), actor=make.user("manager"), claim=claim)
