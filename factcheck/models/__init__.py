@@ -16,6 +16,7 @@ from factcheck.models.claim import (
     Resolution,
     Stance,
 )
+from factcheck.models.idempotency import IdempotencyKey
 from factcheck.models.notification import Notification
 from factcheck.models.user import Role, User, UserRole, UserSession
 from factcheck.models.webhook import Webhook, WebhookDelivery
@@ -35,6 +36,7 @@ __all__ = [
     "ClaimStatus",
     "Credibility",
     "Evidence",
+    "IdempotencyKey",
     "Note",
     "Notification",
     "Priority",

@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
         claims,
         dashboard,
         errors_db,
+        idempotency,
         main,
         notifications,
         queues,
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
     for module in (auth, main, articles, claims, queues, audit, dashboard, notifications, users):
         app.register_blueprint(module.bp)
     errors_db.init_app(app)  # 503 + Retry-After when the database or Redis is down, before any 500
+    idempotency.init_app(app)  # a form sent twice is carried out once
     from factcheck import api
 
     api.init_app(app)  # /api/v1 (factcheck/api): token auth, exempt from the pages' CSRF check
