@@ -25,17 +25,23 @@ Why these values:
   X-Forwarded-* hops, so the audit log records people's addresses (not nginx's) and sign-in
   throttling per address limits the client, not the whole newsroom behind the proxy. Leave it 0
   when clients reach gunicorn directly, or anyone could claim any address in X-Forwarded-For.
-* Logs are JSON lines on stderr (``FACTCHECK_LOG_FORMAT=text`` for plain text): gunicorn's error
-  log, the app's own log and the access log, each access line with the response's X-Request-ID
-  (set on every response by the app), so a line in the log finds its audit events.
+* Logs are JSON lines on stderr (``FACTCHECK_LOG_FORMAT=text`` for plain text; factcheck/logs.py):
+  gunicorn's error log, the app's own log and the access log, one access line per request with the
+  signed-in user's id and the response's X-Request-ID (set on every response by the app), so a line
+  in the log finds its audit events (tests/ops/test_logs.py).
 """
 from __future__ import annotations
 
-import json
-import logging
 import os
-import time
+import sys
+from pathlib import Path
 from typing import Any
+
+# The project's own modules (the JSON log formatter), wherever gunicorn was started from.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from factcheck.logs import USER_ID_KEY, JsonFormatter
 
 
 def _int(name: str, default: int) -> int:
@@ -82,62 +88,9 @@ def post_worker_init(worker: Any) -> None:
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("FACTCHECK_LOG_LEVEL", "info")
-# Used for plain-text logs; the JSON formatter below reads the same values field by field.
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s "%(a)s"'
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object a line. Access lines carry their fields (method, path, status, duration,
-    request id) from gunicorn's atoms; app lines carry the request id of the request they belong to."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-        }
-        atoms = record.args if isinstance(record.args, dict) else None
-        if record.name == "gunicorn.access" and atoms is not None:
-            line.update({
-                "remote_addr": atoms.get("h"),
-                "method": atoms.get("m"),
-                "path": atoms.get("U"),
-                "query": atoms.get("q") or None,
-                "status": _as_int(atoms.get("s")),
-                "bytes": _as_int(atoms.get("B")),
-                "duration_ms": _as_int(atoms.get("M")),
-                "request_id": atoms.get("{x-request-id}o") or None,
-                "user_agent": atoms.get("a"),
-            })
-        else:
-            line["message"] = record.getMessage()
-            request_id = _current_request_id()
-            if request_id:
-                line["request_id"] = request_id
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _current_request_id() -> str | None:
-    """The id of the request being served (the one its X-Request-ID response header carries)."""
-    try:
-        from flask import has_request_context
-
-        if not has_request_context():
-            return None
-        from factcheck.views.common import request_id
-
-        return request_id()
-    except Exception:  # a log line is never lost for want of its id
-        return None
+# Used for plain-text logs; the JSON formatter (factcheck/logs.py) reads the same values field by field.
+access_log_format = ('%(h)s "%(r)s" %(s)s %(B)s %(M)sms user=%({' + USER_ID_KEY + '}e)s id=%({x-request-id}o)s '
+                     '"%(a)s"')
 
 
 if os.environ.get("FACTCHECK_LOG_FORMAT", "json") == "json":

@@ -45,8 +45,11 @@ def _app_class() -> type[Flask]:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from factcheck import logs
     from factcheck.config import load_config, refuse_debug_in_production
     from factcheck.extensions import csrf, db, login_manager, migrate
+
+    logs.configure_from_environment()  # before anything logs (gunicorn configures its own)
 
     app = _app_class()(
         __name__,
@@ -76,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from factcheck.security.throttle import limiter
 
     limiter.init_app(app)
+    logs.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     from factcheck import jobs

@@ -8,6 +8,12 @@ Input hygiene, for every field of every form (the base ``Form`` below):
   and U+0080–U+009F) is refused with a message on the field: it is invisible on the page, breaks
   exports and terminals, and is never part of what a person means to write.
 * An uploaded file whose name holds any control character, NUL included, is refused the same way.
+
+Every form that carries the CSRF token (``form.csrf_token()`` or ``form.hidden_tag()``) also carries
+an idempotency key, rendered with the token: a new random key each time the form is rendered, so a
+submission sent twice is carried out once (factcheck/services/idempotency.py). Rendering the two
+together keeps "every form has a key" true of every form, present and future, with no template to
+remember it in.
 """
 from __future__ import annotations
 
@@ -16,7 +22,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import HiddenInput
+
+from factcheck.services import idempotency
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -57,10 +68,29 @@ def _problem(data: Any) -> str | None:
     return None
 
 
-class Form(FlaskForm):
-    """Base of every form: NUL characters are dropped and other control characters refused (above)."""
+class _TokenAndKey(HiddenInput):
+    """The CSRF token's hidden input, then a hidden input with a new idempotency key."""
 
-    class Meta:
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        key = Markup('<input type="hidden" name="{}" value="{}">').format(idempotency.FIELD, idempotency.new_key())
+        return Markup(super().__call__(field, **kwargs)) + key
+
+
+class _KeyedCSRFTokenField(CSRFTokenField):
+    widget = _TokenAndKey()
+
+
+class Form(FlaskForm):
+    """Base of every form: NUL characters are dropped and other control characters refused, and the
+    CSRF token comes with an idempotency key (above)."""
+
+    class Meta(FlaskForm.Meta):
+        def build_csrf(self, form):
+            csrf = super().build_csrf(form)
+            if csrf is not None:
+                csrf.field_class = _KeyedCSRFTokenField
+            return csrf
+
         def bind_field(self, form, unbound_field, options):
             filters = [*unbound_field.kwargs.get("filters", ()), _strip_nul]
             return unbound_field.bind(form=form, filters=filters, **options)

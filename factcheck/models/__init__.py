@@ -16,6 +16,7 @@ from factcheck.models.claim import (
     Resolution,
     Stance,
 )
+from factcheck.models.idempotency import IdempotencyKey
 from factcheck.models.job import Job, JobOutput
 from factcheck.models.mail import OutgoingEmail
 from factcheck.models.notification import Notification
@@ -41,6 +42,7 @@ __all__ = [
     "Credibility",
     "DueReminder",
     "Evidence",
+    "IdempotencyKey",
     "Job",
     "JobOutput",
     "Note",

@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
         conversation,
         dashboard,
         errors_db,
+        idempotency,
         jobs,
         main,
         notifications,
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
                    webhooks):
         app.register_blueprint(module.bp)
     errors_db.init_app(app)  # 503 + Retry-After when the database or Redis is down, before any 500
+    idempotency.init_app(app)  # a form sent twice is carried out once
     from factcheck import api
 
     api.init_app(app)  # /api/v1 (factcheck/api): token auth, exempt from the pages' CSRF check

@@ -20,6 +20,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import InternalServerError
 
 from factcheck.extensions import db, login_manager
+from factcheck.services import idempotency
 from factcheck.views.common import request_id
 
 RETRY_AFTER_SECONDS = 30
@@ -50,6 +51,8 @@ def _forget_database_state() -> None:
 
 def service_unavailable(error: Exception) -> Any:
     request_id()  # fixed now, so the log line below and the X-Request-ID header carry the same id
+    # A submission whose change was committed before the failure: the page must not say "not saved".
+    saved = idempotency.used(db.session) is not None
     current_app.logger.error("Service unavailable on %s %s: %s: %s", request.method, request.path,
                              type(error).__name__, str(error).splitlines()[0] if str(error) else "")
     _forget_database_state()
@@ -64,6 +67,7 @@ def service_unavailable(error: Exception) -> Any:
             home_url=url_for("main.home"),
             retry_url=request.full_path.rstrip("?") if request.method == "GET" else None,
             was_saving=request.method not in ("GET", "HEAD"),
+            was_saved=saved,
             retry_after=RETRY_AFTER_SECONDS,
         )
         response = Response(page, mimetype="text/html")

@@ -101,6 +101,9 @@ class World:
         jobs.fail(db.session, job.id, "The worker stopped.", ctx().now())
         return job
 
+    def webhook(self) -> Any:
+        return _webhook(self)
+
     def export_job(self) -> Any:
         job = jobs.submit(ctx(), actor=self.admin, kind="audit.export", params={"fmt": "csv", "filters": {}})
         jobs.take(db.session, job.id, ctx().now())
