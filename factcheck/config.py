@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from factcheck import canonical_json
 from factcheck.settings import DEFAULT_VERDICT_SCALE, DEFAULT_VERDICTS_NEEDING_RESOLUTION
 
 
@@ -98,7 +99,8 @@ def load_config(
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # JSON columns in the audit chain's canonical form (see factcheck.canonical_json).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": canonical_json.dumps},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
