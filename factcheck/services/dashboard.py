@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.security.permissions import Action
@@ -190,9 +190,14 @@ def _float(value: Any) -> float | None:
 def _overdue(session: DbSession, today: date) -> tuple[int, list[Claim]]:
     overdue = overdue_condition(today)
     count = session.scalar(select(func.count()).select_from(Claim).where(overdue)) or 0
+    # Only what the list shows: the claim's label, due date and status, its article's title, its checker.
     first = list(session.scalars(
-        select(Claim).options(joinedload(Claim.article), joinedload(Claim.assignee))
-        .where(overdue).order_by(Claim.due_date, Claim.id).limit(LIST_LIMIT)
+        select(Claim).options(
+            load_only(Claim.article_id, Claim.quote, Claim.statement, Claim.text_changed, Claim.status,
+                      Claim.due_date, Claim.assignee_id),
+            joinedload(Claim.article).load_only(Article.title),
+            joinedload(Claim.assignee).load_only(User.display_name),
+        ).where(overdue).order_by(Claim.due_date, Claim.id).limit(LIST_LIMIT)
     ))
     return count, first
 
@@ -235,7 +240,8 @@ def _gate(session: DbSession, blocking: Any) -> tuple[list[tuple[str, int]], lis
     )
     waiting = [
         WaitingArticle(article, count) for article, count in session.execute(
-            select(Article, unsettled).where(Article.status.in_([s.value for s in AT_THE_GATE]))
+            select(Article, unsettled).options(load_only(Article.title, Article.status, Article.updated_at))
+            .where(Article.status.in_([s.value for s in AT_THE_GATE]))
             .order_by(Article.status.desc(), Article.updated_at, Article.id).limit(LIST_LIMIT)
         ).all()
     ]
