@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from factcheck import canonical_json
 from factcheck.settings import DEFAULT_VERDICT_SCALE, DEFAULT_VERDICTS_NEEDING_RESOLUTION
 
 
@@ -99,8 +98,7 @@ def load_config(
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        # JSON columns in the audit chain's canonical form (see factcheck.canonical_json).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": canonical_json.dumps},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
