@@ -2,8 +2,8 @@
 migrated schema.
 
 At scale 1: 50 users, 5,000 articles (one revision each), 100,000 claims (20 per article, in every
-state), 300,000 evidence, 200,000 notes and 1,000,000 audit events forming a *valid* hash chain
-(bench/chain.py), which the audit log, the claim histories and the dashboard's turnaround read.
+state), 300,000 evidence, 200,000 notes and 1,000,000 audit events forming a *valid* keyed chain
+(bench/chain.py: numbered, linked, HMAC-SHA256 with the bench's audit key), which the audit log, the claim histories and the dashboard's turnaround read.
 Every count but the users' scales linearly with ``scale``.
 
 Time runs over the year before the fill, in event order: event ``k`` of ``E`` happens at
@@ -15,7 +15,6 @@ No factcheck.services function is called: the services are being refactored.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +23,8 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from bench.chain import GENESIS_HASH, canonical_payload, check_against_app, event_hash
+from bench.chain import Chain, check_against_app
+from factcheck import canonical_json
 
 PASSWORD = "bench password"
 FULL = {"articles": 5_000, "claims": 100_000, "events": 1_000_000}
@@ -213,7 +213,7 @@ class Generator:
         self.total_events = lifecycle + self.filler
         self.clock = _Clock(end - WINDOW, self.total_events)
         self.filler_acc = 0
-        self.prev_hash = GENESIS_HASH
+        self.chain = Chain()
         self.event_id = 0
         self.today = end.date()
 
@@ -224,8 +224,8 @@ class Generator:
         when = self.clock.tick()
         row = {"id": self.event_id, "created_at": when, "actor_id": actor_id, "actor_label": actor, "action": action,
                "object_type": object_type, "object_id": object_id, "article_id": article_id, "changes": changes,
-               "request_id": f"{self.event_id:032x}", "ip_address": "203.0.113.7", "prev_hash": self.prev_hash}
-        row["hash"] = self.prev_hash = event_hash(canonical_payload(row))
+               "request_id": f"{self.event_id:032x}", "ip_address": "203.0.113.7"}
+        self.chain.link(row)
         rows.append(row)
         return when
 
@@ -378,14 +378,14 @@ def _insert(connection, table: sa.Table, rows: list[dict], batch: int = 5_000) -
 
 def _copy(connection, table: sa.Table, rows: list[dict]) -> None:
     """PostgreSQL: COPY … FROM STDIN through psycopg, in the connection's transaction (several times
-    faster than INSERTs). JSON columns go as their text."""
+    faster than INSERTs). JSON columns go as their text, in the form the app's engine writes them."""
     columns = list(rows[0])
     json_columns = {name for name in columns if isinstance(table.c[name].type, sa.JSON)}
     names = ", ".join(f'"{name}"' for name in columns)
     driver = connection.connection.driver_connection
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([json.dumps(row[name]) if name in json_columns else row[name] for name in columns])
+            copy.write_row([canonical_json.dumps(row[name]) if name in json_columns else row[name] for name in columns])
 
 
 def generate(app, scale: float, *, log=print) -> Dataset:
@@ -402,7 +402,7 @@ def generate(app, scale: float, *, log=print) -> Dataset:
     tables = Base.metadata.tables
     sample = {"created_at": end, "actor_id": 1, "actor_label": "x", "action": "a", "object_type": "claim",
               "object_id": 1, "article_id": None, "changes": {"k": {"before": None, "after": "é"}},
-              "request_id": None, "ip_address": None, "prev_hash": GENESIS_HASH}
+              "request_id": None, "ip_address": None}
     warning = check_against_app(sample)
     if warning:
         info.warnings.append(warning)

@@ -85,7 +85,7 @@ def summarize(path: Path, top: int = 15) -> str:
 def loop(database: str, page: str, seconds: float) -> int:
     from bench import run
 
-    app = run.make_app(database)
+    app = run.make_app(database, Path(tempfile.gettempdir()) / "fc-profile-audit-checkpoints.jsonl")
     info = dataset_for(app, database)
     specs = {name: (who, path) for name, who, path, _limit in run.page_specs(info)}
     who, path = specs[page]

@@ -45,7 +45,7 @@ def _app_class() -> type[Flask]:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from factcheck import logs
+    from factcheck import canonical_json, logs
     from factcheck.config import load_config, refuse_debug_in_production
     from factcheck.extensions import csrf, db, login_manager, migrate
 
@@ -61,6 +61,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     refuse_debug_in_production(app.config["ENV_NAME"] == "production", app.debug)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # JSON columns are written in the audit chain's canonical form (factcheck.canonical_json), so a
+    # stored audit event's changes are the very text its hash covers; a caller's options come on top.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": canonical_json.dumps,
+                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)

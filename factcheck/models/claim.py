@@ -50,7 +50,13 @@ class Claim(TimestampMixin, Base):
         Index("ix_claims_status_id", "status", "id"),
         Index("ix_claims_assignee_id_id", "assignee_id", "id"),
         Index("ix_claims_verdict_id", "verdict", "id"),
-        Index("ix_claims_due_date", "due_date"),
+        # The dashboard (issue 15): the period's new claims by status, the period's final claims, the
+        # overdue list in its order with the status read from the index, each checker's open claims
+        # (it leads with status, so it also serves every filter on status alone).
+        Index("ix_claims_created_at_status", "created_at", "status"),
+        Index("ix_claims_status_finalized_at", "status", "finalized_at"),
+        Index("ix_claims_due_date_id_status", "due_date", "id", "status"),
+        Index("ix_claims_status_assignee_due", "status", "assignee_id", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,10 +76,13 @@ class Claim(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(40), default="statement")
     score: Mapped[float | None] = mapped_column(Float)
 
-    status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.OPEN, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.OPEN)
     priority: Mapped[str] = mapped_column(String(10), default=Priority.NORMAL)
     due_date: Mapped[date | None] = mapped_column(Date)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When the claim first went to a checker (assigned or taken from the pool); the dashboard's
+    # turnaround runs from here, read off the claim rather than searched for in the audit log.
+    first_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
 
     verdict: Mapped[str | None] = mapped_column(String(40))

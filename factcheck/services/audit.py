@@ -13,13 +13,13 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import String, Text, cast, select, text, type_coerce
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from factcheck.models import GENESIS_HASH, HASH_ALG_KEYED, HASH_ALG_LEGACY, AuditEvent, User
@@ -293,8 +293,160 @@ def _missing_head(checkpoint: Head, count: int) -> str:
             f"so its last {checkpoint.seq - count} events were deleted")
 
 
-def _head(event: Any) -> Head | None:
-    return Head(event.id, event.hash, event.seq) if event is not None else None
+# ---- verification ------------------------------------------------------------------------------
+#
+# ``verify`` walks a million events in seconds: it reads the columns as plain tuples in keyset
+# batches (no ORM objects, no type processing, ``changes`` as the text stored) and builds each
+# payload with one format from the values as they come. The stored ``changes`` text is already the
+# canonical encoding when the engine wrote it with ``factcheck.canonical_json`` (the app's JSON
+# serializer). An event whose fast payload does not match its hash (stored some other way: older
+# rows, another writer) or holds a value of an unexpected type takes the reference path: its values
+# decoded and ``canonical_payload`` built as for any event. A hash is only ever accepted when it
+# matches bytes the key's holder MACed, so the fast path spares work and never accepts more.
+
+# The columns the walk reads, in this order.
+_CHAIN_COLUMNS = ("id", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id",
+                  "article_id", "changes", "request_id", "ip_address", "prev_hash", "hash", "hash_alg", "seq")
+_quote = json.encoder.encode_basestring  # the C function the canonical encoder uses (ensure_ascii off)
+
+
+class _Unusual(Exception):
+    """A value the fast payload does not build; the reference path decides."""
+
+
+_int = int.__repr__  # raises TypeError for anything but an int (a bool or a float goes the reference path)
+
+
+def _iso(value: Any) -> str:
+    """``created_at`` as ``canonical_payload`` writes it: the aware UTC time's ``isoformat``."""
+    if value.__class__ is str:
+        # SQLite keeps the UTC time as 'YYYY-MM-DD HH:MM:SS.ffffff'; isoformat drops a zero fraction.
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            clock = value[11:19] if value.endswith("000000") else value[11:]
+            return f"{value[:10]}T{clock}+00:00"
+        raise _Unusual
+    if value.__class__ is datetime and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
+    raise _Unusual
+
+
+def _changes_text(value: Any) -> str:
+    if value.__class__ is str:
+        return value
+    if value.__class__ is dict:
+        return _encode(value).decode()
+    raise _Unusual
+
+
+def _fast_payload(row: Any, keyed: bool) -> bytes:
+    """``canonical_payload`` of a row of ``_CHAIN_COLUMNS``, built by one format (keys in sorted order);
+    TypeError or ``_Unusual`` for a value it does not build as the canonical encoder would."""
+    (_id, created_at, actor_id, actor_label, action, object_type, object_id, article_id, changes, request_id,
+     ip_address, prev_hash, _hash, _alg, seq) = row
+    q, n = _quote, _int
+    text = (f'{{"action":{q(action)},"actor_id":{"null" if actor_id is None else n(actor_id)},'
+            f'"actor_label":{q(actor_label)},"article_id":{"null" if article_id is None else n(article_id)},'
+            f'"changes":{_changes_text(changes)},"created_at":"{_iso(created_at)}",'
+            f'"ip_address":{"null" if ip_address is None else q(ip_address)},'
+            f'"object_id":{"null" if object_id is None else n(object_id)},"object_type":{q(object_type)},'
+            f'"prev_hash":{q(prev_hash)},"request_id":{"null" if request_id is None else q(request_id)}')
+    return (f'{text},"seq":{n(seq)}}}' if keyed else text + "}").encode()
+
+
+class _Mac:
+    """HMAC-SHA256 (RFC 2104) from two SHA-256 states prepared once: copying them per event costs less
+    than ``hmac.HMAC.copy``. Equal to ``hmac.new(key, payload, sha256).hexdigest()``."""
+
+    def __init__(self, key: bytes) -> None:
+        block = 64  # SHA-256's block size
+        if len(key) > block:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(block, b"\0")
+        self.inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self.outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def __call__(self, payload: bytes) -> str:
+        inner = self.inner.copy()
+        inner.update(payload)
+        outer = self.outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
+def _aware(value: Any) -> Any:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+def _event_of(row: Any) -> Any:
+    """A row of ``_CHAIN_COLUMNS`` as an event with decoded values (what the ORM would give)."""
+    from types import SimpleNamespace
+
+    values = dict(zip(_CHAIN_COLUMNS, row, strict=True))
+    values["created_at"] = _aware(values["created_at"])
+    if isinstance(values["changes"], str):
+        values["changes"] = json.loads(values["changes"])
+    return SimpleNamespace(**values)
+
+
+def _row_of(event: Any) -> tuple[Any, ...]:
+    return tuple(getattr(event, name, None) for name in _CHAIN_COLUMNS)
+
+
+def _row_head(row: Any) -> Head | None:
+    return Head(row[0], row[12], row[14]) if row is not None else None
+
+
+def _walk(rows: Iterable[Any], key: bytes | None, checkpoint: Head | None) -> ChainReport:
+    """The chain check over rows of ``_CHAIN_COLUMNS`` in id order (see ``verify_chain``)."""
+    hasher = _hasher(key or b"")
+    mac = _Mac(key) if key else None
+    sha256 = hashlib.sha256
+    expected_prev = GENESIS_HASH
+    count = 0
+    keyed_seen = checkpoint_seen = False
+    checkpoint_seq = checkpoint.seq if checkpoint is not None else None
+    last: Any = None
+    for row in rows:
+        # The common case inline (a million events take seconds); the helpers name what went wrong.
+        prev_hash, stored, seq = row[11], row[12], row[14]
+        alg = row[13] or HASH_ALG_LEGACY
+        if prev_hash != expected_prev or seq != count + 1:
+            ok = False
+        elif alg == HASH_ALG_KEYED and mac is not None:
+            try:
+                ok = mac(_fast_payload(row, True)) == stored
+            except (TypeError, _Unusual):
+                ok = False
+            ok = ok or hasher(_event_of(row)) == stored
+            keyed_seen = True
+        elif alg == HASH_ALG_LEGACY and not keyed_seen:
+            try:
+                ok = sha256(_fast_payload(row, False)).hexdigest() == stored
+            except (TypeError, _Unusual):
+                ok = False
+            ok = ok or hasher(_event_of(row)) == stored
+        else:
+            ok = False
+        if ok and seq == checkpoint_seq:
+            ok = checkpoint is not None and (row[0], stored) == (checkpoint.id, checkpoint.hash)
+            checkpoint_seen = True
+        if not ok:
+            event = _event_of(row)
+            problem = (_link_problem(event, expected_prev, count + 1)
+                       or _hash_problem(event, hasher, keyed_seen)
+                       or _checkpoint_problem(event, checkpoint) or "it does not verify")
+            return ChainReport(False, count, row[0], problem, _row_head(last), checkpoint)
+        expected_prev = stored
+        count += 1
+        last = row
+    head = _row_head(last)
+    if checkpoint is not None and not checkpoint_seen:
+        return ChainReport(False, count, None, _missing_head(checkpoint, count), head, checkpoint)
+    return ChainReport(True, count, None, None, head, checkpoint)
 
 
 def verify_chain(events: Iterable[Any], *, key: bytes | None = None, checkpoint: Head | None = None) -> ChainReport:
@@ -303,43 +455,7 @@ def verify_chain(events: Iterable[Any], *, key: bytes | None = None, checkpoint:
 
     Unkeyed (legacy SHA-256) events are accepted only before the first keyed one: after it, an
     unkeyed event is a downgrade, a chain recomputed by someone without the key."""
-    hasher = _hasher(key or b"")
-    keyed = hasher.keyed
-    sha256 = hashlib.sha256
-    expected_prev = GENESIS_HASH
-    count = 0
-    keyed_seen = checkpoint_seen = False
-    checkpoint_seq = checkpoint.seq if checkpoint is not None else None
-    last: Any = None
-    for event in events:
-        # The common case inline (a million events take seconds); the helpers name what went wrong.
-        alg = getattr(event, "hash_alg", None) or HASH_ALG_LEGACY
-        if event.prev_hash != expected_prev or event.seq != count + 1:
-            ok = False
-        elif alg == HASH_ALG_KEYED and keyed is not None:
-            mac = keyed.copy()
-            mac.update(_payload(event, True))
-            ok = mac.hexdigest() == event.hash
-            keyed_seen = True
-        elif alg == HASH_ALG_LEGACY and not keyed_seen:
-            ok = sha256(_payload(event, False)).hexdigest() == event.hash
-        else:
-            ok = False
-        if ok and event.seq == checkpoint_seq:
-            ok = checkpoint is not None and (event.id, event.hash) == (checkpoint.id, checkpoint.hash)
-            checkpoint_seen = True
-        if not ok:
-            problem = (_link_problem(event, expected_prev, count + 1)
-                       or _hash_problem(event, hasher, keyed_seen)
-                       or _checkpoint_problem(event, checkpoint) or "it does not verify")
-            return ChainReport(False, count, event.id, problem, _head(last), checkpoint)
-        expected_prev = event.hash
-        count += 1
-        last = event
-    head = _head(last)
-    if checkpoint is not None and not checkpoint_seen:
-        return ChainReport(False, count, None, _missing_head(checkpoint, count), head, checkpoint)
-    return ChainReport(True, count, None, None, head, checkpoint)
+    return _walk((_row_of(event) for event in events), key, checkpoint)
 
 
 def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
@@ -357,6 +473,31 @@ def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
         last_id = batch[-1].id
 
 
+def _chain_rows(session: DbSession, batch_size: int = 10_000) -> Iterator[Any]:
+    """All events in chain order as tuples of ``_CHAIN_COLUMNS``, as the driver gives them: ``changes``
+    as its stored text, ``created_at`` as SQLite's text or PostgreSQL's datetime. Keyset batches keep
+    memory flat. The statement goes straight to the driver's cursor, in the session's transaction:
+    building SQLAlchemy's rows took a third of the time a row costs (its only values are ids)."""
+    table = AuditEvent.__table__
+    columns: list[Any] = [table.c[name] for name in _CHAIN_COLUMNS]
+    columns[1] = type_coerce(table.c.created_at, String)
+    columns[8] = cast(table.c.changes, Text)
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        last_id = 0
+        while True:
+            statement = select(*columns).where(table.c.id > last_id).order_by(table.c.id).limit(batch_size)
+            cursor.execute(str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})))
+            batch = cursor.fetchall()
+            if not batch:
+                return
+            yield from batch
+            last_id = int(batch[-1][0])
+    finally:
+        cursor.close()
+
+
 def verify(ctx: Context) -> ChainReport:
     """Verify the whole chain with the context's audit key, against its highest checkpoint. The
     checkpoint is read first: every head it names was committed before the walk starts."""
@@ -364,7 +505,7 @@ def verify(ctx: Context) -> ChainReport:
         checkpoint = ctx.checkpoints.highest()
     except Exception as error:  # an unreadable store must not pass for an absent one
         return ChainReport(False, 0, None, f"the checkpoints ({ctx.checkpoints.describe()}) cannot be read: {error}")
-    return verify_chain(iter_events(ctx.session), key=ctx.settings.audit_key, checkpoint=checkpoint)
+    return _walk(_chain_rows(ctx.session), ctx.settings.audit_key, checkpoint)
 
 
 VERIFIED = "audit.verified"

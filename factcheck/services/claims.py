@@ -282,10 +282,17 @@ def _check_assignee(assignee: User, priority: str) -> Callable[[], None]:
     return validate
 
 
-def _apply_assignment(claim: Claim, assignee: User, due_date: date | None, priority: str) -> None:
+def _mark_assigned(ctx: Context, claim: Claim) -> None:
+    """The claim's first assignment, for the dashboard's turnaround; a reassignment keeps it."""
+    if claim.first_assigned_at is None:
+        claim.first_assigned_at = ctx.now()
+
+
+def _apply_assignment(ctx: Context, claim: Claim, assignee: User, due_date: date | None, priority: str) -> None:
     claim.assignee_id = assignee.id
     claim.due_date = due_date
     claim.priority = priority
+    _mark_assigned(ctx, claim)
 
 
 def _due_text(due_date: date | None) -> str:
@@ -297,7 +304,7 @@ def assign(ctx: Context, *, actor: User, claim: Claim, assignee: User, due_date:
     with _step(ctx, actor, claim, "assign", action="claim.assigned", validate=_check_assignee(assignee, priority),
                expected_version=expected_version,
                attempted={"assignee_id": assignee.id, "due_date": due_date, "priority": priority}):
-        _apply_assignment(claim, assignee, due_date, priority)
+        _apply_assignment(ctx, claim, assignee, due_date, priority)
         notify(ctx, recipient=assignee, kind="assignment", actor=actor, claim=claim,
                message=f"{actor.display_name} assigned you claim {claim.id} ({priority} priority"
                        f"{_due_text(due_date)}): “{claim.label}”")
@@ -318,7 +325,7 @@ def bulk_assign(ctx: Context, *, actor: User, claims: list[Claim], assignee: Use
     with transaction(ctx.session):
         for claim in claims:
             with recorded(ctx, actor, claim, "claim.assigned", ClaimEvent.ASSIGN):
-                _apply_assignment(claim, assignee, due_date, priority)
+                _apply_assignment(ctx, claim, assignee, due_date, priority)
         notify(ctx, recipient=assignee, kind="assignment", actor=actor, claim=claims[0],
                message=f"{actor.display_name} assigned you {len(claims)} claim(s) ({priority} priority"
                        f"{_due_text(due_date)}), starting with claim {claims[0].id}: “{claims[0].label}”")
@@ -328,6 +335,7 @@ def take_from_pool(ctx: Context, *, actor: User, claim: Claim) -> None:
     """A checker takes an open, unassigned claim, where the newsroom allows it."""
     with _step(ctx, actor, claim, "take", action="claim.taken"):
         claim.assignee_id = actor.id
+        _mark_assigned(ctx, claim)
 
 
 # ---- the check --------------------------------------------------------------------------------------
