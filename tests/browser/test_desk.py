@@ -252,11 +252,11 @@ def test_the_phone_menu_keeps_the_badges_and_opens_without_javascript(browser, l
 
 
 def _side_by_side(page: Page) -> bool:
-    """"Password" and "Sign out" share a line (their middles at the same height), each on one line."""
-    password = page.locator(".who").get_by_role("link", name="Password").bounding_box()
+    """"Account" and "Sign out" share a line (their middles at the same height), each on one line."""
+    account = page.locator(".who").get_by_role("link", name="Account").bounding_box()
     sign_out = page.get_by_role("button", name="Sign out").bounding_box()
     middle = lambda box: box["y"] + box["height"] / 2  # noqa: E731
-    return abs(middle(password) - middle(sign_out)) < 4 and sign_out["height"] < 48
+    return abs(middle(account) - middle(sign_out)) < 4 and sign_out["height"] < 48
 
 
 # ---- who else has the claim open --------------------------------------------------------------------
