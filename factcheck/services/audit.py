@@ -19,7 +19,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import JSON, Dialect, Table, TypeDecorator, bindparam, insert, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
@@ -219,24 +219,33 @@ def on_link(listener: LinkListener) -> LinkListener:
     return listener
 
 
-def _unlinked_mac(item: _Pending, when: datetime) -> Any:
-    """The event's HMAC fed with all of its canonical payload that comes before its link.
+def _unlinked(item: _Pending, when: datetime) -> tuple[bytes, bytes]:
+    """The event's canonical payload up to its link, and its changes as JSON.
 
-    The payload's keys are sorted, and ``prev_hash``, ``request_id`` and ``seq`` sort last: the
-    bulk of the hashing (the changes) is done before the chain lock is taken, and under it only
-    the short tail (``_link_tail``) is added. The bytes fed are exactly ``canonical_payload``'s."""
-    values = {name: value for name, value in item.values.items() if name != "request_id"}
-    values["created_at"] = when.isoformat()
-    keyed = _hasher(item.key).keyed
-    if keyed is None:  # record() refuses to queue an event without a key
-        raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
-    mac = keyed.copy()
-    mac.update(_encode(values)[:-1])  # without the closing brace
-    return mac
+    The payload's keys are sorted, and ``prev_hash``, ``request_id`` and ``seq`` sort last, so the
+    bulk of an event's bytes (its changes) are encoded before the chain lock is taken, once, for
+    the hash and the row alike; under the lock only the short tail (``_link_tail``) is added. The
+    bytes are exactly ``canonical_payload``'s (a test compares them)."""
+    values = item.values
+    changes = _encode(values["changes"])
+    head = _encode({name: values[name] for name in ("action", "actor_id", "actor_label", "article_id")})
+    tail = _encode({"created_at": when.isoformat(), "ip_address": values["ip_address"],
+                    "object_id": values["object_id"], "object_type": values["object_type"]})
+    return head[:-1] + b',"changes":' + changes + b"," + tail[1:-1], changes
 
 
 def _link_tail(prev_hash: str, request_id: str | None, seq: int) -> bytes:
     return f',"prev_hash":{_ENCODER.encode(prev_hash)},"request_id":{_ENCODER.encode(request_id)},"seq":{seq}}}'.encode()
+
+
+class _JSONText(TypeDecorator[Any]):
+    """A JSON column's value serialised already (by ``_encode``): bound as it is."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
 
 
 @sa_event.listens_for(Session, "before_commit")
@@ -244,8 +253,8 @@ def _link_pending(session: Session) -> None:
     """Link the transaction's events into the chain, in the order they were recorded, and insert
     them: take the chain lock, read the last link once, number and hash them, insert them all in
     one executemany. Whatever can be done before the lock is: the change's own flush, each event's
-    time and the hashing of its content. A savepoint being released links nothing: its events wait
-    for the outer commit."""
+    time and the encoding of its content. A savepoint being released links nothing: its events
+    wait for the outer commit."""
     if session.in_nested_transaction():
         return
     pending: list[_Pending] = session.info.pop(_PENDING_EVENTS, None) or []
@@ -254,28 +263,30 @@ def _link_pending(session: Session) -> None:
     session.flush()
     # The commit's time, not the record's: along the chain, times rise with the commits however
     # long a transaction ran (the audit log's date filters rely on that). Taken just before the
-    # lock, so that the hashing can be too: two commits racing for the lock may come out a few
+    # lock, so that the encoding can be too: two commits racing for the lock may come out a few
     # milliseconds out of time order, never more.
     times = [item.clock() for item in pending]
-    macs = [_unlinked_mac(item, when) for item, when in zip(pending, times, strict=True)]
+    encoded = [_unlinked(item, when) for item, when in zip(pending, times, strict=True)]
     _lock_chain(session)
     prev_hash, seq = _last_link(session)
     last_seq = seq
     rows: list[dict[str, Any]] = []
-    for item, when, mac in zip(pending, times, macs, strict=True):
+    for item, when, (unlinked, changes) in zip(pending, times, encoded, strict=True):
         seq += 1
-        mac.update(_link_tail(prev_hash, item.values["request_id"], seq))
-        event_hash = mac.hexdigest()
-        rows.append({**item.values, "created_at": when, "prev_hash": prev_hash, "hash": event_hash,
-                     "seq": seq, "hash_alg": HASH_ALG_KEYED})
+        event_hash = hmac.digest(item.key, unlinked + _link_tail(prev_hash, item.values["request_id"], seq),
+                                 "sha256").hex()
+        rows.append({**item.values, "changes": changes.decode(), "created_at": when, "prev_hash": prev_hash,
+                     "hash": event_hash, "seq": seq, "hash_alg": HASH_ALG_KEYED})
         prev_hash = event_hash
-    for listener in _LINK_LISTENERS:
-        listener(session, rows)
+    if _LINK_LISTENERS:
+        linked = [{**row, "changes": item.values["changes"]} for item, row in zip(pending, rows, strict=True)]
+        for listener in _LINK_LISTENERS:
+            listener(session, linked)
     # The driver's executemany (pipelined on PostgreSQL), not an ORM flush, which sends one
     # statement per event on SQLite, nor a multi-row INSERT ... RETURNING, slower to bind and plan:
     # an import records thousands of events, all inside the lock. Ids are read back by seq.
     table = cast(Table, AuditEvent.__table__)
-    session.execute(insert(table), rows)
+    session.execute(insert(table).values(changes=bindparam("changes", type_=_JSONText())), rows)
     heads: dict[int, tuple[CheckpointSink, int]] = {}
     for item, row in zip(pending, rows, strict=True):
         heads[id(item.sink)] = (item.sink, row["seq"])
@@ -388,14 +399,15 @@ def record_many(
     actor_label: str | None = None,
 ) -> int:
     """Record one event per ``(object_id, changes)`` of ``objects``, as ``record`` would, for a
-    write of thousands of rows (an import's suggested claims): no object is built for each.
+    write of thousands of rows (an import's suggested claims): no object is built for each, and
+    the changes, made by ``created`` or ``diff`` (so ready for JSON), are taken as they are.
     Returns how many were recorded."""
     if not ctx.settings.audit_key:
         raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
     common = {"actor_id": actor.id if actor is not None else None, "actor_label": _label(actor, actor_label),
               "action": action, "object_type": object_type, "article_id": article_id,
               "request_id": ctx.request.request_id, "ip_address": ctx.request.ip_address}
-    values = [{**common, "object_id": object_id, "changes": _jsonable(changes)} for object_id, changes in objects]
+    values = [{**common, "object_id": object_id, "changes": changes} for object_id, changes in objects]
     _queue(ctx, values)
     return len(values)
 

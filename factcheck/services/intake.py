@@ -3,6 +3,7 @@ propose its claims (no transaction open), then store the article, its first revi
 suggestions in one short transaction, all audited."""
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,10 @@ def import_article(ctx: Context, *, actor: User, title: str = "", text: str = ""
     nothing half-imported is ever visible and the rest of the newsroom never waits on the import."""
     ctx.require(actor, Action.ARTICLE_CREATE)
     prepared = prepare(ctx.settings, title=title, text=text, upload=upload)
+    # Reading a long article leaves the collector a great many objects to look at: let its full
+    # pass (a good part of a second on a large heap) run now, with nothing held, rather than fall
+    # inside the transaction, where it would hold up every other writer.
+    gc.collect()
     with transaction(ctx.session):
         article = insert_article(
             ctx, actor=actor, title=prepared.title, text=prepared.text, outlet=outlet, byline=byline,

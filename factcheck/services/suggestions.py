@@ -16,11 +16,11 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 
 from factcheck.errors import NotFound
-from factcheck.extraction import FurnitureLine, find_furniture, suggest_claims
+from factcheck.extraction import FurnitureLine, Suggestion, find_furniture, suggest_claims
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User
 from factcheck.security.permissions import Action
 from factcheck.services import audit
-from factcheck.services.anchoring import Anchor, anchor_at
+from factcheck.services.anchoring import anchor_at
 from factcheck.services.context import Context
 from factcheck.services.db import transaction
 from factcheck.services.workflow import DERIVED_ARTICLE_STATES, ensure_open_for_changes
@@ -39,21 +39,32 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
 
 @dataclass(frozen=True)
 class Proposed:
-    """One suggestion of the engine, anchored to the text it was made for, ready to store."""
+    """One suggestion of the engine, ready to store: the new claim's columns (but its article and
+    revision) and what its ``claim.suggested`` event records, all worked out before any transaction."""
 
-    anchor: Anchor
-    claimant: str | None
-    via: list[str]
-    kind: str
-    score: float
+    values: dict[str, Any]
+    changes: dict[str, Any]
 
     @property
     def start(self) -> int:
-        return self.anchor.start
+        return int(self.values["start"])
 
     @property
     def end(self) -> int:
-        return self.anchor.end
+        return int(self.values["end"])
+
+
+# The fields of a new claim its ``claim.suggested`` event records (as ``claims.insert_claim`` does).
+_AUDITED = ("quote", "start", "end", "status", "statement", "claimant", "via", "kind", "score")
+
+
+def _proposed(text: str, suggestion: Suggestion) -> Proposed:
+    anchor = anchor_at(text, suggestion.start, suggestion.end)
+    values = {"quote": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix, "start": anchor.start,
+              "end": anchor.end, "status": ClaimStatus.SUGGESTED.value, "statement": anchor.exact,
+              "claimant": suggestion.claimant, "via": list(suggestion.via), "kind": suggestion.kind,
+              "score": round(suggestion.score, 3), "version": 1}
+    return Proposed(values, audit.created({key: values[key] for key in _AUDITED}))
 
 
 def propose(text: str, furniture: Sequence[dict[str, Any]], within: list[tuple[int, int]] | None = None,
@@ -65,8 +76,7 @@ def propose(text: str, furniture: Sequence[dict[str, Any]], within: list[tuple[i
     if within is not None:
         spans = sorted(within)
         found = [s for s in found if _touches(s.start, s.end, spans)]
-    return [Proposed(anchor_at(text, s.start, s.end), s.claimant, list(s.via), s.kind, round(s.score, 3))
-            for s in _fresh(found, [])]
+    return [_proposed(text, s) for s in _fresh(found, [])]
 
 
 def _touches(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -114,7 +124,6 @@ def add_suggestions(ctx: Context, *, actor: User | None, article: Article, revis
     fresh: list[Proposed] = _fresh(proposed, existing) if existing else proposed
     if not fresh:
         return 0
-    rows = [_claim_row(article, revision, p) for p in fresh]
     # One executemany (pipelined on PostgreSQL) instead of a flush per claim: on a long article
     # these are thousands of rows, and the transaction must stay short (an ORM flush sends one
     # statement per row on SQLite; a multi-row INSERT ... RETURNING is slow to bind and plan on
@@ -122,7 +131,7 @@ def add_suggestions(ctx: Context, *, actor: User | None, article: Article, revis
     # claims; should another writer add a suggestion of the very same span at the same moment,
     # the newer id is taken: the two are the same passage.
     table = cast(Table, Claim.__table__)
-    session.execute(insert(table), rows)
+    session.execute(insert(table).values(article_id=article.id, revision_id=revision.id), [p.values for p in fresh])
     ids: dict[tuple[int, int], int] = {}
     for claim_id, start, end in session.execute(
             select(table.c.id, table.c.start, table.c.end)
@@ -130,24 +139,11 @@ def add_suggestions(ctx: Context, *, actor: User | None, article: Article, revis
             .order_by(table.c.id)):
         ids[start, end] = claim_id
     audit.record_many(ctx, actor=actor, action="claim.suggested", object_type="claim", article_id=article.id,
-                      objects=[(ids[row["start"], row["end"]], audit.created({key: row[key] for key in _AUDITED}))
-                               for row in rows])
+                      objects=[(ids[p.start, p.end], p.changes) for p in fresh])
     # The claims were inserted around the ORM: a collection loaded before must be read again.
     session.expire(article, ["claims"])
     _suggestions_unsettle(ctx, article, actor)
-    return len(rows)
-
-
-# The fields of a new claim its ``claim.suggested`` event records (as ``claims.insert_claim`` does).
-_AUDITED = ("quote", "start", "end", "status", "statement", "claimant", "via", "kind", "score")
-
-
-def _claim_row(article: Article, revision: Revision, proposed: Proposed) -> dict[str, Any]:
-    anchor = proposed.anchor
-    return {"article_id": article.id, "revision_id": revision.id, "quote": anchor.exact, "prefix": anchor.prefix,
-            "suffix": anchor.suffix, "start": anchor.start, "end": anchor.end, "status": ClaimStatus.SUGGESTED.value,
-            "statement": anchor.exact, "claimant": proposed.claimant, "via": proposed.via, "kind": proposed.kind,
-            "score": proposed.score, "version": 1}
+    return len(fresh)
 
 
 def _suggestions_unsettle(ctx: Context, article: Article, actor: User | None) -> None:
