@@ -219,19 +219,25 @@ def on_link(listener: LinkListener) -> LinkListener:
     return listener
 
 
-def _unlinked(item: _Pending, when: datetime) -> tuple[bytes, bytes]:
-    """The event's canonical payload up to its link, and its changes as JSON.
+def _unlinked(item: _Pending) -> tuple[bytes, bytes]:
+    """The start of the event's canonical payload, up to its changes, and its changes as JSON.
 
-    The payload's keys are sorted, and ``prev_hash``, ``request_id`` and ``seq`` sort last, so the
-    bulk of an event's bytes (its changes) are encoded before the chain lock is taken, once, for
-    the hash and the row alike; under the lock only the short tail (``_link_tail``) is added. The
-    bytes are exactly ``canonical_payload``'s (a test compares them)."""
+    The payload's keys are sorted: its changes, the bulk of its bytes, come before its time and
+    its link. They are encoded before the chain lock is taken, once, for the hash and the row alike;
+    under the lock only the short rest is (``_linked``). The bytes are exactly ``canonical_payload``'s
+    (the chain tests recompute every hash from the stored event)."""
     values = item.values
     changes = _encode(values["changes"])
     head = _encode({name: values[name] for name in ("action", "actor_id", "actor_label", "article_id")})
-    tail = _encode({"created_at": when.isoformat(), "ip_address": values["ip_address"],
-                    "object_id": values["object_id"], "object_type": values["object_type"]})
-    return head[:-1] + b',"changes":' + changes + b"," + tail[1:-1], changes
+    return head[:-1] + b',"changes":' + changes + b",", changes
+
+
+def _linked(item: _Pending, when: datetime, prev_hash: str, seq: int) -> bytes:
+    """The rest of the payload after the changes: the time, where and what, and the link."""
+    values = item.values
+    middle = _encode({"created_at": when.isoformat(), "ip_address": values["ip_address"],
+                      "object_id": values["object_id"], "object_type": values["object_type"]})
+    return middle[1:-1] + _link_tail(prev_hash, values["request_id"], seq)
 
 
 def _link_tail(prev_hash: str, request_id: str | None, seq: int) -> bytes:
@@ -252,29 +258,27 @@ class _JSONText(TypeDecorator[Any]):
 def _link_pending(session: Session) -> None:
     """Link the transaction's events into the chain, in the order they were recorded, and insert
     them: take the chain lock, read the last link once, number and hash them, insert them all in
-    one executemany. Whatever can be done before the lock is: the change's own flush, each event's
-    time and the encoding of its content. A savepoint being released links nothing: its events
-    wait for the outer commit."""
+    one executemany. Whatever can be done before the lock is: the change's own flush and the
+    encoding of the events' content. A savepoint being released links nothing: its events wait for
+    the outer commit."""
     if session.in_nested_transaction():
         return
     pending: list[_Pending] = session.info.pop(_PENDING_EVENTS, None) or []
     if not pending:
         return
     session.flush()
-    # The commit's time, not the record's: along the chain, times rise with the commits however
-    # long a transaction ran (the audit log's date filters rely on that). Taken just before the
-    # lock, so that the encoding can be too: two commits racing for the lock may come out a few
-    # milliseconds out of time order, never more.
-    times = [item.clock() for item in pending]
-    encoded = [_unlinked(item, when) for item, when in zip(pending, times, strict=True)]
+    encoded = [_unlinked(item) for item in pending]
     _lock_chain(session)
     prev_hash, seq = _last_link(session)
     last_seq = seq
     rows: list[dict[str, Any]] = []
-    for item, when, (unlinked, changes) in zip(pending, times, encoded, strict=True):
+    for item, (unlinked, changes) in zip(pending, encoded, strict=True):
         seq += 1
-        event_hash = hmac.digest(item.key, unlinked + _link_tail(prev_hash, item.values["request_id"], seq),
-                                 "sha256").hex()
+        # The time is taken under the lock, at commit, not when the event was recorded: along the
+        # ids it never goes backwards, however long a transaction ran (the audit log's date filters
+        # rely on that).
+        when = item.clock()
+        event_hash = hmac.digest(item.key, unlinked + _linked(item, when, prev_hash, seq), "sha256").hex()
         rows.append({**item.values, "changes": changes.decode(), "created_at": when, "prev_hash": prev_hash,
                      "hash": event_hash, "seq": seq, "hash_alg": HASH_ALG_KEYED})
         prev_hash = event_hash
