@@ -1,4 +1,5 @@
-"""The audit trail: append-only, hash-chained events written in the caller's transaction.
+"""The audit trail: append-only, hash-chained events written in the caller's transaction, linked
+into the chain as it commits.
 
 Every event since migration 0005 is keyed: its hash is an HMAC-SHA256 with the audit key from the
 configuration (``Settings.audit_key``), over a canonical payload that includes its position ``seq``.
@@ -11,16 +12,29 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String, Text, cast, select, text, type_coerce
+from sqlalchemy import (
+    JSON,
+    Dialect,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    bindparam,
+    insert,
+    select,
+    text,
+    type_coerce,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from factcheck.models import GENESIS_HASH, HASH_ALG_KEYED, HASH_ALG_LEGACY, AuditEvent, User
 from factcheck.security.permissions import Action
@@ -170,7 +184,141 @@ def _last_link(session: DbSession) -> tuple[str, int]:
     return latest.hash, latest.seq or 0
 
 
+# ---- commit-time chaining --------------------------------------------------------------------------
+# An event is recorded when the change happens but linked into the chain only as its transaction
+# commits: the chain lock, which every writer of an event needs, is then held for the insert of the
+# events and the COMMIT alone, never while a long transaction (an import) does its other work.
+
+_PENDING_EVENTS = "factcheck.audit_pending"
 _PENDING_HEADS = "factcheck.audit_heads"
+
+class _Pending:
+    """One event recorded in a transaction and not linked yet."""
+
+    __slots__ = ("clock", "event", "key", "sink", "transaction", "values")
+
+    def __init__(self, values: dict[str, Any], event: AuditEvent | None, transaction: SessionTransaction,
+                 ctx: Context, key: bytes) -> None:
+        self.values = values
+        self.event = event  # the object ``record`` returned, which learns its id, seq and hash at commit
+        # The innermost transaction (a savepoint's, or the whole one) the event was recorded in:
+        # rolling that back, or anything enclosing it, takes the event with it.
+        self.transaction = transaction
+        self.key, self.clock, self.sink = key, ctx.clock, ctx.checkpoints
+
+
+def _current_transaction(session: DbSession) -> SessionTransaction:
+    plain = session() if isinstance(session, scoped_session) else session
+    return plain.get_nested_transaction() or plain.get_transaction() or plain.begin()
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+# Called with the session and the rows (column -> value) of the events a commit is about to insert,
+# linked already, in that commit's transaction: the webhook outbox queues its deliveries here.
+LinkListener = Callable[[Session, list[dict[str, Any]]], None]
+_LINK_LISTENERS: list[LinkListener] = []
+
+
+def on_link(listener: LinkListener) -> LinkListener:
+    """Register ``listener`` to see every batch of events as its transaction commits them."""
+    _LINK_LISTENERS.append(listener)
+    return listener
+
+
+def _unlinked(item: _Pending) -> tuple[bytes, bytes]:
+    """The start of the event's canonical payload, up to its changes, and its changes as JSON.
+
+    The payload's keys are sorted: its changes, the bulk of its bytes, come before its time and
+    its link. They are encoded before the chain lock is taken, once, for the hash and the row alike;
+    under the lock only the short rest is (``_linked``). The bytes are exactly ``canonical_payload``'s
+    (the chain tests recompute every hash from the stored event)."""
+    values = item.values
+    changes = _encode(values["changes"])
+    head = _encode({name: values[name] for name in ("action", "actor_id", "actor_label", "article_id")})
+    return head[:-1] + b',"changes":' + changes + b",", changes
+
+
+def _linked(item: _Pending, when: datetime, prev_hash: str, seq: int) -> bytes:
+    """The rest of the payload after the changes: the time, where and what, and the link."""
+    values = item.values
+    middle = _encode({"created_at": when.isoformat(), "ip_address": values["ip_address"],
+                      "object_id": values["object_id"], "object_type": values["object_type"]})
+    return middle[1:-1] + _link_tail(prev_hash, values["request_id"], seq)
+
+
+def _link_tail(prev_hash: str, request_id: str | None, seq: int) -> bytes:
+    return f',"prev_hash":{_ENCODER.encode(prev_hash)},"request_id":{_ENCODER.encode(request_id)},"seq":{seq}}}'.encode()
+
+
+class _JSONText(TypeDecorator[Any]):
+    """A JSON column's value serialised already (by ``_encode``): bound as it is."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _link_pending(session: Session) -> None:
+    """Link the transaction's events into the chain, in the order they were recorded, and insert
+    them: take the chain lock, read the last link once, number and hash them, insert them all in
+    one executemany. Whatever can be done before the lock is: the change's own flush and the
+    encoding of the events' content. A savepoint being released links nothing: its events wait for
+    the outer commit."""
+    if session.in_nested_transaction():
+        return
+    pending: list[_Pending] = session.info.pop(_PENDING_EVENTS, None) or []
+    if not pending:
+        return
+    session.flush()
+    encoded = [_unlinked(item) for item in pending]
+    _lock_chain(session)
+    prev_hash, seq = _last_link(session)
+    last_seq = seq
+    rows: list[dict[str, Any]] = []
+    for item, (unlinked, changes) in zip(pending, encoded, strict=True):
+        seq += 1
+        # The time is taken under the lock, at commit, not when the event was recorded: along the
+        # ids it never goes backwards, however long a transaction ran (the audit log's date filters
+        # rely on that).
+        when = item.clock()
+        event_hash = hmac.digest(item.key, unlinked + _linked(item, when, prev_hash, seq), "sha256").hex()
+        rows.append({**item.values, "changes": changes.decode(), "created_at": when, "prev_hash": prev_hash,
+                     "hash": event_hash, "seq": seq, "hash_alg": HASH_ALG_KEYED})
+        prev_hash = event_hash
+    if _LINK_LISTENERS:
+        linked = [{**row, "changes": item.values["changes"]} for item, row in zip(pending, rows, strict=True)]
+        for listener in _LINK_LISTENERS:
+            listener(session, linked)
+    # The driver's executemany (pipelined on PostgreSQL), not an ORM flush, which sends one
+    # statement per event on SQLite, nor a multi-row INSERT ... RETURNING, slower to bind and plan:
+    # an import records thousands of events, all inside the lock. Ids are read back by seq.
+    table = cast(Table, AuditEvent.__table__)
+    session.execute(insert(table).values(changes=bindparam("changes", type_=_JSONText())), rows)
+    heads: dict[int, tuple[CheckpointSink, int]] = {}
+    for item, row in zip(pending, rows, strict=True):
+        heads[id(item.sink)] = (item.sink, row["seq"])
+    wanted = {row["seq"] for item, row in zip(pending, rows, strict=True) if item.event is not None}
+    wanted.update(head_seq for _sink, head_seq in heads.values())
+    ids = dict(session.execute(select(table.c.seq, table.c.id).where(
+        table.c.seq > last_seq, table.c.seq.in_(sorted(wanted)))).all())
+    for item, row in zip(pending, rows, strict=True):
+        if item.event is not None:
+            event = item.event
+            event.id, event.created_at, event.prev_hash, event.seq, event.hash = (
+                ids[row["seq"]], row["created_at"], row["prev_hash"], row["seq"], row["hash"])
+    for sink, head_seq in heads.values():
+        head_row = rows[head_seq - last_seq - 1]
+        _remember_head(session, sink, Head(ids[head_seq], head_row["hash"], head_seq))
 
 
 def _remember_head(session: DbSession, sink: CheckpointSink, head: Head) -> None:
@@ -195,10 +343,38 @@ def _anchor_heads(session: Session) -> None:
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
-def _forget_heads(session: Session, _previous_transaction: Any) -> None:
-    """Any rollback, a savepoint's included, forgets the pending heads: anchoring an event that was
-    rolled back would be a false alarm, while a head not anchored is only covered by the next one."""
+def _forget(session: Session, previous_transaction: SessionTransaction) -> None:
+    """A rollback takes back the events recorded inside what it rolled back (a savepoint's: only
+    those recorded in the savepoint), and the heads waiting for a checkpoint: anchoring an event that
+    was rolled back would be a false alarm, while a head not anchored is only covered by the next one."""
+    pending: list[_Pending] | None = session.info.get(_PENDING_EVENTS)
+    if pending:
+        session.info[_PENDING_EVENTS] = [item for item in pending
+                                         if not _within(item.transaction, previous_transaction)]
     session.info.pop(_PENDING_HEADS, None)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _drop_unfinished(session: Session, transaction: SessionTransaction) -> None:
+    """A session closed without committing (``close()``, ``remove()``) ends its transaction without
+    a rollback event; its unlinked events must not ride along with the session's next commit."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING_EVENTS, None)
+
+
+def _queue(ctx: Context, values: list[dict[str, Any]], events: list[AuditEvent] | None = None) -> None:
+    key = ctx.settings.audit_key
+    if not key:
+        raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
+    session = ctx.session
+    transaction = _current_transaction(session)
+    pending: list[_Pending] = session.info.setdefault(_PENDING_EVENTS, [])
+    pending.extend(_Pending(row, events[index] if events else None, transaction, ctx, key)
+                   for index, row in enumerate(values))
+
+
+def _label(actor: User | None, actor_label: str | None) -> str:
+    return actor_label if actor_label is not None else (actor.email if actor is not None else "system")
 
 
 def record(
@@ -212,34 +388,45 @@ def record(
     changes: dict[str, Any] | None = None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event; the caller commits it together with the change it describes."""
-    session = ctx.session
-    key = ctx.settings.audit_key
-    if not key:
+    """Record one event of the caller's transaction, to be committed together with the change it
+    describes. It is linked into the chain and inserted as that transaction commits (the returned
+    object, which stays outside the session, learns its ``id``, ``seq``, ``hash`` and time then),
+    or dropped with it."""
+    if not ctx.settings.audit_key:
         raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
-    session.flush()
-    _lock_chain(session)
-    prev_hash, prev_seq = _last_link(session)
-    event = AuditEvent(
-        created_at=ctx.now(),
-        actor_id=actor.id if actor is not None else None,
-        actor_label=actor_label if actor_label is not None else (actor.email if actor is not None else "system"),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        article_id=article_id,
-        changes=_jsonable(changes or {}),
-        request_id=ctx.request.request_id,
-        ip_address=ctx.request.ip_address,
-        prev_hash=prev_hash,
-        seq=prev_seq + 1,
-        hash_alg=HASH_ALG_KEYED,
-    )
-    event.hash = compute_hash(event, key)
-    session.add(event)
-    session.flush()
-    _remember_head(session, ctx.checkpoints, Head(event.id, event.hash, prev_seq + 1))
+    values = {
+        "actor_id": actor.id if actor is not None else None, "actor_label": _label(actor, actor_label),
+        "action": action, "object_type": object_type, "object_id": object_id, "article_id": article_id,
+        "changes": _jsonable(changes or {}), "request_id": ctx.request.request_id,
+        "ip_address": ctx.request.ip_address,
+    }
+    event = AuditEvent(**values, hash_alg=HASH_ALG_KEYED)
+    _queue(ctx, [values], [event])
     return event
+
+
+def record_many(
+    ctx: Context,
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    objects: Iterable[tuple[int | None, dict[str, Any]]],
+    article_id: int | None = None,
+    actor_label: str | None = None,
+) -> int:
+    """Record one event per ``(object_id, changes)`` of ``objects``, as ``record`` would, for a
+    write of thousands of rows (an import's suggested claims): no object is built for each, and
+    the changes, made by ``created`` or ``diff`` (so ready for JSON), are taken as they are.
+    Returns how many were recorded."""
+    if not ctx.settings.audit_key:
+        raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
+    common = {"actor_id": actor.id if actor is not None else None, "actor_label": _label(actor, actor_label),
+              "action": action, "object_type": object_type, "article_id": article_id,
+              "request_id": ctx.request.request_id, "ip_address": ctx.request.ip_address}
+    values = [{**common, "object_id": object_id, "changes": changes} for object_id, changes in objects]
+    _queue(ctx, values)
+    return len(values)
 
 
 @dataclass(frozen=True)
@@ -481,7 +668,7 @@ def _chain_rows(session: DbSession, batch_size: int = 10_000) -> Iterator[Any]:
     table = AuditEvent.__table__
     columns: list[Any] = [table.c[name] for name in _CHAIN_COLUMNS]
     columns[1] = type_coerce(table.c.created_at, String)
-    columns[8] = cast(table.c.changes, Text)
+    columns[8] = sql_cast(table.c.changes, Text)
     connection = session.connection()
     cursor = connection.connection.cursor()
     try:

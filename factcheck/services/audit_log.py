@@ -253,8 +253,7 @@ def record_export(ctx: Context, *, actor: User, filters: Filters, fmt: str) -> i
     with transaction(ctx.session):
         event = audit.record(ctx, actor=actor, action=audit.EXPORTED, object_type="audit", object_id=None,
                              changes=audit.created({"format": fmt, "filters": filters.describe()}))
-        stop_below = event.id
-    return stop_below
+    return event.id  # given as the transaction commits
 
 
 def export_batches(connection: Connection, filters: Filters, stop_below: int,

@@ -15,8 +15,9 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from factcheck.errors import NotFound, ValidationFailed
+from factcheck.errors import InvalidTransition, NotFound, ValidationFailed
 from factcheck.models import Article, Claim, Revision, User
 from factcheck.security.permissions import Action
 from factcheck.services import audit
@@ -26,8 +27,8 @@ from factcheck.services.claims import recorded
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 from factcheck.services.notifications import notify
-from factcheck.services.reanchoring import Outcome, TextMap
-from factcheck.services.suggestions import add_suggestions, furniture_of
+from factcheck.services.reanchoring import Outcome, Reanchored, TextMap
+from factcheck.services.suggestions import Proposed, add_suggestions, furniture_of, propose
 from factcheck.services.workflow import (
     HAS_VERDICT,
     LOCKED_ARTICLE_STATES,
@@ -56,37 +57,75 @@ def revise(ctx: Context, *, actor: User, article: Article, text: str) -> Revisio
     old = article.current_revision
     if old is not None and text == old.text:
         raise ValidationFailed("The text is the same as the current revision's; nothing to save.")
+    # The slow part first, before any transaction opens: comparing the texts, finding where each
+    # claim goes and proposing claims for the new passages. It reads the old text, which never
+    # changes (a revision is never edited), and the claims' anchors on it; a claim added to the
+    # old revision meanwhile is carried inside the transaction, where the claims are read again.
+    text_map = TextMap(old.text if old else "", text)
+    carried = {_anchor_key(claim): text_map.carry(claim.start, claim.end, claim.quote)
+               for claim in article.claims if old is not None and claim.revision_id == old.id}
+    furniture = furniture_of(text)
+    proposed = propose(text, furniture, within=text_map.changed_spans())
+    try:
+        with transaction(ctx.session):
+            return _store(ctx, actor, article, old, text, furniture, text_map, carried, proposed)
+    except IntegrityError:
+        # Two revisions of the same one at once: (article, number) is unique, so the later one lands here.
+        ctx.session.refresh(article)
+        if article.current_revision_id != (old.id if old else None):
+            raise _revised_meanwhile(article) from None
+        raise
+
+
+def _anchor_key(claim: Claim) -> tuple[int, int, int, str]:
+    return claim.id, claim.start, claim.end, claim.quote
+
+
+def _revised_meanwhile(article: Article) -> InvalidTransition:
+    return InvalidTransition("Someone saved a new revision of this article while yours was being prepared; "
+                        "open the article again and make your change on its current text.",
+                        article_id=article.id)
+
+
+def _store(ctx: Context, actor: User, article: Article, old: Revision | None, text: str,
+           furniture: list[dict[str, Any]], text_map: TextMap, carried: dict[tuple[int, int, int, str], Reanchored],
+           proposed: list[Proposed]) -> RevisionReport:
+    """The writes of ``revise``, in its transaction, from what it worked out beforehand."""
     session = ctx.session
-    with transaction(session):
-        revision = Revision(
-            article_id=article.id, number=(old.number + 1) if old else 1, text=text,
-            sha256=hashlib.sha256(text.encode()).hexdigest(), created_by_id=actor.id, furniture=furniture_of(text),
-            created_at=ctx.now(),
-        )
-        session.add(revision)
-        session.flush()
-        article.current_revision_id = revision.id
-        article.current_revision = revision
-        text_map = TextMap(old.text if old else "", text)
-        audit.record(ctx, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
-                     article_id=article.id,
-                     changes=audit.created({"number": revision.number, "sha256": revision.sha256, "length": len(text),
-                                            "previous_sha256": old.sha256 if old else None,
-                                            "furniture_lines": len(revision.furniture)}))
-        report = RevisionReport(revision)
-        for claim in [c for c in article.claims if old is not None and c.revision_id == old.id]:
-            _carry(ctx, actor, claim, revision, text_map, report)
-        if article.status in LOCKED_ARTICLE_STATES:
-            move(ctx, actor, article, ArticleEvent.REOPEN, "article.reopened")
-        refresh_status(ctx, article, actor)
-        report.suggested = add_suggestions(ctx, actor=actor, article=article, revision=revision,
-                                           within=text_map.changed_spans())
+    # What this revision was made from must still be the current one (optimistic: a revision saved
+    # meanwhile would make this one undo it). The article is read again for it, its claims too.
+    session.refresh(article, attribute_names=["current_revision_id", "status"])
+    if article.current_revision_id != (old.id if old else None):
+        raise _revised_meanwhile(article)
+    on_old = list(session.scalars(select(Claim).where(Claim.revision_id == old.id).order_by(Claim.start)
+                                  .execution_options(populate_existing=True))) if old is not None else []
+    revision = Revision(
+        article_id=article.id, number=(old.number + 1) if old else 1, text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(), created_by_id=actor.id, furniture=furniture,
+        created_at=ctx.now(),
+    )
+    session.add(revision)
+    session.flush()
+    article.current_revision_id = revision.id
+    article.current_revision = revision
+    audit.record(ctx, actor=actor, action="revision.created", object_type="revision", object_id=revision.id,
+                 article_id=article.id,
+                 changes=audit.created({"number": revision.number, "sha256": revision.sha256, "length": len(text),
+                                        "previous_sha256": old.sha256 if old else None,
+                                        "furniture_lines": len(revision.furniture)}))
+    report = RevisionReport(revision)
+    for claim in on_old:
+        outcome = carried.get(_anchor_key(claim)) or text_map.carry(claim.start, claim.end, claim.quote)
+        _carry(ctx, actor, claim, revision, outcome, report)
+    if article.status in LOCKED_ARTICLE_STATES:
+        move(ctx, actor, article, ArticleEvent.REOPEN, "article.reopened")
+    refresh_status(ctx, article, actor)
+    report.suggested = add_suggestions(ctx, actor=actor, article=article, revision=revision, proposed=proposed)
     return report
 
 
-def _carry(ctx: Context, actor: User, claim: Claim, revision: Revision, text_map: TextMap,
+def _carry(ctx: Context, actor: User, claim: Claim, revision: Revision, carried: Reanchored,
            report: RevisionReport) -> None:
-    carried = text_map.carry(claim.start, claim.end, claim.quote)
     if carried.outcome is Outcome.GONE:
         if claim.status == ClaimStatus.DISMISSED:
             return  # a dismissed passage that is gone needs nothing more

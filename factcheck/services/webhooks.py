@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from factcheck.errors import NotFound, ValidationFailed
-from factcheck.models import AuditEvent, User, Webhook, WebhookDelivery
+from factcheck.models import User, Webhook, WebhookDelivery
 from factcheck.security.permissions import Action
 from factcheck.services import audit
 from factcheck.services.context import Context, DbSession
@@ -128,22 +128,22 @@ def delivery_counts(session: DbSession) -> dict[int, dict[str, int]]:
 
 # ---- the outbox: deliveries queued with the change -------------------------------------------------
 
-def _payload(name: str, audit_event: AuditEvent) -> dict[str, Any]:
-    claim_id = audit_event.object_id if audit_event.object_type == "claim" else None
+def _payload(name: str, audit_event: dict[str, Any]) -> dict[str, Any]:
+    claim_id = audit_event["object_id"] if audit_event["object_type"] == "claim" else None
     payload: dict[str, Any] = {
-        "event": name, "occurred_at": audit_event.created_at.isoformat(), "article_id": audit_event.article_id,
-        "claim_id": claim_id, "actor": audit_event.actor_label, "changes": audit_event.changes,
-        "links": {"article": f"/api/v1/articles/{audit_event.article_id}"},
+        "event": name, "occurred_at": audit_event["created_at"].isoformat(), "article_id": audit_event["article_id"],
+        "claim_id": claim_id, "actor": audit_event["actor_label"], "changes": audit_event["changes"],
+        "links": {"article": f"/api/v1/articles/{audit_event['article_id']}"},
     }
     if claim_id is not None:
         payload["links"]["claim"] = f"/api/v1/claims/{claim_id}"
     return payload
 
 
-@event.listens_for(Session, "before_flush")
-def _queue_deliveries(session: Session, _flush_context: Any, _instances: Any) -> None:
-    wanted = [(EVENTS_BY_ACTION[obj.action], obj) for obj in session.new
-              if isinstance(obj, AuditEvent) and obj.action in EVENTS_BY_ACTION]
+@audit.on_link
+def _queue_deliveries(session: Session, events: list[dict[str, Any]]) -> None:
+    """Queue the deliveries of the events a commit links, in that commit (audit.on_link)."""
+    wanted = [(EVENTS_BY_ACTION[row["action"]], row) for row in events if row["action"] in EVENTS_BY_ACTION]
     if not wanted:
         return
     with session.no_autoflush:
@@ -152,8 +152,8 @@ def _queue_deliveries(session: Session, _flush_context: Any, _instances: Any) ->
         for webhook in hooks:
             if name in webhook.event_set:
                 session.add(WebhookDelivery(webhook_id=webhook.id, event=name, payload=_payload(name, audit_event),
-                                            status="pending", attempts=0, created_at=audit_event.created_at,
-                                            next_attempt_at=audit_event.created_at))
+                                            status="pending", attempts=0, created_at=audit_event["created_at"],
+                                            next_attempt_at=audit_event["created_at"]))
 
 
 # ---- sending ---------------------------------------------------------------------------------------

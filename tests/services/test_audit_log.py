@@ -20,12 +20,10 @@ from tests.support.context import ctx
 
 
 def _add(n: int, action: str = "test.event", object_id: int = 1, article_id: int | None = None, actor=None) -> list[int]:
-    ids = []
     with transaction(db.session):
-        for _ in range(n):
-            ids.append(audit.record(ctx(), actor=actor, action=action, object_type="test", object_id=object_id,
-                                    article_id=article_id).id)
-    return ids
+        events = [audit.record(ctx(), actor=actor, action=action, object_type="test", object_id=object_id,
+                               article_id=article_id) for _ in range(n)]
+    return [event.id for event in events]  # events get their ids as the transaction commits
 
 
 def _ids(page) -> list[int]:

@@ -919,6 +919,19 @@ def _record(make):
     return run
 
 
+@write("audit.record_many")
+def _record_many(make):
+    user = make.user("editor")
+
+    def run():
+        with transaction(db.session):
+            audit.record_many(ctx(), actor=user, action="test.recorded", object_type="test", article_id=3,
+                              objects=[(7, audit.created({"x": 1})), (8, audit.created({"x": 2}))])
+        return [E(user, "test.recorded", "test", 7, 3, {"x": (None, 1)}),
+                E(user, "test.recorded", "test", 8, 3, {"x": (None, 2)})]
+    return run
+
+
 @write("audit.verify_and_record")
 def _verify_and_record(make):
     manager = make.user("manager")
