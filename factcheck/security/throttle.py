@@ -8,8 +8,9 @@ window is kept here, in the limiter's storage.
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, has_app_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -17,7 +18,47 @@ WINDOW_SECONDS = 15 * 60
 PER_ACCOUNT = f"5 per {WINDOW_SECONDS // 60} minutes"
 PER_ADDRESS = f"50 per {WINDOW_SECONDS // 60} minutes"
 
-limiter = Limiter(key_func=get_remote_address, strategy="fixed-window", headers_enabled=True)
+_PER_APP = "factcheck-limiter"
+
+
+def _per_app(name: str) -> property:
+    """An attribute of the limiter kept by each app (in its ``extensions``) rather than once per
+    process: the routes' limits are declared on one module-level limiter, but where the counts live
+    is each app's configuration. Otherwise the last app made in a process (several in the tests)
+    would decide the storage of every other."""
+
+    def get(self: Limiter) -> Any:
+        if has_app_context():
+            state = current_app.extensions.get(_PER_APP)
+            if state is not None and name in state:
+                return state[name]
+        return self.__dict__.get(name)
+
+    def put(self: Limiter, value: Any) -> None:
+        if has_app_context():
+            current_app.extensions.setdefault(_PER_APP, {})[name] = value
+        else:
+            self.__dict__[name] = value
+
+    return property(get, put)
+
+
+class AppLimiter(Limiter):
+    _storage = _per_app("_storage")
+    _storage_uri = _per_app("_storage_uri")
+    _storage_options = _per_app("_storage_options")
+    _storage_dead = _per_app("_storage_dead")
+    _limiter = _per_app("_limiter")
+    _fallback_storage = _per_app("_fallback_storage")
+    _fallback_limiter = _per_app("_fallback_limiter")
+
+    def init_app(self, app: Any) -> None:
+        with app.app_context():  # so the storage it makes is this app's own
+            app.extensions[_PER_APP] = {"_storage_options": dict(self.__dict__.get("_storage_options") or {})}
+            super().init_app(app)
+
+
+limiter = AppLimiter(key_func=get_remote_address, strategy="fixed-window", headers_enabled=True)
 
 
 def account_key() -> str:
