@@ -25,7 +25,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
-from factcheck import create_app
+from factcheck import create_app, jobs
 from factcheck.extensions import db
 from tests.support.context import ctx
 from tests.support.factories import Factory
@@ -207,6 +207,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         _empty_postgres(app)
     with app.app_context():
         yield app
+        jobs.shutdown(app)  # a job or e-mail task still running would use the database being removed
         db.session.remove()
         db.engine.dispose()
 

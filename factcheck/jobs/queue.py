@@ -96,6 +96,14 @@ def backend(app: Flask) -> Backend:
     return found
 
 
+def shutdown(app: Flask) -> None:
+    """Let the jobs and tasks in this process's threads finish (a test's app, before its database
+    goes; a worker leaving). Nothing to do for RQ: its jobs run in the worker process."""
+    found = app.extensions.pop(EXTENSION, None)
+    if isinstance(found, ThreadBackend):
+        found.executor.shutdown(wait=True)
+
+
 def dispatch(app: Flask, job_id: int) -> None:
     backend(app).dispatch(job_id)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from factcheck import create_app
+from factcheck import create_app, jobs
 from factcheck.extensions import db
 from tests.support.context import ctx
 
@@ -86,6 +86,7 @@ class LiveServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
+        jobs.shutdown(self.app)
         with self.app.app_context():
             db.engine.dispose()
 
