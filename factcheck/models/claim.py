@@ -83,6 +83,8 @@ class Claim(TimestampMixin, Base):
     # When the claim first went to a checker (assigned or taken from the pool); the dashboard's
     # turnaround runs from here, read off the claim rather than searched for in the audit log.
     first_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The editor who gave the claim to its checker: they hear when its verdict waits for review.
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
 
     verdict: Mapped[str | None] = mapped_column(String(40))

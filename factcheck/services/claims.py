@@ -288,8 +288,10 @@ def _mark_assigned(ctx: Context, claim: Claim) -> None:
         claim.first_assigned_at = ctx.now()
 
 
-def _apply_assignment(ctx: Context, claim: Claim, assignee: User, due_date: date | None, priority: str) -> None:
+def _apply_assignment(ctx: Context, claim: Claim, actor: User, assignee: User, due_date: date | None,
+                      priority: str) -> None:
     claim.assignee_id = assignee.id
+    claim.assigned_by_id = actor.id
     claim.due_date = due_date
     claim.priority = priority
     _mark_assigned(ctx, claim)
@@ -304,7 +306,7 @@ def assign(ctx: Context, *, actor: User, claim: Claim, assignee: User, due_date:
     with _step(ctx, actor, claim, "assign", action="claim.assigned", validate=_check_assignee(assignee, priority),
                expected_version=expected_version,
                attempted={"assignee_id": assignee.id, "due_date": due_date, "priority": priority}):
-        _apply_assignment(ctx, claim, assignee, due_date, priority)
+        _apply_assignment(ctx, claim, actor, assignee, due_date, priority)
         notify(ctx, recipient=assignee, kind="assignment", actor=actor, claim=claim,
                message=f"{actor.display_name} assigned you claim {claim.id} ({priority} priority"
                        f"{_due_text(due_date)}): “{claim.label}”")
@@ -325,7 +327,7 @@ def bulk_assign(ctx: Context, *, actor: User, claims: list[Claim], assignee: Use
     with transaction(ctx.session):
         for claim in claims:
             with recorded(ctx, actor, claim, "claim.assigned", ClaimEvent.ASSIGN):
-                _apply_assignment(ctx, claim, assignee, due_date, priority)
+                _apply_assignment(ctx, claim, actor, assignee, due_date, priority)
         notify(ctx, recipient=assignee, kind="assignment", actor=actor, claim=claims[0],
                message=f"{actor.display_name} assigned you {len(claims)} claim(s) ({priority} priority"
                        f"{_due_text(due_date)}), starting with claim {claims[0].id}: “{claims[0].label}”")
@@ -335,6 +337,7 @@ def take_from_pool(ctx: Context, *, actor: User, claim: Claim) -> None:
     """A checker takes an open, unassigned claim, where the newsroom allows it."""
     with _step(ctx, actor, claim, "take", action="claim.taken"):
         claim.assignee_id = actor.id
+        claim.assigned_by_id = None  # nobody gave it: no assigning editor to tell
         _mark_assigned(ctx, claim)
 
 
@@ -390,9 +393,11 @@ def propose_verdict(ctx: Context, *, actor: User, claim: Claim, verdict: str, ra
         claim.rationale = rationale.strip()
         claim.proposed_by_id = actor.id
         claim.proposed_at = ctx.now()
-        # The editor who brought the article in reviews it (or another editor): they hear about it.
-        notify(ctx, recipient=claim.article.created_by_id, kind="review_waiting", actor=actor, claim=claim,
-               message=f"{actor.display_name} proposed “{verdict}” on claim {claim.id}: it waits for review.")
+        # The editor who brought the article in and the one who assigned the claim review it (or
+        # another editor): both hear about it, once each.
+        for editor_id in dict.fromkeys(i for i in (claim.article.created_by_id, claim.assigned_by_id) if i):
+            notify(ctx, recipient=editor_id, kind="review_waiting", actor=actor, claim=claim,
+                   message=f"{actor.display_name} proposed “{verdict}” on claim {claim.id}: it waits for review.")
 
 
 # ---- review -----------------------------------------------------------------------------------------

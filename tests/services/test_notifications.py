@@ -91,3 +91,23 @@ def test_the_reminder_command_runs_with_the_apps_clock(app, make, clock):  # noq
     assert "due tomorrow (2 Mar)" in sent[0].message
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "claim.reminded")) == 1
+
+
+def test_a_verdict_waiting_for_review_is_told_to_the_article_s_editor_and_the_assigning_editor(make):
+    from factcheck.services import evidence
+
+    author, desk_editor, checker = make.user("editor"), make.user("editor"), make.user("checker")
+    claim = make.claim(editor=author)
+    claims.assign(ctx(), actor=desk_editor, claim=claim, assignee=checker)
+    assert claim.assigned_by_id == desk_editor.id
+    evidence.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/minutes",
+                          title="Council minutes", stance="supports")
+    claims.propose_verdict(ctx(), actor=checker, claim=claim, verdict="verified", rationale="The minutes say so.")
+    told = sorted(db.session.scalars(select(Notification.user_id).where(Notification.kind == "review_waiting")))
+    assert told == sorted([author.id, desk_editor.id])
+
+
+def test_the_editor_who_assigned_and_wrote_the_article_is_told_once(make):
+    editor = make.user("editor")
+    make.proposed_claim(editor=editor)
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.kind == "review_waiting")) == 1
