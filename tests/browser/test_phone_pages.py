@@ -95,6 +95,28 @@ def test_the_dashboard_and_the_webhooks_are_cards_on_a_phone(open_page, tmp_path
     assert len(list(tmp_path.glob(f"*-{width}.png"))) == len(pages)
 
 
+def test_the_other_lists_fit_a_phone(open_page, live_server, tmp_path):
+    """The lists that are not tables (the article's claims, a claim's history and evidence, the
+    revisions, the report, an object's audit timeline): nothing squeezed, cut or sideways at 360 px."""
+    from tests.browser.pages import demo_ids
+
+    with live_server.app.app_context():
+        ids = demo_ids(db.session)
+        db.session.remove()
+    article, claim = ids["article"], ids["claim"]
+    pages = [("article", f"/articles/{article}", "editor@demo.test"),
+             ("claim", f"/claims/{claim}", "editor@demo.test"),
+             ("revision", f"/articles/{article}/revisions/1", "editor@demo.test"),
+             ("report", f"/articles/{article}/report", "manager@demo.test"),
+             ("timeline", f"/audit/timeline/claim/{claim}", "manager@demo.test")]
+    seen: dict[str, Page] = {}
+    for name, path, email in pages:
+        page = seen.get(email) or seen.setdefault(email, open_page(email, width=360, height=800, start=None))
+        assert page.goto(path).status == 200, path
+        page.screenshot(path=str(tmp_path / f"{name}-360.png"), full_page=True)
+        _fits_a_phone(page, 360)
+
+
 # ---- an edit conflict on the evidence page --------------------------------------------------------
 
 def _evidence_to_edit(live_server, title: str) -> tuple[int, int]:
