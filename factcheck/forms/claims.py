@@ -60,6 +60,19 @@ class EvidenceForm(Form):
         [("", "Not rated")] + [(c.value, c.value.capitalize()) for c in Credibility]))
 
 
+MISSING_EVIDENCE_VERSION = ("The form did not say which version of the evidence it was filled in on; reload the "
+                            "page and try again.")
+
+
+class EditEvidenceForm(EvidenceForm):
+    """Editing evidence from the version the person read (``evidence.version_of``), so a save over
+    someone else's change meanwhile is a conflict rather than a silent overwrite. Required, like the
+    claim's version: a save that does not say what it was based on cannot be checked."""
+
+    version = HiddenField(validators=[DataRequired(message=MISSING_EVIDENCE_VERSION),
+                                      Regexp(r"^[0-9a-f]{1,64}$", message=MISSING_EVIDENCE_VERSION)])
+
+
 class RemoveEvidenceForm(Form):
     reason = StringField("Why remove it?", validators=[DataRequired(message="Say why."), Length(max=500)])
 

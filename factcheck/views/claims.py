@@ -6,18 +6,21 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from wtforms import Field, SelectField
 
 from factcheck.errors import EditConflict
 from factcheck.extensions import db
 from factcheck.forms import choices
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.claims import (
+    MISSING_EVIDENCE_VERSION,
     MISSING_VERSION,
     AcceptSuggestionForm,
     AcceptVerdictForm,
     AssignForm,
     BulkAssignForm,
     DismissForm,
+    EditEvidenceForm,
     EvidenceForm,
     NoteForm,
     ProposeForm,
@@ -26,7 +29,7 @@ from factcheck.forms.claims import (
     ResolveForm,
     ReturnForm,
 )
-from factcheck.models import Claim, ClaimStatus
+from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
 from factcheck.security.permissions import refusal
 from factcheck.services import audit_log, claim_queries, evidence, notes, notifications, presence
@@ -296,24 +299,64 @@ def add_evidence(claim_id: int) -> Any:
         context(), actor=actor(), claim=claim, **_evidence_fields(form)), "Evidence added.")
 
 
+EVIDENCE_CONFLICT_HINT = ("What you typed is kept in the form below, which now starts from their version: "
+                          "saving it again replaces theirs with yours.")
+
+
+def _as_shown(field: Field, value: object) -> str:
+    """A value as the form shows it: a choice by its label rather than its stored value."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(field, SelectField):
+        labels = {str(choice[0]): str(choice[1]) for choice in field.iter_choices()}
+        return labels.get(str(value), str(value))
+    return str(value).strip()
+
+
+def _evidence_conflict_rows(item: Evidence, form: EditEvidenceForm) -> list[tuple[str, str, str]]:
+    """The fields where the saved evidence and this person's input differ, named as on the form."""
+    yours = _evidence_fields(form)
+    shown = ((form[name], getattr(item, name), yours[name]) for name in evidence.EDITABLE_FIELDS)
+    return [(str(field.label.text), theirs, mine) for field, saved, typed in shown
+            if (theirs := _as_shown(field, saved)) != (mine := _as_shown(field, typed))]
+
+
 @bp.route("/<id:claim_id>/evidence/<id:evidence_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_evidence(claim_id: int, evidence_id: int) -> Any:
     claim = _load(claim_id)
     context().require(actor(), claim_service.permission_of("evidence"), claim)
     item = evidence.get_evidence(db.session, claim, evidence_id)
-    form = EvidenceForm(obj=item) if request.method == "GET" else EvidenceForm()
+    page: dict[str, Any] = {}
     if request.method == "GET":
+        form = EditEvidenceForm(obj=item, version=evidence.version_of(item))
         form.credibility.data = item.credibility or ""
-    elif form.validate_on_submit():
-        with shown_on_the_form() as outcome:
-            evidence.edit_evidence(context(), actor=actor(), evidence=item, **_evidence_fields(form))
-        if outcome.error is None:
-            return _done(claim, "Evidence updated; the earlier version is in the history.")
-        form.form_errors.append(outcome.error.message)
-    status = 422 if request.method == "POST" else 200
+        status = 200
+    else:
+        form = EditEvidenceForm()
+        status = 422
+        if not form.validate_on_submit():
+            if "version" in form.errors:  # not a typing mistake: the page that sent it is broken or forged
+                form.form_errors.append(MISSING_EVIDENCE_VERSION)
+                status = 400
+        else:
+            with shown_on_the_form() as outcome:
+                evidence.edit_evidence(context(), actor=actor(), evidence=item, expected_version=form.version.data,
+                                       **_evidence_fields(form))
+            if outcome.error is None:
+                return _done(claim, "Evidence updated; the earlier version is in the history.")
+            status = outcome.error.status_code
+            if isinstance(outcome.error, EditConflict):
+                db.session.rollback()
+                db.session.refresh(item)
+                page = {"conflict": outcome.error, "conflict_rows": _evidence_conflict_rows(item, form),
+                        "conflict_hint": EVIDENCE_CONFLICT_HINT}
+                # Told what the other person saved, they may now knowingly save theirs over it.
+                form.version.data = evidence.version_of(item)
+            else:
+                form.form_errors.append(outcome.error.message)
     return render_template("claims/edit_evidence.html", claim=claim, evidence=item, form=form,
-                           **presence_of(claim)), status
+                           **page, **presence_of(claim)), status
 
 
 @bp.post("/<id:claim_id>/evidence/<id:evidence_id>/remove")

@@ -91,3 +91,41 @@ def open_page(browser, live_server, signed_in):
     yield opener
     for context in contexts:
         context.close()
+
+
+# A receiver's address as a CMS gives it: long, without a space to wrap at.
+WEBHOOK_URL = "https://cms.northwire.example/integrations/factcheck/webhooks/verdicts-and-approvals"
+
+
+@pytest.fixture(scope="session")
+def webhook_with_deliveries(live_server: LiveServer) -> int:
+    """The id of a webhook with a delivery in every state (the demo newsroom has none), for the
+    admins' webhook pages. Registered through the service; the deliveries are written as the
+    sender leaves them, without waiting for events and a receiver."""
+    from datetime import timedelta
+
+    from factcheck.extensions import db
+    from factcheck.models import WebhookDelivery
+    from factcheck.services import users, webhooks
+    from tests.support.context import ctx
+
+    with live_server.app.app_context():
+        context = ctx()
+        admin = users.find_by_email(context.session, "admin@demo.test")
+        hook = webhooks.register_webhook(context, actor=admin, url=WEBHOOK_URL, events=list(webhooks.EVENTS)).webhook
+        now = context.now()
+        for n, (event, status, attempts, answer, error) in enumerate([
+            ("claim.verdict_final", "delivered", 1, 200, None),
+            ("article.approved", "pending", 2, 503, None),
+            ("article.published", "failed", 5, None, "Connection refused by cms.northwire.example (timed out after 5 s)"),
+            ("claim.text_changed", "pending", 0, None, None),
+        ]):
+            context.session.add(WebhookDelivery(
+                webhook_id=hook.id, event=event, payload={"event": event}, status=status, attempts=attempts,
+                created_at=now - timedelta(minutes=10 - n), next_attempt_at=now + timedelta(minutes=n),
+                last_attempt_at=now if attempts else None, response_status=answer, error=error,
+                response_body="Service Unavailable: the CMS is being updated" if answer == 503 else None))
+        context.session.commit()
+        webhook_id = hook.id
+        db.session.remove()
+    return webhook_id

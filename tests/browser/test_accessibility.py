@@ -76,3 +76,17 @@ def test_error_pages_are_accessible(open_page):
     assert response.status == 404
     assert page.get_by_role("heading", level=1).inner_text()
     assert not _violations(page), _describe(_violations(page))
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_webhook_pages_are_accessible(open_page, webhook_with_deliveries, width):
+    """The admins' webhook pages, with a webhook and its deliveries listed (cards on a phone)."""
+    page = _with_axe(open_page("admin@demo.test", width=width, start=None))
+    problems = {}
+    for path in ("/webhooks", f"/webhooks/{webhook_with_deliveries}"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert page.locator("main table.cards > tbody > tr").count() >= 1, path
+        if violations := _violations(page):
+            problems[path] = _describe(violations)
+    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())

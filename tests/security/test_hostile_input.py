@@ -179,7 +179,7 @@ def _bulk_assign(w: World) -> tuple[str, list]:
 
 def _edit_evidence(w: World) -> tuple[str, list]:
     c, item = w.with_evidence()
-    return f"/claims/{c.id}/evidence/{item.id}/edit", _evidence_data()
+    return f"/claims/{c.id}/evidence/{item.id}/edit", [*_evidence_data(), ("version", evidence.version_of(item))]
 
 
 def _remove_evidence(w: World) -> tuple[str, list]:
@@ -266,7 +266,7 @@ POSTS: dict[str, Post] = {
     "claims.start": Post("checker", lambda w: (f"/claims/{w.assigned().id}/start", []), ()),
     "claims.add_evidence": Post("checker", lambda w: (f"/claims/{w.assigned().id}/evidence", _evidence_data()),
                                 EVIDENCE_FIELDS, rebuild=False),
-    "claims.edit_evidence": Post("checker", _edit_evidence, EVIDENCE_FIELDS, rebuild=False),
+    "claims.edit_evidence": Post("checker", _edit_evidence, (*EVIDENCE_FIELDS, "version"), rebuild=False),
     "claims.remove_evidence": Post("checker", _remove_evidence, ("reason",)),
     "claims.add_note": Post("checker", lambda w: (f"/claims/{w.assigned().id}/notes", [
         ("body", "Looked at the minutes.")]), ("body",), rebuild=False),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from factcheck.extensions import db
 from factcheck.models import Claim, Notification
-from factcheck.services import articles, claims
+from factcheck.services import articles, claims, evidence
 from tests.support.context import configure, ctx
 from tests.support.factories import FIRST_CLAIM, SECOND_CLAIM
 
@@ -189,9 +189,10 @@ def test_evidence_edit_and_remove_through_the_page(make, login_as):
     assert form.status_code == 200 and item.title in form.get_data(as_text=True)
     response = client.submit(f"/claims/{claim.id}/evidence/{item.id}/edit", {
         "url": item.url, "title": "Council minutes, 12 March", "stance": "supports", "source_type": "primary document",
-        "question": "substance", "credibility": "credible"})
+        "question": "substance", "credibility": "credible", "version": evidence.version_of(item)})
     assert response.status_code == 302
-    bad = client.submit(f"/claims/{claim.id}/evidence/{item.id}/edit", {"url": "nope", "title": "", "stance": "x"})
+    bad = client.submit(f"/claims/{claim.id}/evidence/{item.id}/edit", {"url": "nope", "title": "", "stance": "x",
+                                                                            "version": evidence.version_of(item)})
     assert bad.status_code == 422
     assert client.submit(f"/claims/{claim.id}/evidence/{item.id}/remove", {"reason": ""}).status_code == 422
     assert client.submit(f"/claims/{claim.id}/evidence/{item.id}/remove", {"reason": "Superseded"}).status_code == 302
@@ -217,7 +218,8 @@ def test_two_editors_at_once_get_a_conflict_not_a_silent_overwrite(make, login_a
     assert second.status_code == 409
     page = second.get_data(as_text=True)
     assert "Edit conflict" in page and "Someone else changed this claim" in page
-    assert f"<td>{first_checker.display_name}</td>" in page and f"<td>{second_checker.display_name}</td>" in page
+    assert f'data-label="Saved by the other person">{first_checker.display_name}</td>' in page
+    assert f'data-label="Your input">{second_checker.display_name}</td>' in page
     assert 'value="2031-01-02"' in page  # Bob's input is still in his form
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).assignee_id == first_checker.id

@@ -107,7 +107,7 @@ def test_the_delivery_log_shows_status_attempts_answers_and_next_attempt(login_a
     page = client.get(f"/webhooks/{hook.id}").get_data(as_text=True)
     rows = re.findall(r'<tr class="delivery-pending">(.*?)</tr>', page, re.S)
     assert len(rows) == 2
-    cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
     newest, oldest = cells
     assert oldest[1] == "claim.verdict_final" and oldest[3] == "pending" and oldest[4] == "1"
     assert oldest[5] == "500" and oldest[8] == "HTTP 500: Internal trouble at the CMS"
