@@ -724,8 +724,8 @@ def verify(ctx: Context, *, processes: int | None = None, range_size: int | None
     checkpoint is read first: every head it names was committed before the walk starts.
 
     The chain is checked by ranges of ids (``audit_ranges``): in ``processes`` worker processes, each
-    with its own connection (by default one per core once the chain holds ``PARALLEL_FROM`` events),
-    else in this process; ``range_size`` ids per range. The report is the serial walk's either way.
+    with its own connection (by default one per core once the chain holds ``PARALLEL_FROM`` events
+    and they can be forked: the command line), else in this process; ``range_size`` ids per range. The report is the serial walk's either way.
     The events checked are those committed when the walk starts."""
     try:
         checkpoint = ctx.checkpoints.highest()
@@ -759,8 +759,9 @@ def _verify_by_ranges(session: DbSession, key: bytes, checkpoint: Head | None, p
     bind = session.get_bind()
     url = bind.engine.url
     dialect = url.get_backend_name()
-    if processes is None:
-        processes = audit_ranges.default_processes() if events >= audit_ranges.PARALLEL_FROM else 1
+    if processes is None:  # processes only where they pay: a long chain, and no spawning (see ``_context``)
+        parallel = events >= audit_ranges.PARALLEL_FROM and audit_ranges.can_fork()
+        processes = audit_ranges.default_processes() if parallel else 1
     if dialect == "sqlite" and url.database in (None, "", ":memory:"):
         processes = 1  # another process would open a database of its own
     anchored = (checkpoint.id, checkpoint.hash, checkpoint.seq) if checkpoint is not None else None
