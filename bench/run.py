@@ -230,6 +230,41 @@ def measure_export(app, info) -> dict[str, float | None]:
     return peaks
 
 
+def _verify_rates(app) -> float | None:
+    """Best of two, the ways alternating so that another process taking the CPU hits them alike:
+    verify as `flask audit verify` runs it (ranges; in worker processes from PARALLEL_FROM events),
+    the same in two processes whatever the size, and the serial walk (verify before the ranges).
+    Returns the first's events/s."""
+    from factcheck.extensions import db
+    from factcheck.services import audit
+    from factcheck.services.context import Context
+
+    with app.app_context():
+        ctx = Context.of(db.session, app.extensions["factcheck"])
+
+        def serial() -> audit.ChainReport:
+            return audit._walk(audit._chain_rows(db.session), ctx.settings.audit_key, ctx.checkpoints.highest())
+
+        ways = {"audit.verify": lambda: audit.verify(ctx), "audit.verify, 2 processes": lambda: audit.verify(ctx, processes=2),
+                "serial walk (before)": serial}
+        rates: dict[str, float] = {}
+        count = 0
+        for _ in range(2):
+            for name, run in ways.items():
+                started = time.perf_counter()
+                report = run()
+                seconds = time.perf_counter() - started
+                db.session.remove()
+                if not report.intact:
+                    say(f"!! {name} found the chain broken at {report.first_broken_id}: {report.problem}")
+                    continue
+                count = report.count
+                rates[name] = max(rates.get(name, 0.0), report.count / seconds)
+    for name, rate in rates.items():
+        say(f"{name}: {count:,} events at {rate:,.0f} events/s (best of 2)")
+    return rates.get("audit.verify")
+
+
 def measure_verify(app) -> tuple[float | None, float | None]:
     """(audit.verify events/s, hashlib events/s over the same canonical bytes).
 
@@ -243,20 +278,10 @@ def measure_verify(app) -> tuple[float | None, float | None]:
 
     from factcheck.extensions import db
     from factcheck.services import audit
-    from factcheck.services.context import Context
 
-    verify_rate = hashlib_rate = None
+    hashlib_rate = None
+    verify_rate = _verify_rates(app)
     with app.app_context():
-        ctx = Context.of(db.session, app.extensions["factcheck"])
-        started = time.perf_counter()
-        report = audit.verify(ctx)
-        seconds = time.perf_counter() - started
-        db.session.remove()
-        if report.intact:
-            verify_rate = report.count / seconds
-            say(f"audit.verify: {report.count:,} events in {seconds:.1f} s = {verify_rate:,.0f} events/s")
-        else:
-            say(f"!! audit.verify found the chain broken at {report.first_broken_id}: {report.problem}")
         payloads = []
         for event in audit.iter_events(db.session):
             payloads.append(audit.canonical_payload(event))

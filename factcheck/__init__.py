@@ -80,9 +80,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["factcheck"] = Runtime(settings=Settings.from_config(app.config),
                                           checkpoints=checkpoints.from_config(app.config))
     login.init_app(app)
-    from factcheck.security.throttle import limiter
+    from factcheck.security.throttle import check_only_where_limited, limiter
 
     limiter.init_app(app)
+    check_only_where_limited(app)
     logs.init_app(app)
     views.init_app(app)
     cli.init_app(app)

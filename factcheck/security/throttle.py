@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Response, current_app, has_app_context, request
+from flask import Flask, Response, current_app, has_app_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -86,3 +86,25 @@ def first_failure_in_window(account: str) -> bool:
 
 def count_failure(account: str) -> None:
     limiter.storage.incr(_failures_key(account), WINDOW_SECONDS)
+
+
+def check_only_where_limited(app: Flask) -> None:
+    """Run the limiter's per-request check only for requests it can limit.
+
+    ``limiter.init_app`` checks every request before its view. The sign-in limits are on their
+    view (its decorator checks them itself) and the API's on its blueprint, and there are no
+    default or application-wide limits: for every other request (the pages) the check found
+    nothing to count, at about a tenth of the sign-in form's time (issue 15). Limits configured
+    for the whole app later are still honoured: they are looked at on each request."""
+    hooks = app.before_request_funcs.get(None, [])
+    check = limiter._check_request_limit
+    if check not in hooks:
+        return
+    manager = limiter.limit_manager
+
+    def check_request_limit() -> None:
+        if (manager._default_limits or manager._application_limits
+                or not manager._blueprint_limits.keys().isdisjoint(request.blueprints)):
+            check()
+
+    hooks[hooks.index(check)] = check_request_limit

@@ -584,56 +584,86 @@ def _row_of(event: Any) -> tuple[Any, ...]:
 
 
 def _row_head(row: Any) -> Head | None:
-    return Head(row[0], row[12], row[14]) if row is not None else None
+    """The head a walk reached: its last row of ``_CHAIN_COLUMNS`` (or the head a range ended at)."""
+    if row is None or isinstance(row, Head):
+        return row
+    return Head(row[0], row[12], row[14])
+
+
+@dataclass
+class WalkState:
+    """Where a walk along the chain stands: what the next event must link to and be numbered, whether
+    a keyed event came already, whether the checkpointed head was passed, and the last event verified
+    (a row of ``_CHAIN_COLUMNS``). A walk over ranges of the chain carries it from one to the next."""
+
+    expected_prev: str = GENESIS_HASH
+    count: int = 0
+    keyed_seen: bool = False
+    checkpoint_seen: bool = False
+    last: Any = None
 
 
 def _walk(rows: Iterable[Any], key: bytes | None, checkpoint: Head | None) -> ChainReport:
     """The chain check over rows of ``_CHAIN_COLUMNS`` in id order (see ``verify_chain``)."""
+    state = WalkState()
+    return _walk_on(rows, key, checkpoint, state) or _finish(state, checkpoint)
+
+
+def _finish(state: WalkState, checkpoint: Head | None) -> ChainReport:
+    """The report of a walk that reached the end of the chain without a broken event."""
+    head = _row_head(state.last)
+    if checkpoint is not None and not state.checkpoint_seen:
+        return ChainReport(False, state.count, None, _missing_head(checkpoint, state.count), head, checkpoint)
+    return ChainReport(True, state.count, None, None, head, checkpoint)
+
+
+def _walk_on(rows: Iterable[Any], key: bytes | None, checkpoint: Head | None, state: WalkState) -> ChainReport | None:
+    """Walk ``rows`` from ``state`` (which it advances): the report of the first broken event, or
+    None when every row holds."""
     hasher = _hasher(key or b"")
     mac = _Mac(key) if key else None
     sha256 = hashlib.sha256
-    expected_prev = GENESIS_HASH
-    count = 0
-    keyed_seen = checkpoint_seen = False
+    expected_prev, count, keyed_seen, checkpoint_seen, last = (
+        state.expected_prev, state.count, state.keyed_seen, state.checkpoint_seen, state.last)
     checkpoint_seq = checkpoint.seq if checkpoint is not None else None
-    last: Any = None
-    for row in rows:
-        # The common case inline (a million events take seconds); the helpers name what went wrong.
-        prev_hash, stored, seq = row[11], row[12], row[14]
-        alg = row[13] or HASH_ALG_LEGACY
-        if prev_hash != expected_prev or seq != count + 1:
-            ok = False
-        elif alg == HASH_ALG_KEYED and mac is not None:
-            try:
-                ok = mac(_fast_payload(row, True)) == stored
-            except (TypeError, _Unusual):
+    try:
+        for row in rows:
+            # The common case inline (a million events take seconds); the helpers name what went wrong.
+            prev_hash, stored, seq = row[11], row[12], row[14]
+            alg = row[13] or HASH_ALG_LEGACY
+            if prev_hash != expected_prev or seq != count + 1:
                 ok = False
-            ok = ok or hasher(_event_of(row)) == stored
-            keyed_seen = True
-        elif alg == HASH_ALG_LEGACY and not keyed_seen:
-            try:
-                ok = sha256(_fast_payload(row, False)).hexdigest() == stored
-            except (TypeError, _Unusual):
+            elif alg == HASH_ALG_KEYED and mac is not None:
+                try:
+                    ok = mac(_fast_payload(row, True)) == stored
+                except (TypeError, _Unusual):
+                    ok = False
+                ok = ok or hasher(_event_of(row)) == stored
+                keyed_seen = True
+            elif alg == HASH_ALG_LEGACY and not keyed_seen:
+                try:
+                    ok = sha256(_fast_payload(row, False)).hexdigest() == stored
+                except (TypeError, _Unusual):
+                    ok = False
+                ok = ok or hasher(_event_of(row)) == stored
+            else:
                 ok = False
-            ok = ok or hasher(_event_of(row)) == stored
-        else:
-            ok = False
-        if ok and seq == checkpoint_seq:
-            ok = checkpoint is not None and (row[0], stored) == (checkpoint.id, checkpoint.hash)
-            checkpoint_seen = True
-        if not ok:
-            event = _event_of(row)
-            problem = (_link_problem(event, expected_prev, count + 1)
-                       or _hash_problem(event, hasher, keyed_seen)
-                       or _checkpoint_problem(event, checkpoint) or "it does not verify")
-            return ChainReport(False, count, row[0], problem, _row_head(last), checkpoint)
-        expected_prev = stored
-        count += 1
-        last = row
-    head = _row_head(last)
-    if checkpoint is not None and not checkpoint_seen:
-        return ChainReport(False, count, None, _missing_head(checkpoint, count), head, checkpoint)
-    return ChainReport(True, count, None, None, head, checkpoint)
+            if ok and seq == checkpoint_seq:
+                ok = checkpoint is not None and (row[0], stored) == (checkpoint.id, checkpoint.hash)
+                checkpoint_seen = True
+            if not ok:
+                event = _event_of(row)
+                problem = (_link_problem(event, expected_prev, count + 1)
+                           or _hash_problem(event, hasher, keyed_seen)
+                           or _checkpoint_problem(event, checkpoint) or "it does not verify")
+                return ChainReport(False, count, row[0], problem, _row_head(last), checkpoint)
+            expected_prev = stored
+            count += 1
+            last = row
+        return None
+    finally:
+        state.expected_prev, state.count, state.keyed_seen, state.checkpoint_seen, state.last = (
+            expected_prev, count, keyed_seen, checkpoint_seen, last)
 
 
 def verify_chain(events: Iterable[Any], *, key: bytes | None = None, checkpoint: Head | None = None) -> ChainReport:
@@ -660,11 +690,13 @@ def iter_events(session: DbSession, batch_size: int = 1000) -> Iterator[Any]:
         last_id = batch[-1].id
 
 
-def _chain_rows(session: DbSession, batch_size: int = 10_000) -> Iterator[Any]:
+def _chain_rows(session: DbSession, batch_size: int = 10_000, *, after_id: int = 0,
+                up_to_id: int | None = None) -> Iterator[Any]:
     """All events in chain order as tuples of ``_CHAIN_COLUMNS``, as the driver gives them: ``changes``
     as its stored text, ``created_at`` as SQLite's text or PostgreSQL's datetime. Keyset batches keep
     memory flat. The statement goes straight to the driver's cursor, in the session's transaction:
-    building SQLAlchemy's rows took a third of the time a row costs (its only values are ids)."""
+    building SQLAlchemy's rows took a third of the time a row costs (its only values are ids).
+    ``after_id`` and ``up_to_id`` bound the ids read (a range of the chain)."""
     table = AuditEvent.__table__
     columns: list[Any] = [table.c[name] for name in _CHAIN_COLUMNS]
     columns[1] = type_coerce(table.c.created_at, String)
@@ -672,9 +704,11 @@ def _chain_rows(session: DbSession, batch_size: int = 10_000) -> Iterator[Any]:
     connection = session.connection()
     cursor = connection.connection.cursor()
     try:
-        last_id = 0
+        last_id = after_id
         while True:
             statement = select(*columns).where(table.c.id > last_id).order_by(table.c.id).limit(batch_size)
+            if up_to_id is not None:
+                statement = statement.where(table.c.id <= up_to_id)
             cursor.execute(str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})))
             batch = cursor.fetchall()
             if not batch:
@@ -685,14 +719,85 @@ def _chain_rows(session: DbSession, batch_size: int = 10_000) -> Iterator[Any]:
         cursor.close()
 
 
-def verify(ctx: Context) -> ChainReport:
+def verify(ctx: Context, *, processes: int | None = None, range_size: int | None = None) -> ChainReport:
     """Verify the whole chain with the context's audit key, against its highest checkpoint. The
-    checkpoint is read first: every head it names was committed before the walk starts."""
+    checkpoint is read first: every head it names was committed before the walk starts.
+
+    The chain is checked by ranges of ids (``audit_ranges``): in ``processes`` worker processes, each
+    with its own connection (by default one per core once the chain holds ``PARALLEL_FROM`` events
+    and they can be forked: the command line), else in this process; ``range_size`` ids per range. The report is the serial walk's either way.
+    The events checked are those committed when the walk starts."""
     try:
         checkpoint = ctx.checkpoints.highest()
     except Exception as error:  # an unreadable store must not pass for an absent one
         return ChainReport(False, 0, None, f"the checkpoints ({ctx.checkpoints.describe()}) cannot be read: {error}")
-    return _walk(_chain_rows(ctx.session), ctx.settings.audit_key, checkpoint)
+    key = ctx.settings.audit_key
+    session = ctx.session
+    from factcheck.services import audit_ranges
+
+    if not key or not audit_ranges.supported(session.get_bind().dialect.name):
+        return _walk(_chain_rows(session), key, checkpoint)
+    return _verify_by_ranges(session, key, checkpoint, processes, range_size)
+
+
+# Ids per range when the ranges are checked in this process: a range that must be walked again
+# (an event stored in another form than the app writes) costs at most this many.
+_IN_PROCESS_RANGE = 50_000
+
+
+def _verify_by_ranges(session: DbSession, key: bytes, checkpoint: Head | None, processes: int | None,
+                      range_size: int | None) -> ChainReport:
+    from sqlalchemy import func
+
+    from factcheck.services import audit_ranges
+
+    table = AuditEvent.__table__
+    first_id, last_id, events = session.execute(
+        select(func.min(table.c.id), func.max(table.c.id), func.count())).one()
+    if not events:
+        return _walk((), key, checkpoint)
+    bind = session.get_bind()
+    url = bind.engine.url
+    dialect = url.get_backend_name()
+    if processes is None:  # processes only where they pay: a long chain, and no spawning (see ``_context``)
+        parallel = events >= audit_ranges.PARALLEL_FROM and audit_ranges.can_fork()
+        processes = audit_ranges.default_processes() if parallel else 1
+    if dialect == "sqlite" and url.database in (None, "", ":memory:"):
+        processes = 1  # another process would open a database of its own
+    anchored = (checkpoint.id, checkpoint.hash, checkpoint.seq) if checkpoint is not None else None
+    results: Iterator[Any]
+    if processes > 1:
+        bounds = audit_ranges.plan(first_id, last_id, processes, range_size)
+        results = audit_ranges.check_ranges(url.render_as_string(hide_password=False), dialect, key, anchored,
+                                            bounds, processes)
+    else:
+        bounds = audit_ranges.plan(first_id, last_id, 1, range_size or _IN_PROCESS_RANGE)
+        connection = session.connection().connection.driver_connection
+        results = (audit_ranges.check_range(connection, dialect, key, anchored, after_id, up_to_id)
+                   for after_id, up_to_id in bounds)
+    state = WalkState()
+    try:
+        for result in results:
+            if result.count == 0 and not result.broken:
+                continue
+            joins = (result.first_prev == state.expected_prev and result.first_seq == state.count + 1
+                     and not (state.keyed_seen and result.legacy_seen))
+            if joins and not result.broken and result.last is not None:
+                last_id_, last_hash, last_seq = result.last
+                state.expected_prev, state.count = last_hash, state.count + result.count
+                state.keyed_seen = state.keyed_seen or result.keyed_seen
+                state.checkpoint_seen = state.checkpoint_seen or result.checkpoint_seen
+                state.last = Head(last_id_, last_hash, last_seq)
+                continue
+            # Not clean on its own, or not joined to the ranges before: the serial walk decides.
+            rows = _chain_rows(session, after_id=result.after_id, up_to_id=result.up_to_id)
+            if (report := _walk_on(rows, key, checkpoint, state)) is not None:
+                return report
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+    return _finish(state, checkpoint)
 
 
 VERIFIED = "audit.verified"

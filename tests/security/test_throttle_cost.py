@@ -1,0 +1,13 @@
+"""The limiter's per-request check runs only where a limit can apply (issue 15: it cost every page
+about a tenth of the sign-in form's time while finding nothing to count). The limits themselves are
+held by tests/api/test_errors.py (the API's 429) and the sign-in throttling tests."""
+from __future__ import annotations
+
+from factcheck.security.throttle import limiter
+
+
+def test_pages_skip_the_limiters_check_and_the_api_keeps_it(app, client):
+    hooks = app.before_request_funcs[None]
+    assert limiter._check_request_limit not in hooks
+    assert any(getattr(hook, "__name__", "") == "check_request_limit" for hook in hooks)
+    assert client.get("/login").status_code == 200

@@ -1,0 +1,155 @@
+"""``audit.verify`` by ranges of ids (issue 15): checked in parallel processes or range by range in
+this one, it reports exactly what the serial walk from the first event reports — the same first
+broken event, the same problem, the same count, head and checkpoint — wherever the chain is broken:
+in the first range, in the middle of one, at a border between two, in the last, or not at all."""
+from __future__ import annotations
+
+import itertools
+import json
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent
+from factcheck.services import audit, audit_ranges
+from factcheck.services.db import transaction
+from tests.security.test_audit_attacks import owner  # noqa: F401  (the attacker's fixture)
+from tests.support.context import ctx
+
+EVENTS = 24
+RANGE = 6  # ids per range: 4 ranges of 6 events, so a break can sit at a border
+
+
+def _write(n: int = EVENTS) -> list[int]:
+    """``n`` events, a few per commit (each commit anchors its head: the checkpoint is the last)."""
+    for start in range(0, n, 4):
+        with transaction(db.session):
+            for i in range(start, min(start + 4, n)):
+                audit.record(ctx(), actor=None, actor_label="system", action="test.event", object_type="test",
+                             object_id=i, changes={"n": {"before": None, "after": i}, "text": {"after": "é \"q\""}})
+    return list(db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+
+
+def _serial() -> audit.ChainReport:
+    """The reference: one walk from the first event, as ``verify`` did before the ranges."""
+    context = ctx()
+    report = audit._walk(audit._chain_rows(db.session), context.settings.audit_key, context.checkpoints.highest())
+    db.session.rollback()
+    return report
+
+
+def _reports() -> dict[str, audit.ChainReport]:
+    reports = {}
+    for name, options in {"in process, by ranges": {"processes": 1, "range_size": RANGE},
+                          "in process, one range": {"processes": 1},
+                          "two processes": {"processes": 2, "range_size": RANGE},
+                          "two processes, odd ranges": {"processes": 2, "range_size": 5}}.items():
+        reports[name] = audit.verify(ctx(), **options)
+        db.session.rollback()
+    return reports
+
+
+def _same_as_serial() -> audit.ChainReport:
+    expected = _serial()
+    for name, report in _reports().items():
+        assert report == expected, name
+    return expected
+
+
+def test_an_intact_chain_verifies_the_same_by_ranges(app):
+    ids = _write()
+    report = _same_as_serial()
+    assert report.intact and report.count == EVENTS and report.head is not None and report.head.id == ids[-1]
+    assert report.checkpoint is not None and report.checkpoint.id == ids[-1]
+
+
+# Positions (0-based) of the altered event: the first of all, inside the first range, the last of a
+# range and the first of the next (the border), the middle of the chain, the very last.
+POSITIONS = [0, 3, RANGE - 1, RANGE, 2 * RANGE + 2, EVENTS - 1]
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_an_altered_event_is_named_as_the_serial_walk_names_it(app, owner, position):  # noqa: F811
+    ids = _write()
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id", id=ids[position])
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[position] and "altered" in report.problem
+    assert report.count == position
+
+
+@pytest.mark.parametrize("position", POSITIONS[1:])
+def test_a_removed_event_is_named_as_the_serial_walk_names_it(app, owner, position):  # noqa: F811
+    ids = _write()
+    owner.disable_triggers()
+    owner("DELETE FROM audit_events WHERE id = :id", id=ids[position])
+    report = _same_as_serial()
+    if position == EVENTS - 1:  # the tail: only the checkpoint knows
+        assert not report.intact and report.first_broken_id is None and "deleted" in report.problem
+    else:
+        assert not report.intact and report.first_broken_id == ids[position + 1] and "link" in report.problem
+
+
+@pytest.mark.parametrize("position", [RANGE - 1, RANGE, 2 * RANGE + 2])
+def test_a_chain_recomputed_unkeyed_from_a_range_on_is_named_as_the_serial_walk_names_it(app, owner, position):  # noqa: F811
+    """A downgrade: every link holds from the rewritten event on, each range holds on its own; only
+    the keyed events of the ranges before betray it."""
+    ids = _write()
+    rows = list(db.session.execute(select(*AuditEvent.__table__.c).order_by(AuditEvent.id)))
+    owner.disable_triggers()
+    prev = rows[position].prev_hash
+    for row in rows[position:]:
+        event = SimpleNamespace(**row._asdict())
+        event.prev_hash, event.hash_alg = prev, "sha256"
+        event.hash = prev = audit.compute_hash(event)
+        owner("UPDATE audit_events SET prev_hash = :prev, hash = :hash, hash_alg = 'sha256' WHERE id = :id",
+              prev=event.prev_hash, hash=event.hash, id=row.id)
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[position] and "downgrade" in report.problem
+
+
+def test_a_renumbered_range_is_named_as_the_serial_walk_names_it(app, owner):  # noqa: F811
+    """The events of one range shifted by one position: consistent inside the range, not at its border
+    (and their hashes, which cover ``seq``, no longer hold)."""
+    ids = _write()
+    owner.disable_triggers()
+    for event_id in reversed(ids[RANGE:2 * RANGE]):
+        owner("UPDATE audit_events SET seq = seq + 1000 WHERE id = :id", id=event_id)
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[RANGE] and "position" in report.problem
+
+
+def test_a_checkpoint_that_does_not_match_is_named_as_the_serial_walk_names_it(app):
+    """The checkpoint names another event at a position in the second range: the log was rewritten."""
+    ids = _write()
+    last = db.session.scalar(select(AuditEvent.hash).where(AuditEvent.id == ids[-1]))
+    path = app.config["FACTCHECK_AUDIT_CHECKPOINT_FILE"]
+    with open(path, "w", encoding="utf-8") as lines:
+        lines.write(json.dumps({"id": ids[-1], "hash": last, "seq": RANGE + 2}) + "\n")
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[RANGE + 1] and "checkpointed" in report.problem
+
+
+def test_ranges_cover_every_id_once():
+    assert audit_ranges.plan(1, 24, 2, 6) == [(0, 6), (6, 12), (12, 18), (18, 24)]
+    assert audit_ranges.plan(5, 9, 4, None) == [(4, 5), (5, 6), (6, 7), (7, 8), (8, 9)]
+    bounds = audit_ranges.plan(3, 1000, 3, None)
+    assert bounds[0][0] == 2 and bounds[-1][1] == 1000
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+
+
+def test_the_database_builds_the_canonical_payload_of_what_the_app_writes(app, make, clock):
+    """Every event the app writes, odd text and a whole second included, holds in its range on its own:
+    the database-built payload is the canonical one (no event is left to the slower serial walk)."""
+    from tests.services.test_audit_verify_speed import _record_odd_events
+
+    make.final_claim()
+    _record_odd_events(clock)
+    context = ctx()
+    connection = db.session.connection()
+    result = audit_ranges.check_range(connection.connection.driver_connection, connection.dialect.name,
+                                      context.settings.audit_key, None, 0, 10**12, batch=3)
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert not result.broken and result.count == total and result.first_seq == 1
