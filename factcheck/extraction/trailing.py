@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import AUX, DETERMINER, INTRO, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
-from .names import clean_source, is_appositive, is_person_like, names_a_source, source_ok
+from .names import clean_source, is_appositive, is_outlet, is_person_like, names_a_source, source_ok
 from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
 from .types import Attribution
 
@@ -48,6 +48,7 @@ _OBJECT_VERBS = frozenset({"called on", "called for", "calls on", "calls for", "
 _AGE = re.compile(r"\d{1,3}")
 # A clause said of the speaker between name and verb: "X, who declined to be named, said".
 _SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
+_SPEAKING = ("speaker", "outlet")
 # At most this many segments from the end of the sentence make up a tag.
 _MAX_SEGMENTS = 4
 
@@ -81,10 +82,14 @@ def _citing_segment(seg: str) -> Segment | None:
     return ("citing", [src]) if src else _REJECT
 
 
+# "... quoted Aliyev as saying on its website": a short setting may follow.
+_AFTER_SAYING = re.compile(r"(?:on|in|at|during|after|before|late|earlier|last|this)\b[^,]{0,40}")
+
+
 def _quoted_segment(seg: str) -> Segment | None:
     """"Vesti quoted Berg as saying": the outlet relays the speaker."""
-    m = QUOTED_AS_SAYING.fullmatch(seg + " ")
-    if not m:
+    m = QUOTED_AS_SAYING.match(seg + " ")
+    if not m or not (m.end() == len(seg) + 1 or _AFTER_SAYING.fullmatch(seg[m.end():])):
         return None
     raw_outlet = m.group("outlet") or m.group("outlet2")
     raw_speaker = m.group("speaker") or m.group("speaker2")
@@ -103,7 +108,13 @@ def _verb_source_segment(seg: str) -> Segment | None:
     if not (m and source_ok(m.group("src")) and not VERB_LIKE.search(m.group("src"))):
         return None
     chain = speaker_chain(m.group("src"))
-    return ("speaker", chain) if chain else _REJECT
+    return (_speaker_kind(m.group("src"), chain), chain) if chain else _REJECT
+
+
+def _speaker_kind(raw: str, chain: list[str]) -> str:
+    """"the daily Al-Sabah reported", "Kazinform correspondent reports": an outlet that
+    relays whatever speaker the sentence named before it."""
+    return "outlet" if len(chain) == 1 and is_outlet(raw) else "speaker"
 
 
 def _verb_only_segment(seg: str) -> Segment | None:
@@ -121,7 +132,7 @@ def _source_verb_segment(seg: str) -> Segment | None:
             and not (m.group("verb") in _OBJECT_VERBS and m.group("rest").strip())):
         return None
     chain = speaker_chain(m.group("src"), " " + m.group("verb") + m.group("rest"))
-    return ("speaker", chain) if chain else _REJECT
+    return (_speaker_kind(m.group("src"), chain), chain) if chain else _REJECT
 
 
 _SEGMENT_READERS = (_according_segment, _citing_segment, _quoted_segment, _verb_source_segment,
@@ -195,11 +206,11 @@ class _Walk:
         if not (is_appositive(seg) or re.match(r"[a-z]{3,}ing\b", seg) or re.match(r"(?:who|whose)\s", seg)):
             return False
         left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
-        return bool(left and left[0] == "speaker")
+        return bool(left and left[0] in _SPEAKING)
 
     def _role(self, sep_start: int, seg: str) -> None:
         """"John Smith, a spokesman for the ministry, said": skip the role, keep going."""
-        if self.best and any(p[0] == "speaker" for p in self.parsed):
+        if self.best and any(p[0] in _SPEAKING for p in self.parsed):
             self.best = (sep_start, self.best[1])
             return
         if not self.waits_for_speaker():
@@ -237,7 +248,8 @@ def parse_trailing(sentence: str) -> Attribution | None:
     if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
         # Nothing but "Earlier," before the tag: the sentence leads with its subject.
         return None
-    return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]))
+    outlet = len(chain) == 1 and any(kind == "outlet" for kind, _ in segments)
+    return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]), outlet=outlet)
 
 
 __all__ = ["PRONOUN", "parse_segment", "parse_trailing"]
