@@ -38,7 +38,9 @@ _DESCRIBED_REF = re.compile(rf"the\s+(?P<before>[a-z]+\s+)?(?P<noun>{_DESCRIBED_
 # before it that the full name must end with too.
 _DEFINITE = re.compile(r"the\s+(?P<before>[a-z]+\s+)?(?P<noun>ministry|agency|company|bank|government|regulator|"
                        r"office|department|service|committee|commission|council|court|police|army|group|firm|"
-                       r"authority|party|union|board|bureau)", re.I)
+                       r"authority|party|union|board|bureau|administration|inspectorate|prosecutor's office)", re.I)
+# "the ministry's press service": the body's, once the body is known.
+_POSSESSED = re.compile(r"(?P<owner>the\s+(?:[a-z]+\s+)?[a-z]+)['’]s\s+(?P<what>[a-z][\w -]{2,40})", re.I)
 _TITLE_NOUN = "|".join(sorted(TITLE_NOUNS, key=len, reverse=True))
 # "Mira Halvorsen, the Norvian president," names a person by a role.
 _APPOSITION = re.compile(
@@ -219,6 +221,11 @@ class Speakers:
         head = _DEFINITE.fullmatch(who)
         if head:
             return self._body(head, low, text, start) or who
+        possessed = _POSSESSED.fullmatch(who)
+        if possessed and _DEFINITE.fullmatch(possessed.group("owner")):
+            owner = self._one(possessed.group("owner"), text, start)
+            if owner.lower() != possessed.group("owner").lower():
+                return f"{owner}'s {possessed.group('what')}"
         described = _DESCRIBED_REF.fullmatch(who)
         if described:
             return self._described_body(described.group("noun").lower(), text, start) or who

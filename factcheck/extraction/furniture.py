@@ -86,6 +86,8 @@ _SOURCE_LINE = re.compile(r"(?:[A-Z][\w-]*\.)?[\w-]+\.(?:com|kz|ru|az|uz|kg|tr|c
                           r"MENAFN\d{6,}ID\d+")
 _NOTICE = re.compile(r".{0,60}\b(?:website contains only a portion of the news|offered to subscribers\b|"
                      r"for subscription options|is not responsible for (?:the )?content)\b.{0,200}", _I)
+# "Associated Press writer Lena Berg in Tallinn contributed to this report."
+_CONTRIBUTED = re.compile(r"[^.!?]{3,120}\bcontributed(?: reporting)? to (?:this|the) (?:report|story|article)\.?", _I)
 _BULLET = re.compile(r"[-*•–—]\s+|\d{1,2}[.)]\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 
@@ -106,6 +108,8 @@ def _marker_reason(line: str, words: int) -> str | None:
     if words <= 6 and _NAVIGATION.fullmatch(line):
         return "navigation"
     if words <= 16 and _BYLINE.fullmatch(line):
+        return "byline"
+    if words <= 30 and _CONTRIBUTED.fullmatch(line):
         return "byline"
     if words <= 3 and END_MARKER_LINE.fullmatch(line):
         return "end marker"

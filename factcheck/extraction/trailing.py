@@ -49,6 +49,10 @@ _AGE = re.compile(r"\d{1,3}")
 # A clause said of the speaker between name and verb: "X, who declined to be named, said".
 _SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
 _SPEAKING = ("speaker", "outlet")
+# What the writer adds after a tag: "..., the union said, in a move that could ...".
+_AFTERWORD = re.compile(r"(?:in\s+(?:a|an)\s+(?:move|sign|bid|attempt|apparent|effort|step|reference|response)|"
+                        r"(?:a|one|two|three|several)\s+(?:day|days|week|weeks|hour|hours)\s+(?:after|before)|"
+                        r"amid|ahead\s+of|following)\b")
 # At most this many segments from the end of the sentence make up a tag.
 _MAX_SEGMENTS = 4
 
@@ -203,7 +207,8 @@ class _Walk:
         """"..., said John Smith, a spokesman" / "..., Smith said, declining to be named" /
         "..., said Smith, who took over in 2022": the closing phrase belongs to the tag
         when a speaker stands right before it."""
-        if not (is_appositive(seg) or re.match(r"[a-z]{3,}ing\b", seg) or re.match(r"(?:who|whose)\s", seg)):
+        if not (is_appositive(seg) or re.match(r"[a-z]{3,}ing\b", seg) or re.match(r"(?:who|whose)\s", seg)
+                or _AFTERWORD.match(seg)):
             return False
         left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
         return bool(left and left[0] in _SPEAKING)
