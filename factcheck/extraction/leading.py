@@ -279,7 +279,8 @@ _FIGURE = re.compile(
 
 def _coordinated(sentence: str, start: int) -> Attribution | None:
     m = _COORDINATED.match(sentence, start)
-    if not m or not _subject_ok(m.group("src"), start) or not _speaks(m.group("src")):
+    if not m or not _subject_ok(m.group("src"), start) or not (_speaks(m.group("src"))
+                                                               or SOURCE_NOUNS.search(m.group("src"))):
         return None
     chain = speaker_chain(m.group("src"), " " + m.group("verb"))
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
@@ -361,7 +362,9 @@ def lead_tag_only(text: str) -> Attribution | None:
     if parsed is None:
         return None
     end = parsed.end if parsed.end is not None else -1
-    if end >= len(body) or body[end:].strip() == "" or len(body[end:].split()) <= 4:
+    rest = body[end:]
+    if end >= len(body) or rest.strip() == "" or (len(rest.split()) <= 4 and not VERB_LIKE.search(rest)):
+        # "X said on Tuesday:", not "X said the vote was" (the quotation ends a clause).
         return parsed
     return None
 

@@ -130,7 +130,7 @@ SOURCE_NOUNS = re.compile(
     r"survey|study|data|figures|researchers?|economists?|investigators?|prosecutors?|insiders?|people|"
     r"person|aides?|adviser|advisers|advisors?|members?|observers?|activists?|organi[sz]ers?|"
     r"regulators?|bureau|commission|committee|council|board|court|union|party|organi[sz]ation|institute|"
-    r"cent(?:er|re)|service|network|newspaper|outlet|channel|broadcaster|magazine|website|polls?|pollsters?|"
+    r"cent(?:er|re)|services?|network|newspaper|outlet|channel|broadcaster|magazine|website|polls?|pollsters?|"
     r"association|federation|operators?|lawyers?|attorneys?|judges?|ministers?|candidates?|chairman|chief|"
     r"directors?|managers?|owners?|founders?|authors?|editors?|reporters?|journalists?|correspondents?|"
     r"survivors?|victims?|relatives?|family|mother|father|wife|husband|friends?|neighbou?rs?|pensioners?|"

@@ -53,6 +53,7 @@ _HEADLINE_WORDS = frozenset({"against", "about", "over", "under", "after", "befo
 _BARE_GROUP = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ents|ants|s)$")
 
 
+_BEFORE_NAME = re.compile(r"\s(?:from|at|of|with|in)\s+(?:the\s+)?$")
 _NUMBERED = re.compile(r"\s\d{1,3}$")
 _OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
 
@@ -89,11 +90,9 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
     runs = list(CAP_RUN.finditer(src))
     if not runs:
         return None
-    if len(words) > 3 and words[0].lower() in TITLE_NOUNS and words[1] in ("of", "for"):
-        # "Speaker of Parliament Amira Saleh": the office, then the name.
-        name = strip_titles(src)
-        if name != src and is_person_like(name):
-            return name
+    office = _office_then_name(src, words)
+    if office:
+        return office
     first = runs[0]
     if (first.start() == 0 and len(runs) == 2 and src[first.end():runs[1].start()] == " of "
             and runs[1].end() == len(src) and first.group(0).split()[-1].lower() in ORG_WORDS):
@@ -102,9 +101,15 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
     if first.start() == 0 and len(runs) > 1 and re.match(r"\s+(?:for|of|at|from|with)\s", src[first.end():]):
         # "Cameron Easley for Morning Consult": the writer speaks, not the outlet.
         head = strip_titles(first.group(0))
-        if head.lower() not in TITLE_WORDS and not all(t.lower() in TITLE_WORDS for t in head.split()):
+        if (head.lower() not in TITLE_WORDS and not all(t.lower() in TITLE_WORDS for t in head.split())
+                and not SOURCE_NOUNS.fullmatch(head)):
             return head
     last = runs[-1]
+    if (len(runs) > 1 and not DETERMINER.match(src) and SOURCE_NOUNS.search(src[:last.start()])
+            and _BEFORE_NAME.search(src[:last.start()])):
+        # "Election observers from the OSCE", "Analysts at Goldman Sachs": people described
+        # by where they are from, not the body itself.
+        return None
     number = _NUMBERED.search(src)
     if number and number.start() == last.end() and len(words) > 2:
         # "local broadcaster Kanal 7": a numbered channel's name.
@@ -121,6 +126,15 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
         if PREPOSITION.search(between) and not _apposed_name(between, last.group(0)):
             return None
     return strip_titles(last.group(0)) or None
+
+
+def _office_then_name(src: str, words: list[str]) -> str | None:
+    """"Speaker of Parliament Amira Saleh": the office, then the name."""
+    if len(words) > 3 and words[0].lower() in TITLE_NOUNS and words[1] in ("of", "for"):
+        name = strip_titles(src)
+        if name != src and is_person_like(name):
+            return name
+    return None
 
 
 def _apposed_name(before: str, run: str) -> bool:

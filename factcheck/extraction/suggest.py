@@ -18,7 +18,7 @@ from . import learned
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
-from .lexicon import FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
+from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
 from .names import is_outlet, is_person_like, source_ok
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
@@ -206,6 +206,7 @@ _NEXT_TAG = re.compile(
     r"(?P<src>He|She|They|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|The\s+[a-z]+(?:\s+[a-z]+)?)\s+"
     r"(?:also\s+)?(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)\b[^.!?]{0,80}[.!?]?$"
 )
+_BARE_DOCUMENT = re.compile(rf"(?:the|this|these|those|such|new|latest)\s+(?:{DOCUMENTS})", re.I)
 _ROLE_WORDS = re.compile(r"the\s", re.I)
 _OWN_OFFICE = re.compile(r"(?:his|her|their)\s+(?:office|press\s+(?:office|service|secretary)|spokes(?:man|woman|person)|"
                          r"staff|aides?|campaign|team|lawyers?|representatives?)$", re.I)
@@ -330,6 +331,9 @@ def _learned(body: str) -> list[str] | None:
     named = any(w[0].isupper() and w.lower() not in FUNCTION_WORDS and w.lower() not in NP_OPENERS
                 for w in raw.split())
     if not source_ok(raw) or not (named or SOURCE_NOUNS.search(raw) or raw.lower() in ("he", "she", "they")):
+        return None
+    if _BARE_DOCUMENT.fullmatch(raw):
+        # "The data confirmed a rise ...": a thing no one is named behind does not speak.
         return None
     return speaker_chain(raw)
 

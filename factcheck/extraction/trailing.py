@@ -49,6 +49,7 @@ _AGE = re.compile(r"\d{1,3}")
 # A clause said of the speaker between name and verb: "X, who declined to be named, said".
 _SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
 _SPEAKING = ("speaker", "outlet")
+_NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}")
 # What the writer adds after a tag: "..., the union said, in a move that could ...".
 _AFTERWORD = re.compile(r"(?:in\s+(?:a|an)\s+(?:move|sign|bid|attempt|apparent|effort|step|reference|response)|"
                         r"(?:a|one|two|three|several)\s+(?:day|days|week|weeks|hour|hours)\s+(?:after|before)|"
@@ -167,6 +168,7 @@ class _Walk:
     # unless a name stands before it ("..., Marco Ferrant, the union's leader, said").
     described: tuple[int, str] | None = None
     best: tuple[int, list[Segment]] | None = None
+    name_after: str | None = None  # a bare name closing the tag after a description
 
     def waits_for_speaker(self) -> bool:
         return bool(self.parsed) and self.parsed[0][0] == "verb-only"
@@ -179,6 +181,10 @@ class _Walk:
         """Take the segment before bounds[k]; False when the tag starts after it."""
         sep_start = self.bounds[k][0]
         kind = parse_segment(seg)
+        if kind is not None and self.name_after and kind[0] == "speaker" and not is_person_like(kind[1][-1]):
+            # "..., said the head of the mission, Anna Berg": the name speaks.
+            kind = ("speaker", [*kind[1][:-1], self.name_after])
+        self.name_after = None
         if kind is not None:
             if kind[0] == "verb-only":
                 self.verb_text = seg
@@ -187,7 +193,7 @@ class _Walk:
                 self.best = (sep_start, list(self.parsed))
             return True
         if not self.parsed:
-            return k > 0 and self._closing_phrase(k, seg)
+            return k > 0 and (self._name_after_role(k, seg) or self._closing_phrase(k, seg))
         if is_appositive(seg):
             self._role(sep_start, seg)
             return True
@@ -201,6 +207,16 @@ class _Walk:
             if chain:
                 self.found(sep_start, chain)
             return chain is not None
+        return False
+
+    def _name_after_role(self, k: int, seg: str) -> bool:
+        """"..., said the head of the mission, Anna Berg": keep the name for the speaker."""
+        if not (_NAME.fullmatch(seg) and is_person_like(seg)):
+            return False
+        left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
+        if left and left[0] == "speaker" and not is_person_like(left[1][-1]):
+            self.name_after = seg
+            return True
         return False
 
     def _closing_phrase(self, k: int, seg: str) -> bool:
