@@ -145,6 +145,14 @@ def _best(s: Suggestion, relations: list[Relation]) -> Relation | None:
     return found if best >= 0.5 * (s.end - s.start) else None
 
 
+def _strictly_right(s: Suggestion, rel: Relation, names: dict[str, str]) -> bool:
+    """No word of our claimant (or of the role it resolved) beyond the labelled Source's words.
+    A surname in the label stands for the full name used earlier ("Trump" is "Donald Trump");
+    a label that is a description ("the mayor") is matched by the role we resolved."""
+    theirs = set(claimant_words(rel.source)) | set(claimant_words(names.get(rel.source.strip(), "")))
+    return any(ours and ours <= theirs for ours in (set(claimant_words(w)) for w in (s.claimant, s.role) if w))
+
+
 @dataclass(slots=True)
 class PolnearCounts:
     labelled: int = 0
@@ -154,6 +162,7 @@ class PolnearCounts:
     named: int = 0
     strict: int = 0
     lenient: int = 0
+    covered_right: int = 0
 
     def add(self, relations: list[Relation], suggestions: list[Suggestion], names: dict[str, str]) -> None:
         attributed = [s for s in suggestions if s.claimant]
@@ -169,16 +178,16 @@ class PolnearCounts:
             # A surname in the label stands for the full name used earlier ("Trump" is
             # "Donald Trump"); nothing else beyond the label's words is allowed. A label
             # that is a description ("the mayor") is matched by the role we resolved.
-            theirs = set(claimant_words(rel.source)) | set(claimant_words(names.get(rel.source.strip(), "")))
-            said = [w for w in (s.claimant, s.role) if w]
-            self.strict += any(ours and ours <= theirs for ours in (set(claimant_words(w)) for w in said))
-            self.lenient += any(names_match(w, rel.source) for w in said)
+            self.strict += _strictly_right(s, rel, names)
+            self.lenient += any(names_match(w, rel.source) for w in (s.claimant, s.role) if w)
         for rel in relations:
             length = sum(c[1] - c[0] for c in rel.contents)
             if rel.source.lower() in _PRONOUN_SOURCES or length < 20:
                 continue
             self.labelled += 1
-            self.covered += any(_overlap(s, rel) >= 0.5 * length for s in attributed)
+            covering = [s for s in attributed if _overlap(s, rel) >= 0.5 * length]
+            self.covered += bool(covering)
+            self.covered_right += any(_strictly_right(s, rel, names) for s in covering)
 
     def report(self) -> dict[str, object]:
         return {
@@ -187,6 +196,7 @@ class PolnearCounts:
             "precision": _ratio(self.on_content, self.attributed),
             "claimant_accuracy_strict": _ratio(self.strict, self.named),
             "claimant_accuracy_lenient": _ratio(self.lenient, self.named),
+            "right_claimant_of_labelled": _ratio(self.covered_right, self.labelled),
         }
 
 

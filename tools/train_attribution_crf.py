@@ -2,24 +2,29 @@
 
     python -m tools.train_attribution_crf [--data ../shared/data/attribution/polnear]
 
-Every sentence of PolNeAR train (first annotator of each article) becomes a sequence of
-tokens labelled S (inside a labelled Source), C (inside a Cue) or O. The CRF is fitted
-with L-BFGS (seeded data order; crfsuite's L-BFGS is deterministic), its L2 weight is picked
-on PolNeAR dev by token F1 of S, and the model is written beside learned.py. The test
-split is never read.
+First the cue words are counted on PolNeAR train: a word (letters only) that occurs in a
+labelled Cue at least 8 times and in at least half of its occurrences; they are written
+beside learned.py, which uses them as a feature and as a gate. Then every sentence of
+PolNeAR train (first annotator of each article) becomes a sequence of tokens labelled S
+(inside a labelled Source), C (inside a Cue) or O. The CRF is fitted with L-BFGS (seeded
+data order; crfsuite's L-BFGS is deterministic), its L2 weight is picked on PolNeAR dev by
+token F1 of S, and the model is written beside learned.py. The test split is never read.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
+import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pycrfsuite
 
-from factcheck.extraction import split_sentences
-from factcheck.extraction.learned import MAX_TOKENS, MODEL_PATH, features, tokens
+from factcheck.extraction import learned, split_sentences
+from factcheck.extraction.learned import CUES_PATH, MAX_TOKENS, MODEL_PATH, features, tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "attribution" / "polnear"
@@ -47,17 +52,40 @@ def _label(start: int, end: int, spans: dict[str, list[tuple[int, int]]]) -> str
     return "O"
 
 
-def read_split(folder: Path) -> list[tuple[list[list[str]], list[str]]]:
+def _articles(folder: Path) -> list[tuple[str, dict[str, list[tuple[int, int]]]]]:
+    """Each article's text and its Source and Cue spans (first annotator)."""
     texts = {p.stem: p for p in (folder / "text").glob("*.txt")}
     seen: set[str] = set()
-    data = []
+    out = []
     for ann in sorted((folder / "attributions").glob("*.ann")):
         stem = ann.stem.rsplit("_", 1)[0]
         if stem not in texts or stem in seen:
             continue
         seen.add(stem)
-        text = texts[stem].read_bytes().decode("utf-8")
-        spans = _spans(ann)
+        out.append((texts[stem].read_bytes().decode("utf-8"), _spans(ann)))
+    return out
+
+
+# A cue word: letters only, in a Cue at least this often, and in at least this share of its uses.
+CUE_MIN_COUNT = 8
+CUE_MIN_SHARE = 0.5
+
+
+def cue_lexicon(folder: Path) -> list[str]:
+    in_cue: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for text, spans in _articles(folder):
+        for word, start, end in tokens(text):
+            low = word.lower()
+            total[low] += 1
+            in_cue[low] += any(a <= start and end <= b for a, b in spans["Cue"])
+    return sorted(w for w, n in in_cue.items()
+                  if n >= CUE_MIN_COUNT and n >= CUE_MIN_SHARE * total[w] and re.fullmatch(r"[a-z’']+", w))
+
+
+def read_split(folder: Path) -> list[tuple[list[list[str]], list[str]]]:
+    data = []
+    for text, spans in _articles(folder):
         for s in split_sentences(text):
             toks = tokens(s.text)
             if not 3 <= len(toks) <= MAX_TOKENS:
@@ -91,19 +119,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--iterations", type=int, default=40)
+    parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
+    cues = cue_lexicon(args.data / "train")
+    CUES_PATH.write_text("\n".join(cues) + "\n", encoding="utf-8")
+    learned.cue_words.cache_clear()
+    learned._gate.cache_clear()
+    print(f"{len(cues)} cue words learnt from train into {CUES_PATH}", flush=True)
     train = read_split(args.data / "train")
     dev = read_split(args.data / "dev")
     random.Random(args.seed).shuffle(train)
     best = (-1.0, 0.0)
     for c2 in (0.1, 1.0):
-        _fit(train, c2, args.out, args.iterations)
-        f1 = _source_f1(args.out, dev)
+        candidate = args.out.with_suffix(f".c2-{c2}")
+        _fit(train, c2, candidate, args.iterations)
+        f1 = _source_f1(candidate, dev)
         print(f"c2={c2}: Source token F1 on dev {f1:.3f}", flush=True)
         best = max(best, (f1, c2))
-    _fit(train, best[1], args.out, args.iterations)
+    for c2 in (0.1, 1.0):
+        candidate = args.out.with_suffix(f".c2-{c2}")
+        if c2 == best[1]:
+            shutil.move(candidate, args.out)
+        else:
+            candidate.unlink()
     print(f"kept c2={best[1]} (dev F1 {best[0]:.3f}); {len(train)} train sentences; "
           f"{args.out.stat().st_size / 1e6:.1f} MB at {args.out}")
     return 0

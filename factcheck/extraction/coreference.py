@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import CAP_RUN, ORG_WORDS, TITLE_NOUNS
+from .lexicon import CAP_RUN, FUNCTION_WORDS, LEADING_ADJECTIVES, ORG_WORDS, SOURCE_NOUNS, TITLE_NOUNS, TITLE_WORDS
 from .names import is_outlet, title_and_name
 
 # A quotation standing alone continues the last speaker's words.
@@ -25,11 +25,22 @@ _BODY = re.compile(
     r"(?:\s+of\s+[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,3})?"
 )
 _NAMED_BODY: dict[str, re.Pattern[str]] = {}
+_DESCRIBED: dict[str, re.Pattern[str]] = {}
+_LOWER_BODY: dict[str, re.Pattern[str]] = {}
+# Nouns that describe a body named right after them: "the national pipeline operator
+# TalvGas", "the independent daily Nord Posten", "the mining company KazMinerals".
+_DESCRIBED_NOUNS = (r"operator|company|agency|regulator|producer|maker|manufacturer|carrier|airline|miner|insurer|"
+                    r"lender|bank|group|firm|daily|newspaper|broadcaster|portal|website|channel|outlet|utility|"
+                    r"developer|retailer|exporter|importer|supplier|watchdog|union|party|fund|ministry|council|"
+                    r"authority|office|service|committee|commission|bureau|court|department|organi[sz]ation")
+_DESCRIBED_REF = re.compile(rf"the\s+(?P<before>[a-z]+\s+)?(?P<noun>{_DESCRIBED_NOUNS})", re.I)
 # "the ministry", "the port authority": a body by its head noun, with at most one word
 # before it that the full name must end with too.
 _DEFINITE = re.compile(r"the\s+(?P<before>[a-z]+\s+)?(?P<noun>ministry|agency|company|bank|government|regulator|"
                        r"office|department|service|committee|commission|council|court|police|army|group|firm|"
-                       r"authority|party|union|board|bureau)", re.I)
+                       r"authority|party|union|board|bureau|administration|inspectorate|prosecutor's office)", re.I)
+# "the ministry's press service": the body's, once the body is known.
+_POSSESSED = re.compile(r"(?P<owner>the\s+(?:[a-z]+\s+)?[a-z]+)['’]s\s+(?P<what>[a-z][\w -]{2,40})", re.I)
 _TITLE_NOUN = "|".join(sorted(TITLE_NOUNS, key=len, reverse=True))
 # "Mira Halvorsen, the Norvian president," names a person by a role.
 _APPOSITION = re.compile(
@@ -44,7 +55,7 @@ _OTHER_OFFICE = frozenset({"vice", "deputy", "assistant", "former", "acting", "a
 _ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE_NOUN})", re.I)
 # A sentence that opens with a name: "Ekdahl thanked ...", "Oleg Marin told ...".
 _SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
-                      r"(?=\s+[a-z])", re.M)
+                      r"(?=\s+[a-z]|,)", re.M)
 _SUBJECT_WINDOW = 300
 # How far into a claim a body it names is looked for ("The X Bank kept ..., the bank said").
 _IN_CLAIM = 200
@@ -62,6 +73,21 @@ def _named_body(noun: str) -> re.Pattern[str]:
             rf"(?:[Tt]he\s+)?(?:(?:[A-Z][\w'’&-]*\s+){{1,4}}{head}\b|"
             rf"{head}\s+of(?:\s+(?:the\s+)?[A-Z][\w'’&-]*){{1,4}})")
     return _NAMED_BODY[noun]
+
+
+def _described(noun: str) -> re.Pattern[str]:
+    """``noun`` in lower case before the name it describes: "operator TalvGas"."""
+    if noun not in _DESCRIBED:
+        _DESCRIBED[noun] = re.compile(
+            rf"\b{noun}\s+(?P<name>(?!(?:on|in|at|said|says)\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}})")
+    return _DESCRIBED[noun]
+
+
+def _lower_body(noun: str) -> re.Pattern[str]:
+    """A body described in lower case: "the defense ministry", "the city's construction department"."""
+    if noun not in _LOWER_BODY:
+        _LOWER_BODY[noun] = re.compile(rf"\b[Tt]he\s+(?:[a-z][\w'’-]*\s+){{1,3}}{noun}\b")
+    return _LOWER_BODY[noun]
 
 
 def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
@@ -116,10 +142,30 @@ class Speakers:
         found = _BODY.search(text, start, min(end, start + 80))
         if found is None:
             found = _last_match(_BODY, text, max(0, start - _ITS_WINDOW), start)
+            # "Neighbouring Brenmark denied it. Its foreign ministry said ...": a country or
+            # company opening a later sentence is nearer than a body named before it.
+            subject = self._thing_before(text, start)
+            if subject is not None and (found is None or subject[0] > found.start()):
+                return subject[1] + ("'" if subject[1].endswith("s") else "'s") + who[3:]
         if found is None:
             return who
         body = self._one(_definite_name(found.group(0)))
         return body + ("'" if body.endswith("s") else "'s") + who[3:]
+
+    def _thing_before(self, text: str, start: int) -> tuple[int, str] | None:
+        """The last sentence opening within reach that names a thing, not a person."""
+        thing = None
+        for found in _SUBJECT.finditer(text, max(0, start - _ITS_WINDOW), start):
+            tokens = found.group("name").split()
+            while tokens and tokens[0].lower() in LEADING_ADJECTIVES:
+                tokens = tokens[1:]
+            name = " ".join(tokens)
+            if (not tokens or tokens[0].lower() in FUNCTION_WORDS or tokens[0].lower() in TITLE_WORDS
+                    or SOURCE_NOUNS.fullmatch(tokens[0]) or name in self.names.values()
+                    or tokens[-1] in self.names):
+                continue
+            thing = (found.start(), name)
+        return thing
 
     def _body(self, head: re.Match[str], low: str, text: str, start: int) -> str | None:
         """"the ministry" after "the Emergency Situations Ministry said"; "the port
@@ -132,6 +178,9 @@ class Speakers:
             if (words and words[-1] == noun and (not before or words[-2:-1] == [before])
                     and earlier.lower() != low and "'" not in earlier):
                 return earlier
+        described = self._described_body(noun, text, start)
+        if described:
+            return described
         if text and not before:
             # Named without speaking, before the claim or in it: "The Ministry of
             # Transport opened ...", "The Lindmark Central Bank kept ..., the bank said".
@@ -139,7 +188,24 @@ class Speakers:
             if found:
                 name = found.group(0)
                 return name[0].lower() + name[1:] if name.startswith("The ") else name
+            # Or only described: "... by the defense ministry. The ministry has said ...".
+            found = _last_match(_lower_body(noun), text, max(0, start - _BODY_WINDOW), start)
+            if found:
+                return found.group(0)[0].lower() + found.group(0)[1:]
         return None
+
+    def _described_body(self, noun: str, text: str, start: int) -> str | None:
+        """"the operator" after "the national pipeline operator TalvGas"; not "the bank"
+        after "the central bank Governor Ingrid Solberg"."""
+        if not text:
+            return None
+        found = _last_match(_described(noun), text, max(0, start - _BODY_WINDOW), start)
+        if found is None:
+            return None
+        name = found.group("name")
+        if name.split()[0].lower() in TITLE_WORDS or name in self.names.values():
+            return None
+        return name
 
     def _one(self, who: str, text: str = "", start: int = 0) -> str:
         low = who.lower()
@@ -155,6 +221,14 @@ class Speakers:
         head = _DEFINITE.fullmatch(who)
         if head:
             return self._body(head, low, text, start) or who
+        possessed = _POSSESSED.fullmatch(who)
+        if possessed and _DEFINITE.fullmatch(possessed.group("owner")):
+            owner = self._one(possessed.group("owner"), text, start)
+            if owner.lower() != possessed.group("owner").lower():
+                return f"{owner}'s {possessed.group('what')}"
+        described = _DESCRIBED_REF.fullmatch(who)
+        if described:
+            return self._described_body(described.group("noun").lower(), text, start) or who
         role = _ROLE.fullmatch(who)
         if role:
             return self._person(role, start) or who
@@ -165,12 +239,14 @@ class Speakers:
         before ``start`` (within a few lines), if it is a known person's."""
         if not text:
             return None
-        found = _last_match(_SUBJECT, text, max(0, start - _SUBJECT_WINDOW), start)
-        if found is None:
-            return None
-        name = found.group("name")
-        full = self.names.get(name.split()[-1])
-        return full if full and (name == full or " " not in name) else None
+        # The last opening that is a known person's name: "In a video ..." opens with no one.
+        person = None
+        for found in _SUBJECT.finditer(text, max(0, start - _SUBJECT_WINDOW), start):
+            name = found.group("name")
+            full = self.names.get(name.split()[-1])
+            if full and (name == full or " " not in name):
+                person = full
+        return person
 
     def _latest_titled(self, start: int) -> str | None:
         before = [name for offset, _, name in self.titles if offset < start]

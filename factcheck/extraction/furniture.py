@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .markers import END_MARKER_LINE, dateline_end, end_marker_start
+from .lexicon import NEWS_OUTLETS
+from .markers import END_MARKER_LINE, SIGN_OFF_LINE, dateline_end, end_marker_start
 from .sentences import split_lines
 from .types import FurnitureLine, Span
 
@@ -46,7 +47,7 @@ _NEWSLETTER = re.compile(
 )
 _SHARE = re.compile(
     r"(?:share(?: this)?(?: article| story| post| page)?(?: on [\w ,/&]+)?|follow us(?: on [\w ,/&]+)?|"
-    r"share on [\w ,/&]+|tweet(?: this)?|print(?: this)?(?: article)?|e-?mail(?: this)?(?: article)?|copy link|"
+    r"follow us on .{1,60}|share on [\w ,/&]+|tweet(?: this)?|print(?: this)?(?: article)?|e-?mail(?: this)?(?: article)?|copy link|"
     r"comments?(?: \(\d+\))?|\d+ comments?|advertisement|sponsored(?: content)?|listen to (?:this )?article.*)\s*[:.!]?",
     _I,
 )
@@ -76,6 +77,17 @@ _BYLINE = re.compile(
     r"|\(?(?:Additional |Further )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]roduced|[Tt]ranslated)"
     r"(?: and \w+)? by\b[^()]{1,200}\)?\.?"
 )
+# A byline with a time stamp: "Emre Kaya |14.03.2026 - Update : 14.03.2026", "Updated: 12:30 GMT".
+_STAMP = re.compile(r"(?:[A-Z][\w'’.-]*\s+){0,4}[|,–—-]?\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|"
+                    r"(?:last\s+)?(?:updated?|published|posted)\s*:)[\w\s:./|,+–—-]{0,60}", _I)
+# An agency's name or web address alone on a line ("Orda.kz", "Reuters") names the source of
+# the copy; a wire service's closing notice about what its website carries; MENAFN's id line.
+_SOURCE_LINE = re.compile(r"(?:[A-Z][\w-]*\.)?[\w-]+\.(?:com|kz|ru|az|uz|kg|tr|cn|net|org|info|news|ua)|"
+                          r"MENAFN\d{6,}ID\d+")
+_NOTICE = re.compile(r".{0,60}\b(?:website contains only a portion of the news|offered to subscribers\b|"
+                     r"for subscription options|is not responsible for (?:the )?content)\b.{0,200}", _I)
+# "Associated Press writer Lena Berg in Tallinn contributed to this report."
+_CONTRIBUTED = re.compile(r"[^.!?]{3,120}\bcontributed(?: reporting)? to (?:this|the) (?:report|story|article)\.?", _I)
 _BULLET = re.compile(r"[-*•–—]\s+|\d{1,2}[.)]\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 
@@ -97,8 +109,18 @@ def _marker_reason(line: str, words: int) -> str | None:
         return "navigation"
     if words <= 16 and _BYLINE.fullmatch(line):
         return "byline"
+    if words <= 30 and _CONTRIBUTED.fullmatch(line):
+        return "byline"
     if words <= 3 and END_MARKER_LINE.fullmatch(line):
         return "end marker"
+    if words == 1 and SIGN_OFF_LINE.fullmatch(line):
+        return "end marker"
+    if words <= 16 and _STAMP.fullmatch(line) and not _SENTENCE_END.search(line):
+        return "byline"
+    if words <= 2 and (_SOURCE_LINE.fullmatch(line) or line.lower() in NEWS_OUTLETS):
+        return "source line"
+    if words <= 60 and _NOTICE.fullmatch(line):
+        return "copyright notice"
     if words <= 40 and (_KEYWORDS.match(line) or _HASHTAGS.fullmatch(line)):
         return "keywords"
     if words <= 80 and _CAPTION_CREDIT.search(line[-120:]):
@@ -162,6 +184,9 @@ def _markers_in(text: str, line: Span, *, dateline_allowed: bool) -> list[Furnit
     """A dateline opening the line and an end marker closing it, as spans of their own."""
     found = []
     head = dateline_end(line.text) if dateline_allowed else 0
+    if head and _BYLINE.fullmatch(line.text[head:].strip()):
+        # "(MENAFN- AzerNews) By Leyla Mamedova": the marker and a byline, nothing else.
+        return [FurnitureLine(line.start, line.end, line.text, "byline")]
     if head:
         end = line.start + len(line.text[:head].rstrip())
         found.append(FurnitureLine(line.start, end, text[line.start:end], "dateline"))

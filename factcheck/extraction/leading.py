@@ -22,6 +22,7 @@ from .lexicon import (
     INTRO,
     NP_OPENERS,
     PRONOUN,
+    SOURCE_NOUNS,
     SRC,
     TITLE_WORDS,
     VERB,
@@ -33,7 +34,9 @@ from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_
 from .trailing import parse_segment
 from .types import Attribution
 
-_LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,80}),\s+", re.I)
+# "According to X, quoted by Y, ...": Y relays X.
+_LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,80}),\s+"
+                             r"(?:(?:as\s+)?(?:quoted|cited|carried|reported)\s+by\s+(?P<relay>[^,]{2,60}),\s+)?", re.I)
 _LEAD_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}\b(?P<that>(?:\s+[^,.;:]{{0,40}}?\s+that\b|\s+that\b)?)", re.S)
 _NOUN_LIKE_VERBS = frozenset({"states", "reports", "claims", "notes", "posts", "says", "estimates", "forecasts",
                               "projects"})
@@ -119,7 +122,7 @@ def _according(sentence: str, start: int) -> Attribution | None:
     if not m:
         return None
     # "According to a statement from the ministry cited by TASS, ...": TASS relays.
-    raw, relay = [*CITED_BY.split(m.group("src"), 1), ""][:2]
+    raw, relay = [*CITED_BY.split(m.group("src"), 1), m.group("relay") or ""][:2]
     src = clean_source(raw)
     if not src:
         return None
@@ -139,7 +142,8 @@ def _mid_tag(sentence: str, start: int) -> Attribution | None:
 def _comma_subject(sentence: str, start: int) -> Attribution | None:
     """"A senior official, who asked not to be named, said ..."."""
     m = _LEAD_COMMA_SUBJECT.match(sentence, start)
-    if not m or (m.group("verb").lower() in CLAUSE_ONLY and not m.group("that")):
+    if not m or (m.group("verb").lower() in CLAUSE_ONLY and not m.group("that")
+                 and not (m.group("verb").lower() in _STANCE_VERBS and _speaks(m.group("src")))):
         return None
     chain = comma_subject_chain(m.group("src"), m.group("inner"), sentence[m.end("verb"):][:60], m.group("verb"))
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
@@ -154,7 +158,7 @@ _TIME_THEN_CLAUSE = re.compile(
 # Verbs whose object is a stance a speaker takes ("confirmed readiness to", "denied any
 # role in"): said of a person or a body, they attribute without "that".
 _STANCE_VERBS = frozenset({"confirmed", "denied", "announced", "acknowledged", "admitted", "reaffirmed", "promised",
-                           "pledged", "vowed"})
+                           "pledged", "vowed", "reiterated", "repeated"})
 
 
 def _speaks(raw: str) -> bool:
@@ -192,10 +196,16 @@ def _subject_ok(raw: str, start: int) -> bool:
         and len(raw.split()) <= 6 and not VERB_LIKE.search(raw)
 
 
+_IMPERSONAL = re.compile(r"\s+(?:(?:also|later|earlier|now|widely)\s+)?(?:was|is|has\s+been|had\s+been|were|will\s+be)\s")
+
+
 def _subject_verb(sentence: str, start: int) -> Attribution | None:
     """"X said (on Tuesday) (that) ..."."""
     m = _LEAD_SRC_VERB.match(sentence, start)
     if not m or _names_things(sentence, m) or not _subject_ok(m.group("src"), start):
+        return None
+    if m.group("src").lower() == "it" and _IMPERSONAL.match(sentence, m.end("src")):
+        # "It was reported that ...", "it is understood that": no one in particular.
         return None
     raw = m.group("src")
     chain = speaker_chain(raw, " " + m.group("verb").lower() + sentence[m.end("verb"):][:60])
@@ -229,7 +239,11 @@ _PASSIVE_BY = re.compile(
     r"(?:.{0,200}?\s)?(?:was|were|has\s+been|had\s+been|is|are)\s+(?:first\s+)?"
     r"(?:reported|announced|stated|confirmed|disclosed|revealed|said|claimed|denied)"
     r"(?:\s+(?:on\s+)?[A-Z][a-z]+day|\s+(?:earlier|later|today|yesterday|last\s+\w+))?"
+    # "was announced in a post on X by ...", "was confirmed at a briefing by ..."
+    r"(?:\s+(?:in|at|on|during|through|via)\s+(?:a|an|the|his|her|its|their)\s+[^,;:.]{1,40}?)?"
     r"\s+by\s+(?P<src>[^,;:.]{2,80}?)(?=\s+(?:that|as|in|on|at|after|when)\b|[,;:.]|$)"
+    # "... by Lind's lawyer, Tomas Ek, who said": the name after the role speaks.
+    r"(?:,\s+(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})(?=[,.;]|$))?"
 )
 
 
@@ -239,17 +253,74 @@ def _passive(sentence: str, start: int) -> Attribution | None:
     m = _PASSIVE_BY.match(sentence, start)
     if not m or not source_ok(m.group("src")):
         return None
+    chain = speaker_chain(m.group("name") if m.group("name") and is_person_like(m.group("name")) else m.group("src"))
+    return Attribution(chain=chain, leading=True) if chain else None
+
+
+# "The committee welcomed the ruling but said ...": a first verb, then the speech verb.
+_COORDINATED = re.compile(
+    r"(?P<src>(?:[Tt]he\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|for|to|and|the|[A-Z][\w'’.&-]*)){0,7}"
+    r"|[Tt]he\s+(?:[\w'’-]+\s+){0,2}[a-z][\w-]*)"
+    r"\s+(?P<first>[a-z]{3,}ed)\b[^,;:.\"“”]{1,80}?,?\s+(?:but|and)\s+(?:also\s+)?"
+    r"(?P<verb>said|says|added|warned|noted|stressed|insisted|argued|claimed|stated|told\s+[\w'’.-]+)\b"
+)
+# "X called the case “political revenge”", "X described the result as “a hollow victory”":
+# a verdict in quotation marks.
+_VERDICT_VERB = (r"(?P<verb>called|calls|described|describes|branded|brands|labell?ed|labels|dubbed|dubs|termed|"
+                 r"terms)\s+(?:[^\s\"“‘]+\s+){0,6}?(?:as\s+)?(?:an?\s+)?[\"“‘]")
+_VERDICT = re.compile(rf"{SRC}\s+{AUX}{_VERDICT_VERB}")
+_VERDICT_ASIDE = re.compile(rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>(?:who|whose|which)\s[^,]{{2,120}}),\s+{AUX}{_VERDICT_VERB}")
+# "Organisers put the figure at more than 10,000", "Police estimated the crowd at 35,000".
+_FIGURE = re.compile(
+    rf"{SRC}\s+{AUX}(?P<verb>put|puts|estimated|estimates|placed|places|pegged|pegs)\s+"
+    r"(?:the|its|their|his|her)\s+(?:[\w'’-]+\s+){0,3}?at\s+(?:(?:about|around|roughly|some|nearly|almost|"
+    r"more\s+than|over|under|less\s+than|at\s+least|up\s+to)\s+)?[\d$€£¥₽]")
+
+
+def _coordinated(sentence: str, start: int) -> Attribution | None:
+    m = _COORDINATED.match(sentence, start)
+    if not m or not _subject_ok(m.group("src"), start) or not (_speaks(m.group("src"))
+                                                               or SOURCE_NOUNS.search(m.group("src"))):
+        return None
+    chain = speaker_chain(m.group("src"), " " + m.group("verb"))
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+def _verdict(sentence: str, start: int) -> Attribution | None:
+    m = _VERDICT.match(sentence, start)
+    if m and _subject_ok(m.group("src"), start):
+        chain = speaker_chain(m.group("src"))
+        return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src"))) if chain else None
+    m = _VERDICT_ASIDE.match(sentence, start)
+    if not m:
+        return None
+    chain = comma_subject_chain(m.group("src"), m.group("inner"), "", m.group("verb"))
+    return Attribution(chain=chain, leading=True) if chain else None
+
+
+def _figure(sentence: str, start: int) -> Attribution | None:
+    m = _FIGURE.match(sentence, start)
+    if not m or not _subject_ok(m.group("src"), start) or not (_speaks(m.group("src"))
+                                                               or SOURCE_NOUNS.search(m.group("src"))):
+        return None
     chain = speaker_chain(m.group("src"))
     return Attribution(chain=chain, leading=True) if chain else None
 
 
 _LEADING_READERS = (_quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
-                    _subject_verb)
+                    _subject_verb, _coordinated, _verdict, _figure)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:
     intro = INTRO.match(sentence, start)
-    start = intro.end() if intro else start
+    if intro:
+        found = _parse_from(sentence, depth, intro.end())
+        # "In a video posted on ...," is a fronted phrase, not the opener "In a video".
+        return found if found is not None else _parse_from(sentence, depth, start)
+    return _parse_from(sentence, depth, start)
+
+
+def _parse_from(sentence: str, depth: int, start: int) -> Attribution | None:
     framing = _FRAMING.match(sentence, start) if depth < _MAX_FRAMES else None
     if framing:
         inner = _framed(sentence, framing, depth)
@@ -291,7 +362,9 @@ def lead_tag_only(text: str) -> Attribution | None:
     if parsed is None:
         return None
     end = parsed.end if parsed.end is not None else -1
-    if end >= len(body) or body[end:].strip() == "" or len(body[end:].split()) <= 4:
+    rest = body[end:]
+    if end >= len(body) or rest.strip() == "" or (len(rest.split()) <= 4 and not VERB_LIKE.search(rest)):
+        # "X said on Tuesday:", not "X said the vote was" (the quotation ends a clause).
         return parsed
     return None
 

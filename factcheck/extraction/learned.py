@@ -3,9 +3,9 @@
 A linear-chain CRF (python-crfsuite), trained offline on PolNeAR train by
 ``tools/train_attribution_crf.py`` (``make train``), tags each token of a sentence as part
 of the Source, of the Cue, or neither. It is consulted only when the rules find no tag;
-its Source counts only when the Cue it found contains a reporting verb and the rules'
-own reading of the Source phrase accepts it as a speaker. The model is loaded once per
-process. When python-crfsuite or the model file is missing the package runs on rules
+its Source counts only when the Cue it found contains a reporting verb or a word PolNeAR
+train mostly marks as a cue, and the rules' own reading of the Source phrase accepts it as
+a speaker. The model is loaded once per process. When python-crfsuite or the model file is missing the package runs on rules
 alone.
 """
 
@@ -19,15 +19,20 @@ from typing import Any
 from .lexicon import SPEECH_VERBS
 
 MODEL_PATH = Path(__file__).with_name("attribution_crf.model")
+# Words PolNeAR train marks as (part of) a Cue at least half of the times they occur,
+# written by the training script beside the model.
+CUES_PATH = Path(__file__).with_name("attribution_cues.txt")
 _TOKEN = re.compile(r"[\w'’]+(?:[-.][\w'’]+)*|[^\w\s]")
-# A Cue must hold one of these to make the sentence a report of speech.
+# Reporting verbs of the rules' lexicon: one of these, or a learned cue word, must be in
+# the Cue the model finds for the sentence to count as a report.
 _REPORTING = frozenset(
     w for w in re.sub(r"\[[^]]*\]", "", SPEECH_VERBS).replace("(", "").replace(")", "").split("|") if " " not in w
 ) | {"according", "say", "tell", "claim", "announce", "confirm", "deny", "insist", "warn", "argue", "write", "told",
      "cited", "quoted"}
+_QUOTES = frozenset('"“”‘’«»')
 # The least marginal probability of "Source" on every token of the Source found; chosen
 # on PolNeAR dev (see docs/extraction.md).
-MIN_CONFIDENCE = 0.75
+MIN_CONFIDENCE = 0.6
 # Sentences longer than this many tokens are left to the rules.
 MAX_TOKENS = 80
 
@@ -48,21 +53,80 @@ def _shape(word: str) -> str:
     return "o"
 
 
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """The learned cue words (empty before the model is trained)."""
+    if not CUES_PATH.is_file():
+        return frozenset()
+    return frozenset(CUES_PATH.read_text(encoding="utf-8").split())
+
+
+@lru_cache(maxsize=1)
+def _gate() -> frozenset[str]:
+    return _REPORTING | cue_words()
+
+
+def _nearest_cue(flags: list[bool]) -> list[str]:
+    """For each token, where the nearest cue word is: "b2" two tokens before it, "a1"
+    one after it, "far" beyond three, "none" without one. Two linear passes."""
+    n = len(flags)
+    after = [10**6] * n  # distance to the next cue word at or after i
+    before = [10**6] * n
+    nxt = prv = None
+    for i in range(n - 1, -1, -1):
+        if flags[i]:
+            nxt = i
+        if nxt is not None:
+            after[i] = nxt - i
+    for i in range(n):
+        if flags[i]:
+            prv = i
+        if prv is not None:
+            before[i] = i - prv
+    out = []
+    for i in range(n):
+        d_after, d_before = after[i], before[i]
+        if d_after == d_before == 10**6:
+            out.append("none")
+        elif d_after <= d_before:
+            out.append(f"b{d_after}" if d_after <= 3 else "bfar")
+        else:
+            out.append(f"a{d_before}" if d_before <= 3 else "afar")
+    return out
+
+
 def features(words: list[str]) -> list[list[str]]:
-    """Per-token features: the word, its shape and suffix, and its neighbours."""
+    """Per-token features: the word, its shape, prefix and suffix, whether it is a
+    reporting verb or a learned cue word, where the nearest cue word is, whether it sits
+    inside quotation marks, and the same for its neighbours."""
     lows = [w.lower() for w in words]
+    cues = cue_words()
+    reporting = [low in _REPORTING for low in lows]
+    cue = [low in cues or r for low, r in zip(lows, reporting, strict=True)]
+    near = _nearest_cue(cue)
+    quoted, inside = [], False
+    for w in words:
+        if w in _QUOTES:
+            inside = not inside
+        quoted.append(inside)
+    shapes = [_shape(w) for w in words]
     out = []
     for i, low in enumerate(lows):
-        f = ["b", "w=" + low, "s=" + _shape(words[i]), "x=" + low[-3:], "r=" + str(low in _REPORTING)]
-        for d in (-2, -1, 1, 2):
+        f = ["b", "w=" + low, "s=" + shapes[i], "x=" + low[-3:], "p=" + low[:3], "r=" + str(reporting[i]),
+             "k=" + str(cue[i]), "n=" + near[i], "q=" + str(quoted[i]), "i=" + (str(i) if i < 3 else "m")]
+        for d in (-3, -2, -1, 1, 2, 3):
             j = i + d
             if 0 <= j < len(lows):
                 f.append(f"w{d}={lows[j]}")
-                f.append(f"s{d}={_shape(words[j])}")
-                if d in (-1, 1):
-                    f.append(f"r{d}={lows[j] in _REPORTING}")
+                f.append(f"s{d}={shapes[j]}")
+                if -2 <= d <= 2:
+                    f.append(f"r{d}={reporting[j]}")
+                    f.append(f"k{d}={cue[j]}")
             else:
                 f.append(f"w{d}=<pad>")
+        if i:
+            f.append(f"b={lows[i - 1]}|{low}")
+            f.append(f"ss={shapes[i - 1]}{shapes[i]}")
         out.append(f)
     return out
 
@@ -94,11 +158,12 @@ def source_span(sentence: str) -> tuple[int, int] | None:
     if not 3 <= len(toks) <= MAX_TOKENS:
         return None
     words = [t[0] for t in toks]
-    if not {w.lower() for w in words} & _REPORTING:
-        return None  # the Cue must hold a reporting verb: no need to tag
+    gate = _gate()
+    if not {w.lower() for w in words} & gate:
+        return None  # the Cue must hold a reporting verb or a cue word: no need to tag
     labels = tagger.tag(features(words))
     cue = {words[i].lower() for i, label in enumerate(labels) if label == "C"}
-    if not cue & _REPORTING:
+    if not cue & gate:
         return None
     source = [i for i, label in enumerate(labels) if label == "S"]
     if not source or source[-1] - source[0] + 1 != len(source):

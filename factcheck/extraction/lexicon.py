@@ -27,7 +27,7 @@ SPEECH_VERBS = (
     r"complains|testified|vowed|promised|pledged|mentioned|thought|believed|expects|expected|fears|feared|"
     r"charged|contended|contends|countered|recounted|projected|projects|forecast|forecasts|reckons|added|"
     r"called on|called for|calls on|calls for|urged|urges|pointed to|points to|demanded|demands|appealed to|"
-    r"reaffirmed"
+    r"reaffirmed|reiterated|repeated"
 )
 # Of those, the ones that also take a plain object ("confirmed support for ...") and so
 # attribute a sentence they open only when a clause follows ("confirmed that ...").
@@ -37,8 +37,11 @@ CLAUSE_ONLY = _words(
     "stresses noted notes observed recalled continued answered remarked commented posted reported reports "
     "learned understands believes thinks explained explains ruled found finds showed shows concluded concludes "
     "complained complains testified vowed promised pledged mentioned thought believed expects expected fears "
-    "feared charged contended contends countered recounted projected projects forecast forecasts reckons"
+    "feared charged contended contends countered recounted projected projects forecast forecasts reckons "
+    "reiterated repeated"
 )
+# Capitalised only because they open a sentence before a name ("Neighbouring Brenmark").
+LEADING_ADJECTIVES = _words("neighbouring neighboring fellow nearby")
 AUX = r"(?:(?:also|later|earlier|reportedly|previously|then|further|separately|recently|again|publicly|"
 AUX += r"privately|repeatedly|has|have|had|was|were|is|would|will|did|does|not|once|first|last|"
 AUX += r"allegedly|apparently|reportedly|officially|quickly|flatly|firmly|[a-z]{3,}ly)\s+){0,3}"
@@ -127,12 +130,12 @@ SOURCE_NOUNS = re.compile(
     r"survey|study|data|figures|researchers?|economists?|investigators?|prosecutors?|insiders?|people|"
     r"person|aides?|adviser|advisers|advisors?|members?|observers?|activists?|organi[sz]ers?|"
     r"regulators?|bureau|commission|committee|council|board|court|union|party|organi[sz]ation|institute|"
-    r"cent(?:er|re)|service|network|newspaper|outlet|channel|broadcaster|magazine|website|polls?|pollsters?|"
+    r"cent(?:er|re)|services?|network|newspaper|outlet|channel|broadcaster|magazine|website|polls?|pollsters?|"
     r"association|federation|operators?|lawyers?|attorneys?|judges?|ministers?|candidates?|chairman|chief|"
     r"directors?|managers?|owners?|founders?|authors?|editors?|reporters?|journalists?|correspondents?|"
     r"survivors?|victims?|relatives?|family|mother|father|wife|husband|friends?|neighbou?rs?|pensioners?|"
     r"users?|customers?|patients?|students?|voters?|supporters?|critics?|opponents?|protesters?|soldiers?|"
-    r"military|embassy|envoys?|delegation|negotiators?|"
+    r"military|embassy|envoys?|delegation|negotiators?|media|"
     r"officers?|workers?|employees?|engineers?|scientists?|doctors?|locals?|villagers?|staff|"
     r"company|firm|campaign|office|department|side|leaders?|groups?|agents?|brokers?|traders?|dealers?|"
     r"bankers?|executives?|contacts?|participants?|insiders?|farmers?|drivers?|pilots?|crew|captains?|"

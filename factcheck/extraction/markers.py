@@ -30,6 +30,8 @@ _DATELINE = re.compile(
       | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?{_SEPARATOR}
         # "Paris (AFP) -"
       | {_NAME_CITY}\s*\({_AGENCY_NAME}\){_SEPARATOR}
+        # "Aug. 21 (UPI) --": a date and the agency, no city
+      | {_DATE}\s*\({_AGENCY_NAME}\){_SEPARATOR}
         # "MOSCOW, March 3. /TASS/.", "ASTANA. KAZINFORM -", "ASTANA, March 3. KAZINFORM -"
       | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\.\s*/\s*{_AGENCY_NAME}\s*/\.?\s+
       | {_CAPS_CITY}(?:[,.]\s*{_DATE})?\.\s+[A-Z][A-Z.-]{{2,}}(?:\s+[A-Z][A-Z.-]{{2,}})?{_SEPARATOR}
@@ -40,8 +42,13 @@ _DATELINE = re.compile(
     """,
     re.X,
 )
-_END_MARKER = r"(?:\(\s*end\s*\)|\(\s*ends\s*\)|/\s*ends?\s*/?|\[\s*end\s*\]|-{1,3}\s*end\s*-{1,3}|###|-30-|\+\+\+)"
+# Desk initials after the marker: KUNA's "(end) sbk.rk", Xinhua's "Enditem".
+_INITIALS = r"(?:\s+[a-z]{2,5}(?:[./-][a-z]{2,5}){0,4})?"
+_END_MARKER = (r"(?:(?:\(\s*end\s*\)|\(\s*ends\s*\)|/\s*ends?\s*/?|\[\s*end\s*\]|-{1,3}\s*end\s*-{1,3}|###|-30-|"
+               rf"\+\+\+|enditem){_INITIALS})")
 END_MARKER_LINE = re.compile(rf"{_END_MARKER}|ends?\.?", re.I)
+# AFP's and others' sign-off of desk initials on a line of its own: "ef/jm/rl", "sbk.rk".
+SIGN_OFF_LINE = re.compile(r"[a-z]{2,5}(?:[/.-][a-z]{2,5}){1,5}")
 _END_MARKER_TAIL = re.compile(rf"\s+{_END_MARKER}\s*$", re.I)
 # At most this many characters of a line are looked at for a dateline.
 _DATELINE_WINDOW = 200

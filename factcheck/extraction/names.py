@@ -17,6 +17,7 @@ from .lexicon import (
     DOCUMENTS,
     FIRST_PERSON,
     FUNCTION_WORDS,
+    LEADING_ADJECTIVES,
     NEWS_OUTLETS,
     NOT_A_HEAD,
     NOT_A_LAST_WORD,
@@ -52,6 +53,11 @@ _HEADLINE_WORDS = frozenset({"against", "about", "over", "under", "after", "befo
 _BARE_GROUP = re.compile(r"[a-z]{3,}(?:ers|ors|ists|ians|ents|ants|s)$")
 
 
+_BEFORE_NAME = re.compile(r"\s(?:from|at|of|with|in)\s+(?:the\s+)?$")
+_NUMBERED = re.compile(r"\s\d{1,3}$")
+_OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
+
+
 def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:]
 
@@ -84,6 +90,9 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
     runs = list(CAP_RUN.finditer(src))
     if not runs:
         return None
+    office = _office_then_name(src, words)
+    if office:
+        return office
     first = runs[0]
     if (first.start() == 0 and len(runs) == 2 and src[first.end():runs[1].start()] == " of "
             and runs[1].end() == len(src) and first.group(0).split()[-1].lower() in ORG_WORDS):
@@ -92,9 +101,19 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
     if first.start() == 0 and len(runs) > 1 and re.match(r"\s+(?:for|of|at|from|with)\s", src[first.end():]):
         # "Cameron Easley for Morning Consult": the writer speaks, not the outlet.
         head = strip_titles(first.group(0))
-        if head.lower() not in TITLE_WORDS and not all(t.lower() in TITLE_WORDS for t in head.split()):
+        if (head.lower() not in TITLE_WORDS and not all(t.lower() in TITLE_WORDS for t in head.split())
+                and not SOURCE_NOUNS.fullmatch(head)):
             return head
     last = runs[-1]
+    if (len(runs) > 1 and not DETERMINER.match(src) and SOURCE_NOUNS.search(src[:last.start()])
+            and _BEFORE_NAME.search(src[:last.start()])):
+        # "Election observers from the OSCE", "Analysts at Goldman Sachs": people described
+        # by where they are from, not the body itself.
+        return None
+    number = _NUMBERED.search(src)
+    if number and number.start() == last.end() and len(words) > 2:
+        # "local broadcaster Kanal 7": a numbered channel's name.
+        return f"{strip_titles(last.group(0))}{number.group(0)}"
     if last.end() != len(src) or (len(words) == 1 and SOURCE_NOUNS.fullmatch(words[0])):
         return None
     determined = bool(DETERMINER.match(src)) or words[0].lower() in NP_OPENERS
@@ -102,9 +121,31 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
         # "the state news agency Kazinform" names the agency; "a source at the Finance
         # Ministry" does not name the source.
         between = src[len(src.split(None, 1)[0]):last.start()]
-        if not between.strip() or PREPOSITION.search(between):
+        if not between.strip():
+            return None
+        if PREPOSITION.search(between) and not _apposed_name(between, last.group(0)):
             return None
     return strip_titles(last.group(0)) or None
+
+
+def _office_then_name(src: str, words: list[str]) -> str | None:
+    """"Speaker of Parliament Amira Saleh": the office, then the name."""
+    if len(words) > 3 and words[0].lower() in TITLE_NOUNS and words[1] in ("of", "for"):
+        name = strip_titles(src)
+        if name != src and is_person_like(name):
+            return name
+    return None
+
+
+def _apposed_name(before: str, run: str) -> bool:
+    """"the head of the regional health department Gulnar Seitova": a person's name right
+    after the noun of a description; "a source at the Finance Ministry" names no one,
+    and in "a spokesman for Senator Ida Berg" the name is not the speaker's."""
+    tokens = run.split()
+    last_word = before.split()[-1] if before.split() else ""
+    return (len(tokens) >= 2 and last_word.islower() and not PREPOSITION.fullmatch(last_word)
+            and last_word not in FUNCTION_WORDS and not any(t.lower() in ORG_WORDS or t.lower() in TITLE_WORDS
+                                                            for t in tokens))
 
 
 def clean_source(raw: str) -> str | None:
@@ -115,10 +156,17 @@ def clean_source(raw: str) -> str | None:
     # "David Axelrod on Wednesday", "The Times on Saturday": the time is not the source.
     src = _TRAILING_TIME.sub("", src) or src
     words = src.split()
+    if len(words) > 1 and words[0].lower() in LEADING_ADJECTIVES and words[1][0].isupper():
+        # "Neighbouring Brenmark denied ...": capitalised only because it opens the sentence.
+        src = src.split(None, 1)[1]
+        words = words[1:]
     if len(words) > 16 or words[0].lower() in DATE_WORDS or words[0].lower() in NOT_SOURCE_START:
         return None
     if is_pronoun(src):
         return src.lower() if src != "I" else "I"
+    if src.lower() in _OBJECT_PRONOUNS:
+        # "According to him, ...": the speaker named before.
+        return _OBJECT_PRONOUNS[src.lower()]
     first = words[0]
     if first[0].islower() and not _lowercase_speaker_ok(src, words):
         return None
@@ -146,6 +194,13 @@ def strip_titles(name: str) -> str:
         if tokens[k].lower() in TITLE_NOUNS:
             first = k + 1
             break
+    if first and tokens[first - 1].lower() in TITLE_NOUNS and first < len(tokens) - 2 \
+            and tokens[first].lower() in ("of", "for") \
+            and (tokens[first + 1].lower() != "the" or len(tokens) - first > 5):
+        # "Speaker of Parliament Amira Saleh", "Minister of Labour Yusuf Karim": the office
+        # runs on to the name, which is the last two words (three with a particle).
+        keep = 3 if len(tokens) - first > 3 and re.fullmatch(PARTICLE, tokens[-2]) else 2
+        first = len(tokens) - keep
     return " ".join(tokens[first:])
 
 
@@ -251,7 +306,8 @@ def is_first_person(text: str) -> bool:
 def _name_tokens(run: str) -> list[str]:
     tokens = run.split()
     first = 0
-    while first < len(tokens) and tokens[first].lower() in FUNCTION_WORDS:
+    while first < len(tokens) and (tokens[first].lower() in FUNCTION_WORDS
+                                   or tokens[first].lower() in LEADING_ADJECTIVES):
         first += 1
     tokens = strip_titles(" ".join(tokens[first:])).split()
     if tokens:

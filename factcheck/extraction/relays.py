@@ -10,16 +10,20 @@ from __future__ import annotations
 import re
 
 from .lexicon import DETERMINER, NOT_OUTLETS, TITLE_WORDS
-from .names import clean_source, outlet_in_description
+from .names import clean_source, is_outlet, outlet_in_description
 
 Segment = tuple[str, list[str]]  # ("according" | "citing" | "speaker" | "verb-only", sources)
 
-_TOLD = re.compile(r"\btold\s+(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})")
+# "told Reuters", "told state media", "in an interview with TASS", "speaking to CNN".
+_MEDIA = r"(?:state|local|national|foreign|regional|official|independent|western|russian|chinese)\s+(?:media|press|television|tv|radio)"
+_TOLD = re.compile(
+    r"\b(?P<verb>told|(?:in\s+(?:an?\s+)?(?:\w+\s+)?interview\s+(?:with|to)|speaking\s+to|in\s+comments\s+to))\s+"
+    rf"(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){{0,3}}|{_MEDIA})")
 # "Vesti quoted Berg as saying (that) ...", "Berg was quoted by Vesti as saying ...".
 QUOTED_AS_SAYING = re.compile(
     r"(?:(?P<speaker2>[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+quoted"
     r"(?:\s+by\s+(?P<outlet2>[^,]{2,50}?))?|"
-    r"(?P<outlet>[A-Z][^,]{1,50}?)\s+quoted\s+(?!by\b)(?P<speaker>[^,]{2,60}?))"
+    rf"(?P<outlet>(?:the\s+)?[A-Z][^,]{{1,50}}?|{_MEDIA}\b[^,]{{0,30}}?)\s+quoted\s+(?!by\b)(?P<speaker>[^,]{{2,60}}?))"
     r"\s+as\s+saying(?:\s+that)?\b\s*,?\s*"
 )
 
@@ -34,7 +38,13 @@ def told_relay(rest: str) -> str | None:
     if not told:
         return None
     obj = told.group("obj")
+    if re.fullmatch(_MEDIA, obj):
+        return obj
     if obj.lower() in NOT_OUTLETS or obj.split()[0].lower() in TITLE_WORDS:
+        return None
+    if told.group("verb") != "told" and not (is_outlet(obj) or re.fullmatch(r"[A-Z]{2,6}", obj)
+                                            or re.fullmatch(_MEDIA, obj)):
+        # An interview with a person is not a relay; one with an outlet is.
         return None
     return re.sub(r"^the\s+", "", obj)
 
@@ -66,8 +76,23 @@ def quoted_as_saying_chain(match: re.Match[str]) -> list[str] | None:
 
 
 def join_segments(segments: list[Segment]) -> list[str]:
-    """"citing X" goes one level deeper than what came before; "according to X" one out."""
+    """"citing X" goes one level deeper than what came before; "according to X" one out,
+    and so does an outlet reporting after a speaker ("..., X said, the daily Y reported")."""
     chain: list[str] = []
     for kind_name, sources in segments:
-        chain = sources + chain if kind_name == "according" else chain + sources
+        if kind_name == "outlet" and chain:
+            chain = [relay_name(s) for s in sources] + chain
+        elif kind_name == "according":
+            chain = sources + chain
+        else:
+            chain = chain + sources
     return chain
+
+
+_CORRESPONDENT = re.compile(r"\b(?:correspondent|reporter|journalist|staff)s?\b", re.I)
+
+
+def relay_name(name: str) -> str:
+    """"Kazinform correspondent" relays as Kazinform."""
+    outlet = outlet_in_description(name) if _CORRESPONDENT.search(name) else None
+    return outlet or name

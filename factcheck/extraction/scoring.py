@@ -49,7 +49,9 @@ _HEDGE = re.compile(r"\b(?:might|may|could|perhaps|maybe|possibly|probably|hope|
 # few hundred characters, and scoring stays linear in the text however long a line is.
 SCORED_CHARS = 2000
 _NO_COMMENT = re.compile(r"\b(?:declined to comment|could not be reached|did not (?:immediately )?respond|"
-                         r"did not return|no (?:immediate )?comment|declined to elaborate)\b")
+                         r"did not return|no (?:immediate )?comment|declined to elaborate|"
+                         r"(?:has|have|had|did) not (?:yet |immediately )?comment(?:ed)?|"
+                         r"could not (?:immediately )?be reached|was not available for comment)\b")
 
 
 def claim_kind(quote: str, *, is_quote: bool, attributed: bool) -> str:

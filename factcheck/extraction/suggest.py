@@ -18,9 +18,9 @@ from . import learned
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
-from .lexicon import FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
-from .names import is_outlet, source_ok
-from .relays import speaker_chain
+from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
+from .names import is_outlet, is_person_like, source_ok
+from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
 from .types import Attribution, FurnitureLine, Span, Suggestion
@@ -206,7 +206,10 @@ _NEXT_TAG = re.compile(
     r"(?P<src>He|She|They|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|The\s+[a-z]+(?:\s+[a-z]+)?)\s+"
     r"(?:also\s+)?(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)\b[^.!?]{0,80}[.!?]?$"
 )
+_BARE_DOCUMENT = re.compile(rf"(?:the|this|these|those|such|new|latest)\s+(?:{DOCUMENTS})", re.I)
 _ROLE_WORDS = re.compile(r"the\s", re.I)
+_OWN_OFFICE = re.compile(r"(?:his|her|their)\s+(?:office|press\s+(?:office|service|secretary)|spokes(?:man|woman|person)|"
+                         r"staff|aides?|campaign|team|lawyers?|representatives?)$", re.I)
 _OUTER_RELAY = re.compile(r"\s*,?\s*(?:according|as reported|reported by)", re.I)
 
 
@@ -244,9 +247,13 @@ class _Paragraph:
             lead = attr.parse_leading(body[: tag.content_end])
             # "Smith said X, according to Reuters", "He said X, the BBC reported": the
             # speaker is the innermost source; the outlet only relays.
-            if lead and len(tag.chain) == 1 and (_OUTER_RELAY.match(body, tag.content_end)
+            if lead and len(tag.chain) == 1 and (_OUTER_RELAY.match(body, tag.content_end) or tag.outlet
                                                  or is_outlet(tag.chain[0])):
-                tag.chain = tag.chain + lead.chain
+                tag.chain = [relay_name(tag.chain[0]), *lead.chain]
+            elif lead and _OWN_OFFICE.match(tag.chain[-1]) and is_person_like(lead.chain[-1]):
+                # "X said ..., according to a statement from his office cited by Y": X's
+                # own office speaks for X; Y still relays.
+                tag.chain = tag.chain[:-1] + lead.chain
         start, end = _trim(self.text, s.start, s.start + skip + tag.content_end)
         first_person = attr.is_first_person(self.text[start:end])
         speech = _speech_run(self.text, self.pending, first_person)
@@ -324,6 +331,9 @@ def _learned(body: str) -> list[str] | None:
     named = any(w[0].isupper() and w.lower() not in FUNCTION_WORDS and w.lower() not in NP_OPENERS
                 for w in raw.split())
     if not source_ok(raw) or not (named or SOURCE_NOUNS.search(raw) or raw.lower() in ("he", "she", "they")):
+        return None
+    if _BARE_DOCUMENT.fullmatch(raw):
+        # "The data confirmed a rise ...": a thing no one is named behind does not speak.
         return None
     return speaker_chain(raw)
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import AUX, DETERMINER, INTRO, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
-from .names import clean_source, is_appositive, is_person_like, names_a_source, source_ok
+from .names import clean_source, is_appositive, is_outlet, is_person_like, names_a_source, source_ok
 from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
 from .types import Attribution
 
@@ -48,6 +48,12 @@ _OBJECT_VERBS = frozenset({"called on", "called for", "calls on", "calls for", "
 _AGE = re.compile(r"\d{1,3}")
 # A clause said of the speaker between name and verb: "X, who declined to be named, said".
 _SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
+_SPEAKING = ("speaker", "outlet")
+_NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}")
+# What the writer adds after a tag: "..., the union said, in a move that could ...".
+_AFTERWORD = re.compile(r"(?:in\s+(?:a|an)\s+(?:move|sign|bid|attempt|apparent|effort|step|reference|response)|"
+                        r"(?:a|one|two|three|several)\s+(?:day|days|week|weeks|hour|hours)\s+(?:after|before)|"
+                        r"amid|ahead\s+of|following)\b")
 # At most this many segments from the end of the sentence make up a tag.
 _MAX_SEGMENTS = 4
 
@@ -81,10 +87,14 @@ def _citing_segment(seg: str) -> Segment | None:
     return ("citing", [src]) if src else _REJECT
 
 
+# "... quoted Aliyev as saying on its website": a short setting may follow.
+_AFTER_SAYING = re.compile(r"(?:on|in|at|during|after|before|late|earlier|last|this)\b[^,]{0,40}")
+
+
 def _quoted_segment(seg: str) -> Segment | None:
     """"Vesti quoted Berg as saying": the outlet relays the speaker."""
-    m = QUOTED_AS_SAYING.fullmatch(seg + " ")
-    if not m:
+    m = QUOTED_AS_SAYING.match(seg + " ")
+    if not m or not (m.end() == len(seg) + 1 or _AFTER_SAYING.fullmatch(seg[m.end():])):
         return None
     raw_outlet = m.group("outlet") or m.group("outlet2")
     raw_speaker = m.group("speaker") or m.group("speaker2")
@@ -103,7 +113,13 @@ def _verb_source_segment(seg: str) -> Segment | None:
     if not (m and source_ok(m.group("src")) and not VERB_LIKE.search(m.group("src"))):
         return None
     chain = speaker_chain(m.group("src"))
-    return ("speaker", chain) if chain else _REJECT
+    return (_speaker_kind(m.group("src"), chain), chain) if chain else _REJECT
+
+
+def _speaker_kind(raw: str, chain: list[str]) -> str:
+    """"the daily Al-Sabah reported", "Kazinform correspondent reports": an outlet that
+    relays whatever speaker the sentence named before it."""
+    return "outlet" if len(chain) == 1 and is_outlet(raw) else "speaker"
 
 
 def _verb_only_segment(seg: str) -> Segment | None:
@@ -121,7 +137,7 @@ def _source_verb_segment(seg: str) -> Segment | None:
             and not (m.group("verb") in _OBJECT_VERBS and m.group("rest").strip())):
         return None
     chain = speaker_chain(m.group("src"), " " + m.group("verb") + m.group("rest"))
-    return ("speaker", chain) if chain else _REJECT
+    return (_speaker_kind(m.group("src"), chain), chain) if chain else _REJECT
 
 
 _SEGMENT_READERS = (_according_segment, _citing_segment, _quoted_segment, _verb_source_segment,
@@ -152,6 +168,7 @@ class _Walk:
     # unless a name stands before it ("..., Marco Ferrant, the union's leader, said").
     described: tuple[int, str] | None = None
     best: tuple[int, list[Segment]] | None = None
+    name_after: str | None = None  # a bare name closing the tag after a description
 
     def waits_for_speaker(self) -> bool:
         return bool(self.parsed) and self.parsed[0][0] == "verb-only"
@@ -164,6 +181,10 @@ class _Walk:
         """Take the segment before bounds[k]; False when the tag starts after it."""
         sep_start = self.bounds[k][0]
         kind = parse_segment(seg)
+        if kind is not None and self.name_after and kind[0] == "speaker" and not is_person_like(kind[1][-1]):
+            # "..., said the head of the mission, Anna Berg": the name speaks.
+            kind = ("speaker", [*kind[1][:-1], self.name_after])
+        self.name_after = None
         if kind is not None:
             if kind[0] == "verb-only":
                 self.verb_text = seg
@@ -172,7 +193,7 @@ class _Walk:
                 self.best = (sep_start, list(self.parsed))
             return True
         if not self.parsed:
-            return k > 0 and self._closing_phrase(k, seg)
+            return k > 0 and (self._name_after_role(k, seg) or self._closing_phrase(k, seg))
         if is_appositive(seg):
             self._role(sep_start, seg)
             return True
@@ -188,18 +209,29 @@ class _Walk:
             return chain is not None
         return False
 
+    def _name_after_role(self, k: int, seg: str) -> bool:
+        """"..., said the head of the mission, Anna Berg": keep the name for the speaker."""
+        if not (_NAME.fullmatch(seg) and is_person_like(seg)):
+            return False
+        left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
+        if left and left[0] == "speaker" and not is_person_like(left[1][-1]):
+            self.name_after = seg
+            return True
+        return False
+
     def _closing_phrase(self, k: int, seg: str) -> bool:
         """"..., said John Smith, a spokesman" / "..., Smith said, declining to be named" /
         "..., said Smith, who took over in 2022": the closing phrase belongs to the tag
         when a speaker stands right before it."""
-        if not (is_appositive(seg) or re.match(r"[a-z]{3,}ing\b", seg) or re.match(r"(?:who|whose)\s", seg)):
+        if not (is_appositive(seg) or re.match(r"[a-z]{3,}ing\b", seg) or re.match(r"(?:who|whose)\s", seg)
+                or _AFTERWORD.match(seg)):
             return False
         left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
-        return bool(left and left[0] == "speaker")
+        return bool(left and left[0] in _SPEAKING)
 
     def _role(self, sep_start: int, seg: str) -> None:
         """"John Smith, a spokesman for the ministry, said": skip the role, keep going."""
-        if self.best and any(p[0] == "speaker" for p in self.parsed):
+        if self.best and any(p[0] in _SPEAKING for p in self.parsed):
             self.best = (sep_start, self.best[1])
             return
         if not self.waits_for_speaker():
@@ -237,7 +269,8 @@ def parse_trailing(sentence: str) -> Attribution | None:
     if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
         # Nothing but "Earlier," before the tag: the sentence leads with its subject.
         return None
-    return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]))
+    outlet = len(chain) == 1 and any(kind == "outlet" for kind, _ in segments)
+    return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]), outlet=outlet)
 
 
 __all__ = ["PRONOUN", "parse_segment", "parse_trailing"]

@@ -55,7 +55,8 @@ class Attribution:
     it; ``None`` when the whole sentence is the claim. ``end`` is where a leading tag ends
     ("X said on Tuesday that |..."), when known. ``according`` marks a separable
     "According to X," clause, ``mid`` a tag inside the claim ("Exports, X said, rose"),
-    ``framed`` a fronted phrase before the tag ("Asked about it, X said").
+    ``framed`` a fronted phrase before the tag ("Asked about it, X said"), ``outlet`` a
+    trailing tag that is an outlet alone.
     """
 
     chain: list[str]
@@ -66,6 +67,9 @@ class Attribution:
     according: bool = False
     mid: bool = False
     framed: bool = False
+    # A trailing tag whose only source is an outlet ("..., the daily Al-Sabah reported"):
+    # it relays a speaker the sentence names before it.
+    outlet: bool = False
 
     @property
     def claimant(self) -> str | None:

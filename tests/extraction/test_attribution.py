@@ -405,3 +405,83 @@ def test_a_short_quoted_verdict_is_a_claim_and_a_comma_inside_the_quote_mark_end
     s = only("The vote in Harlen was “fair and orderly,” the observers said.")
     assert (s.quote, s.claimant) == ("The vote in Harlen was “fair and orderly,”", "the observers")
     assert suggest_claims("“No comment,” she said.") == []
+
+
+# The second round (issue 14): wording, relays and references met in new wire stories,
+# each rule checked here in other words than the stories'.
+@pytest.mark.parametrize(
+    "text, claimant",
+    [
+        ("The regulator welcomed the merger but said prices would be capped until 2028.", "the regulator"),
+        ("Protesters put the number of marchers at about 20,000.", "protesters"),
+        ("Rescue services estimated the damage at $40 million.", "Rescue services"),
+        ("The plan was confirmed at a briefing by Mayor Ines Varga, who said work would start in May.", "Ines Varga"),
+        ("The senator called the budget \"a disaster for farmers.\"", "the senator"),
+        ("Minister of Culture Ida Lund said the museum would reopen in May.", "Ida Lund"),
+        ("The chief engineer of the city's water utility Karl Berg said the pipes were 60 years old.", "Karl Berg"),
+        ("Analysts at Halyk Bank said the tenge would weaken to 520 per dollar by June.",
+         "analysts at Halyk Bank"),
+        ("Election observers from the OSCE said the vote was “calm and well organised”.",
+         "Election observers from the OSCE"),
+        ("Neighbouring Vestria denied any role in the attack on the pipeline.", "Vestria"),
+    ],
+)
+def test_wording_of_the_second_round(text: str, claimant: str) -> None:
+    s = only(text)
+    assert (s.quote, s.claimant, s.via) == (text, claimant, [])
+
+
+@pytest.mark.parametrize(
+    "text, quote, claimant, via",
+    [
+        ("Prices rose 4 percent in May, Berg said, the daily Vest Posten reported.",
+         "Prices rose 4 percent in May", "Berg", ["Vest Posten"]),
+        ("Anna Berg said in an interview with Interfax that exports fell 12 percent in May.", None,
+         "Anna Berg", ["Interfax"]),
+        ("A ministry official told local media that exports fell 12 percent in May.", None,
+         "a ministry official", ["local media"]),
+        ("Exports fell 12 percent in May, state media quoted Anna Berg as saying on Tuesday.",
+         "Exports fell 12 percent in May", "Anna Berg", ["state media"]),
+        ("According to the port authority, cited by Radio Harlow, exports fell 12 percent in May.",
+         "exports fell 12 percent in May.", "the port authority", ["Radio Harlow"]),
+        ("Exports fell 12 percent in May, Trade Minister Anna Berg said, Kazinform correspondent reports.",
+         "Exports fell 12 percent in May", "Anna Berg", ["Kazinform"]),
+        ("Exports fell 12 percent in May, said the head of the customs service, Anna Berg.",
+         "Exports fell 12 percent in May", "Anna Berg", []),
+        ("Anna Berg said exports would fall, according to a statement from her office cited by the Harlow Wire.",
+         "Anna Berg said exports would fall", "Anna Berg", ["the Harlow Wire"]),
+        ("Exports fell 12 percent in May, the ministry said on Monday, in a move that surprised traders.",
+         "Exports fell 12 percent in May", "the ministry", []),
+    ],
+)
+def test_relays_of_the_second_round(text: str, quote: str | None, claimant: str, via: list[str]) -> None:
+    s = only(text)
+    assert (s.quote, s.claimant, s.via) == (quote or text, claimant, via)
+
+
+@pytest.mark.parametrize(
+    "text, claimant",
+    [
+        ("The ferry operator NordLink carried 2 million passengers last year.\n"
+         "Ticket sales rose 9 percent in May, the operator said.", "NordLink"),
+        ("The fees were set by the harbour department in March.\n"
+         "The department said the fees would rise 5 percent in June.", "the harbour department"),
+        ("Neighbouring Vestria rejected the claim on Sunday.\n"
+         "Its defence ministry said no troops had crossed the border on Monday.", "Vestria's defence ministry"),
+        ("The Harlow Dock Union called the strike on Friday.\n"
+         "The union's press office said 3,000 members had voted to stop work.",
+         "the Harlow Dock Union's press office"),
+        ("Anna Berg opened the forum in Harlen on Monday.\n"
+         "According to him, exports fell 12 percent in May.".replace("him", "her"), "Anna Berg"),
+        ("Karl Berg, who ran the port for ten years, spoke first. In a speech to the council, he called the "
+         "closure \"a mistake that cost 300 jobs.\"", "Karl Berg"),
+    ],
+)
+def test_references_of_the_second_round(text: str, claimant: str) -> None:
+    last = suggest_claims(text, threshold=0.0)[-1]
+    assert last.claimant == claimant
+
+
+def test_it_was_reported_is_no_one() -> None:
+    text = "Anna Berg said exports fell 12 percent in May.\nIt was reported that the port would close in June."
+    assert suggest_claims(text, threshold=0.0)[-1].claimant is None

@@ -43,10 +43,12 @@ def test_strict_claimant_allows_no_extra_words() -> None:
 
 def test_our_labelled_stories() -> None:
     figures = evaluate_labelled(sorted(OWN_DATA.glob("*.claims.json")))
-    assert figures["recall"] >= 0.95
-    assert figures["precision"] >= 0.9
-    assert figures["claimant_accuracy_strict"] >= 0.85
-    assert figures["via_accuracy"] >= 0.85
+    assert figures["articles"] >= 28
+    # Measured: 1.0 for each, rules alone claimant 0.994.
+    assert figures["recall"] >= 0.98
+    assert figures["precision"] >= 0.97
+    assert figures["claimant_accuracy_strict"] >= 0.97
+    assert figures["via_accuracy"] >= 0.97
 
 
 def test_seed_article() -> None:
@@ -63,15 +65,17 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned reader (measured: 0.423, 0.853, 0.838, 0.943).
-        assert figures["recall"] >= 0.40
-        assert figures["precision"] >= 0.84
+        # Rules and the learned reader (measured: 0.515, 0.798, 0.844, 0.949, right 0.423).
+        assert figures["recall"] >= 0.50
+        assert figures["precision"] >= 0.78
+        assert figures["right_claimant_of_labelled"] >= 0.41
     else:
-        # Rules alone (measured: 0.381, 0.869, 0.851, 0.942).
-        assert figures["recall"] >= 0.36
-        assert figures["precision"] >= 0.86
-    assert figures["claimant_accuracy_strict"] >= 0.82
-    assert figures["claimant_accuracy_lenient"] >= 0.92
+        # Rules alone (measured: 0.394, 0.864, 0.851, 0.941, right 0.327).
+        assert figures["recall"] >= 0.38
+        assert figures["precision"] >= 0.85
+        assert figures["right_claimant_of_labelled"] >= 0.31
+    assert figures["claimant_accuracy_strict"] >= 0.83
+    assert figures["claimant_accuracy_lenient"] >= 0.93
 
 
 def test_checkthat_dev_test_editor_view() -> None:

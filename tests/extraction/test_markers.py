@@ -31,6 +31,9 @@ CLAIM = "The Harlow port will reopen on Friday after repairs"
         "ALMATY, March 3 (Orda) - ",  # Orda.kz
         "(MENAFN- Harlow Wire) ",  # MENAFN
         "(MENAFN- Trend) BAKU, Azerbaijan, March 3. ",  # Trend through MENAFN
+        "May 3 (UPI) -- ",  # UPI without a city
+        "OSLOVIK — ",  # a city alone
+        "HARLOW. May 3 (Interfax-Ukraine) - ",  # an agency with a hyphen
     ],
 )
 def test_datelines_are_set_aside_and_left_out_of_the_claim(dateline: str) -> None:
@@ -76,6 +79,17 @@ def test_sentences_that_only_look_like_datelines_stay(line: str) -> None:
          "quay. (AP Photo/Tomas Lund)", "photo caption"),
         ("Ferries wait at the terminal in Oslovik as the strike enters its second day and passengers look for "
          "other ways to cross. Photo: Harlow Wire", "photo caption"),
+        ("Enditem", "end marker"),  # Xinhua
+        ("(end) gta.ml", "end marker"),  # KUNA, with the desk's initials
+        ("dk/jm/ab", "end marker"),  # AFP's sign-off
+        ("Orda.kz", "source line"),
+        ("MENAFN03052026000187011011ID1109876543", "source line"),
+        ("Follow us on X @HarlowWire", "share prompt"),
+        ("Ines Varga   |03.05.2026 - Update : 03.05.2026", "byline"),  # Anadolu
+        ("Harlow Wire reporter Tomas Lund in Oslovik contributed to this report.", "byline"),
+        ("(MENAFN- Harlow Wire) By Ines Varga", "byline"),
+        ("Anadolu Agency website contains only a portion of the news stories offered to subscribers in the AA "
+         "News Broadcasting System (HAS), and in summarized form.", "copyright notice"),
     ],
 )
 def test_marker_lines(line: str, reason: str) -> None:
