@@ -133,6 +133,8 @@ def load_config(
         "FACTCHECK_JOB_QUEUE": env.get("FACTCHECK_JOB_QUEUE", "factcheck"),
         "FACTCHECK_JOB_TIMEOUT": _positive_int(env, "FACTCHECK_JOB_TIMEOUT", 900),
         "FACTCHECK_JOB_THREADS": _positive_int(env, "FACTCHECK_JOB_THREADS", 2),
+        # Finished jobs (and exported files) are forgotten after this many days.
+        "FACTCHECK_JOB_RETENTION_DAYS": _positive_int(env, "FACTCHECK_JOB_RETENTION_DAYS", 7),
         # How long a page waits for its job before showing the job's progress page instead.
         "FACTCHECK_JOB_INLINE_WAIT": float(env.get("FACTCHECK_JOB_INLINE_WAIT", "1.5")),
         # Background work starting by itself (periodic rounds, e-mail after a commit): on, off, or auto

@@ -1,6 +1,7 @@
 """Work that comes round every few seconds: remind assignees of claims due tomorrow or overdue,
 deliver what the outboxes hold (webhooks, e-mail), dispatch
-again jobs whose dispatch was lost, and fail jobs whose worker died.
+again jobs whose dispatch was lost, fail jobs whose worker died, and forget finished jobs after their
+retention.
 E-mail goes out right after the commit that queued it too (a task on the same queue); the round
 sends what that missed and the retries whose back-off has passed.
 
@@ -40,18 +41,30 @@ def _deliver_mail(_app: Flask, ctx: Context) -> object:
 
 
 REMINDER_EVERY = timedelta(minutes=10)
-_last_reminders: dict[int, datetime] = {}
+_last_reminders: dict[tuple[int, str], datetime] = {}
+
+
+def _due(app: Flask, name: str, now: datetime) -> bool:
+    """Whether the ten-minutely part ``name`` is due in this process."""
+    last = _last_reminders.get((id(app), name))
+    if last is not None and now - last < REMINDER_EVERY:
+        return False
+    _last_reminders[(id(app), name)] = now
+    return True
 
 
 def _remind_due(app: Flask, ctx: Context) -> object:
     """Due-tomorrow and overdue reminders, every ten minutes: each is sent once per claim, kind and
     due date however often this runs (a unique key), so several processes may run it."""
-    now = ctx.now()
-    last = _last_reminders.get(id(app))
-    if last is not None and now - last < REMINDER_EVERY:
+    return notifications.notify_due(ctx) if _due(app, "reminders", ctx.now()) else None
+
+
+def _purge_jobs(app: Flask, ctx: Context) -> object:
+    """Finished jobs and their files go after FACTCHECK_JOB_RETENTION_DAYS (7)."""
+    if not _due(app, "purge", ctx.now()):
         return None
-    _last_reminders[id(app)] = now
-    return notifications.notify_due(ctx)
+    days = int(app.config.get("FACTCHECK_JOB_RETENTION_DAYS", 7))
+    return jobs.purge_finished(ctx.session, older_than=ctx.now() - timedelta(days=days))
 
 
 def _sweep_jobs(app: Flask, ctx: Context) -> object:
@@ -65,7 +78,7 @@ def _sweep_jobs(app: Flask, ctx: Context) -> object:
     return None
 
 
-ROUNDS.extend([_remind_due, _deliver_webhooks, _deliver_mail, _sweep_jobs])
+ROUNDS.extend([_remind_due, _deliver_webhooks, _deliver_mail, _sweep_jobs, _purge_jobs])
 
 
 def tick(app: Flask) -> None:

@@ -122,6 +122,15 @@ def waiting(session: DbSession, *, older_than: datetime, limit: int = 50) -> lis
                                 .order_by(Job.id).limit(limit)))
 
 
+def purge_finished(session: DbSession, *, older_than: datetime) -> int:
+    """Forget finished jobs (and the files they made) once they are older than the retention: a
+    job's changes are in the audit log, its row was only bookkeeping."""
+    with transaction(session):
+        gone = session.execute(delete(Job).where(Job.status.in_((JOB_SUCCEEDED, JOB_FAILED)),
+                                                 Job.created_at < older_than))
+    return int(getattr(gone, "rowcount", 0) or 0)
+
+
 def abandon_stalled(session: DbSession, *, now: datetime, timeout: timedelta) -> int:
     """Fail jobs that have been running longer than any job may (their worker died): said plainly, so
     the person can try again."""

@@ -266,3 +266,24 @@ def test_the_periodic_round_sends_due_reminders_once(app, make):
     kinds = sorted(db.session.scalars(select(Notification.kind).where(Notification.user_id == checker.id,
                                                                        Notification.kind != "assignment")))
     assert kinds == ["due_tomorrow", "overdue"]
+
+
+def test_finished_jobs_and_their_files_are_forgotten_after_the_retention(app, make):
+    from factcheck.models import JobOutput
+
+    editor = make.user("editor")
+    old = jobs.submit(ctx(), actor=editor, kind="audit.export", params={"fmt": "csv", "filters": {}})
+    jobs.take(db.session, old.id, ctx().now())
+    jobs.store_output(db.session, old.id, [b"id,action\n"])
+    jobs.succeed(db.session, old.id, {"fmt": "csv", "bytes": 10, "filename": "audit-0.csv"}, ctx().now())
+    later = ctx().now() + timedelta(days=8)
+    app.extensions["factcheck"].clock = lambda: later
+    recent = jobs.submit(ctx(), actor=editor, kind="audit.verify", params={})
+    jobs.take(db.session, recent.id, later)
+    jobs.succeed(db.session, recent.id, {"intact": True, "count": 0}, later)
+    old_id, recent_id = old.id, recent.id
+    periodic._last_reminders.clear()
+    periodic.tick(app)
+    db.session.expire_all()
+    assert db.session.get(Job, old_id) is None and db.session.scalar(select(func.count(JobOutput.id))) == 0
+    assert db.session.get(Job, recent_id) is not None

@@ -1005,6 +1005,8 @@ write("jobs.store_output")(_machine_bookkeeping(lambda job_id: jobs.store_output
 write("jobs.discard")(_machine_bookkeeping(lambda job_id: (
     jobs.take(db.session, job_id, ctx().now()), jobs.fail(db.session, job_id, "No.", ctx().now()),
     jobs.discard(db.session, job_id))))
+write("jobs.purge_finished")(_machine_bookkeeping(
+    lambda _job_id: jobs.purge_finished(db.session, older_than=ctx().now() + timedelta(days=1))))
 write("jobs.abandon_stalled")(_machine_bookkeeping(
     lambda _job_id: jobs.abandon_stalled(db.session, now=ctx().now(), timeout=timedelta(minutes=1))))
 
