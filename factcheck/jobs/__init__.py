@@ -8,6 +8,6 @@ shared rate limits and audit checkpoints), and a job is a plain function call. C
 broker abstraction and a scheduler this newsroom does not need."""
 from __future__ import annotations
 
-from factcheck.jobs.queue import backend, dispatch, init_app, shutdown, start, wait_for
+from factcheck.jobs.queue import backend, dispatch, init_app, shutdown, start, wait_for, workers
 
-__all__ = ["backend", "dispatch", "init_app", "shutdown", "start", "wait_for"]
+__all__ = ["backend", "dispatch", "init_app", "shutdown", "start", "wait_for", "workers"]

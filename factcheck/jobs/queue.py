@@ -66,6 +66,16 @@ class RQBackend:
             # The row stays queued: the periodic sweep dispatches it again once Redis answers.
             logger.exception("could not queue job %s on Redis", job_id)
 
+    def workers(self) -> int | None:
+        """How many workers listen to this queue now (None when Redis does not answer)."""
+        import redis
+        from rq import Worker
+
+        try:
+            return int(Worker.count(queue=self.queue))
+        except (redis.exceptions.RedisError, OSError):
+            return None
+
     def run_task(self, name: str) -> None:
         # A lost task costs nothing: the worker's periodic round does the same work within seconds.
         self.queue.enqueue("factcheck.jobs.runner.perform_task", name, job_timeout=self.timeout, result_ttl=0,
@@ -94,6 +104,12 @@ def backend(app: Flask) -> Backend:
             if found is None:
                 found = app.extensions[EXTENSION] = _make_backend(app)
     return found
+
+
+def workers(app: Flask) -> int | None:
+    """The RQ workers listening now; None without RQ (jobs run in this process) or without Redis."""
+    found = backend(app)
+    return found.workers() if isinstance(found, RQBackend) else None
 
 
 def shutdown(app: Flask) -> None:

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from factcheck.errors import ValidationFailed
 from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm
-from factcheck.jobs import dispatch, start, wait_for
+from factcheck.jobs import dispatch, start, wait_for, workers
 from factcheck.models import Job, User
 from factcheck.models.job import JOB_FAILED, JOB_SUCCEEDED
 from factcheck.services import audit_log, jobs
@@ -95,7 +95,10 @@ def show(job_id: int) -> Any:
             # htmx would follow a redirect inside its request and swap the wrong page in.
             return Response(status=204, headers={"HX-Redirect": location})
         return redirect(location)
-    return render_template("jobs/show.html", job=job, label=jobs.label(job), retry_form=ActionForm())
+    # A job queued on Redis with no worker listening would wait forever: say so, and to whom.
+    no_worker = job.queued and workers(current_app._get_current_object()) == 0  # type: ignore[attr-defined]
+    return render_template("jobs/show.html", job=job, label=jobs.label(job), retry_form=ActionForm(),
+                           no_worker=no_worker)
 
 
 @bp.get("/<id:job_id>/download")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from factcheck import jobs
 from factcheck.extensions import db
 from factcheck.models import Role
 
@@ -73,4 +74,17 @@ def readyz() -> Any:
     redis_url = _redis_url()
     checks["redis"] = ("ok" if _redis_ok(redis_url) else "error") if redis_url else "not configured"
     ready = all(value != "error" for value in checks.values())
+    # Told, not counted: a missing job worker stops imports, not the pages, so a load balancer must
+    # keep sending the desk here; the operator reads it here and on the job's page.
+    checks["jobs"] = _jobs_state()
     return jsonify(status="ok" if ready else "error", **checks), 200 if ready else 503
+
+
+def _jobs_state() -> str:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if jobs.backend(app).name != "rq":
+        return "threads of this process"
+    count = jobs.workers(app)
+    if count is None:
+        return "unknown (Redis does not answer)"
+    return f"{count} worker(s)" if count else "no worker is running"

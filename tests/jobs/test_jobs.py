@@ -183,6 +183,34 @@ def test_the_worker_command_runs_queued_jobs(rq_app, login_as, database_url):
     assert db.session.get(Job, job.id).status == "succeeded", done.stderr
 
 
+def test_readiness_and_the_job_page_say_when_no_worker_is_running(rq_app, login_as, database_url):
+    import signal
+    import time
+
+    editor = login_as("editor")
+    _import(editor)
+    job = _job()
+    assert rq_app.test_client().get("/readyz").get_json()["jobs"] == "no worker is running"
+    assert "No job worker is running" in editor.get(f"/jobs/{job.id}").get_data(as_text=True)
+    environment = {**os.environ, **app_environment(database_url), "FACTCHECK_REDIS_URL": rq_app.config["FACTCHECK_REDIS_URL"],
+                   "FACTCHECK_JOB_QUEUE": rq_app.config["FACTCHECK_JOB_QUEUE"], "FACTCHECK_JOBS": "rq"}
+    worker = subprocess.Popen([str(VENV_BIN / "flask"), "--app", "factcheck", "worker"], cwd=PROJECT_ROOT,
+                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while rq_app.test_client().get("/readyz").get_json()["jobs"] != "1 worker(s)" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert rq_app.test_client().get("/readyz").get_json() | {"redis": "ok"} == {
+            "status": "ok", "database": "ok", "redis": "ok", "jobs": "1 worker(s)"}
+        while _wait(rq_app, job).status != "succeeded" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert db.session.get(Job, job.id).status == "succeeded"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _out, errors = worker.communicate(timeout=60)
+    assert worker.returncode == 0, errors
+
+
 def test_the_worker_command_explains_it_needs_redis(app):
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "FACTCHECK_REDIS_URL" in result.output

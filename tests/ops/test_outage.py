@@ -71,7 +71,8 @@ def test_database_and_redis_down_give_503_with_the_friendly_page(server_in_outag
 
     ready = Browser().get(server.url + "/readyz")
     assert ready.status == 503
-    assert json.loads(ready.text) == {"status": "error", "database": "error", "redis": "error"}
+    assert json.loads(ready.text) == {"status": "error", "database": "error", "redis": "error",
+                                      "jobs": "unknown (Redis does not answer)"}
 
     # Signed out: the sign-in page needs neither the database nor Redis; signing in needs both.
     visitor = Browser()
@@ -135,16 +136,18 @@ def _redis_configured(database_url: str, redis_url: str) -> Flask:
 def test_readyz_reports_each_service(app: Flask, database_url: str) -> None:
     # The database works in every case here (SQLite, and PostgreSQL when configured).
     assert app.test_client().get("/readyz").get_json() == {"status": "ok", "database": "ok",
-                                                          "redis": "not configured"}
+                                                          "redis": "not configured", "jobs": "threads of this process"}
     down = _get(_redis_configured(database_url, f"redis://127.0.0.1:{free_port()}/0"), "/readyz")
-    assert (down.status_code, down.get_json()) == (503, {"status": "error", "database": "ok", "redis": "error"})
+    assert (down.status_code, down.get_json()) == (503, {"status": "error", "database": "ok", "redis": "error",
+                                                               "jobs": "threads of this process"})
     # /healthz is liveness: Redis being down does not make the process look dead.
     assert _get(_redis_configured(database_url, f"redis://127.0.0.1:{free_port()}/0"), "/healthz").status_code == 200
 
 
 def test_readyz_with_redis_up(app: Flask, database_url: str) -> None:
     up = _get(_redis_configured(database_url, redis_url(redis_db_of_this_worker())), "/readyz")
-    assert (up.status_code, up.get_json()) == (200, {"status": "ok", "database": "ok", "redis": "ok"})
+    assert (up.status_code, up.get_json()) == (200, {"status": "ok", "database": "ok", "redis": "ok",
+                                                            "jobs": "threads of this process"})
 
 
 def test_redis_down_refuses_sign_in_with_503_but_signed_in_pages_work(tmp_path: Path, sqlite_template: Path) -> None:
