@@ -41,15 +41,15 @@ def _deliver_mail(_app: Flask, ctx: Context) -> object:
 
 
 REMINDER_EVERY = timedelta(minutes=10)
-_last_reminders: dict[tuple[int, str], datetime] = {}
+_last_run: dict[tuple[int, str], datetime] = {}
 
 
 def _due(app: Flask, name: str, now: datetime) -> bool:
     """Whether the ten-minutely part ``name`` is due in this process."""
-    last = _last_reminders.get((id(app), name))
+    last = _last_run.get((id(app), name))
     if last is not None and now - last < REMINDER_EVERY:
         return False
-    _last_reminders[(id(app), name)] = now
+    _last_run[(id(app), name)] = now
     return True
 
 
@@ -116,7 +116,9 @@ def wanted_in_app(app: Flask) -> bool:
     otherwise), and only when background work is enabled."""
     if not background_enabled(app):
         return False
-    return (app.config.get("FACTCHECK_JOBS") or ("rq" if app.config.get("FACTCHECK_REDIS_URL") else "thread")) == "thread"
+    from factcheck.jobs.queue import kind
+
+    return kind(app) == "thread"
 
 
 def init_app(app: Flask) -> None:

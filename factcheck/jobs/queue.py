@@ -82,14 +82,23 @@ class RQBackend:
                            failure_ttl=24 * 3600, description=f"factcheck {name}")
 
 
+def kind(app: Flask) -> str:
+    """"rq" or "thread": config.py settles it (and checks it) from FACTCHECK_JOBS and FACTCHECK_REDIS_URL."""
+    return str(app.config["FACTCHECK_JOBS"])
+
+
+def inline_wait(app: Flask) -> float:
+    """How long a page waits for the job it started before showing the job's page instead."""
+    return float(app.config["FACTCHECK_JOB_INLINE_WAIT"])
+
+
 def _make_backend(app: Flask) -> Backend:
-    kind = app.config.get("FACTCHECK_JOBS") or ("rq" if app.config.get("FACTCHECK_REDIS_URL") else "thread")
-    if kind == "rq":
+    if kind(app) == "rq":
         return RQBackend(str(app.config["FACTCHECK_REDIS_URL"]), str(app.config.get("FACTCHECK_JOB_QUEUE", "factcheck")),
                          int(app.config.get("FACTCHECK_JOB_TIMEOUT", 900)))
-    if kind == "thread":
+    if kind(app) == "thread":
         return ThreadBackend(app, int(app.config.get("FACTCHECK_JOB_THREADS", 2)))
-    raise ValueError(f"FACTCHECK_JOBS must be 'rq' or 'thread', not {kind!r}")
+    raise ValueError(f"FACTCHECK_JOBS must be 'rq' or 'thread', not {kind(app)!r}")
 
 
 _lock = threading.Lock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -13,6 +13,7 @@ from factcheck.errors import ValidationFailed
 from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm
 from factcheck.jobs import dispatch, start, wait_for, workers
+from factcheck.jobs.queue import inline_wait
 from factcheck.models import Job, User
 from factcheck.models.job import JOB_FAILED, JOB_SUCCEEDED
 from factcheck.services import audit_log, jobs
@@ -25,10 +26,13 @@ def run(kind: str, *, params: dict[str, Any], payload: bytes | None = None, arti
         user: User | None = None) -> Job:
     """Start a job for the signed-in person and wait for it briefly: most finish in that time, and
     the page can answer with the outcome at once."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    job = start(app, context(), actor=user or actor(), kind=kind, params=params, payload=payload,
+    job = start(_app(), context(), actor=user or actor(), kind=kind, params=params, payload=payload,
                 article_id=article_id)
-    return wait_for(app, job.id, float(current_app.config.get("FACTCHECK_JOB_INLINE_WAIT", 1.5)))
+    return wait_for(_app(), job.id, inline_wait(_app()))
+
+
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 def refusal(job: Job, default_field: str) -> tuple[str, str] | None:
@@ -75,30 +79,43 @@ def _imported_message(result: dict[str, Any]) -> str:
 
 def follow(job: Job) -> Response:
     """Where a page goes once it has started a job: the outcome when it is there, else its page."""
+    location = _announce(job)
+    return redirect(location or url_for("jobs.show", job_id=job.id))
+
+
+def _announce(job: Job) -> str | None:
+    """For a job that succeeded with a page of its own to go to: flash its outcome, return that page."""
     ending = outcome(job) if job.status == JOB_SUCCEEDED else None
     if ending is None:
-        return redirect(url_for("jobs.show", job_id=job.id))
+        return None
     message, category, location = ending
     flash(message, category)
-    return redirect(location)
+    return location
 
 
 @bp.get("/<id:job_id>")
 @login_required
 def show(job_id: int) -> Any:
     job = jobs.get_visible(context(), viewer=actor(), job_id=job_id)
-    ending = outcome(job) if job.status == JOB_SUCCEEDED else None
-    if ending is not None:
-        message, category, location = ending
-        flash(message, category)
+    location = _announce(job)
+    if location is not None:
         if request.headers.get("HX-Request"):
             # htmx would follow a redirect inside its request and swap the wrong page in.
             return Response(status=204, headers={"HX-Redirect": location})
         return redirect(location)
     # A job queued on Redis with no worker listening would wait forever: say so, and to whom.
-    no_worker = job.queued and workers(current_app._get_current_object()) == 0  # type: ignore[attr-defined]
+    no_worker = job.queued and workers(_app()) == 0
     return render_template("jobs/show.html", job=job, label=jobs.label(job), retry_form=ActionForm(),
-                           no_worker=no_worker)
+                           no_worker=no_worker, back=_back(job))
+
+
+def _back(job: Job) -> tuple[str, str] | None:
+    """Where a failed job's page sends the person back to: the form, or the article."""
+    if job.kind == "article.import":
+        return url_for("articles.new"), "Back to the import form"
+    if job.article_id:
+        return url_for("articles.show", article_id=job.article_id), "Back to the article"
+    return None
 
 
 @bp.get("/<id:job_id>/download")
@@ -132,7 +149,6 @@ def retry(job_id: int) -> Any:
         except ValidationFailed as error:
             flash(error.message, "error")
         else:
-            dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
-            return follow(wait_for(current_app._get_current_object(), job.id,  # type: ignore[attr-defined]
-                                   float(current_app.config.get("FACTCHECK_JOB_INLINE_WAIT", 1.5))))
+            dispatch(_app(), job.id)
+            return follow(wait_for(_app(), job.id, inline_wait(_app())))
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -168,15 +168,23 @@ def test_on_redis_the_page_queues_and_a_worker_runs_the_job(rq_app, login_as):
     assert editor.get(f"/jobs/{job.id}").headers["Location"].startswith("/articles/")
 
 
+def _worker_environment(rq_app, database_url: str) -> dict[str, str]:
+    """A worker process on the test's database and the test's own queue."""
+    return {**os.environ, **app_environment(database_url), "FACTCHECK_REDIS_URL": rq_app.config["FACTCHECK_REDIS_URL"],
+            "FACTCHECK_JOB_QUEUE": rq_app.config["FACTCHECK_JOB_QUEUE"], "FACTCHECK_JOBS": "rq"}
+
+
+def _worker_command(*args: str) -> list[str]:
+    flask = VENV_BIN / "flask"
+    command = [str(flask)] if flask.exists() else [sys.executable, "-m", "flask"]
+    return [*command, "--app", "factcheck", "worker", *args]
+
+
 def test_the_worker_command_runs_queued_jobs(rq_app, login_as, database_url):
     editor = login_as("editor")
     _import(editor)
     job = _job()
-    environment = {**os.environ, **app_environment(database_url), "FACTCHECK_REDIS_URL": rq_app.config["FACTCHECK_REDIS_URL"],
-                   "FACTCHECK_JOB_QUEUE": rq_app.config["FACTCHECK_JOB_QUEUE"], "FACTCHECK_JOBS": "rq"}
-    flask = VENV_BIN / "flask" if (VENV_BIN / "flask").exists() else None
-    command = [str(flask)] if flask else [sys.executable, "-m", "flask"]
-    done = subprocess.run([*command, "--app", "factcheck", "worker", "--burst"], cwd=PROJECT_ROOT, env=environment,
+    done = subprocess.run(_worker_command("--burst"), cwd=PROJECT_ROOT, env=_worker_environment(rq_app, database_url),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     db.session.expire_all()
@@ -192,10 +200,8 @@ def test_readiness_and_the_job_page_say_when_no_worker_is_running(rq_app, login_
     job = _job()
     assert rq_app.test_client().get("/readyz").get_json()["jobs"] == "no worker is running"
     assert "No job worker is running" in editor.get(f"/jobs/{job.id}").get_data(as_text=True)
-    environment = {**os.environ, **app_environment(database_url), "FACTCHECK_REDIS_URL": rq_app.config["FACTCHECK_REDIS_URL"],
-                   "FACTCHECK_JOB_QUEUE": rq_app.config["FACTCHECK_JOB_QUEUE"], "FACTCHECK_JOBS": "rq"}
-    worker = subprocess.Popen([str(VENV_BIN / "flask"), "--app", "factcheck", "worker"], cwd=PROJECT_ROOT,
-                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    worker = subprocess.Popen(_worker_command(), cwd=PROJECT_ROOT, env=_worker_environment(rq_app, database_url),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while rq_app.test_client().get("/readyz").get_json()["jobs"] != "1 worker(s)" and time.monotonic() < deadline:
@@ -287,9 +293,9 @@ def test_the_periodic_round_sends_due_reminders_once(app, make):
     today = ctx().now().date()
     make.assigned_claim(checker, due_date=today - timedelta(days=1))
     make.assigned_claim(checker, due_date=today + timedelta(days=1))
-    periodic._last_reminders.clear()
+    periodic._last_run.clear()
     periodic.tick(app)
-    periodic._last_reminders.clear()  # as if ten minutes had passed: still once per claim and due date
+    periodic._last_run.clear()  # as if ten minutes had passed: still once per claim and due date
     periodic.tick(app)
     kinds = sorted(db.session.scalars(select(Notification.kind).where(Notification.user_id == checker.id,
                                                                        Notification.kind != "assignment")))
@@ -310,7 +316,7 @@ def test_finished_jobs_and_their_files_are_forgotten_after_the_retention(app, ma
     jobs.take(db.session, recent.id, later)
     jobs.succeed(db.session, recent.id, {"intact": True, "count": 0}, later)
     old_id, recent_id = old.id, recent.id
-    periodic._last_reminders.clear()
+    periodic._last_run.clear()
     periodic.tick(app)
     db.session.expire_all()
     assert db.session.get(Job, old_id) is None and db.session.scalar(select(func.count(JobOutput.id))) == 0
