@@ -5,7 +5,6 @@ that cannot be read) is the reason the job failed, in the person's words."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from factcheck.models import Job, User
@@ -49,18 +48,9 @@ def verify_audit(ctx: Context, job: Job, actor: User | None, progress: Progress)
             "first_broken_id": report.first_broken_id}
 
 
-def filters_from(params: dict[str, Any]) -> audit_log.Filters:
-    """The export's filters from the job's plain values (dates travel as ISO text)."""
-    values = {**params}
-    for day in ("date_from", "date_to"):
-        if values.get(day):
-            values[day] = date.fromisoformat(values[day])
-    return audit_log.Filters(**values)
-
-
 def export_audit(ctx: Context, job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
     fmt = job.params["fmt"]
-    filters = filters_from(job.params.get("filters") or {})
+    filters = audit_log.Filters.from_plain(job.params.get("filters") or {})
     stop_below = audit_log.record_export(ctx, actor=actor, filters=filters, fmt=fmt)  # type: ignore[arg-type]
     progress(5, "Writing the file")
     with ctx.session.get_bind().engine.connect() as connection:

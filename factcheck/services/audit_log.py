@@ -65,6 +65,15 @@ class Filters:
         }
         return {key: str(value) for key, value in args.items() if value not in (None, "")}
 
+    def plain(self) -> dict[str, Any]:
+        """Every filter as JSON-able values (dates as ISO text), for a job to carry; ``from_plain`` reads it."""
+        return {key: value.isoformat() if isinstance(value, date) else value for key, value in asdict(self).items()}
+
+    @classmethod
+    def from_plain(cls, values: dict[str, Any]) -> Filters:
+        days = {key: date.fromisoformat(values[key]) for key in ("date_from", "date_to") if values.get(key)}
+        return cls(**{**values, **days})
+
     def describe(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value not in (None, False)}
 

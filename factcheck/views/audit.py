@@ -1,7 +1,6 @@
 """The audit log: the manager's filtered listing, per-object timelines, verification and exports."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -80,9 +79,7 @@ def export_job(fmt: str) -> Any:
         flash("The export could not start: " + " ".join(e for errors in form.errors.values() for e in errors)
               if form.errors else "The form expired; please try again.", "error")
         return redirect(url_for("audit.index"))
-    described = {key: value.isoformat() if hasattr(value, "isoformat") else value
-                 for key, value in asdict(form.filters()).items()}
-    return jobs.follow(jobs.run("audit.export", params={"fmt": fmt, "filters": described}))
+    return jobs.follow(jobs.run("audit.export", params={"fmt": fmt, "filters": form.filters().plain()}))
 
 
 @bp.get("/export.<fmt>")
