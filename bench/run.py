@@ -4,12 +4,12 @@
 
 The database is SQLite (a temporary file) unless ``--database`` or ``BENCH_DATABASE_URL`` names one,
 e.g. ``postgresql://postgres@127.0.0.1:5432/fc_bench``: its public schema is DROPPED and rebuilt by
-the migrations. For 1×, 4× and 16× data the database is refilled (bench/datagen.py) at 1/16, 1/4
+the migrations. For 1×, 4× and 16× data a database each is filled (bench/datagen.py) at 1/16, 1/4
 and all of the scale's data (scale full: 100,000 claims and 1,000,000 audit events at 16×; small is
 1/20 of that) and each main page is timed through the WSGI stack (Flask test client, signed in
-through the /login form with its CSRF token), its requests alternating with those of "the limit"
-(bench/limit_app.py: the same rows with raw SQL and a minimal Jinja table, same process, same
-database), with its SQL statements counted. At 16x also: the statements of the heaviest pages (and on
+through the /login form with its CSRF token), its requests interleaved with those of the same page at
+the other sizes and of "the limit" at each size (bench/limit_app.py: the same rows with raw SQL and a
+minimal Jinja table, same process, same database), with its SQL statements counted. At 16x also: the statements of the heaviest pages (and on
 PostgreSQL EXPLAIN ANALYZE of the slowest), the streaming audit export (rows/s, peak Python memory)
 at about 10k rows and at the whole log, audit verification against plain hashlib, and a throughput
 run (gunicorn with bench/gunicorn_conf.py and bench/loadgen.py from another process: 80 % reads, 20 %
@@ -36,6 +36,7 @@ import traceback
 import tracemalloc
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,7 +48,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench import datagen  # noqa: E402
 from bench.chain import BENCH_AUDIT_KEY  # noqa: E402
 from bench.limit_app import create_limit_app  # noqa: E402
-from bench.measure import StatementLog, page_timing, paired_timing  # noqa: E402
+from bench.measure import StatementLog, interleaved_timing  # noqa: E402
 
 SCALES = {"full": 1.0, "small": 0.05}
 PAGES = ["sign-in form", "articles", "article page", "claim page", "claims list", "my queue", "review queue",
@@ -141,36 +142,74 @@ def timing_budget(scale: float) -> dict:
 
 # ---- parts of the bench -----------------------------------------------------------------------------
 
-def measure_pages(app, info, *, with_limit: bool, budget: dict) -> dict[str, dict]:
-    from factcheck.extensions import db
+@dataclass
+class Stage:
+    """One filled database (1x, 4x or 16x of the scale's data) with the app and the limit on it."""
 
-    with app.app_context():
-        engine = db.engine
-    clients: dict[str | None, object] = {None: app.test_client()}
-    limit = create_limit_app(info.url) if with_limit else None
-    limit_client = limit.test_client() if limit else None
+    multiplier: int
+    app: object
+    info: datagen.Dataset
+    checkpoints: Path
+    clients: dict = field(default_factory=dict)
+    limit: object = None
+
+    @property
+    def engine(self):
+        from factcheck.extensions import db
+
+        with self.app.app_context():
+            return db.engine
+
+    def client(self, who: str | None):
+        if who not in self.clients:
+            self.clients[who] = sign_in(self.app, who) if who else self.app.test_client()
+        return self.clients[who]
+
+    def limit_client(self):
+        if self.limit is None:
+            self.limit = create_limit_app(self.info.url)
+        return self.limit.test_client()
+
+    def close(self) -> None:
+        from factcheck.extensions import db
+
+        if self.limit is not None:
+            self.limit.extensions["bench_engine"].dispose()
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def measure_pages(stages: list[Stage], budget: dict) -> dict[int, dict[str, dict]]:
+    """Every page at every size, its requests interleaved with the same page at the other sizes and with
+    the limit at each size: {multiplier: {page: row}}."""
+    out: dict[int, dict[str, dict]] = {stage.multiplier: {} for stage in stages}
+    specs = {stage.multiplier: {name: (who, path, limit) for name, who, path, limit in page_specs(stage.info)}
+             for stage in stages}
+    limit_clients = {stage.multiplier: stage.limit_client() for stage in stages}
+    for stage in stages:  # sign in before timing anything
+        for who, _path, _limit in specs[stage.multiplier].values():
+            stage.client(who)
     # As wsgi.py does in production: what the apps built at start is frozen out of the collector.
     gc.collect()
     gc.freeze()
-    out: dict[str, dict] = {}
-    for name, who, path, limit_path in page_specs(info):
-        if who not in clients:
-            clients[who] = sign_in(app, who)
+    for name in PAGES:
+        targets = []
+        for stage in stages:
+            who, path, limit_path = specs[stage.multiplier][name]
+            targets += [(stage.client(who), path, stage.engine), (limit_clients[stage.multiplier], limit_path, None)]
         try:
-            if limit_client is not None:
-                mine, theirs = paired_timing(clients[who], path, limit_client, limit_path, engine=engine, **budget)
-            else:
-                mine, theirs = page_timing(clients[who], path, engine=engine, **budget), None
-            row = {"app_ms": mine["ms"], "queries": mine["queries"], "sql_ms": mine["sql_ms"], "path": path,
-                   "limit_ms": theirs and theirs["ms"], "ratio": theirs and mine["ms"] / theirs["ms"],
-                   "min_ratio": theirs and mine["min_ms"] / theirs["min_ms"]}
+            results = interleaved_timing(targets, **{**budget, "budget": budget["budget"] * len(stages)})
         except Exception as error:
             say(f"!! {name}: {type(error).__name__}: {error}")
-            row = {"app_ms": None, "queries": None, "sql_ms": None, "limit_ms": None, "ratio": None, "path": path,
-                   "min_ratio": None}
-        out[name] = row
-    if limit is not None:
-        limit.extensions["bench_engine"].dispose()
+            results = [None] * len(targets)
+        for n, stage in enumerate(stages):
+            mine, theirs = results[2 * n], results[2 * n + 1]
+            out[stage.multiplier][name] = {
+                "path": specs[stage.multiplier][name][1],
+                "app_ms": mine and mine["ms"], "queries": mine and mine["queries"], "sql_ms": mine and mine["sql_ms"],
+                "limit_ms": theirs and theirs["ms"], "ratio": mine and theirs and mine["ms"] / theirs["ms"],
+                "min_ratio": mine and theirs and mine["min_ms"] / theirs["min_ms"]}
     return out
 
 
@@ -482,7 +521,23 @@ def load() -> str:
 
 
 def stage_url(base: str | None, folder: Path, multiplier: int) -> str:
-    return base if base else f"sqlite:///{folder / f'bench-{multiplier}x.sqlite3'}"
+    """Each size has a database of its own, so that all three are timed side by side: SQLite files in the
+    folder; on PostgreSQL the given database for 16x and ``<name>_1x`` / ``<name>_4x`` beside it,
+    created when missing (their public schema is dropped like the given one's)."""
+    if not base:
+        return f"sqlite:///{folder / f'bench-{multiplier}x.sqlite3'}"
+    if multiplier == MULTIPLIERS[-1]:
+        return base
+    url = sa.engine.make_url(base.replace("postgres://", "postgresql://"))
+    name = f"{url.database}_{multiplier}x"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if not connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def parse_args() -> argparse.Namespace:
@@ -515,36 +570,18 @@ def final_parts(app, info, result: dict, skip: set[str], folder: Path, duration:
             result["throughput"] = measure_throughput(info, folder, duration, checkpoints)
 
 
-def run_stage(multiplier: int, url: str, size: float, result: dict, args, skip: set[str], folder: Path) -> dict:
-    """Fill at ``size``, time the pages (at 16x with the limit and the other parts); the pages' rows."""
-    from factcheck.extensions import db
-
+def fill_stage(multiplier: int, url: str, size: float, result: dict, folder: Path) -> Stage | None:
+    """A database filled at ``size`` with the app on it, or None when the fill failed."""
     say(f"\n== {multiplier}x data (scale {size:g}); {load()}")
-    app = info = None
-    pages: dict[str, dict] = {}
     checkpoints = folder / f"audit-checkpoints-{multiplier}x.jsonl"
+    stage = None
     with part(f"fill at {multiplier}x", result):
         datagen.reset_database(url)
         checkpoints.unlink(missing_ok=True)
         app = make_app(url, checkpoints)
         datagen.migrate(app)
-        info = datagen.generate(app, size, log=say)
-    if app is None or info is None:
-        return pages
-    final = multiplier == MULTIPLIERS[-1]
-    scale = SCALES.get(args.scale) or float(args.scale)
-    with part(f"pages at {multiplier}x", result):
-        pages = measure_pages(app, info, with_limit=True, budget=timing_budget(scale))
-        print_pages(pages)
-    if final:
-        result["pages"] = {name: {"app_ms": _round(row["app_ms"]), "limit_ms": _round(row["limit_ms"], 2),
-                                  "ratio": _round(row["ratio"]), "queries": row["queries"]}
-                           for name, row in pages.items()}
-        final_parts(app, info, result, skip, folder, args.duration or (10.0 if scale < 0.5 else 30.0), checkpoints)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return pages
+        stage = Stage(multiplier, app, datagen.generate(app, size, log=say), checkpoints)
+    return stage
 
 
 def print_scaling(stages: dict[str, dict[int, dict]], multipliers) -> None:
@@ -605,13 +642,26 @@ def main() -> int:
                     "throughput": None, "suggest_sentences_per_s": None, "audit_verify_events_per_s": None,
                     "hashlib_events_per_s": None, "export_peak_mb": {"10k": None, "1m": None}}
     say(f"factcheck bench: {database}, scale {args.scale} ({scale:g}), on {machine()}; files in {folder}")
-    stages: dict[str, dict[int, dict]] = {name: {} for name in PAGES}
     multipliers = MULTIPLIERS if "scaling" not in skip else MULTIPLIERS[-1:]
-    for multiplier in multipliers:
-        pages = run_stage(multiplier, stage_url(args.database, folder, multiplier), scale * multiplier / 16, result,
-                          args, skip, folder)
-        for name in PAGES:
-            stages[name][multiplier] = pages.get(name) or {}
+    filled = [fill_stage(m, stage_url(args.database, folder, m), scale * m / 16, result, folder) for m in multipliers]
+    runs: list[Stage] = [stage for stage in filled if stage is not None]
+    rows: dict[int, dict[str, dict]] = {}
+    with part("pages at every size", result):
+        rows = measure_pages(runs, timing_budget(scale))
+    for stage in runs:
+        say(f"\n== pages at {stage.multiplier}x")
+        print_pages(rows[stage.multiplier])
+    stages: dict[str, dict[int, dict]] = {name: {m: rows.get(m, {}).get(name) or {} for m in multipliers}
+                                          for name in PAGES}
+    final = next((stage for stage in runs if stage.multiplier == MULTIPLIERS[-1]), None)
+    if final is not None:
+        result["pages"] = {name: {"app_ms": _round(row["app_ms"]), "limit_ms": _round(row["limit_ms"], 2),
+                                  "ratio": _round(row["ratio"]), "queries": row["queries"]}
+                           for name, row in rows.get(final.multiplier, {}).items()}
+        final_parts(final.app, final.info, result, skip, folder, args.duration or (10.0 if scale < 0.5 else 30.0),
+                    final.checkpoints)
+    for stage in runs:
+        stage.close()
     if "suggest" not in skip:
         say("\n== claim suggestion")
         with part("suggestion", result):
