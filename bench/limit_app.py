@@ -3,7 +3,7 @@
 Same database, same rows as factcheck's page (one statement each), no sign-in, no forms, no ORM: what
 the framework costs for that page. factcheck's median time divided by this one's is the page's ratio.
 
-    gunicorn -c bench/gunicorn_conf.py 'bench.limit_app:create_app_from_env()'   # BENCH_LIMIT_DATABASE_URL
+    gunicorn -c gunicorn.conf.py 'bench.limit_app:create_app_from_env()'   # BENCH_LIMIT_DATABASE_URL
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ the other sizes and of "the limit" at each size (bench/limit_app.py: the same ro
 minimal Jinja table, same process, same database), with its SQL statements counted. At 16x also: the statements of the heaviest pages (and on
 PostgreSQL EXPLAIN ANALYZE of the slowest), the streaming audit export (rows/s, peak Python memory)
 at about 10k rows and at the whole log, audit verification against plain hashlib, and a throughput
-run (gunicorn with bench/gunicorn_conf.py and bench/loadgen.py from another process: 80 % reads, 20 %
+run (gunicorn with the production gunicorn.conf.py and bench/loadgen.py from another process: 80 % reads, 20 %
 notes posted through the form) against the limit app under the same load.
 Claim suggestion speed comes from bench/bench_suggest.py.
 
@@ -398,9 +398,11 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(target: str, env: dict[str, str], log_path: Path):
     port = free_port()
-    environment = {**os.environ, **env, "BENCH_BIND": f"127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
+    # The production configuration (gunicorn.conf.py, docs/deploy.md) for the app and the limit alike:
+    # gthread workers, cores + 1 processes of 4 threads, JSON access log (into the bench's log file).
+    environment = {**os.environ, **env, "FACTCHECK_BIND": f"127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
     with open(log_path, "ab") as log:
-        process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "bench" / "gunicorn_conf.py"),
+        process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
                                     target], cwd=ROOT, env=environment, stdout=log, stderr=log)
     try:
         deadline = time.time() + 60
