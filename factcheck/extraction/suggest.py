@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 from . import attribution as attr
 from . import learned
+from .actor import actor_span
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
+from .quotemarks import read_double_apostrophes
 from .names import is_outlet, is_person_like, source_ok
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
@@ -324,7 +326,7 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
 def _learned(body: str) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
-    span = learned.source_span(body)
+    span = learned.source_span(body) or actor_span(body)
     if span is None:
         return None
     raw = body[span[0]:span[1]]
@@ -397,7 +399,7 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     if furniture is None:
         furniture = find_furniture(text)
     # Lines in capitals are read re-cased; offsets are the same in both.
-    work = recase(text)
+    work = read_double_apostrophes(recase(text))
     sentences = _outside(furniture, split_sentences(work), work)
     speakers = Speakers(attr.collect_names(" ".join(s.text for s in sentences)), collect_titles(work))
     suggestions: list[Suggestion] = []
