@@ -12,7 +12,7 @@ import re
 
 # Opening: at the start of a line or after a space or bracket, before a word character
 # or a quote; closing: after a letter, digit or punctuation and not before a letter.
-_OPENING = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))''(?=[\w“‘\"])", re.M)
+_OPENING = re.compile(r"(?:^|(?<=[\s(\[—–-]))''(?=[\w“‘\"])", re.M)
 _CLOSING = re.compile(r"(?<=[\w.,!?;:’”)\-—])''(?![\w])")
 _DIGIT_BEFORE = re.compile(r"\d''")
 

@@ -353,12 +353,53 @@ def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
             state.pending.clear()
             continue
         _read_sentence(state, s, headline)
+    _continue_quotations(text, para, units[first_unit:])
     for unit in units[first_unit:]:
         if unit.learned and not unit.chain:
             unit.chain = unit.learned
             unit.learned = []
     # A colon that closes the paragraph hands its speaker to the next paragraph only.
     return state.carry if para[-1].text.rstrip().endswith(":") else None
+
+
+def _quotation_spans(line: str) -> Iterator[tuple[int, int]]:
+    """The quotations of ``line``, and one left open at its end (a quotation that runs on
+    into the next paragraph)."""
+    end = 0
+    for start, end in quotations(line):
+        yield start, end
+    tail = _OPENING.search(line, end)
+    if tail is not None and len(line) - tail.start() > 20:
+        yield tail.start(), len(line)
+
+
+def _continue_quotations(text: str, para: list[Span], units: list[_Unit]) -> None:
+    """Sentences inside one quotation have one speaker: "X said, “A. B. C.”" gives B and C
+    to X as well, and so does a tag in the middle ("“A,” X said. “B.”" is one quotation
+    broken by its tag)."""
+    if len(units) < 2:
+        return
+    p_start = para[0].start
+    line = text[p_start:para[-1].end]
+    if not _OPENING.search(line):
+        return
+    spans = [(p_start + a, p_start + b) for a, b in _quotation_spans(line)]
+    for q_start, q_end in spans:
+        inside = [u for u in units if not u.mention and u.end > q_start and u.start < q_end]
+        # The learned reader's speaker counts too, and stays the learned reader's.
+        spoken = [u for u in inside if u.chain or u.learned]
+        if not spoken:
+            continue
+        chain = spoken[0].chain or spoken[0].learned
+        if any((u.chain or u.learned) != chain for u in spoken):
+            continue  # two speakers in one quotation: leave it as read
+        for u in inside:
+            if not u.chain and not u.learned:
+                if spoken[0].chain:
+                    u.chain = list(chain)
+                else:
+                    u.learned = list(chain)
+                u.quote = u.first_person = True
 
 
 def _units(text: str, sentences: list[Span]) -> list[_Unit]:
