@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicon import CAP_RUN
 from .names import is_person_like
 
 VERBS_PATH = Path(__file__).with_name("attribution_subject_verbs.txt")
@@ -27,14 +28,21 @@ _NAME = (r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|Sens|Reps)\.\s+)?[A-Z][\w'’
          r"(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al-\w+)){0,4}")
 _DESCRIBED = (r"(?:The|the|A|a|An|an|Its|its|His|his|Her|her|Their|their|Some|some|Many|many|Several|several|"
               r"\d[\d,]*)\s+[\w'’-]+(?:\s+[\w'’-]+){0,6}?")
-# An optional fronted phrase ("In a statement Friday, "), the subject, an optional
-# apposition ("Jo Formicola, a professor at Seton Hall,"), up to two words such as
-# "also" or "repeatedly", then the verb.
-SUBJECT_VERB = re.compile(
-    rf"(?:[A-Z][^,;:\"“”]{{2,80}},\s+)?(?P<src>{_NAME}|{_DESCRIBED})(?:,\s+[^,]{{3,90}},)?"
-    rf"(?P<between>(?:\s+[a-z]+)??(?:\s+[a-z]+)??)\s+(?!(?:{'|'.join(sorted(_BETWEEN))})\b)(?![a-z]+ly\b)"
-    r"(?P<verb>[a-z]+)\b"
-)
+
+
+def _pattern(verb: str) -> re.Pattern[str]:
+    """An optional fronted phrase ("In a statement Friday, "), the subject, an optional
+    apposition ("Jo Formicola, a professor at Seton Hall,"), up to two words such as
+    "also" or "repeatedly", then the verb (``verb``, a pattern)."""
+    return re.compile(
+        rf"(?:[A-Z][^,;:\"“”]{{2,80}},\s+)?(?P<src>{_NAME}|{_DESCRIBED})(?:,\s+(?P<aside>[^,]{{3,90}}),)?"
+        rf"(?P<between>(?:\s+[a-z]+)??(?:\s+[a-z]+)??)\s+(?!(?:{'|'.join(sorted(_BETWEEN))})\b)(?![a-z]+ly\b)"
+        rf"(?P<verb>{verb})\b"
+    )
+
+
+# Any verb: what the counting script reads.
+SUBJECT_VERB = _pattern("[a-z]+")
 
 
 def subject_kind(subject: str) -> str:
@@ -50,10 +58,16 @@ def subject_verbs() -> frozenset[str]:
     return frozenset(VERBS_PATH.read_text(encoding="utf-8").splitlines())
 
 
-def subject_verb(sentence: str) -> re.Match[str] | None:
+@lru_cache(maxsize=1)
+def _known() -> re.Pattern[str] | None:
+    verbs = sorted({line.split()[-1] for line in subject_verbs() if line.strip()})
+    return _pattern("|".join(verbs)) if verbs else None
+
+
+def subject_verb(sentence: str, pattern: re.Pattern[str] = SUBJECT_VERB) -> re.Match[str] | None:
     """The subject and verb that open ``sentence``, when the words between are such as
     "also" or an adverb."""
-    m = SUBJECT_VERB.match(sentence)
+    m = pattern.match(sentence)
     if m is None:
         return None
     between = m.group("between").split()
@@ -64,10 +78,13 @@ def subject_verb(sentence: str) -> re.Match[str] | None:
 
 def actor_span(sentence: str) -> tuple[int, int] | None:
     """(start, end) of the subject of a reporting verb that opens ``sentence``, else None."""
-    verbs = subject_verbs()
-    if not verbs:
+    pattern = _known()
+    if pattern is None:
         return None
-    m = subject_verb(sentence)
-    if m is None or f"{subject_kind(m.group('src'))} {m.group('verb')}" not in verbs:
+    m = subject_verb(sentence, pattern)
+    if m is None or f"{subject_kind(m.group('src'))} {m.group('verb')}" not in subject_verbs():
         return None
+    aside = m.group("aside")
+    if aside and CAP_RUN.fullmatch(aside) and is_person_like(aside) and not is_person_like(m.group("src")):
+        return m.span("aside")  # "Its chairman, Oskar Brende, accused ...": the name
     return m.span("src")
