@@ -355,7 +355,8 @@ def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str]
     """"A senior official, who asked not to be named, said", "An analyst at X, Jane Doe,
     said", "Jane Doe, a spokeswoman for X, said": pick who speaks."""
     inner = inner.strip()
-    if re.match(r"(?:who|which|whose)\b|[a-z]{3,}ing\b", inner) or is_appositive(inner):
+    if re.match(r"(?:who|which|whose)\b|[a-z]{3,}ing\b|(?:at|in|on|during|after|before|later|earlier|"
+                r"speaking|writing|asked)\s", inner) or is_appositive(inner):
         speaker = src
     elif CAP_RUN.fullmatch(inner) and len(inner.split()) <= 4 and not is_person_like(src):
         # "An analyst at X, Jane Doe, said"; but "Rep. Chris Collins, R-NY, says".

@@ -159,6 +159,10 @@ def _quote_chain(lead: str, trail: str) -> list[str] | None:
             # A quotation standing alone continues the last speaker's words.
             return [PREVIOUS_SPEAKER]
         parsed = attr.parse_trailing("X, " + tail.lstrip(", "))
+        if not (parsed and parsed.content_end == 1) and "," in tail.lstrip(", "):
+            # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
+            # …": the tag, then the writer's own words.
+            parsed = attr.parse_trailing("X, " + tail.lstrip(", ").split(",")[0])
         return parsed.chain if parsed and parsed.content_end == 1 else None
     if trail.strip() in ("", "."):
         lead_tag = attr.lead_tag_only(lead) or attr.parse_colon_intro(lead.rstrip())
