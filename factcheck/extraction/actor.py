@@ -21,8 +21,7 @@ VERBS_PATH = Path(__file__).with_name("attribution_subject_verbs.txt")
 
 # Words that may stand between the subject and its verb ("has also", "repeatedly").
 _BETWEEN = frozenset(
-    "also has have had again then now once still even never already just since long often first further "
-    "will would could can may might must did does do not".split()
+    ["also", "has", "have", "had", "again", "then", "now", "once", "still", "even", "never", "already", "just", "since", "long", "often", "first", "further", "will", "would", "could", "can", "may", "might", "must", "did", "does", "do", "not"]
 )
 _NAME = (r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|Sens|Reps)\.\s+)?[A-Z][\w'’.-]*"
          r"(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al-\w+)){0,4}")

@@ -20,8 +20,8 @@ from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
-from .quotemarks import read_double_apostrophes
 from .names import is_outlet, is_person_like, source_ok
+from .quotemarks import read_double_apostrophes
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
@@ -208,6 +208,7 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
 _HEADLINE_SPEECH = re.compile(r"\b(?:says|say|said|tells|told|warns|warned|claims|claimed|insists|admits|"
                               r"according to)\b", re.I)
 _SPACE = re.compile(r"\s")
+_SENTENCE_END = re.compile(r"[.!?]")
 _NEXT_TAG = re.compile(
     r"(?P<src>He|She|They|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|The\s+[a-z]+(?:\s+[a-z]+)?)\s+"
     r"(?:also\s+)?(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)\b[^.!?]{0,80}[.!?]?$"
@@ -387,7 +388,14 @@ def _continue_quotations(text: str, para: list[Span], units: list[_Unit]) -> Non
     line = text[p_start:para[-1].end]
     if not _OPENING.search(line):
         return
-    spans = [(p_start + a, p_start + b) for a, b in _quotation_spans(line)]
+    spans: list[tuple[int, int]] = []
+    for a, b in _quotation_spans(line):
+        gap = line[spans[-1][1] - p_start:a] if spans else ""
+        if spans and len(gap) <= 60 and not _SENTENCE_END.search(gap):
+            # "“A,” X said, “B. C.”": one quotation broken by its tag.
+            spans[-1] = (spans[-1][0], p_start + b)
+        else:
+            spans.append((p_start + a, p_start + b))
     for q_start, q_end in spans:
         inside = [u for u in units if not u.mention and u.end > q_start and u.start < q_end]
         # The learned reader's speaker counts too, and stays the learned reader's.
