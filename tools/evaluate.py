@@ -12,7 +12,8 @@ Prints, for each set:
 * PolNeAR dev: recall (labelled Content spans with a non-pronoun Source, 20+ characters,
   covered by an attributed suggestion), precision (attributed suggestions lying on a
   labelled Content span), claimant accuracy strict (no word beyond the labelled
-  Source's words, a surname standing for the full name the article used) and lenient
+  Source's words, a surname, with or without a courtesy title or an apposition
+  ("Mr. Clarke", "Rendell, a surrogate,"), standing for the full name the article used) and lenient
   (a word in common). PolNeAR does not label relays, so
   there is no via figure;
 * CheckThat! 2024 dev-test: recall, precision and F1 of the Yes class for the editor's
