@@ -64,8 +64,9 @@ eval: install-dev
 	$(BIN)/python -m tools.evaluate
 
 ## Re-fit the shipped models: check-worthiness weights on CheckThat! train, the attribution CRF
-## on PolNeAR train (both seeded; choices on dev only; no test split is read). Needs python-crfsuite.
+## and the subject verbs on PolNeAR train (both seeded; choices on dev only; no test split is read). Needs python-crfsuite.
 .PHONY: train
 train: install-dev
 	$(BIN)/python -m tools.train_checkworthiness
 	$(BIN)/python -m tools.train_attribution_crf
+	$(BIN)/python -m tools.count_subject_verbs

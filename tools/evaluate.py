@@ -12,7 +12,8 @@ Prints, for each set:
 * PolNeAR dev: recall (labelled Content spans with a non-pronoun Source, 20+ characters,
   covered by an attributed suggestion), precision (attributed suggestions lying on a
   labelled Content span), claimant accuracy strict (no word beyond the labelled
-  Source's words, a surname standing for the full name the article used) and lenient
+  Source's words, a surname, with or without a courtesy title or an apposition
+  ("Mr. Clarke", "Rendell, a surrogate,"), standing for the full name the article used) and lenient
   (a word in common). PolNeAR does not label relays, so
   there is no via figure;
 * CheckThat! 2024 dev-test: recall, precision and F1 of the Yes class for the editor's
@@ -145,11 +146,22 @@ def _best(s: Suggestion, relations: list[Relation]) -> Relation | None:
     return found if best >= 0.5 * (s.end - s.start) else None
 
 
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Gov|Gen|Prof)\.?\s+")
+
+
+def _head_surname(source: str) -> str:
+    """The surname a Source opens with, courtesy title and apposition aside ("Mr. Clarke" and
+    "Rendell, a Clinton surrogate," give "Clarke" and "Rendell")."""
+    head = _HONORIFIC.sub("", source.strip()).split(",")[0].split()
+    return head[-1] if len(head) == 1 or _HONORIFIC.match(source.strip()) else ""
+
+
 def _strictly_right(s: Suggestion, rel: Relation, names: dict[str, str]) -> bool:
     """No word of our claimant (or of the role it resolved) beyond the labelled Source's words.
     A surname in the label stands for the full name used earlier ("Trump" is "Donald Trump");
     a label that is a description ("the mayor") is matched by the role we resolved."""
     theirs = set(claimant_words(rel.source)) | set(claimant_words(names.get(rel.source.strip(), "")))
+    theirs |= set(claimant_words(names.get(_head_surname(rel.source), "")))
     return any(ours and ours <= theirs for ours in (set(claimant_words(w)) for w in (s.claimant, s.role) if w))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import CAP_RUN, FUNCTION_WORDS, LEADING_ADJECTIVES, ORG_WORDS, SOURCE_NOUNS, TITLE_NOUNS, TITLE_WORDS
-from .names import is_outlet, title_and_name
+from .names import is_outlet, strip_titles, title_and_name
 
 # A quotation standing alone continues the last speaker's words.
 PREVIOUS_SPEAKER = "\x00previous speaker"
@@ -46,6 +46,12 @@ _TITLE_NOUN = "|".join(sorted(TITLE_NOUNS, key=len, reverse=True))
 _APPOSITION = re.compile(
     rf"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{1,3}}),\s+(?:the|a|an|its|their)\s+"
     rf"(?P<title>(?:[\w'’-]+\s+){{0,3}}?(?i:{_TITLE_NOUN}))\b"
+)
+# "Republican presidential nominee Donald Trump", "party leader Ana Berg": a role in lower
+# case (after an optional capitalised word) before a name.
+_LOWER_ROLE = re.compile(
+    rf"(?:(?P<adj>[A-Z][\w'’-]+)\s+)?(?P<title>(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{_TITLE_NOUN}))\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\b"
 )
 # Words that make a different office of the same noun: "the president" is not the
 # vice president.
@@ -112,6 +118,11 @@ def collect_titles(text: str) -> list[Titled]:
         titled = title_and_name(run.group(0))
         if titled and len(titled[1].split()) >= 2:
             found.append((run.start(), frozenset(titled[0].lower().split()), titled[1]))
+    for m in _LOWER_ROLE.finditer(text):
+        name = strip_titles(m.group("name"))
+        if len(name.split()) >= 2 and m.group("name").split()[0].lower() not in FUNCTION_WORDS:
+            words = f"{m.group('adj') or ''} {m.group('title')}".lower().split()
+            found.append((m.start(), frozenset(words), name))
     for m in _APPOSITION.finditer(text):
         name = m.group("name")
         if name.split()[0].lower() not in ("the", "a", "an") and len(name.split()) >= 2:
@@ -255,9 +266,18 @@ class Speakers:
     def _person(self, role: re.Match[str], start: int) -> str | None:
         """"the Norvian president" after "Norvian President Mira Halvorsen": the latest
         person named before ``start`` whose title has the role's noun and its other words."""
-        wanted = set(role.group("words").lower().split()) | {role.group("noun").lower()}
+        words = role.group("words").split()
+        wanted = {w.lower() for w in words} | {role.group("noun").lower()}
         for offset, title, name in reversed(self.titles):
             if offset < start and wanted <= title and not (title - wanted) & _OTHER_OFFICE:
+                return name
+        # "the Norvian fisheries minister" after "Fisheries Minister Leni Haugvik": a
+        # country's adjective may be left out of the title.
+        plain = wanted - {w.lower() for w in words if w[:1].isupper()}
+        if plain == wanted:
+            return None
+        for offset, title, name in reversed(self.titles):
+            if offset < start and plain <= title and not (title - plain) & _OTHER_OFFICE:
                 return name
         return None
 

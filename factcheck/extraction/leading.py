@@ -46,8 +46,10 @@ _NUMBER_WORD = re.compile(
     r"sixty|seventy|eighty|ninety|hundred|dozens?|hundreds|thousands|several|many|some|both|all|other)(?:-\w+)?$",
     re.I,
 )
+# A comma between digits ("2,400 boat owners") does not end an aside.
+_ASIDE = r"(?:[^,]|(?<=\d),(?=\d)){2,120}"
 _LEAD_COMMA_SUBJECT = re.compile(
-    rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>[^,]{{2,120}}),\s+{AUX}{VERB}\b"
+    rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>{_ASIDE}),\s+{AUX}{VERB}\b"
     r"(?P<that>(?:\s+[^,.;:]{0,40}?\s+that\b|\s+that\b)?)",
     re.S,
 )
@@ -143,8 +145,12 @@ def _comma_subject(sentence: str, start: int) -> Attribution | None:
     """"A senior official, who asked not to be named, said ..."."""
     m = _LEAD_COMMA_SUBJECT.match(sentence, start)
     if not m or (m.group("verb").lower() in CLAUSE_ONLY and not m.group("that")
+                 and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb"))
                  and not (m.group("verb").lower() in _STANCE_VERBS and _speaks(m.group("src")))):
         return None
+    told = _LEAD_SRC_VERB.match(m.group("src"))
+    if told and told.group("that"):
+        return None  # "X told Reuters that the manager, Y, had said": a relay, read by _subject_verb
     chain = comma_subject_chain(m.group("src"), m.group("inner"), sentence[m.end("verb"):][:60], m.group("verb"))
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
 
@@ -223,7 +229,14 @@ def _relayed(sentence: str, outer: Attribution) -> Attribution:
     m = _LEAD_SRC_VERB.match(rest)
     if not m or m.group("verb").lower() not in _RELAYED_VERBS or _names_things(rest, m) \
             or not rest[:1].isupper() or not source_ok(m.group("src")) or is_pronoun(m.group("src")):
-        return outer
+        # "X told Reuters that the plant's manager, Arne Falk, had said ...".
+        m = _LEAD_COMMA_SUBJECT.match(rest)
+        if not m or m.group("verb").lower() not in _RELAYED_VERBS:
+            return outer
+        inner_chain = comma_subject_chain(m.group("src"), m.group("inner"), "", m.group("verb"))
+        if not inner_chain or is_pronoun(inner_chain[-1]):
+            return outer
+        return Attribution(chain=outer.chain + inner_chain, leading=True, end=offset + m.end())
     inner = speaker_chain(m.group("src"))
     if not inner:
         return outer
@@ -342,7 +355,8 @@ def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str]
     """"A senior official, who asked not to be named, said", "An analyst at X, Jane Doe,
     said", "Jane Doe, a spokeswoman for X, said": pick who speaks."""
     inner = inner.strip()
-    if re.match(r"(?:who|which|whose)\b|[a-z]{3,}ing\b", inner) or is_appositive(inner):
+    if re.match(r"(?:who|which|whose)\b|[a-z]{3,}ing\b|(?:at|in|on|during|after|before|later|earlier|"
+                r"speaking|writing|asked)\s", inner) or is_appositive(inner):
         speaker = src
     elif CAP_RUN.fullmatch(inner) and len(inner.split()) <= 4 and not is_person_like(src):
         # "An analyst at X, Jane Doe, said"; but "Rep. Chris Collins, R-NY, says".

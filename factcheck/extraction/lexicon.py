@@ -85,7 +85,7 @@ TITLE_WORDS = _words(
     envoy judge commissioner lt. col. gen. adm. dr. mr. mrs. ms. prof. king queen prince princess pope sheikh
     former acting senior assistant press state attorney prosecutor speaker leader head commander colonel
     general lieutenant captain sergeant major police chief opposition presidential national foreign affairs
-    kremlin white house u.s. us uk eu un
+    kremlin white house u.s. us uk eu un nominee candidate challenger
     """
 )
 # The nouns among the title words: what a person is ("the Norvian president").
@@ -94,7 +94,7 @@ TITLE_NOUNS = _words(
     minister president secretary spokesman spokeswoman spokesperson senator governor mayor director chairman
     chairwoman chair ambassador envoy judge commissioner king queen prince princess pope sheikh attorney
     prosecutor speaker leader head commander colonel general lieutenant captain sergeant chief ceo cfo
-    officer representative premier chancellor
+    officer representative premier chancellor nominee candidate challenger
     """
 )
 ORG_WORDS = _words(

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 
 from . import attribution as attr
 from . import learned
+from .actor import actor_span
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
 from .names import is_outlet, is_person_like, source_ok
+from .quotemarks import read_double_apostrophes
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
@@ -157,6 +159,10 @@ def _quote_chain(lead: str, trail: str) -> list[str] | None:
             # A quotation standing alone continues the last speaker's words.
             return [PREVIOUS_SPEAKER]
         parsed = attr.parse_trailing("X, " + tail.lstrip(", "))
+        if not (parsed and parsed.content_end == 1) and "," in tail.lstrip(", "):
+            # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
+            # …": the tag, then the writer's own words.
+            parsed = attr.parse_trailing("X, " + tail.lstrip(", ").split(",")[0])
         return parsed.chain if parsed and parsed.content_end == 1 else None
     if trail.strip() in ("", "."):
         lead_tag = attr.lead_tag_only(lead) or attr.parse_colon_intro(lead.rstrip())
@@ -202,6 +208,7 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
 _HEADLINE_SPEECH = re.compile(r"\b(?:says|say|said|tells|told|warns|warned|claims|claimed|insists|admits|"
                               r"according to)\b", re.I)
 _SPACE = re.compile(r"\s")
+_SENTENCE_END = re.compile(r"[.!?]")
 _NEXT_TAG = re.compile(
     r"(?P<src>He|She|They|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|The\s+[a-z]+(?:\s+[a-z]+)?)\s+"
     r"(?:also\s+)?(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)\b[^.!?]{0,80}[.!?]?$"
@@ -324,7 +331,7 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
 def _learned(body: str) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
-    span = learned.source_span(body)
+    span = learned.source_span(body) or actor_span(body)
     if span is None:
         return None
     raw = body[span[0]:span[1]]
@@ -351,12 +358,60 @@ def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
             state.pending.clear()
             continue
         _read_sentence(state, s, headline)
+    _continue_quotations(text, para, units[first_unit:])
     for unit in units[first_unit:]:
         if unit.learned and not unit.chain:
             unit.chain = unit.learned
             unit.learned = []
     # A colon that closes the paragraph hands its speaker to the next paragraph only.
     return state.carry if para[-1].text.rstrip().endswith(":") else None
+
+
+def _quotation_spans(line: str) -> Iterator[tuple[int, int]]:
+    """The quotations of ``line``, and one left open at its end (a quotation that runs on
+    into the next paragraph)."""
+    end = 0
+    for start, end in quotations(line):
+        yield start, end
+    tail = _OPENING.search(line, end)
+    if tail is not None and len(line) - tail.start() > 20:
+        yield tail.start(), len(line)
+
+
+def _continue_quotations(text: str, para: list[Span], units: list[_Unit]) -> None:
+    """Sentences inside one quotation have one speaker: "X said, “A. B. C.”" gives B and C
+    to X as well, and so does a tag in the middle ("“A,” X said. “B.”" is one quotation
+    broken by its tag)."""
+    if len(units) < 2:
+        return
+    p_start = para[0].start
+    line = text[p_start:para[-1].end]
+    if not _OPENING.search(line):
+        return
+    spans: list[tuple[int, int]] = []
+    for a, b in _quotation_spans(line):
+        gap = line[spans[-1][1] - p_start:a] if spans else ""
+        if spans and len(gap) <= 60 and not _SENTENCE_END.search(gap):
+            # "“A,” X said, “B. C.”": one quotation broken by its tag.
+            spans[-1] = (spans[-1][0], p_start + b)
+        else:
+            spans.append((p_start + a, p_start + b))
+    for q_start, q_end in spans:
+        inside = [u for u in units if not u.mention and u.end > q_start and u.start < q_end]
+        # The learned reader's speaker counts too, and stays the learned reader's.
+        spoken = [u for u in inside if u.chain or u.learned]
+        if not spoken:
+            continue
+        chain = spoken[0].chain or spoken[0].learned
+        if any((u.chain or u.learned) != chain for u in spoken):
+            continue  # two speakers in one quotation: leave it as read
+        for u in inside:
+            if not u.chain and not u.learned:
+                if spoken[0].chain:
+                    u.chain = list(chain)
+                else:
+                    u.learned = list(chain)
+                u.quote = u.first_person = True
 
 
 def _units(text: str, sentences: list[Span]) -> list[_Unit]:
@@ -397,7 +452,7 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     if furniture is None:
         furniture = find_furniture(text)
     # Lines in capitals are read re-cased; offsets are the same in both.
-    work = recase(text)
+    work = read_double_apostrophes(recase(text))
     sentences = _outside(furniture, split_sentences(work), work)
     speakers = Speakers(attr.collect_names(" ".join(s.text for s in sentences)), collect_titles(work))
     suggestions: list[Suggestion] = []

@@ -53,7 +53,7 @@ _NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}")
 # What the writer adds after a tag: "..., the union said, in a move that could ...".
 _AFTERWORD = re.compile(r"(?:in\s+(?:a|an)\s+(?:move|sign|bid|attempt|apparent|effort|step|reference|response)|"
                         r"(?:a|one|two|three|several)\s+(?:day|days|week|weeks|hour|hours)\s+(?:after|before)|"
-                        r"amid|ahead\s+of|following)\b")
+                        r"amid|ahead\s+of|following|after|before|while|when)\b")
 # At most this many segments from the end of the sentence make up a tag.
 _MAX_SEGMENTS = 4
 
@@ -194,7 +194,8 @@ class _Walk:
             return True
         if not self.parsed:
             return k > 0 and (self._name_after_role(k, seg) or self._closing_phrase(k, seg))
-        if is_appositive(seg):
+        if is_appositive(seg) and not self._pronoun_speaks():
+            # "..., the lowest since 1991, it added": a pronoun has no role beside it.
             self._role(sep_start, seg)
             return True
         if not self.waits_for_speaker():
@@ -208,6 +209,10 @@ class _Walk:
                 self.found(sep_start, chain)
             return chain is not None
         return False
+
+    def _pronoun_speaks(self) -> bool:
+        return bool(self.parsed) and self.parsed[0][0] == "speaker" and bool(self.parsed[0][1]) \
+            and is_pronoun(self.parsed[0][1][-1])
 
     def _name_after_role(self, k: int, seg: str) -> bool:
         """"..., said the head of the mission, Anna Berg": keep the name for the speaker."""

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.extraction import learned
+from factcheck.extraction import Suggestion, learned
 from tools.evaluate import (
     DEFAULT_DATA,
     OWN_DATA,
+    _strictly_right,
     claimant_strict,
     claimant_words,
     evaluate_checkthat,
@@ -21,6 +22,7 @@ from tools.evaluate import (
     evaluate_polnear,
     via_equal,
 )
+from tools.evaluate_attribution import Relation
 
 POLNEAR_DEV = DEFAULT_DATA / "attribution" / "polnear" / "dev"
 CHECKTHAT_DEV_TEST = DEFAULT_DATA / "checkworthiness" / "checkthat2024" / "CT24_checkworthy_english_dev-test.tsv"
@@ -41,10 +43,19 @@ def test_strict_claimant_allows_no_extra_words() -> None:
     assert via_equal(["the Orda"], ["Orda"]) and not via_equal(["Reuters", "X"], ["X", "Reuters"])
 
 
+def test_a_source_with_a_courtesy_title_stands_for_the_full_name() -> None:
+    names = {"Clarke": "Tom Clarke", "Rendell": "Ed Rendell", "Clinton": "Hillary Clinton"}
+    right = [("Tom Clarke", "Mr. Clarke"), ("Ed Rendell", "Rendell, a Clinton surrogate,")]
+    wrong = [("Hillary Clinton", "Rendell, a Clinton surrogate,"), ("Hillary Clinton", "Mr. Clarke")]
+    for ours, label in right + wrong:
+        got = _strictly_right(Suggestion(quote="x", start=0, end=1, claimant=ours), Relation(label, (0, 1), []), names)
+        assert got == ((ours, label) in right), (ours, label)
+
+
 def test_our_labelled_stories() -> None:
     figures = evaluate_labelled(sorted(OWN_DATA.glob("*.claims.json")))
-    assert figures["articles"] >= 28
-    # Measured: 1.0 for each, rules alone claimant 0.994.
+    assert figures["articles"] >= 32
+    # Measured: 1.0 for each, rules alone claimant 0.995.
     assert figures["recall"] >= 0.98
     assert figures["precision"] >= 0.97
     assert figures["claimant_accuracy_strict"] >= 0.97
@@ -65,16 +76,16 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned reader (measured: 0.515, 0.798, 0.844, 0.949, right 0.423).
-        assert figures["recall"] >= 0.50
-        assert figures["precision"] >= 0.78
-        assert figures["right_claimant_of_labelled"] >= 0.41
+        # Rules and the learned reader (measured: 0.557, 0.789, 0.930, 0.950, right 0.505).
+        assert figures["recall"] >= 0.54
+        assert figures["precision"] >= 0.77
+        assert figures["right_claimant_of_labelled"] >= 0.49
     else:
-        # Rules alone (measured: 0.394, 0.864, 0.851, 0.941, right 0.327).
-        assert figures["recall"] >= 0.38
-        assert figures["precision"] >= 0.85
-        assert figures["right_claimant_of_labelled"] >= 0.31
-    assert figures["claimant_accuracy_strict"] >= 0.83
+        # Rules alone (measured: 0.495, 0.831, 0.932, 0.947, right 0.454).
+        assert figures["recall"] >= 0.48
+        assert figures["precision"] >= 0.81
+        assert figures["right_claimant_of_labelled"] >= 0.44
+    assert figures["claimant_accuracy_strict"] >= 0.91
     assert figures["claimant_accuracy_lenient"] >= 0.93
 
 

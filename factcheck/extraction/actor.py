@@ -1,0 +1,89 @@
+"""Who a sentence reports, when it opens with its speaker and a verb that reports.
+
+"Trump accused Clinton of …", "The Republican nominee also praised …", "Jo Formicola, a
+professor at Seton Hall, described …": the subject of a verb that, in PolNeAR train,
+mostly makes its subject the Source of an attribution. Those verbs are counted by
+``tools/count_subject_verbs.py`` (``make train``) into ``attribution_subject_verbs.txt``
+beside this module. Asked only about a sentence for which neither the rules nor the
+learned reader found a speaker; without the word list it finds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .lexicon import CAP_RUN
+from .names import is_person_like
+
+VERBS_PATH = Path(__file__).with_name("attribution_subject_verbs.txt")
+
+# Words that may stand between the subject and its verb ("has also", "repeatedly").
+_BETWEEN = frozenset(
+    ["also", "has", "have", "had", "again", "then", "now", "once", "still", "even", "never", "already", "just", "since", "long", "often", "first", "further", "will", "would", "could", "can", "may", "might", "must", "did", "does", "do", "not"]
+)
+_NAME = (r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|Sens|Reps)\.\s+)?[A-Z][\w'’.-]*"
+         r"(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al-\w+)){0,4}")
+_DESCRIBED = (r"(?:The|the|A|a|An|an|Its|its|His|his|Her|her|Their|their|Some|some|Many|many|Several|several|"
+              r"\d[\d,]*)\s+[\w'’-]+(?:\s+[\w'’-]+){0,6}?")
+
+
+def _pattern(verb: str) -> re.Pattern[str]:
+    """An optional fronted phrase ("In a statement Friday, "), the subject, an optional
+    apposition ("Jo Formicola, a professor at Seton Hall,"), up to two words such as
+    "also" or "repeatedly", then the verb (``verb``, a pattern)."""
+    return re.compile(
+        rf"(?:[A-Z][^,;:\"“”]{{2,80}},\s+)?(?P<src>{_NAME}|{_DESCRIBED})(?:,\s+(?P<aside>[^,]{{3,90}}),)?"
+        rf"(?P<between>(?:\s+[a-z]+)??(?:\s+[a-z]+)??)\s+(?!(?:{'|'.join(sorted(_BETWEEN))})\b)(?![a-z]+ly\b)"
+        rf"(?P<verb>{verb})\b"
+    )
+
+
+# Any verb: what the counting script reads.
+SUBJECT_VERB = _pattern("[a-z]+")
+
+
+def subject_kind(subject: str) -> str:
+    """"person" for a name ("Hillary Clinton", "Mr. Obama"), else "other" ("The group")."""
+    return "person" if is_person_like(subject) and len(subject.split()) <= 4 else "other"
+
+
+@lru_cache(maxsize=1)
+def subject_verbs() -> frozenset[str]:
+    """Lines "person said", "other said": the verbs counted for each kind of subject."""
+    if not VERBS_PATH.is_file():
+        return frozenset()
+    return frozenset(VERBS_PATH.read_text(encoding="utf-8").splitlines())
+
+
+@lru_cache(maxsize=1)
+def _known() -> re.Pattern[str] | None:
+    verbs = sorted({line.split()[-1] for line in subject_verbs() if line.strip()})
+    return _pattern("|".join(verbs)) if verbs else None
+
+
+def subject_verb(sentence: str, pattern: re.Pattern[str] = SUBJECT_VERB) -> re.Match[str] | None:
+    """The subject and verb that open ``sentence``, when the words between are such as
+    "also" or an adverb."""
+    m = pattern.match(sentence)
+    if m is None:
+        return None
+    between = m.group("between").split()
+    if any(w not in _BETWEEN and not w.endswith("ly") for w in between):
+        return None
+    return m
+
+
+def actor_span(sentence: str) -> tuple[int, int] | None:
+    """(start, end) of the subject of a reporting verb that opens ``sentence``, else None."""
+    pattern = _known()
+    if pattern is None:
+        return None
+    m = subject_verb(sentence, pattern)
+    if m is None or f"{subject_kind(m.group('src'))} {m.group('verb')}" not in subject_verbs():
+        return None
+    aside = m.group("aside")
+    if aside and CAP_RUN.fullmatch(aside) and is_person_like(aside) and not is_person_like(m.group("src")):
+        return m.span("aside")  # "Its chairman, Oskar Brende, accused ...": the name
+    return m.span("src")
