@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, case, func, literal, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from factcheck.errors import NotFound
-from factcheck.models import PRIORITY_RANK, Claim, Evidence, Note, Notification, User
+from factcheck.models import PRIORITY_RANK, Article, Claim, Evidence, Note, Notification, User
 from factcheck.models import ClaimStatus as S
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
+
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 
 def overdue_condition(today: date) -> Any:
@@ -29,9 +31,50 @@ def _priority_order() -> Any:
 QUEUE_LIMIT = 100
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A claim as a list shows it: the columns of one statement, not an ORM object (a list page is
+    read-only, and loading fifty claims with their articles and people as objects was most of its
+    time). The fields a list does not select stay None."""
+
+    id: int
+    article_id: int
+    article_title: str
+    status: str
+    quote: str
+    statement: str
+    text_changed: bool
+    article_status: str | None = None
+    priority: str | None = None
+    due_date: date | None = None
+    assignee_id: int | None = None
+    assignee_name: str | None = None
+    verdict: str | None = None
+    claimant: str | None = None
+    attribution_verdict: str | None = None
+    proposed_by_id: int | None = None
+    proposed_by_name: str | None = None
+    proposed_at: datetime | None = None
+    finalized_at: datetime | None = None
+    resolution: str | None = None
+
+    # The model's own wording of these, so a list and the claim page cannot differ.
+    label = Claim.label
+    verdict_summary = Claim.verdict_summary
+
+
+# What every list shows of a claim (its link, its words, its article).
+_ROW = (Claim.id, Claim.article_id, Article.title.label("article_title"), Claim.status, Claim.quote,
+        Claim.statement, Claim.text_changed)
+
+
+def _rows(session: DbSession, stmt: Select[*tuple[Any, ...]]) -> list[ClaimRow]:
+    return [ClaimRow(**row._mapping) for row in session.execute(stmt)]
+
+
 @dataclass(frozen=True)
 class Queue:
-    claims: list[Claim]
+    claims: list[ClaimRow]
     total: int
 
 
@@ -41,13 +84,13 @@ def my_queue(session: DbSession, user: User, limit: int | None = None) -> Queue:
     limit = limit or QUEUE_LIMIT
     mine = (Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO]))
     stmt = (
-        select(Claim)
-        .options(joinedload(Claim.article))
+        select(*_ROW, Claim.priority, Claim.due_date)
+        .join(Article, Article.id == Claim.article_id)
         .where(*mine)
         .order_by(Claim.due_date.is_(None), Claim.due_date, _priority_order(), Claim.id)
         .limit(limit)
     )
-    claims = list(session.scalars(stmt))
+    claims = _rows(session, stmt)
     # Counted every time, so the page's statements do not depend on how long the queue is.
     total = session.scalar(select(func.count(Claim.id)).where(*mine)) or 0
     return Queue(claims, total)
@@ -79,14 +122,16 @@ def review_queue(session: DbSession, limit: int | None = None) -> Queue:
     """Proposed verdicts waiting for an editor, oldest first."""
     limit = limit or QUEUE_LIMIT
     waiting = Claim.status == S.PROPOSED
+    proposer = aliased(User)
     stmt = (
-        select(Claim)
-        .options(joinedload(Claim.article), joinedload(Claim.proposed_by), joinedload(Claim.assignee))
+        select(*_ROW, Claim.verdict, Claim.proposed_at, proposer.display_name.label("proposed_by_name"))
+        .join(Article, Article.id == Claim.article_id)
+        .outerjoin(proposer, proposer.id == Claim.proposed_by_id)
         .where(waiting)
         .order_by(Claim.proposed_at, Claim.id)
         .limit(limit)
     )
-    claims = list(session.scalars(stmt))
+    claims = _rows(session, stmt)
     total = session.scalar(select(func.count(Claim.id)).where(waiting)) or 0
     return Queue(claims, total)
 
@@ -141,6 +186,37 @@ def list_claims(session: DbSession, filters: ClaimFilters, *, before_id: int | N
         .order_by(Claim.id.desc())
         .limit(limit + 1)
     )
+    rows = list(session.scalars(_filtered(stmt, filters, before_id, today)).unique())
+    claims = rows[:limit]
+    return ClaimPage(claims, claims[-1].id if len(rows) > limit and claims else None)
+
+
+@dataclass(frozen=True)
+class ListedClaims:
+    claims: list[ClaimRow]
+    next_before_id: int | None
+
+
+def claims_list_rows(session: DbSession, filters: ClaimFilters, *, before_id: int | None = None, limit: int = 50,
+                     today: date | None = None) -> ListedClaims:
+    """``list_claims`` for the claims list page: the columns it shows and those that say what the viewer
+    may do with each row (``claims.ActionsByKind.of_row``), in one statement."""
+    assignee = aliased(User)
+    stmt = (
+        select(*_ROW, Article.status.label("article_status"), Claim.due_date, Claim.assignee_id,
+               assignee.display_name.label("assignee_name"), Claim.verdict, Claim.claimant, Claim.attribution_verdict,
+               Claim.proposed_by_id, Claim.finalized_at, Claim.resolution)
+        .join(Article, Article.id == Claim.article_id)
+        .outerjoin(assignee, assignee.id == Claim.assignee_id)
+        .order_by(Claim.id.desc())
+        .limit(limit + 1)
+    )
+    rows = _rows(session, _filtered(stmt, filters, before_id, today))
+    claims = rows[:limit]
+    return ListedClaims(claims, claims[-1].id if len(rows) > limit and claims else None)
+
+
+def _filtered(stmt: AnySelect, filters: ClaimFilters, before_id: int | None, today: date | None) -> AnySelect:
     if before_id is not None:
         stmt = stmt.where(Claim.id < before_id)
     if filters.status:
@@ -155,6 +231,4 @@ def list_claims(session: DbSession, filters: ClaimFilters, *, before_id: int | N
         stmt = stmt.where(Claim.verdict == filters.verdict)
     if filters.overdue:
         stmt = stmt.where(overdue_condition(today or date.today()))
-    rows = list(session.scalars(stmt).unique())
-    claims = rows[:limit]
-    return ClaimPage(claims, claims[-1].id if len(rows) > limit and claims else None)
+    return stmt

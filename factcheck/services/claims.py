@@ -37,6 +37,7 @@ from factcheck.services.db import transaction
 from factcheck.services.notifications import notify
 from factcheck.services.workflow import (
     CLAIM_STEPS,
+    LOCKED_ARTICLE_STATES,
     ClaimEvent,
     ClaimStep,
     ensure_open_for_changes,
@@ -172,6 +173,56 @@ def allowed_actions(settings: Settings, user: User | None, claim: Claim) -> Clai
         awaiting_resolution=claim.status == S.FINAL and claim.verdict in settings.verdicts_needing_resolution
         and not claim.resolution,
     )
+
+
+# The facts of a claim the guards read (``workflow.ClaimStep.allows``, the permission table's
+# conditions, ``allowed_actions``): the kind of claim the answer depends on, seen by one viewer.
+ClaimKind = tuple[str, bool, bool, bool, bool, bool, bool, bool]
+
+
+class ActionsByKind:
+    """``allowed_actions`` for the many claims one viewer sees on a page, asked once per kind of claim.
+
+    What a viewer may do depends only on the claim's status, whether its article is signed off, whether
+    it has an assignee and whether that is the viewer, whether the viewer proposed its verdict, whether
+    that verdict needs a resolution, whether it was ever final and whether it has a resolution (and, for
+    a manager, a mention in its conversation, which only a page that loads the notes can see: such a
+    claim is asked on its own). A list of fifty claims holds a handful of kinds; asking all eleven steps
+    of every row was a fifth of the claims list. ``tests/services/test_actions_by_kind.py`` holds the
+    answers equal to ``allowed_actions`` for every combination."""
+
+    def __init__(self, settings: Settings, viewer: User | None) -> None:
+        self.settings = settings
+        self.viewer = viewer
+        self._viewer_id = viewer.id if viewer is not None else None
+        self._known: dict[ClaimKind, ClaimActions] = {}
+
+    def kind(self, *, status: str, article_status: str, assignee_id: int | None, proposed_by_id: int | None,
+             verdict: str | None, finalized_at: object, resolution: str | None) -> ClaimKind:
+        me = self._viewer_id
+        return (status, article_status in LOCKED_ARTICLE_STATES, assignee_id is None,
+                me is not None and assignee_id == me, me is not None and proposed_by_id == me,
+                verdict in self.settings.verdicts_needing_resolution, finalized_at is None, bool(resolution))
+
+    def of_row(self, row: Any) -> ClaimActions:
+        """For a row of columns (not an ORM claim) with the claim's fields and ``article_status``."""
+        key = self.kind(status=row.status, article_status=row.article_status, assignee_id=row.assignee_id,
+                        proposed_by_id=row.proposed_by_id, verdict=row.verdict, finalized_at=row.finalized_at,
+                        resolution=row.resolution)
+        actions = self._known.get(key)
+        if actions is None:
+            actions = self._known[key] = allowed_actions(self.settings, self.viewer, _stand_in(row))
+        return actions
+
+
+def _stand_in(row: Any) -> Claim:
+    """A claim never added to the session with just the fields the guards read: a row of the claims
+    list asks the same guards the services use, without loading the claim and its article as objects.
+    Its conversation counts as not loaded, as on any list."""
+    claim = Claim(status=row.status, assignee_id=row.assignee_id, proposed_by_id=row.proposed_by_id,
+                  verdict=row.verdict, finalized_at=row.finalized_at, resolution=row.resolution)
+    claim.article = Article(status=row.article_status)
+    return claim
 
 
 # ---- creating claims --------------------------------------------------------------------------------
