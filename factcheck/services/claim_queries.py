@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -31,11 +31,7 @@ def _priority_order() -> Any:
 QUEUE_LIMIT = 100
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimRow:
-    """A claim as a list shows it: the columns of one statement, not an ORM object (a list page is
-    read-only, and loading fifty claims with their articles and people as objects was most of its
-    time). The fields a list does not select stay None."""
+class _ClaimColumns(NamedTuple):
 
     id: int
     article_id: int
@@ -58,18 +54,49 @@ class ClaimRow:
     finalized_at: datetime | None = None
     resolution: str | None = None
 
+
+class ClaimRow(_ClaimColumns):
+    """A claim as a list shows it: the columns of one statement, not an ORM object (a list page is
+    read-only, and loading fifty claims with their articles and people as objects was most of its
+    time). The fields a list does not select stay None."""
+
+    __slots__ = ()
     # The model's own wording of these, so a list and the claim page cannot differ.
     label = Claim.label
     verdict_summary = Claim.verdict_summary
 
 
-# What every list shows of a claim (its link, its words, its article).
-_ROW = (Claim.id, Claim.article_id, Article.title.label("article_title"), Claim.status, Claim.quote,
-        Claim.statement, Claim.text_changed)
+# The people a list names, aliased once: building an alias on every request cost more than the
+# statement's execution.
+_ASSIGNEE = aliased(User, name="assignee")
+_PROPOSER = aliased(User, name="proposer")
+
+
+def _listing(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """What every list shows of a claim (its link, its words, its article) and ``columns``; built once
+    per list when the module loads, each request adding its conditions."""
+    return (select(Claim.id, Claim.article_id, Article.title.label("article_title"), Claim.status, Claim.quote,
+                   Claim.statement, Claim.text_changed, *columns)
+            .join(Article, Article.id == Claim.article_id))
 
 
 def _rows(session: DbSession, stmt: Select[*tuple[Any, ...]]) -> list[ClaimRow]:
-    return [ClaimRow(**row._mapping) for row in session.execute(stmt)]
+    result = session.execute(stmt)
+    keys = list(result.keys())
+    return [ClaimRow(**dict(zip(keys, row, strict=True))) for row in result]
+
+
+_MY_QUEUE = _listing(Claim.priority, Claim.due_date).order_by(
+    Claim.due_date.is_(None), Claim.due_date, _priority_order(), Claim.id)
+_REVIEW_QUEUE = (_listing(Claim.verdict, Claim.proposed_at, _PROPOSER.display_name.label("proposed_by_name"))
+                 .outerjoin(_PROPOSER, _PROPOSER.id == Claim.proposed_by_id)
+                 .order_by(Claim.proposed_at, Claim.id))
+# With the columns that say what the viewer may do with each row (``claims.ActionsByKind.of_row``).
+_CLAIMS_LIST = (_listing(Article.status.label("article_status"), Claim.due_date, Claim.assignee_id,
+                         _ASSIGNEE.display_name.label("assignee_name"), Claim.verdict, Claim.claimant,
+                         Claim.attribution_verdict, Claim.proposed_by_id, Claim.finalized_at, Claim.resolution)
+                .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Claim.assignee_id)
+                .order_by(Claim.id.desc()))
 
 
 @dataclass(frozen=True)
@@ -83,14 +110,7 @@ def my_queue(session: DbSession, user: User, limit: int | None = None) -> Queue:
     ``limit`` shows its most urgent part; the claims list pages through the rest."""
     limit = limit or QUEUE_LIMIT
     mine = (Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO]))
-    stmt = (
-        select(*_ROW, Claim.priority, Claim.due_date)
-        .join(Article, Article.id == Claim.article_id)
-        .where(*mine)
-        .order_by(Claim.due_date.is_(None), Claim.due_date, _priority_order(), Claim.id)
-        .limit(limit)
-    )
-    claims = _rows(session, stmt)
+    claims = _rows(session, _MY_QUEUE.where(*mine).limit(limit))
     # Counted every time, so the page's statements do not depend on how long the queue is.
     total = session.scalar(select(func.count(Claim.id)).where(*mine)) or 0
     return Queue(claims, total)
@@ -122,16 +142,7 @@ def review_queue(session: DbSession, limit: int | None = None) -> Queue:
     """Proposed verdicts waiting for an editor, oldest first."""
     limit = limit or QUEUE_LIMIT
     waiting = Claim.status == S.PROPOSED
-    proposer = aliased(User)
-    stmt = (
-        select(*_ROW, Claim.verdict, Claim.proposed_at, proposer.display_name.label("proposed_by_name"))
-        .join(Article, Article.id == Claim.article_id)
-        .outerjoin(proposer, proposer.id == Claim.proposed_by_id)
-        .where(waiting)
-        .order_by(Claim.proposed_at, Claim.id)
-        .limit(limit)
-    )
-    claims = _rows(session, stmt)
+    claims = _rows(session, _REVIEW_QUEUE.where(waiting).limit(limit))
     total = session.scalar(select(func.count(Claim.id)).where(waiting)) or 0
     return Queue(claims, total)
 
@@ -200,17 +211,8 @@ class ListedClaims:
 def claims_list_rows(session: DbSession, filters: ClaimFilters, *, before_id: int | None = None, limit: int = 50,
                      today: date | None = None) -> ListedClaims:
     """``list_claims`` for the claims list page: the columns it shows and those that say what the viewer
-    may do with each row (``claims.ActionsByKind.of_row``), in one statement."""
-    assignee = aliased(User)
-    stmt = (
-        select(*_ROW, Article.status.label("article_status"), Claim.due_date, Claim.assignee_id,
-               assignee.display_name.label("assignee_name"), Claim.verdict, Claim.claimant, Claim.attribution_verdict,
-               Claim.proposed_by_id, Claim.finalized_at, Claim.resolution)
-        .join(Article, Article.id == Claim.article_id)
-        .outerjoin(assignee, assignee.id == Claim.assignee_id)
-        .order_by(Claim.id.desc())
-        .limit(limit + 1)
-    )
+    may do with each row, in one statement."""
+    stmt = _CLAIMS_LIST.limit(limit + 1)
     rows = _rows(session, _filtered(stmt, filters, before_id, today))
     claims = rows[:limit]
     return ListedClaims(claims, claims[-1].id if len(rows) > limit and claims else None)

@@ -217,7 +217,7 @@ def index() -> Any:
         statuses=[s.value for s in ClaimStatus], verdicts=settings.verdict_scale, checkers=checkers,
         may_assign=may_assign, claim_link=link_prefix("claims.show", "claim_id"),
         article_link=link_prefix("articles.show", "article_id"),
-        assignable={c.id for c in page.claims if actions.of_row(c).assign} if may_assign else set(),
+        assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set(),
     )
 
 
