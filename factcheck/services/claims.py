@@ -434,9 +434,11 @@ def start_on_first_work(ctx: Context, actor: User, claim: Claim) -> None:
 def evidence_still_missing(claim: Claim) -> list[str]:
     """What a proposal still lacks in evidence, in the words the propose form shows before anyone
     submits it: an attributed claim answers "was it said?" and "is it accurate?", each with its own."""
-    answered = {e.question for e in claim.current_evidence}
+    # From the claim's evidence, which its page has loaded, rather than a second load of the current.
+    current = [e for e in claim.evidence if e.removed_at is None]
+    answered = {e.question for e in current}
     if not claim.claimant:
-        return [] if claim.current_evidence else ["at least one piece of evidence"]
+        return [] if current else ["at least one piece of evidence"]
     return [f"evidence for {label}" for question, label in (
         (Question.ATTRIBUTION, f"whether {claim.claimant} really said it"),
         (Question.SUBSTANCE, "whether what was said is accurate")) if question not in answered]

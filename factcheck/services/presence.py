@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from factcheck.errors import PermissionDenied
 from factcheck.models import Claim, ClaimPresence, User
@@ -30,9 +30,14 @@ FRESH_FOR = timedelta(seconds=60)
 FORGET_AFTER = timedelta(days=1)
 
 
+class Person(NamedTuple):
+    id: int
+    display_name: str
+
+
 @dataclass(frozen=True)
 class Present:
-    user: User
+    user: Person  # who, as the page names them (not a User object: the page only reads)
     since: datetime
 
 
@@ -73,10 +78,11 @@ def _beat(ctx: Context, actor: User, claim: Claim) -> None:
 
 def others_present(session: DbSession, claim_id: int, viewer: User, now: datetime) -> list[Present]:
     """Who else has had the claim open in an editing page within the last minute, longest there first."""
-    rows = session.scalars(
-        select(ClaimPresence).options(joinedload(ClaimPresence.user))
+    rows = session.execute(
+        select(User.id, User.display_name, ClaimPresence.since)
+        .join(User, User.id == ClaimPresence.user_id)
         .where(ClaimPresence.claim_id == claim_id, ClaimPresence.user_id != viewer.id,
-               ClaimPresence.seen_at >= now - FRESH_FOR)
+               ClaimPresence.seen_at >= now - FRESH_FOR, User.is_active_account.is_(True))
         .order_by(ClaimPresence.since, ClaimPresence.user_id)
-    ).all()
-    return [Present(row.user, row.since) for row in rows if row.user.is_active]
+    )
+    return [Present(Person(user_id, name), since) for user_id, name, since in rows]
