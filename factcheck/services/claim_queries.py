@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, and_, case, func, literal, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Article, Claim, Evidence, Note, Notification, User
@@ -155,19 +156,28 @@ def claims_by_id(session: DbSession, ids: list[int]) -> list[Claim]:
                                 .where(Claim.id.in_(ids)).order_by(Claim.id)))
 
 
+# The claim page's three statements, built once. Its evidence and notes are read by statements of their
+# own and set as the claim's loaded collections: the same rows as ``selectinload`` gives, for half the
+# ORM's work (its per-path loader machinery was most of the page's loading time).
+_PAGE_CLAIM = select(Claim).options(joinedload(Claim.article), joinedload(Claim.assignee),
+                                    joinedload(Claim.proposed_by))
+_PAGE_EVIDENCE = (select(Evidence).options(joinedload(Evidence.added_by), joinedload(Evidence.removed_by))
+                  .order_by(Evidence.id))
+_PAGE_NOTES = select(Note).options(joinedload(Note.author)).order_by(Note.id)
+
+
 def load_claim_page(session: DbSession, claim_id: int) -> Claim:
-    claim = session.scalar(
-        select(Claim)
-        .where(Claim.id == claim_id)
-        .options(
-            joinedload(Claim.article), joinedload(Claim.assignee), joinedload(Claim.proposed_by),
-            joinedload(Claim.reviewed_by),
-            selectinload(Claim.evidence).options(joinedload(Evidence.added_by), joinedload(Evidence.removed_by)),
-            selectinload(Claim.notes).joinedload(Note.author),
-        )
-    )
+    """The claim with what its page shows and its steps read: the article, the assignee and proposer,
+    the evidence (with who added and removed it) and the conversation (with its authors)."""
+    claim = session.scalar(_PAGE_CLAIM.where(Claim.id == claim_id))
     if claim is None:
         raise NotFound("There is no such claim.")
+    # As the ORM's own loaders do, a collection this session already holds (with any change not yet
+    # flushed) is kept.
+    if "evidence" not in claim.__dict__:
+        set_committed_value(claim, "evidence", list(session.scalars(_PAGE_EVIDENCE.where(Evidence.claim_id == claim_id))))
+    if "notes" not in claim.__dict__:
+        set_committed_value(claim, "notes", list(session.scalars(_PAGE_NOTES.where(Note.claim_id == claim_id))))
     return claim
 
 
