@@ -239,6 +239,12 @@ class ClaimHistory:
     more: bool  # older events exist beyond these; the audit timeline has them all
 
 
+_CLAIM_TIMELINE = (select(AuditEvent.id, AuditEvent.created_at, User.display_name.label("actor_name"),
+                          AuditEvent.actor_label, AuditEvent.action, AuditEvent.changes, AuditEvent.article_id)
+                   .outerjoin(User, User.id == AuditEvent.actor_id)
+                   .order_by(AuditEvent.id.desc()))
+
+
 def claim_timeline(session: DbSession, claim: Claim, limit: int = 100) -> ClaimHistory:
     """What happened to a claim, its evidence and its notes: the newest ``limit`` events, oldest first
     (for the claim page, whose cost must not grow with a long history)."""
@@ -247,11 +253,7 @@ def claim_timeline(session: DbSession, claim: Claim, limit: int = 100) -> ClaimH
         parts.append(and_(AuditEvent.object_type == "evidence", AuditEvent.object_id.in_([e.id for e in claim.evidence])))
     if claim.notes:
         parts.append(and_(AuditEvent.object_type == "note", AuditEvent.object_id.in_([n.id for n in claim.notes])))
-    stmt = (select(AuditEvent.id, AuditEvent.created_at, User.display_name.label("actor_name"), AuditEvent.actor_label,
-                   AuditEvent.action, AuditEvent.changes, AuditEvent.article_id)
-            .outerjoin(User, User.id == AuditEvent.actor_id)
-            .where(or_(*parts)).order_by(AuditEvent.id.desc()).limit(limit + 1))
-    newest = list(session.execute(stmt))
+    newest = list(session.execute(_CLAIM_TIMELINE.where(or_(*parts)).limit(limit + 1)))
     return ClaimHistory(list(reversed(newest[:limit])), len(newest) > limit)
 
 

@@ -131,14 +131,15 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
         actions=actions, render_markdown=notes.render_markdown, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
-        threads=notes.threads(claim.notes), **presence_of(claim),
+        threads=notes.threads(claim.notes), **presence_of(claim, actions),
     ), status
 
 
-def presence_of(claim: Claim) -> dict[str, Any]:
+def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None) -> dict[str, Any]:
     """Who else has the claim open to change it, and whether this viewer's page tells others so."""
     return {"present": presence.others_present(db.session, claim.id, actor(), context().now()),
-            "heartbeat": presence.may_edit(context(), actor(), claim)}
+            "heartbeat": presence.editing(actions) if actions is not None
+            else presence.may_edit(context(), actor(), claim)}
 
 
 def _done(claim: Claim, message: str) -> Any:
