@@ -33,7 +33,6 @@ QUEUE_LIMIT = 100
 
 
 class _ClaimColumns(NamedTuple):
-
     id: int
     article_id: int
     article_title: str

@@ -206,7 +206,7 @@ def index() -> Any:
     # an argument of url_for itself.
     kept: dict[str, Any] = {key: value for key, value in request.args.items() if key in _LIST_FILTERS}
     may_assign = can(actor(), Action.CLAIM_ASSIGN, settings=settings) and bool(checkers)
-    # Only those who may assign need the per-claim check (the rest would ask it of every row for nothing).
+    # Only those who may assign need the per-claim check, asked once per kind of claim on the page.
     actions = claim_service.ActionsByKind(settings, actor())
     assign_form = BulkAssignForm(formdata=None) if may_assign else None
     if assign_form is not None:
