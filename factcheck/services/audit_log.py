@@ -233,8 +233,16 @@ def timeline(session: DbSession, *, viewer: User, object_type: str, object_id: i
 
 @dataclass(frozen=True)
 class ClaimHistory:
-    events: list[AuditEvent]
+    # Rows of the columns the claim page shows (id, created_at, actor_name, actor_label, action,
+    # changes, article_id), not AuditEvent objects: the page only reads them.
+    events: list[Row[Any]]
     more: bool  # older events exist beyond these; the audit timeline has them all
+
+
+_CLAIM_TIMELINE = (select(AuditEvent.id, AuditEvent.created_at, User.display_name.label("actor_name"),
+                          AuditEvent.actor_label, AuditEvent.action, AuditEvent.changes, AuditEvent.article_id)
+                   .outerjoin(User, User.id == AuditEvent.actor_id)
+                   .order_by(AuditEvent.id.desc()))
 
 
 def claim_timeline(session: DbSession, claim: Claim, limit: int = 100) -> ClaimHistory:
@@ -245,9 +253,7 @@ def claim_timeline(session: DbSession, claim: Claim, limit: int = 100) -> ClaimH
         parts.append(and_(AuditEvent.object_type == "evidence", AuditEvent.object_id.in_([e.id for e in claim.evidence])))
     if claim.notes:
         parts.append(and_(AuditEvent.object_type == "note", AuditEvent.object_id.in_([n.id for n in claim.notes])))
-    stmt = (select(AuditEvent).options(joinedload(AuditEvent.actor)).where(or_(*parts))
-            .order_by(AuditEvent.id.desc()).limit(limit + 1))
-    newest = list(session.scalars(stmt))
+    newest = list(session.execute(_CLAIM_TIMELINE.where(or_(*parts)).limit(limit + 1)))
     return ClaimHistory(list(reversed(newest[:limit])), len(newest) > limit)
 
 

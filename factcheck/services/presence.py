@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from factcheck.errors import PermissionDenied
 from factcheck.models import Claim, ClaimPresence, User
 from factcheck.security import Action
-from factcheck.services.claims import allowed_actions
+from factcheck.services.claims import ClaimActions, allowed_actions
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 
@@ -30,15 +30,24 @@ FRESH_FOR = timedelta(seconds=60)
 FORGET_AFTER = timedelta(days=1)
 
 
+class Person(NamedTuple):
+    id: int
+    display_name: str
+
+
 @dataclass(frozen=True)
 class Present:
-    user: User
+    user: Person  # who, as the page names them (not a User object: the page only reads)
     since: datetime
 
 
 def may_edit(ctx: Context, user: User, claim: Claim) -> bool:
     """The pages that count: those where the person may add evidence, propose a verdict or write."""
-    actions = allowed_actions(ctx.settings, user, claim)
+    return editing(allowed_actions(ctx.settings, user, claim))
+
+
+def editing(actions: ClaimActions) -> bool:
+    """``may_edit`` from what the claim page has already worked out the viewer may do."""
     return actions.evidence or actions.propose or actions.note
 
 
@@ -71,12 +80,14 @@ def _beat(ctx: Context, actor: User, claim: Claim) -> None:
             ctx.session.add(ClaimPresence(claim_id=claim.id, user_id=actor.id, since=now, seen_at=now))
 
 
+_PRESENT = (select(User.id, User.display_name, ClaimPresence.since)
+            .join(User, User.id == ClaimPresence.user_id)
+            .where(User.is_active_account.is_(True))
+            .order_by(ClaimPresence.since, ClaimPresence.user_id))
+
+
 def others_present(session: DbSession, claim_id: int, viewer: User, now: datetime) -> list[Present]:
     """Who else has had the claim open in an editing page within the last minute, longest there first."""
-    rows = session.scalars(
-        select(ClaimPresence).options(joinedload(ClaimPresence.user))
-        .where(ClaimPresence.claim_id == claim_id, ClaimPresence.user_id != viewer.id,
-               ClaimPresence.seen_at >= now - FRESH_FOR)
-        .order_by(ClaimPresence.since, ClaimPresence.user_id)
-    ).all()
-    return [Present(row.user, row.since) for row in rows if row.user.is_active]
+    rows = session.execute(_PRESENT.where(ClaimPresence.claim_id == claim_id, ClaimPresence.user_id != viewer.id,
+                                          ClaimPresence.seen_at >= now - FRESH_FOR))
+    return [Present(Person(user_id, name), since) for user_id, name, since in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -168,15 +169,30 @@ def get_checker(session: DbSession, user_id: int | None) -> User:
     return user
 
 
-def checkers(session: DbSession) -> list[User]:
-    return list(
-        session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.CHECKER.value, User.is_active_account.is_(True))
-            .order_by(User.display_name)
-        )
+@dataclass(frozen=True, slots=True)
+class Checker:
+    """A checker as a choice of an assignment form: the columns it shows, not a User object (the forms
+    of the claims list and the article page list every checker on every view)."""
+
+    id: int
+    display_name: str
+    email: str
+
+    @property
+    def choice_label(self) -> str:
+        """As ``User.choice_label`` (tests/services/test_checkers.py holds them equal)."""
+        return f"{self.display_name} ({self.email})"
+
+
+def checkers(session: DbSession) -> list[Checker]:
+    """The active checkers, by name."""
+    rows = session.execute(
+        select(User.id, User.display_name, User.email)
+        .join(UserRole)
+        .where(UserRole.role == Role.CHECKER.value, User.is_active_account.is_(True))
+        .order_by(User.display_name)
     )
+    return [Checker(*row) for row in rows]
 
 
 def _role_values(roles: list[str]) -> list[str]:

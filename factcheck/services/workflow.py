@@ -129,7 +129,9 @@ Extra = Callable[[User, Claim, Settings], None]
 @dataclass(frozen=True)
 class ClaimStep:
     """One thing a person can do to a claim: who may (the permission table), from which states (the
-    transition table, or ``allowed_in`` for steps that keep the status), and any further condition."""
+    transition table, or ``allowed_in`` for steps that keep the status), and any further condition.
+    A condition that reads a field of the claim not yet among ``claims.ActionsByKind.kind``'s must be
+    added there (and to tests/services/test_actions_by_kind.py): lists answer once per kind."""
 
     permission: Action
     event: ClaimEvent | None = None

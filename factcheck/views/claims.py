@@ -127,18 +127,19 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
     history = audit_log.claim_timeline(db.session, claim)
     return render_template(
-        "claims/show.html", claim=claim, article=claim.article, history=describe(db.session, history.events),
+        "claims/show.html", claim=claim, article=claim.article, history=describe(db.session, history.events, titles=False),
         history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
         actions=actions, render_markdown=notes.render_markdown, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
-        threads=notes.threads(claim.notes), **presence_of(claim),
+        threads=notes.threads(claim.notes), **presence_of(claim, actions),
     ), status
 
 
-def presence_of(claim: Claim) -> dict[str, Any]:
+def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None) -> dict[str, Any]:
     """Who else has the claim open to change it, and whether this viewer's page tells others so."""
     return {"present": presence.others_present(db.session, claim.id, actor(), context().now()),
-            "heartbeat": presence.may_edit(context(), actor(), claim)}
+            "heartbeat": presence.editing(actions) if actions is not None
+            else presence.may_edit(context(), actor(), claim)}
 
 
 def _done(claim: Claim, message: str) -> Any:
@@ -198,25 +199,36 @@ def index() -> Any:
         verdict=verdict if verdict in settings.verdict_scale else None,
         overdue=request.args.get("overdue") == "1", unassigned=request.args.get("unassigned") == "1",
     )
-    page = claim_queries.list_claims(db.session, filters, before_id=int_arg("before"), limit=settings.page_size,
-                                     today=context().now().date())
-    assign_form = BulkAssignForm(formdata=None)
-    assign_form.assignee_id.choices = _checker_choices()
+    page = claim_queries.claims_list_rows(db.session, filters, before_id=int_arg("before"), limit=settings.page_size,
+                                          today=context().now().date())
+    checkers = _checker_choices()
     # Only the filters travel to the page links: any other name (``endpoint``, ``_external``…) would be
     # an argument of url_for itself.
     kept: dict[str, Any] = {key: value for key, value in request.args.items() if key in _LIST_FILTERS}
-    # Only those who may assign need the per-claim check (the rest would ask it of every row for nothing).
-    may_assign_any = can(actor(), Action.CLAIM_ASSIGN, settings=settings)
+    may_assign = can(actor(), Action.CLAIM_ASSIGN, settings=settings) and bool(checkers)
+    # Only those who may assign need the per-claim check, asked once per kind of claim on the page.
+    actions = claim_service.ActionsByKind(settings, actor())
+    assign_form = BulkAssignForm(formdata=None) if may_assign else None
+    if assign_form is not None:
+        assign_form.assignee_id.choices = checkers
     return render_template(
         "claims/index.html", page=page, filters=filters, assign_form=assign_form,
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,
         older_url=url_for("claims.index", before=page.next_before_id, **kept) if page.next_before_id else None,
-        statuses=[s.value for s in ClaimStatus], verdicts=settings.verdict_scale,
-        checkers=assign_form.assignee_id.choices, action_form=ActionForm(formdata=None),
-        may_assign=can(actor(), Action.CLAIM_ASSIGN, settings=settings) and bool(assign_form.assignee_id.choices),
-        assignable={c.id for c in page.claims if claim_service.allowed_actions(settings, actor(), c).assign}
-        if may_assign_any else set(),
+        statuses=[s.value for s in ClaimStatus], verdicts=settings.verdict_scale, checkers=checkers,
+        may_assign=may_assign, claim_link=link_prefix("claims.show", "claim_id"),
+        article_link=link_prefix("articles.show", "article_id"),
+        assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set(),
     )
+
+
+def link_prefix(endpoint: str, argument: str) -> str:
+    """The link of ``endpoint`` up to its id, built once for every row of a list (``url_for`` per row
+    was a tenth of a list's rendering): the row appends its id."""
+    values: dict[str, Any] = {argument: 1}
+    url = url_for(endpoint, **values)
+    assert url.endswith("/1"), url  # the id is the last part of these links
+    return url[:-1]
 
 
 @bp.post("/bulk-assign")

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.engine import Row
+
 from factcheck.models import AuditEvent
 from factcheck.services import articles as article_service
 from factcheck.services import users as user_service
@@ -46,20 +48,22 @@ USER_FIELDS = {"assignee_id", "proposed_by_id", "reviewed_by_id", "added_by_id",
 
 @dataclass
 class EventView:
-    event: AuditEvent
+    event: AuditEvent | Row[Any]
     says: str
     details: list[str] = field(default_factory=list)
     article_title: str | None = None
 
 
-def describe(session: DbSession, events: Iterable[AuditEvent]) -> list[EventView]:
+def describe(session: DbSession, events: Iterable[AuditEvent | Row[Any]], *, titles: bool = True) -> list[EventView]:
+    """The events (objects, or rows with their ``action``, ``changes`` and ``article_id``) as a desk would
+    say them; ``titles=False`` for a page that does not name their articles (one statement fewer)."""
     events = list(events)
     user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
                 if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
     names = user_service.display_names(session, [i for i in user_ids if isinstance(i, int)])
-    titles = article_service.titles(session, [e.article_id for e in events if e.article_id])
+    titles_of = article_service.titles(session, [e.article_id for e in events if e.article_id]) if titles else {}
     return [EventView(e, ACTIONS.get(e.action, e.action.replace(".", " ").replace("_", " ")),
-                      _details(e.changes or {}, names), titles.get(e.article_id) if e.article_id else None)
+                      _details(e.changes or {}, names), titles_of.get(e.article_id) if e.article_id else None)
             for e in events]
 
 

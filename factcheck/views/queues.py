@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from factcheck.extensions import db
 from factcheck.services import claim_queries
+from factcheck.views.claims import link_prefix
 from factcheck.views.common import actor, context
 
 bp = Blueprint("queues", __name__)
@@ -16,11 +17,13 @@ bp = Blueprint("queues", __name__)
 @login_required
 def mine() -> Any:
     queue = claim_queries.my_queue(db.session, actor())
-    return render_template("queues/mine.html", claims=queue.claims, total=queue.total, today=context().now().date())
+    return render_template("queues/mine.html", claims=queue.claims, total=queue.total, today=context().now().date(),
+                           claim_link=link_prefix("claims.show", "claim_id"))
 
 
 @bp.get("/review")
 @login_required
 def review() -> Any:
     queue = claim_queries.review_queue(db.session)
-    return render_template("queues/review.html", claims=queue.claims, total=queue.total)
+    return render_template("queues/review.html", claims=queue.claims, total=queue.total,
+                           claim_link=link_prefix("claims.show", "claim_id"))

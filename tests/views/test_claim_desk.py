@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from markupsafe import escape
+from sqlalchemy import select, update
 
 from factcheck.extensions import db
-from factcheck.models import Claim, Notification
+from factcheck.models import Article, Claim, Notification
 from factcheck.services import articles, claims, evidence
 from tests.support.context import configure, ctx
 from tests.support.factories import FIRST_CLAIM, SECOND_CLAIM
@@ -340,3 +341,30 @@ def test_a_checker_whose_claim_was_reassigned_is_told_why_and_keeps_what_they_ty
     assert f"now assigned to {second.display_name}" in flashes  # where a partial update shows it too
     assert "Budget line 14" in flashes and "The line costs 210 million." in flashes
     assert 'id="evidence-form"' not in page and "Propose a verdict" not in page
+
+
+def test_claims_list_rows_say_who_has_each_claim_and_offer_only_assignable_ones(make, login_as):
+    """The list reads its rows as columns and asks the assignment step once per kind of claim: each row
+    must still show its own article, assignee and verdict, and be offered for assignment exactly when
+    the claim itself would let this viewer assign it."""
+    editor, checker = make.user("editor"), make.user("checker")
+    open_claim = make.claim(editor=editor)
+    assigned = make.assigned_claim(checker, editor=editor)
+    final = make.final_claim(verdict="false", checker=checker)
+    approved_article = make.article(editor, title="Signed off story")
+    locked = claims.add_claim(ctx(), actor=editor, article=approved_article, quote=FIRST_CLAIM)
+    db.session.execute(update(Article).where(Article.id == approved_article.id).values(status="approved"))
+    db.session.commit()
+
+    page = login_as(editor).get("/claims").get_data(as_text=True)
+    offered = {c.id for c in (open_claim, assigned, final, locked) if f'id="select-{c.id}"' in page}
+    assert offered == {open_claim.id, assigned.id}
+    for claim in (open_claim, assigned, final, locked):
+        db.session.refresh(claim)
+        assert claims.allowed_actions(ctx().settings, editor, claim).assign == (claim.id in offered)
+        assert f'href="/articles/{claim.article_id}">{escape(claim.article.title)}</a>' in page
+    row = page[page.index(f'href="/claims/{assigned.id}"'):]
+    assert escape(checker.display_name) in row[:row.index("</tr>")]
+    row = page[page.index(f'href="/claims/{final.id}"'):]
+    assert "False" in row[:row.index("</tr>")]  # its verdict, as the claim page words it
+    assert 'id="select-' not in login_as(checker).get("/claims").get_data(as_text=True)
