@@ -15,8 +15,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import Label
 
 import factcheck.forms
-from factcheck.forms import Form
-from factcheck.forms import rendering
+from factcheck.forms import Form, rendering
 from factcheck.forms.rendering import attributes
 
 for _module in pkgutil.iter_modules(factcheck.forms.__path__):
