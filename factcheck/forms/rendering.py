@@ -86,7 +86,7 @@ def _date_bounds(field: Any, kwargs: dict[str, Any]) -> None:
         return
     format_ = format_[0] if isinstance(format_, list) else format_
     for name in ("min", "max"):
-        value = kwargs.get(name, getattr(field.flags, name, None))
+        value: Any = kwargs.get(name, getattr(field.flags, name, None))
         if callable(value):
             value = value()
         if hasattr(value, "strftime"):
