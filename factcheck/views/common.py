@@ -2,8 +2,8 @@
 one place that decides which domain errors a form shows and which go to the error pages."""
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,10 +33,16 @@ def runtime() -> Runtime:
 
 
 def request_id() -> str:
-    if "request_id" not in g:
-        supplied = request.headers.get("X-Request-ID", "")
-        g.request_id = supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
-    return g.request_id
+    """The request's id: the client's X-Request-ID when it is plainly an id, else 32 random hex digits.
+
+    It ties log lines, audit events and the response together and is no secret; os.urandom is the
+    source uuid4 reads too, without building a UUID on every request (issue 15)."""
+    found = g.get("request_id")
+    if found is None:
+        supplied = request.headers.get("X-Request-ID")
+        found = supplied if supplied and _REQUEST_ID.fullmatch(supplied) else os.urandom(16).hex()
+        g.request_id = found
+    return found
 
 
 def context() -> Context:
