@@ -52,6 +52,26 @@ def _page_of_form(app: Flask, path: str) -> str | None:
     return None
 
 
+def _tag_responses(app: Flask, production: bool) -> None:
+    """Every answer carries its request id and the security headers (HSTS in production)."""
+    fixed = [*SECURITY_HEADERS, *([("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)] if production else [])]
+    ours = frozenset(name.lower() for name, _value in [*fixed, ("X-Request-ID", "")])
+
+    @app.after_request
+    def _tag_response(response: Response) -> Response:
+        headers = response.headers
+        if ours.isdisjoint([name.lower() for name, _value in headers.items()]):
+            # The usual case, appended as they are: werkzeug's Headers.setdefault checks every value
+            # for line breaks again, six times a response (a fiftieth of the sign-in form's time).
+            # These values are constants, and the request id is hex or matched a strict pattern.
+            headers._list.extend([("X-Request-ID", request_id()), *fixed])
+        else:  # a view set one of them itself: its value stands
+            headers.setdefault("X-Request-ID", request_id())
+            for name, value in fixed:
+                headers.setdefault(name, value)
+        return response
+
+
 def init_app(app: Flask) -> None:
     from factcheck.views import (
         articles,
@@ -87,22 +107,7 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     production = app.config.get("ENV_NAME") == "production"
 
-    fixed = [*SECURITY_HEADERS, *([("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)] if production else [])]
-    ours = frozenset(name.lower() for name, _value in [*fixed, ("X-Request-ID", "")])
-
-    @app.after_request
-    def _tag_response(response: Response) -> Response:
-        headers = response.headers
-        if ours.isdisjoint([name.lower() for name, _value in headers.items()]):
-            # The usual case, appended as they are: werkzeug's Headers.setdefault checks every value
-            # for line breaks again, six times a response (a fiftieth of the sign-in form's time).
-            # These values are constants, and the request id is hex or matched a strict pattern.
-            headers._list.extend([("X-Request-ID", request_id()), *fixed])
-        else:  # a view set one of them itself: its value stands
-            headers.setdefault("X-Request-ID", request_id())
-            for name, value in fixed:
-                headers.setdefault(name, value)
-        return response
+    _tag_responses(app, production)
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> Any:
