@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from factcheck.errors import DomainError
-from factcheck.views.common import request_id, safe_local_url
+from factcheck.views.common import layout_url, request_id, safe_local_url
 
 
 def wants_json() -> bool:
@@ -105,6 +105,7 @@ def init_app(app: Flask) -> None:
     from factcheck.views import filters
 
     filters.init_app(app)
+    app.jinja_env.globals["layout_url"] = layout_url
     production = app.config.get("ENV_NAME") == "production"
 
     _tag_responses(app, production)

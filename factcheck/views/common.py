@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, g, request
+from flask import current_app, g, request, url_for
 from flask_login import current_user
 
 from factcheck.errors import DomainError
@@ -43,6 +43,22 @@ def request_id() -> str:
         found = supplied if supplied and _REQUEST_ID.fullmatch(supplied) else os.urandom(16).hex()
         g.request_id = found
     return found
+
+
+_LAYOUT_URLS: dict[tuple[str, str, str | None], str] = {}
+
+
+def layout_url(endpoint: str, filename: str | None = None) -> str:
+    """``url_for`` of an address the layout links on every page (the navigation, the stylesheet),
+    built once per process and mount point rather than fifteen times a page (issue 15). Only for
+    endpoints without variables: what they build depends on nothing but where the app is mounted."""
+    key = (endpoint, request.script_root, filename)
+    url = _LAYOUT_URLS.get(key)
+    if url is None:
+        url = url_for(endpoint, filename=filename) if filename is not None else url_for(endpoint)
+        if len(_LAYOUT_URLS) < 256:
+            _LAYOUT_URLS[key] = url
+    return url
 
 
 def context() -> Context:
