@@ -57,6 +57,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(load_config(Path(app.instance_path), overrides=config))
+    from factcheck.security.sessions import CookieSessions
+
+    app.session_interface = CookieSessions()
     # Flask reads FLASK_DEBUG itself; whatever turned debug on, production does not start with it.
     refuse_debug_in_production(app.config["ENV_NAME"] == "production", app.debug)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 
+from factcheck.forms import rendering
 from factcheck.services import idempotency
 
 
@@ -72,8 +73,8 @@ class _TokenAndKey(HiddenInput):
     """The CSRF token's hidden input, then a hidden input with a new idempotency key."""
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
-        key = Markup('<input type="hidden" name="{}" value="{}">').format(idempotency.FIELD, idempotency.new_key())
-        return Markup(super().__call__(field, **kwargs)) + key
+        key = f'<input type="hidden" name="{escape(idempotency.FIELD)}" value="{escape(idempotency.new_key())}">'
+        return Markup(str(rendering.input_markup(self, field, kwargs)) + key)
 
 
 class _KeyedCSRFTokenField(CSRFTokenField):
@@ -93,7 +94,14 @@ class Form(FlaskForm):
 
         def bind_field(self, form, unbound_field, options):
             filters = [*unbound_field.kwargs.get("filters", ()), _strip_nul]
-            return unbound_field.bind(form=form, filters=filters, **options)
+            field = unbound_field.bind(form=form, filters=filters, **options)
+            field.label = rendering.FastLabel(field.label.field_id, field.label.text)
+            return field
+
+        def render_field(self, field, render_kw):
+            # The same markup as WTForms' widgets, without their slow attribute writer (rendering.py).
+            fast = rendering.render(field, render_kw)
+            return fast if fast is not None else super().render_field(field, render_kw)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

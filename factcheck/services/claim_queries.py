@@ -126,16 +126,31 @@ class NavCounts:
 def nav_counts(session: DbSession, user: User, *, queue: bool, review: bool) -> NavCounts:
     """The navigation's badges in one statement: unread notifications, and the claims waiting in the
     viewer's queue and in the review queue when they see those links."""
+    statement = _NAV_STATEMENTS.get((queue, review))
+    if statement is None:
+        statement = _NAV_STATEMENTS[queue, review] = _nav_statement(queue, review)
+    row = session.execute(statement, {"user_id": user.id}).one()
+    return NavCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+
+# Every signed-in page runs it: built once per process for each of the four kinds of viewer, the user
+# a bound parameter (building the expression cost more than running it on SQLite, issue 15).
+_NAV_STATEMENTS: dict[tuple[bool, bool], Any] = {}
+
+
+def _nav_statement(queue: bool, review: bool) -> Any:
+    from sqlalchemy import bindparam
+
     def count(*where: Any) -> Any:
         return select(func.count()).select_from(Claim).where(*where).scalar_subquery()
 
+    user_id: Any = bindparam("user_id")
     zero = literal(0)
     unread = (select(func.count()).select_from(Notification)
-              .where(Notification.user_id == user.id, Notification.read_at.is_(None)).scalar_subquery())
-    mine = count(Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO])) if queue else zero
+              .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+    mine = count(Claim.assignee_id == user_id, Claim.status.in_([s.value for s in CHECKER_TO_DO])) if queue else zero
     waiting = count(Claim.status == S.PROPOSED) if review else zero
-    row = session.execute(select(unread, mine, waiting)).one()
-    return NavCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+    return select(unread, mine, waiting)
 
 
 def review_queue(session: DbSession, limit: int | None = None) -> Queue:

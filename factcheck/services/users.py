@@ -1,12 +1,14 @@
 """Users, roles and sign-in."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -98,16 +100,20 @@ def _end_sessions(ctx: Context, user: User, *, only_token: str | None = None) ->
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+@functools.cache
+def _session_user_statement() -> Any:
+    # One statement on every request: the session, the user and their roles together. Built once per
+    # process, the token's hash a bound parameter (building it cost as much as running it, issue 15).
+    return (select(User).join(UserSession, UserSession.user_id == User.id).options(joinedload(User.role_rows))
+            .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),
+                   User.is_active_account.is_(True)))
+
+
 def session_user(session: DbSession, token: str) -> User | None:
     """The active user signed in on the device holding ``token``, or None when that session ended."""
     if not token or len(token) > 200:
         return None
-    # One statement on every request: the session, the user and their roles together.
-    user = session.scalars(
-        select(User).join(UserSession, UserSession.user_id == User.id).options(joinedload(User.role_rows))
-        .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None),
-               User.is_active_account.is_(True))
-    ).unique().first()
+    user = session.scalars(_session_user_statement(), {"token_hash": _token_hash(token)}).unique().first()
     if user is not None:
         user.session_token = token
     return user

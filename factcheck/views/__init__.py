@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from factcheck.errors import DomainError
-from factcheck.views.common import request_id, safe_local_url
+from factcheck.views.common import layout_url, request_id, safe_local_url
 
 
 def wants_json() -> bool:
@@ -30,6 +30,12 @@ CONTENT_SECURITY_POLICY = (
 )
 # Sent in production only: a developer's http://localhost must not be pinned to HTTPS for a year.
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+)
 
 
 def _page_of_form(app: Flask, path: str) -> str | None:
@@ -44,6 +50,26 @@ def _page_of_form(app: Flask, path: str) -> str | None:
             continue
         return path
     return None
+
+
+def _tag_responses(app: Flask, production: bool) -> None:
+    """Every answer carries its request id and the security headers (HSTS in production)."""
+    fixed = [*SECURITY_HEADERS, *([("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)] if production else [])]
+    ours = frozenset(name.lower() for name, _value in [*fixed, ("X-Request-ID", "")])
+
+    @app.after_request
+    def _tag_response(response: Response) -> Response:
+        headers = response.headers
+        if ours.isdisjoint([name.lower() for name, _value in headers.items()]):
+            # The usual case, appended as they are: werkzeug's Headers.setdefault checks every value
+            # for line breaks again, six times a response (a fiftieth of the sign-in form's time).
+            # These values are constants, and the request id is hex or matched a strict pattern.
+            headers._list.extend([("X-Request-ID", request_id()), *fixed])
+        else:  # a view set one of them itself: its value stands
+            headers.setdefault("X-Request-ID", request_id())
+            for name, value in fixed:
+                headers.setdefault(name, value)
+        return response
 
 
 def init_app(app: Flask) -> None:
@@ -79,18 +105,10 @@ def init_app(app: Flask) -> None:
     from factcheck.views import filters
 
     filters.init_app(app)
+    app.jinja_env.globals["layout_url"] = layout_url
     production = app.config.get("ENV_NAME") == "production"
 
-    @app.after_request
-    def _tag_response(response: Response) -> Response:
-        response.headers.setdefault("X-Request-ID", request_id() or "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        if production:
-            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
-        return response
+    _tag_responses(app, production)
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> Any:

@@ -29,11 +29,13 @@ def _device() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(PER_ACCOUNT, key_func=account_key, methods=["POST"], deduct_when=failed,
-               error_message="Too many failed sign-ins for this account")
-@limiter.limit(PER_ADDRESS, key_func=address_key, methods=["POST"], deduct_when=failed,
-               error_message="Too many failed sign-ins from this address")
 def login() -> Any:
+    # Only a POST can be a failed sign-in, which is all the limits count: the limiter's decorator
+    # would look the limits up for every showing of the form too (a tenth of its time, issue 15).
+    return _limited_sign_in() if request.method == "POST" else _sign_in()
+
+
+def _sign_in() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
@@ -54,6 +56,15 @@ def login() -> Any:
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+_limited_sign_in = limiter.limit(
+    PER_ACCOUNT, key_func=account_key, methods=["POST"], deduct_when=failed,
+    error_message="Too many failed sign-ins for this account",
+)(limiter.limit(
+    PER_ADDRESS, key_func=address_key, methods=["POST"], deduct_when=failed,
+    error_message="Too many failed sign-ins from this address",
+)(_sign_in))
 
 
 @bp.post("/logout")
