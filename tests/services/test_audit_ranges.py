@@ -226,6 +226,8 @@ def test_an_event_that_carries_the_separator_and_one_with_no_payload_are_named_a
 def test_a_hash_holding_two_and_one_holding_none_are_named_as_the_serial_walk_names_them(app, owner, window):  # noqa: F811
     """The hashes are joined by commas: one event's hash made of two hashes and the next one's
     emptied give the same joined text, and must not pass for it."""
+    if db.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL's hash column holds 64 characters: no room for two")
     ids = _write()
     hashes = dict(db.session.execute(select(AuditEvent.id, AuditEvent.hash)).all())
     owner.disable_triggers()
