@@ -196,7 +196,8 @@ def test_an_intact_chain_is_taken_window_by_window(app, monkeypatch, window):
     taken = _taken_whole(monkeypatch)
     report = audit.verify(ctx(), processes=1, range_size=RANGE)
     assert report.intact and report.count == EVENTS and report.head.id == ids[-1]
-    assert taken and all(taken)
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:  # else the windows come as rows
+        assert taken and all(taken)
 
 
 def test_an_event_that_carries_the_separator_and_one_with_no_payload_are_named_as_the_serial_walk_names_them(
@@ -268,7 +269,7 @@ def test_an_unkeyed_chain_is_read_row_by_row_and_verifies_as_the_serial_walk_say
     taken = _taken_whole(monkeypatch)
     report = _same_as_serial()
     assert report.intact and report.count == EVENTS
-    assert taken and not any(taken)
+    assert not any(taken)
 
 
 def test_the_window_payload_is_the_payload_the_rows_are_read_with(app, make, clock):
