@@ -14,15 +14,16 @@ looked up again and checked the reference way, as ``audit._walk`` does: a hash i
 it is the HMAC of bytes the key's holder MACed, and a payload built here is never the canonical
 payload of other content (its strings are escaped, or it is no canonical JSON at all).
 
-Python's cost per event is what limits the check (issue 15, fourth round), so the database hands
-over a window of ids as one row (``_BATCHED``): the payloads concatenated, their lengths, the stored
-hashes, the links and the positions each joined into one text. Python cuts the payloads apart and
-MACs them with ``map`` over the hash objects' own methods (no bytecode per event), and checks the
-whole window with a few comparisons: the MACs joined against the hashes joined, each link against
-the hash before it (the links shifted by one), the positions against a counted run. A window that
-does not hold as a whole is read again row by row (``_RangeCheck.rows``), which accepts an event
-stored in another form, or names the first that breaks. Windows are bounded by ids, not by a LIMIT,
-so several connections can build them at once while this thread hashes.
+Reading row by row costs a Python object per value (issue 15, fourth round), so SQLite hands over
+a window of ids as one row (``_BATCHED``; PostgreSQL's windows come as rows: ``WHOLE_WINDOWS``):
+the payloads joined by a byte no payload holds, the stored hashes, links and positions each joined
+into one text. Python splits the payloads and MACs them with ``map`` over the hash objects' own
+methods (no bytecode per event), and checks the whole window with a few comparisons: the MACs
+joined against the hashes joined, each link against the hash before it (the links shifted by one),
+the positions against a counted run. A window that does not hold as a whole is read again row by
+row (``_RangeCheck.rows``), which accepts an event stored in another form, or names the range
+broken. Windows are bounded by ids, not by a LIMIT, so that two connections build them at once
+while this thread checks them.
 
 The report is the serial walk's, word for word: a range that is not clean (a broken event in it, a
 border that does not join, an unkeyed event after keyed ones, a checkpoint that does not match) is
@@ -255,7 +256,7 @@ class _RangeCheck:
         first_prev = prevs[:_HASH_WIDTH]
         if self.count and (first_prev != self.last_hash or first_seq != self.last_seq + 1):
             return False
-        if prevs[width:] != hashes[:joined - width]:  # each link is the hash of the event before
+        if prevs[width:] != hashes[:max(joined - width, 0)]:  # each link is the hash of the event before
             return False
         # The MACs: the inner and the outer hash of each event, by map over the hash objects' methods.
         inners = list(map(_copy, repeat(self.inner, count)))

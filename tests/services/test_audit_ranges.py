@@ -284,3 +284,13 @@ def test_the_window_payload_is_the_payload_the_rows_are_read_with(app, make, clo
     total, same = db.session.execute(sa.text(
         f"SELECT count(*), sum(CASE WHEN ({window}) = ({rows}) THEN 1 ELSE 0 END) FROM audit_events")).one()
     assert total > 5 and same == total
+
+
+def test_windows_of_one_event_are_taken_whole(app, monkeypatch):
+    ids = _write(5)
+    monkeypatch.setattr(audit_ranges, "BATCH", 1)
+    taken = _taken_whole(monkeypatch)
+    report = audit.verify(ctx(), processes=1)
+    assert report.intact and report.count == 5 and report.head.id == ids[-1]
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        assert taken == [True] * 5
