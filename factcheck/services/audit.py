@@ -766,6 +766,7 @@ def _verify_by_ranges(session: DbSession, key: bytes, checkpoint: Head | None, p
         processes = 1  # another process would open a database of its own
     anchored = (checkpoint.id, checkpoint.hash, checkpoint.seq) if checkpoint is not None else None
     results: Iterator[Any]
+    extra: list[Any] = []
     if processes > 1:
         bounds = audit_ranges.plan(first_id, last_id, processes, range_size)
         results = audit_ranges.check_ranges(url.render_as_string(hide_password=False), dialect, key, anchored,
@@ -773,7 +774,12 @@ def _verify_by_ranges(session: DbSession, key: bytes, checkpoint: Head | None, p
     else:
         bounds = audit_ranges.plan(first_id, last_id, 1, range_size or _IN_PROCESS_RANGE)
         connection = session.connection().connection.driver_connection
-        results = (audit_ranges.check_range(connection, dialect, key, anchored, after_id, up_to_id)
+        # More connections build the windows while this thread hashes (an in-memory SQLite database
+        # is only this connection's).
+        more = audit_ranges.READERS - 1 if not (dialect == "sqlite" and url.database in (None, "", ":memory:")) else 0
+        extra = [bind.engine.raw_connection() for _ in range(more)]
+        readers = [connection, *(pooled.driver_connection for pooled in extra)]
+        results = (audit_ranges.check_range(connection, dialect, key, anchored, after_id, up_to_id, readers=readers)
                    for after_id, up_to_id in bounds)
     state = WalkState()
     try:
@@ -797,6 +803,9 @@ def _verify_by_ranges(session: DbSession, key: bytes, checkpoint: Head | None, p
         close = getattr(results, "close", None)
         if close is not None:
             close()
+        for pooled in extra:
+            pooled.rollback()
+            pooled.close()
     return _finish(state, checkpoint)
 
 

@@ -14,6 +14,17 @@ looked up again and checked the reference way, as ``audit._walk`` does: a hash i
 it is the HMAC of bytes the key's holder MACed, and a payload built here is never the canonical
 payload of other content (its strings are escaped, or it is no canonical JSON at all).
 
+Reading row by row costs a Python object per value (issue 15, fourth round), so SQLite hands over
+a window of ids as one row (``_BATCHED``; PostgreSQL's windows come as rows: ``WHOLE_WINDOWS``):
+the payloads joined by a byte no payload holds, the stored hashes, links and positions each joined
+into one text. Python splits the payloads and MACs them with ``map`` over the hash objects' own
+methods (no bytecode per event), and checks the whole window with a few comparisons: the MACs
+joined against the hashes joined, each link against the hash before it (the links shifted by one),
+the positions against a counted run. A window that does not hold as a whole is read again row by
+row (``_RangeCheck.rows``), which accepts an event stored in another form, or names the range
+broken. Windows are bounded by ids, not by a LIMIT, so that two connections build them at once
+while this thread checks them.
+
 The report is the serial walk's, word for word: a range that is not clean (a broken event in it, a
 border that does not join, an unkeyed event after keyed ones, a checkpoint that does not match) is
 walked again by ``audit._walk_on`` from the state the ranges before it left, which names the first
@@ -23,14 +34,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import chain
+from itertools import repeat
 from typing import Any
 
 from factcheck.models import HASH_ALG_KEYED, HASH_ALG_LEGACY
@@ -38,8 +51,12 @@ from factcheck.services.audit import _Mac
 
 # Chains shorter than this are checked in the calling process: starting processes costs more.
 PARALLEL_FROM = 200_000
-# Rows fetched per statement: memory stays flat, statements stay few.
-BATCH = 10_000
+# Ids per window (one statement, one row back): memory stays flat (a few MB), statements stay few,
+# and the first window, which nothing overlaps, stays short.
+BATCH = 5_000
+# Connections building windows at once in one process: the database's work per event (building the
+# payload) costs three times Python's (the MAC), so two of them keep one hashing thread busy.
+READERS = 2
 # Ranges per process: a range that is slower (another process took the core) holds the others up less.
 RANGES_PER_PROCESS = 4
 
@@ -98,6 +115,83 @@ _SELECT = {
 }
 
 
+# The payload of a keyed event as a window takes it (``_BATCHED``): the bytes ``PAYLOAD`` builds for
+# every event the app writes, for less of the database's work where the window's own checks make it
+# safe. PostgreSQL: the link between quotes without escaping (every link a window accepts is the
+# hash before it, or its range's first link, which must be the range before's last hash or the
+# chain's start: 64 hexadecimal digits), the position always (a window takes keyed events only).
+# SQLite: json_object writes the values as JSON does (text quoted and escaped, integers, null, in
+# the order given, no spaces; it refuses a BLOB, and the window is then read row by row), the time
+# only from a text of 26 bytes with its point in place, as ``audit._iso`` reads it. Whatever these
+# build for an event, it is JSON that holds the event's own values: when it is the canonical
+# payload the key's holder MACed, the serial walk builds the same (it is checked against
+# ``PAYLOAD`` in tests); when not, it misses the hash, and the window is read row by row.
+WINDOW_PAYLOAD = {
+    "postgresql": (
+        """'{"action":' || """ + _quoted_pg("action")
+        + """ || ',"actor_id":' || coalesce(actor_id::text, 'null')"""
+        + """ || ',"actor_label":' || """ + _quoted_pg("actor_label")
+        + """ || ',"article_id":' || coalesce(article_id::text, 'null')"""
+        + """ || ',"changes":' || changes::text"""
+        + """ || ',"created_at":"' || replace(to_char(created_at AT TIME ZONE 'UTC', """
+        + """'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || '+00:00","ip_address":' || coalesce("""
+        + _quoted_pg("ip_address") + """, 'null')"""
+        + """ || ',"object_id":' || coalesce(object_id::text, 'null')"""
+        + """ || ',"object_type":' || """ + _quoted_pg("object_type")
+        + """ || ',"prev_hash":"' || prev_hash || '","request_id":' || coalesce(""" + _quoted_pg("request_id") + """, 'null')"""
+        + """ || ',"seq":' || seq::text || '}'"""
+    ),
+    "sqlite": (
+        # json_object writes its values as JSON does (text quoted and escaped, integers, null; it
+        # refuses a BLOB, and the window is then read row by row), in the order given, without spaces.
+        """rtrim(json_object('action', action, 'actor_id', actor_id, 'actor_label', actor_label, 'article_id', article_id), '}')"""
+        + """ || ',"changes":' || CASE typeof(changes) WHEN 'text' THEN changes END || ','"""
+        + """ || substr(json_object('created_at', CASE WHEN typeof(created_at) = 'text'"""
+        + """ AND length(CAST(created_at AS BLOB)) = 26 AND substr(created_at, 20, 1) = '.'"""
+        + """ THEN replace(replace(created_at, ' ', 'T'), '.000000', '') || '+00:00' END,"""
+        + """ 'ip_address', ip_address, 'object_id', object_id, 'object_type', object_type, 'prev_hash', prev_hash,"""
+        + """ 'request_id', request_id, 'seq', seq), 2)"""
+    ),
+}
+
+# One row per window of ids: how many events, the last id, the payloads joined by the byte 0x01 (no
+# canonical payload holds it: a window whose payloads do not split into one per event is read again
+# row by row), the stored hashes, links and positions each joined by commas (a hash or link of 64
+# characters puts every comma at a known place), how many are keyed, and the id of the event at the
+# checkpoint's position. A NULL counts as an empty text, so that each part stays with its event.
+# Every aggregate takes the rows in the same order, id order: the subquery's on PostgreSQL, the
+# table's (its rowid is the id) on SQLite. A row out of order breaks the links; the window is read
+# again row by row.
+_SEPARATOR = b"\x01"
+_BATCHED = {
+    "postgresql": (
+        "SELECT count(*), max(id), convert_to(string_agg(coalesce(payload, ''), chr(1)), 'UTF8'), "
+        "string_agg(coalesce(hash, ''), ','), string_agg(coalesce(prev_hash, ''), ','), "
+        "string_agg(coalesce(seq, 0)::text, ','), count(*) FILTER (WHERE hash_alg = 'hmac-sha256'), "
+        "max(id) FILTER (WHERE seq = %s) "
+        "FROM (SELECT id, {payload} AS payload, hash, prev_hash, seq, hash_alg "
+        "FROM audit_events WHERE id > %s AND id <= %s ORDER BY id) AS window_rows"),
+    "sqlite": (
+        "SELECT count(*), max(id), CAST(group_concat(coalesce({payload}, ''), char(1)) AS BLOB), "
+        "group_concat(coalesce(hash, ''), ','), group_concat(coalesce(prev_hash, ''), ','), "
+        "group_concat(CASE typeof(seq) WHEN 'integer' THEN seq ELSE 0 END, ','), "
+        "count(CASE WHEN hash_alg = 'hmac-sha256' THEN 1 END), max(CASE WHEN seq = ? THEN id END) "
+        "FROM audit_events WHERE id > ? AND id <= ?"),
+}
+
+
+# Whether a window comes back as one row (``_BATCHED``) or as its rows (``_SELECT``). PostgreSQL's
+# backend spends more on the aggregates (about 1.5 µs an event) than Python saves by them, and it is
+# the slower side there (issue 15, fourth round): its windows come as rows, two connections building
+# them while this thread checks them.
+WHOLE_WINDOWS = {"postgresql": False, "sqlite": True}
+
+_LAST_ID = {
+    "postgresql": "SELECT max(id) FROM audit_events WHERE id > %s AND id <= %s",
+    "sqlite": "SELECT max(id) FROM audit_events WHERE id > ? AND id <= ?",
+}
+
+
 def supported(dialect: str) -> bool:
     return dialect in _SELECT
 
@@ -120,99 +214,216 @@ class RangeResult:
     broken: bool = False
 
 
-def _check_rows(batches: Iterable[list[Any]], key: bytes, checkpoint: tuple[int, str, int] | None,
-                result: RangeResult) -> None:
-    """The range's own checks over its rows (of ``_SELECT``), in id order; stops at the first that
-    does not hold (``result.broken``)."""
-    mac = _Mac(key)
-    inner_state, outer_state = mac.inner, mac.outer
-    sha256 = hashlib.sha256
-    checkpoint_id, checkpoint_hash, checkpoint_seq = checkpoint or (None, None, -1)
-    keyed, legacy = HASH_ALG_KEYED, HASH_ALG_LEGACY
-    count, keyed_seen, legacy_seen, checkpoint_seen = 0, False, False, False
-    last_hash: Any = None
-    last_seq, last_id = -1, 0
-    broken = True
-    for ident, seq, prev, stored, alg, payload in chain.from_iterable(batches):
+_HASH = type(hashlib.sha256())
+_copy, _update, _digest, _hexdigest = _HASH.copy, _HASH.update, _HASH.digest, _HASH.hexdigest
+_HASH_WIDTH = 64  # a SHA-256 in hex: every hash and link the app writes
+
+
+class _RangeCheck:
+    """The range's own checks, window after window in id order: the state of the walk along it."""
+
+    def __init__(self, key: bytes, checkpoint: tuple[int, str, int] | None, result: RangeResult) -> None:
+        mac = _Mac(key)
+        self.inner, self.outer = mac.inner, mac.outer
+        self.checkpoint_id: int | None = checkpoint[0] if checkpoint else None
+        self.checkpoint_hash: str | None = checkpoint[1] if checkpoint else None
+        self.checkpoint_seq = checkpoint[2] if checkpoint else -1
+        self.result = result
+        self.count = 0
+        self.keyed_seen = self.legacy_seen = self.checkpoint_seen = False
+        self.last_hash: Any = None
+        self.last_seq, self.last_id = -1, 0
+
+    def window(self, values: Sequence[Any] | None) -> bool:
+        """Take a window (a row of ``_BATCHED``) as a whole if every event in it is keyed, MACs to its
+        hash, links to the one before and follows its position; else leave the state as it was
+        (False): the window is read again row by row."""
+        if values is None:
+            return False
+        count, last_id, payloads, hashes, prevs, seqs, keyed, checkpoint_id = values
         if not count:
-            result.first_prev, result.first_seq = prev, seq
-        elif prev != last_hash or seq != last_seq + 1:
-            break
-        if payload is None:
-            break
-        if alg == keyed:
-            keyed_seen = True
-            inner = inner_state.copy()
-            inner.update(payload)
-            outer = outer_state.copy()
-            outer.update(inner.digest())
-            if outer.hexdigest() != stored:
-                break
-        elif alg != legacy or keyed_seen or sha256(payload).hexdigest() != stored:
-            break  # an unknown algorithm, an unkeyed event after keyed ones, or a miss
-        else:
-            legacy_seen = True
-        if seq == checkpoint_seq:
-            if (ident, stored) != (checkpoint_id, checkpoint_hash):
-                break
+            return True
+        width = _HASH_WIDTH + 1
+        joined = width * count - 1
+        if (keyed != count or payloads is None or seqs is None or hashes is None or prevs is None
+                or len(hashes) != joined or len(prevs) != joined or prevs.count(",") != count - 1
+                or prevs[_HASH_WIDTH::width] != "," * (count - 1)):
+            return False
+        pieces = bytes(payloads).split(_SEPARATOR)  # one per event, or the window is not taken whole
+        first_seq = int(seqs.partition(",")[0])
+        if len(pieces) != count or seqs != ",".join(map(str, range(first_seq, first_seq + count))):
+            return False
+        first_prev = prevs[:_HASH_WIDTH]
+        if self.count and (first_prev != self.last_hash or first_seq != self.last_seq + 1):
+            return False
+        if prevs[width:] != hashes[:max(joined - width, 0)]:  # each link is the hash of the event before
+            return False
+        # The MACs: the inner and the outer hash of each event, by map over the hash objects' methods.
+        inners = list(map(_copy, repeat(self.inner, count)))
+        deque(map(_update, inners, pieces), 0)
+        outers = list(map(_copy, repeat(self.outer, count)))
+        deque(map(_update, outers, map(_digest, inners)), 0)
+        try:
+            if not hmac.compare_digest(",".join(map(_hexdigest, outers)), hashes):
+                return False
+        except TypeError:  # a stored hash that is not ASCII
+            return False
+        checkpoint_seen = False
+        if first_seq <= self.checkpoint_seq < first_seq + count:
+            at = (self.checkpoint_seq - first_seq) * width
+            if (checkpoint_id, hashes[at:at + _HASH_WIDTH]) != (self.checkpoint_id, self.checkpoint_hash):
+                return False
             checkpoint_seen = True
-        last_hash, last_seq, last_id = stored, seq, ident
-        count += 1
-    else:
-        broken = False
-    result.broken, result.count = broken, count
-    result.keyed_seen, result.legacy_seen, result.checkpoint_seen = keyed_seen, legacy_seen, checkpoint_seen
-    if count:
-        result.last = (last_id, last_hash, last_seq)
+        if not self.count:
+            self.result.first_prev, self.result.first_seq = first_prev, first_seq
+        self.count += count
+        self.keyed_seen = True
+        self.checkpoint_seen = self.checkpoint_seen or checkpoint_seen
+        self.last_hash, self.last_seq = hashes[joined - _HASH_WIDTH:], first_seq + count - 1
+        self.last_id = last_id
+        return True
+
+    def rows(self, rows: Iterable[Any]) -> bool:
+        """The checks row by row (rows of ``_SELECT``); False at the first that does not hold."""
+        inner_state, outer_state = self.inner, self.outer
+        sha256 = hashlib.sha256
+        checkpoint_id, checkpoint_hash, checkpoint_seq = self.checkpoint_id, self.checkpoint_hash, self.checkpoint_seq
+        keyed, legacy = HASH_ALG_KEYED, HASH_ALG_LEGACY
+        count, keyed_seen, legacy_seen, checkpoint_seen = self.count, self.keyed_seen, self.legacy_seen, self.checkpoint_seen
+        last_hash, last_seq, last_id = self.last_hash, self.last_seq, self.last_id
+        held = False
+        for ident, seq, prev, stored, alg, payload in rows:
+            if not count:
+                self.result.first_prev, self.result.first_seq = prev, seq
+            elif prev != last_hash or seq != last_seq + 1:
+                break
+            if payload is None:
+                break
+            if alg == keyed:
+                keyed_seen = True
+                inner = inner_state.copy()
+                inner.update(payload)
+                outer = outer_state.copy()
+                outer.update(inner.digest())
+                if outer.hexdigest() != stored:
+                    break
+            elif alg != legacy or keyed_seen or sha256(payload).hexdigest() != stored:
+                break  # an unknown algorithm, an unkeyed event after keyed ones, or a miss
+            else:
+                legacy_seen = True
+            if seq == checkpoint_seq:
+                if (ident, stored) != (checkpoint_id, checkpoint_hash):
+                    break
+                checkpoint_seen = True
+            last_hash, last_seq, last_id = stored, seq, ident
+            count += 1
+        else:
+            held = True
+        self.count, self.keyed_seen, self.legacy_seen, self.checkpoint_seen = count, keyed_seen, legacy_seen, checkpoint_seen
+        self.last_hash, self.last_seq, self.last_id = last_hash, last_seq, last_id
+        return held
+
+    def finish(self, broken: bool) -> None:
+        result = self.result
+        result.broken, result.count = broken, self.count
+        result.keyed_seen, result.legacy_seen, result.checkpoint_seen = self.keyed_seen, self.legacy_seen, self.checkpoint_seen
+        if self.count:
+            result.last = (self.last_id, self.last_hash, self.last_seq)
 
 
-def _batches(cursor: Any, statement: str, after_id: int, up_to_id: int) -> Iterator[list[Any]]:
-    """The range's rows in keyset batches, the next one read by a thread of its own while this one is
-    checked: the driver lets go of the interpreter while the database builds the rows (SQLite's
-    step, PostgreSQL's network wait), so building and hashing overlap."""
-    ready: queue.Queue[list[Any] | BaseException | None] = queue.Queue(maxsize=2)
+def windows(after_id: int, up_to_id: int, size: int) -> list[tuple[int, int]]:
+    """(after_id, up_to_id] cut into windows of ``size`` ids."""
+    return [(start, min(start + size, up_to_id)) for start in range(after_id, up_to_id, size)]
+
+
+def _read_windows(cursors: Sequence[Any], statement: str, checkpoint_seq: int | None,
+                  bounds: list[tuple[int, int]]) -> Iterator[tuple[int, int, Any]]:
+    """Each window's row of ``_BATCHED``, in order, built by one thread per cursor (window i by
+    cursor i modulo their number) ahead of the caller: the drivers let go of the interpreter while
+    the database builds the row (SQLite's step, PostgreSQL's network wait), so the windows are built
+    on the other cores while this thread hashes."""
+    readers = len(cursors)
+    ready: list[queue.Queue[Any]] = [queue.Queue(maxsize=2) for _ in cursors]
     stop = threading.Event()
 
-    def read() -> None:
-        last = after_id
-        try:
-            while not stop.is_set():
-                cursor.execute(statement, (last, up_to_id))
-                rows = cursor.fetchall()
-                if not rows:
-                    break
-                ready.put(rows)
-                last = rows[-1][0]
-        except BaseException as error:  # handed to the reader's caller
-            ready.put(error)
-            return
-        ready.put(None)
+    def read(index: int) -> None:
+        cursor, out = cursors[index], ready[index]
+        for after_id, up_to_id in bounds[index::readers]:
+            if stop.is_set():
+                return
+            try:
+                if checkpoint_seq is None:  # the window's rows
+                    cursor.execute(statement, (after_id, up_to_id))
+                    item = cursor.fetchall()
+                else:  # the window as one row
+                    cursor.execute(statement, (checkpoint_seq, after_id, up_to_id))
+                    item = cursor.fetchone()
+            except BaseException as error:  # handed to the caller, who reads the window row by row
+                out.put(error)
+                if not isinstance(error, Exception):
+                    return
+                continue
+            out.put(item)
 
-    reader = threading.Thread(target=read, name="audit-verify-reader", daemon=True)
-    reader.start()
+    threads = [threading.Thread(target=read, args=(index,), name=f"audit-verify-reader-{index}", daemon=True)
+               for index in range(readers)]
+    for thread in threads:
+        thread.start()
     try:
-        while (item := ready.get()) is not None:
-            if isinstance(item, BaseException):
+        for number, (after_id, up_to_id) in enumerate(bounds):
+            item = ready[number % readers].get()
+            if isinstance(item, BaseException) and not isinstance(item, Exception):
                 raise item
-            yield item
+            # A statement that failed (SQLite's JSON functions refuse a BLOB) gives no row: the
+            # window is read row by row, where such a value takes the serial walk's way.
+            yield after_id, up_to_id, None if isinstance(item, Exception) else item
     finally:
         stop.set()
-        while reader.is_alive():  # let it finish its statement before the cursor is closed
-            with contextlib.suppress(queue.Empty):
-                ready.get(timeout=0.05)
-        reader.join()
+        for thread, out in zip(threads, ready, strict=True):
+            while thread.is_alive():  # let it finish its statement before the cursor is closed
+                with contextlib.suppress(queue.Empty):
+                    out.get(timeout=0.05)
+            thread.join()
+
+
+def _cursor(connection: Any, dialect: str) -> Any:
+    # psycopg in binary: the payloads come as bytes, not as hex text to decode.
+    return connection.cursor(binary=True) if dialect == "postgresql" else connection.cursor()
 
 
 def check_range(dbapi_connection: Any, dialect: str, key: bytes, checkpoint: tuple[int, str, int] | None,
-                after_id: int, up_to_id: int, batch: int = BATCH) -> RangeResult:
-    """Check the events with ids in (``after_id``, ``up_to_id``] on ``dbapi_connection``, on their own."""
+                after_id: int, up_to_id: int, batch: int | None = None, readers: Sequence[Any] = ()) -> RangeResult:
+    """Check the events with ids in (``after_id``, ``up_to_id``] on ``dbapi_connection``, on their own;
+    the windows are built on ``readers`` (DBAPI connections; ``dbapi_connection`` alone by default)."""
     result = RangeResult(after_id, up_to_id)
-    statement = _SELECT[dialect].format(payload=PAYLOAD[dialect], batch=int(batch))
-    cursor = dbapi_connection.cursor(binary=True) if dialect == "postgresql" else dbapi_connection.cursor()
+    check = _RangeCheck(key, checkpoint, result)
+    batch = int(batch or BATCH)
+    statement = _BATCHED[dialect].format(payload=WINDOW_PAYLOAD[dialect])
+    by_rows = _SELECT[dialect].format(payload=PAYLOAD[dialect], batch=batch)
+    cursor = _cursor(dbapi_connection, dialect)
+    cursors = [_cursor(connection, dialect) for connection in readers or (dbapi_connection,)]
+    checkpoint_seq = checkpoint[2] if checkpoint is not None else -1
+    broken = False
     try:
-        _check_rows(_batches(cursor, statement, after_id, up_to_id), key, checkpoint, result)
+        # The windows end at the range's last event, however far its bound lies.
+        cursor.execute(_LAST_ID[dialect], (after_id, up_to_id))
+        last_id = cursor.fetchone()[0]
+        bounds = windows(after_id, min(up_to_id, last_id), batch) if last_id is not None else []
+        whole = WHOLE_WINDOWS[dialect]
+        for window_after, window_up_to, values in _read_windows(
+                cursors, statement if whole else by_rows, checkpoint_seq if whole else None, bounds):
+            if whole and check.window(values):
+                continue
+            if whole or values is None:
+                cursor.execute(by_rows, (window_after, window_up_to))
+                values = cursor.fetchall()
+            if not check.rows(values):
+                broken = True
+                break
     finally:
-        cursor.close()
+        for each in {id(c): c for c in (cursor, *cursors)}.values():
+            each.close()
+    check.finish(broken)
     return result
 
 
