@@ -5,6 +5,7 @@ from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from factcheck.forms import Form, choices
+from factcheck.forms.quick_select import QuickSelect
 from factcheck.services.audit_log import Filters
 
 _ID = NumberRange(min=1, max=2**31 - 1, message="Enter a whole number from 1 to 2147483647.")
@@ -14,11 +15,11 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    actor = SelectField("Actor", default="")
-    action = SelectField("Action", default="")
-    object_type = SelectField("Object type", default="")
+    actor = SelectField("Actor", default="", widget=QuickSelect())
+    action = SelectField("Action", default="", widget=QuickSelect())
+    object_type = SelectField("Object type", default="", widget=QuickSelect())
     object_id = IntegerField("Object id", validators=[Optional(), _ID])
-    article = SelectField("Article", default="")
+    article = SelectField("Article", default="", widget=QuickSelect())
     date_from = DateField("From (UTC)", validators=[Optional()])
     date_to = DateField("To (UTC)", validators=[Optional()])
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from factcheck.models import AuditEvent
 from factcheck.services import articles as article_service
 from factcheck.services import users as user_service
 from factcheck.services.context import DbSession
@@ -44,15 +43,28 @@ HIDDEN = {"start", "end", "prefix", "suffix", "revision_id", "sha256", "previous
 USER_FIELDS = {"assignee_id", "proposed_by_id", "reviewed_by_id", "added_by_id", "removed_by_id"}
 
 
+class Recorded(Protocol):
+    """What a description reads of an event: an ``AuditEvent``, or a listing's ``EventLine``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def changes(self) -> dict[str, Any]: ...
+    @property
+    def article_id(self) -> int | None: ...
+
+
 @dataclass
 class EventView:
-    event: AuditEvent
+    event: Recorded
     says: str
     details: list[str] = field(default_factory=list)
     article_title: str | None = None
 
 
-def describe(session: DbSession, events: Iterable[AuditEvent]) -> list[EventView]:
+def describe(session: DbSession, events: Iterable[Recorded]) -> list[EventView]:
     events = list(events)
     user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
                 if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
