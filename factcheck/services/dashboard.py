@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import Column, Integer, and_, case, cast, func, select
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.security.permissions import Action
@@ -73,9 +74,24 @@ class Workload:
         return sum(self.counts.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class OverdueClaim:
+    """A row of the overdue list: the columns it shows, not an ORM claim with its article and checker."""
+    id: int
+    label: str
+    status: str
+    due_date: date
+    article_id: int
+    article_title: str
+    checker: str | None  # None: nobody is assigned
+
+
+@dataclass(frozen=True, slots=True)
 class WaitingArticle:
-    article: Article
+    id: int
+    title: str
+    status: str
+    updated_at: datetime
     unsettled: int
 
 
@@ -87,7 +103,7 @@ class Dashboard:
     verdicts: list[tuple[str, int]] = field(default_factory=list)
     turnaround: Turnaround = Turnaround(0, None, None)
     overdue_count: int = 0
-    overdue: list[Claim] = field(default_factory=list)
+    overdue: list[OverdueClaim] = field(default_factory=list)
     workload: list[Workload] = field(default_factory=list)
     gate: list[tuple[str, int]] = field(default_factory=list)
     waiting: list[WaitingArticle] = field(default_factory=list)
@@ -187,19 +203,42 @@ def _float(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
-def _overdue(session: DbSession, today: date) -> tuple[int, list[Claim]]:
+def _overdue(session: DbSession, today: date) -> tuple[int, list[OverdueClaim]]:
     overdue = overdue_condition(today)
     count = session.scalar(select(func.count()).select_from(Claim).where(overdue)) or 0
+    if session.get_bind().dialect.name == "sqlite":
+        overdue = _without_status_index(overdue)
     # Only what the list shows: the claim's label, due date and status, its article's title, its checker.
-    first = list(session.scalars(
-        select(Claim).options(
-            load_only(Claim.article_id, Claim.quote, Claim.statement, Claim.text_changed, Claim.status,
-                      Claim.due_date, Claim.assignee_id),
-            joinedload(Claim.article).load_only(Article.title),
-            joinedload(Claim.assignee).load_only(User.display_name),
-        ).where(overdue).order_by(Claim.due_date, Claim.id).limit(LIST_LIMIT)
-    ))
-    return count, first
+    rows = session.execute(
+        select(Claim.id, Claim.quote, Claim.statement, Claim.text_changed, Claim.status, Claim.due_date,
+               Claim.article_id, Article.title, User.display_name)
+        .join(Article, Article.id == Claim.article_id).outerjoin(User, User.id == Claim.assignee_id)
+        .where(overdue).order_by(Claim.due_date, Claim.id).limit(LIST_LIMIT)
+    )
+    return count, [OverdueClaim(row.id, _claim_label(row), row.status, row.due_date, row.article_id, row.title,
+                                row.display_name) for row in rows]
+
+
+def _claim_label(row: Any) -> str:
+    """``Claim.label`` (one rule for every page) of a row holding the columns it reads."""
+    label: str = Claim.label.fget(row)  # type: ignore[attr-defined]
+    return label
+
+
+def _without_status_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The same condition with the claim's status written ``+status``, which SQLite cannot look up in an
+    index. Offered ``status IN (…)``, SQLite reads every unsettled claim from a status index and sorts
+    them all (the list then grows with the open work: 0.2 → 2.7 ms from 312 to 5,000 claims); without
+    it, it walks ``ix_claims_due_date_id_status`` in the list's order and stops at the 20th.
+    PostgreSQL picks that index by itself."""
+    status = Claim.__table__.c.status
+    plus = UnaryExpression(status, operator=operators.custom_op("+"), type_=status.type)
+
+    def replace(element: Any, **_kw: Any) -> Any:
+        # The ORM hands the column over annotated (a copy that knows its entity): compare what it is.
+        return plus if isinstance(element, Column) and element.table is status.table and element.name == "status" \
+            else None
+    return visitors.replacement_traverse(condition, {}, replace)
 
 
 def _workload(session: DbSession, today: date) -> list[Workload]:
@@ -238,11 +277,15 @@ def _gate(session: DbSession, blocking: Any) -> tuple[list[tuple[str, int]], lis
         .where(Claim.article_id == Article.id, blocking)
         .correlate(Article).scalar_subquery()
     )
+    # The 20 articles are picked first and only theirs are counted: counting in the same statement
+    # as the sort counted the unsettled claims of every article at the gate.
+    order = (Article.status.desc(), Article.updated_at, Article.id)
+    picked = (select(Article.id).where(Article.status.in_([s.value for s in AT_THE_GATE]))
+              .order_by(*order).limit(LIST_LIMIT).subquery())
     waiting = [
-        WaitingArticle(article, count) for article, count in session.execute(
-            select(Article, unsettled).options(load_only(Article.title, Article.status, Article.updated_at))
-            .where(Article.status.in_([s.value for s in AT_THE_GATE]))
-            .order_by(Article.status.desc(), Article.updated_at, Article.id).limit(LIST_LIMIT)
-        ).all()
+        WaitingArticle(*row) for row in session.execute(
+            select(Article.id, Article.title, Article.status, Article.updated_at, unsettled)
+            .join(picked, picked.c.id == Article.id).order_by(*order)
+        )
     ]
     return [(status.value, counts.get(status.value, 0)) for status in AT_THE_GATE], waiting

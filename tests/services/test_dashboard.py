@@ -96,7 +96,7 @@ def test_statuses_verdicts_overdue_workload_and_gate(make, clock):
     assert workload[idle.display_name].total == 0
     gate = dict(march.gate)
     assert gate["in_check"] == 3 and gate["ready"] == 1  # a "false" verdict waits for its resolution
-    waiting = {row.article.id: row.unsettled for row in march.waiting}
+    waiting = {row.id: row.unsettled for row in march.waiting}
     assert waiting[article.id] == 2
 
 
