@@ -16,7 +16,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import intake, report, revisions, suggestions
 from factcheck.services import users as user_service
-from factcheck.views import jobs
+from factcheck.views import jobs, links
 from factcheck.views.common import actor, context, text_arg
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -31,7 +31,8 @@ def index() -> Any:
     query = text_arg("q")
     found = article_service.list_articles(db.session, context().settings, status=status, query=query)
     return render_template("articles/index.html", articles=found, status=status, query=query or "",
-                           statuses=[s.value for s in ArticleStatus])
+                           statuses=[s.value for s in ArticleStatus],
+                           article_url=links.by_id("articles.show", "article_id"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
