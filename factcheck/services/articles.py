@@ -317,7 +317,6 @@ def load_article_page(session: DbSession, article_id: int) -> Article:
         .where(Article.id == article_id)
         .options(
             joinedload(Article.current_revision),
-            joinedload(Article.created_by),
             selectinload(Article.claims).joinedload(Claim.assignee),
         )
     )

@@ -75,13 +75,17 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
                    blockers: list[article_service.Blocker] | None = None, status: int = 200) -> tuple[str, int]:
     settings = context().settings
     viewer = actor()
-    checkers = user_service.checkers(db.session)
-    assign_form = BulkAssignForm(formdata=None)
-    assign_form.assignee_id.choices = choices((u.id, u.choice_label) for u in checkers)
     actions = article_service.allowed_actions(settings, viewer, article)
+    assign_form = BulkAssignForm(formdata=None)
+    # The checkers are read only for a viewer who may assign: nobody else is shown the form.
+    assign_form.assignee_id.choices = choices(
+        (u.id, u.choice_label) for u in (user_service.checkers(db.session) if actions.assign else []))
     claim_actions = {c.id: claim_service.allowed_actions(settings, viewer, c) for c in article.claims}
     return render_template(
         "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
+        claim_url=links.by_id("claims.show", "claim_id"),
+        accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
+        dismiss_url=links.by_id("claims.dismiss", "claim_id"),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in article.claims if c.revision_id == article.current_revision_id],
         assign_form=assign_form, action_form=ActionForm(), publish_form=PublishForm(formdata=None),
