@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from markupsafe import Markup, escape
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 from wtforms.widgets import Select, html_params
 
 
@@ -36,3 +38,19 @@ class QuickSelect(Select):
             f'<option {"selected " if coerce(c.value) == data else ""}value="{escape(c.value)}">'
             f'{escape(c.label or c.value)}</option>' for c in choices)
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
+class QuickSelectField(SelectField):
+    """A ``SelectField`` drawn by ``QuickSelect`` that checks a plain choice list in one pass (WTForms
+    builds a ``Choice`` for every option to find the one chosen)."""
+
+    widget = QuickSelect()
+
+    def pre_validate(self, form: Any) -> None:
+        choices = self.choices
+        if self.process_errors or not self.validate_choice or not isinstance(choices, list) \
+                or not all(_plain(c) for c in choices):
+            return super().pre_validate(form)
+        coerce, data = self.coerce, self.data
+        if not any(coerce(c.value) == data for c in choices):
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))

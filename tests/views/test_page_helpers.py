@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 from jinja2 import Environment
+from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.widgets import Select
 
 from factcheck.forms import choices
-from factcheck.forms.quick_select import QuickSelect
+from factcheck.forms.quick_select import QuickSelect, QuickSelectField
 from factcheck.views import charts, links
 
 
@@ -60,3 +61,18 @@ def test_chart_labels_are_cut_like_jinjas_truncate():
         assert charts._short(label) == truncate.render(label=label)
     bar = charts.bar_chart("c", "Title", [("x" * 40, 3), ("y", 1)], label_header="L", value_header="V").bars[1]
     assert (bar.text_y, bar.value_x) == (bar.y + charts.BAR_HEIGHT * 0.7, charts.LABEL_WIDTH + bar.width + 6)
+
+
+class _Checked(Form):
+    quick = QuickSelectField("Quick")
+    slow = SelectField("Slow")
+
+
+@pytest.mark.parametrize("chosen", ["", "2", "7", "<b>"])
+def test_quick_select_field_accepts_what_select_field_accepts(chosen):
+    form = _Checked(MultiDict({"quick": chosen, "slow": chosen}))
+    for field in (form.quick, form.slow):
+        field.choices = choices([("", "Any"), ("2", "Two"), ("<b>", "Bold")])
+    form.validate()
+    assert form.quick.errors == form.slow.errors
+    assert bool(form.quick.errors) == (chosen == "7")
