@@ -273,7 +273,9 @@ def _overdue(session: DbSession, today: date) -> tuple[int, list[OverdueClaim]]:
 
 
 def _overdue_on_the_day() -> Any:
-    """``overdue_condition`` (the one definition the claims list shares) with the day as a parameter."""
+    """``overdue_condition`` (the one definition the claims list shares) with the day as a parameter.
+    It compares the due date with the value it is given, so a bound parameter serves as well as a date
+    (the cast only tells the type checker so)."""
     return overdue_condition(cast_type(date, _TODAY))
 
 
