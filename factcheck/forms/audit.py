@@ -1,10 +1,11 @@
 """The audit log's filters (a GET form: shape only, no CSRF token)."""
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import DateField, IntegerField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from factcheck.forms import Form, choices
+from factcheck.forms.quick_select import QuickSelectField
 from factcheck.services.audit_log import Filters
 
 _ID = NumberRange(min=1, max=2**31 - 1, message="Enter a whole number from 1 to 2147483647.")
@@ -14,11 +15,11 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    actor = SelectField("Actor", default="")
-    action = SelectField("Action", default="")
-    object_type = SelectField("Object type", default="")
+    actor = QuickSelectField("Actor", default="")
+    action = QuickSelectField("Action", default="")
+    object_type = QuickSelectField("Object type", default="")
     object_id = IntegerField("Object id", validators=[Optional(), _ID])
-    article = SelectField("Article", default="")
+    article = QuickSelectField("Article", default="")
     date_from = DateField("From (UTC)", validators=[Optional()])
     date_to = DateField("To (UTC)", validators=[Optional()])
 

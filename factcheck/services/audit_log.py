@@ -15,10 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import and_, exists, or_, select, text
 from sqlalchemy.engine import Connection, Engine, Row
@@ -78,9 +78,36 @@ class Filters:
         return {key: value for key, value in asdict(self).items() if value not in (None, False)}
 
 
+@dataclass(frozen=True, slots=True)
+class EventLine:
+    """An audit event as the pages list it: its columns and its actor's name, without the ORM (an
+    entity and its actor cost three times what the columns do, for 50 events a page)."""
+
+    id: int
+    created_at: datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: int | None
+    article_id: int | None
+    changes: dict[str, Any]
+    request_id: str | None
+    ip_address: str | None
+    hash: str
+    actor_name: str | None  # None when no signed-in person did it (or the account is gone)
+
+
+_LINE_COLUMNS = (AuditEvent.id, AuditEvent.created_at, AuditEvent.actor_id, AuditEvent.actor_label, AuditEvent.action,
+                 AuditEvent.object_type, AuditEvent.object_id, AuditEvent.article_id, AuditEvent.changes,
+                 AuditEvent.request_id, AuditEvent.ip_address, AuditEvent.hash, User.display_name)
+
+Listed = TypeVar("Listed", AuditEvent, EventLine)
+
+
 @dataclass(frozen=True)
-class Page:
-    events: list[AuditEvent]
+class Page(Generic[Listed]):
+    events: list[Listed]
     older_before_id: int | None = None  # link to the next older page: ?before=<id>
     newer_after_id: int | None = None  # link to the next newer page: ?after=<id>
 
@@ -90,7 +117,7 @@ class Timeline:
     object_type: str
     object_id: int
     subject: Any
-    events: list[AuditEvent] = field(default_factory=list)
+    events: list[EventLine] = field(default_factory=list)
     next_after_id: int | None = None
 
     @property
@@ -146,27 +173,46 @@ def _conditions(filters: Filters, bounds: tuple[int, int | None], column: Any = 
 
 
 def list_events(session: DbSession, *, viewer: User, filters: Filters | None = None, before_id: int | None = None,
-                after_id: int | None = None, limit: int = 50) -> Page:
+                after_id: int | None = None, limit: int = 50) -> Page[AuditEvent]:
     """Newest first, ``limit`` at a time; ``before_id`` pages towards older events, ``after_id`` towards
     newer ones. Keyset on the id, so every page costs the same however deep."""
+    def fetch(where: list[Any], order: Any, count: int) -> list[AuditEvent]:
+        return list(session.scalars(select(AuditEvent).options(joinedload(AuditEvent.actor))
+                                    .where(*where).order_by(order).limit(count)))
+    return _page(session, viewer, filters, before_id, after_id, limit, fetch)
+
+
+def list_lines(session: DbSession, *, viewer: User, filters: Filters | None = None, before_id: int | None = None,
+               after_id: int | None = None, limit: int = 50) -> Page[EventLine]:
+    """``list_events`` as ``EventLine``s, for the audit log page."""
+    return _page(session, viewer, filters, before_id, after_id, limit,
+                 lambda where, order, count: _lines(session, where, order, count))
+
+
+def _lines(session: DbSession, where: list[Any], order: Any, count: int) -> list[EventLine]:
+    stmt = (select(*_LINE_COLUMNS).outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(*where).order_by(order).limit(count))
+    return [EventLine(*row) for row in session.execute(stmt)]
+
+
+def _page(session: DbSession, viewer: User, filters: Filters | None, before_id: int | None, after_id: int | None,
+          limit: int, fetch: Callable[[list[Any], Any, int], list[Listed]]) -> Page[Listed]:
     require(viewer, Action.AUDIT_READ)
     filters = filters or Filters()
     bounds = _id_bounds(session, filters)
     if bounds is None:
         return Page([])
-    where = _conditions(filters, bounds, AuditEvent)
-    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor)).where(*where).limit(limit + 1)
+    where: list[Any] = _conditions(filters, bounds, AuditEvent)
     if after_id is not None and before_id is None:
-        rows = list(session.scalars(stmt.where(AuditEvent.id > after_id).order_by(AuditEvent.id)))
+        rows = fetch([*where, AuditEvent.id > after_id], AuditEvent.id, limit + 1)
         events = list(reversed(rows[:limit]))
         if not events:
             return Page([])
         newer = events[0].id if len(rows) > limit else None
         older = events[-1].id if _any(session, where, AuditEvent.id < events[-1].id) else None
         return Page(events, older, newer)
-    if before_id is not None:
-        stmt = stmt.where(AuditEvent.id < before_id)
-    rows = list(session.scalars(stmt.order_by(AuditEvent.id.desc())))
+    rows = fetch([*where, AuditEvent.id < before_id] if before_id is not None else where, AuditEvent.id.desc(),
+                 limit + 1)
     events = rows[:limit]
     if not events:
         return Page([])
@@ -224,9 +270,7 @@ def timeline(session: DbSession, *, viewer: User, object_type: str, object_id: i
         where = [AuditEvent.object_type == object_type, AuditEvent.object_id == object_id]
     if after_id is not None:
         where.append(AuditEvent.id > after_id)
-    stmt = (select(AuditEvent).options(joinedload(AuditEvent.actor)).where(*where)
-            .order_by(AuditEvent.id).limit(limit + 1))
-    rows = list(session.scalars(stmt))
+    rows = _lines(session, where, AuditEvent.id, limit + 1)
     events = rows[:limit]
     return Timeline(object_type, object_id, subject, events, events[-1].id if len(rows) > limit else None)
 

@@ -16,7 +16,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import intake, report, revisions, suggestions
 from factcheck.services import users as user_service
-from factcheck.views import jobs
+from factcheck.views import jobs, links
 from factcheck.views.common import actor, context, text_arg
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -31,7 +31,8 @@ def index() -> Any:
     query = text_arg("q")
     found = article_service.list_articles(db.session, context().settings, status=status, query=query)
     return render_template("articles/index.html", articles=found, status=status, query=query or "",
-                           statuses=[s.value for s in ArticleStatus])
+                           statuses=[s.value for s in ArticleStatus],
+                           article_url=links.by_id("articles.show", "article_id"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -74,13 +75,17 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
                    blockers: list[article_service.Blocker] | None = None, status: int = 200) -> tuple[str, int]:
     settings = context().settings
     viewer = actor()
-    checkers = user_service.checkers(db.session)
-    assign_form = BulkAssignForm(formdata=None)
-    assign_form.assignee_id.choices = choices((u.id, u.choice_label) for u in checkers)
     actions = article_service.allowed_actions(settings, viewer, article)
+    assign_form = BulkAssignForm(formdata=None)
+    # The checkers are read only for a viewer who may assign: nobody else is shown the form.
+    assign_form.assignee_id.choices = choices(
+        (u.id, u.choice_label) for u in (user_service.checkers(db.session) if actions.assign else []))
     claim_actions = {c.id: claim_service.allowed_actions(settings, viewer, c) for c in article.claims}
     return render_template(
         "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
+        claim_url=links.by_id("claims.show", "claim_id"),
+        accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
+        dismiss_url=links.by_id("claims.dismiss", "claim_id"),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in article.claims if c.revision_id == article.current_revision_id],
         assign_form=assign_form, action_form=ActionForm(), publish_form=PublishForm(formdata=None),

@@ -12,6 +12,7 @@ from factcheck.security import Action
 from factcheck.services import articles as article_service
 from factcheck.services import audit, audit_log
 from factcheck.views import jobs
+from factcheck.views.audit_rows import event_rows
 from factcheck.views.common import actor, context, int_arg, parse_id
 from factcheck.views.history import describe
 
@@ -34,15 +35,15 @@ def index() -> Any:
     context().require(actor(), Action.AUDIT_READ)
     form = _filter_form()
     if form.errors:
-        page, status = audit_log.Page([]), 400
+        page, status = audit_log.Page[audit_log.EventLine]([]), 400
     else:
-        page = audit_log.list_events(db.session, viewer=actor(), filters=form.filters(),
+        page = audit_log.list_lines(db.session, viewer=actor(), filters=form.filters(),
                                      before_id=int_arg("before"), after_id=int_arg("after"),
                                      limit=50)
         status = 200
     filter_args = form.filters().query_args() if not form.errors else {}
-    described = {view.event.id: view for view in describe(db.session, page.events)}
-    return render_template("audit/index.html", page=page, form=form, filter_args=filter_args, described=described,
+    rows = event_rows(page.events, describe(db.session, page.events))
+    return render_template("audit/index.html", page=page, form=form, filter_args=filter_args, rows=rows,
                            errors=form.error_messages(), verification=audit.last_verification(db.session),
                            verify_form=VerifyForm()), status
 
@@ -53,7 +54,7 @@ def timeline(object_type: str, object_id: int) -> Any:
     found = audit_log.timeline(db.session, viewer=actor(), object_type=object_type[:40], object_id=object_id,
                                after_id=int_arg("after"))
     return render_template("audit/timeline.html", timeline=found,
-                           described={view.event.id: view for view in describe(db.session, found.events)})
+                           rows=event_rows(found.events, describe(db.session, found.events)))
 
 
 @bp.post("/verify")

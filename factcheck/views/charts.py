@@ -12,13 +12,22 @@ PLOT_WIDTH = 320
 VALUE_WIDTH = 70
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bar:
     label: str
     value: float
     text: str
     y: int
     width: float
+    # Worked out here rather than in the macro (a page draws four charts, each bar three times).
+    short_label: str = ""  # the label cut to fit beside the plot
+    text_y: float = 0  # baseline of the bar's two texts
+    value_x: float = 0  # where the value is written, just right of the bar
+
+
+def _short(label: str, length: int = 26, leeway: int = 5) -> str:
+    """Jinja's ``truncate(26, true, '…')``, which the chart used: labels up to 31 characters stay whole."""
+    return label if len(label) <= length + leeway else label[:length - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -45,9 +54,10 @@ def bar_chart(chart_id: str, title: str, rows: Iterable[tuple[str, float]], *, l
               value_header: str, unit: str = "", fmt: str = "{:g}") -> BarChart:
     rows = list(rows)
     top = max((value for _label, value in rows), default=0) or 1
-    bars = [
-        Bar(label, value, fmt.format(value) + unit, GAP + i * (BAR_HEIGHT + GAP), round(PLOT_WIDTH * value / top, 1))
-        for i, (label, value) in enumerate(rows)
-    ]
+    bars = []
+    for i, (label, value) in enumerate(rows):
+        y, width = GAP + i * (BAR_HEIGHT + GAP), round(PLOT_WIDTH * value / top, 1)
+        bars.append(Bar(label, value, fmt.format(value) + unit, y, width, short_label=_short(label),
+                        text_y=y + BAR_HEIGHT * 0.7, value_x=LABEL_WIDTH + width + 6))
     summary = "; ".join(f"{bar.label}: {bar.text}" for bar in bars) or "no data"
     return BarChart(chart_id, title, f"{title}. {summary}.", label_header, value_header, bars)

@@ -10,6 +10,7 @@ from flask_login import login_required
 from factcheck.forms.dashboard import PeriodForm
 from factcheck.security import Action
 from factcheck.services import dashboard
+from factcheck.views import links
 from factcheck.views.charts import bar_chart
 from factcheck.views.common import actor, context
 
@@ -69,4 +70,6 @@ def index() -> Any:
                           label_header="Article status", value_header="Articles"),
     }
     return render_template("dashboard/index.html", board=board, charts=charts, form=form,
-                           errors=form.error_messages(), hours=_hours), status
+                           errors=form.error_messages(), hours=_hours,
+                           claim_url=links.by_id("claims.show", "claim_id"),
+                           article_url=links.by_id("articles.show", "article_id")), status

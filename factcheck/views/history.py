@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Row
 
-from factcheck.models import AuditEvent
 from factcheck.services import articles as article_service
 from factcheck.services import users as user_service
 from factcheck.services.context import DbSession
@@ -46,17 +45,30 @@ HIDDEN = {"start", "end", "prefix", "suffix", "revision_id", "sha256", "previous
 USER_FIELDS = {"assignee_id", "proposed_by_id", "reviewed_by_id", "added_by_id", "removed_by_id"}
 
 
+class Recorded(Protocol):
+    """What a description reads of an event: an ``AuditEvent``, or a listing's ``EventLine``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def changes(self) -> dict[str, Any]: ...
+    @property
+    def article_id(self) -> int | None: ...
+
+
 @dataclass
 class EventView:
-    event: AuditEvent | Row[Any]
+    event: Recorded | Row[Any]
     says: str
     details: list[str] = field(default_factory=list)
     article_title: str | None = None
 
 
-def describe(session: DbSession, events: Iterable[AuditEvent | Row[Any]], *, titles: bool = True) -> list[EventView]:
-    """The events (objects, or rows with their ``action``, ``changes`` and ``article_id``) as a desk would
-    say them; ``titles=False`` for a page that does not name their articles (one statement fewer)."""
+def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *, titles: bool = True) -> list[EventView]:
+    """The events (objects, listing lines, or rows with their ``action``, ``changes`` and ``article_id``) as
+    a desk would say them; ``titles=False`` for a page that does not name their articles (one statement fewer)."""
     events = list(events)
     user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
                 if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}

@@ -127,14 +127,15 @@ def _plans(app, run) -> list[str]:
     Filters(date_from=date(2000, 1, 1), date_to=date(2100, 1, 1)),
     Filters(article_id=1, date_from=date(2000, 1, 1), date_to=date(2100, 1, 1)),
 ], ids=lambda f: "-".join(f.describe()) or "none")
-def test_every_listing_query_walks_an_index(app, make, filters):
+@pytest.mark.parametrize("listing", [audit_log.list_events, audit_log.list_lines], ids=["events", "lines"])
+def test_every_listing_query_walks_an_index(app, make, filters, listing):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the plans are checked on SQLite")
     manager = make.user("manager")
     make.claim()
     for before in (None, 10**6):
-        plans = _plans(app, lambda before=before: audit_log.list_events(db.session, viewer=manager, filters=filters,
-                                                                       before_id=before))
+        plans = _plans(app, lambda before=before: listing(db.session, viewer=manager, filters=filters,
+                                                          before_id=before))
         assert plans
         for plan in plans:
             assert "TEMP B-TREE" not in plan, plan  # no sort of every matching event
@@ -143,6 +144,29 @@ def test_every_listing_query_walks_an_index(app, make, filters):
                     # Without filters, "SCAN audit_events" is the walk down the primary key that stops
                     # after one page; with a filter it would be a pass over the whole table.
                     assert "INDEX" in step, plan
+
+
+def test_the_pages_lines_are_the_listings_events(make):
+    """``list_lines`` (the audit page's columns) pages exactly like ``list_events`` (the API's entities)."""
+    manager, editor = make.user("manager"), make.user("editor")
+    make.claim(editor=editor)
+    _add(4, actor=None)  # nobody signed in
+    _add(3, actor=editor, article_id=7)
+    for filters in (Filters(), Filters(no_actor=True), Filters(actor_id=editor.id), Filters(article_id=7)):
+        events = audit_log.list_events(db.session, viewer=manager, filters=filters, limit=3)
+        lines = audit_log.list_lines(db.session, viewer=manager, filters=filters, limit=3)
+        assert (lines.older_before_id, lines.newer_after_id) == (events.older_before_id, events.newer_after_id)
+        assert [line.id for line in lines.events] == _ids(events)
+        for line, event in zip(lines.events, events.events, strict=True):
+            assert (line.created_at, line.action, line.object_type, line.object_id, line.article_id, line.changes,
+                    line.actor_label, line.hash) == (event.created_at, event.action, event.object_type,
+                                                     event.object_id, event.article_id, event.changes,
+                                                     event.actor_label, event.hash)
+            assert line.actor_name == (event.actor.display_name if event.actor else None)
+        older = audit_log.list_lines(db.session, viewer=manager, filters=filters, limit=3,
+                                     before_id=lines.older_before_id)
+        assert _ids(older) == _ids(audit_log.list_events(db.session, viewer=manager, filters=filters, limit=3,
+                                                         before_id=events.older_before_id))
 
 
 # ---- timelines ---------------------------------------------------------------------------------------

@@ -4,11 +4,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
 
 from factcheck.errors import PermissionDenied
 from factcheck.extensions import db
+from factcheck.models import Claim
 from factcheck.services import articles, claims, dashboard
 from factcheck.services import evidence as evidence_service
+from factcheck.services.claim_queries import overdue_condition
 from factcheck.services.dashboard import Period
 from tests.support.context import ctx
 from tests.support.factories import SECOND_CLAIM
@@ -96,7 +100,7 @@ def test_statuses_verdicts_overdue_workload_and_gate(make, clock):
     assert workload[idle.display_name].total == 0
     gate = dict(march.gate)
     assert gate["in_check"] == 3 and gate["ready"] == 1  # a "false" verdict waits for its resolution
-    waiting = {row.article.id: row.unsettled for row in march.waiting}
+    waiting = {row.id: row.unsettled for row in march.waiting}
     assert waiting[article.id] == 2
 
 
@@ -114,3 +118,42 @@ def test_periods(make):
     assert period.start == datetime(2024, 3, 2, tzinfo=UTC)
     assert period.end == datetime(2024, 4, 1, tzinfo=UTC)
     assert Period(date.min, date.max).end is None
+
+
+def test_the_overdue_list_is_the_overdue_claims_most_overdue_first(make):
+    """Checked against ``overdue_condition`` itself: on SQLite the list spells the status differently
+    (``+status``, to walk the due-date index), and must still pick the same claims."""
+    manager, editor, checker = make.user("manager"), make.user("editor"), make.user("checker")
+    for days in (-3, -1, -3, 0, 2):
+        make.assigned_claim(checker, editor=editor, due_date=date(2024, 3, 10) + timedelta(days))
+    make.final_claim(checker=checker, due_date=date(2024, 3, 1))  # past its date, but settled
+    board = dashboard.summary(ctx(), viewer=manager, period=MARCH, today=date(2024, 3, 10))
+    expected = db.session.execute(select(Claim.id).where(overdue_condition(date(2024, 3, 10)))
+                                  .order_by(Claim.due_date, Claim.id)).scalars().all()
+    assert [row.id for row in board.overdue] == expected and board.overdue_count == len(expected) == 3
+    first = board.overdue[0]
+    claim = db.session.get(Claim, first.id)
+    assert (first.checker, first.article_title, first.article_id, first.label, first.status, first.due_date) == (
+        checker.display_name, claim.article.title, claim.article_id, claim.label, claim.status, date(2024, 3, 7))
+
+
+def test_on_sqlite_the_overdue_list_walks_the_due_date_index(app, make):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite (PostgreSQL picks the index by itself)")
+    make.assigned_claim()
+    seen: list[tuple[str, object]] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        if "ORDER BY claims.due_date" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        dashboard.summary(ctx(), viewer=make.user("manager"), today=date(2024, 3, 10))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+    [(statement, parameters)] = seen
+    with db.engine.connect() as connection:
+        plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+                                                                          parameters))  # type: ignore[arg-type]
+    assert "ix_claims_due_date_id_status" in plan and "TEMP B-TREE" not in plan, plan

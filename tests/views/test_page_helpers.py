@@ -1,0 +1,78 @@
+"""The shortcuts the list pages take (issue 15) write exactly what the slow way wrote: links from a
+prefix, a select's options, a chart's cut labels."""
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+from jinja2 import Environment
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+from wtforms.widgets import Select
+
+from factcheck.forms import choices
+from factcheck.forms.quick_select import QuickSelect, QuickSelectField
+from factcheck.views import charts, links
+
+
+@pytest.mark.parametrize(("endpoint", "id_name", "values"), [
+    ("articles.show", "article_id", {}),
+    ("claims.show", "claim_id", {}),
+    ("claims.accept_suggestion", "claim_id", {}),  # the id is not the path's last part
+    ("audit.timeline", "object_id", {"object_type": "claim"}),
+    ("audit.timeline", "object_id", {"object_type": "odd type/é"}),
+])
+def test_links_by_id_are_url_for(app, endpoint, id_name, values):
+    with app.test_request_context("/"):
+        link = links.by_id(endpoint, id_name, **values)
+        for row_id in (1, 7, 2147483647, 123456):
+            assert link(row_id) == url_for(endpoint, **values, **{id_name: row_id})
+
+
+class _Pick(Form):
+    plain = SelectField("Plain", widget=QuickSelect())
+    slow = SelectField("Slow")
+    needed = SelectField("Needed", validators=[DataRequired()], widget=QuickSelect())
+
+
+@pytest.mark.parametrize("chosen", ["", "2", "<b>&\"", "missing"])
+def test_quick_select_writes_what_wtforms_writes(chosen):
+    pairs = [("", "Any"), ("2", "Two <2>"), ("<b>&\"", ""), ("4", "Quote \" and 'apostrophe'")]
+    form = _Pick(data={"plain": chosen, "slow": chosen, "needed": chosen})
+    for field in (form.plain, form.slow, form.needed):
+        field.choices = choices(pairs)
+    assert str(form.plain(**{"aria-invalid": "true"})) == str(form.slow(**{"aria-invalid": "true"})).replace(
+        'name="slow"', 'name="plain"').replace('id="slow"', 'id="plain"')
+    assert str(form.needed()) == str(Select()(form.needed))  # the "required" flag is carried over
+
+
+def test_quick_select_leaves_options_with_attributes_to_wtforms():
+    form = _Pick(data={"plain": "a"})
+    form.plain.choices = [SelectChoice("a", "A", render_kw={"disabled": True}), SelectChoice("b", "B")]
+    assert str(form.plain()) == str(Select()(form.plain))
+    assert "disabled" in str(form.plain())
+
+
+def test_chart_labels_are_cut_like_jinjas_truncate():
+    truncate = Environment().from_string("{{ label|truncate(26, true, '…') }}")
+    for length in range(0, 40):
+        label = "".join(chr(ord("a") + i % 26) for i in range(length))
+        assert charts._short(label) == truncate.render(label=label)
+    bar = charts.bar_chart("c", "Title", [("x" * 40, 3), ("y", 1)], label_header="L", value_header="V").bars[1]
+    assert (bar.text_y, bar.value_x) == (bar.y + charts.BAR_HEIGHT * 0.7, charts.LABEL_WIDTH + bar.width + 6)
+
+
+class _Checked(Form):
+    quick = QuickSelectField("Quick")
+    slow = SelectField("Slow")
+
+
+@pytest.mark.parametrize("chosen", ["", "2", "7", "<b>"])
+def test_quick_select_field_accepts_what_select_field_accepts(chosen):
+    form = _Checked(MultiDict({"quick": chosen, "slow": chosen}))
+    for field in (form.quick, form.slow):
+        field.choices = choices([("", "Any"), ("2", "Two"), ("<b>", "Bold")])
+    form.validate()
+    assert form.quick.errors == form.slow.errors
+    assert bool(form.quick.errors) == (chosen == "7")
