@@ -30,7 +30,7 @@ from .lexicon import (
     is_pronoun,
 )
 from .names import clean_source, ends_in_name, is_appositive, is_person_like, source_ok, strip_titles
-from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain
+from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain, told_relay
 from .trailing import parse_segment
 from .types import Attribution
 
@@ -93,6 +93,11 @@ def _framed(sentence: str, framing: re.Match[str], depth: int) -> Attribution | 
         cited = parse_segment(framing.group("cited"))
         if cited and cited[0] == "citing" and not inner.according:
             inner.chain = inner.chain + cited[1]
+    elif len(inner.chain) == 1 and not inner.according:
+        # "In an interview with state broadcaster KTV, the minister said ...": KTV relays.
+        relay = told_relay(sentence[:framing.end()].rstrip(", "))
+        if relay and relay != inner.chain[0]:
+            inner.chain = [relay, *inner.chain]
     inner.framed = True
     return inner
 

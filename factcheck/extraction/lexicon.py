@@ -102,7 +102,8 @@ ORG_WORDS = _words(
     ministry agency office department council party bank service committee commission court police army
     forces government administration university institute company group news times post house kremlin
     parliament senate congress union association federation organization organisation fund board authority
-    authorities ministry's press
+    authorities ministry's press chamber corporation bureau foundation society centre center assembly
+    directorate inspectorate exchange league alliance coalition tribunal secretariat
     """
 )
 NEWS_OUTLETS = _words(

@@ -44,6 +44,9 @@ _STATEMENT_OF = re.compile(
     r"communique|communiqué|announcement|readout)\s+(?:from|by|of|issued by|published by|released by)\s+(?P<who>.+)",
     re.I,
 )
+# "Chinese customs data", "Eurostat figures": the body whose figures they are.
+_NAMED_DATA = re.compile(r"(?:the\s+)?(?P<who>[A-Z][\w'’&.-]*(?:\s+[\w'’&.-]+){0,3}?)\s+"
+                         r"(?:data|figures|statistics|estimates)")
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"yesterday|today|tonight)(?:\s+(?:morning|afternoon|evening|night))?$")
@@ -69,7 +72,7 @@ def _unwrap(raw: str) -> str | None:
     src = PAREN.sub("", src).strip()
     if not src or len(src) > 160:
         return None
-    statement = _STATEMENT_OF.match(src) or _OWNED_DOCUMENT.match(src)
+    statement = _STATEMENT_OF.match(src) or _OWNED_DOCUMENT.match(src) or _NAMED_DATA.fullmatch(src)
     return statement.group("who").strip() if statement else src
 
 

@@ -16,8 +16,12 @@ Segment = tuple[str, list[str]]  # ("according" | "citing" | "speaker" | "verb-o
 
 # "told Reuters", "told state media", "in an interview with TASS", "speaking to CNN".
 _MEDIA = r"(?:state|local|national|foreign|regional|official|independent|western|russian|chinese)\s+(?:media|press|television|tv|radio)"
+# "state broadcaster KTV", "the daily Vesti": what kind of outlet, before its name.
+_OUTLET_KIND = (r"(?:(?:the|a)\s+)?(?:[a-z][\w-]*\s+){0,2}?(?:broadcaster|channel|daily|newspaper|(?:news\s+)?agency|"
+                r"radio|station|outlet|website|portal|magazine|weekly|network|television|tv)\s+")
 _TOLD = re.compile(
-    r"\b(?P<verb>told|(?:in\s+(?:an?\s+)?(?:\w+\s+)?interview\s+(?:with|to)|speaking\s+to|in\s+comments\s+to))\s+"
+    r"\b(?P<verb>told|(?:[Ii]n\s+(?:an?\s+)?(?:\w+\s+)?interview\s+(?:with|to)|[Ss]peaking\s+to|[Ii]n\s+comments\s+to))\s+"
+    rf"(?P<kind>{_OUTLET_KIND})?"
     rf"(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){{0,3}}|{_MEDIA})")
 # "Vesti quoted Berg as saying (that) ...", "Berg was quoted by Vesti as saying ...".
 QUOTED_AS_SAYING = re.compile(
@@ -40,6 +44,8 @@ def told_relay(rest: str) -> str | None:
     obj = told.group("obj")
     if re.fullmatch(_MEDIA, obj):
         return obj
+    if told.group("kind") and obj[:1].isupper():
+        return re.sub(r"^the\s+", "", obj)
     if obj.lower() in NOT_OUTLETS or obj.split()[0].lower() in TITLE_WORDS:
         return None
     if told.group("verb") != "told" and not (is_outlet(obj) or re.fullmatch(r"[A-Z]{2,6}", obj)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import AUX, DETERMINER, INTRO, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
 from .names import clean_source, is_appositive, is_outlet, is_person_like, names_a_source, source_ok
-from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
+from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, relay_name, speaker_chain
 from .types import Attribution
 
 # A comma may sit inside the closing quotation mark ("... “fair and orderly,” the
@@ -113,13 +113,16 @@ def _verb_source_segment(seg: str) -> Segment | None:
     if not (m and source_ok(m.group("src")) and not VERB_LIKE.search(m.group("src"))):
         return None
     chain = speaker_chain(m.group("src"))
-    return (_speaker_kind(m.group("src"), chain), chain) if chain else _REJECT
+    return _speaker_segment(m.group("src"), chain) if chain else _REJECT
 
 
-def _speaker_kind(raw: str, chain: list[str]) -> str:
-    """"the daily Al-Sabah reported", "Kazinform correspondent reports": an outlet that
-    relays whatever speaker the sentence named before it."""
-    return "outlet" if len(chain) == 1 and is_outlet(raw) else "speaker"
+def _speaker_segment(raw: str, chain: list[str]) -> Segment:
+    """"the daily Al-Sabah reported", "(a) Kazinform correspondent reports": an outlet
+    that relays whatever speaker the sentence named before it."""
+    if len(chain) == 2 and relay_name(chain[1]) == chain[0]:
+        # "a Kazinform correspondent" is Kazinform's reporter, relayed by Kazinform.
+        return ("outlet", [chain[1]])
+    return ("outlet" if len(chain) == 1 and is_outlet(raw) else "speaker", chain)
 
 
 def _verb_only_segment(seg: str) -> Segment | None:
@@ -137,7 +140,7 @@ def _source_verb_segment(seg: str) -> Segment | None:
             and not (m.group("verb") in _OBJECT_VERBS and m.group("rest").strip())):
         return None
     chain = speaker_chain(m.group("src"), " " + m.group("verb") + m.group("rest"))
-    return (_speaker_kind(m.group("src"), chain), chain) if chain else _REJECT
+    return _speaker_segment(m.group("src"), chain) if chain else _REJECT
 
 
 _SEGMENT_READERS = (_according_segment, _citing_segment, _quoted_segment, _verb_source_segment,
@@ -274,6 +277,10 @@ def parse_trailing(sentence: str) -> Attribution | None:
     if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
         # Nothing but "Earlier," before the tag: the sentence leads with its subject.
         return None
+    if len(chain) == 1 and relay_name(chain[0]) != chain[0]:
+        # "..., a Kazinform correspondent reports" alone: the reporter, relayed by the agency.
+        chain = [relay_name(chain[0]), chain[0]]
+        return Attribution(chain=chain, content_end=content_end, pronoun=False, outlet=False)
     outlet = len(chain) == 1 and any(kind == "outlet" for kind, _ in segments)
     return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]), outlet=outlet)
 
