@@ -98,7 +98,18 @@ def join_segments(segments: list[Segment]) -> list[str]:
 _CORRESPONDENT = re.compile(r"\b(?:correspondent|reporter|journalist|staff)s?\b", re.I)
 
 
+# "a Trend correspondent", "an Interfax reporter": the capitalised words name the outlet,
+# known to the lexicon or not.
+_OUTLETS_REPORTER = re.compile(r"(?:(?:a|an|the)\s+)?(?P<outlet>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})\s+"
+                               r"(?:correspondent|reporter|journalist)s?", re.I)
+
+
 def relay_name(name: str) -> str:
     """"Kazinform correspondent" relays as Kazinform."""
-    outlet = outlet_in_description(name) if _CORRESPONDENT.search(name) else None
+    if not _CORRESPONDENT.search(name):
+        return name
+    outlet = outlet_in_description(name)
+    if outlet is None:
+        m = _OUTLETS_REPORTER.fullmatch(name)
+        outlet = m.group("outlet") if m and m.group("outlet")[0].isupper() else None
     return outlet or name

@@ -122,6 +122,8 @@ def _speaker_segment(raw: str, chain: list[str]) -> Segment:
     if len(chain) == 2 and relay_name(chain[1]) == chain[0]:
         # "a Kazinform correspondent" is Kazinform's reporter, relayed by Kazinform.
         return ("outlet", [chain[1]])
+    if len(chain) == 1 and relay_name(chain[0]) != chain[0]:
+        return ("outlet", chain)
     return ("outlet" if len(chain) == 1 and is_outlet(raw) else "speaker", chain)
 
 
