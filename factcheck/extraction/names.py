@@ -337,3 +337,25 @@ def collect_names(text: str) -> dict[str, str]:
         if particle:
             names.setdefault(particle.group(1), " ".join(tokens))
     return names
+
+
+# Words that end a subject the learned reader ran on past ("Kaine now", "Democratic voters
+# are slightly more likely to", "the Vermont senator declined to").
+_SUBJECT_ENDERS = frozenset({"now", "also", "then", "still", "again", "already", "is", "are", "was", "were", "has",
+                             "have", "had", "will", "would", "could", "can", "may", "might", "should", "must",
+                             "to", "who", "which", "that", "did", "does", "do"})
+
+
+def trim_subject(raw: str) -> str:
+    """A source span cut where the subject ends: at an age ("Sarandon, 69"), or at a
+    lower-case verb or adverb after the subject's head ("a survey released", "Kaine now")."""
+    raw = re.sub(r",\s*\d{1,3}\s*,?$", "", raw.strip())
+    tokens = raw.split()
+    for i in range(1, len(tokens)):
+        word = tokens[i]
+        head = tokens[i - 1]
+        head_done = (head[:1].isupper() and head.lower() not in FUNCTION_WORDS) or bool(SOURCE_NOUNS.fullmatch(head)) \
+            or head.lower() in TITLE_WORDS or head.lower() in ORG_WORDS
+        if head_done and word[:1].islower() and (word in _SUBJECT_ENDERS or re.fullmatch(r"[a-z]{3,}ed", word)):
+            return " ".join(tokens[:i])
+    return raw

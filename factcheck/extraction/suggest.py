@@ -20,7 +20,7 @@ from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
-from .names import is_outlet, is_person_like, source_ok
+from .names import is_outlet, is_person_like, source_ok, trim_subject
 from .quotemarks import read_double_apostrophes
 from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
@@ -348,7 +348,9 @@ def _learned(body: str) -> list[str] | None:
     span = learned.source_span(body) or actor_span(body)
     if span is None:
         return None
-    raw = body[span[0]:span[1]]
+    raw = trim_subject(body[span[0]:span[1]])
+    if not raw:
+        return None
     named = any(w[0].isupper() and w.lower() not in FUNCTION_WORDS and w.lower() not in NP_OPENERS
                 for w in raw.split())
     if not source_ok(raw) or not (named or SOURCE_NOUNS.search(raw) or raw.lower() in ("he", "she", "they")):
