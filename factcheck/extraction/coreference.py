@@ -198,15 +198,18 @@ class Speakers:
         authority" after "the Karven port authority"."""
         noun = head.group("noun").lower()
         before = (head.group("before") or "").strip().lower()
+        described = self._described_at(noun, text, start)
         for earlier in reversed(self.seen[-50:]):
             # "the Ministry of Transport" is a ministry too.
             words = earlier.lower().split(" of ", 1)[0].split()
             if (words and words[-1] == noun and (not before or words[-2:-1] == [before])
                     and earlier.lower() != low and "'" not in earlier):
+                if described and described[0] > text.rfind(earlier, 0, start) >= 0:
+                    # "the state news agency KUNA" was named after Interfax last spoke.
+                    return described[1]
                 return earlier
-        described = self._described_body(noun, text, start)
         if described:
-            return described
+            return described[1]
         if text and not before:
             # Named without speaking, before the claim or in it: "The Ministry of
             # Transport opened ...", "The Lindmark Central Bank kept ..., the bank said".
@@ -223,6 +226,10 @@ class Speakers:
     def _described_body(self, noun: str, text: str, start: int) -> str | None:
         """"the operator" after "the national pipeline operator TalvGas"; not "the bank"
         after "the central bank Governor Ingrid Solberg"."""
+        found = self._described_at(noun, text, start)
+        return found[1] if found else None
+
+    def _described_at(self, noun: str, text: str, start: int) -> tuple[int, str] | None:
         if not text:
             return None
         found = _last_match(_described(noun), text, max(0, start - _BODY_WINDOW), start)
@@ -231,7 +238,7 @@ class Speakers:
         name = found.group("name")
         if name.split()[0].lower() in TITLE_WORDS or name in self.names.values():
             return None
-        return name
+        return found.start(), name
 
     def _one(self, who: str, text: str = "", start: int = 0) -> str:
         low = who.lower()

@@ -294,6 +294,28 @@ _FIGURE = re.compile(
     r"(?:the|its|their|his|her)\s+(?:[\w'’-]+\s+){0,3}?at\s+(?:(?:about|around|roughly|some|nearly|almost|"
     r"more\s+than|over|under|less\s+than|at\s+least|up\s+to)\s+)?[\d$€£¥₽]")
 
+_FIGURE_ASIDE = re.compile(rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>[^,]{{2,120}}),\s+{AUX}"
+                           r"(?P<verb>put|puts|estimated|estimates|placed|places|pegged|pegs)\s+"
+                           r"(?:the|its|their|his|her)\s+(?:[\w'’-]+\s+){0,3}?at\s+")
+# "The minister of finance, Saad Al-Mutairi, was quoted by KUNA as saying ...".
+_QUOTED_ASIDE = re.compile(r"(?P<src>[A-Z][^,]{1,60}),\s+(?P<inner>[^,]{2,120}),\s+(?:was|were|has\s+been|had\s+been)"
+                           r"\s+quoted\s+by\s+(?P<outlet>[^,]{2,50}?)\s+as\s+saying(?:\s+that)?\b\s*,?\s*")
+
+
+def _aside_readers(sentence: str, start: int) -> Attribution | None:
+    """A subject with an aside before a figure or "was quoted by X as saying": "An official
+    at the ministry, speaking on condition of anonymity, put the toll at 17"."""
+    m = _QUOTED_ASIDE.match(sentence, start)
+    if m:
+        chain = comma_subject_chain(m.group("src"), m.group("inner"), "", "said")
+        outlet = clean_source(m.group("outlet"))
+        return Attribution(chain=[outlet, *chain], leading=True, end=m.end()) if chain and outlet else None
+    m = _FIGURE_ASIDE.match(sentence, start)
+    if m and _subject_ok(m.group("src"), start):
+        chain = comma_subject_chain(m.group("src"), m.group("inner"), "", m.group("verb"))
+        return Attribution(chain=chain, leading=True) if chain else None
+    return None
+
 
 def _coordinated(sentence: str, start: int) -> Attribution | None:
     m = _COORDINATED.match(sentence, start)
@@ -326,7 +348,7 @@ def _figure(sentence: str, start: int) -> Attribution | None:
 
 
 _LEADING_READERS = (_quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
-                    _subject_verb, _coordinated, _verdict, _figure)
+                    _subject_verb, _coordinated, _verdict, _figure, _aside_readers)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:

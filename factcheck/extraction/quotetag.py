@@ -35,9 +35,8 @@ def quotation_tag(tail: str) -> list[str] | None:
         if not m or m.group("verb").lower() in _NOT_VERBS:
             continue
         src = m.group("src")
-        if not source_ok(src):
-            continue
         chain = speaker_chain(src)
-        if chain:
+        # "a tired Ola Berg": a description may open the name ("tired" is no verb here).
+        if chain and (source_ok(src) or chain[-1][:1].isupper()):
             return chain
     return None

@@ -104,12 +104,25 @@ _OUTLETS_REPORTER = re.compile(r"(?:(?:a|an|the)\s+)?(?P<outlet>[A-Z][\w.&-]*(?:
                                r"(?:correspondent|reporter|journalist)s?", re.I)
 
 
+# "Interfax news agency", "Deutschlandfunk radio": the kind of outlet after its name.
+_KIND_AFTER = re.compile(r"(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\s+(?:(?:state\s+)?news\s+agency|"
+                         r"agency|radio|television|tv|newspaper|daily|channel|website|broadcaster|portal)")
+
+
 def relay_name(name: str) -> str:
-    """"Kazinform correspondent" relays as Kazinform."""
+    """"Kazinform correspondent" relays as Kazinform, "Interfax news agency" as Interfax."""
+    kind_after = _KIND_AFTER.fullmatch(name)
+    if kind_after:
+        return kind_after.group("name")
+    return reporters_outlet(name) or name
+
+
+def reporters_outlet(name: str) -> str | None:
+    """The outlet whose reporter ``name`` is ("a Trend correspondent": Trend), else None."""
     if not _CORRESPONDENT.search(name):
-        return name
+        return None
     outlet = outlet_in_description(name)
     if outlet is None:
         m = _OUTLETS_REPORTER.fullmatch(name)
         outlet = m.group("outlet") if m and m.group("outlet")[0].isupper() else None
-    return outlet or name
+    return outlet

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import AUX, DETERMINER, INTRO, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
 from .names import clean_source, is_appositive, is_outlet, is_person_like, names_a_source, source_ok
-from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, relay_name, speaker_chain
+from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, reporters_outlet, speaker_chain
 from .types import Attribution
 
 # A comma may sit inside the closing quotation mark ("... “fair and orderly,” the
@@ -119,10 +119,10 @@ def _verb_source_segment(seg: str) -> Segment | None:
 def _speaker_segment(raw: str, chain: list[str]) -> Segment:
     """"the daily Al-Sabah reported", "(a) Kazinform correspondent reports": an outlet
     that relays whatever speaker the sentence named before it."""
-    if len(chain) == 2 and relay_name(chain[1]) == chain[0]:
+    if len(chain) == 2 and reporters_outlet(chain[1]) == chain[0]:
         # "a Kazinform correspondent" is Kazinform's reporter, relayed by Kazinform.
         return ("outlet", [chain[1]])
-    if len(chain) == 1 and relay_name(chain[0]) != chain[0]:
+    if len(chain) == 1 and reporters_outlet(chain[0]):
         return ("outlet", chain)
     return ("outlet" if len(chain) == 1 and is_outlet(raw) else "speaker", chain)
 
@@ -279,9 +279,10 @@ def parse_trailing(sentence: str) -> Attribution | None:
     if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
         # Nothing but "Earlier," before the tag: the sentence leads with its subject.
         return None
-    if len(chain) == 1 and relay_name(chain[0]) != chain[0]:
+    outlet_of_reporter = reporters_outlet(chain[0]) if len(chain) == 1 else None
+    if outlet_of_reporter:
         # "..., a Kazinform correspondent reports" alone: the reporter, relayed by the agency.
-        chain = [relay_name(chain[0]), chain[0]]
+        chain = [outlet_of_reporter, chain[0]]
         return Attribution(chain=chain, content_end=content_end, pronoun=False, outlet=False)
     outlet = len(chain) == 1 and any(kind == "outlet" for kind, _ in segments)
     return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]), outlet=outlet)

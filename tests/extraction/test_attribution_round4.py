@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from factcheck.extraction import find_furniture, suggest_claims
+from factcheck.extraction.names import trim_subject
 
 
 def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
@@ -105,3 +106,52 @@ def test_photo_captions_with_a_bracketed_agency_credit(caption: str) -> None:
     text = f"Ferry traffic rose 12 percent in May, the port authority said.\n{caption}\n"
     assert [(f.text, f.reason) for f in find_furniture(text)] == [(caption, "photo caption")]
     assert [s.quote for s in suggest_claims(text)] == ["Ferry traffic rose 12 percent in May"]
+
+
+@pytest.mark.parametrize(
+    "text, claimant, via",
+    [
+        # A kind of outlet after its name is not part of the relay's name.
+        ("The ministry said on Monday it had received no request for talks, Trend news agency reported.",
+         "the ministry", ["Trend"]),
+        # A subject with an aside before a figure.
+        ("A doctor at the district hospital, speaking on condition of anonymity, put the death toll at 23.",
+         "a doctor at the district hospital", []),
+        # A subject with an apposition, quoted by an outlet.
+        ("The head of the port, Oskar Lind, was quoted by Radio Vest as saying that traffic had doubled.",
+         "Oskar Lind", ["Radio Vest"]),
+    ],
+)
+def test_asides_and_outlet_kinds(text: str, claimant: str, via: list[str]) -> None:
+    [(_, got, got_via)] = _claims(text)
+    assert (got, got_via) == (claimant, via)
+
+
+def test_the_agency_is_the_one_named_last() -> None:
+    text = ("The ministry denied the report, Trend news agency said.\n"
+            "According to the state news agency Vestpress, the cabinet approved the budget on Monday.\n"
+            "The budget foresees a deficit of 2 billion crowns, the agency said.\n")
+    assert suggest_claims(text, threshold=0.0)[-1].claimant == "Vestpress"
+
+
+@pytest.mark.parametrize(
+    "text, claimant",
+    [
+        ("“They will have to find the money somewhere else,” Holm shot back.", "Holm"),
+        ("“The plant will close before the winter,” a tired Ola Berg conceded.", "Ola Berg"),
+        ("“We did not expect the vote to be this close,” replied Berg, whose party lost two seats.", "Berg"),
+        ("“Nobody told the workers anything!” Holm tweeted on Friday.", "Holm"),
+    ],
+)
+def test_any_verb_closes_a_short_tag_after_a_quotation(text: str, claimant: str) -> None:
+    [(_, got, _)] = _claims(text)
+    assert got == claimant
+
+
+@pytest.mark.parametrize(
+    "raw, subject",
+    [("Sarandon, 69", "Sarandon"), ("Kaine now", "Kaine"), ("the Harlow senator declined to", "the Harlow senator"),
+     ("a Harlow Herald survey released", "a Harlow Herald survey"), ("the retired general", "the retired general")],
+)
+def test_a_learned_source_is_cut_where_its_subject_ends(raw: str, subject: str) -> None:
+    assert trim_subject(raw) == subject
