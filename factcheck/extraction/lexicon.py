@@ -146,7 +146,7 @@ SOURCE_NOUNS = re.compile(
 )
 NOT_SOURCE_START = _words(
     "as after before when while if because since though although until unless whether once in on at by with "
-    "from for of to into than so and but or yet nor not no there here this these those what why how"
+    "from for of to into than so and but or yet nor not no there here this these those what why how who whom whose which"
 )
 # Inside a speaker's name or description these mean a clause was taken for a source.
 NOT_IN_SOURCE = _words("i we you they he she it think thought got get know knew want wanted if whom who which")

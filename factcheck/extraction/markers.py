@@ -27,6 +27,8 @@ _DATELINE = re.compile(
         # "LONDON, June 3 (Reuters) -", "KARVEN, Aug. 2 (UPI) --", "NEW YORK (AP) —",
         # "OSLOVIK, Norvia —", "MOSCOW. March 3 (Interfax) -"
         {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\s*\({_AGENCY_NAME}\){_SEPARATOR}
+        # "NEW DELHI, March 3 (IANS) Exports ...": a date and the agency, no dash
+      | {_CAPS_CITY}{_REGION}?[,.]\s*{_DATE}\s*\({_AGENCY_NAME}\)\s+
       | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?{_SEPARATOR}
         # "Paris (AFP) -"
       | {_NAME_CITY}\s*\({_AGENCY_NAME}\){_SEPARATOR}

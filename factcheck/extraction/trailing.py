@@ -127,8 +127,15 @@ def _speaker_segment(raw: str, chain: list[str]) -> Segment:
     return ("outlet" if len(chain) == 1 and is_outlet(raw) else "speaker", chain)
 
 
+# "has promised to halve inflation": a stance with its object is the claim, not a tag.
+_STANCE_TO = re.compile(r"(?:\w+\s+)?(?:promised|pledged|vowed|agreed|threatened|refused|declined|offered|"
+                        r"proposed|hoped|wanted|planned|sought|tried)\s+to\s+[a-z]+")
+
+
 def _verb_only_segment(seg: str) -> Segment | None:
     """A bare "said on Tuesday" whose speaker stands in the segment before."""
+    if _STANCE_TO.match(seg) and len(seg.split()) > 4:
+        return None
     if _VERB_ONLY.fullmatch(seg) and not VERB_LIKE.search(seg.split(None, 1)[-1] if " " in seg else ""):
         return ("verb-only", [])
     return None

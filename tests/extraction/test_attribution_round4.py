@@ -155,3 +155,16 @@ def test_any_verb_closes_a_short_tag_after_a_quotation(text: str, claimant: str)
 )
 def test_a_learned_source_is_cut_where_its_subject_ends(raw: str, subject: str) -> None:
     assert trim_subject(raw) == subject
+
+
+def test_a_stance_with_its_object_after_an_aside_is_not_a_tag() -> None:
+    text = "The former mayor, who left office in May, has pledged to rebuild the bridge within a year."
+    [(quote, claimant, _)] = _claims(text)
+    assert quote == text and claimant != "May"
+
+
+def test_a_dateline_with_the_agency_and_no_dash() -> None:
+    text = "OSLOVIK, May 4 (NTB) Ferry traffic rose 12 percent in April, the port authority said on Monday.\n"
+    assert [(f.text, f.reason) for f in find_furniture(text)] == [("OSLOVIK, May 4 (NTB)", "dateline")]
+    assert [(s.quote, s.claimant) for s in suggest_claims(text)] == [
+        ("Ferry traffic rose 12 percent in April", "the port authority")]
