@@ -81,7 +81,7 @@ _BYLINE = re.compile(
     r"April|May|June|July|August|September|October|November|December|the|The|then|now)\b)"
     r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|de|van|von|al|bin)){0,6}"
     r"(?:\s*[,|–—-]\s*[A-Z][^.!?]{0,50})?"
-    r"|\(?(?:Additional |Further )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]roduced|[Tt]ranslated)"
+    r"|(?:-{1,3}\s*)?\(?(?:Additional |Further )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]roduced|[Tt]ranslated)"
     r"(?: and \w+)? by\b[^()]{1,200}\)?\.?"
 )
 # A byline with a time stamp: "Emre Kaya |14.03.2026 - Update : 14.03.2026", "Updated: 12:30 GMT".

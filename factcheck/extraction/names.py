@@ -339,16 +339,14 @@ def collect_names(text: str) -> dict[str, str]:
     return names
 
 
-# Words that end a subject the learned reader ran on past ("Kaine now", "Democratic voters
-# are slightly more likely to", "the Vermont senator declined to").
-_SUBJECT_ENDERS = frozenset({"now", "also", "then", "still", "again", "already", "is", "are", "was", "were", "has",
-                             "have", "had", "will", "would", "could", "can", "may", "might", "should", "must",
-                             "to", "who", "which", "that", "did", "does", "do"})
+# Adverbs that end a subject the learned reader ran on past ("Kaine now", "the senator
+# also"). Auxiliaries are not cut: "Some advisers are (said to …)" must stay unaccepted.
+_SUBJECT_ENDERS = frozenset({"now", "also", "then", "still", "again", "already"})
 
 
 def trim_subject(raw: str) -> str:
     """A source span cut where the subject ends: at an age ("Sarandon, 69"), or at a
-    lower-case verb or adverb after the subject's head ("a survey released", "Kaine now")."""
+    lower-case past tense or adverb after the subject's head ("a survey released", "Kaine now")."""
     raw = re.sub(r",\s*\d{1,3}\s*,?$", "", raw.strip())
     tokens = raw.split()
     for i in range(1, len(tokens)):

@@ -151,6 +151,7 @@ def test_any_verb_closes_a_short_tag_after_a_quotation(text: str, claimant: str)
 @pytest.mark.parametrize(
     "raw, subject",
     [("Sarandon, 69", "Sarandon"), ("Kaine now", "Kaine"), ("the Harlow senator declined to", "the Harlow senator"),
+     ("Some advisers are", "Some advisers are"),
      ("a Harlow Herald survey released", "a Harlow Herald survey"), ("the retired general", "the retired general")],
 )
 def test_a_learned_source_is_cut_where_its_subject_ends(raw: str, subject: str) -> None:
@@ -168,3 +169,20 @@ def test_a_dateline_with_the_agency_and_no_dash() -> None:
     assert [(f.text, f.reason) for f in find_furniture(text)] == [("OSLOVIK, May 4 (NTB)", "dateline")]
     assert [(s.quote, s.claimant) for s in suggest_claims(text)] == [
         ("Ferry traffic rose 12 percent in April", "the port authority")]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["Oslovik, Mar 3 (NTB)", "OSLOVIK, 3rd March, 2026 (NTB) --", "Oslovik, Norvia, March 3.",
+     "SEOUL, March 3 (Yonhap) --"],
+)
+def test_datelines_of_more_agencies(dateline: str) -> None:
+    text = f"{dateline} Ferry traffic rose 12 percent in April, the port authority said on Monday.\n"
+    assert [(f.text, f.reason) for f in find_furniture(text)] == [(dateline, "dateline")]
+    assert [s.quote for s in suggest_claims(text)] == ["Ferry traffic rose 12 percent in April"]
+
+
+def test_a_credit_line_after_dashes() -> None:
+    line = "--Reporting by Ines Varga; Editing by Tomas Lund"
+    text = f"Ferry traffic rose 12 percent in April, the port authority said.\n{line}\n"
+    assert [(f.text, f.reason) for f in find_furniture(text)] == [(line, "byline")]
