@@ -348,9 +348,7 @@ def _learned(body: str) -> list[str] | None:
     span = learned.source_span(body) or actor_span(body)
     if span is None:
         return None
-    raw = trim_subject(body[span[0]:span[1]])
-    if not raw:
-        return None
+    raw = body[span[0]:span[1]]
     named = any(w[0].isupper() and w.lower() not in FUNCTION_WORDS and w.lower() not in NP_OPENERS
                 for w in raw.split())
     if not source_ok(raw) or not (named or SOURCE_NOUNS.search(raw) or raw.lower() in ("he", "she", "they")):
@@ -358,7 +356,9 @@ def _learned(body: str) -> list[str] | None:
     if _BARE_DOCUMENT.fullmatch(raw):
         # "The data confirmed a rise ...": a thing no one is named behind does not speak.
         return None
-    return speaker_chain(raw)
+    # The span as tagged decides whether it speaks; the name is cut where its subject ends
+    # ("Kaine now", "Quina Jones, 25").
+    return speaker_chain(trim_subject(raw) or raw)
 
 
 def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
