@@ -18,7 +18,7 @@ _SUBJECT = (r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|(?:[Tt]he|[Aa]n?|[
 # Past or present tense of a regular verb, or an irregular past a tag uses.
 _VERB = (r"(?:[a-z]{3,}(?:ed|es|s)|[A-Z][a-z]{2,}(?:ed|s)|shot|hit|fired|wrote|spoke|swore|sang|went|struck|"
          r"snapped|quipped)")
-_NOT_VERBS = frozenset({"does", "goes", "seems", "is", "was", "has", "its", "was", "needs", "makes", "gets",
+_NOT_VERBS = frozenset({"does", "goes", "seems", "is", "was", "has", "its", "needs", "makes", "gets",
                         "takes", "comes", "remains", "appears", "looks"})
 _SETTING = r"(?:\s+(?:back|out|up|in|on|at|during|to|from|with|after|before|later|earlier|last|this)\b[^,.!?;]{0,50})?"
 _AFTER = re.compile(rf"\s*(?P<src>{_SUBJECT})(?:,[^,]{{2,60}},)?\s+(?P<verb>{_VERB}){_SETTING}\s*[.!?]?\s*$")
