@@ -44,8 +44,11 @@ _STATEMENT_OF = re.compile(
     r"communique|communiqué|announcement|readout)\s+(?:from|by|of|issued by|published by|released by)\s+(?P<who>.+)",
     re.I,
 )
-# "Chinese customs data", "Eurostat figures": the body whose figures they are.
-_NAMED_DATA = re.compile(r"(?:the\s+)?(?P<who>[A-Z][\w'’&.-]*(?:\s+[\w'’&.-]+){0,3}?)\s+"
+# "Chinese customs data", "Eurostat figures", "central bank data": the body whose figures
+# they are (a name, or a body's head noun in lower case).
+_NAMED_DATA = re.compile(r"(?:the\s+)?(?P<who>[A-Z][\w'’&.-]*(?:\s+[\w'’&.-]+){0,3}?|"
+                         r"(?:[a-z][\w'’&-]*\s+){0,2}(?:bank|ministry|office|agency|service|customs|bureau|"
+                         r"department|authority|fund|government|commission|committee))\s+"
                          r"(?:data|figures|statistics|estimates)")
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
@@ -72,8 +75,15 @@ def _unwrap(raw: str) -> str | None:
     src = PAREN.sub("", src).strip()
     if not src or len(src) > 160:
         return None
-    statement = _STATEMENT_OF.match(src) or _OWNED_DOCUMENT.match(src) or _NAMED_DATA.fullmatch(src)
-    return statement.group("who").strip() if statement else src
+    statement = _STATEMENT_OF.match(src) or _OWNED_DOCUMENT.match(src)
+    if statement:
+        return statement.group("who").strip()
+    data = _NAMED_DATA.fullmatch(src)
+    if data:
+        # "central bank data" is the central bank's.
+        who = data.group("who").strip()
+        return who if who[0].isupper() else f"the {who}"
+    return src
 
 
 def _lowercase_speaker_ok(src: str, words: list[str]) -> bool:

@@ -53,7 +53,8 @@ _NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}")
 # What the writer adds after a tag: "..., the union said, in a move that could ...".
 _AFTERWORD = re.compile(r"(?:in\s+(?:a|an)\s+(?:move|sign|bid|attempt|apparent|effort|step|reference|response)|"
                         r"(?:a|one|two|three|several)\s+(?:day|days|week|weeks|hour|hours)\s+(?:after|before)|"
-                        r"amid|ahead\s+of|following|after|before|while|when)\b")
+                        r"amid|ahead\s+of|following|after|before|while|when|"
+                        r"as\s+(?:the|a|an|it|he|she|they|its|his|her|their|[A-Z]))\b")
 # At most this many segments from the end of the sentence make up a tag.
 _MAX_SEGMENTS = 4
 

@@ -186,3 +186,18 @@ def test_a_credit_line_after_dashes() -> None:
     line = "--Reporting by Ines Varga; Editing by Tomas Lund"
     text = f"Ferry traffic rose 12 percent in April, the port authority said.\n{line}\n"
     assert [(f.text, f.reason) for f in find_furniture(text)] == [(line, "byline")]
+
+
+@pytest.mark.parametrize(
+    "text, quote, claimant",
+    [
+        ("Harlow's inflation slowed to 4.1 percent in May, central bank data showed.",
+         "Harlow's inflation slowed to 4.1 percent in May", "the central bank"),
+        # The writer's "as …" after a tag is not part of the claim.
+        ("Ferry fares will rise 8 percent from July, the transport ministry said on Monday, as the operator "
+         "seeks to cut losses.", "Ferry fares will rise 8 percent from July", "the transport ministry"),
+    ],
+)
+def test_lower_case_data_and_an_as_clause_after_a_tag(text: str, quote: str, claimant: str) -> None:
+    [(got_quote, got, _)] = _claims(text)
+    assert (got_quote, got) == (quote, claimant)
