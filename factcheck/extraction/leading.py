@@ -37,6 +37,8 @@ from .types import Attribution
 # "According to X, quoted by Y, ...": Y relays X.
 _LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,80}),\s+"
                              r"(?:(?:as\s+)?(?:quoted|cited|carried|reported)\s+by\s+(?P<relay>[^,]{2,60}),\s+)?", re.I)
+# A role set after the name in a leading "According to X, a role, …".
+_ROLE_AFTER = re.compile(r"(?P<role>(?:an?|the)\s+[^,]{2,80}),\s+")
 _LEAD_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}\b(?P<that>(?:\s+[^,.;:]{{0,40}}?\s+that\b|\s+that\b)?)", re.S)
 _NOUN_LIKE_VERBS = frozenset({"states", "reports", "claims", "notes", "posts", "says", "estimates", "forecasts",
                               "projects"})
@@ -134,7 +136,14 @@ def _according(sentence: str, start: int) -> Attribution | None:
     if not src:
         return None
     outer = clean_source(relay) if relay else None
-    return Attribution(chain=[outer, src] if outer else [src], leading=True, end=m.end(), according=True)
+    end = m.end()
+    role = _ROLE_AFTER.match(sentence, end)
+    # "Almaty-based" is an adjective, not a verb.
+    if role and not relay and is_person_like(src) and is_appositive(re.sub(r"\S+-\S+\s*", "", role.group("role"))):
+        # "According to Aigerim Sadykova, an analyst at the Center, trade …": the role
+        # belongs to the tag.
+        end = role.end()
+    return Attribution(chain=[outer, src] if outer else [src], leading=True, end=end, according=True)
 
 
 def _mid_tag(sentence: str, start: int) -> Attribution | None:

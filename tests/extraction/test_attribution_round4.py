@@ -201,3 +201,17 @@ def test_a_credit_line_after_dashes() -> None:
 def test_lower_case_data_and_an_as_clause_after_a_tag(text: str, quote: str, claimant: str) -> None:
     [(got_quote, got, _)] = _claims(text)
     assert (got_quote, got) == (quote, claimant)
+
+
+@pytest.mark.parametrize(
+    "text, quote",
+    [
+        ("According to Ola Berg, an analyst at the Oslovik-based Institute of Trade, exports could double by 2030.",
+         "exports could double by 2030."),
+        ("According to Ola Berg, the port handled 4 million tonnes in May, a record.",
+         "the port handled 4 million tonnes in May, a record."),
+    ],
+)
+def test_a_role_after_a_leading_according_to_belongs_to_the_tag(text: str, quote: str) -> None:
+    [(got_quote, got, _)] = _claims(text)
+    assert (got_quote, got) == (quote, "Ola Berg")
