@@ -76,12 +76,12 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned reader (measured: 0.556, 0.789, 0.932, 0.951, right 0.504).
+        # Rules and the learned reader (measured: 0.556, 0.790, 0.932, 0.951, right 0.504).
         assert figures["recall"] >= 0.54
         assert figures["precision"] >= 0.77
         assert figures["right_claimant_of_labelled"] >= 0.49
     else:
-        # Rules alone (measured: 0.494, 0.831, 0.933, 0.949, right 0.454).
+        # Rules alone (measured: 0.495, 0.831, 0.933, 0.949, right 0.454).
         assert figures["recall"] >= 0.48
         assert figures["precision"] >= 0.81
         assert figures["right_claimant_of_labelled"] >= 0.44
