@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import DATE_WORDS, FUNCTION_WORDS, NOT_SOURCE_START, NP_OPENERS, SOURCE_NOUNS, SPEECH_VERBS
+from .lexicon import DATE_WORDS, FUNCTION_WORDS, NOT_SOURCE_START, NP_OPENERS, ORG_WORDS, SOURCE_NOUNS, SPEECH_VERBS
+from .markers import end_marker_start
 
 _COMMON = frozenset(str.split(
     """
@@ -57,11 +58,18 @@ def _shouting(line: str) -> bool:
     return upper > 0 and lower <= _MAX_LOWER_SHARE * (lower + upper)
 
 
-def _recase_word(word: str, at_start: bool) -> str:
+# "THE CORPORATION SAID": a body's head noun right after "the" describes a body named
+# before ("the corporation"), while "ARDENIAN PETROLEUM CORPORATION" names one.
+_DESCRIBING = frozenset({"the", "its", "this", "that"})
+
+
+def _recase_word(word: str, at_start: bool, previous: str = "") -> str:
     low = word.lower()
     if len(low) != len(word):
         return word  # a letter whose lower case is longer: leave the word alone
-    if low in DATE_WORDS:
+    if low in ORG_WORDS and previous in _DESCRIBING:
+        out = low
+    elif low in DATE_WORDS:
         out = low.capitalize() if low not in ("today", "yesterday", "tonight", "earlier", "later") else low
     elif low in _LOWER or low.endswith(("ed", "ing", "ly")) or SOURCE_NOUNS.fullmatch(low):
         out = low
@@ -75,19 +83,35 @@ def _recase_word(word: str, at_start: bool) -> str:
 def _recase_line(line: str) -> str:
     parts: list[str] = []
     last = 0
+    previous = ""
     for m in _WORD.finditer(line):
-        parts.append(line[last:m.start()])
+        gap = line[last:m.start()]
+        parts.append(gap)
         at_start = bool(_SENTENCE_START.search(line, max(0, m.start() - 8), m.start()))
-        parts.append(_recase_word(m.group(0), at_start))
+        parts.append(_recase_word(m.group(0), at_start, previous if gap.isspace() else ""))
+        previous = m.group(0).lower()
         last = m.end()
     parts.append(line[last:])
     return "".join(parts)
 
 
+def _story_part(line: str) -> str:
+    """The line before an end marker: KUNA's "(end) ms.ak" is in lower case whatever the
+    story's case."""
+    cut = end_marker_start(line) if line.endswith(tuple("abcdefghijklmnopqrstuvwxyz)")) else None
+    return line[:cut] if cut else line
+
+
+def _recase_match(m: re.Match[str]) -> str:
+    line = m.group(0)
+    story = _story_part(line)
+    return _recase_line(story) + line[len(story):] if _shouting(story) else line
+
+
 def recase(text: str) -> str:
     """``text`` with every line set in capitals re-cased; other lines as they were. The
     result has the same length as ``text``, character for character."""
-    if not any(_shouting(m.group(0)) for m in _LINE.finditer(text)):
+    if not any(_shouting(_story_part(m.group(0))) for m in _LINE.finditer(text)):
         return text
-    out = _LINE.sub(lambda m: _recase_line(m.group(0)) if _shouting(m.group(0)) else m.group(0), text)
+    out = _LINE.sub(_recase_match, text)
     return out if len(out) == len(text) else text

@@ -38,7 +38,9 @@ _DESCRIBED_REF = re.compile(rf"the\s+(?P<before>[a-z]+\s+)?(?P<noun>{_DESCRIBED_
 # before it that the full name must end with too.
 _DEFINITE = re.compile(r"the\s+(?P<before>[a-z]+\s+)?(?P<noun>ministry|agency|company|bank|government|regulator|"
                        r"office|department|service|committee|commission|council|court|police|army|group|firm|"
-                       r"authority|party|union|board|bureau|administration|inspectorate|prosecutor's office)", re.I)
+                       r"authority|party|union|board|bureau|administration|inspectorate|prosecutor's office|"
+                       r"corporation|chamber|foundation|association|federation|institute|exchange|"
+                       r"directorate|coalition|alliance)", re.I)
 # "the ministry's press service": the body's, once the body is known.
 _POSSESSED = re.compile(r"(?P<owner>the\s+(?:[a-z]+\s+)?[a-z]+)['’]s\s+(?P<what>[a-z][\w -]{2,40})", re.I)
 _TITLE_NOUN = "|".join(sorted(TITLE_NOUNS, key=len, reverse=True))
@@ -63,6 +65,14 @@ _ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE
 _SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
                       r"(?=\s+[a-z]|,)", re.M)
 _SUBJECT_WINDOW = 300
+# A person described, not named: "his lawyer", "the country's agriculture minister".
+_DESCRIPTION = re.compile(r"(?:the|his|her|their)\s+(?:[a-z][\w'’-]*\s+){0,3}[a-z][\w-]+")
+_FULL_NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
+# Owners that say whose a role is, not which role: "the country's agriculture minister".
+_OWNERS = frozenset({"country's", "nation's", "state's", "government's", "republic's", "kingdom's",
+                     "country’s", "nation’s", "state’s", "government’s", "republic’s", "kingdom’s"})
+# How far after a claim a description is looked for a name (about two paragraphs).
+_AHEAD = 1200
 # How far into a claim a body it names is looked for ("The X Bank kept ..., the bank said").
 _IN_CLAIM = 200
 # How far back a body named without speaking is looked for.
@@ -139,10 +149,15 @@ class Speakers:
         self.titles = titles or []
         self.last_person: str | None = None
         self.last_any: str | None = None
+        self.last_chain: list[str] = []
         self.seen: list[str] = []
 
     def resolve(self, chain: list[str], text: str = "", start: int = 0, end: int = 0) -> list[str]:
         if chain == [PREVIOUS_SPEAKER]:
+            # The speaker goes on, through the same relay ("“A,” Saar told The Associated
+            # Press. “B.”": B too reached the page through the AP).
+            if self.last_chain and self.last_chain[-1] == self.last_any:
+                return list(self.last_chain)
             return [self.last_any] if self.last_any else []
         return [self._its(who, text, start, end) if who.startswith("its ") else self._one(who, text, start)
                 for who in chain]
@@ -183,15 +198,18 @@ class Speakers:
         authority" after "the Karven port authority"."""
         noun = head.group("noun").lower()
         before = (head.group("before") or "").strip().lower()
+        described = self._described_at(noun, text, start)
         for earlier in reversed(self.seen[-50:]):
             # "the Ministry of Transport" is a ministry too.
             words = earlier.lower().split(" of ", 1)[0].split()
             if (words and words[-1] == noun and (not before or words[-2:-1] == [before])
                     and earlier.lower() != low and "'" not in earlier):
+                if described and described[0] > text.rfind(earlier, 0, start) >= 0:
+                    # "the state news agency KUNA" was named after Interfax last spoke.
+                    return described[1]
                 return earlier
-        described = self._described_body(noun, text, start)
         if described:
-            return described
+            return described[1]
         if text and not before:
             # Named without speaking, before the claim or in it: "The Ministry of
             # Transport opened ...", "The Lindmark Central Bank kept ..., the bank said".
@@ -208,6 +226,10 @@ class Speakers:
     def _described_body(self, noun: str, text: str, start: int) -> str | None:
         """"the operator" after "the national pipeline operator TalvGas"; not "the bank"
         after "the central bank Governor Ingrid Solberg"."""
+        found = self._described_at(noun, text, start)
+        return found[1] if found else None
+
+    def _described_at(self, noun: str, text: str, start: int) -> tuple[int, str] | None:
         if not text:
             return None
         found = _last_match(_described(noun), text, max(0, start - _BODY_WINDOW), start)
@@ -216,7 +238,7 @@ class Speakers:
         name = found.group("name")
         if name.split()[0].lower() in TITLE_WORDS or name in self.names.values():
             return None
-        return name
+        return found.start(), name
 
     def _one(self, who: str, text: str = "", start: int = 0) -> str:
         low = who.lower()
@@ -242,8 +264,43 @@ class Speakers:
             return self._described_body(described.group("noun").lower(), text, start) or who
         role = _ROLE.fullmatch(who)
         if role:
-            return self._person(role, start) or who
+            person = self._person(role, start)
+            if person:
+                return person
+        if _DESCRIPTION.fullmatch(who):
+            # "his lawyer said" in the lede, "his lawyer, Irena Saar, told ..." later.
+            return self._apposed(who, text, start) or self._titled_after(role, start) or who
         return who
+
+    def _apposed(self, who: str, text: str, start: int) -> str | None:
+        """The name set beside the same description elsewhere in the article ("his lawyer,
+        Irena Saar," / "Irena Saar, his lawyer,"), the nearest before the claim, else the
+        first after it."""
+        if not text:
+            return None
+        words = r"\s+".join(re.escape(w) for w in who.split())
+        pattern = re.compile(rf"(?i:{words}),\s+(?P<a>{_FULL_NAME})(?=[,.])|(?P<b>{_FULL_NAME}),\s+(?i:{words})\b")
+        before = _last_match(pattern, text, max(0, start - _BODY_WINDOW), start)
+        found = before or pattern.search(text, start, start + _AHEAD)
+        if found is None:
+            return None
+        name = found.group("a") or found.group("b")
+        return None if name.split()[0].lower() in FUNCTION_WORDS else name
+
+    def _titled_after(self, role: re.Match[str] | None, start: int) -> str | None:
+        """"the country's agriculture minister said" in the lede, "Agriculture Minister Selin
+        Aydar" in the next paragraph: a description precise enough (a word beside the role's
+        noun) names the first person given that title after it."""
+        if role is None:
+            return None
+        wanted = {w.lower() for w in role.group("words").split() if w.lower() not in _OWNERS}
+        if not wanted:
+            return None
+        wanted.add(role.group("noun").lower())
+        for offset, title, name in self.titles:
+            if start < offset < start + _AHEAD and wanted <= title and not (title - wanted) & _OTHER_OFFICE:
+                return name
+        return None
 
     def _subject_before(self, text: str, start: int) -> str | None:
         """"Ekdahl thanked voters. He promised ...": the name that opens the sentence
@@ -266,7 +323,7 @@ class Speakers:
     def _person(self, role: re.Match[str], start: int) -> str | None:
         """"the Norvian president" after "Norvian President Mira Halvorsen": the latest
         person named before ``start`` whose title has the role's noun and its other words."""
-        words = role.group("words").split()
+        words = [w for w in role.group("words").split() if w.lower() not in _OWNERS]
         wanted = {w.lower() for w in words} | {role.group("noun").lower()}
         for offset, title, name in reversed(self.titles):
             if offset < start and wanted <= title and not (title - wanted) & _OTHER_OFFICE:
@@ -285,6 +342,8 @@ class Speakers:
         """Record who spoke. "He" later means the subject of the tag: the first person in
         the chain ("Marin told Trend that Aliyeva had said": Marin), outlets aside."""
         person = None
+        if chain:
+            self.last_chain = list(chain)
         for who in chain:
             if who.lower() in PRONOUNS:
                 continue

@@ -60,8 +60,15 @@ _KEYWORDS = re.compile(r"(?:key ?words?|tags?|topics?|filed under|categories|cat
 _HASHTAGS = re.compile(r"(?:#\w+[\s,]*){2,}")
 # A credit closing a caption after its full stop: "... on Monday. REUTERS/Anna Berg",
 # "... (AP Photo/Carl Doe)", "... Photo: Press office", "... Picture by Ida Lund".
+_PHOTO_AGENCY = (r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|Xinhua|XINHUA|TASS|Anadolu(?: Agency)?|AA|UPI|KUNA|"
+                 r"Kazinform|Sputnik|WAM|SPA|IRNA|Yonhap|Kyodo|Bernama|ANI|PTI)")
+# "... (Xinhua/Zhang Hao)", "... ( Serkan Yildiz - Anadolu Agency )": a credit in brackets
+# naming an agency and the photographer.
+_BRACKETED_CREDIT = (rf"\(\s*{_PHOTO_AGENCY}\s*/\s*[A-Z][^()]{{1,50}}\)"
+                     rf"|\(\s*[A-Z][^()]{{1,50}}?(?:\s[-–—]\s|/){_PHOTO_AGENCY}\s*\)")
 _CAPTION_CREDIT = re.compile(
     r"(?:[.!?]\s+|\s)(?:"
+    rf"{_BRACKETED_CREDIT}|"
     r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|Xinhua|XINHUA|TASS|Anadolu|AA|UPI|KUNA|Kazinform|Sputnik|"
     r"Getty Images|[A-Z][\w.-]+ (?:Photo|Images))\s*/\s*[A-Z][\w .'’-]{1,50}"
     r"|\((?:[A-Z][\w.-]* )?(?:Photo|Picture|Image)s?(?:\s*(?:/|:|by)\s*[^)]{1,60})?\)"
@@ -74,7 +81,7 @@ _BYLINE = re.compile(
     r"April|May|June|July|August|September|October|November|December|the|The|then|now)\b)"
     r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|de|van|von|al|bin)){0,6}"
     r"(?:\s*[,|–—-]\s*[A-Z][^.!?]{0,50})?"
-    r"|\(?(?:Additional |Further )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]roduced|[Tt]ranslated)"
+    r"|(?:-{1,3}\s*)?\(?(?:Additional |Further )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]roduced|[Tt]ranslated)"
     r"(?: and \w+)? by\b[^()]{1,200}\)?\.?"
 )
 # A byline with a time stamp: "Emre Kaya |14.03.2026 - Update : 14.03.2026", "Updated: 12:30 GMT".

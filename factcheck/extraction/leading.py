@@ -30,13 +30,15 @@ from .lexicon import (
     is_pronoun,
 )
 from .names import clean_source, ends_in_name, is_appositive, is_person_like, source_ok, strip_titles
-from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain
+from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain, told_relay
 from .trailing import parse_segment
 from .types import Attribution
 
 # "According to X, quoted by Y, ...": Y relays X.
 _LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,80}),\s+"
                              r"(?:(?:as\s+)?(?:quoted|cited|carried|reported)\s+by\s+(?P<relay>[^,]{2,60}),\s+)?", re.I)
+# A role set after the name in a leading "According to X, a role, …".
+_ROLE_AFTER = re.compile(r"(?P<role>(?:an?|the)\s+[^,]{2,80}),\s+")
 _LEAD_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}\b(?P<that>(?:\s+[^,.;:]{{0,40}}?\s+that\b|\s+that\b)?)", re.S)
 _NOUN_LIKE_VERBS = frozenset({"states", "reports", "claims", "notes", "posts", "says", "estimates", "forecasts",
                               "projects"})
@@ -93,6 +95,11 @@ def _framed(sentence: str, framing: re.Match[str], depth: int) -> Attribution | 
         cited = parse_segment(framing.group("cited"))
         if cited and cited[0] == "citing" and not inner.according:
             inner.chain = inner.chain + cited[1]
+    elif len(inner.chain) == 1 and not inner.according:
+        # "In an interview with state broadcaster KTV, the minister said ...": KTV relays.
+        relay = told_relay(sentence[:framing.end()].rstrip(", "))
+        if relay and relay != inner.chain[0]:
+            inner.chain = [relay, *inner.chain]
     inner.framed = True
     return inner
 
@@ -129,7 +136,14 @@ def _according(sentence: str, start: int) -> Attribution | None:
     if not src:
         return None
     outer = clean_source(relay) if relay else None
-    return Attribution(chain=[outer, src] if outer else [src], leading=True, end=m.end(), according=True)
+    end = m.end()
+    role = _ROLE_AFTER.match(sentence, end)
+    # "Almaty-based" is an adjective, not a verb.
+    if role and not relay and is_person_like(src) and is_appositive(re.sub(r"\S+-\S+\s*", "", role.group("role"))):
+        # "According to Aigerim Sadykova, an analyst at the Center, trade …": the role
+        # belongs to the tag.
+        end = role.end()
+    return Attribution(chain=[outer, src] if outer else [src], leading=True, end=end, according=True)
 
 
 def _mid_tag(sentence: str, start: int) -> Attribution | None:
@@ -289,6 +303,28 @@ _FIGURE = re.compile(
     r"(?:the|its|their|his|her)\s+(?:[\w'’-]+\s+){0,3}?at\s+(?:(?:about|around|roughly|some|nearly|almost|"
     r"more\s+than|over|under|less\s+than|at\s+least|up\s+to)\s+)?[\d$€£¥₽]")
 
+_FIGURE_ASIDE = re.compile(rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>[^,]{{2,120}}),\s+{AUX}"
+                           r"(?P<verb>put|puts|estimated|estimates|placed|places|pegged|pegs)\s+"
+                           r"(?:the|its|their|his|her)\s+(?:[\w'’-]+\s+){0,3}?at\s+")
+# "The minister of finance, Saad Al-Mutairi, was quoted by KUNA as saying ...".
+_QUOTED_ASIDE = re.compile(r"(?P<src>[A-Z][^,]{1,60}),\s+(?P<inner>[^,]{2,120}),\s+(?:was|were|has\s+been|had\s+been)"
+                           r"\s+quoted\s+by\s+(?P<outlet>[^,]{2,50}?)\s+as\s+saying(?:\s+that)?\b\s*,?\s*")
+
+
+def _aside_readers(sentence: str, start: int) -> Attribution | None:
+    """A subject with an aside before a figure or "was quoted by X as saying": "An official
+    at the ministry, speaking on condition of anonymity, put the toll at 17"."""
+    m = _QUOTED_ASIDE.match(sentence, start)
+    if m:
+        chain = comma_subject_chain(m.group("src"), m.group("inner"), "", "said")
+        outlet = clean_source(m.group("outlet"))
+        return Attribution(chain=[outlet, *chain], leading=True, end=m.end()) if chain and outlet else None
+    m = _FIGURE_ASIDE.match(sentence, start)
+    if m and _subject_ok(m.group("src"), start):
+        chain = comma_subject_chain(m.group("src"), m.group("inner"), "", m.group("verb"))
+        return Attribution(chain=chain, leading=True) if chain else None
+    return None
+
 
 def _coordinated(sentence: str, start: int) -> Attribution | None:
     m = _COORDINATED.match(sentence, start)
@@ -321,7 +357,7 @@ def _figure(sentence: str, start: int) -> Attribution | None:
 
 
 _LEADING_READERS = (_quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
-                    _subject_verb, _coordinated, _verdict, _figure)
+                    _subject_verb, _coordinated, _verdict, _figure, _aside_readers)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:

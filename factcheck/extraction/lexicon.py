@@ -102,7 +102,8 @@ ORG_WORDS = _words(
     ministry agency office department council party bank service committee commission court police army
     forces government administration university institute company group news times post house kremlin
     parliament senate congress union association federation organization organisation fund board authority
-    authorities ministry's press
+    authorities ministry's press chamber corporation bureau foundation society centre center assembly
+    directorate inspectorate exchange league alliance coalition tribunal secretariat
     """
 )
 NEWS_OUTLETS = _words(
@@ -145,7 +146,7 @@ SOURCE_NOUNS = re.compile(
 )
 NOT_SOURCE_START = _words(
     "as after before when while if because since though although until unless whether once in on at by with "
-    "from for of to into than so and but or yet nor not no there here this these those what why how"
+    "from for of to into than so and but or yet nor not no there here this these those what why how who whom whose which"
 )
 # Inside a speaker's name or description these mean a clause was taken for a source.
 NOT_IN_SOURCE = _words("i we you they he she it think thought got get know knew want wanted if whom who which")

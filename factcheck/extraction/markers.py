@@ -12,7 +12,7 @@ import re
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DATE = rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)"
+_DATE = rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
 # A city in capitals: "LONDON", "NEW YORK", "NUR-SULTAN", "ST. PETERSBURG".
 _CAPS_CITY = r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+){0,3}"
 # A city as a name ("Paris"), only before an agency in brackets.
@@ -27,9 +27,14 @@ _DATELINE = re.compile(
         # "LONDON, June 3 (Reuters) -", "KARVEN, Aug. 2 (UPI) --", "NEW YORK (AP) —",
         # "OSLOVIK, Norvia —", "MOSCOW. March 3 (Interfax) -"
         {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\s*\({_AGENCY_NAME}\){_SEPARATOR}
+        # "NEW DELHI, March 3 (IANS) Exports ...": a date and the agency, no dash
+      | {_CAPS_CITY}{_REGION}?[,.]\s*{_DATE}\s*\({_AGENCY_NAME}\)\s+
       | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?{_SEPARATOR}
-        # "Paris (AFP) -"
+        # "Paris (AFP) -", "New Delhi, Mar 3 (PTI)"
       | {_NAME_CITY}\s*\({_AGENCY_NAME}\){_SEPARATOR}
+      | {_NAME_CITY}{_REGION}?,\s*{_DATE}\s*\({_AGENCY_NAME}\)(?:{_SEPARATOR}|\s+)
+        # "Baku, Azerbaijan, March 3. " (Trend)
+      | {_NAME_CITY}{_REGION},\s*{_DATE}\.\s+
         # "Aug. 21 (UPI) --": a date and the agency, no city
       | {_DATE}\s*\({_AGENCY_NAME}\){_SEPARATOR}
         # "MOSCOW, March 3. /TASS/.", "ASTANA. KAZINFORM -", "ASTANA, March 3. KAZINFORM -"

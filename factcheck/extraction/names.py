@@ -44,6 +44,12 @@ _STATEMENT_OF = re.compile(
     r"communique|communiqué|announcement|readout)\s+(?:from|by|of|issued by|published by|released by)\s+(?P<who>.+)",
     re.I,
 )
+# "Chinese customs data", "Eurostat figures", "central bank data": the body whose figures
+# they are (a name, or a body's head noun in lower case).
+_NAMED_DATA = re.compile(r"(?:the\s+)?(?P<who>[A-Z][\w'’&.-]*(?:\s+[\w'’&.-]+){0,3}?|"
+                         r"(?:[a-z][\w'’&-]*\s+){0,2}(?:bank|ministry|office|agency|service|customs|bureau|"
+                         r"department|authority|fund|government|commission|committee))\s+"
+                         r"(?:data|figures|statistics|estimates)")
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"yesterday|today|tonight)(?:\s+(?:morning|afternoon|evening|night))?$")
@@ -70,7 +76,14 @@ def _unwrap(raw: str) -> str | None:
     if not src or len(src) > 160:
         return None
     statement = _STATEMENT_OF.match(src) or _OWNED_DOCUMENT.match(src)
-    return statement.group("who").strip() if statement else src
+    if statement:
+        return statement.group("who").strip()
+    data = _NAMED_DATA.fullmatch(src)
+    if data:
+        # "central bank data" is the central bank's.
+        who = data.group("who").strip()
+        return who if who[0].isupper() else f"the {who}"
+    return src
 
 
 def _lowercase_speaker_ok(src: str, words: list[str]) -> bool:
@@ -334,3 +347,23 @@ def collect_names(text: str) -> dict[str, str]:
         if particle:
             names.setdefault(particle.group(1), " ".join(tokens))
     return names
+
+
+# Adverbs that end a subject the learned reader ran on past ("Kaine now", "the senator
+# also"). Auxiliaries are not cut: "Some advisers are (said to …)" must stay unaccepted.
+_SUBJECT_ENDERS = frozenset({"now", "also", "then", "still", "again", "already"})
+
+
+def trim_subject(raw: str) -> str:
+    """A source span cut where the subject ends: at an age ("Sarandon, 69"), or at a
+    lower-case past tense or adverb after the subject's head ("a survey released", "Kaine now")."""
+    raw = re.sub(r",\s*\d{1,3}\s*,?$", "", raw.strip())
+    tokens = raw.split()
+    for i in range(1, len(tokens)):
+        word = tokens[i]
+        head = tokens[i - 1]
+        head_done = (head[:1].isupper() and head.lower() not in FUNCTION_WORDS) or bool(SOURCE_NOUNS.fullmatch(head)) \
+            or head.lower() in TITLE_WORDS or head.lower() in ORG_WORDS
+        if head_done and word[:1].islower() and (word in _SUBJECT_ENDERS or re.fullmatch(r"[a-z]{3,}ed", word)):
+            return " ".join(tokens[:i])
+    return raw

@@ -16,8 +16,12 @@ Segment = tuple[str, list[str]]  # ("according" | "citing" | "speaker" | "verb-o
 
 # "told Reuters", "told state media", "in an interview with TASS", "speaking to CNN".
 _MEDIA = r"(?:state|local|national|foreign|regional|official|independent|western|russian|chinese)\s+(?:media|press|television|tv|radio)"
+# "state broadcaster KTV", "the daily Vesti": what kind of outlet, before its name.
+_OUTLET_KIND = (r"(?:(?:the|a)\s+)?(?:[a-z][\w-]*\s+){0,2}?(?:broadcaster|channel|daily|newspaper|(?:news\s+)?agency|"
+                r"radio|station|outlet|website|portal|magazine|weekly|network|television|tv)\s+")
 _TOLD = re.compile(
-    r"\b(?P<verb>told|(?:in\s+(?:an?\s+)?(?:\w+\s+)?interview\s+(?:with|to)|speaking\s+to|in\s+comments\s+to))\s+"
+    r"\b(?P<verb>told|(?:[Ii]n\s+(?:an?\s+)?(?:\w+\s+)?interview\s+(?:with|to)|[Ss]peaking\s+to|[Ii]n\s+comments\s+to))\s+"
+    rf"(?P<kind>{_OUTLET_KIND})?"
     rf"(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){{0,3}}|{_MEDIA})")
 # "Vesti quoted Berg as saying (that) ...", "Berg was quoted by Vesti as saying ...".
 QUOTED_AS_SAYING = re.compile(
@@ -40,6 +44,8 @@ def told_relay(rest: str) -> str | None:
     obj = told.group("obj")
     if re.fullmatch(_MEDIA, obj):
         return obj
+    if told.group("kind") and obj[:1].isupper():
+        return re.sub(r"^the\s+", "", obj)
     if obj.lower() in NOT_OUTLETS or obj.split()[0].lower() in TITLE_WORDS:
         return None
     if told.group("verb") != "told" and not (is_outlet(obj) or re.fullmatch(r"[A-Z]{2,6}", obj)
@@ -92,7 +98,31 @@ def join_segments(segments: list[Segment]) -> list[str]:
 _CORRESPONDENT = re.compile(r"\b(?:correspondent|reporter|journalist|staff)s?\b", re.I)
 
 
+# "a Trend correspondent", "an Interfax reporter": the capitalised words name the outlet,
+# known to the lexicon or not.
+_OUTLETS_REPORTER = re.compile(r"(?:(?:a|an|the)\s+)?(?P<outlet>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})\s+"
+                               r"(?:correspondent|reporter|journalist)s?", re.I)
+
+
+# "Interfax news agency", "Deutschlandfunk radio": the kind of outlet after its name.
+_KIND_AFTER = re.compile(r"(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\s+(?:(?:state\s+)?news\s+agency|"
+                         r"agency|radio|television|tv|newspaper|daily|channel|website|broadcaster|portal)")
+
+
 def relay_name(name: str) -> str:
-    """"Kazinform correspondent" relays as Kazinform."""
-    outlet = outlet_in_description(name) if _CORRESPONDENT.search(name) else None
-    return outlet or name
+    """"Kazinform correspondent" relays as Kazinform, "Interfax news agency" as Interfax."""
+    kind_after = _KIND_AFTER.fullmatch(name)
+    if kind_after:
+        return kind_after.group("name")
+    return reporters_outlet(name) or name
+
+
+def reporters_outlet(name: str) -> str | None:
+    """The outlet whose reporter ``name`` is ("a Trend correspondent": Trend), else None."""
+    if not _CORRESPONDENT.search(name):
+        return None
+    outlet = outlet_in_description(name)
+    if outlet is None:
+        m = _OUTLETS_REPORTER.fullmatch(name)
+        outlet = m.group("outlet") if m and m.group("outlet")[0].isupper() else None
+    return outlet

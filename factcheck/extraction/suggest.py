@@ -20,8 +20,9 @@ from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
-from .names import is_outlet, is_person_like, source_ok
+from .names import is_outlet, is_person_like, source_ok, trim_subject
 from .quotemarks import read_double_apostrophes
+from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
@@ -150,24 +151,34 @@ def quotations(line: str) -> Iterator[tuple[int, int]]:
             pos = start + 1
 
 
-def _quote_chain(lead: str, trail: str) -> list[str] | None:
+def _quote_chain(lead: str, trail: str, last_char: str = "") -> list[str] | None:
     """Who speaks a quotation, from the text before it (``lead``) and after it (``trail``)
-    in its sentences; None when the quotation is framed by more than a tag."""
+    in its sentences; None when the quotation is framed by more than a tag. ``last_char``
+    is the quotation's last character inside its closing mark."""
     if not lead.strip():
-        tail = trail.strip()
-        if tail in ("", "."):
-            # A quotation standing alone continues the last speaker's words.
-            return [PREVIOUS_SPEAKER]
-        parsed = attr.parse_trailing("X, " + tail.lstrip(", "))
-        if not (parsed and parsed.content_end == 1) and "," in tail.lstrip(", "):
-            # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
-            # …": the tag, then the writer's own words.
-            parsed = attr.parse_trailing("X, " + tail.lstrip(", ").split(",")[0])
-        return parsed.chain if parsed and parsed.content_end == 1 else None
+        chain = _tag_after_quotation(trail)
+        if chain is None and last_char and last_char in QUOTE_ENDS:
+            # "“…,” Bennett shot back.": any verb closes a tag after such a quotation.
+            chain = quotation_tag(trail)
+        return chain
     if trail.strip() in ("", "."):
         lead_tag = attr.lead_tag_only(lead) or attr.parse_colon_intro(lead.rstrip())
         return lead_tag.chain if lead_tag else None
     return None
+
+
+def _tag_after_quotation(trail: str) -> list[str] | None:
+    """The tag after a quotation with nothing before it in its sentence."""
+    tail = trail.strip()
+    if tail in ("", "."):
+        # A quotation standing alone continues the last speaker's words.
+        return [PREVIOUS_SPEAKER]
+    parsed = attr.parse_trailing("X, " + tail.lstrip(", "))
+    if not (parsed and parsed.content_end == 1) and "," in tail.lstrip(", "):
+        # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
+        # …": the tag, then the writer's own words.
+        parsed = attr.parse_trailing("X, " + tail.lstrip(", ").split(",")[0])
+    return parsed.chain if parsed and parsed.content_end == 1 else None
 
 
 def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int],
@@ -187,14 +198,17 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
         last = bisect.bisect_right(starts, q_end) - 1
         if first < 0 or any(i in used for i in range(first, last + 1)):
             continue
-        chain = _quote_chain(text[para[first].start:q_start - 1], text[q_end + 1:para[last].end])
+        chain = _quote_chain(text[para[first].start:q_start - 1], text[q_end + 1:para[last].end],
+                             text[q_end - 1])
         if chain is None:
             continue
         if chain == [PREVIOUS_SPEAKER] and last + 1 < len(para):
             # "“...” She wrote this on her page.": the tag is the next sentence.
             tag = _NEXT_TAG.match(para[last + 1].text)
-            chain = (speaker_chain(tag.group("src")) if tag else None) or chain
-            if tag:
+            # "“… it!” Murphy tweeted on Friday.": the mark ended the sentence, not the tag.
+            after = quotation_tag(para[last + 1].text) if not tag and text[q_end - 1] in "!?" else None
+            chain = (speaker_chain(tag.group("src")) if tag else after) or chain
+            if tag or after:
                 used.add(last + 1)
         if carry and (not chain or chain[-1].lower() in PRONOUNS or chain[-1] == PREVIOUS_SPEAKER):
             chain = list(carry)
@@ -342,7 +356,9 @@ def _learned(body: str) -> list[str] | None:
     if _BARE_DOCUMENT.fullmatch(raw):
         # "The data confirmed a rise ...": a thing no one is named behind does not speak.
         return None
-    return speaker_chain(raw)
+    # The span as tagged decides whether it speaks; the name is cut where its subject ends
+    # ("Kaine now", "Quina Jones, 25").
+    return speaker_chain(trim_subject(raw) or raw)
 
 
 def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import AUX, DETERMINER, INTRO, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
 from .names import clean_source, is_appositive, is_outlet, is_person_like, names_a_source, source_ok
-from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, speaker_chain
+from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, reporters_outlet, speaker_chain
 from .types import Attribution
 
 # A comma may sit inside the closing quotation mark ("... “fair and orderly,” the
@@ -53,7 +53,8 @@ _NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}")
 # What the writer adds after a tag: "..., the union said, in a move that could ...".
 _AFTERWORD = re.compile(r"(?:in\s+(?:a|an)\s+(?:move|sign|bid|attempt|apparent|effort|step|reference|response)|"
                         r"(?:a|one|two|three|several)\s+(?:day|days|week|weeks|hour|hours)\s+(?:after|before)|"
-                        r"amid|ahead\s+of|following|after|before|while|when)\b")
+                        r"amid|ahead\s+of|following|after|before|while|when|"
+                        r"as\s+(?:the|a|an|it|he|she|they|its|his|her|their|[A-Z]))\b")
 # At most this many segments from the end of the sentence make up a tag.
 _MAX_SEGMENTS = 4
 
@@ -113,17 +114,29 @@ def _verb_source_segment(seg: str) -> Segment | None:
     if not (m and source_ok(m.group("src")) and not VERB_LIKE.search(m.group("src"))):
         return None
     chain = speaker_chain(m.group("src"))
-    return (_speaker_kind(m.group("src"), chain), chain) if chain else _REJECT
+    return _speaker_segment(m.group("src"), chain) if chain else _REJECT
 
 
-def _speaker_kind(raw: str, chain: list[str]) -> str:
-    """"the daily Al-Sabah reported", "Kazinform correspondent reports": an outlet that
-    relays whatever speaker the sentence named before it."""
-    return "outlet" if len(chain) == 1 and is_outlet(raw) else "speaker"
+def _speaker_segment(raw: str, chain: list[str]) -> Segment:
+    """"the daily Al-Sabah reported", "(a) Kazinform correspondent reports": an outlet
+    that relays whatever speaker the sentence named before it."""
+    if len(chain) == 2 and reporters_outlet(chain[1]) == chain[0]:
+        # "a Kazinform correspondent" is Kazinform's reporter, relayed by Kazinform.
+        return ("outlet", [chain[1]])
+    if len(chain) == 1 and reporters_outlet(chain[0]):
+        return ("outlet", chain)
+    return ("outlet" if len(chain) == 1 and is_outlet(raw) else "speaker", chain)
+
+
+# "has promised to halve inflation": a stance with its object is the claim, not a tag.
+_STANCE_TO = re.compile(r"(?:\w+\s+)?(?:promised|pledged|vowed|agreed|threatened|refused|declined|offered|"
+                        r"proposed|hoped|wanted|planned|sought|tried)\s+to\s+[a-z]+")
 
 
 def _verb_only_segment(seg: str) -> Segment | None:
     """A bare "said on Tuesday" whose speaker stands in the segment before."""
+    if _STANCE_TO.match(seg) and len(seg.split()) > 4:
+        return None
     if _VERB_ONLY.fullmatch(seg) and not VERB_LIKE.search(seg.split(None, 1)[-1] if " " in seg else ""):
         return ("verb-only", [])
     return None
@@ -137,7 +150,7 @@ def _source_verb_segment(seg: str) -> Segment | None:
             and not (m.group("verb") in _OBJECT_VERBS and m.group("rest").strip())):
         return None
     chain = speaker_chain(m.group("src"), " " + m.group("verb") + m.group("rest"))
-    return (_speaker_kind(m.group("src"), chain), chain) if chain else _REJECT
+    return _speaker_segment(m.group("src"), chain) if chain else _REJECT
 
 
 _SEGMENT_READERS = (_according_segment, _citing_segment, _quoted_segment, _verb_source_segment,
@@ -274,6 +287,11 @@ def parse_trailing(sentence: str) -> Attribution | None:
     if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
         # Nothing but "Earlier," before the tag: the sentence leads with its subject.
         return None
+    outlet_of_reporter = reporters_outlet(chain[0]) if len(chain) == 1 else None
+    if outlet_of_reporter:
+        # "..., a Kazinform correspondent reports" alone: the reporter, relayed by the agency.
+        chain = [outlet_of_reporter, chain[0]]
+        return Attribution(chain=chain, content_end=content_end, pronoun=False, outlet=False)
     outlet = len(chain) == 1 and any(kind == "outlet" for kind, _ in segments)
     return Attribution(chain=chain, content_end=content_end, pronoun=is_pronoun(chain[-1]), outlet=outlet)
 

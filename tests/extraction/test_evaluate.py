@@ -54,8 +54,8 @@ def test_a_source_with_a_courtesy_title_stands_for_the_full_name() -> None:
 
 def test_our_labelled_stories() -> None:
     figures = evaluate_labelled(sorted(OWN_DATA.glob("*.claims.json")))
-    assert figures["articles"] >= 32
-    # Measured: 1.0 for each, rules alone claimant 0.995.
+    assert figures["articles"] >= 38
+    # Measured: 1.0 for each, rules alone claimant 0.986.
     assert figures["recall"] >= 0.98
     assert figures["precision"] >= 0.97
     assert figures["claimant_accuracy_strict"] >= 0.97
@@ -76,12 +76,12 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned reader (measured: 0.557, 0.789, 0.930, 0.950, right 0.505).
+        # Rules and the learned reader (measured: 0.556, 0.790, 0.932, 0.951, right 0.504).
         assert figures["recall"] >= 0.54
         assert figures["precision"] >= 0.77
         assert figures["right_claimant_of_labelled"] >= 0.49
     else:
-        # Rules alone (measured: 0.495, 0.831, 0.932, 0.947, right 0.454).
+        # Rules alone (measured: 0.495, 0.831, 0.933, 0.949, right 0.454).
         assert figures["recall"] >= 0.48
         assert figures["precision"] >= 0.81
         assert figures["right_claimant_of_labelled"] >= 0.44
