@@ -226,6 +226,13 @@ class ActionsByKind:
             actions = self._known[key] = allowed_actions(self.settings, self.viewer, self._stand_in(key, row))
         return actions
 
+    def of_claim(self, claim: Claim) -> ClaimActions:
+        """For a claim loaded by the ORM with its article. One whose conversation is loaded is asked on its
+        own: a mention in it may let a manager write."""
+        if "notes" in claim.__dict__:
+            return allowed_actions(self.settings, self.viewer, claim)
+        return self.of_row(_ClaimFacts(claim))
+
     def may(self, step: str, row: Any) -> bool:
         """One step of ``of_row`` (a list that offers one action need not ask the other ten)."""
         key = self._kind_of(row)
@@ -234,6 +241,17 @@ class ActionsByKind:
             allowed = self._steps[step, key] = CLAIM_STEPS[step].allows(self.settings, self.viewer,
                                                                          self._stand_in(key, row))
         return allowed
+
+
+class _ClaimFacts:
+    """An ORM claim seen as a row of ``ActionsByKind`` (its fields and its article's status)."""
+
+    __slots__ = ("article_status", "assignee_id", "finalized_at", "proposed_by_id", "resolution", "status", "verdict")
+
+    def __init__(self, claim: Claim) -> None:
+        self.status, self.article_status = claim.status, claim.article.status
+        self.assignee_id, self.proposed_by_id = claim.assignee_id, claim.proposed_by_id
+        self.verdict, self.finalized_at, self.resolution = claim.verdict, claim.finalized_at, claim.resolution
 
 
 def _stand_in(row: Any) -> Claim:

@@ -80,7 +80,9 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     # The checkers are read only for a viewer who may assign: nobody else is shown the form.
     assign_form.assignee_id.choices = choices(
         (u.id, u.choice_label) for u in (user_service.checkers(db.session) if actions.assign else []))
-    claim_actions = {c.id: claim_service.allowed_actions(settings, viewer, c) for c in article.claims}
+    # Asked once per kind of claim: an article's claims come in a handful of kinds.
+    by_kind = claim_service.ActionsByKind(settings, viewer)
+    claim_actions = {c.id: by_kind.of_claim(c) for c in article.claims}
     return render_template(
         "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
         claim_url=links.by_id("claims.show", "claim_id"),

@@ -58,6 +58,7 @@ def test_one_answer_per_kind_is_each_claims_answer(who, pool):
     for row in rows:
         claim = _claim(row)
         assert memo.of_row(row) == allowed_actions(settings, viewer, claim), (who, pool, vars(row))
+        assert memo.of_claim(claim) == allowed_actions(settings, viewer, claim), (who, pool, vars(row))
         for step in ("assign", "take", "start", "resolve_orphan"):
             assert memo.may(step, row) == CLAIM_STEPS[step].allows(settings, viewer, claim), (step, vars(row))
     assert len(memo._known) < len(rows) / 4  # claims of a kind share one answer
@@ -71,3 +72,19 @@ def test_the_cases_reach_past_the_refusals():
         for row in _cases():
             given |= {name for name, value in vars(memo.of_row(row)).items() if value}
     assert given == set(vars(ActionsByKind(settings, None).of_row(_cases()[0])))
+
+
+def test_a_claim_whose_conversation_is_loaded_is_asked_on_its_own():
+    """A manager named in a claim's notes may answer there: the claim itself says so, its kind cannot."""
+    from factcheck.models import Note
+
+    manager = User(id=ME, email="me@example.org", display_name="Me", password_hash="x", is_active_account=True,
+                   role_rows=[UserRole(role="manager")])
+    row = SimpleNamespace(status="in_progress", article_status="in_check", assignee_id=SOMEONE_ELSE,
+                          proposed_by_id=None, verdict=None, finalized_at=None, resolution=None)
+    plain, talked_about = _claim(row), _claim(row)
+    talked_about.notes = [Note(body="@Me could you look at this?", author_id=SOMEONE_ELSE)]
+    memo = ActionsByKind(Settings(), manager)
+    assert memo.of_claim(plain).note is False
+    assert memo.of_claim(talked_about).note is True
+    assert memo.of_claim(talked_about) == allowed_actions(Settings(), manager, talked_about)
