@@ -36,6 +36,7 @@ from factcheck.services import audit_log, claim_queries, evidence, notes, notifi
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
+from factcheck.views import links
 from factcheck.views.common import actor, context, int_arg, parse_id, safe_local_url, shown_on_the_form, text_arg
 from factcheck.views.history import describe
 
@@ -216,19 +217,10 @@ def index() -> Any:
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,
         older_url=url_for("claims.index", before=page.next_before_id, **kept) if page.next_before_id else None,
         statuses=[s.value for s in ClaimStatus], verdicts=settings.verdict_scale, checkers=checkers,
-        may_assign=may_assign, claim_link=link_prefix("claims.show", "claim_id"),
-        article_link=link_prefix("articles.show", "article_id"),
+        may_assign=may_assign, claim_url=links.by_id("claims.show", "claim_id"),
+        article_url=links.by_id("articles.show", "article_id"),
         assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set(),
     )
-
-
-def link_prefix(endpoint: str, argument: str) -> str:
-    """The link of ``endpoint`` up to its id, built once for every row of a list (``url_for`` per row
-    was a tenth of a list's rendering): the row appends its id."""
-    values: dict[str, Any] = {argument: 1}
-    url = url_for(endpoint, **values)
-    assert url.endswith("/1"), url  # the id is the last part of these links
-    return url[:-1]
 
 
 @bp.post("/bulk-assign")

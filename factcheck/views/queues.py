@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from factcheck.extensions import db
 from factcheck.services import claim_queries
-from factcheck.views.claims import link_prefix
+from factcheck.views import links
 from factcheck.views.common import actor, context
 
 bp = Blueprint("queues", __name__)
@@ -18,7 +18,7 @@ bp = Blueprint("queues", __name__)
 def mine() -> Any:
     queue = claim_queries.my_queue(db.session, actor())
     return render_template("queues/mine.html", claims=queue.claims, total=queue.total, today=context().now().date(),
-                           claim_link=link_prefix("claims.show", "claim_id"))
+                           claim_url=links.by_id("claims.show", "claim_id"))
 
 
 @bp.get("/review")
@@ -26,4 +26,4 @@ def mine() -> Any:
 def review() -> Any:
     queue = claim_queries.review_queue(db.session)
     return render_template("queues/review.html", claims=queue.claims, total=queue.total,
-                           claim_link=link_prefix("claims.show", "claim_id"))
+                           claim_url=links.by_id("claims.show", "claim_id"))
