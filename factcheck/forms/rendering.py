@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 from wtforms import widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
 
 _INPUTS = frozenset({
@@ -99,6 +100,12 @@ def _textarea(widget: Any, field: Any, kwargs: dict[str, Any]) -> Markup:
     return Markup(f"<textarea {attributes({'name': field.name, **kwargs})}>\r\n{escape(field._value())}</textarea>")
 
 
+def plain_choice(choice: Any) -> bool:
+    """A choice with no attributes of its own, no group and no boolean value."""
+    return isinstance(choice, SelectChoice) and not choice.render_kw and choice.optgroup is None \
+        and not isinstance(choice.value, bool)
+
+
 def _select(widget: Any, field: Any, kwargs: dict[str, Any]) -> Markup | None:
     if field.has_groups():
         return None
@@ -107,6 +114,16 @@ def _select(widget: Any, field: Any, kwargs: dict[str, Any]) -> Markup | None:
         kwargs["multiple"] = True
     _validation_attrs(widget, field, kwargs, call=False)
     html = [f"<select {attributes({'name': field.name, **kwargs})}>"]
+    choices = field.choices
+    if not widget.multiple and isinstance(choices, list) and all(map(plain_choice, choices)):
+        # A plain option is always ``<option [selected ]value="…">label</option>``: one f-string,
+        # not the two objects and the sorted, escaped attributes WTForms makes of each (about 15 µs
+        # an option; the audit log's filter lists 300 article titles).
+        coerce, data = field.coerce, field.data
+        html += [f'<option {"selected " if coerce(c.value) == data else ""}value="{escape(c.value)}">'
+                 f'{escape(c.label or c.value)}</option>' for c in choices]
+        html.append("</select>")
+        return Markup("".join(html))
     for choice in field._iter_choices_normalized():
         value = choice.value
         if isinstance(value, bool):
