@@ -1,11 +1,12 @@
 """Reading claims: queues, the claims list, and the claim page. No writes here."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -126,21 +127,14 @@ class NavCounts:
 def nav_counts(session: DbSession, user: User, *, queue: bool, review: bool) -> NavCounts:
     """The navigation's badges in one statement: unread notifications, and the claims waiting in the
     viewer's queue and in the review queue when they see those links."""
-    statement = _NAV_STATEMENTS.get((queue, review))
-    if statement is None:
-        statement = _NAV_STATEMENTS[queue, review] = _nav_statement(queue, review)
-    row = session.execute(statement, {"user_id": user.id}).one()
+    row = session.execute(_nav_statement(queue, review), {"user_id": user.id}).one()
     return NavCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
 
 
 # Every signed-in page runs it: built once per process for each of the four kinds of viewer, the user
 # a bound parameter (building the expression cost more than running it on SQLite, issue 15).
-_NAV_STATEMENTS: dict[tuple[bool, bool], Any] = {}
-
-
+@functools.cache
 def _nav_statement(queue: bool, review: bool) -> Any:
-    from sqlalchemy import bindparam
-
     def count(*where: Any) -> Any:
         return select(func.count()).select_from(Claim).where(*where).scalar_subquery()
 
