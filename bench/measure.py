@@ -8,27 +8,6 @@ import time
 import sqlalchemy as sa
 
 
-def timed_page(client, url: str, engine, repeat: int = 5) -> tuple[float, int]:
-    """(median milliseconds, SQL statements of the last request) of GET ``url``."""
-    statements: list[str] = []
-    thread = threading.get_ident()
-
-    def count(_conn, _cursor, statement, *_rest):
-        if threading.get_ident() == thread:  # the page's own, not a background thread's
-            statements.append(statement)
-
-    times = []
-    for n in range(repeat):
-        if n == repeat - 1:
-            sa.event.listen(engine, "before_cursor_execute", count)
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    sa.event.remove(engine, "before_cursor_execute", count)
-    return statistics.median(times) * 1000, len(statements)
-
-
 class StatementLog:
     """Every SQL statement an engine runs in this thread while installed, with its parameters and
     milliseconds. Another thread's statements (the app's periodic round, started by its first
@@ -68,45 +47,11 @@ class StatementLog:
         return sum(ms for _s, _p, ms in self.statements)
 
 
-def page_timing(client, url: str, *, engine=None, warmup: int = 2, runs: int = 20, min_runs: int = 5,
-                budget: float = 3.0, expect: tuple[int, ...] = (200,)) -> dict:
-    """Median milliseconds of GET ``url`` (at least ``min_runs``, at most ``runs`` or ``budget`` seconds),
-    then one more request under a StatementLog: its statement count and the time they took in the
-    driver (the page's SQL share)."""
-    for _ in range(warmup):
-        response = client.get(url)
-        response.close()
-        if response.status_code not in expect:
-            raise AssertionError(f"GET {url} answered {response.status_code}")
-    times: list[float] = []
-    deadline = time.perf_counter() + budget
-    while len(times) < min_runs or (len(times) < runs and time.perf_counter() < deadline):
-        started = time.perf_counter()
-        response = client.get(url)
-        response.get_data()
-        times.append(time.perf_counter() - started)
-        response.close()
-    result = {"ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000, "runs": len(times),
-              "queries": None, "sql_ms": None}
-    if engine is not None:
-        with StatementLog(engine) as log:
-            client.get(url).close()
-        result.update(queries=log.count, sql_ms=log.ms)
-    return result
-
-
-def paired_timing(client, url: str, other, other_url: str, *, engine=None, warmup: int = 2, runs: int = 20,
-                  min_runs: int = 5, budget: float = 3.0) -> tuple[dict, dict]:
-    """``page_timing`` of two pages at once, their requests alternating, so that load from elsewhere on the
-    machine falls on both alike and their ratio stays fair."""
-    first, second = interleaved_timing([(client, url, engine), (other, other_url, None)], warmup=warmup, runs=runs,
-                                       min_runs=min_runs, budget=budget)
-    return first, second
-
-
 def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20, min_runs: int = 5,
                        budget: float = 3.0) -> list[dict]:
-    """``page_timing`` of several (client, url, engine or None) at once, one request of each in turn, so
+    """Median and fastest milliseconds of GET of several (client, url, engine or None), at least
+    ``min_runs`` and at most ``runs`` or ``budget`` seconds, then one more request of each with an
+    engine under a StatementLog (its statements and their time in the driver). One request of each in turn, so
     that load from elsewhere on the machine, a collection or a cold cache falls on all of them alike.
     The bench times a page at 1x, 4x and 16x data and the limit beside each this way: timed one size
     after another, right after each fill, the 16x figures had been up to 2.5 times the 1x ones for pages

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from factcheck.errors import NotFound, ValidationFailed
@@ -179,8 +179,3 @@ def output_chunks(session: DbSession, job_id: int) -> Iterator[bytes]:
             is not None:
         yield data
         seq += 1
-
-
-def output_size(session: DbSession, job_id: int) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(func.length(JobOutput.data)), 0))
-                              .where(JobOutput.job_id == job_id)) or 0)

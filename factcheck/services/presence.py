@@ -23,9 +23,10 @@ from factcheck.services.claims import ClaimActions, allowed_actions
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 
+# How often an open claim page says it is still there (templates/claims/_presence_region.html: every 30s).
 HEARTBEAT = timedelta(seconds=30)
 # Two missed heartbeats and the person has left (closed the page, or their laptop).
-FRESH_FOR = timedelta(seconds=60)
+FRESH_FOR = 2 * HEARTBEAT
 # Rows nobody refreshed for this long are removed by later heartbeats on the same claim.
 FORGET_AFTER = timedelta(days=1)
 
