@@ -7,7 +7,6 @@ from flask_login import login_required
 
 from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
-from factcheck.forms import choices
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, PublishForm, ReviseForm
 from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus
@@ -15,9 +14,8 @@ from factcheck.security import Action
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import intake, report, revisions, suggestions
-from factcheck.services import users as user_service
 from factcheck.views import jobs, links
-from factcheck.views.common import actor, context, text_arg
+from factcheck.views.common import actor, checker_choices, context, text_arg
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -78,8 +76,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     actions = article_service.allowed_actions(settings, viewer, article)
     assign_form = BulkAssignForm(formdata=None)
     # The checkers are read only for a viewer who may assign: nobody else is shown the form.
-    assign_form.assignee_id.choices = choices(
-        (u.id, u.choice_label) for u in (user_service.checkers(db.session) if actions.assign else []))
+    assign_form.assignee_id.choices = checker_choices() if actions.assign else []
     # Asked once per kind of claim: an article's claims come in a handful of kinds.
     by_kind = claim_service.ActionsByKind(settings, viewer)
     claim_actions = {c.id: by_kind.of_claim(c) for c in article.claims}

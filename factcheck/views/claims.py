@@ -10,7 +10,6 @@ from wtforms import Field, SelectField
 
 from factcheck.errors import EditConflict
 from factcheck.extensions import db
-from factcheck.forms import choices
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.claims import (
     MISSING_EVIDENCE_VERSION,
@@ -37,15 +36,20 @@ from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
 from factcheck.views import links
-from factcheck.views.common import actor, context, int_arg, parse_id, safe_local_url, shown_on_the_form, text_arg
+from factcheck.views.common import (
+    actor,
+    checker_choices,
+    context,
+    int_arg,
+    parse_id,
+    safe_local_url,
+    shown_on_the_form,
+    text_arg,
+)
 from factcheck.views.history import describe
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 _LIST_FILTERS = ("status", "verdict", "assignee", "article", "overdue", "unassigned")
-
-
-def _checker_choices() -> list[Any]:
-    return choices((u.id, u.choice_label) for u in user_service.checkers(db.session))
 
 
 # Which of the claim page's forms each of the viewer's allowed actions needs.
@@ -82,7 +86,7 @@ def _forms(claim: Claim, actions: claim_service.ClaimActions, **bound: FlaskForm
     }
     forms = {name: bound.get(name) or make() for name, make in defaults.items() if name in wanted or name in bound}
     if "assign_form" in forms:
-        forms["assign_form"].assignee_id.choices = _checker_choices()
+        forms["assign_form"].assignee_id.choices = checker_choices()
     return forms
 
 
@@ -202,7 +206,7 @@ def index() -> Any:
     )
     page = claim_queries.claims_list_rows(db.session, filters, before_id=int_arg("before"), limit=settings.page_size,
                                           today=context().now().date())
-    checkers = _checker_choices()
+    checkers = checker_choices()
     # Only the filters travel to the page links: any other name (``endpoint``, ``_external``…) would be
     # an argument of url_for itself.
     kept: dict[str, Any] = {key: value for key, value in request.args.items() if key in _LIST_FILTERS}
@@ -228,7 +232,7 @@ def index() -> Any:
 def bulk_assign() -> Any:
     context().require(actor(), Action.CLAIM_ASSIGN)
     form = BulkAssignForm()
-    form.assignee_id.choices = _checker_choices()
+    form.assignee_id.choices = checker_choices()
     back = safe_local_url(request.form.get("return_to")) or url_for("claims.index")
     ids = sorted({claim_id for v in request.form.getlist("claim_ids") if (claim_id := parse_id(v)) is not None})
     if not form.validate_on_submit():
@@ -260,7 +264,7 @@ def show(claim_id: int) -> Any:
 def assign(claim_id: int) -> Any:
     claim = _load(claim_id)
     form = AssignForm()
-    form.assignee_id.choices = _checker_choices()
+    form.assignee_id.choices = checker_choices()
 
     def run() -> None:
         assignee = user_service.get_checker(db.session, form.assignee_id.data)

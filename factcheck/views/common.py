@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, g, request, url_for
@@ -14,7 +15,9 @@ from flask_login import current_user
 
 from factcheck.errors import DomainError
 from factcheck.extensions import db
+from factcheck.forms import choices
 from factcheck.models import User
+from factcheck.services import users as user_service
 from factcheck.services.context import Context, RequestInfo, Runtime
 
 # A client's X-Request-ID is kept only when it is plainly an id (no spaces, no formula prefixes).
@@ -59,6 +62,11 @@ def layout_url(endpoint: str, filename: str | None = None) -> str:
         if len(_LAYOUT_URLS) < 256:
             _LAYOUT_URLS[key] = url
     return url
+
+
+def checker_choices() -> list[Any]:
+    """The checkers as the choices of an assignment form ("Name (e-mail)")."""
+    return choices((u.id, u.choice_label) for u in user_service.checkers(db.session))
 
 
 def context() -> Context:
