@@ -14,15 +14,32 @@ from factcheck.views.common import actor, context
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
+class _NavCountsOnDemand:
+    """The header's badges (unread, my queue, review queue), read by one small statement when a
+    template first shows one of them: a fragment that has no header (the claim page's presence
+    heartbeat, every 30 s for each open page) reads nothing."""
+
+    __slots__ = ("_counts", "_user")
+
+    def __init__(self, user: Any) -> None:
+        self._user = user
+        self._counts: claim_queries.NavCounts | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # a probe (copy, pickle, __html__), not one of the badges
+            raise AttributeError(name)
+        if self._counts is None:
+            user = self._user
+            self._counts = claim_queries.nav_counts(db.session, user, queue=user.has_role(Role.CHECKER),
+                                                    review=user.has_role(Role.EDITOR, Role.ADMIN))
+        return getattr(self._counts, name)
+
+
 @bp.app_context_processor
 def _nav_counts() -> dict[str, Any]:
-    # One small statement per page for the header's badges (unread, my queue, review queue).
     if not current_user.is_authenticated:
-        return {"unread_notifications": 0, "nav": claim_queries.NavCounts()}
-    user = actor()
-    counts = claim_queries.nav_counts(db.session, user, queue=user.has_role(Role.CHECKER),
-                                      review=user.has_role(Role.EDITOR, Role.ADMIN))
-    return {"unread_notifications": counts.unread, "nav": counts}
+        return {"nav": claim_queries.NavCounts()}
+    return {"nav": _NavCountsOnDemand(actor())}
 
 
 @bp.get("")

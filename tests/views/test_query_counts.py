@@ -55,3 +55,17 @@ def test_statements_per_page_do_not_grow_with_the_data(make, login_as, count_que
     _grow(make, world, editor, checker, rounds=3)
     large = statements()
     assert len(large) == len(small), (page, [q[:90] for q in small], [q[:90] for q in large])
+
+
+def test_a_fragment_without_the_header_reads_no_badges(make, login_as, count_queries):
+    """The navigation's counts are read when a page shows them, not for a fragment that has no header:
+    the claim page's presence heartbeat (every 30 s for each open page) reads none."""
+    editor = make.user("editor")
+    claim = make.claim(editor=editor)
+    client = login_as(editor)
+    with count_queries() as page:
+        assert client.get(f"/claims/{claim.id}").status_code == 200
+    with count_queries() as heartbeat:
+        assert client.get(f"/claims/{claim.id}/presence").status_code == 200
+    assert any("notifications.read_at IS NULL" in statement for statement in page)
+    assert not any("notifications.read_at IS NULL" in statement for statement in heartbeat), heartbeat
