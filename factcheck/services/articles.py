@@ -264,11 +264,11 @@ class ArticleRow:
 
 
 def list_articles(session: DbSession, settings: Settings, *, status: str | None = None, query: str | None = None,
-                  limit: int = 100) -> list[ArticleRow]:
-    """Newest first, with claim counts computed by the database rather than by loading claims. The
-    page's articles are picked first and only their claims are counted (counting every article's
-    claims before picking made the list grow with the newsroom)."""
-    page = select(Article.id).order_by(Article.id.desc()).limit(limit)
+                  limit: int = 100, offset: int = 0) -> list[ArticleRow]:
+    """Newest first, ``limit`` from the ``offset``-th, with claim counts computed by the database rather
+    than by loading claims. The page's articles are picked first and only their claims are counted
+    (counting every article's claims before picking made the list grow with the newsroom)."""
+    page = select(Article.id).order_by(Article.id.desc()).limit(limit).offset(offset)
     if status:
         page = page.where(Article.status == status)
     if query:
