@@ -87,7 +87,7 @@ def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> l
                 timeline = timeline_urls[event.object_type] = links.by_id(
                     "audit.timeline", "object_id", object_type=event.object_type)
             object_href = timeline(event.object_id)
-        title = view.article_title if view is not None else None
+        title = event.article_title
         rows.append(EventRow(
             event=event, time_iso=event.created_at.isoformat(), time_text=event.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             actor_name=event.actor_name if event.actor_name is not None else event.actor_label,
