@@ -29,9 +29,6 @@ def _priority_order() -> Any:
     return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
 
 
-# A queue shows this many claims a page, most urgent first.
-QUEUE_LIMIT = 50
-
 
 class _ClaimColumns(NamedTuple):
     id: int
@@ -106,10 +103,9 @@ class Queue:
     total: int
 
 
-def my_queue(session: DbSession, user: User, limit: int | None = None, offset: int = 0) -> Queue:
+def my_queue(session: DbSession, user: User, *, limit: int, offset: int = 0) -> Queue:
     """Work assigned to a checker, most urgent first (due date, then priority), ``limit`` claims from
     the ``offset``-th: a page of the queue."""
-    limit = limit or QUEUE_LIMIT
     mine = (Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO]))
     claims = _rows(session, _MY_QUEUE.where(*mine).limit(limit).offset(offset))
     # Counted every time, so the page's statements do not depend on how long the queue is.
@@ -147,9 +143,8 @@ def _nav_statement(queue: bool, review: bool) -> Any:
     return select(unread, mine, waiting)
 
 
-def review_queue(session: DbSession, limit: int | None = None, offset: int = 0) -> Queue:
+def review_queue(session: DbSession, *, limit: int, offset: int = 0) -> Queue:
     """Proposed verdicts waiting for an editor, oldest first, ``limit`` from the ``offset``-th."""
-    limit = limit or QUEUE_LIMIT
     waiting = Claim.status == S.PROPOSED
     claims = _rows(session, _REVIEW_QUEUE.where(waiting).limit(limit).offset(offset))
     total = session.scalar(select(func.count(Claim.id)).where(waiting)) or 0

@@ -1,7 +1,8 @@
 """Numbered pages for the lists a desk reads top down (articles, my queue, the review queue).
 
-A list page shows ``PAGE_ROWS`` rows however long the list is, so its time stops growing once a page
-is full (issue 15); "Previous" and "Next" carry the list's filters. The page number comes from the
+A list page shows the newsroom's page size (``Settings.page_size``, as the claims list does) however
+long the list is, so its time stops growing once a page is full (issue 15); "Previous" and "Next"
+carry the list's filters. The page number comes from the
 query string and is never trusted: anything that is not a page number shows the first page.
 """
 from __future__ import annotations
@@ -12,15 +13,13 @@ from typing import Any
 
 from flask import request, url_for
 
-from factcheck.views.common import parse_id
-
-PAGE_ROWS = 50
+from factcheck.views.common import context, parse_id
 
 
 @dataclass(frozen=True)
 class Pager:
     number: int  # 1 for the first page
-    size: int = PAGE_ROWS
+    size: int
 
     @property
     def offset(self) -> int:
@@ -51,8 +50,7 @@ class PageLinks:
     first_url: str | None  # a page past the end: the way back to the start
 
 
-def current_pager(size: int | None = None) -> Pager:
-    """The page the query string asks for (``?page=N``), of ``size`` rows (``PAGE_ROWS``); the first
-    page for a missing or bad number."""
-    return Pager(parse_id(request.args.get("page")) or 1, size or PAGE_ROWS)
+def current_pager() -> Pager:
+    """The page the query string asks for (``?page=N``); the first for a missing or bad number."""
+    return Pager(parse_id(request.args.get("page")) or 1, context().settings.page_size)
 

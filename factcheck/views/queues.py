@@ -17,7 +17,7 @@ bp = Blueprint("queues", __name__)
 @bp.get("/queue")
 @login_required
 def mine() -> Any:
-    pager = current_pager(claim_queries.QUEUE_LIMIT)
+    pager = current_pager()
     queue = claim_queries.my_queue(db.session, actor(), limit=pager.size, offset=pager.offset)
     return render_template("queues/mine.html", claims=queue.claims, total=queue.total, today=context().now().date(),
                            claim_url=links.by_id("claims.show", "claim_id"),
@@ -28,7 +28,7 @@ def mine() -> Any:
 @bp.get("/review")
 @login_required
 def review() -> Any:
-    pager = current_pager(claim_queries.QUEUE_LIMIT)
+    pager = current_pager()
     queue = claim_queries.review_queue(db.session, limit=pager.size, offset=pager.offset)
     return render_template("queues/review.html", claims=queue.claims, total=queue.total,
                            claim_url=links.by_id("claims.show", "claim_id"),

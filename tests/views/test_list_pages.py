@@ -7,9 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from factcheck.services import claim_queries, claims
-from factcheck.views import pager
-from tests.support.context import ctx
+from factcheck.services import claims
+from tests.support.context import configure, ctx
 from tests.support.factories import SECOND_CLAIM
 
 THIRD_CLAIM = "its chair said"
@@ -30,9 +29,8 @@ def _articles_shown(page: str) -> list[str]:
 
 
 @pytest.fixture
-def small_pages(monkeypatch):
-    monkeypatch.setattr(pager, "PAGE_ROWS", 2)
-    monkeypatch.setattr(claim_queries, "QUEUE_LIMIT", 2)
+def small_pages(app):
+    configure(app, page_size=2)
 
 
 def test_the_article_list_pages_forward_and_back_keeping_its_filters(make, login_as, small_pages):
