@@ -1,6 +1,7 @@
 """The audit log: the manager's filtered listing, per-object timelines, verification and exports."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -16,6 +17,8 @@ from factcheck.views.common import actor, context, int_arg, parse_id
 from factcheck.views.history import describe
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+_EVENT_KIND = re.compile(r"[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,2}")
 
 
 def _filter_form(choices: audit_log.FilterChoices | None = None) -> AuditFilterForm:
@@ -33,7 +36,8 @@ def _recorded_outside_the_vocabulary(name: str) -> str | None:
     kind of event): offered too, so the filter still finds it. Asked only for such a value."""
     value = request.args.get(name) or None
     known = audit_log.ACTIONS if name == "action" else audit_log.OBJECT_TYPES
-    if value is None or value in known or len(value) > 80:
+    # Only what could name a kind of event is looked for (never a NUL, which PostgreSQL refuses).
+    if value is None or value in known or not _EVENT_KIND.fullmatch(value):
         return None
     return value if audit_log.recorded(db.session, **{name: value}) else None
 
