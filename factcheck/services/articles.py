@@ -292,16 +292,6 @@ def list_articles(session: DbSession, settings: Settings, *, status: str | None 
     return [ArticleRow(*row) for row in session.execute(stmt)]
 
 
-def newest_titles(session: DbSession, limit: int = 300, also: int | None = None) -> list[tuple[int, str]]:
-    """(id, title) of the newest articles, for choosing one by title; ``also`` (an article already
-    chosen, however old) is included."""
-    rows = [(i, t) for i, t in session.execute(select(Article.id, Article.title).order_by(Article.id.desc())
-                                                .limit(limit))]
-    if also is not None and also not in {i for i, _ in rows}:
-        rows += [(i, t) for i, t in session.execute(select(Article.id, Article.title).where(Article.id == also))]
-    return rows
-
-
 def titles(session: DbSession, article_ids: list[int]) -> dict[int, str]:
     """The titles of these articles, in one statement (for pages that name many)."""
     if not article_ids:
