@@ -8,6 +8,7 @@ left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .lexicon import NEWS_OUTLETS
 from .markers import AGENCY_SIGN_OFF_LINE, END_MARKER_LINE, SIGN_OFF_LINE, dateline_end, end_marker_start
@@ -122,35 +123,29 @@ def _looks_like_prose(line: str) -> bool:
     return bool(_SENTENCE_END.search(line)) and _words(line) >= 12 and not _BULLET.match(line)
 
 
+# (at most this many words, test, reason): navigation, bylines, end markers, keyword lines
+# and captions that end in a credit.
+_MARKER_RULES: tuple[tuple[int, Callable[[str], object], str], ...] = (
+    (6, _NAVIGATION.fullmatch, "navigation"),
+    (16, _BYLINE.fullmatch, "byline"),
+    (30, _CONTRIBUTED.fullmatch, "byline"),
+    (3, END_MARKER_LINE.fullmatch, "end marker"),
+    (1, SIGN_OFF_LINE.fullmatch, "end marker"),
+    (6, AGENCY_SIGN_OFF_LINE.fullmatch, "end marker"),
+    (4, _MEDIA_NOTE.fullmatch, "end marker"),
+    (1, _EMAIL.fullmatch, "byline"),
+    (16, lambda line: _STAMP.fullmatch(line) and not _SENTENCE_END.search(line), "byline"),
+    (2, lambda line: _SOURCE_LINE.fullmatch(line) or line.lower() in NEWS_OUTLETS, "source line"),
+    (60, _NOTICE.fullmatch, "copyright notice"),
+    (40, lambda line: _KEYWORDS.match(line) or _HASHTAGS.fullmatch(line), "keywords"),
+    (3, _KEYWORD_HEADING.fullmatch, "keywords"),
+    (80, lambda line: _CAPTION_CREDIT.search(line[-120:]), "photo caption"),
+)
+
+
 def _marker_reason(line: str, words: int) -> str | None:
-    """Navigation, bylines, end markers, keyword lines and captions that end in a credit."""
-    if words <= 6 and _NAVIGATION.fullmatch(line):
-        return "navigation"
-    if words <= 16 and _BYLINE.fullmatch(line):
-        return "byline"
-    if words <= 30 and _CONTRIBUTED.fullmatch(line):
-        return "byline"
-    if words <= 3 and END_MARKER_LINE.fullmatch(line):
-        return "end marker"
-    if words == 1 and SIGN_OFF_LINE.fullmatch(line):
-        return "end marker"
-    if words <= 6 and AGENCY_SIGN_OFF_LINE.fullmatch(line):
-        return "end marker"
-    if words <= 4 and _MEDIA_NOTE.fullmatch(line):
-        return "end marker"
-    if words == 1 and _EMAIL.fullmatch(line):
-        return "byline"
-    if words <= 16 and _STAMP.fullmatch(line) and not _SENTENCE_END.search(line):
-        return "byline"
-    if words <= 2 and (_SOURCE_LINE.fullmatch(line) or line.lower() in NEWS_OUTLETS):
-        return "source line"
-    if words <= 60 and _NOTICE.fullmatch(line):
-        return "copyright notice"
-    if words <= 40 and (_KEYWORDS.match(line) or _HASHTAGS.fullmatch(line)) or words <= 3 and _KEYWORD_HEADING.fullmatch(line):
-        return "keywords"
-    if words <= 80 and _CAPTION_CREDIT.search(line[-120:]):
-        return "photo caption"
-    return None
+    """The first of _MARKER_RULES the line meets, if any."""
+    return next((reason for most, test, reason in _MARKER_RULES if words <= most and test(line)), None)
 
 
 def _single_line_reason(line: str) -> str | None:
