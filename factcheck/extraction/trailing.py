@@ -49,6 +49,8 @@ _AGE = re.compile(r"\d{1,3}")
 # A clause said of the speaker between name and verb: "X, who declined to be named, said".
 _SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
 _SPEAKING = ("speaker", "outlet")
+# Segments whose source a name set after them may stand for.
+_NAMED_BY_ROLE = ("speaker", "according")
 _NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}")
 # What the writer adds after a tag: "..., the union said, in a move that could ...".
 _AFTERWORD = re.compile(r"(?:in\s+(?:a|an)\s+(?:move|sign|bid|attempt|apparent|effort|step|reference|response)|"
@@ -142,8 +144,14 @@ def _verb_only_segment(seg: str) -> Segment | None:
     return None
 
 
+# "..., a charge Ostrava denied": the writer's note of who disputes it, not a tag.
+_DISPUTED = re.compile(r"(?:a|an)\s+(?:charge|claim|accusation|allegation|assertion|version)\s", re.I)
+
+
 def _source_verb_segment(seg: str) -> Segment | None:
     """"the ministry said on Tuesday", "Berg told Reuters"."""
+    if _DISPUTED.match(seg):
+        return _REJECT
     m = _TAG_SRC_VERB.fullmatch(seg)
     if not (m and source_ok(m.group("src")) and len(m.group("rest").split()) <= 10
             and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))
@@ -194,9 +202,10 @@ class _Walk:
         """Take the segment before bounds[k]; False when the tag starts after it."""
         sep_start = self.bounds[k][0]
         kind = parse_segment(seg)
-        if kind is not None and self.name_after and kind[0] == "speaker" and not is_person_like(kind[1][-1]):
-            # "..., said the head of the mission, Anna Berg": the name speaks.
-            kind = ("speaker", [*kind[1][:-1], self.name_after])
+        if kind is not None and self.name_after and kind[0] in _NAMED_BY_ROLE and not is_person_like(kind[1][-1]):
+            # "..., said the head of the mission, Anna Berg", "..., according to a report by
+            # the auditor general, Anna Berg": the name speaks.
+            kind = (kind[0], [*kind[1][:-1], self.name_after])
         self.name_after = None
         if kind is not None:
             if kind[0] == "verb-only":
@@ -232,7 +241,7 @@ class _Walk:
         if not (_NAME.fullmatch(seg) and is_person_like(seg)):
             return False
         left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
-        if left and left[0] == "speaker" and not is_person_like(left[1][-1]):
+        if left and left[0] in _NAMED_BY_ROLE and left[1] and not is_person_like(left[1][-1]):
             self.name_after = seg
             return True
         return False
