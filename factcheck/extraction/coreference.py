@@ -127,8 +127,10 @@ Titled = tuple[int, frozenset[str], str]  # (offset, words of the title, name)
 
 # "Ostrian Minister of Water and Irrigation Rami Haddadin": an office of several words, then
 # the name, which runs to the first word in lower case.
+# Case-sensitive, so that only capitals start a try: the regex runs over the whole text.
 _OFFICE_NAME = re.compile(
-    rf"(?P<title>(?:[A-Z][\w'’-]*\s+){{0,2}}(?i:{_TITLE_NOUN}))\s+(?:of|for)\s+(?:the\s+)?"
+    rf"\b(?P<title>(?:[A-Z][\w'’-]*\s+){{0,2}}(?:{'|'.join(w.capitalize() for w in _TITLE_NOUN.split('|'))}))"
+    r"\s+(?:of|for)\s+(?:the\s+)?"
     r"(?:[A-Z][\w'’-]*(?:\s+(?:and|&)\s+|,\s+|\s+)){1,5}?"
     r"(?P<name>[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)(?=\s+[a-z]|[,.;])")
 
