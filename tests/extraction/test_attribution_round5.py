@@ -116,3 +116,9 @@ def test_he_after_a_quotation_is_the_titled_subject_before_it() -> None:
             "on his X page.")
     assert _find(text, "three times higher")[0] == "Tomas Lund"
     assert _find(text, "accused the government")[0] == "Tomas Lund"
+
+
+@pytest.mark.parametrize("rest", ["the network lost 38 percent of its water", "the network lost much of its water"])
+def test_a_clause_after_said_is_no_inverted_tag(rest: str) -> None:
+    [s] = suggest_claims(f"The head of the water agency, Ines Varga, said {rest}.")
+    assert s.claimant == "Ines Varga" and s.quote.endswith(f"{rest}.")
