@@ -61,26 +61,31 @@ _KEYWORD_WORD = r"(?:key ?words?|tags?|topics?|filed under|categories|category|s
 _KEYWORDS = re.compile(rf"{_KEYWORD_WORD}(?:\s*[/&,]\s*{_KEYWORD_WORD})?\s*[:：]\s*\S", _I)
 _KEYWORD_HEADING = re.compile(rf"{_KEYWORD_WORD}\s*[:：]?", _I)
 # "#ports #shipping", and Yonhap's tags of several words: "#Hanmar #fishing talks".
-_HASHTAGS = re.compile(r"(?:#\w+[\s,]*){2,}|#\w[^#.!?\n]{0,30}(?:#\w[^#.!?\n]{0,30}){1,15}")
+_HASHTAGS = re.compile(r"(?:#\w+[\s,]*){1,}|#\w[^#.!?\n]{0,30}(?:#\w[^#.!?\n]{0,30}){1,15}")
 # The writer's address alone on a line, as Yonhap ends its stories.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # EFE's note of what goes with the story: "(photo)", "(video)(photo)".
 _MEDIA_NOTE = re.compile(r"(?:\(\s*(?:photos?|videos?|audio|graphics?|infographics?)\s*\)\s*){1,4}", _I)
 # A credit closing a caption after its full stop: "... on Monday. REUTERS/Anna Berg",
 # "... (AP Photo/Carl Doe)", "... Photo: Press office", "... Picture by Ida Lund".
-_PHOTO_AGENCY = (r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|Xinhua|XINHUA|TASS|Anadolu(?: Agency)?|AA|UPI|KUNA|"
+_PHOTO_AGENCY = (r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|EFE|dpa|Xinhua|XINHUA|TASS|Anadolu(?: Agency)?|AA|UPI|KUNA|"
                  r"Kazinform|Sputnik|WAM|SPA|IRNA|Yonhap|Kyodo|Bernama|ANI|PTI)")
+# "[Yonhap photo]", "[Photo: Yonhap]", "[Photo courtesy of the ministry]".
+_SQUARE_CREDIT = r"\[(?:[A-Z][\w.-]*\s+)?(?:[Pp]hoto|[Ii]mage|[Pp]icture)s?(?:\s*(?:[:/]|by|courtesy\s+of)\s*[^\]]{1,60})?\]"
 # "... (Xinhua/Zhang Hao)", "... ( Serkan Yildiz - Anadolu Agency )": a credit in brackets
 # naming an agency and the photographer.
 _BRACKETED_CREDIT = (rf"\(\s*{_PHOTO_AGENCY}\s*/\s*[A-Z][^()]{{1,50}}\)"
                      # Kyodo's and Xinhua's captions end in the agency alone: "... of the line. (Kyodo)"
                      rf"|(?<=[.!?]\s)\(\s*{_PHOTO_AGENCY}\s*\)"
                      rf"|\(\s*[A-Z][^()]{{1,50}}?(?:\s[-–—]\s|/){_PHOTO_AGENCY}\s*\)")
+# A photographer's credit alone on a line: "EFE/Juan Pérez", "WAM/Hatem Mohammed", "[Photo: Yonhap]".
+_CREDIT_LINE = re.compile(rf"{_PHOTO_AGENCY}\s*/\s*[A-Z][\w .'’-]{{1,50}}|{_SQUARE_CREDIT}")
 _CAPTION_CREDIT = re.compile(
     r"(?:[.!?]\s+|\s)(?:"
-    rf"{_BRACKETED_CREDIT}|"
-    r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|Xinhua|XINHUA|TASS|Anadolu|AA|UPI|KUNA|Kazinform|Sputnik|"
-    r"Getty Images|[A-Z][\w.-]+ (?:Photo|Images))\s*/\s*[A-Z][\w .'’-]{1,50}"
+    rf"{_BRACKETED_CREDIT}|{_SQUARE_CREDIT}|"
+    # "... ended. Yonhap": the agency alone after the caption's full stop.
+    rf"(?<=[.!?]\s){_PHOTO_AGENCY}|"
+    rf"(?:{_PHOTO_AGENCY}|Getty Images|[A-Z][\w.-]+ (?:Photo|Images))\s*/\s*[A-Z][\w .'’-]{{1,50}}"
     r"|\((?:[A-Z][\w.-]* )?(?:Photo|Picture|Image)s?(?:\s*(?:/|:|by)\s*[^)]{1,60})?\)"
     r"|(?:Photo|Picture|Image|Photograph)s?\s*(?:by|:|credit:)\s*[^.]{1,60}"
     r")\s*$"
@@ -106,6 +111,15 @@ _NOTICE = re.compile(r".{0,60}\b(?:website contains only a portion of the news|o
                      r"for subscription options|is not responsible for (?:the )?content|"
                      r"auto-generated from a syndicated feed|has not been edited by (?:our|the|\w+) staff|"
                      r"trust principles)\b.{0,200}", _I)
+# Xinhua's "Editor: Zhang Hao", PTI's "(With inputs from agencies)", "Anna Berg, Reuters".
+_EDITOR = re.compile(r"(?:(?:web |chief |managing )?editors?|edited by|translated by|compiled by)\s*[:：]?\s*"
+                     r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*/\s*[A-Z][\w-]*)?"
+                     r"|\(?\s*with (?:additional )?inputs? from [^()]{2,60}\)?\.?", _I)
+_NAME_AGENCY = re.compile(rf"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){{1,3}},\s+{_PHOTO_AGENCY}")
+# A date and a time alone on a line: "March 3, 2026 at 10:04 AM", "Mar 3, 2026, 10:04 AM ET".
+_DATE_TIME = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4},?\s+(?:at\s+)?"
+    r"\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?")
 # "Associated Press writer Lena Berg in Tallinn contributed to this report."
 _CONTRIBUTED = re.compile(r"[^.!?]{3,120}\bcontributed(?: reporting)? to (?:this|the) (?:report|story|article)\.?", _I)
 _BULLET = re.compile(r"[-*•–—]\s+|\d{1,2}[.)]\s+")
@@ -134,6 +148,10 @@ _MARKER_RULES: tuple[tuple[int, Callable[[str], object], str], ...] = (
     (6, AGENCY_SIGN_OFF_LINE.fullmatch, "end marker"),
     (4, _MEDIA_NOTE.fullmatch, "end marker"),
     (1, _EMAIL.fullmatch, "byline"),
+    (10, _EDITOR.fullmatch, "byline"),
+    (6, _NAME_AGENCY.fullmatch, "byline"),
+    (8, _DATE_TIME.fullmatch, "byline"),
+    (8, _CREDIT_LINE.fullmatch, "image credit"),
     (16, lambda line: _STAMP.fullmatch(line) and not _SENTENCE_END.search(line), "byline"),
     (2, lambda line: _SOURCE_LINE.fullmatch(line) or line.lower() in NEWS_OUTLETS, "source line"),
     (60, _NOTICE.fullmatch, "copyright notice"),

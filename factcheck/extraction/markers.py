@@ -16,7 +16,8 @@ _DATE = rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?
 # A city in capitals: "LONDON", "NEW YORK", "NUR-SULTAN", "ST. PETERSBURG".
 _CAPS_CITY = r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+){0,3}"
 # A city as a name ("Paris"), only before an agency in brackets.
-_NAME_CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
+# "Hamburg/Berlin (dpa)", and ANI's "New Delhi [India]".
+_NAME_CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}(?:/[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})?(?:\s*\[[A-Z][\w ]{1,30}\])?"
 _REGION = r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
 # dpa writes its name in lower case: "Rostal (dpa) -".
 _AGENCY_NAME = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}|dpa(?:-[A-Z]+)?)"
@@ -39,6 +40,8 @@ _DATELINE = re.compile(
       | {_NAME_CITY}{_REGION},\s*{_DATE}\.\s+
         # "Aug. 21 (UPI) --": a date and the agency, no city
       | {_DATE}\s*\({_AGENCY_NAME}\){_SEPARATOR}
+        # "RIYADH, March 3, 2026, SPA --": the agency after a comma, no brackets
+      | {_CAPS_CITY}{_REGION}?,\s*{_DATE},\s*[A-Z]{{2,8}}{_SEPARATOR}
         # "MOSCOW, March 3. /TASS/.", "ASTANA. KAZINFORM -", "ASTANA, March 3. KAZINFORM -"
       | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\.\s*/\s*{_AGENCY_NAME}\s*/\.?\s+
       | {_CAPS_CITY}(?:[,.]\s*{_DATE})?\.\s+[A-Z][A-Z.-]{{2,}}(?:\s+[A-Z][A-Z.-]{{2,}})?{_SEPARATOR}
@@ -61,7 +64,7 @@ SIGN_OFF_LINE = re.compile(r"[a-z]{2,5}(?:[/.-][a-z]{2,5}){1,5}")
 _SIGNING_AGENCY = (r"(?:PTI|IANS|ANI|UNI|dpa|EFE|Kyodo|KYODO|Yonhap|BERNAMA|Bernama|WAM|SPA|QNA|KUNA|Petra|PETRA|"
                    r"IRNA|APA|Trend|Xinhua|AFP|AP|Reuters|TASS|Interfax|Anadolu|AA|Kazinform|Orda|UPI|MENAFN)")
 AGENCY_SIGN_OFF_LINE = re.compile(
-    rf"(?:[-=]{{1,3}}\s*)?{_SIGNING_AGENCY}(?:\s+(?:[A-Z]{{2,4}}|[a-z]{{2,4}})(?:[/.-][A-Za-z]{{2,4}})*){{0,5}}"
+    rf"(?:[-=—–]{{1,3}}\s*)?(?:{_SIGNING_AGENCY}|\(\s*{_SIGNING_AGENCY}\s*\)|/{_SIGNING_AGENCY}/)(?:\s+(?:[A-Z]{{2,4}}|[a-z]{{2,4}})(?:[/.-][A-Za-z]{{2,4}})*){{0,5}}"
 )
 _END_MARKER_TAIL = re.compile(rf"\s+{_END_MARKER}\s*$", re.I)
 # At most this many characters of a line are looked at for a dateline.

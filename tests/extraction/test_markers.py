@@ -41,6 +41,9 @@ CLAIM = "The Harlow port will reopen on Friday after repairs"
         "OSLOVIK, March 3 (Yonhap) -- ",  # Yonhap
         "NEW HARLOW, March 3 (Bernama) -- ",  # Bernama
         "Velmora, May 14 (IANS) ",  # IANS, no dash
+        "Velmora/Oslovik (dpa) - ",  # dpa, two cities
+        "New Velmora [Norvia], March 3 (ANI): ",  # ANI, the country in square brackets
+        "OSLOVIK, March 3, 2026, SPA -- ",  # SPA, the agency after a comma
     ],
 )
 def test_datelines_are_set_aside_and_left_out_of_the_claim(dateline: str) -> None:
@@ -63,6 +66,10 @@ def test_datelines_are_set_aside_and_left_out_of_the_claim(dateline: str) -> Non
         "Updated figures showed exports rose 4 percent in May.",
         "Published in 2019, the report found exports rose 4 percent.",
         "AP reporters saw ships queued outside the harbour for a week.",
+        "Editors of the daily said exports rose 4 percent in May.",
+        "With inputs from the port authority, the ministry said exports rose 4 percent in May.",
+        "March 3, 2026 was the day the port reopened after repairs.",
+        "Exports rose 4 percent in May, the minister told Reuters.",
     ],
 )
 def test_sentences_that_only_look_like_datelines_stay(line: str) -> None:
@@ -115,6 +122,24 @@ def test_sentences_that_only_look_like_datelines_stay(line: str) -> None:
         ("Pilots guide a tanker into the Harlow harbour at dawn on March 3, 2026, a day after the strike ended. "
          "(Kyodo)", "photo caption"),  # a caption ending in the agency alone
         ("Our Standards: The Thomson Reuters Trust Principles.", "copyright notice"),
+        ("Editor: Zhang Hao", "byline"),  # Xinhua
+        ("Editor: Liu Jia/Xinhua", "byline"),
+        ("(With inputs from agencies)", "byline"),  # PTI, IANS
+        ("Ines Varga, Reuters", "byline"),
+        ("March 3, 2026 at 10:04 AM", "byline"),  # a time stamp without a word
+        ("Mar 3, 2026, 10:04 AM ET", "byline"),
+        ("(Xinhua)", "end marker"),
+        ("/TASS/", "end marker"),
+        ("— AFP", "end marker"),
+        ("EFE/Juan Pérez", "image credit"),
+        ("[Photo: Yonhap]", "image credit"),
+        ("#Harlow", "keywords"),
+        ("Pilots guide a tanker into the Harlow harbour at dawn on March 3, 2026, a day after the strike ended. "
+         "EFE/Juan Pérez", "photo caption"),
+        ("Pilots guide a tanker into the Harlow harbour at dawn on March 3, 2026, a day after the strike ended. "
+         "Yonhap", "photo caption"),
+        ("Pilots guide a tanker into the Harlow harbour at dawn on March 3, 2026, a day after the strike ended. "
+         "[Yonhap photo]", "photo caption"),
         ("(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
          "copyright notice"),
         ("Anadolu Agency website contains only a portion of the news stories offered to subscribers in the AA "
