@@ -27,7 +27,7 @@ SPEECH_VERBS = (
     r"complains|testified|vowed|promised|pledged|mentioned|thought|believed|expects|expected|fears|feared|"
     r"charged|contended|contends|countered|recounted|projected|projects|forecast|forecasts|reckons|added|"
     r"called on|called for|calls on|calls for|urged|urges|pointed to|points to|demanded|demands|appealed to|"
-    r"reaffirmed|reiterated|repeated"
+    r"reaffirmed|reiterated|repeated|informed"
 )
 # Of those, the ones that also take a plain object ("confirmed support for ...") and so
 # attribute a sentence they open only when a clause follows ("confirmed that ...").

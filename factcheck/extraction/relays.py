@@ -27,10 +27,11 @@ _TOLD = re.compile(
     rf"(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){{0,3}}|{_MEDIA})")
 # "Vesti quoted Berg as saying (that) ...", "Berg was quoted by Vesti as saying ...".
 QUOTED_AS_SAYING = re.compile(
-    r"(?:(?P<speaker2>[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+quoted"
+    r"(?:(?P<speaker2>[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+(?:quoted|cited)"
     r"(?:\s+by\s+(?P<outlet2>[^,]{2,50}?))?|"
     rf"(?P<outlet>(?:the\s+)?[A-Z][^,]{{1,50}}?|{_MEDIA}\b[^,]{{0,30}}?)\s+quoted\s+(?!by\b)(?P<speaker>[^,]{{2,60}}?))"
-    r"\s+as\s+saying(?:\s+that)?\b\s*,?\s*"
+    # "Berg was quoted as saying by the Harlow Post" puts the outlet last.
+    r"\s+as\s+saying(?:\s+by\s+(?P<outlet3>(?:the\s+)?[A-Z][^,]{1,50}?)(?=\s*$|\s*[,.]))?(?:\s+that)?\b\s*,?\s*"
 )
 
 
@@ -79,7 +80,7 @@ def quoted_as_saying_chain(match: re.Match[str]) -> list[str] | None:
     speaker = clean_source(raw_speaker)
     if not speaker:
         return None
-    outlet = clean_source(match.group("outlet") or match.group("outlet2") or "")
+    outlet = clean_source(match.group("outlet") or match.group("outlet2") or match.group("outlet3") or "")
     return ([outlet] if outlet else []) + [speaker]
 
 

@@ -99,7 +99,7 @@ def _quoted_segment(seg: str) -> Segment | None:
     m = QUOTED_AS_SAYING.match(seg + " ")
     if not m or not (m.end() == len(seg) + 1 or _AFTER_SAYING.fullmatch(seg[m.end():])):
         return None
-    raw_outlet = m.group("outlet") or m.group("outlet2")
+    raw_outlet = m.group("outlet") or m.group("outlet2") or m.group("outlet3")
     raw_speaker = m.group("speaker") or m.group("speaker2")
     if not raw_outlet:
         return None
@@ -264,7 +264,8 @@ class _Walk:
                 or _AFTERWORD.match(seg)):
             return False
         left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
-        return bool(left and left[0] in _SPEAKING)
+        # "..., according to Berg, who spoke to Harlow Wire": the aside is Berg's too.
+        return bool(left and (left[0] in _SPEAKING or (left[0] == "according" and not _AFTERWORD.match(seg))))
 
     def _role(self, sep_start: int, seg: str) -> None:
         """"John Smith, a spokesman for the ministry, said": skip the role, keep going."""

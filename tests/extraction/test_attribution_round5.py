@@ -122,3 +122,17 @@ def test_he_after_a_quotation_is_the_titled_subject_before_it() -> None:
 def test_a_clause_after_said_is_no_inverted_tag(rest: str) -> None:
     [s] = suggest_claims(f"The head of the water agency, Ines Varga, said {rest}.")
     assert s.claimant == "Ines Varga" and s.quote.endswith(f"{rest}.")
+
+
+@pytest.mark.parametrize(
+    "tag, chain",
+    [
+        ("Berg was quoted as saying by the Harlow Post", ("Berg", ["the Harlow Post"])),
+        ("Berg was cited as saying by Harlow Wire", ("Berg", ["Harlow Wire"])),
+        ("according to Berg, who spoke to reporters on Monday", ("Berg", [])),
+        ("Berg informed reporters", ("Berg", [])),
+    ],
+)
+def test_more_trailing_tags_of_wire_copy(tag: str, chain: tuple[str, list[str]]) -> None:
+    [s] = suggest_claims(f"Exports of grain rose 4 percent in May to 2.1 million tonnes, {tag}.")
+    assert (s.quote, (s.claimant, s.via)) == ("Exports of grain rose 4 percent in May to 2.1 million tonnes", chain)
