@@ -48,7 +48,7 @@ _STATEMENT_OF = re.compile(
 # they are (a name, or a body's head noun in lower case).
 _NAMED_DATA = re.compile(r"(?:the\s+)?(?P<who>[A-Z][\w'’&.-]*(?:\s+[\w'’&.-]+){0,3}?|"
                          r"(?:[a-z][\w'’&-]*\s+){0,2}(?:bank|ministry|office|agency|service|customs|bureau|"
-                         r"department|authority|fund|government|commission|committee))\s+"
+                         r"department|authority|fund|government|commission|committee|company|firm|operator|corporation))\s+"
                          r"(?:data|figures|statistics|estimates)")
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
@@ -114,7 +114,7 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
     if first.start() == 0 and len(runs) > 1 and re.match(r"\s+(?:for|of|at|from|with)\s", src[first.end():]):
         # "Cameron Easley for Morning Consult": the writer speaks, not the outlet.
         head = strip_titles(first.group(0))
-        if (head.lower() not in TITLE_WORDS and not all(t.lower() in TITLE_WORDS for t in head.split())
+        if (head.lower() not in TITLE_WORDS and not all(_title_word(t) for t in head.split())
                 and not SOURCE_NOUNS.fullmatch(head)):
             return head
     last = runs[-1]
@@ -141,10 +141,20 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
     return strip_titles(last.group(0)) or None
 
 
+def _title_word(token: str) -> bool:
+    """"Minister", and the compounds "Secretary-General", "Director-General"."""
+    low = token.lower()
+    return low in TITLE_WORDS or ("-" in low and all(part in TITLE_WORDS for part in low.split("-")))
+
+
 def _office_then_name(src: str, words: list[str]) -> str | None:
     """"Speaker of Parliament Amira Saleh": the office, then the name."""
-    if len(words) > 3 and words[0].lower() in TITLE_NOUNS and words[1] in ("of", "for"):
-        name = strip_titles(src)
+    # "Ostrian Minister of Water and Irrigation Rami Haddadin": a country's adjective may
+    # come before the office.
+    lead = 1 if (len(words) > 4 and words[0][:1].isupper() and words[0].lower() not in FUNCTION_WORDS
+                 and words[0].lower() not in NP_OPENERS and words[1].lower() in TITLE_NOUNS) else 0
+    if len(words) > 3 + lead and words[lead].lower() in TITLE_NOUNS and words[lead + 1] in ("of", "for"):
+        name = strip_titles(" ".join(words[lead:]))
         if name != src and is_person_like(name):
             return name
     return None
@@ -214,6 +224,9 @@ def strip_titles(name: str) -> str:
         # runs on to the name, which is the last two words (three with a particle).
         keep = 3 if len(tokens) - first > 3 and re.fullmatch(PARTICLE, tokens[-2]) else 2
         first = len(tokens) - keep
+    # "Domestic Trade Minister Datuk Razif Hamdan": an honorific after the office.
+    while first and first < len(tokens) - 2 and tokens[first].lower() in TITLE_WORDS:
+        first += 1
     return " ".join(tokens[first:])
 
 
@@ -335,11 +348,23 @@ def _is_full_name(tokens: list[str]) -> bool:
                    or t.lower() in _HEADLINE_WORDS for t in tokens)
 
 
+_OFFICE_BEFORE = re.compile(rf"\b(?i:{'|'.join(sorted(TITLE_NOUNS))})\s+(?:of|for)\s+(?:the\s+)?"
+                            r"(?:[A-Z][\w'’-]*\s+(?:and|&)\s+|[A-Z][\w'’-]*,\s+)*$")
+
+
 def collect_names(text: str) -> dict[str, str]:
     """Map a surname to the first full name it appears with ("Peskov" -> "Dmitry Peskov")."""
     names: dict[str, str] = {}
     for run in CAP_RUN.finditer(text):
         tokens = _name_tokens(run.group(0))
+        if (len(tokens) > 2 and tokens[0] == run.group(0).split()[0]
+                and _OFFICE_BEFORE.search(text, max(0, run.start() - 80), run.start())):
+            # "Minister of Water and Irrigation Rami Haddadin", "Secretary of State John F.
+            # Kerry": the run opens with the office's last word (and title words).
+            cut = 1
+            while cut < len(tokens) - 2 and tokens[cut].lower() in TITLE_WORDS:
+                cut += 1
+            tokens = tokens[cut:]
         if not _is_full_name(tokens):
             continue
         names.setdefault(tokens[-1], " ".join(tokens))

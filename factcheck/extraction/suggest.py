@@ -19,6 +19,7 @@ from .actor import actor_span
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
+from .leading import blank_discourse
 from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
 from .names import is_outlet, is_person_like, source_ok, trim_subject
 from .quotemarks import read_double_apostrophes
@@ -178,7 +179,15 @@ def _tag_after_quotation(trail: str) -> list[str] | None:
         # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
         # …": the tag, then the writer's own words.
         parsed = attr.parse_trailing("X, " + tail.lstrip(", ").split(",")[0])
+    if not (parsed and parsed.content_end == 1):
+        # "“…,” he told a press conference after chairing the council's meeting here
+        # today.": the tag ends where the writer says when or where it was said.
+        head = _TAG_SETTING.split(tail.lstrip(", ").split(",")[0], 1)[0]
+        parsed = attr.parse_trailing("X, " + head)
     return parsed.chain if parsed and parsed.content_end == 1 else None
+
+
+_TAG_SETTING = re.compile(r"\s+(?=(?:after|before|while|during|following|ahead\s+of|on\s+the\s+sidelines\s+of)\s)")
 
 
 def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int],
@@ -232,6 +241,7 @@ _ROLE_WORDS = re.compile(r"the\s", re.I)
 _OWN_OFFICE = re.compile(r"(?:his|her|their)\s+(?:office|press\s+(?:office|service|secretary)|spokes(?:man|woman|person)|"
                          r"staff|aides?|campaign|team|lawyers?|representatives?)$", re.I)
 _OUTER_RELAY = re.compile(r"\s*,?\s*(?:according|as reported|reported by)", re.I)
+_CITING = re.compile(r"\s*,?\s*(?:citing|quoting)\s", re.I)
 
 
 def is_headline(para: list[Span]) -> bool:
@@ -271,6 +281,10 @@ class _Paragraph:
             if lead and len(tag.chain) == 1 and (_OUTER_RELAY.match(body, tag.content_end) or tag.outlet
                                                  or is_outlet(tag.chain[0])):
                 tag.chain = [relay_name(tag.chain[0]), *lead.chain]
+            elif lead and len(tag.chain) == 1 and not lead.according and _CITING.match(body, tag.content_end):
+                # "OTA reported that ..., citing an unnamed official": the one who reported
+                # relays the one cited.
+                tag.chain = [*lead.chain, tag.chain[0]]
             elif lead and _OWN_OFFICE.match(tag.chain[-1]) and is_person_like(lead.chain[-1]):
                 # "X said ..., according to a statement from his office cited by Y": X's
                 # own office speaks for X; Y still relays.
@@ -345,6 +359,7 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
 def _learned(body: str) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
+    body = blank_discourse(body)
     span = learned.source_span(body) or actor_span(body)
     if span is None:
         return None

@@ -54,12 +54,13 @@ def test_a_source_with_a_courtesy_title_stands_for_the_full_name() -> None:
 
 def test_our_labelled_stories() -> None:
     figures = evaluate_labelled(sorted(OWN_DATA.glob("*.claims.json")))
-    assert figures["articles"] >= 38
-    # Measured: 1.0 for each, rules alone claimant 0.986.
-    assert figures["recall"] >= 0.98
-    assert figures["precision"] >= 0.97
-    assert figures["claimant_accuracy_strict"] >= 0.97
-    assert figures["via_accuracy"] >= 0.97
+    assert figures["articles"] >= 48
+    # Measured after the fifth round (48 stories, 286 claims): recall 1.0, precision 1.0,
+    # claimant 0.996 (one known miss, see test_quality.KNOWN_CLAIMANT_MISSES), via 1.0.
+    assert figures["recall"] >= 0.99
+    assert figures["precision"] >= 0.99
+    assert figures["claimant_accuracy_strict"] >= 0.99
+    assert figures["via_accuracy"] >= 0.99
 
 
 def test_seed_article() -> None:
