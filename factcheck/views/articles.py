@@ -11,9 +11,9 @@ from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, Publish
 from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus
 from factcheck.security import Action
+from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.views import jobs, links
 from factcheck.views.common import actor, checker_choices, context, text_arg
 
