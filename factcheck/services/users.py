@@ -194,15 +194,17 @@ class Checker:
         return f"{self.display_name} ({self.email})"
 
 
+# Built once: every page with an assignment form reads it, and building the statement and its cache key
+# cost more than running it.
+_CHECKERS = (select(User.id, User.display_name, User.email)
+             .join(UserRole)
+             .where(UserRole.role == Role.CHECKER.value, User.is_active_account.is_(True))
+             .order_by(User.display_name))
+
+
 def checkers(session: DbSession) -> list[Checker]:
     """The active checkers, by name."""
-    rows = session.execute(
-        select(User.id, User.display_name, User.email)
-        .join(UserRole)
-        .where(UserRole.role == Role.CHECKER.value, User.is_active_account.is_(True))
-        .order_by(User.display_name)
-    )
-    return [Checker(*row) for row in rows]
+    return [Checker(*row) for row in session.execute(_CHECKERS)]
 
 
 def _role_values(roles: list[str]) -> list[str]:

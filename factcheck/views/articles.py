@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -9,7 +9,7 @@ from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, PublishForm, ReviseForm
 from factcheck.forms.claims import BulkAssignForm
-from factcheck.models import Article, ArticleStatus
+from factcheck.models import Article, ArticleStatus, Claim
 from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
@@ -69,14 +69,11 @@ def restore_furniture(article_id: int, index: int) -> Any:
     return redirect(url_for("articles.show", article_id=article.id))
 
 
-class _Span(NamedTuple):
-    """A claim as the text's highlighting reads it: the filter reads each claim's place and status once
-    per piece of the text (hundreds of reads), and an ORM attribute costs several times a tuple's."""
+class _Blocker(NamedTuple):
+    """A claim holding the article back, as the gate lists it (``articles.Blocker`` of a row)."""
 
-    id: int
-    start: int
-    end: int
-    status: str
+    claim: article_page.ArticleClaim
+    reason: str
 
 
 def render_article(article: Article, *, claim_form: ClaimForm | None = None,
@@ -84,9 +81,10 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     settings = context().settings
     viewer = actor()
     actions = article_service.allowed_actions(settings, viewer, article)
+    claims = article_page.claim_rows(db.session, article)
     # Asked once per kind of claim: an article's claims come in a handful of kinds.
     by_kind = claim_service.ActionsByKind(settings, viewer)
-    claim_actions = {c.id: by_kind.of_claim(c) for c in article.claims}
+    claim_actions = {c.id: by_kind.of_row(c) for c in claims}
     # The checkers are read only for a viewer who may assign, and the forms are built only for a viewer
     # the page shows them to (building all four on every view was a tenth of the page).
     checkers = checker_choices() if actions.assign else []
@@ -96,18 +94,19 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     if assignable:
         assign_form = BulkAssignForm(formdata=None)
         assign_form.assignee_id.choices = checkers
+    # A row has every field the gate's rule reads.
+    gate = blockers if blockers is not None else [
+        _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
     return render_template(
-        "articles/show.html", article=article, claims=article.claims,
+        "articles/show.html", article=article, claims=claims,
         claim_form=(claim_form or ClaimForm()) if actions.add_claim else None,
         claim_url=links.by_id("claims.show", "claim_id"),
         accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
         dismiss_url=links.by_id("claims.dismiss", "claim_id"),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
-        text_claims=[_Span(c.id, c.start, c.end, c.status) for c in article.claims
-                     if c.revision_id == article.current_revision_id],
+        text_claims=[c for c in claims if c.revision_id == article.current_revision_id],
         assign_form=assign_form, action_form=ActionForm(),
-        publish_form=PublishForm(formdata=None) if actions.publish else None,
-        blockers=blockers if blockers is not None else article_service.blocking_claims(settings, article),
+        publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
         actions=actions, claim_actions=claim_actions, english=intake.english(article), assignable=assignable,
     ), status
 
@@ -115,8 +114,8 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
 @bp.get("/<id:article_id>")
 @login_required
 def show(article_id: int) -> Any:
-    article = article_page.load(db.session, article_id)
-    return render_article(article)
+    # The claims are read as the rows the page shows, not loaded as objects.
+    return render_article(article_page.article(db.session, article_id))
 
 
 @bp.post("/<id:article_id>/claims")
