@@ -575,7 +575,13 @@ def _event_of(row: Any) -> Any:
     values = dict(zip(_CHAIN_COLUMNS, row, strict=True))
     values["created_at"] = _aware(values["created_at"])
     if isinstance(values["changes"], str):
-        values["changes"] = json.loads(values["changes"])
+        # Not strict: a control character another writer left unescaped decodes to the value the
+        # canonical payload escapes. Text that is no JSON at all stays text: it misses the hash
+        # (the app MACs an object), so the event is named altered instead of the walk raising.
+        try:
+            values["changes"] = json.loads(values["changes"], strict=False)
+        except ValueError:
+            pass
     return SimpleNamespace(**values)
 
 
