@@ -363,6 +363,12 @@ _TRAILING_ADVERB = re.compile(rf"\s+(?:{'|'.join(sorted(_SUBJECT_ENDERS))})$")
 _PARTY_WORDS = frozenset({"republican", "democrat", "democratic", "libertarian", "gop", "independent"})
 
 
+# Words that open a verb phrase; a subject ends before them. "are"/"is" are left out: "Some
+# advisers are (said to …)" must stay unaccepted.
+_VERB_STARTS = frozenset({"has", "have", "had", "will", "would", "went", "even", "this", "appeared", "took", "sent",
+                          "in", "during", "speaking", "writing"})
+
+
 def trim_subject(raw: str) -> str:
     """A source span cut where the subject ends: at an age ("Sarandon, 69"), or at a
     lower-case past tense or adverb after the subject's head ("a survey released", "Kaine now")."""
@@ -374,5 +380,10 @@ def trim_subject(raw: str) -> str:
         head_done = (head[:1].isupper() and head.lower() not in FUNCTION_WORDS) or bool(SOURCE_NOUNS.fullmatch(head)) \
             or head.lower() in TITLE_WORDS or head.lower() in ORG_WORDS
         if head_done and word[:1].islower() and (word in _SUBJECT_ENDERS or re.fullmatch(r"[a-z]{3,}ed", word)):
+            return " ".join(tokens[:i])
+        if (head.lower() not in FUNCTION_WORDS and head.lower() not in NP_OPENERS and word in _VERB_STARTS
+                and not head.endswith(",")):
+            # "the U.S. media has (always claimed)", "Pence went (on to say)", "Gowdy's office
+            # assured (the American people …)": the learned reader ran on into the verb.
             return " ".join(tokens[:i])
     return raw

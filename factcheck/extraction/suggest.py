@@ -229,6 +229,8 @@ _NEXT_TAG = re.compile(
 )
 _BARE_DOCUMENT = re.compile(rf"(?:the|this|these|those|such|new|latest)\s+(?:{DOCUMENTS})", re.I)
 _ROLE_WORDS = re.compile(r"the\s", re.I)
+_NOT_SUBJECT_START = frozenset({"with", "amid", "alongside", "after", "although", "despite", "while", "when", "as",
+                                "in", "on", "at", "by", "from", "if", "because", "since", "though", "before"})
 _OWN_OFFICE = re.compile(r"(?:his|her|their)\s+(?:office|press\s+(?:office|service|secretary)|spokes(?:man|woman|person)|"
                          r"staff|aides?|campaign|team|lawyers?|representatives?)$", re.I)
 _OUTER_RELAY = re.compile(r"\s*,?\s*(?:according|as reported|reported by)", re.I)
@@ -349,6 +351,8 @@ def _learned(body: str) -> list[str] | None:
     if span is None:
         return None
     raw = body[span[0]:span[1]]
+    if raw.split(None, 1)[0].lower() in _NOT_SUBJECT_START:
+        return None  # "With Donald Trump", "Amid what …": a fronted phrase, not the subject
     named = any(w[0].isupper() and w.lower() not in FUNCTION_WORDS and w.lower() not in NP_OPENERS
                 for w in raw.split())
     if not source_ok(raw) or not (named or SOURCE_NOUNS.search(raw) or raw.lower() in ("he", "she", "they")):
