@@ -32,7 +32,7 @@ _REPORTING = frozenset(
 _QUOTES = frozenset('"“”‘’«»')
 # The least marginal probability of "Source" on every token of the Source found; chosen
 # on PolNeAR dev (see docs/extraction.md).
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.55
 # Sentences longer than this many tokens are left to the rules.
 MAX_TOKENS = 80
 

@@ -381,15 +381,18 @@ def speaker_labels(text: str, paragraphs: list[list[Span]], names: dict[str, str
     transcript: "WALLACE: …", "PENCE: …")."""
     found: dict[int, tuple[int, str]] = {}
     for k, para in enumerate(paragraphs):
-        m = _SPEAKER_LABEL.match(para[0].text)
-        if m is None or m.end() >= len(para[0].text):
+        # Read from the line's start: page furniture may have set the label aside already
+        # (a dateline's shape, "HALE:").
+        line_start = text.rfind("\n", 0, para[0].start) + 1
+        m = _SPEAKER_LABEL.match(text, line_start)
+        if m is None or m.end() >= para[0].end or m.end() < para[0].start - 1:
             continue
         name = m.group("name")
         if name.isupper():
             name = " ".join(w.capitalize() for w in name.split())
         if name.lower() in _NOT_SPEAKERS or name.split()[0].lower() in FUNCTION_WORDS:
             continue
-        found[k] = (para[0].start + m.end(), name)
+        found[k] = (max(m.end(), para[0].start), name)
     counts: dict[str, int] = {}
     for _, name in found.values():
         counts[name] = counts.get(name, 0) + 1
