@@ -3,7 +3,7 @@
 A linear-chain CRF (python-crfsuite), trained offline on PolNeAR train by
 ``tools/train_attribution_crf.py`` (``make train``), tags each token of a sentence as part
 of the Source, of the Cue, or neither. It is consulted only when the rules find no tag;
-its Source (the likeliest run of tokens that are each at least 60 % likely to be Source)
+its Source (the likeliest run of tokens that are each at least 55 % likely to be Source)
 counts only when the Cue it found contains a reporting verb or a word PolNeAR train mostly
 marks as a cue, and the rules' own reading of the Source phrase accepts it as a speaker. The model is loaded once per process. When python-crfsuite or the model file is missing the package runs on rules
 alone.
