@@ -374,7 +374,7 @@ _NOT_SPEAKERS = frozenset({"update", "updated", "byline", "exclusive", "watch", 
                            "source", "sources", "breaking", "editor", "advertisement", "listen", "opinion"})
 
 
-def speaker_labels(text: str, paragraphs: list[list[Span]], names: dict[str, str]) -> dict[int, tuple[int, str]]:
+def _speaker_labels(text: str, paragraphs: list[list[Span]], names: dict[str, str]) -> dict[int, tuple[int, str]]:
     """The paragraphs (by index) that open with a speaker's label: where the words after the
     label start, and the name. A label names a speaker when the article names that person in
     full (the label is the surname or the full name) or when it opens two lines or more (a
@@ -473,7 +473,7 @@ def _units(text: str, sentences: list[Span], names: dict[str, str]) -> list[_Uni
     units: list[_Unit] = []
     carried: list[str] | None = None
     paragraphs = _paragraphs(text, sentences)
-    labels = speaker_labels(text, paragraphs, names)
+    labels = _speaker_labels(text, paragraphs, names)
     for k, para in enumerate(paragraphs):
         before = len(units)
         if k in labels:
