@@ -178,6 +178,7 @@ def clean_source(raw: str) -> str | None:
         return None
     # "David Axelrod on Wednesday", "The Times on Saturday": the time is not the source.
     src = _TRAILING_TIME.sub("", src) or src
+    src = _TRAILING_ADVERB.sub("", src) or src
     words = src.split()
     if len(words) > 1 and words[0].lower() in LEADING_ADJECTIVES and words[1][0].isupper():
         # "Neighbouring Brenmark denied ...": capitalised only because it opens the sentence.
@@ -209,7 +210,8 @@ def strip_titles(name: str) -> str:
     # "Russia's Special Representative for ..." has been cut at the comma already; the
     # possessive owner is a title too when a name follows.
     first = 0
-    while first < len(tokens) - 1 and (tokens[first].lower() in TITLE_WORDS or tokens[first].endswith(("'s", "’s"))):
+    while first < len(tokens) - 1 and (tokens[first].lower() in TITLE_WORDS or tokens[first].endswith(("'s", "’s"))
+                                       or (tokens[first].lower() in _PARTY_WORDS and tokens[first + 1][:1].isupper())):
         first += 1
     # "Norvian President Mira Halvorsen", "Harlow Mayor Ines Varga": what comes before a
     # title noun belongs to the title.
@@ -333,7 +335,8 @@ def _name_tokens(run: str) -> list[str]:
     tokens = run.split()
     first = 0
     while first < len(tokens) and (tokens[first].lower() in FUNCTION_WORDS
-                                   or tokens[first].lower() in LEADING_ADJECTIVES):
+                                   or tokens[first].lower() in LEADING_ADJECTIVES
+                                   or tokens[first].lower() in _PARTY_WORDS):
         first += 1
     tokens = strip_titles(" ".join(tokens[first:])).split()
     if tokens:
@@ -376,7 +379,19 @@ def collect_names(text: str) -> dict[str, str]:
 
 # Adverbs that end a subject the learned reader ran on past ("Kaine now", "the senator
 # also"). Auxiliaries are not cut: "Some advisers are (said to …)" must stay unaccepted.
-_SUBJECT_ENDERS = frozenset({"now", "also", "then", "still", "again", "already"})
+_SUBJECT_ENDERS = frozenset({"now", "also", "then", "still", "again", "already", "often", "later", "never", "always",
+                             "once", "reportedly", "repeatedly", "recently", "previously", "publicly", "privately",
+                             "frequently", "usually", "initially", "originally", "quickly", "immediately", "openly"})
+# The same adverbs after a source the rules read ("Clinton now says", "Mexicans often say").
+_TRAILING_ADVERB = re.compile(rf"\s+(?:{'|'.join(sorted(_SUBJECT_ENDERS))})$")
+# A party before a name is not part of it: "Republican Donald Trump" is Donald Trump.
+_PARTY_WORDS = frozenset({"republican", "democrat", "democratic", "libertarian", "gop", "independent"})
+
+
+# Words that open a verb phrase; a subject ends before them. "are"/"is" are left out: "Some
+# advisers are (said to …)" must stay unaccepted.
+_VERB_STARTS = frozenset({"has", "have", "had", "will", "would", "went", "even", "this", "appeared", "took", "sent",
+                          "in", "during", "speaking", "writing"})
 
 
 def trim_subject(raw: str) -> str:
@@ -390,5 +405,10 @@ def trim_subject(raw: str) -> str:
         head_done = (head[:1].isupper() and head.lower() not in FUNCTION_WORDS) or bool(SOURCE_NOUNS.fullmatch(head)) \
             or head.lower() in TITLE_WORDS or head.lower() in ORG_WORDS
         if head_done and word[:1].islower() and (word in _SUBJECT_ENDERS or re.fullmatch(r"[a-z]{3,}ed", word)):
+            return " ".join(tokens[:i])
+        if (head.lower() not in FUNCTION_WORDS and head.lower() not in NP_OPENERS and word in _VERB_STARTS
+                and not head.endswith(",")):
+            # "the U.S. media has (always claimed)", "Pence went (on to say)", "Gowdy's office
+            # assured (the American people …)": the learned reader ran on into the verb.
             return " ".join(tokens[:i])
     return raw
