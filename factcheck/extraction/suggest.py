@@ -27,6 +27,7 @@ from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
+from .trailing import in_disputed_note
 from .types import Attribution, FurnitureLine, Span, Suggestion
 
 # Chosen on the labelled articles (the shared one and ours) so that every labelled
@@ -368,6 +369,8 @@ def _learned(body: str) -> list[str] | None:
     raw = body[span[0]:span[1]]
     if raw.split(None, 1)[0].lower() in _NOT_SUBJECT_START:
         return None  # "With Donald Trump", "Amid what …": a fronted phrase, not the subject
+    if in_disputed_note(body, span[0]):
+        return None
     named = any(w[0].isupper() and w.lower() not in FUNCTION_WORDS and w.lower() not in NP_OPENERS
                 for w in raw.split())
     if not source_ok(raw) or not (named or SOURCE_NOUNS.search(raw) or raw.lower() in ("he", "she", "they")):

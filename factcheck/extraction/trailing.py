@@ -158,6 +158,13 @@ def _verb_only_segment(seg: str) -> Segment | None:
 _DISPUTED = re.compile(r"(?:a|an)\s+(?:charge|claim|accusation|allegation|assertion|version)\s", re.I)
 
 
+def in_disputed_note(body: str, at: int) -> bool:
+    """Whether position ``at`` lies in a closing "..., a charge X denied" note, where no reader may
+    find the sentence's speaker."""
+    comma = body.rfind(",", 0, at)
+    return comma >= 0 and _DISPUTED.match(body[comma + 1:at].lstrip()) is not None
+
+
 def _source_verb_segment(seg: str) -> Segment | None:
     """"the ministry said on Tuesday", "Berg told Reuters"."""
     if _DISPUTED.match(seg):
