@@ -71,6 +71,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    from factcheck.security import csrf_tokens
+
+    csrf_tokens.init_app(app)  # the templates' csrf_token(), after Flask-WTF's
     login_manager.init_app(app)
 
     from factcheck import cli, views
