@@ -15,6 +15,9 @@ Why these values:
 * ``workers`` defaults to cores + 1 (at most 9: past that, add app servers) and ``threads`` to 4: on the 2-core reference machine that is
   3 processes x 4 threads = 12 requests at once, with a database pool of 5 (+10 overflow) per
   process, well under PostgreSQL's default 100 connections even with a second app server.
+  Threads also keep a worker serving while one request waits for its commit's fsync or a database
+  round trip; measured against 2x2, 3x1 and 2x1 with the throughput bench, the default served the
+  most requests (docs/performance.md, "Fifth round").
 * ``timeout`` 120 s: how long a worker may stay silent before the master replaces it.
 * ``graceful_timeout`` 60 s: on SIGTERM (a deploy, a scale-down) workers stop accepting, finish the
   requests they hold (an export in flight included, up to this long), then exit.

@@ -66,11 +66,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # JSON columns are written in the audit chain's canonical form (factcheck.canonical_json), so a
     # stored audit event's changes are the very text its hash covers; a caller's options come on top.
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": canonical_json.dumps,
-                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    options = {"json_serializer": canonical_json.dumps, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A pre-ping finds a server connection dropped while it sat in the pool; a SQLite
+        # connection is an open file and cannot be dropped, so every request's ping was for nothing.
+        options["pool_pre_ping"] = False
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    from factcheck.security import csrf_tokens
+
+    csrf_tokens.init_app(app)  # the templates' csrf_token(), after Flask-WTF's
     login_manager.init_app(app)
 
     from factcheck import cli, views

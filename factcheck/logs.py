@@ -99,8 +99,18 @@ def init_app(app: Flask) -> None:
         # Only a user the request loaded anyway (Flask-Login's, or the API token's): looking one up
         # here would cost /healthz and every static file a query.
         from flask import g, request
+        from sqlalchemy import inspect
 
         user = g.get("api_user") or g.get("_login_user")
-        if user is not None and getattr(user, "is_authenticated", False):
+        if user is None:
+            return response
+        # A user the request loaded from the database is identified by its key, read without
+        # touching its attributes: a write's commit expired them, and reading one would load the
+        # user again (one more statement per form sent, issue 15). Only an authenticated user is
+        # ever loaded; Flask-Login's anonymous user has no key.
+        state = inspect(user, raiseerr=False)
+        if state is not None and state.identity is not None:
+            request.environ[USER_ID_KEY] = str(state.identity[0])
+        elif getattr(user, "is_authenticated", False):
             request.environ[USER_ID_KEY] = str(user.id)
         return response

@@ -23,10 +23,16 @@ VERBS_PATH = Path(__file__).with_name("attribution_subject_verbs.txt")
 _BETWEEN = frozenset(
     ["also", "has", "have", "had", "again", "then", "now", "once", "still", "even", "never", "already", "just", "since", "long", "often", "first", "further", "will", "would", "could", "can", "may", "might", "must", "did", "does", "do", "not"]
 )
-_NAME = (r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|Sens|Reps)\.\s+)?[A-Z][\w'’.-]*"
+# A name does not open with a determiner: "The group" is described, not named.
+_NAME = (r"(?!(?:The|A|An|Its|His|Her|Their|Some|Many|Several)\s)(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|Sens|Reps)\.\s+)?[A-Z][\w'’.-]*"
          r"(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al-\w+)){0,4}")
 _DESCRIBED = (r"(?:The|the|A|a|An|an|Its|its|His|his|Her|her|Their|their|Some|some|Many|many|Several|several|"
               r"\d[\d,]*)\s+[\w'’-]+(?:\s+[\w'’-]+){0,6}?")
+
+
+# A form of "be" before the verb counts as part of it: "is calling" reports, "was
+# criticized" is done to the subject, and "is" alone says nothing.
+_AUXILIARY = r"(?:(?:is|are|was|were|been|being)\s+(?=[a-z]+(?:ing|ed)\b))?"
 
 
 def _pattern(verb: str) -> re.Pattern[str]:
@@ -36,7 +42,7 @@ def _pattern(verb: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?:[A-Z][^,;:\"“”]{{2,80}},\s+)?(?P<src>{_NAME}|{_DESCRIBED})(?:,\s+(?P<aside>[^,]{{3,90}}),)?"
         rf"(?P<between>(?:\s+[a-z]+)??(?:\s+[a-z]+)??)\s+(?!(?:{'|'.join(sorted(_BETWEEN))})\b)(?![a-z]+ly\b)"
-        rf"(?P<verb>{verb})\b"
+        rf"(?P<verb>{_AUXILIARY}{verb})\b"
     )
 
 
@@ -59,7 +65,7 @@ def subject_verbs() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _known() -> re.Pattern[str] | None:
-    verbs = sorted({line.split()[-1] for line in subject_verbs() if line.strip()})
+    verbs = sorted({line.split(" ", 1)[1].split()[-1] for line in subject_verbs() if line.strip()})
     return _pattern("|".join(verbs)) if verbs else None
 
 
@@ -81,7 +87,7 @@ def actor_span(sentence: str) -> tuple[int, int] | None:
     if pattern is None:
         return None
     m = subject_verb(sentence, pattern)
-    if m is None or f"{subject_kind(m.group('src'))} {m.group('verb')}" not in subject_verbs():
+    if m is None or f"{subject_kind(m.group('src'))} {' '.join(m.group('verb').split())}" not in subject_verbs():
         return None
     aside = m.group("aside")
     if aside and CAP_RUN.fullmatch(aside) and is_person_like(aside) and not is_person_like(m.group("src")):

@@ -64,6 +64,11 @@ _ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE
 # A sentence that opens with a name: "Ekdahl thanked ...", "Oleg Marin told ...".
 _SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
                       r"(?=\s+[a-z]|,)", re.M)
+# The same, a role in lower case allowed before the name: "Opposition leader Vikram Solanth
+# accused ...", "Party spokesperson Meera Joshal said ...".
+_TITLED_SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))"
+                             rf"(?:[A-Z][\w'’-]+\s+(?:{_TITLE_NOUN})\s+)?"
+                             r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})(?=\s+[a-z]|,)", re.M)
 _SUBJECT_WINDOW = 300
 # A person described, not named: "his lawyer", "the country's agriculture minister".
 _DESCRIPTION = re.compile(r"(?:the|his|her|their)\s+(?:[a-z][\w'’-]*\s+){0,3}[a-z][\w-]+")
@@ -120,6 +125,16 @@ def _definite_name(name: str) -> str:
 Titled = tuple[int, frozenset[str], str]  # (offset, words of the title, name)
 
 
+# "Ostrian Minister of Water and Irrigation Rami Haddadin": an office of several words, then
+# the name, which runs to the first word in lower case.
+# Case-sensitive, so that only capitals start a try: the regex runs over the whole text.
+_OFFICE_NAME = re.compile(
+    rf"\b(?P<title>(?:[A-Z][\w'’-]*\s+){{0,2}}(?:{'|'.join(w.capitalize() for w in _TITLE_NOUN.split('|'))}))"
+    r"\s+(?:of|for)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’-]*(?:\s+(?:and|&)\s+|,\s+|\s+)){1,5}?"
+    r"(?P<name>[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)(?=\s+[a-z]|[,.;])")
+
+
 def collect_titles(text: str) -> list[Titled]:
     """People named with a role, in text order: "Norvian President Mira Halvorsen",
     "Mira Halvorsen, the Norvian president"."""
@@ -133,6 +148,8 @@ def collect_titles(text: str) -> list[Titled]:
         if len(name.split()) >= 2 and m.group("name").split()[0].lower() not in FUNCTION_WORDS:
             words = f"{m.group('adj') or ''} {m.group('title')}".lower().split()
             found.append((m.start(), frozenset(words), name))
+    for m in _OFFICE_NAME.finditer(text):
+        found.append((m.start(), frozenset(m.group("title").lower().split()), m.group("name")))
     for m in _APPOSITION.finditer(text):
         name = m.group("name")
         if name.split()[0].lower() not in ("the", "a", "an") and len(name.split()) >= 2:
@@ -249,8 +266,9 @@ class Speakers:
                     or who)
         if low in PRONOUNS:
             return self.last_any or who
-        if " " not in who and who in self.names:
-            return self.names[who]
+        full = self._full_name(who) if " " not in who else None
+        if full:
+            return full
         head = _DEFINITE.fullmatch(who)
         if head:
             return self._body(head, low, text, start) or who
@@ -271,6 +289,16 @@ class Speakers:
             # "his lawyer said" in the lede, "his lawyer, Irena Saar, told ..." later.
             return self._apposed(who, text, start) or self._titled_after(role, start) or who
         return who
+
+    def _full_name(self, word: str) -> str | None:
+        """The full name a surname stands for; or a given name, as Malay, Indonesian and Thai
+        copy goes on by it ("According to Razif, ..."), when one full name opens with it."""
+        if word in self.names:
+            return self.names[word]
+        if not word[:1].isupper():
+            return None
+        given = {full for full in self.names.values() if full.split()[0] == word and " " in full}
+        return given.pop() if len(given) == 1 else None
 
     def _apposed(self, who: str, text: str, start: int) -> str | None:
         """The name set beside the same description elsewhere in the article ("his lawyer,
@@ -309,7 +337,7 @@ class Speakers:
             return None
         # The last opening that is a known person's name: "In a video ..." opens with no one.
         person = None
-        for found in _SUBJECT.finditer(text, max(0, start - _SUBJECT_WINDOW), start):
+        for found in _TITLED_SUBJECT.finditer(text, max(0, start - _SUBJECT_WINDOW), start):
             name = found.group("name")
             full = self.names.get(name.split()[-1])
             if full and (name == full or " " not in name):

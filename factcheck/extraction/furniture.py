@@ -8,9 +8,10 @@ left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .lexicon import NEWS_OUTLETS
-from .markers import END_MARKER_LINE, SIGN_OFF_LINE, dateline_end, end_marker_start
+from .markers import AGENCY_SIGN_OFF_LINE, END_MARKER_LINE, SIGN_OFF_LINE, dateline_end, end_marker_start
 from .sentences import split_lines
 from .types import FurnitureLine, Span
 
@@ -55,22 +56,36 @@ _COOKIES = re.compile(r"\bcookies?\b.{0,120}\b(?:accept|consent|privacy|policy|e
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright\b).{0,80}$|.{0,80}\ball rights reserved\b", _I)
 _NAVIGATION = re.compile(r"(?:skip to (?:main )?(?:content|navigation|search)|jump to (?:navigation|content|search)|"
                          r"main menu|menu|search|toggle navigation|back to top)\s*[.:]?", _I)
-_KEYWORDS = re.compile(r"(?:key ?words?|tags?|topics?|filed under|categories|category|subjects?|related topics)"
-                       r"\s*[:：]\s*\S", _I)
-_HASHTAGS = re.compile(r"(?:#\w+[\s,]*){2,}")
+_KEYWORD_WORD = r"(?:key ?words?|tags?|topics?|filed under|categories|category|subjects?|related topics)"
+# "Keywords: ...", "Tags / Keywords: ...", and Yonhap's "Keywords" heading over its tags.
+_KEYWORDS = re.compile(rf"{_KEYWORD_WORD}(?:\s*[/&,]\s*{_KEYWORD_WORD})?\s*[:：]\s*\S", _I)
+_KEYWORD_HEADING = re.compile(rf"{_KEYWORD_WORD}\s*[:：]?", _I)
+# "#ports #shipping", and Yonhap's tags of several words: "#Hanmar #fishing talks".
+_HASHTAGS = re.compile(r"(?:#\w+[\s,]*){1,}|#\w[^#.!?\n]{0,30}(?:#\w[^#.!?\n]{0,30}){1,15}")
+# The writer's address alone on a line, as Yonhap ends its stories.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# EFE's note of what goes with the story: "(photo)", "(video)(photo)".
+_MEDIA_NOTE = re.compile(r"(?:\(\s*(?:photos?|videos?|audio|graphics?|infographics?)\s*\)\s*){1,4}", _I)
 # A credit closing a caption after its full stop: "... on Monday. REUTERS/Anna Berg",
 # "... (AP Photo/Carl Doe)", "... Photo: Press office", "... Picture by Ida Lund".
-_PHOTO_AGENCY = (r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|Xinhua|XINHUA|TASS|Anadolu(?: Agency)?|AA|UPI|KUNA|"
+_PHOTO_AGENCY = (r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|EFE|dpa|Xinhua|XINHUA|TASS|Anadolu(?: Agency)?|AA|UPI|KUNA|"
                  r"Kazinform|Sputnik|WAM|SPA|IRNA|Yonhap|Kyodo|Bernama|ANI|PTI)")
+# "[Yonhap photo]", "[Photo: Yonhap]", "[Photo courtesy of the ministry]".
+_SQUARE_CREDIT = r"\[(?:[A-Z][\w.-]*\s+)?(?:[Pp]hoto|[Ii]mage|[Pp]icture)s?(?:\s*(?:[:/]|by|courtesy\s+of)\s*[^\]]{1,60})?\]"
 # "... (Xinhua/Zhang Hao)", "... ( Serkan Yildiz - Anadolu Agency )": a credit in brackets
 # naming an agency and the photographer.
 _BRACKETED_CREDIT = (rf"\(\s*{_PHOTO_AGENCY}\s*/\s*[A-Z][^()]{{1,50}}\)"
+                     # Kyodo's and Xinhua's captions end in the agency alone: "... of the line. (Kyodo)"
+                     rf"|(?<=[.!?]\s)\(\s*{_PHOTO_AGENCY}\s*\)"
                      rf"|\(\s*[A-Z][^()]{{1,50}}?(?:\s[-–—]\s|/){_PHOTO_AGENCY}\s*\)")
+# A photographer's credit alone on a line: "EFE/Juan Pérez", "WAM/Hatem Mohammed", "[Photo: Yonhap]".
+_CREDIT_LINE = re.compile(rf"{_PHOTO_AGENCY}\s*/\s*[A-Z][\w .'’-]{{1,50}}|{_SQUARE_CREDIT}")
 _CAPTION_CREDIT = re.compile(
     r"(?:[.!?]\s+|\s)(?:"
-    rf"{_BRACKETED_CREDIT}|"
-    r"(?:REUTERS|Reuters|AFP|AP|EPA(?:-EFE)?|Xinhua|XINHUA|TASS|Anadolu|AA|UPI|KUNA|Kazinform|Sputnik|"
-    r"Getty Images|[A-Z][\w.-]+ (?:Photo|Images))\s*/\s*[A-Z][\w .'’-]{1,50}"
+    rf"{_BRACKETED_CREDIT}|{_SQUARE_CREDIT}|"
+    # "... ended. Yonhap": the agency alone after the caption's full stop.
+    rf"(?<=[.!?]\s){_PHOTO_AGENCY}|"
+    rf"(?:{_PHOTO_AGENCY}|Getty Images|[A-Z][\w.-]+ (?:Photo|Images))\s*/\s*[A-Z][\w .'’-]{{1,50}}"
     r"|\((?:[A-Z][\w.-]* )?(?:Photo|Picture|Image)s?(?:\s*(?:/|:|by)\s*[^)]{1,60})?\)"
     r"|(?:Photo|Picture|Image|Photograph)s?\s*(?:by|:|credit:)\s*[^.]{1,60}"
     r")\s*$"
@@ -80,19 +95,31 @@ _BYLINE = re.compile(
     r"(?:By|BY)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|the|The|then|now)\b)"
     r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|de|van|von|al|bin)){0,6}"
-    r"(?:\s*[,|–—-]\s*[A-Z][^.!?]{0,50})?"
+    r"(?:\s*[,|–—-]\s*(?:[A-Z]|dpa\b)[^.!?]{0,50})?"
     r"|(?:-{1,3}\s*)?\(?(?:Additional |Further )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]roduced|[Tt]ranslated)"
     r"(?: and \w+)? by\b[^()]{1,200}\)?\.?"
 )
 # A byline with a time stamp: "Emre Kaya |14.03.2026 - Update : 14.03.2026", "Updated: 12:30 GMT".
 _STAMP = re.compile(r"(?:[A-Z][\w'’.-]*\s+){0,4}[|,–—-]?\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|"
-                    r"(?:last\s+)?(?:updated?|published|posted)\s*:)[\w\s:./|,+–—-]{0,60}", _I)
+                    r"(?:last\s+)?(?:updated?|published|posted)(?:\s*:|\s+(?:on\s+|at\s+)?(?=\d|[A-Z][a-z]{2,8}\.?\s+\d)))"
+                    r"[\w\s:./|,+–—-]{0,60}", _I)
 # An agency's name or web address alone on a line ("Orda.kz", "Reuters") names the source of
 # the copy; a wire service's closing notice about what its website carries; MENAFN's id line.
 _SOURCE_LINE = re.compile(r"(?:[A-Z][\w-]*\.)?[\w-]+\.(?:com|kz|ru|az|uz|kg|tr|cn|net|org|info|news|ua)|"
                           r"MENAFN\d{6,}ID\d+")
 _NOTICE = re.compile(r".{0,60}\b(?:website contains only a portion of the news|offered to subscribers\b|"
-                     r"for subscription options|is not responsible for (?:the )?content)\b.{0,200}", _I)
+                     r"for subscription options|is not responsible for (?:the )?content|"
+                     r"auto-generated from a syndicated feed|has not been edited by (?:our|the|\w+) staff|"
+                     r"trust principles)\b.{0,200}", _I)
+# Xinhua's "Editor: Zhang Hao", PTI's "(With inputs from agencies)", "Anna Berg, Reuters".
+_EDITOR = re.compile(r"(?:(?:web |chief |managing )?editors?|edited by|translated by|compiled by)\s*[:：]?\s*"
+                     r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*/\s*[A-Z][\w-]*)?"
+                     r"|\(?\s*with (?:additional )?inputs? from [^()]{2,60}\)?\.?", _I)
+_NAME_AGENCY = re.compile(rf"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){{1,3}},\s+{_PHOTO_AGENCY}")
+# A date and a time alone on a line: "March 3, 2026 at 10:04 AM", "Mar 3, 2026, 10:04 AM ET".
+_DATE_TIME = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4},?\s+(?:at\s+)?"
+    r"\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?")
 # "Associated Press writer Lena Berg in Tallinn contributed to this report."
 _CONTRIBUTED = re.compile(r"[^.!?]{3,120}\bcontributed(?: reporting)? to (?:this|the) (?:report|story|article)\.?", _I)
 _BULLET = re.compile(r"[-*•–—]\s+|\d{1,2}[.)]\s+")
@@ -110,29 +137,33 @@ def _looks_like_prose(line: str) -> bool:
     return bool(_SENTENCE_END.search(line)) and _words(line) >= 12 and not _BULLET.match(line)
 
 
+# (at most this many words, test, reason): navigation, bylines, end markers, keyword lines
+# and captions that end in a credit.
+_MARKER_RULES: tuple[tuple[int, Callable[[str], object], str], ...] = (
+    (6, _NAVIGATION.fullmatch, "navigation"),
+    (16, _BYLINE.fullmatch, "byline"),
+    (30, _CONTRIBUTED.fullmatch, "byline"),
+    (3, END_MARKER_LINE.fullmatch, "end marker"),
+    (1, SIGN_OFF_LINE.fullmatch, "end marker"),
+    (6, AGENCY_SIGN_OFF_LINE.fullmatch, "end marker"),
+    (4, _MEDIA_NOTE.fullmatch, "end marker"),
+    (1, _EMAIL.fullmatch, "byline"),
+    (10, _EDITOR.fullmatch, "byline"),
+    (6, _NAME_AGENCY.fullmatch, "byline"),
+    (8, _DATE_TIME.fullmatch, "byline"),
+    (8, _CREDIT_LINE.fullmatch, "image credit"),
+    (16, lambda line: _STAMP.fullmatch(line) and not _SENTENCE_END.search(line), "byline"),
+    (2, lambda line: _SOURCE_LINE.fullmatch(line) or line.lower() in NEWS_OUTLETS, "source line"),
+    (60, _NOTICE.fullmatch, "copyright notice"),
+    (40, lambda line: _KEYWORDS.match(line) or _HASHTAGS.fullmatch(line), "keywords"),
+    (3, _KEYWORD_HEADING.fullmatch, "keywords"),
+    (80, lambda line: _CAPTION_CREDIT.search(line[-120:]), "photo caption"),
+)
+
+
 def _marker_reason(line: str, words: int) -> str | None:
-    """Navigation, bylines, end markers, keyword lines and captions that end in a credit."""
-    if words <= 6 and _NAVIGATION.fullmatch(line):
-        return "navigation"
-    if words <= 16 and _BYLINE.fullmatch(line):
-        return "byline"
-    if words <= 30 and _CONTRIBUTED.fullmatch(line):
-        return "byline"
-    if words <= 3 and END_MARKER_LINE.fullmatch(line):
-        return "end marker"
-    if words == 1 and SIGN_OFF_LINE.fullmatch(line):
-        return "end marker"
-    if words <= 16 and _STAMP.fullmatch(line) and not _SENTENCE_END.search(line):
-        return "byline"
-    if words <= 2 and (_SOURCE_LINE.fullmatch(line) or line.lower() in NEWS_OUTLETS):
-        return "source line"
-    if words <= 60 and _NOTICE.fullmatch(line):
-        return "copyright notice"
-    if words <= 40 and (_KEYWORDS.match(line) or _HASHTAGS.fullmatch(line)):
-        return "keywords"
-    if words <= 80 and _CAPTION_CREDIT.search(line[-120:]):
-        return "photo caption"
-    return None
+    """The first of _MARKER_RULES the line meets, if any."""
+    return next((reason for most, test, reason in _MARKER_RULES if words <= most and test(line)), None)
 
 
 def _single_line_reason(line: str) -> str | None:

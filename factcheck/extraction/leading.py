@@ -50,8 +50,12 @@ _NUMBER_WORD = re.compile(
 )
 # A comma between digits ("2,400 boat owners") does not end an aside.
 _ASIDE = r"(?:[^,]|(?<=\d),(?=\d)){2,120}"
+# Asides of the writer's that say nothing of the speaker: "X, for its part, warned",
+# "X, Jane Doe, when contacted, said".
+_DISCOURSE = (r"(?:for\s+(?:its|his|her|their)\s+part|when\s+(?:contacted|asked|reached)(?:\s+by\s+[^,]{2,40})?|"
+              r"however|meanwhile|in\s+turn|though|too|also|in\s+response|for\s+(?:its|his|her|their)\s+side)")
 _LEAD_COMMA_SUBJECT = re.compile(
-    rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>{_ASIDE}),\s+{AUX}{VERB}\b"
+    rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>{_ASIDE})(?:,\s+{_DISCOURSE})?,\s+{AUX}{VERB}\b"
     r"(?P<that>(?:\s+[^,.;:]{0,40}?\s+that\b|\s+that\b)?)",
     re.S,
 )
@@ -326,7 +330,19 @@ def _aside_readers(sentence: str, start: int) -> Attribution | None:
     return None
 
 
+# "The company's president, Takumi Arai, apologized ... and said ...".
+_COORDINATED_ASIDE = re.compile(
+    r"(?P<src>[^,]{2,60}),\s+(?P<inner>[^,]{2,60}),\s+(?P<first>[a-z]{3,}ed)\b[^,;:.\"“”]{1,80}?,?\s+(?:but|and)\s+"
+    r"(?:also\s+)?(?P<verb>said|says|added|warned|noted|stressed|insisted|argued|claimed|stated)\b"
+)
+
+
 def _coordinated(sentence: str, start: int) -> Attribution | None:
+    aside = _COORDINATED_ASIDE.match(sentence, start)
+    if aside and _subject_ok(aside.group("src"), start):
+        chain = comma_subject_chain(aside.group("src"), aside.group("inner"), "", aside.group("verb"))
+        if chain:
+            return Attribution(chain=chain, leading=True, end=aside.end())
     m = _COORDINATED.match(sentence, start)
     if not m or not _subject_ok(m.group("src"), start) or not (_speaks(m.group("src"))
                                                                or SOURCE_NOUNS.search(m.group("src"))):
@@ -382,20 +398,43 @@ def _parse_from(sentence: str, depth: int, start: int) -> Attribution | None:
     return None
 
 
+_DISCOURSE_ASIDE = re.compile(rf",\s+{_DISCOURSE},(?=\s)")
+# Discourse asides are looked for this far into the sentence (where a subject ends).
+_ASIDE_REACH = 120
+
+
+def blank_discourse(sentence: str) -> str:
+    """"The chamber, for its part, warned that ..." read as if the aside were not there:
+    blanked with spaces, so offsets stay those of the sentence."""
+    aside = _DISCOURSE_ASIDE.search(sentence, 0, _ASIDE_REACH)
+    if aside is None or _FRAMING.match(sentence[:aside.start()] + ", x") or INTRO.match(sentence):
+        # "On Thursday, however, Trump spoke ...": the aside closes a fronted phrase.
+        return sentence
+    return sentence[:aside.start()] + " " * (aside.end() - aside.start()) + sentence[aside.end():]
+
+
 def parse_leading(sentence: str) -> Attribution | None:
     """Parse a tag before the claim: "X said on Tuesday that ...", "According to X, ..."."""
-    return _parse_leading(sentence, 0)
+    return _parse_leading(blank_discourse(sentence), 0)
 
 
 def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str] | None:
     """"A senior official, who asked not to be named, said", "An analyst at X, Jane Doe,
     said", "Jane Doe, a spokeswoman for X, said": pick who speaks."""
     inner = inner.strip()
-    if re.match(r"(?:who|which|whose)\b|[a-z]{3,}ing\b|(?:at|in|on|during|after|before|later|earlier|"
+    named = inner.split(None, 1)[-1]
+    if (inner.split()[0].lower() in TITLE_WORDS and inner.split()[0].endswith(".") and CAP_RUN.fullmatch(named)
+            and is_person_like(named) and not CAP_RUN.fullmatch(src)):
+        # "Secretary-General of the Authority, Eng. Lina Masri, said": a courtesy title
+        # opens the name, not a role.
+        inner = named
+    if re.match(rf"(?:who|which|whose)\b|[a-z]{{3,}}ing\b|{_DISCOURSE}$|(?:at|in|on|during|after|before|later|earlier|"
                 r"speaking|writing|asked)\s", inner) or is_appositive(inner):
         speaker = src
-    elif CAP_RUN.fullmatch(inner) and len(inner.split()) <= 4 and not is_person_like(src):
-        # "An analyst at X, Jane Doe, said"; but "Rep. Chris Collins, R-NY, says".
+    elif CAP_RUN.fullmatch(inner.removesuffix(".")) and len(inner.split()) <= 4 \
+            and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
+        # "An analyst at X, Jane Doe, said", "The operator, Harlow Rail Co., said"; but
+        # "Rep. Chris Collins, R-NY, says".
         speaker = inner
     else:
         return None

@@ -27,7 +27,7 @@ SPEECH_VERBS = (
     r"complains|testified|vowed|promised|pledged|mentioned|thought|believed|expects|expected|fears|feared|"
     r"charged|contended|contends|countered|recounted|projected|projects|forecast|forecasts|reckons|added|"
     r"called on|called for|calls on|calls for|urged|urges|pointed to|points to|demanded|demands|appealed to|"
-    r"reaffirmed|reiterated|repeated"
+    r"reaffirmed|reiterated|repeated|informed"
 )
 # Of those, the ones that also take a plain object ("confirmed support for ...") and so
 # attribute a sentence they open only when a clause follows ("confirmed that ...").
@@ -86,6 +86,7 @@ TITLE_WORDS = _words(
     former acting senior assistant press state attorney prosecutor speaker leader head commander colonel
     general lieutenant captain sergeant major police chief opposition presidential national foreign affairs
     kremlin white house u.s. us uk eu un nominee candidate challenger
+    datuk dato dato' datin eng. adv.
     """
 )
 # The nouns among the title words: what a person is ("the Norvian president").
@@ -113,7 +114,8 @@ NEWS_OUTLETS = _words(
     """
 )
 # The audience of "told", never a relay.
-NOT_OUTLETS = _words("parliament congress senate lawmakers reporters journalists the court court police")
+NOT_OUTLETS = _words("parliament congress senate lawmakers reporters journalists the court court police assembly "
+                     "legislature cabinet")
 DATE_WORDS = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december today yesterday tonight morning afternoon evening night "
@@ -150,7 +152,7 @@ NOT_SOURCE_START = _words(
 )
 # Inside a speaker's name or description these mean a clause was taken for a source.
 NOT_IN_SOURCE = _words("i we you they he she it think thought got get know knew want wanted if whom who which")
-NOT_A_LAST_WORD = _words("and or but nor is are was were been be being who whom which that")
+NOT_A_LAST_WORD = _words("and or but nor is are was were been be being who whom which that than")
 PRONOUNS_LOWER = _words("he she they it we i")
 # Words that cannot end a noun phrase naming a speaker ("most in both", "some of").
 NOT_A_HEAD = _words(

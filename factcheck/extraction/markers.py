@@ -16,10 +16,13 @@ _DATE = rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?
 # A city in capitals: "LONDON", "NEW YORK", "NUR-SULTAN", "ST. PETERSBURG".
 _CAPS_CITY = r"[A-Z][A-Z'’.-]+(?:[ -][A-Z][A-Z'’.-]+){0,3}"
 # A city as a name ("Paris"), only before an agency in brackets.
-_NAME_CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
+# "Hamburg/Berlin (dpa)", and ANI's "New Delhi [India]".
+_NAME_CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}(?:/[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})?(?:\s*\[[A-Z][\w ]{1,30}\])?"
 _REGION = r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
-_AGENCY_NAME = r"[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}"
-_SEPARATOR = r"(?:\s*(?:--|[-–—:])\s+)"
+# dpa writes its name in lower case: "Rostal (dpa) -".
+_AGENCY_NAME = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}|dpa(?:-[A-Z]+)?)"
+# EFE closes its dateline with a full stop and a dash, unspaced: "Madrid (EFE).- ".
+_SEPARATOR = r"(?:\s*(?:--|[-–—:])\s+|\.[-–—]\s*)"
 _DATELINE = re.compile(
     rf"""
     (?P<menafn>\(MENAFN-?\s*[^)\n]{{1,80}}\)\s*)?
@@ -37,6 +40,8 @@ _DATELINE = re.compile(
       | {_NAME_CITY}{_REGION},\s*{_DATE}\.\s+
         # "Aug. 21 (UPI) --": a date and the agency, no city
       | {_DATE}\s*\({_AGENCY_NAME}\){_SEPARATOR}
+        # "RIYADH, March 3, 2026, SPA --": the agency after a comma, no brackets
+      | {_CAPS_CITY}{_REGION}?,\s*{_DATE},\s*[A-Z]{{2,8}}{_SEPARATOR}
         # "MOSCOW, March 3. /TASS/.", "ASTANA. KAZINFORM -", "ASTANA, March 3. KAZINFORM -"
       | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\.\s*/\s*{_AGENCY_NAME}\s*/\.?\s+
       | {_CAPS_CITY}(?:[,.]\s*{_DATE})?\.\s+[A-Z][A-Z.-]{{2,}}(?:\s+[A-Z][A-Z.-]{{2,}})?{_SEPARATOR}
@@ -54,6 +59,13 @@ _END_MARKER = (r"(?:(?:\(\s*end\s*\)|\(\s*ends\s*\)|/\s*ends?\s*/?|\[\s*end\s*\]
 END_MARKER_LINE = re.compile(rf"{_END_MARKER}|ends?\.?", re.I)
 # AFP's and others' sign-off of desk initials on a line of its own: "ef/jm/rl", "sbk.rk".
 SIGN_OFF_LINE = re.compile(r"[a-z]{2,5}(?:[/.-][a-z]{2,5}){1,5}")
+# Agencies that sign off with their name on a line of its own, alone or with the desk's
+# initials after it: "--IANS", "-- BERNAMA", "==Kyodo", "EFE", "PTI RKS MJ", "dpa kel xx ab".
+_SIGNING_AGENCY = (r"(?:PTI|IANS|ANI|UNI|dpa|EFE|Kyodo|KYODO|Yonhap|BERNAMA|Bernama|WAM|SPA|QNA|KUNA|Petra|PETRA|"
+                   r"IRNA|APA|Trend|Xinhua|AFP|AP|Reuters|TASS|Interfax|Anadolu|AA|Kazinform|Orda|UPI|MENAFN)")
+AGENCY_SIGN_OFF_LINE = re.compile(
+    rf"(?:[-=—–]{{1,3}}\s*)?(?:{_SIGNING_AGENCY}|\(\s*{_SIGNING_AGENCY}\s*\)|/{_SIGNING_AGENCY}/)(?:\s+(?:[A-Z]{{2,4}}|[a-z]{{2,4}})(?:[/.-][A-Za-z]{{2,4}})*){{0,5}}"
+)
 _END_MARKER_TAIL = re.compile(rf"\s+{_END_MARKER}\s*$", re.I)
 # At most this many characters of a line are looked at for a dateline.
 _DATELINE_WINDOW = 200

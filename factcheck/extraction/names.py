@@ -48,7 +48,7 @@ _STATEMENT_OF = re.compile(
 # they are (a name, or a body's head noun in lower case).
 _NAMED_DATA = re.compile(r"(?:the\s+)?(?P<who>[A-Z][\w'’&.-]*(?:\s+[\w'’&.-]+){0,3}?|"
                          r"(?:[a-z][\w'’&-]*\s+){0,2}(?:bank|ministry|office|agency|service|customs|bureau|"
-                         r"department|authority|fund|government|commission|committee))\s+"
+                         r"department|authority|fund|government|commission|committee|company|firm|operator|corporation))\s+"
                          r"(?:data|figures|statistics|estimates)")
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
@@ -114,7 +114,7 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
     if first.start() == 0 and len(runs) > 1 and re.match(r"\s+(?:for|of|at|from|with)\s", src[first.end():]):
         # "Cameron Easley for Morning Consult": the writer speaks, not the outlet.
         head = strip_titles(first.group(0))
-        if (head.lower() not in TITLE_WORDS and not all(t.lower() in TITLE_WORDS for t in head.split())
+        if (head.lower() not in TITLE_WORDS and not all(_title_word(t) for t in head.split())
                 and not SOURCE_NOUNS.fullmatch(head)):
             return head
     last = runs[-1]
@@ -141,10 +141,20 @@ def _name_in_phrase(src: str, words: list[str]) -> str | None:
     return strip_titles(last.group(0)) or None
 
 
+def _title_word(token: str) -> bool:
+    """"Minister", and the compounds "Secretary-General", "Director-General"."""
+    low = token.lower()
+    return low in TITLE_WORDS or ("-" in low and all(part in TITLE_WORDS for part in low.split("-")))
+
+
 def _office_then_name(src: str, words: list[str]) -> str | None:
     """"Speaker of Parliament Amira Saleh": the office, then the name."""
-    if len(words) > 3 and words[0].lower() in TITLE_NOUNS and words[1] in ("of", "for"):
-        name = strip_titles(src)
+    # "Ostrian Minister of Water and Irrigation Rami Haddadin": a country's adjective may
+    # come before the office.
+    lead = 1 if (len(words) > 4 and words[0][:1].isupper() and words[0].lower() not in FUNCTION_WORDS
+                 and words[0].lower() not in NP_OPENERS and words[1].lower() in TITLE_NOUNS) else 0
+    if len(words) > 3 + lead and words[lead].lower() in TITLE_NOUNS and words[lead + 1] in ("of", "for"):
+        name = strip_titles(" ".join(words[lead:]))
         if name != src and is_person_like(name):
             return name
     return None
@@ -168,6 +178,7 @@ def clean_source(raw: str) -> str | None:
         return None
     # "David Axelrod on Wednesday", "The Times on Saturday": the time is not the source.
     src = _TRAILING_TIME.sub("", src) or src
+    src = _TRAILING_ADVERB.sub("", src) or src
     words = src.split()
     if len(words) > 1 and words[0].lower() in LEADING_ADJECTIVES and words[1][0].isupper():
         # "Neighbouring Brenmark denied ...": capitalised only because it opens the sentence.
@@ -199,7 +210,8 @@ def strip_titles(name: str) -> str:
     # "Russia's Special Representative for ..." has been cut at the comma already; the
     # possessive owner is a title too when a name follows.
     first = 0
-    while first < len(tokens) - 1 and (tokens[first].lower() in TITLE_WORDS or tokens[first].endswith(("'s", "’s"))):
+    while first < len(tokens) - 1 and (tokens[first].lower() in TITLE_WORDS or tokens[first].endswith(("'s", "’s"))
+                                       or (tokens[first].lower() in _PARTY_WORDS and tokens[first + 1][:1].isupper())):
         first += 1
     # "Norvian President Mira Halvorsen", "Harlow Mayor Ines Varga": what comes before a
     # title noun belongs to the title.
@@ -214,6 +226,9 @@ def strip_titles(name: str) -> str:
         # runs on to the name, which is the last two words (three with a particle).
         keep = 3 if len(tokens) - first > 3 and re.fullmatch(PARTICLE, tokens[-2]) else 2
         first = len(tokens) - keep
+    # "Domestic Trade Minister Datuk Razif Hamdan": an honorific after the office.
+    while first and first < len(tokens) - 2 and tokens[first].lower() in TITLE_WORDS:
+        first += 1
     return " ".join(tokens[first:])
 
 
@@ -320,7 +335,8 @@ def _name_tokens(run: str) -> list[str]:
     tokens = run.split()
     first = 0
     while first < len(tokens) and (tokens[first].lower() in FUNCTION_WORDS
-                                   or tokens[first].lower() in LEADING_ADJECTIVES):
+                                   or tokens[first].lower() in LEADING_ADJECTIVES
+                                   or tokens[first].lower() in _PARTY_WORDS):
         first += 1
     tokens = strip_titles(" ".join(tokens[first:])).split()
     if tokens:
@@ -335,11 +351,23 @@ def _is_full_name(tokens: list[str]) -> bool:
                    or t.lower() in _HEADLINE_WORDS for t in tokens)
 
 
+_OFFICE_BEFORE = re.compile(rf"\b(?i:{'|'.join(sorted(TITLE_NOUNS))})\s+(?:of|for)\s+(?:the\s+)?"
+                            r"(?:[A-Z][\w'’-]*\s+(?:and|&)\s+|[A-Z][\w'’-]*,\s+)*$")
+
+
 def collect_names(text: str) -> dict[str, str]:
     """Map a surname to the first full name it appears with ("Peskov" -> "Dmitry Peskov")."""
     names: dict[str, str] = {}
     for run in CAP_RUN.finditer(text):
         tokens = _name_tokens(run.group(0))
+        if (len(tokens) > 2 and tokens[0] == run.group(0).split()[0]
+                and _OFFICE_BEFORE.search(text, max(0, run.start() - 80), run.start())):
+            # "Minister of Water and Irrigation Rami Haddadin", "Secretary of State John F.
+            # Kerry": the run opens with the office's last word (and title words).
+            cut = 1
+            while cut < len(tokens) - 2 and tokens[cut].lower() in TITLE_WORDS:
+                cut += 1
+            tokens = tokens[cut:]
         if not _is_full_name(tokens):
             continue
         names.setdefault(tokens[-1], " ".join(tokens))
@@ -351,7 +379,19 @@ def collect_names(text: str) -> dict[str, str]:
 
 # Adverbs that end a subject the learned reader ran on past ("Kaine now", "the senator
 # also"). Auxiliaries are not cut: "Some advisers are (said to …)" must stay unaccepted.
-_SUBJECT_ENDERS = frozenset({"now", "also", "then", "still", "again", "already"})
+_SUBJECT_ENDERS = frozenset({"now", "also", "then", "still", "again", "already", "often", "later", "never", "always",
+                             "once", "reportedly", "repeatedly", "recently", "previously", "publicly", "privately",
+                             "frequently", "usually", "initially", "originally", "quickly", "immediately", "openly"})
+# The same adverbs after a source the rules read ("Clinton now says", "Mexicans often say").
+_TRAILING_ADVERB = re.compile(rf"\s+(?:{'|'.join(sorted(_SUBJECT_ENDERS))})$")
+# A party before a name is not part of it: "Republican Donald Trump" is Donald Trump.
+_PARTY_WORDS = frozenset({"republican", "democrat", "democratic", "libertarian", "gop", "independent"})
+
+
+# Words that open a verb phrase; a subject ends before them. "are"/"is" are left out: "Some
+# advisers are (said to …)" must stay unaccepted.
+_VERB_STARTS = frozenset({"has", "have", "had", "will", "would", "went", "even", "this", "appeared", "took", "sent",
+                          "in", "during", "speaking", "writing"})
 
 
 def trim_subject(raw: str) -> str:
@@ -365,5 +405,10 @@ def trim_subject(raw: str) -> str:
         head_done = (head[:1].isupper() and head.lower() not in FUNCTION_WORDS) or bool(SOURCE_NOUNS.fullmatch(head)) \
             or head.lower() in TITLE_WORDS or head.lower() in ORG_WORDS
         if head_done and word[:1].islower() and (word in _SUBJECT_ENDERS or re.fullmatch(r"[a-z]{3,}ed", word)):
+            return " ".join(tokens[:i])
+        if (head.lower() not in FUNCTION_WORDS and head.lower() not in NP_OPENERS and word in _VERB_STARTS
+                and not head.endswith(",")):
+            # "the U.S. media has (always claimed)", "Pence went (on to say)", "Gowdy's office
+            # assured (the American people …)": the learned reader ran on into the verb.
             return " ".join(tokens[:i])
     return raw

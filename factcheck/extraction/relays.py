@@ -20,15 +20,18 @@ _MEDIA = r"(?:state|local|national|foreign|regional|official|independent|western
 _OUTLET_KIND = (r"(?:(?:the|a)\s+)?(?:[a-z][\w-]*\s+){0,2}?(?:broadcaster|channel|daily|newspaper|(?:news\s+)?agency|"
                 r"radio|station|outlet|website|portal|magazine|weekly|network|television|tv)\s+")
 _TOLD = re.compile(
-    r"\b(?P<verb>told|(?:[Ii]n\s+(?:an?\s+)?(?:\w+\s+)?interview\s+(?:with|to)|[Ss]peaking\s+to|[Ii]n\s+comments\s+to))\s+"
+    r"\b(?P<verb>told|(?:[Ii]n\s+(?:an?\s+)?(?:\w+\s+)?interview\s+(?:with|to)|[Ss]peaking\s+to|[Ii]n\s+comments\s+to|"
+    # "In a statement to Petra", "in remarks to Kyodo": said to the outlet, as "told".
+    r"[Ii]n\s+(?:an?\s+)?(?:\w+\s+)?(?:statement|remarks|comments)\s+to))\s+"
     rf"(?P<kind>{_OUTLET_KIND})?"
     rf"(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){{0,3}}|{_MEDIA})")
 # "Vesti quoted Berg as saying (that) ...", "Berg was quoted by Vesti as saying ...".
 QUOTED_AS_SAYING = re.compile(
-    r"(?:(?P<speaker2>[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+quoted"
+    r"(?:(?P<speaker2>[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+(?:quoted|cited)"
     r"(?:\s+by\s+(?P<outlet2>[^,]{2,50}?))?|"
     rf"(?P<outlet>(?:the\s+)?[A-Z][^,]{{1,50}}?|{_MEDIA}\b[^,]{{0,30}}?)\s+quoted\s+(?!by\b)(?P<speaker>[^,]{{2,60}}?))"
-    r"\s+as\s+saying(?:\s+that)?\b\s*,?\s*"
+    # "Berg was quoted as saying by the Harlow Post" puts the outlet last.
+    r"\s+as\s+saying(?:\s+by\s+(?P<outlet3>(?:the\s+)?[A-Z][^,]{1,50}?)(?=\s*$|\s*[,.]))?(?:\s+that)?\b\s*,?\s*"
 )
 
 
@@ -46,9 +49,9 @@ def told_relay(rest: str) -> str | None:
         return obj
     if told.group("kind") and obj[:1].isupper():
         return re.sub(r"^the\s+", "", obj)
-    if obj.lower() in NOT_OUTLETS or obj.split()[0].lower() in TITLE_WORDS:
+    if re.sub(r"^the\s+", "", obj.lower()) in NOT_OUTLETS or obj.split()[0].lower() in TITLE_WORDS:
         return None
-    if told.group("verb") != "told" and not (is_outlet(obj) or re.fullmatch(r"[A-Z]{2,6}", obj)
+    if told.group("verb") != "told" and not told.group("verb").endswith(("statement to", "remarks to")) and not (is_outlet(obj) or re.fullmatch(r"[A-Z]{2,6}", obj)
                                             or re.fullmatch(_MEDIA, obj)):
         # An interview with a person is not a relay; one with an outlet is.
         return None
@@ -77,7 +80,7 @@ def quoted_as_saying_chain(match: re.Match[str]) -> list[str] | None:
     speaker = clean_source(raw_speaker)
     if not speaker:
         return None
-    outlet = clean_source(match.group("outlet") or match.group("outlet2") or "")
+    outlet = clean_source(match.group("outlet") or match.group("outlet2") or match.group("outlet3") or "")
     return ([outlet] if outlet else []) + [speaker]
 
 

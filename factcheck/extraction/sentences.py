@@ -21,6 +21,7 @@ def _words(text: str) -> frozenset[str]:
 ABBREVIATIONS = _words(
     """
     mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj st jr sr rev hon pres
+    eng adv amb brig supt insp cpl pvt messrs mme
     inc ltd co corp bros plc llc dept univ assn approx vs etc al cf fig no nos vol pp
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     mt ft ave blvd rd hwy

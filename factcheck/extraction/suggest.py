@@ -19,6 +19,7 @@ from .actor import actor_span
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
+from .leading import blank_discourse
 from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
 from .names import is_outlet, is_person_like, source_ok, trim_subject
 from .quotemarks import read_double_apostrophes
@@ -26,6 +27,7 @@ from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim
 from .sentences import split_sentences
+from .trailing import in_disputed_note
 from .types import Attribution, FurnitureLine, Span, Suggestion
 
 # Chosen on the labelled articles (the shared one and ours) so that every labelled
@@ -178,7 +180,15 @@ def _tag_after_quotation(trail: str) -> list[str] | None:
         # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
         # …": the tag, then the writer's own words.
         parsed = attr.parse_trailing("X, " + tail.lstrip(", ").split(",")[0])
+    if not (parsed and parsed.content_end == 1):
+        # "“…,” he told a press conference after chairing the council's meeting here
+        # today.": the tag ends where the writer says when or where it was said.
+        head = _TAG_SETTING.split(tail.lstrip(", ").split(",")[0], 1)[0]
+        parsed = attr.parse_trailing("X, " + head)
     return parsed.chain if parsed and parsed.content_end == 1 else None
+
+
+_TAG_SETTING = re.compile(r"\s+(?=(?:after|before|while|during|following|ahead\s+of|on\s+the\s+sidelines\s+of)\s)")
 
 
 def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int],
@@ -229,9 +239,12 @@ _NEXT_TAG = re.compile(
 )
 _BARE_DOCUMENT = re.compile(rf"(?:the|this|these|those|such|new|latest)\s+(?:{DOCUMENTS})", re.I)
 _ROLE_WORDS = re.compile(r"the\s", re.I)
+_NOT_SUBJECT_START = frozenset({"with", "amid", "alongside", "after", "although", "despite", "while", "when", "as",
+                                "in", "on", "at", "by", "from", "if", "because", "since", "though", "before"})
 _OWN_OFFICE = re.compile(r"(?:his|her|their)\s+(?:office|press\s+(?:office|service|secretary)|spokes(?:man|woman|person)|"
                          r"staff|aides?|campaign|team|lawyers?|representatives?)$", re.I)
 _OUTER_RELAY = re.compile(r"\s*,?\s*(?:according|as reported|reported by)", re.I)
+_CITING = re.compile(r"\s*,?\s*(?:citing|quoting)\s", re.I)
 
 
 def is_headline(para: list[Span]) -> bool:
@@ -271,6 +284,10 @@ class _Paragraph:
             if lead and len(tag.chain) == 1 and (_OUTER_RELAY.match(body, tag.content_end) or tag.outlet
                                                  or is_outlet(tag.chain[0])):
                 tag.chain = [relay_name(tag.chain[0]), *lead.chain]
+            elif lead and len(tag.chain) == 1 and not lead.according and _CITING.match(body, tag.content_end):
+                # "OTA reported that ..., citing an unnamed official": the one who reported
+                # relays the one cited.
+                tag.chain = [*lead.chain, tag.chain[0]]
             elif lead and _OWN_OFFICE.match(tag.chain[-1]) and is_person_like(lead.chain[-1]):
                 # "X said ..., according to a statement from his office cited by Y": X's
                 # own office speaks for X; Y still relays.
@@ -345,10 +362,15 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
 def _learned(body: str) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
+    body = blank_discourse(body)
     span = learned.source_span(body) or actor_span(body)
     if span is None:
         return None
     raw = body[span[0]:span[1]]
+    if raw.split(None, 1)[0].lower() in _NOT_SUBJECT_START:
+        return None  # "With Donald Trump", "Amid what …": a fronted phrase, not the subject
+    if in_disputed_note(body, span[0]):
+        return None
     named = any(w[0].isupper() and w.lower() not in FUNCTION_WORDS and w.lower() not in NP_OPENERS
                 for w in raw.split())
     if not source_ok(raw) or not (named or SOURCE_NOUNS.search(raw) or raw.lower() in ("he", "she", "they")):
@@ -359,6 +381,41 @@ def _learned(body: str) -> list[str] | None:
     # The span as tagged decides whether it speaks; the name is cut where its subject ends
     # ("Kaine now", "Quina Jones, 25").
     return speaker_chain(trim_subject(raw) or raw)
+
+
+# "WALLACE: Let’s start …" (a transcript), "Pence: Flowers won’t be at the debate" (a
+# headline): a line that opens with a speaker's name and a colon gives that speaker's words.
+_SPEAKER_LABEL = re.compile(r"[\"“]?(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}):[ \t]+(?=[\"“‘'A-Z])")
+# Labels that open a line without naming anyone.
+_NOT_SPEAKERS = frozenset({"update", "updated", "byline", "exclusive", "watch", "video", "photo", "photos", "email",
+                           "look", "boom", "busted", "note", "correction", "clarification", "related", "read",
+                           "source", "sources", "breaking", "editor", "advertisement", "listen", "opinion"})
+
+
+def _speaker_labels(text: str, paragraphs: list[list[Span]], names: dict[str, str]) -> dict[int, tuple[int, str]]:
+    """The paragraphs (by index) that open with a speaker's label: where the words after the
+    label start, and the name. A label names a speaker when the article names that person in
+    full (the label is the surname or the full name) or when it opens two lines or more (a
+    transcript: "WALLACE: …", "PENCE: …")."""
+    found: dict[int, tuple[int, str]] = {}
+    for k, para in enumerate(paragraphs):
+        # Read from the line's start: page furniture may have set the label aside already
+        # (a dateline's shape, "HALE:").
+        line_start = text.rfind("\n", 0, para[0].start) + 1
+        m = _SPEAKER_LABEL.match(text, line_start)
+        if m is None or m.end() >= para[0].end or m.end() < para[0].start - 1:
+            continue
+        name = m.group("name")
+        if name.isupper():
+            name = " ".join(w.capitalize() for w in name.split())
+        if name.lower() in _NOT_SPEAKERS or name.split()[0].lower() in FUNCTION_WORDS:
+            continue
+        found[k] = (max(m.end(), para[0].start), name)
+    counts: dict[str, int] = {}
+    for _, name in found.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {k: (start, names.get(name.split()[-1], name)) for k, (start, name) in found.items()
+            if counts[name] > 1 or name.split()[-1] in names or name in names.values()}
 
 
 def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
@@ -430,11 +487,17 @@ def _continue_quotations(text: str, para: list[Span], units: list[_Unit]) -> Non
                 u.quote = u.first_person = True
 
 
-def _units(text: str, sentences: list[Span]) -> list[_Unit]:
+def _units(text: str, sentences: list[Span], names: dict[str, str]) -> list[_Unit]:
     units: list[_Unit] = []
     carried: list[str] | None = None
-    for para in _paragraphs(text, sentences):
+    paragraphs = _paragraphs(text, sentences)
+    labels = _speaker_labels(text, paragraphs, names)
+    for k, para in enumerate(paragraphs):
         before = len(units)
+        if k in labels:
+            start, name = labels[k]
+            para = [Span(start, para[0].end, text[start:para[0].end]), *para[1:]]
+            carried = [name]
         carried = _analyse_paragraph(text, para, carried, units)
         if (before < len(units) and is_headline(para) and units[-1].start <= para[0].start + 1
                 and not units[-1].chain):
@@ -470,9 +533,10 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     # Lines in capitals are read re-cased; offsets are the same in both.
     work = read_double_apostrophes(recase(text))
     sentences = _outside(furniture, split_sentences(work), work)
-    speakers = Speakers(attr.collect_names(" ".join(s.text for s in sentences)), collect_titles(work))
+    names = attr.collect_names(" ".join(s.text for s in sentences))
+    speakers = Speakers(names, collect_titles(work))
     suggestions: list[Suggestion] = []
-    for unit in _units(work, sentences):
+    for unit in _units(work, sentences, names):
         chain = speakers.resolve(unit.chain, work, unit.start, unit.end)
         speakers.note(chain)
         if unit.mention or unit.merged or unit.end <= unit.start:

@@ -49,6 +49,8 @@ _AGE = re.compile(r"\d{1,3}")
 # A clause said of the speaker between name and verb: "X, who declined to be named, said".
 _SPEAKER_ASIDE = re.compile(r"(?:who|whose)\s+\S|[a-z]{3,}ing\b")
 _SPEAKING = ("speaker", "outlet")
+# Segments whose source a name set after them may stand for.
+_NAMED_BY_ROLE = ("speaker", "according")
 _NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}")
 # What the writer adds after a tag: "..., the union said, in a move that could ...".
 _AFTERWORD = re.compile(r"(?:in\s+(?:a|an)\s+(?:move|sign|bid|attempt|apparent|effort|step|reference|response)|"
@@ -97,7 +99,7 @@ def _quoted_segment(seg: str) -> Segment | None:
     m = QUOTED_AS_SAYING.match(seg + " ")
     if not m or not (m.end() == len(seg) + 1 or _AFTER_SAYING.fullmatch(seg[m.end():])):
         return None
-    raw_outlet = m.group("outlet") or m.group("outlet2")
+    raw_outlet = m.group("outlet") or m.group("outlet2") or m.group("outlet3")
     raw_speaker = m.group("speaker") or m.group("speaker2")
     if not raw_outlet:
         return None
@@ -108,10 +110,20 @@ def _quoted_segment(seg: str) -> Segment | None:
     return None
 
 
+# A verb in the past that no "-ed" shows, or a figure: what follows "said" is then a clause
+# ("The head of the agency, Lina Masri, said the network lost 38 percent"), not a speaker.
+_CLAUSE_IN_SOURCE = re.compile(
+    r"\b(?:lost|rose|fell|grew|made|took|gave|won|saw|got|went|came|paid|sold|cut|hit|kept|left|met|ran|"
+    r"spent|brought|bought|built|found|held|led|meant|sent|stood|began|became|knew|told|thought|shut|"
+    r"sank|shrank|drew|wrote|broke|chose|flew|froze|rang|spoke|stole|struck|swore|threw|wore)\b"
+    r"|\d[\d,.]*\s*(?:%|percent\b|per\s+cent\b)")
+
+
 def _verb_source_segment(seg: str) -> Segment | None:
     """"said Anna Berg", "added the ministry"."""
     m = _TAG_VERB_SRC.fullmatch(seg)
-    if not (m and source_ok(m.group("src")) and not VERB_LIKE.search(m.group("src"))):
+    if not (m and source_ok(m.group("src")) and not VERB_LIKE.search(m.group("src"))
+            and not _CLAUSE_IN_SOURCE.search(m.group("src"))):
         return None
     chain = speaker_chain(m.group("src"))
     return _speaker_segment(m.group("src"), chain) if chain else _REJECT
@@ -142,8 +154,21 @@ def _verb_only_segment(seg: str) -> Segment | None:
     return None
 
 
+# "..., a charge Ostrava denied": the writer's note of who disputes it, not a tag.
+_DISPUTED = re.compile(r"(?:a|an)\s+(?:charge|claim|accusation|allegation|assertion|version)\s", re.I)
+
+
+def in_disputed_note(body: str, at: int) -> bool:
+    """Whether position ``at`` lies in a closing "..., a charge X denied" note, where no reader may
+    find the sentence's speaker."""
+    comma = body.rfind(",", 0, at)
+    return comma >= 0 and _DISPUTED.match(body[comma + 1:at].lstrip()) is not None
+
+
 def _source_verb_segment(seg: str) -> Segment | None:
     """"the ministry said on Tuesday", "Berg told Reuters"."""
+    if _DISPUTED.match(seg):
+        return _REJECT
     m = _TAG_SRC_VERB.fullmatch(seg)
     if not (m and source_ok(m.group("src")) and len(m.group("rest").split()) <= 10
             and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))
@@ -194,9 +219,10 @@ class _Walk:
         """Take the segment before bounds[k]; False when the tag starts after it."""
         sep_start = self.bounds[k][0]
         kind = parse_segment(seg)
-        if kind is not None and self.name_after and kind[0] == "speaker" and not is_person_like(kind[1][-1]):
-            # "..., said the head of the mission, Anna Berg": the name speaks.
-            kind = ("speaker", [*kind[1][:-1], self.name_after])
+        if kind is not None and self.name_after and kind[0] in _NAMED_BY_ROLE and not is_person_like(kind[1][-1]):
+            # "..., said the head of the mission, Anna Berg", "..., according to a report by
+            # the auditor general, Anna Berg": the name speaks.
+            kind = (kind[0], [*kind[1][:-1], self.name_after])
         self.name_after = None
         if kind is not None:
             if kind[0] == "verb-only":
@@ -232,7 +258,7 @@ class _Walk:
         if not (_NAME.fullmatch(seg) and is_person_like(seg)):
             return False
         left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
-        if left and left[0] == "speaker" and not is_person_like(left[1][-1]):
+        if left and left[0] in _NAMED_BY_ROLE and left[1] and not is_person_like(left[1][-1]):
             self.name_after = seg
             return True
         return False
@@ -245,7 +271,8 @@ class _Walk:
                 or _AFTERWORD.match(seg)):
             return False
         left = parse_segment(self.body[self.bounds[k - 1][1]:self.bounds[k][0]])
-        return bool(left and left[0] in _SPEAKING)
+        # "..., according to Berg, who spoke to Harlow Wire": the aside is Berg's too.
+        return bool(left and (left[0] in _SPEAKING or (left[0] == "according" and not _AFTERWORD.match(seg))))
 
     def _role(self, sep_start: int, seg: str) -> None:
         """"John Smith, a spokesman for the ministry, said": skip the role, keep going."""

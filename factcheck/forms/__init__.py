@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 
 from factcheck.forms import rendering
+from factcheck.security.csrf_tokens import FormCSRF
 from factcheck.services import idempotency
 
 
@@ -86,6 +87,8 @@ class Form(FlaskForm):
     CSRF token comes with an idempotency key (above)."""
 
     class Meta(FlaskForm.Meta):
+        csrf_class = FormCSRF  # the session's token signed once, not once a request
+
         def build_csrf(self, form):
             csrf = super().build_csrf(form)
             if csrf is not None:

@@ -7,10 +7,12 @@ window is kept here, in the limiter's storage.
 """
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
 from flask import Flask, Response, current_app, has_app_context, request
+from flask.globals import request_ctx
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -108,3 +110,31 @@ def check_only_where_limited(app: Flask) -> None:
             check()
 
     hooks[hooks.index(check)] = check_request_limit
+    _after_only_where_checked(app)
+
+
+def _limiter_touched() -> bool:
+    # Flask-Limiter keeps a request's state on the request context, made the first time a limit is
+    # looked at (the check above, a decorated view); without it there is nothing to count or report.
+    return getattr(request_ctx, "_limiter_request_context", None) is not None
+
+
+def _when_touched(hook: Any, otherwise: Any) -> Any:
+    def hook_when_touched(*args: Any) -> Any:
+        return hook(*args) if _limiter_touched() else otherwise(*args)
+
+    return hook_when_touched
+
+
+def _after_only_where_checked(app: Flask) -> None:
+    """Run the limiter's after-request hook (conditional deductions, rate-limit headers) and its
+    teardown only for requests a limit was looked at for: for any other, the first made the
+    request's limiter state only to find it empty, and the second made it to clear it."""
+    after = app.after_request_funcs.get(None, [])
+    for n, hook in enumerate(after):
+        if isinstance(hook, functools.partial) and getattr(hook.func, "__name__", "") == "__inject_headers":
+            after[n] = _when_touched(hook, lambda response: response)
+    teardown = app.teardown_request_funcs.get(None, [])
+    for n, hook in enumerate(teardown):
+        if getattr(hook, "__self__", None) is limiter and getattr(hook, "__name__", "") == "__release_context":
+            teardown[n] = _when_touched(hook, lambda _error=None: None)

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, bindparam, exists, literal_column, null, or_, select, union_all
+from sqlalchemy import bindparam, exists, literal_column, null, select, union_all
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import joinedload
 
@@ -334,32 +334,6 @@ def timeline(session: DbSession, *, viewer: User, object_type: str, object_id: i
     rows = _lines(session, where, AuditEvent.id, limit + 1)
     events = rows[:limit]
     return Timeline(object_type, object_id, subject, events, events[-1].id if len(rows) > limit else None)
-
-
-@dataclass(frozen=True)
-class ClaimHistory:
-    # Rows of the columns the claim page shows (id, created_at, actor_name, actor_label, action,
-    # changes, article_id), not AuditEvent objects: the page only reads them.
-    events: list[Row[Any]]
-    more: bool  # older events exist beyond these; the audit timeline has them all
-
-
-_CLAIM_TIMELINE = (select(AuditEvent.id, AuditEvent.created_at, User.display_name.label("actor_name"),
-                          AuditEvent.actor_label, AuditEvent.action, AuditEvent.changes, AuditEvent.article_id)
-                   .outerjoin(User, User.id == AuditEvent.actor_id)
-                   .order_by(AuditEvent.id.desc()))
-
-
-def claim_timeline(session: DbSession, claim: Claim, limit: int = 100) -> ClaimHistory:
-    """What happened to a claim, its evidence and its notes: the newest ``limit`` events, oldest first
-    (for the claim page, whose cost must not grow with a long history)."""
-    parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == claim.id)]
-    if claim.evidence:
-        parts.append(and_(AuditEvent.object_type == "evidence", AuditEvent.object_id.in_([e.id for e in claim.evidence])))
-    if claim.notes:
-        parts.append(and_(AuditEvent.object_type == "note", AuditEvent.object_id.in_([n.id for n in claim.notes])))
-    newest = list(session.execute(_CLAIM_TIMELINE.where(or_(*parts)).limit(limit + 1)))
-    return ClaimHistory(list(reversed(newest[:limit])), len(newest) > limit)
 
 
 # ---- export ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -32,11 +32,17 @@ def notify(ctx: Context, *, recipient: User | int, kind: str, message: str, acto
     return notification
 
 
+# Every view of a claim page asks it: built once, the reader and the claim bound parameters (building the
+# condition and its cache key on every view cost more than the indexed read itself, issue 15).
+_ANY_UNREAD_OF_CLAIM = select(exists().where(Notification.user_id == bindparam("user_id"),
+                                             Notification.claim_id == bindparam("claim_id"),
+                                             Notification.read_at.is_(None)))
+
+
 def mark_claim_read(ctx: Context, *, actor: User, claim_id: int) -> int:
     """Opening a claim reads its notifications (assignment, mention, review…); audited when any were.
     Most views find none: that costs one indexed read, never a write."""
-    unread = (Notification.user_id == actor.id, Notification.claim_id == claim_id, Notification.read_at.is_(None))
-    if not ctx.session.scalar(select(exists().where(*unread))):
+    if not ctx.session.scalar(_ANY_UNREAD_OF_CLAIM, {"user_id": actor.id, "claim_id": claim_id}):
         return 0
     with transaction(ctx.session):
         result = ctx.session.execute(

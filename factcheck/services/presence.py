@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from factcheck.errors import PermissionDenied
@@ -81,14 +81,15 @@ def _beat(ctx: Context, actor: User, claim: Claim) -> None:
             ctx.session.add(ClaimPresence(claim_id=claim.id, user_id=actor.id, since=now, seen_at=now))
 
 
+# Every view of a claim page asks it: built once, the claim, the viewer and the time bound parameters.
 _PRESENT = (select(User.id, User.display_name, ClaimPresence.since)
             .join(User, User.id == ClaimPresence.user_id)
-            .where(User.is_active_account.is_(True))
+            .where(User.is_active_account.is_(True), ClaimPresence.claim_id == bindparam("claim_id"),
+                   ClaimPresence.user_id != bindparam("viewer_id"), ClaimPresence.seen_at >= bindparam("fresh_since"))
             .order_by(ClaimPresence.since, ClaimPresence.user_id))
 
 
 def others_present(session: DbSession, claim_id: int, viewer: User, now: datetime) -> list[Present]:
     """Who else has had the claim open in an editing page within the last minute, longest there first."""
-    rows = session.execute(_PRESENT.where(ClaimPresence.claim_id == claim_id, ClaimPresence.user_id != viewer.id,
-                                          ClaimPresence.seen_at >= now - FRESH_FOR))
+    rows = session.execute(_PRESENT, {"claim_id": claim_id, "viewer_id": viewer.id, "fresh_since": now - FRESH_FOR})
     return [Present(Person(user_id, name), since) for user_id, name, since in rows]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -9,11 +9,11 @@ from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, PublishForm, ReviseForm
 from factcheck.forms.claims import BulkAssignForm
-from factcheck.models import Article, ArticleStatus
+from factcheck.models import Article, ArticleStatus, Claim
 from factcheck.security import Action
+from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import intake, report, revisions, suggestions
 from factcheck.views import jobs, links
 from factcheck.views.common import actor, checker_choices, context, text_arg
 from factcheck.views.pager import current_pager
@@ -68,7 +68,7 @@ def new() -> Any:
 @bp.post("/<id:article_id>/furniture/<int:index>/restore")
 @login_required
 def restore_furniture(article_id: int, index: int) -> Any:
-    article = article_service.load_article_page(db.session, article_id)
+    article = article_page.load(db.session, article_id)
     context().require(actor(), Action.ARTICLE_REVISE, article)
     if ActionForm().validate_on_submit():
         added = suggestions.restore_furniture(context(), actor=actor(), article=article, index=index)
@@ -76,44 +76,59 @@ def restore_furniture(article_id: int, index: int) -> Any:
     return redirect(url_for("articles.show", article_id=article.id))
 
 
+class _Blocker(NamedTuple):
+    """A claim holding the article back, as the gate lists it (``articles.Blocker`` of a row)."""
+
+    claim: article_page.ArticleClaim
+    reason: str
+
+
 def render_article(article: Article, *, claim_form: ClaimForm | None = None,
                    blockers: list[article_service.Blocker] | None = None, status: int = 200) -> tuple[str, int]:
     settings = context().settings
     viewer = actor()
     actions = article_service.allowed_actions(settings, viewer, article)
-    assign_form = BulkAssignForm(formdata=None)
-    # The checkers are read only for a viewer who may assign: nobody else is shown the form.
-    assign_form.assignee_id.choices = checker_choices() if actions.assign else []
+    claims = article_page.claim_rows(db.session, article)
     # Asked once per kind of claim: an article's claims come in a handful of kinds.
     by_kind = claim_service.ActionsByKind(settings, viewer)
-    claim_actions = {c.id: by_kind.of_claim(c) for c in article.claims}
+    claim_actions = {c.id: by_kind.of_row(c) for c in claims}
+    # The checkers are read only for a viewer who may assign, and the forms are built only for a viewer
+    # the page shows them to (building all four on every view was a tenth of the page).
+    checkers = checker_choices() if actions.assign else []
+    # Claims the bulk-assignment form may tick (none when nobody can be chosen).
+    assignable = {claim_id for claim_id, may in claim_actions.items() if may.assign} if checkers else set()
+    assign_form = None
+    if assignable:
+        assign_form = BulkAssignForm(formdata=None)
+        assign_form.assignee_id.choices = checkers
+    # A row has every field the gate's rule reads.
+    gate = blockers if blockers is not None else [
+        _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
     return render_template(
-        "articles/show.html", article=article, claims=article.claims, claim_form=claim_form or ClaimForm(),
+        "articles/show.html", article=article, claims=claims,
+        claim_form=(claim_form or ClaimForm()) if actions.add_claim else None,
         claim_url=links.by_id("claims.show", "claim_id"),
         accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
         dismiss_url=links.by_id("claims.dismiss", "claim_id"),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
-        text_claims=[c for c in article.claims if c.revision_id == article.current_revision_id],
-        assign_form=assign_form, action_form=ActionForm(), publish_form=PublishForm(formdata=None),
-        blockers=blockers if blockers is not None else article_service.blocking_claims(settings, article),
-        actions=actions, claim_actions=claim_actions, english=intake.english(article),
-        # Claims the bulk-assignment form may tick (none when nobody can be chosen).
-        assignable={claim_id for claim_id, may in claim_actions.items() if may.assign}
-        if actions.assign and assign_form.assignee_id.choices else set(),
+        text_claims=[c for c in claims if c.revision_id == article.current_revision_id],
+        assign_form=assign_form, action_form=ActionForm(),
+        publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
+        actions=actions, claim_actions=claim_actions, english=intake.english(article), assignable=assignable,
     ), status
 
 
 @bp.get("/<id:article_id>")
 @login_required
 def show(article_id: int) -> Any:
-    article = article_service.load_article_page(db.session, article_id)
-    return render_article(article)
+    # The claims are read as the rows the page shows, not loaded as objects.
+    return render_article(article_page.article(db.session, article_id))
 
 
 @bp.post("/<id:article_id>/claims")
 @login_required
 def add_claim(article_id: int) -> Any:
-    article = article_service.load_article_page(db.session, article_id)
+    article = article_page.load(db.session, article_id)
     context().require(actor(), Action.CLAIM_CREATE, article)
     form = ClaimForm()
     if form.validate_on_submit():
@@ -133,7 +148,7 @@ def add_claim(article_id: int) -> Any:
 @bp.post("/<id:article_id>/approve")
 @login_required
 def approve(article_id: int) -> Any:
-    article = article_service.load_article_page(db.session, article_id)
+    article = article_page.load(db.session, article_id)
     context().require(actor(), Action.ARTICLE_APPROVE, article)
     if not ActionForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
@@ -164,7 +179,7 @@ def publish(article_id: int) -> Any:
 @bp.route("/<id:article_id>/revise", methods=["GET", "POST"])
 @login_required
 def revise(article_id: int) -> Any:
-    article = article_service.load_article_page(db.session, article_id)
+    article = article_page.load(db.session, article_id)
     context().require(actor(), Action.ARTICLE_REVISE, article)
     form = ReviseForm(data={"text": article.text}) if request.method == "GET" else ReviseForm()
     if form.validate_on_submit():

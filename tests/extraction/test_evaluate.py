@@ -54,12 +54,13 @@ def test_a_source_with_a_courtesy_title_stands_for_the_full_name() -> None:
 
 def test_our_labelled_stories() -> None:
     figures = evaluate_labelled(sorted(OWN_DATA.glob("*.claims.json")))
-    assert figures["articles"] >= 38
-    # Measured: 1.0 for each, rules alone claimant 0.986.
-    assert figures["recall"] >= 0.98
-    assert figures["precision"] >= 0.97
-    assert figures["claimant_accuracy_strict"] >= 0.97
-    assert figures["via_accuracy"] >= 0.97
+    assert figures["articles"] >= 48
+    # Measured after the fifth round (48 stories, 286 claims): recall 1.0, precision 1.0,
+    # claimant 0.996 (one known miss, see test_quality.KNOWN_CLAIMANT_MISSES), via 1.0.
+    assert figures["recall"] >= 0.99
+    assert figures["precision"] >= 0.99
+    assert figures["claimant_accuracy_strict"] >= 0.99
+    assert figures["via_accuracy"] >= 0.99
 
 
 def test_seed_article() -> None:
@@ -76,17 +77,18 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned reader (measured: 0.556, 0.790, 0.932, 0.951, right 0.504).
-        assert figures["recall"] >= 0.54
-        assert figures["precision"] >= 0.77
-        assert figures["right_claimant_of_labelled"] >= 0.49
+        # Rules and the learned readers (measured in the fifth round: 0.604, 0.782, 0.926, 0.956,
+        # right 0.538; before it 0.556, 0.790, 0.932, 0.951, right 0.504).
+        assert figures["recall"] >= 0.60
+        assert figures["precision"] >= 0.775
+        assert figures["right_claimant_of_labelled"] >= 0.535
     else:
-        # Rules alone (measured: 0.495, 0.831, 0.933, 0.949, right 0.454).
-        assert figures["recall"] >= 0.48
-        assert figures["precision"] >= 0.81
-        assert figures["right_claimant_of_labelled"] >= 0.44
-    assert figures["claimant_accuracy_strict"] >= 0.91
-    assert figures["claimant_accuracy_lenient"] >= 0.93
+        # Rules and the subject-verb reader, no CRF (measured: 0.500, 0.842, 0.932, 0.957, right 0.460).
+        assert figures["recall"] >= 0.495
+        assert figures["precision"] >= 0.835
+        assert figures["right_claimant_of_labelled"] >= 0.455
+    assert figures["claimant_accuracy_strict"] >= 0.92
+    assert figures["claimant_accuracy_lenient"] >= 0.95
 
 
 def test_checkthat_dev_test_editor_view() -> None:

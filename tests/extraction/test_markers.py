@@ -34,6 +34,16 @@ CLAIM = "The Harlow port will reopen on Friday after repairs"
         "May 3 (UPI) -- ",  # UPI without a city
         "OSLOVIK — ",  # a city alone
         "HARLOW. May 3 (Interfax-Ukraine) - ",  # an agency with a hyphen
+        "Velmora, Mar 3 (EFE).- ",  # EFE, full stop and dash unspaced
+        "Velmora (EFE).- ",  # EFE without a date
+        "Velmora (dpa) - ",  # dpa, in lower case
+        "OSLOVIK (Kyodo) -- ",  # Kyodo
+        "OSLOVIK, March 3 (Yonhap) -- ",  # Yonhap
+        "NEW HARLOW, March 3 (Bernama) -- ",  # Bernama
+        "Velmora, May 14 (IANS) ",  # IANS, no dash
+        "Velmora/Oslovik (dpa) - ",  # dpa, two cities
+        "New Velmora [Norvia], March 3 (ANI): ",  # ANI, the country in square brackets
+        "OSLOVIK, March 3, 2026, SPA -- ",  # SPA, the agency after a comma
     ],
 )
 def test_datelines_are_set_aside_and_left_out_of_the_claim(dateline: str) -> None:
@@ -53,6 +63,13 @@ def test_datelines_are_set_aside_and_left_out_of_the_claim(dateline: str) -> Non
         "THE MINISTRY SAID - EXPORTS ROSE IN MAY.",
         "Exports rose in May, the ministry said.",
         "By the end of June the ministry expects exports to rise 4 percent.",
+        "Updated figures showed exports rose 4 percent in May.",
+        "Published in 2019, the report found exports rose 4 percent.",
+        "AP reporters saw ships queued outside the harbour for a week.",
+        "Editors of the daily said exports rose 4 percent in May.",
+        "With inputs from the port authority, the ministry said exports rose 4 percent in May.",
+        "March 3, 2026 was the day the port reopened after repairs.",
+        "Exports rose 4 percent in May, the minister told Reuters.",
     ],
 )
 def test_sentences_that_only_look_like_datelines_stay(line: str) -> None:
@@ -88,6 +105,43 @@ def test_sentences_that_only_look_like_datelines_stay(line: str) -> None:
         ("Ines Varga   |03.05.2026 - Update : 03.05.2026", "byline"),  # Anadolu
         ("Harlow Wire reporter Tomas Lund in Oslovik contributed to this report.", "byline"),
         ("(MENAFN- Harlow Wire) By Ines Varga", "byline"),
+        ("Updated 9:05 AM GMT, June 4, 2026", "byline"),  # AP's time stamp
+        ("Published on May 3, 2026 10:04 AM", "byline"),
+        ("By Ines Varga, dpa", "byline"),
+        ("tlund@harlowwire.com", "byline"),  # Yonhap's address line
+        ("--IANS", "end marker"),
+        ("-- BERNAMA", "end marker"),
+        ("==Kyodo", "end marker"),
+        ("EFE", "end marker"),
+        ("PTI IV TL", "end marker"),  # PTI's sign-off with the desk's initials
+        ("dpa iv xx tl", "end marker"),
+        ("(video)(photo)", "end marker"),  # EFE's note of what goes with the story
+        ("Tags / Keywords: ports, shipping, Harlow", "keywords"),
+        ("Keywords", "keywords"),  # Yonhap's heading over its tags
+        ("#Harlow #Oslovik #port strike", "keywords"),
+        ("Pilots guide a tanker into the Harlow harbour at dawn on March 3, 2026, a day after the strike ended. "
+         "(Kyodo)", "photo caption"),  # a caption ending in the agency alone
+        ("Our Standards: The Thomson Reuters Trust Principles.", "copyright notice"),
+        ("Editor: Zhang Hao", "byline"),  # Xinhua
+        ("Editor: Liu Jia/Xinhua", "byline"),
+        ("(With inputs from agencies)", "byline"),  # PTI, IANS
+        ("Ines Varga, Reuters", "byline"),
+        ("March 3, 2026 at 10:04 AM", "byline"),  # a time stamp without a word
+        ("Mar 3, 2026, 10:04 AM ET", "byline"),
+        ("(Xinhua)", "end marker"),
+        ("/TASS/", "end marker"),
+        ("— AFP", "end marker"),
+        ("EFE/Juan Pérez", "image credit"),
+        ("[Photo: Yonhap]", "image credit"),
+        ("#Harlow", "keywords"),
+        ("Pilots guide a tanker into the Harlow harbour at dawn on March 3, 2026, a day after the strike ended. "
+         "EFE/Juan Pérez", "photo caption"),
+        ("Pilots guide a tanker into the Harlow harbour at dawn on March 3, 2026, a day after the strike ended. "
+         "Yonhap", "photo caption"),
+        ("Pilots guide a tanker into the Harlow harbour at dawn on March 3, 2026, a day after the strike ended. "
+         "[Yonhap photo]", "photo caption"),
+        ("(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
+         "copyright notice"),
         ("Anadolu Agency website contains only a portion of the news stories offered to subscribers in the AA "
          "News Broadcasting System (HAS), and in summarized form.", "copyright notice"),
     ],

@@ -20,8 +20,10 @@ def test_claimant_precision_on_polnear_dev() -> None:
     if not (POLNEAR_DEV / "attributions").is_dir():
         pytest.skip(f"PolNeAR dev split not found at {POLNEAR_DEV.resolve()}")
     result = evaluate(POLNEAR_DEV, limit=30)
-    assert result["attributed_suggestions_on_labelled_content"] > 50
-    assert result["claimant_precision"] >= 0.85
+    # Measured in the fifth round: 310 suggestions, precision 0.935, recall 0.528.
+    assert result["attributed_suggestions_on_labelled_content"] > 300
+    assert result["claimant_precision"] >= 0.93
+    assert result["attribution_recall"] >= 0.52
 
 
 def test_names_match() -> None:

@@ -32,6 +32,9 @@ def test_offsets_point_into_the_text() -> None:
         ('"Is it over?" he asked. No.', ['"Is it over?" he asked.', "No."]),
         ("Wait... Really. Yes!", ["Wait...", "Really.", "Yes!"]),
         ("Photo: Grok, ill. purposes", ["Photo: Grok, ill. purposes"]),
+        # Courtesy titles of Arab, South Asian and French copy: "Eng." (engineer), "Adv.", "Mme."
+        ("The director, Eng. Sami Haddad, said it. Adv. Rao and Mme. Roux agreed.",
+         ["The director, Eng. Sami Haddad, said it.", "Adv. Rao and Mme. Roux agreed."]),
     ],
 )
 def test_boundaries(text: str, expected: list[str]) -> None:

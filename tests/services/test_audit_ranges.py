@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -174,8 +175,9 @@ def _taken_whole(monkeypatch) -> list[bool]:
     window = audit_ranges._RangeCheck.window
 
     def spy(self, values):
-        taken.append(window(self, values))
-        return taken[-1]
+        reason = window(self, values)
+        taken.append(reason is None)
+        return reason
 
     monkeypatch.setattr(audit_ranges._RangeCheck, "window", spy)
     return taken
@@ -280,7 +282,9 @@ def test_the_window_payload_is_the_payload_the_rows_are_read_with(app, make, clo
     make.final_claim()
     _record_odd_events(clock)
     dialect = db.session.get_bind().dialect.name
-    window, rows = audit_ranges.WINDOW_PAYLOAD[dialect], audit_ranges.PAYLOAD[dialect]
+    if not audit_ranges.WHOLE_WINDOWS[dialect]:
+        pytest.skip("PostgreSQL's windows come as rows, with PAYLOAD")
+    window, rows = audit_ranges.WINDOW_PAYLOAD, audit_ranges.PAYLOAD[dialect]
     total, same = db.session.execute(sa.text(
         f"SELECT count(*), sum(CASE WHEN ({window}) = ({rows}) THEN 1 ELSE 0 END) FROM audit_events")).one()
     assert total > 5 and same == total
@@ -294,3 +298,41 @@ def test_windows_of_one_event_are_taken_whole(app, monkeypatch):
     assert report.intact and report.count == 5 and report.head.id == ids[-1]
     if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
         assert taken == [True] * 5
+
+
+def test_a_window_read_row_by_row_says_why_in_the_log_and_the_report(app, make, caplog):
+    """An event stored in another form than the app writes verifies, by the slower way: which way,
+    for which ids and why is logged and kept in the report (it was silent)."""
+    from tests.services.test_audit_verify_speed import _append_raw
+
+    _write(8)
+    changes = {"status": {"before": "open", "after": "assigned"}}
+    event_id = _append_raw(json.dumps(changes), changes)  # spaces: not the text the app writes
+    with caplog.at_level("WARNING", logger="factcheck.services"):
+        report = audit.verify(ctx(), processes=1)
+    assert report.intact and report.head is not None and report.head.id == event_id
+    assert report == _serial()  # the reasons are no part of the finding
+    spans = [re.match(r"ids (\d+) to (\d+): (.+)", line).groups() for line in report.slow_reads]
+    assert any(int(first) <= event_id <= int(last) for first, last, _why in spans)
+    why = "misses its event's hash" if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name] else "walked one by one"
+    assert any(why in reason for _first, _last, reason in spans)
+    logged = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert any(why in message for message in logged)
+
+
+def test_an_intact_chain_the_app_wrote_takes_no_slower_way(app):
+    _write()
+    report = audit.verify(ctx(), processes=1, range_size=RANGE)
+    assert report.intact and report.slow_reads == ()
+
+
+def test_sqlite_reads_each_window_in_id_order(app):
+    """The window's aggregates take the rows as SQLite visits them: by the search of the rowid (the
+    id) range, in id order, and no index may take its place (``NOT INDEXED``)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's windows come as rows, ORDER BY id")
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    try:
+        assert audit_ranges.windows_in_id_order(cursor)
+    finally:
+        cursor.close()

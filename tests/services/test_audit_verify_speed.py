@@ -18,6 +18,7 @@ from factcheck.extensions import db
 from factcheck.models import HASH_ALG_KEYED, AuditEvent
 from factcheck.services import audit
 from factcheck.services.context import RequestInfo
+from factcheck.services.db import transaction
 from tests.support.context import ctx
 
 ODD_CHANGES = [
@@ -100,3 +101,50 @@ def test_other_json_text_with_other_content_is_still_caught(app, make):
                            {"status": {"before": "open", "after": "assigned"}})
     report = audit.verify(ctx())
     assert not report.intact and report.first_broken_id == event_id and "altered" in report.problem
+
+
+CONTROL = {"note": {"before": None, "after": "line\nbreak, bell \u0007, start \u0001"}}
+
+
+def _serial_walk():
+    context = ctx()
+    report = audit._walk(audit._chain_rows(db.session), context.settings.audit_key, context.checkpoints.highest())
+    db.session.rollback()
+    return report
+
+
+def test_control_characters_recorded_through_the_service_verify(app, make):
+    """The service stores control characters escaped (its JSON is the canonical text): both walks agree."""
+    make.article()
+    with transaction(db.session):
+        audit.record(ctx(), actor=None, actor_label="bell \u0007", action="test.control", object_type="claim",
+                     object_id=1, changes=CONTROL)
+    report = audit.verify(ctx())
+    assert report.intact and report == _serial_walk()
+
+
+@pytest.fixture
+def raw_text_changes(app):
+    """PostgreSQL's json type refuses a control character left unescaped in a string: only SQLite's
+    column can hold one (written by another writer, or by hand)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's json column refuses an unescaped control character")
+
+
+def test_changes_holding_a_raw_control_character_verify_without_raising(app, make, raw_text_changes):
+    """Stored as other JSON text than the app's (the control characters left raw), the event's
+    values are still the ones MACed: the reference path decodes them (it raised JSONDecodeError)."""
+    make.article()
+    raw = '{"note":{"after":"line\nbreak, bell \u0007, start \u0001","before":null}}'
+    event_id = _append_raw(raw, CONTROL)
+    report = audit.verify(ctx())
+    assert report.intact and report.head is not None and report.head.id == event_id
+    assert report == _serial_walk()
+
+
+def test_changes_that_are_no_json_are_named_broken_without_raising(app, make, raw_text_changes):
+    make.article()
+    event_id = _append_raw('{"note":{"after":"cut \u0001', CONTROL)
+    report = audit.verify(ctx())
+    assert not report.intact and report.first_broken_id == event_id and "altered" in report.problem
+    assert report == _serial_walk()

@@ -1,0 +1,52 @@
+"""The signed CSRF token of a session, signed once per process rather than once per request.
+
+Flask-WTF's ``generate_csrf`` makes a new serializer and signs the session's raw token with a new
+timestamp on every request that renders a form (issue 15). The timestamp only matters when tokens
+expire (``WTF_CSRF_TIME_LIMIT``); factcheck's never do (a form left open all day still submits), so
+a token signed earlier for the same raw token and keys is exactly as valid as a new one and is
+reused. With a time limit set, every token is signed anew, as Flask-WTF does. Checking a submitted
+token is Flask-WTF's, unchanged.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g, session
+from flask_wtf.csrf import _FlaskFormCSRF, generate_csrf
+
+# One entry per session seen recently.
+_MAX_SIGNED = 4096
+_signed: dict[tuple[Any, str, str], str] = {}
+
+
+def csrf_token(secret_key: Any = None, token_key: str | None = None) -> str:
+    """``flask_wtf.csrf.generate_csrf``, with the signature of a raw token reused while tokens never expire."""
+    config = current_app.config
+    field = token_key or config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = g.get(field)
+    if token is not None:
+        return token
+    raw = session.get(field)
+    if config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None or not isinstance(raw, str):
+        return generate_csrf(secret_key, token_key)
+    key = (secret_key or config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, field, raw)
+    token = _signed.get(key)
+    if token is None:
+        token = generate_csrf(secret_key, token_key)
+        if len(_signed) >= _MAX_SIGNED:
+            _signed.clear()
+        _signed[key] = token
+    else:
+        setattr(g, field, token)
+    return token
+
+
+class FormCSRF(_FlaskFormCSRF):
+    """Flask-WTF's CSRF for forms, its token from ``csrf_token`` above."""
+
+    def generate_csrf_token(self, csrf_token_field: Any) -> str:
+        return csrf_token(secret_key=self.meta.csrf_secret, token_key=self.meta.csrf_field_name)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["csrf_token"] = csrf_token

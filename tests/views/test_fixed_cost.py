@@ -1,0 +1,47 @@
+"""What every request pays before its page's own work, in SQL statements (issue 15): the sign-in form
+none, /healthz one, a signed-in page two (the signed-in device with its user and roles, then the
+navigation's counts), and a form sent reads nothing again once its change is committed."""
+from __future__ import annotations
+
+import pytest
+
+
+def _reads(statements: list[str], table: str) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s]
+
+
+def test_the_sign_in_form_runs_no_statement_and_healthz_one(client, count_queries):
+    client.get("/login")
+    with count_queries() as form:
+        assert client.get("/login").status_code == 200
+    with count_queries() as health:
+        assert client.get("/healthz").status_code == 200
+    assert form == []
+    assert len(health) == 1, health
+
+
+@pytest.mark.parametrize("role", ["checker", "editor", "manager", "admin"])
+def test_a_signed_in_page_pays_two_statements_before_its_own(login_as, count_queries, role):
+    """The account page shows only the layout and its forms: whatever it runs is the fixed part."""
+    client = login_as(role)
+    client.get("/account/password")
+    with count_queries() as seen:
+        assert client.get("/account/password").status_code == 200
+    assert len(seen) == 2, seen
+    assert "user_sessions.token_hash" in seen[0]  # the device's session, its user and roles: one statement
+    assert "notifications.read_at IS NULL" in seen[1]  # the navigation's badges: one statement
+
+
+def test_a_note_sent_reads_nothing_again_after_its_commit(make, login_as, count_queries):
+    """The commit expires what the request loaded; neither the redirect to the claim nor the access
+    log's user id may load the claim or the user again."""
+    editor = make.user("editor")
+    claim = make.claim(editor=editor)
+    client = login_as(editor)
+    with count_queries() as seen:
+        response = client.submit(f"/claims/{claim.id}/notes", {"body": "Checked against the 2019 report."})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/claims/{claim.id}")
+    written = next(n for n, s in enumerate(seen) if s.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS"))
+    after = seen[written + 1:]
+    assert _reads(after, "users") == [] and _reads(after, "claims") == [], after
+    assert len(_reads(seen, "users")) == 1, seen  # the signed-in user, once
