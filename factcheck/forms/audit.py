@@ -1,14 +1,33 @@
 """The audit log's filters (a GET form: shape only, no CSRF token)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from wtforms import DateField, IntegerField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from factcheck.forms import Form, choices
 from factcheck.forms.quick_select import QuickSelectField
-from factcheck.services.audit_log import Filters
+from factcheck.services.audit_log import ACTIONS, OBJECT_TYPES, FilterChoices, Filters
 
 _ID = NumberRange(min=1, max=2**31 - 1, message="Enter a whole number from 1 to 2147483647.")
+
+# The option lists are shared by the requests that show the same ones (the fields only read them):
+# an option object per choice for 300 titles on every view cost more than the page's query.
+_ACTIONS = choices([("", "Any action")] + [(a, a) for a in ACTIONS])
+_OBJECT_TYPES = choices([("", "Any type")] + [(t, t) for t in OBJECT_TYPES])
+
+
+@lru_cache(maxsize=16)
+def _article_choices(articles: tuple[tuple[int, str], ...]) -> list[SelectChoice]:
+    return choices([("", "Any article")] + [(str(i), f"{title} (#{i})") for i, title in articles])
+
+
+@lru_cache(maxsize=16)
+def _actor_choices(actors: tuple[tuple[int, str, str], ...]) -> list[SelectChoice]:
+    return choices([("", "Anyone"), ("none", "Nobody signed in (system, command line)")]
+                   + [(str(i), f"{name} <{email}>") for i, name, email in actors])
 
 
 class AuditFilterForm(Form):
@@ -23,17 +42,15 @@ class AuditFilterForm(Form):
     date_from = DateField("From (UTC)", validators=[Optional()])
     date_to = DateField("To (UTC)", validators=[Optional()])
 
-    def __init__(self, formdata, *, actors, actions: list[str], object_types: list[str],
-                 articles: list[tuple[int, str]] | None = None) -> None:
+    def __init__(self, formdata, *, choices_from: FilterChoices, also_action: str | None = None,
+                 also_object_type: str | None = None) -> None:
         super().__init__(formdata=formdata)
         # Chosen by title, newest first: nobody should have to know an article's number.
-        self.article.choices = choices([("", "Any article")] + [(str(i), f"{title} (#{i})") for i, title in articles or []])
-        self.actor.choices = choices(
-            [("", "Anyone"), ("none", "Nobody signed in (system, command line)")]
-            + [(str(row.id), f"{row.display_name} <{row.email}>") for row in actors]
-        )
-        self.action.choices = choices([("", "Any action")] + [(a, a) for a in actions])
-        self.object_type.choices = choices([("", "Any type")] + [(t, t) for t in object_types])
+        self.article.choices = _article_choices(tuple(choices_from.articles))
+        self.actor.choices = _actor_choices(tuple(choices_from.actors))
+        self.action.choices = _ACTIONS if also_action is None else [*_ACTIONS, SelectChoice(also_action, also_action)]
+        self.object_type.choices = _OBJECT_TYPES if also_object_type is None \
+            else [*_OBJECT_TYPES, SelectChoice(also_object_type, also_object_type)]
 
     def validate_object_id(self, field) -> None:
         if field.data is not None and not self.object_type.data:

@@ -264,11 +264,11 @@ class ArticleRow:
 
 
 def list_articles(session: DbSession, settings: Settings, *, status: str | None = None, query: str | None = None,
-                  limit: int = 100) -> list[ArticleRow]:
-    """Newest first, with claim counts computed by the database rather than by loading claims. The
-    page's articles are picked first and only their claims are counted (counting every article's
-    claims before picking made the list grow with the newsroom)."""
-    page = select(Article.id).order_by(Article.id.desc()).limit(limit)
+                  limit: int = 100, offset: int = 0) -> list[ArticleRow]:
+    """Newest first, ``limit`` from the ``offset``-th, with claim counts computed by the database rather
+    than by loading claims. The page's articles are picked first and only their claims are counted
+    (counting every article's claims before picking made the list grow with the newsroom)."""
+    page = select(Article.id).order_by(Article.id.desc()).limit(limit).offset(offset)
     if status:
         page = page.where(Article.status == status)
     if query:
@@ -290,16 +290,6 @@ def list_articles(session: DbSession, settings: Settings, *, status: str | None 
         .order_by(Article.id.desc())
     )
     return [ArticleRow(*row) for row in session.execute(stmt)]
-
-
-def newest_titles(session: DbSession, limit: int = 300, also: int | None = None) -> list[tuple[int, str]]:
-    """(id, title) of the newest articles, for choosing one by title; ``also`` (an article already
-    chosen, however old) is included."""
-    rows = [(i, t) for i, t in session.execute(select(Article.id, Article.title).order_by(Article.id.desc())
-                                                .limit(limit))]
-    if also is not None and also not in {i for i, _ in rows}:
-        rows += [(i, t) for i, t in session.execute(select(Article.id, Article.title).where(Article.id == also))]
-    return rows
 
 
 def titles(session: DbSession, article_ids: list[int]) -> dict[int, str]:

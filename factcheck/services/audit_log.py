@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import exists, select, text
+from sqlalchemy import bindparam, exists, literal_column, null, select, union_all
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import joinedload
 
@@ -41,6 +41,30 @@ EXPORT_COLUMNS = (
     "changes", "request_id", "ip_address", "prev_hash", "hash", "hash_alg", "seq",
 )
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+
+# What the services record, by object type: the filter's choices come from here, not from a scan of
+# the log on every view. tests/services/test_every_write_audits.py checks every event each write
+# records against it, so a new kind of event cannot be left out.
+EVENT_KINDS: dict[str, tuple[str, ...]] = {
+    "api_token": ("token.issued", "token.revoked"),
+    "article": ("article.approved", "article.created", "article.published", "article.reopened",
+                "article.status_changed"),
+    "audit": ("audit.exported", "audit.verified"),
+    "claim": ("claim.accepted", "claim.assigned", "claim.created", "claim.dismissed", "claim.orphaned",
+              "claim.reanchored", "claim.reminded", "claim.resolved", "claim.started", "claim.suggested",
+              "claim.taken", "claim.text_changed", "notifications.read", "verdict.accepted", "verdict.proposed",
+              "verdict.returned", "verdict.withdrawn"),
+    "evidence": ("evidence.added", "evidence.edited", "evidence.removed"),
+    "note": ("note.added",),
+    "notification": ("notifications.read",),
+    "revision": ("revision.created", "revision.furniture_restored"),
+    "user": ("auth.login", "auth.login_failed", "auth.login_refused", "auth.logout", "auth.signed_out_everywhere",
+             "notifications.read", "user.activated", "user.created", "user.deactivated",
+             "user.email_notifications_changed", "user.password_changed", "user.roles_changed"),
+    "webhook": ("webhook.deleted", "webhook.disabled", "webhook.enabled", "webhook.registered"),
+}
+ACTIONS: tuple[str, ...] = tuple(sorted({action for actions in EVENT_KINDS.values() for action in actions}))
+OBJECT_TYPES: tuple[str, ...] = tuple(sorted(EVENT_KINDS))
 
 
 @dataclass(frozen=True)
@@ -96,11 +120,12 @@ class EventLine:
     ip_address: str | None
     hash: str
     actor_name: str | None  # None when no signed-in person did it (or the account is gone)
+    article_title: str | None  # None without an article (or when it is gone)
 
 
 _LINE_COLUMNS = (AuditEvent.id, AuditEvent.created_at, AuditEvent.actor_id, AuditEvent.actor_label, AuditEvent.action,
                  AuditEvent.object_type, AuditEvent.object_id, AuditEvent.article_id, AuditEvent.changes,
-                 AuditEvent.request_id, AuditEvent.ip_address, AuditEvent.hash, User.display_name)
+                 AuditEvent.request_id, AuditEvent.ip_address, AuditEvent.hash, User.display_name, Article.title)
 
 Listed = TypeVar("Listed", AuditEvent, EventLine)
 
@@ -189,10 +214,24 @@ def list_lines(session: DbSession, *, viewer: User, filters: Filters | None = No
                  lambda where, order, count: _lines(session, where, order, count))
 
 
+# The actor's name and the article's title joined in (one probe of a primary key each), not looked
+# up by statements of their own for the page's events.
+_LINES = (select(*_LINE_COLUMNS).outerjoin(User, User.id == AuditEvent.actor_id)
+          .outerjoin(Article, Article.id == AuditEvent.article_id))
+
+
 def _lines(session: DbSession, where: list[Any], order: Any, count: int) -> list[EventLine]:
-    stmt = (select(*_LINE_COLUMNS).outerjoin(User, User.id == AuditEvent.actor_id)
-            .where(*where).order_by(order).limit(count))
-    return [EventLine(*row) for row in session.execute(stmt)]
+    return [EventLine(*row) for row in session.execute(_LINES.where(*where).order_by(order).limit(count))]
+
+
+# A constant statement, built once: building it on every view cost more than running it.
+_LAST_VERIFICATION = _LINES.where(AuditEvent.action == audit.VERIFIED).order_by(AuditEvent.id.desc()).limit(1)
+
+
+def last_verification_line(session: DbSession) -> EventLine | None:
+    """``audit.last_verification`` as a line with its actor's name: no lazy load of the actor by the page."""
+    row = session.execute(_LAST_VERIFICATION).first()
+    return EventLine(*row) if row is not None else None
 
 
 def _page(session: DbSession, viewer: User, filters: Filters | None, before_id: int | None, after_id: int | None,
@@ -225,32 +264,54 @@ def _any(session: DbSession, where: list[Any], *more: Any) -> bool:
     return bool(session.scalar(select(exists().where(*where, *more))))
 
 
-def _distinct(session: DbSession, column: str) -> list[str]:
-    """The distinct values of an indexed column by a loose index scan: one index probe per value
-    instead of a pass over every event."""
-    rows = session.execute(text(f"""
-        WITH RECURSIVE seen(value) AS (
-            SELECT CAST(MIN({column}) AS TEXT) FROM audit_events
-            UNION ALL
-            SELECT (SELECT CAST(MIN({column}) AS TEXT) FROM audit_events WHERE {column} > seen.value)
-            FROM seen WHERE seen.value IS NOT NULL
-        )
-        SELECT value FROM seen WHERE value IS NOT NULL
-    """))
-    return [row[0] for row in rows]
+def recorded(session: DbSession, *, action: str | None = None, object_type: str | None = None) -> bool:
+    """Whether the log holds an event of this action or object type: for a value the filter does not
+    offer (an event kind the code no longer records), asked only when such a value is requested."""
+    where = [AuditEvent.action == action] if action is not None else [AuditEvent.object_type == object_type]
+    return _any(session, where)
 
 
-def known_actions(session: DbSession) -> list[str]:
-    return _distinct(session, "action")
+@dataclass(frozen=True)
+class FilterChoices:
+    actors: list[tuple[int, str, str]]  # (id, display name, email), by name
+    articles: list[tuple[int, str]]  # (id, title), newest first, and the chosen one however old
 
 
-def known_object_types(session: DbSession) -> list[str]:
-    return _distinct(session, "object_type")
+_ARTICLE_CHOICES = 300
 
 
-def actors(session: DbSession) -> list[Row]:
-    """Everyone who could appear as an actor, for the filter (id, display name, email)."""
-    return list(session.execute(select(User.id, User.display_name, User.email).order_by(User.display_name, User.id)))
+def _filter_choices_statement(chosen_article: bool) -> Any:
+    # Users sort by name (in the database's collation, as the filter always listed them), articles
+    # newest first; "kind" keeps the two lists apart.
+    people: Any = select(literal_column("0").label("kind"), User.id.label("id"), User.display_name.label("text"),
+                    User.email.label("email"), User.display_name.label("sort_text"), User.id.label("sort_id"))
+    newest = select(Article.id, Article.title).order_by(Article.id.desc()).limit(_ARTICLE_CHOICES).subquery()
+    parts = [people, select(literal_column("1"), newest.c.id, newest.c.title, null(), null(), -newest.c.id)]
+    if chosen_article:
+        parts.append(select(literal_column("1"), Article.id, Article.title, null(), null(), -Article.id)
+                     .where(Article.id == bindparam("chosen_article")))
+    both = union_all(*parts).subquery()
+    return select(both.c.kind, both.c.id, both.c.text, both.c.email).order_by(both.c.kind, both.c.sort_text,
+                                                                                 both.c.sort_id)
+
+
+# Built once per process: building the union cost more than running it.
+_FILTER_CHOICES = {chosen: _filter_choices_statement(chosen) for chosen in (False, True)}
+
+
+def filter_choices(session: DbSession, chosen_article: int | None = None) -> FilterChoices:
+    """Everyone who could appear as an actor and the newest articles' titles (plus the article already
+    chosen, however old), for the filter: one statement, not one for each list."""
+    actors: list[tuple[int, str, str]] = []
+    articles: dict[int, str] = {}
+    rows = session.execute(_FILTER_CHOICES[True], {"chosen_article": chosen_article}) if chosen_article is not None \
+        else session.execute(_FILTER_CHOICES[False])
+    for kind, row_id, text_, email in rows:
+        if kind == 0:
+            actors.append((row_id, text_, email))
+        else:
+            articles.setdefault(row_id, text_)
+    return FilterChoices(actors, list(articles.items()))
 
 
 def timeline_subject(session: DbSession, object_type: str, object_id: int) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import Select, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.engine import Row
@@ -29,9 +29,6 @@ def overdue_condition(today: date) -> Any:
 def _priority_order() -> Any:
     return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
 
-
-# A queue page shows the most urgent part; the claims list pages through the rest.
-QUEUE_LIMIT = 100
 
 
 class _ClaimColumns(NamedTuple):
@@ -107,12 +104,11 @@ class Queue:
     total: int
 
 
-def my_queue(session: DbSession, user: User, limit: int | None = None) -> Queue:
-    """Work assigned to a checker, most urgent first (due date, then priority). A queue longer than
-    ``limit`` shows its most urgent part; the claims list pages through the rest."""
-    limit = limit or QUEUE_LIMIT
+def my_queue(session: DbSession, user: User, *, limit: int, offset: int = 0) -> Queue:
+    """Work assigned to a checker, most urgent first (due date, then priority), ``limit`` claims from
+    the ``offset``-th: a page of the queue."""
     mine = (Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO]))
-    claims = _rows(session, _MY_QUEUE.where(*mine).limit(limit))
+    claims = _rows(session, _MY_QUEUE.where(*mine).limit(limit).offset(offset))
     # Counted every time, so the page's statements do not depend on how long the queue is.
     total = session.scalar(select(func.count(Claim.id)).where(*mine)) or 0
     return Queue(claims, total)
@@ -152,11 +148,10 @@ def _nav_statement(queue: bool, review: bool) -> Any:
     return select(unread, mine, waiting)
 
 
-def review_queue(session: DbSession, limit: int | None = None) -> Queue:
-    """Proposed verdicts waiting for an editor, oldest first."""
-    limit = limit or QUEUE_LIMIT
+def review_queue(session: DbSession, *, limit: int, offset: int = 0) -> Queue:
+    """Proposed verdicts waiting for an editor, oldest first, ``limit`` from the ``offset``-th."""
     waiting = Claim.status == S.PROPOSED
-    claims = _rows(session, _REVIEW_QUEUE.where(waiting).limit(limit))
+    claims = _rows(session, _REVIEW_QUEUE.where(waiting).limit(limit).offset(offset))
     total = session.scalar(select(func.count(Claim.id)).where(waiting)) or 0
     return Queue(claims, total)
 
@@ -246,14 +241,23 @@ class ClaimFilters:
     unassigned: bool = False
 
 
+Listed = TypeVar("Listed", Claim, ClaimRow)
+
+
 @dataclass(frozen=True)
-class ClaimPage:
-    claims: list[Claim]
+class ClaimPage(Generic[Listed]):
+    claims: list[Listed]
     next_before_id: int | None
+
+    @classmethod
+    def of(cls, rows: list[Listed], limit: int) -> ClaimPage[Listed]:
+        """The first ``limit`` of ``rows`` (read with one more, which says whether an older page exists)."""
+        claims = rows[:limit]
+        return cls(claims, claims[-1].id if len(rows) > limit and claims else None)
 
 
 def list_claims(session: DbSession, filters: ClaimFilters, *, before_id: int | None = None, limit: int = 50,
-                today: date | None = None) -> ClaimPage:
+                today: date | None = None) -> ClaimPage[Claim]:
     """Newest first, keyset-paged on the id: page 2,000 costs what page 1 does, and the number of
     queries is the same whatever the page holds (joined loads, no per-row lazy loads)."""
     stmt = (
@@ -262,25 +266,14 @@ def list_claims(session: DbSession, filters: ClaimFilters, *, before_id: int | N
         .order_by(Claim.id.desc())
         .limit(limit + 1)
     )
-    rows = list(session.scalars(_filtered(stmt, filters, before_id, today)).unique())
-    claims = rows[:limit]
-    return ClaimPage(claims, claims[-1].id if len(rows) > limit and claims else None)
-
-
-@dataclass(frozen=True)
-class ListedClaims:
-    claims: list[ClaimRow]
-    next_before_id: int | None
+    return ClaimPage.of(list(session.scalars(_filtered(stmt, filters, before_id, today)).unique()), limit)
 
 
 def claims_list_rows(session: DbSession, filters: ClaimFilters, *, before_id: int | None = None, limit: int = 50,
-                     today: date | None = None) -> ListedClaims:
+                     today: date | None = None) -> ClaimPage[ClaimRow]:
     """``list_claims`` for the claims list page: the columns it shows and those that say what the viewer
     may do with each row, in one statement."""
-    stmt = _CLAIMS_LIST.limit(limit + 1)
-    rows = _rows(session, _filtered(stmt, filters, before_id, today))
-    claims = rows[:limit]
-    return ListedClaims(claims, claims[-1].id if len(rows) > limit and claims else None)
+    return ClaimPage.of(_rows(session, _filtered(_CLAIMS_LIST.limit(limit + 1), filters, before_id, today)), limit)
 
 
 def _filtered(stmt: AnySelect, filters: ClaimFilters, before_id: int | None, today: date | None) -> AnySelect:

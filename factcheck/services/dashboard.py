@@ -1,7 +1,8 @@
 """The manager's dashboard: throughput, turnaround, overdue work, workload and the approval gate.
 
-Every figure is one aggregate query (GROUP BY, or a window over the period's durations), so the
-number of queries, and the rows each returns, do not grow with the number of claims or events.
+Every figure is an aggregate (GROUP BY, or a window over the period's durations), read with the
+figures beside it in one statement where they share it (five statements in all), so the number of
+queries, and the rows each returns, do not grow with the number of claims or events.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from typing import cast as cast_type
 
-from sqlalchemy import Column, Date, Integer, and_, bindparam, case, cast, func, select
+from sqlalchemy import Column, Date, Integer, and_, bindparam, case, cast, func, literal_column, select, union_all
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
@@ -123,8 +124,7 @@ def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: 
     today = today or ctx.now().date()
     period = period or Period.last_days(today=today)
     board = Dashboard(period, today)
-    board.claims_by_status = _claims_by_status(session, period)
-    board.verdicts = _verdicts(session, period, ctx.settings.verdict_scale)
+    board.claims_by_status, board.verdicts = _period_counts(session, period, ctx.settings.verdict_scale)
     board.turnaround = turnaround(session, period)
     board.overdue_count, board.overdue = _overdue(session, today)
     board.workload = _workload(session, today)
@@ -166,22 +166,25 @@ def _run(session: DbSession, statement: Any, period: Period | None = None, today
     return session.execute(statement, params)
 
 
-def _claims_by_status(session: DbSession, period: Period) -> list[tuple[str, int]]:
-    """Claims brought in during the period, by the status they have now (in workflow order)."""
-    def claims_by_status() -> Any:
-        return select(Claim.status, func.count()).where(_within(Claim.created_at, period)).group_by(Claim.status)
-    rows = dict(_run(session, _statement(session, claims_by_status, period.end is None), period).all())
-    return [(status.value, rows[status.value]) for status in ClaimStatus if status.value in rows]
-
-
-def _verdicts(session: DbSession, period: Period, scale: tuple[str, ...]) -> list[tuple[str, int]]:
-    """Verdicts made final during the period, in the order of the verdict scale."""
-    def verdicts() -> Any:
-        return (select(Claim.verdict, func.count())
-                .where(Claim.status == S.FINAL, _within(Claim.finalized_at, period)).group_by(Claim.verdict))
-    rows = dict(_run(session, _statement(session, verdicts, period.end is None), period).all())
-    ordered = [verdict for verdict in scale if verdict in rows] + sorted(v for v in rows if v not in scale and v)
-    return [(verdict, rows[verdict]) for verdict in ordered]
+def _period_counts(session: DbSession, period: Period,
+                   scale: tuple[str, ...]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Claims brought in during the period by the status they have now (in workflow order), and the
+    verdicts made final during it (in the order of the verdict scale): one statement for both."""
+    def period_counts() -> Any:
+        by_status: Any = (select(literal_column("'status'").label("kind"), Claim.status.label("value"),
+                            func.count().label("claims"))
+                     .where(_within(Claim.created_at, period)).group_by(Claim.status))
+        by_verdict: Any = (select(literal_column("'verdict'"), Claim.verdict, func.count())
+                      .where(Claim.status == S.FINAL, _within(Claim.finalized_at, period)).group_by(Claim.verdict))
+        return union_all(by_status, by_verdict)
+    statuses: dict[str, int] = {}
+    verdicts: dict[str, int] = {}
+    for kind, value, count in _run(session, _statement(session, period_counts, period.end is None), period):
+        (statuses if kind == "status" else verdicts)[value] = count
+    ordered = [verdict for verdict in scale if verdict in verdicts] + sorted(
+        v for v in verdicts if v not in scale and v)
+    return ([(status.value, statuses[status.value]) for status in ClaimStatus if status.value in statuses],
+            [(verdict, verdicts[verdict]) for verdict in ordered])
 
 
 def _durations(dialect: str, period: Period) -> Any:
@@ -253,23 +256,22 @@ def _float(value: Any) -> float | None:
 def _overdue(session: DbSession, today: date) -> tuple[int, list[OverdueClaim]]:
     sqlite = session.get_bind().dialect.name == "sqlite"
 
-    def overdue_count() -> Any:
-        return select(func.count()).select_from(Claim).where(_overdue_on_the_day())
-
     def overdue_list() -> Any:
         overdue = _overdue_on_the_day()
+        # Every row carries the count (an uncorrelated subquery: run once); no row, no overdue claim.
+        count = select(func.count()).select_from(Claim).where(overdue).scalar_subquery()
         if sqlite:
             overdue = _without_status_index(overdue)
         # Only what the list shows: the claim's label, due date and status, its article's title, its checker.
         return (select(Claim.id, Claim.quote, Claim.statement, Claim.text_changed, Claim.status, Claim.due_date,
-                       Claim.article_id, Article.title, User.display_name)
+                       Claim.article_id, Article.title, User.display_name, count.label("overdue_count"))
                 .join(Article, Article.id == Claim.article_id).outerjoin(User, User.id == Claim.assignee_id)
                 .where(overdue).order_by(Claim.due_date, Claim.id).limit(LIST_LIMIT))
 
-    count = _run(session, _statement(session, overdue_count), today=today).scalar() or 0
-    rows = _run(session, _statement(session, overdue_list), today=today)
-    return count, [OverdueClaim(row.id, _claim_label(row), row.status, row.due_date, row.article_id, row.title,
-                                row.display_name) for row in rows]
+    rows = _run(session, _statement(session, overdue_list), today=today).all()
+    return (rows[0].overdue_count if rows else 0,
+            [OverdueClaim(row.id, _claim_label(row), row.status, row.due_date, row.article_id, row.title,
+                          row.display_name) for row in rows])
 
 
 def _overdue_on_the_day() -> Any:
@@ -330,10 +332,9 @@ def _workload(session: DbSession, today: date) -> list[Workload]:
 
 
 def _gate(session: DbSession, settings: Settings) -> tuple[list[tuple[str, int]], list[WaitingArticle]]:
-    def gate_counts() -> Any:
-        return (select(Article.status, func.count()).where(Article.status.in_([s.value for s in AT_THE_GATE]))
-                .group_by(Article.status))
-
+    """The articles at the gate, counted by status, and the 20 that wait longest with their unsettled
+    claims: one statement, every row carrying the counts (uncorrelated subqueries, run once; no row,
+    no article at the gate)."""
     def waiting() -> Any:
         unsettled = (
             select(func.count(Claim.id))
@@ -345,10 +346,12 @@ def _gate(session: DbSession, settings: Settings) -> tuple[list[tuple[str, int]]
         order = (Article.status.desc(), Article.updated_at, Article.id)
         picked = (select(Article.id).where(Article.status.in_([s.value for s in AT_THE_GATE]))
                   .order_by(*order).limit(LIST_LIMIT).subquery())
-        return (select(Article.id, Article.title, Article.status, Article.updated_at, unsettled)
+        counts = [select(func.count()).select_from(Article).where(Article.status == status).scalar_subquery()
+                  for status in AT_THE_GATE]
+        return (select(Article.id, Article.title, Article.status, Article.updated_at, unsettled, *counts)
                 .join(picked, picked.c.id == Article.id).order_by(*order))
 
-    counts = dict(_run(session, _statement(session, gate_counts)).all())
-    rows = _run(session, _statement(session, waiting, settings.verdicts_needing_resolution))
-    return ([(status.value, counts.get(status.value, 0)) for status in AT_THE_GATE],
-            [WaitingArticle(*row) for row in rows])
+    rows = _run(session, _statement(session, waiting, settings.verdicts_needing_resolution)).all()
+    counts = rows[0][-len(AT_THE_GATE):] if rows else (0,) * len(AT_THE_GATE)
+    return ([(status.value, count) for status, count in zip(AT_THE_GATE, counts, strict=True)],
+            [WaitingArticle(*row[:5]) for row in rows])

@@ -16,6 +16,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.views import jobs, links
 from factcheck.views.common import actor, checker_choices, context, text_arg
+from factcheck.views.pager import current_pager
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -27,10 +28,16 @@ def index() -> Any:
     if status not in {s.value for s in ArticleStatus}:
         status = None
     query = text_arg("q")
-    found = article_service.list_articles(db.session, context().settings, status=status, query=query)
-    return render_template("articles/index.html", articles=found, status=status, query=query or "",
+    pager = current_pager()
+    # One row past the page says whether a next page exists.
+    found = article_service.list_articles(db.session, context().settings, status=status, query=query,
+                                          limit=pager.size + 1, offset=pager.offset)
+    shown = found[:pager.size]
+    return render_template("articles/index.html", articles=shown, status=status, query=query or "",
                            statuses=[s.value for s in ArticleStatus],
-                           article_url=links.by_id("articles.show", "article_id"))
+                           article_url=links.by_id("articles.show", "article_id"),
+                           pages=pager.links("articles.index", len(shown), more=len(found) > pager.size,
+                                             kept={"q": query, "status": status}))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """The audit log: the manager's filtered listing, per-object timelines, verification and exports."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -9,8 +10,7 @@ from flask_login import login_required
 from factcheck.extensions import db
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
 from factcheck.security import Action
-from factcheck.services import articles as article_service
-from factcheck.services import audit, audit_log
+from factcheck.services import audit_log
 from factcheck.views import jobs
 from factcheck.views.audit_rows import event_rows
 from factcheck.views.common import actor, context, int_arg, parse_id
@@ -18,22 +18,36 @@ from factcheck.views.history import describe
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
+_EVENT_KIND = re.compile(r"[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,2}")
 
-def _filter_form() -> AuditFilterForm:
+
+def _filter_form(choices: audit_log.FilterChoices | None = None) -> AuditFilterForm:
     form = AuditFilterForm(
-        request.args, actors=audit_log.actors(db.session), actions=audit_log.known_actions(db.session),
-        object_types=audit_log.known_object_types(db.session),
-        articles=article_service.newest_titles(db.session, also=parse_id(request.args.get("article"))),
+        request.args, choices_from=choices or audit_log.filter_choices(db.session, parse_id(request.args.get("article"))),
+        also_action=_recorded_outside_the_vocabulary("action"),
+        also_object_type=_recorded_outside_the_vocabulary("object_type"),
     )
     form.validate()
     return form
+
+
+def _recorded_outside_the_vocabulary(name: str) -> str | None:
+    """A requested action or object type that the code no longer records but the log holds (an older
+    kind of event): offered too, so the filter still finds it. Asked only for such a value."""
+    value = request.args.get(name) or None
+    known = audit_log.ACTIONS if name == "action" else audit_log.OBJECT_TYPES
+    # Only what could name a kind of event is looked for (never a NUL, which PostgreSQL refuses).
+    if value is None or value in known or not _EVENT_KIND.fullmatch(value):
+        return None
+    return value if audit_log.recorded(db.session, **{name: value}) else None
 
 
 @bp.get("")
 @login_required
 def index() -> Any:
     context().require(actor(), Action.AUDIT_READ)
-    form = _filter_form()
+    choices = audit_log.filter_choices(db.session, parse_id(request.args.get("article")))
+    form = _filter_form(choices)
     if form.errors:
         page, status = audit_log.Page[audit_log.EventLine]([]), 400
     else:
@@ -42,9 +56,12 @@ def index() -> Any:
                                      limit=50)
         status = 200
     filter_args = form.filters().query_args() if not form.errors else {}
-    rows = event_rows(page.events, describe(db.session, page.events))
+    # The filter has read every user: the descriptions name people from it, and the titles come with
+    # the events.
+    described = describe(db.session, page.events, titles=False, everyone={i: name for i, name, _ in choices.actors})
+    rows = event_rows(page.events, described)
     return render_template("audit/index.html", page=page, form=form, filter_args=filter_args, rows=rows,
-                           errors=form.error_messages(), verification=audit.last_verification(db.session),
+                           errors=form.error_messages(), verification=audit_log.last_verification_line(db.session),
                            verify_form=VerifyForm()), status
 
 
@@ -54,7 +71,7 @@ def timeline(object_type: str, object_id: int) -> Any:
     found = audit_log.timeline(db.session, viewer=actor(), object_type=object_type[:40], object_id=object_id,
                                after_id=int_arg("after"))
     return render_template("audit/timeline.html", timeline=found,
-                           rows=event_rows(found.events, describe(db.session, found.events)))
+                           rows=event_rows(found.events, describe(db.session, found.events, titles=False)))
 
 
 @bp.post("/verify")

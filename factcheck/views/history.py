@@ -6,7 +6,7 @@ hash covers; pages show names, titles, dates and quotes instead. One batch of lo
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -66,20 +66,25 @@ class EventView:
     article_title: str | None = None
 
 
-def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *, titles: bool = True) -> list[EventView]:
+def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *, titles: bool = True,
+             everyone: Mapping[int, str] | None = None) -> list[EventView]:
     """The events (objects, listing lines, or rows with their ``action``, ``changes`` and ``article_id``) as
-    a desk would say them; ``titles=False`` for a page that does not name their articles (one statement fewer)."""
+    a desk would say them; ``titles=False`` for a page that does not name their articles (one statement fewer);
+    ``everyone``: every user's name, when the page has read them already (one statement fewer)."""
     events = list(events)
-    user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
-                if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
-    names = user_service.display_names(session, [i for i in user_ids if isinstance(i, int)])
+    if everyone is not None:
+        names: Mapping[int, str] = everyone
+    else:
+        user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
+                    if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
+        names = user_service.display_names(session, [i for i in user_ids if isinstance(i, int)])
     titles_of = article_service.titles(session, [e.article_id for e in events if e.article_id]) if titles else {}
     return [EventView(e, ACTIONS.get(e.action, e.action.replace(".", " ").replace("_", " ")),
                       _details(e.changes or {}, names), titles_of.get(e.article_id) if e.article_id else None)
             for e in events]
 
 
-def _details(changes: dict[str, Any], names: dict[int, str]) -> list[str]:
+def _details(changes: dict[str, Any], names: Mapping[int, str]) -> list[str]:
     lines = []
     for key, change in changes.items():
         if key in HIDDEN or not isinstance(change, dict) or "after" not in change:
@@ -90,7 +95,7 @@ def _details(changes: dict[str, Any], names: dict[int, str]) -> list[str]:
     return lines
 
 
-def _value(key: str, value: Any, names: dict[int, str]) -> str:
+def _value(key: str, value: Any, names: Mapping[int, str]) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if key in USER_FIELDS and isinstance(value, int):

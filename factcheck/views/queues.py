@@ -9,6 +9,7 @@ from factcheck.extensions import db
 from factcheck.services import claim_queries
 from factcheck.views import links
 from factcheck.views.common import actor, context
+from factcheck.views.pager import current_pager
 
 bp = Blueprint("queues", __name__)
 
@@ -16,14 +17,20 @@ bp = Blueprint("queues", __name__)
 @bp.get("/queue")
 @login_required
 def mine() -> Any:
-    queue = claim_queries.my_queue(db.session, actor())
+    pager = current_pager()
+    queue = claim_queries.my_queue(db.session, actor(), limit=pager.size, offset=pager.offset)
     return render_template("queues/mine.html", claims=queue.claims, total=queue.total, today=context().now().date(),
-                           claim_url=links.by_id("claims.show", "claim_id"))
+                           claim_url=links.by_id("claims.show", "claim_id"),
+                           pages=pager.links("queues.mine", len(queue.claims),
+                                             more=pager.offset + len(queue.claims) < queue.total, kept={}))
 
 
 @bp.get("/review")
 @login_required
 def review() -> Any:
-    queue = claim_queries.review_queue(db.session)
+    pager = current_pager()
+    queue = claim_queries.review_queue(db.session, limit=pager.size, offset=pager.offset)
     return render_template("queues/review.html", claims=queue.claims, total=queue.total,
-                           claim_url=links.by_id("claims.show", "claim_id"))
+                           claim_url=links.by_id("claims.show", "claim_id"),
+                           pages=pager.links("queues.review", len(queue.claims),
+                                             more=pager.offset + len(queue.claims) < queue.total, kept={}))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from factcheck.errors import PermissionDenied
 from factcheck.extensions import db
-from factcheck.models import AuditEvent
+from factcheck.models import AuditEvent, User
 from factcheck.security import Action, can
 from factcheck.services import audit, audit_log
 from factcheck.services.audit_log import Filters
@@ -91,12 +91,44 @@ def test_keyset_pages_walk_both_ways(make):
     assert _ids(top) == _ids(first) and top.newer_after_id is None
 
 
-def test_known_actions_and_object_types_are_the_distinct_values(make):
-    make.claim()
-    actions = audit_log.known_actions(db.session)
-    assert actions == sorted(set(db.session.scalars(select(AuditEvent.action))))
-    assert {"user.created", "article.created", "claim.created"} <= set(actions)
-    assert audit_log.known_object_types(db.session) == sorted(set(db.session.scalars(select(AuditEvent.object_type))))
+def test_the_filter_vocabulary_covers_what_a_newsroom_records(make):
+    make.final_claim()
+    recorded = set(db.session.execute(select(AuditEvent.object_type, AuditEvent.action).distinct()))
+    assert recorded <= {(kind, action) for kind, actions in audit_log.EVENT_KINDS.items() for action in actions}
+
+
+def test_recorded_finds_kinds_of_event_the_vocabulary_does_not_name(make):
+    make.article()
+    _add(1, action="legacy.kind")
+    assert audit_log.recorded(db.session, action="legacy.kind") and audit_log.recorded(db.session, object_type="test")
+    assert not audit_log.recorded(db.session, action="no.such.kind")
+    assert not audit_log.recorded(db.session, object_type="nothing")
+
+
+def test_filter_choices_list_everyone_by_name_and_the_newest_articles_with_the_chosen_one(make, monkeypatch):
+    editor = make.user("editor")
+    oldest = make.article(editor, title="Oldest")
+    newer = [make.article(editor, title=f"Newer {n}") for n in range(3)]
+    monkeypatch.setattr(audit_log, "_FILTER_CHOICES",
+                        {chosen: _with_article_limit(chosen, 2) for chosen in (False, True)})
+    users = list(db.session.execute(select(User.id, User.display_name, User.email)
+                                    .order_by(User.display_name, User.id)))
+    plain = audit_log.filter_choices(db.session)
+    assert plain.actors == [tuple(row) for row in users]
+    assert plain.articles == [(newer[2].id, "Newer 2"), (newer[1].id, "Newer 1")]
+    chosen = audit_log.filter_choices(db.session, oldest.id)
+    assert chosen.articles == [(newer[2].id, "Newer 2"), (newer[1].id, "Newer 1"), (oldest.id, "Oldest")]
+    assert audit_log.filter_choices(db.session, newer[2].id).articles == plain.articles  # listed once
+    assert audit_log.filter_choices(db.session, 999_999).articles == plain.articles
+
+
+def _with_article_limit(chosen: bool, limit: int):
+    original = audit_log._ARTICLE_CHOICES
+    audit_log._ARTICLE_CHOICES = limit
+    try:
+        return audit_log._filter_choices_statement(chosen)
+    finally:
+        audit_log._ARTICLE_CHOICES = original
 
 
 # ---- query plans (SQLite) ----------------------------------------------------------------------------

@@ -249,10 +249,8 @@ def test_pages_link_to_audit_timelines_for_those_who_may_read_them(make, login_a
     assert "/audit/timeline/" in login_as("manager").get(f"/claims/{claim.id}").get_data(as_text=True)
 
 
-def test_long_queues_show_their_most_urgent_part(make, login_as, monkeypatch):
-    from factcheck.services import claim_queries
-
-    monkeypatch.setattr(claim_queries, "QUEUE_LIMIT", 2)
+def test_long_queues_show_their_most_urgent_part(app, make, login_as):
+    configure(app, page_size=2)
     editor, checker = make.user("editor"), make.user("checker")
     article, first, second = _two_claims(make, editor)
     third = claims.add_claim(ctx(), actor=editor, article=article, quote="Critics said the money")

@@ -17,6 +17,7 @@ from wtforms.fields.core import Label
 import factcheck.forms
 from factcheck.forms import Form, rendering
 from factcheck.forms.rendering import attributes
+from factcheck.services.audit_log import FilterChoices
 
 for _module in pkgutil.iter_modules(factcheck.forms.__path__):
     importlib.import_module(f"factcheck.forms.{_module.name}")
@@ -53,8 +54,9 @@ def app() -> Flask:
 
 
 # Forms whose constructor needs more than the form data.
-ARGUMENTS = {"AuditFilterForm": {"actors": [], "actions": ["claim.created"], "object_types": ["claim"],
-                                 "articles": [(3, "A <title> & more")]}}
+ARGUMENTS = {"AuditFilterForm": {"choices_from": FilterChoices(actors=[(5, "Ed <itor>", "ed@x.test")],
+                                                                articles=[(3, "A <title> & more")]),
+                                 "also_action": "old.<kind>", "also_object_type": "thing & co"}}
 
 
 def _forms(app: Flask, cls: type) -> list[Form]:

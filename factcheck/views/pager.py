@@ -1,0 +1,56 @@
+"""Numbered pages for the lists a desk reads top down (articles, my queue, the review queue).
+
+A list page shows the newsroom's page size (``Settings.page_size``, as the claims list does) however
+long the list is, so its time stops growing once a page is full (issue 15); "Previous" and "Next"
+carry the list's filters. The page number comes from the
+query string and is never trusted: anything that is not a page number shows the first page.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request, url_for
+
+from factcheck.views.common import context, parse_id
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int  # 1 for the first page
+    size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    def links(self, endpoint: str, shown: int, *, more: bool, kept: Mapping[str, Any]) -> PageLinks:
+        """The page's links: ``shown`` rows on it, ``more`` when rows follow; ``kept`` are the list's
+        filters and sort, carried to the other pages."""
+        args: dict[str, Any] = {name: value for name, value in kept.items() if value}
+
+        def to(number: int) -> str:
+            return url_for(endpoint, **(args | {"page": number} if number > 1 else args))
+        return PageLinks(
+            number=self.number, first_row=self.offset + 1, last_row=self.offset + shown,
+            previous_url=to(self.number - 1) if self.number > 1 and shown else None,
+            next_url=to(self.number + 1) if more else None,
+            first_url=to(1) if self.number > 1 and not shown else None,
+        )
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    number: int
+    first_row: int
+    last_row: int
+    previous_url: str | None
+    next_url: str | None
+    first_url: str | None  # a page past the end: the way back to the start
+
+
+def current_pager() -> Pager:
+    """The page the query string asks for (``?page=N``); the first for a missing or bad number."""
+    return Pager(parse_id(request.args.get("page")) or 1, context().settings.page_size)
+
