@@ -25,7 +25,7 @@ from .names import is_outlet, is_person_like, source_ok, trim_subject
 from .quotemarks import read_double_apostrophes
 from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
-from .scoring import claim_kind, score_ceiling, score_claim
+from .scoring import claim_kind, score_ceiling, score_claim, score_floor
 from .sentences import split_sentences
 from .trailing import in_disputed_note
 from .types import Attribution, FurnitureLine, Span, Suggestion
@@ -513,13 +513,14 @@ def _suggestion(text: str, work: str, unit: _Unit, chain: list[str], threshold: 
     if _BYLINE.fullmatch(read) or _CREDITS.match(read):
         return None
     quote = text[unit.start:unit.end]
-    if score_ceiling(quote, headline=unit.headline, attributed=bool(unit.chain)) < threshold:
+    claimant = chain[-1] if chain else None
+    floor = score_floor(quote, claimant)
+    if max(floor, score_ceiling(quote, headline=unit.headline, attributed=bool(unit.chain))) < threshold:
         return None
     kind = claim_kind(quote, is_quote=unit.quote, attributed=bool(unit.chain))
-    score = score_claim(quote, kind, attributed=bool(unit.chain), headline=unit.headline)
+    score = max(floor, score_claim(quote, kind, attributed=bool(unit.chain), headline=unit.headline))
     if score < threshold:
         return None
-    claimant = chain[-1] if chain else None
     via = list(reversed(chain[:-1]))
     return Suggestion(quote=quote, start=unit.start, end=unit.end, claimant=claimant,
                       via=via, kind=kind, score=round(score, 3))
