@@ -347,7 +347,7 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
         state.units.append(_Unit(s.start, s.start, list(colon.chain), mention=True))
         return
     trailing = attr.parse_trailing(body)
-    if trailing is not None:
+    if trailing is not None and not _subject_before_tag(body, trailing):
         state.trailing(s, skip, body, trailing)
         return
     # A headline's subject is what it is about, not who speaks ("Ferry operator adds
@@ -357,6 +357,22 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
         state.leading(s, skip, leading)
     else:
         state.untagged(s, None if headline else _learned(body))
+
+
+# A claim with a verb: "-ed", "-s", an auxiliary, a common irregular past.
+_FINITE = re.compile(r"\b[a-z]\w*(?:ed|s)\b|\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|"
+                     r"did|does|do|might|may|shall|lost|rose|fell|grew|made|took|gave|won|saw|got|went|came|paid|"
+                     r"sold|cut|hit|kept|left|met|ran|spent|brought|built|found|held|led|sent|began|became)\b")
+
+
+def _subject_before_tag(body: str, trailing: Attribution) -> bool:
+    """"The head of the agency, Lina Masri, said the network needs repairs": read as
+    "<claim>, said <source>" the claim has no verb, and the same "said" opens a leading tag
+    whose subject it is."""
+    if trailing.content_end is None or _FINITE.search(body, 0, trailing.content_end):
+        return False
+    leading = attr.parse_leading(body)
+    return leading is not None and leading.end is not None and leading.end > trailing.content_end
 
 
 def _learned(body: str) -> list[str] | None:

@@ -27,3 +27,33 @@ def test_no_floor_without_a_name_or_with_nothing_said() -> None:
     quotes = [q for q, _ in _at_threshold(text)]
     assert "“Fine,” he said." not in quotes
     assert "A spokesman for Vesla Transit declined to comment." not in quotes
+
+
+def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
+    return [(s.quote, s.claimant, s.via) for s in suggest_claims(text, threshold=0.0)]
+
+
+def test_the_outlet_that_asked_relays() -> None:
+    assert _claims("The Vesla Transit office, when reached by the Harlow Post, said the depot would shut in June.") == [
+        ("The Vesla Transit office, when reached by the Harlow Post, said the depot would shut in June.",
+         "the Vesla Transit office", ["Harlow Post"])]
+    # An asker who is not an outlet is no relay.
+    assert _claims("Berit Sand, when asked by her lawyer, said the depot would shut in June.")[0][1:] == (
+        "Berit Sand", [])
+
+
+def test_a_named_apposition_before_said_is_the_subject_not_an_inverted_tag() -> None:
+    text = "The chief of the harbour, Omar Haddad, said the old cranes need new motors."
+    assert _claims(text) == [(text, "Omar Haddad", [])]
+    # The inverted tag still reads a claim that has a verb.
+    assert _claims("Freight fell for a third month, said the harbour chief, Omar Haddad.")[0][1] == "Omar Haddad"
+
+
+def test_fronted_as_x_put_it_and_in_her_words() -> None:
+    assert _claims("As the harbour chief, Omar Haddad, put it, the cranes are older than the port workers.") == [
+        ("the cranes are older than the port workers.", "Omar Haddad", [])]
+    assert _claims("In the words of Omar Haddad, the cranes are older than the port workers.")[0][1] == "Omar Haddad"
+    text = "Berit Sand runs the depot. In her words, the roof has leaked for ten winters."
+    assert _claims(text)[-1] == ("the roof has leaked for ten winters.", "Berit Sand", [])
+    # "As" opening a clause of time is no tag.
+    assert _claims("As freight fell, the harbour cut two shifts in June.")[0][1] is None
