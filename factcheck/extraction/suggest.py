@@ -20,8 +20,8 @@ from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .leading import blank_discourse
-from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
-from .names import is_outlet, is_person_like, source_ok, trim_subject
+from .lexicon import CAP_RUN, DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
+from .names import is_appositive, is_outlet, is_person_like, source_ok, trim_subject
 from .quotemarks import read_double_apostrophes
 from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
@@ -347,8 +347,12 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
         state.units.append(_Unit(s.start, s.start, list(colon.chain), mention=True))
         return
     trailing = attr.parse_trailing(body)
-    if trailing is not None and not _subject_before_tag(body, trailing):
-        state.trailing(s, skip, body, trailing)
+    if trailing is not None:
+        subject = _subject_before_tag(body, trailing)
+        if subject is None:
+            state.trailing(s, skip, body, trailing)
+        else:
+            state.leading(s, skip, subject)
         return
     # A headline's subject is what it is about, not who speaks ("Ferry operator adds
     # night crossings"); only an explicit tag ("..., minister says") attributes it.
@@ -365,14 +369,22 @@ _FINITE = re.compile(r"\b[a-z]\w*(?:ed|s)\b|\b(?:is|are|was|were|has|have|had|wi
                      r"sold|cut|hit|kept|left|met|ran|spent|brought|built|found|held|led|sent|began|became)\b")
 
 
-def _subject_before_tag(body: str, trailing: Attribution) -> bool:
-    """"The head of the agency, Lina Masri, said the network needs repairs": read as
-    "<claim>, said <source>" the claim has no verb, and the same "said" opens a leading tag
-    whose subject it is."""
+def _subject_before_tag(body: str, trailing: Attribution) -> Attribution | None:
+    """The leading tag a trailing one hides, when what it leaves as the claim has no verb:
+    "The head of the agency, Lina Masri, said the network needs repairs" (the same "said"
+    opens the leading tag); "Jane Doe, president of the union stated, “…”" (the name, not
+    its role, speaks)."""
     if trailing.content_end is None or _FINITE.search(body, 0, trailing.content_end):
-        return False
+        return None
     leading = attr.parse_leading(body)
-    return leading is not None and leading.end is not None and leading.end > trailing.content_end
+    if leading is not None and leading.end is not None and leading.end > trailing.content_end:
+        return leading
+    name = body[:trailing.content_end].strip(" ,")
+    if (len(trailing.chain) == 1 and CAP_RUN.fullmatch(name) and is_person_like(name)
+            and is_appositive(trailing.chain[0])):
+        chain = speaker_chain(name)
+        return Attribution(chain=chain, leading=True) if chain else None
+    return None
 
 
 def _learned(body: str) -> list[str] | None:

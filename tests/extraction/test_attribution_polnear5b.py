@@ -57,3 +57,9 @@ def test_fronted_as_x_put_it_and_in_her_words() -> None:
     assert _claims(text)[-1] == ("the roof has leaked for ten winters.", "Berit Sand", [])
     # "As" opening a clause of time is no tag.
     assert _claims("As freight fell, the harbour cut two shifts in June.")[0][1] is None
+
+
+def test_a_name_then_its_role_before_the_verb_speaks() -> None:
+    # The role's closing comma is missing: "<name>, <role> stated, …" is no inverted tag.
+    text = "Mira Holt, president and CEO of Vesla Growers Association stated, “It’s not the weather; it’s the diesel.”"
+    assert _claims(text) == [(text, "Mira Holt", [])]
