@@ -4,6 +4,7 @@ Each in wording other than PolNeAR's."""
 from __future__ import annotations
 
 from factcheck.extraction import suggest_claims
+from factcheck.extraction.furniture import find_furniture
 from factcheck.extraction.suggest import THRESHOLD
 
 
@@ -63,3 +64,23 @@ def test_a_name_then_its_role_before_the_verb_speaks() -> None:
     # The role's closing comma is missing: "<name>, <role> stated, …" is no inverted tag.
     text = "Mira Holt, president and CEO of Vesla Growers Association stated, “It’s not the weather; it’s the diesel.”"
     assert _claims(text) == [(text, "Mira Holt", [])]
+
+
+def _furniture(text: str) -> list[str]:
+    return [text[f.start:f.end] for f in find_furniture(text)]
+
+
+def test_a_dateline_with_a_bare_agency_or_a_colon_is_set_aside() -> None:
+    text = "Ganja, May 9, AZERTAC The regional grid said losses fell by a fifth in April."
+    assert _furniture(text) == ["Ganja, May 9, AZERTAC"]
+    assert [s.quote for s in suggest_claims(text, threshold=0.0)] == [
+        "The regional grid said losses fell by a fifth in April."]
+    story = "Grid losses fall\nQuetta: The regional grid said losses fell by a fifth in April after new meters."
+    assert _furniture(story) == ["Quetta:"]
+
+
+def test_a_colon_label_that_is_no_dateline_stays() -> None:
+    # A headline's label, in the headline's place or in title case, and an unknown agency.
+    assert _furniture("Survey: Grid losses fell by a fifth in April across the region.\nMore text follows.") == []
+    assert _furniture("Grid losses fall\nQuetta: Grid Losses Fell By A Fifth In April Across The Region.") == []
+    assert _furniture("Ganja, May 9, NATO said the exercise would start in April.") == []
