@@ -406,6 +406,10 @@ def _learned(body: str) -> list[str] | None:
     if _BARE_DOCUMENT.fullmatch(raw):
         # "The data confirmed a rise ...": a thing no one is named behind does not speak.
         return None
+    name, comma, role = raw.partition(", ")
+    if comma and CAP_RUN.fullmatch(name) and is_person_like(name) and is_appositive(role.rstrip(", ")):
+        # "Mira Holt, chair of the growers' union": the name speaks, not its role.
+        raw = name
     # The span as tagged decides whether it speaks; the name is cut where its subject ends
     # ("Kaine now", "Quina Jones, 25").
     return speaker_chain(trim_subject(raw) or raw)

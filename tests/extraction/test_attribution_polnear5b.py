@@ -84,3 +84,8 @@ def test_a_colon_label_that_is_no_dateline_stays() -> None:
     assert _furniture("Survey: Grid losses fell by a fifth in April across the region.\nMore text follows.") == []
     assert _furniture("Grid losses fall\nQuetta: Grid Losses Fell By A Fifth In April Across The Region.") == []
     assert _furniture("Ganja, May 9, NATO said the exercise would start in April.") == []
+
+
+def test_the_learned_readers_name_and_role_give_the_name() -> None:
+    text = "Mira Holt, chair of the Vesla Growers Union stated, “Prices have not covered costs since 2019.”"
+    assert _claims(text) == [(text, "Mira Holt", [])]
