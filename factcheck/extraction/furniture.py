@@ -214,6 +214,7 @@ def find_furniture(text: str) -> list[FurnitureLine]:
     return found
 
 
+_SPACE = re.compile(r"\s*")
 # Datelines open a story: only looked for near the top of the text.
 _DATELINE_REACH = 3000
 
@@ -221,7 +222,8 @@ _DATELINE_REACH = 3000
 def _markers_in(text: str, line: Span, *, dateline_allowed: bool) -> list[FurnitureLine]:
     """A dateline opening the line and an end marker closing it, as spans of their own."""
     found = []
-    head = dateline_end(line.text) if dateline_allowed else 0
+    lead = _SPACE.match(text, 0, _DATELINE_REACH)
+    head = dateline_end(line.text, headline_slot=line.start <= (lead.end() if lead else 0)) if dateline_allowed else 0
     if head and _BYLINE.fullmatch(line.text[head:].strip()):
         # "(MENAFN- AzerNews) By Leyla Mamedova": the marker and a byline, nothing else.
         return [FurnitureLine(line.start, line.end, line.text, "byline")]

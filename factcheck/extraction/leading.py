@@ -129,6 +129,31 @@ def _reported_citing(sentence: str, start: int) -> Attribution | None:
     return None
 
 
+# "As Berg put it, ...", "In the words of Berg, ...", "In her words, ...": a separable
+# clause, like "According to Berg, ...".
+_LEAD_IN_WORDS = re.compile(
+    r"(?:(?i:in\s+the\s+(?:own\s+)?words\s+of)\s+(?P<src>[^,]{2,80})"
+    r"|(?i:in\s+(?P<pron>his|her|their|its)\s+(?:own\s+)?words)"
+    r"|(?i:as)\s+(?P<src2>[^,]{2,60}?)(?:,\s+(?P<named>[^,]{2,40}),)?\s+(?:put|puts|has\s+put|had\s+put)\s+it),\s+")
+_POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
+
+
+def _in_words(sentence: str, start: int) -> Attribution | None:
+    """"As Berg put it, ...", "In her words, ..."."""
+    m = _LEAD_IN_WORDS.match(sentence, start)
+    if not m:
+        return None
+    if m.group("pron"):
+        return Attribution(chain=[_POSSESSIVE_PRONOUN[m.group("pron").lower()]], leading=True, end=m.end(),
+                           according=True, pronoun=True)
+    # "As the mayor, Oskar Brede, put it": the name speaks.
+    named = m.group("named")
+    src = clean_source(named if named and CAP_RUN.fullmatch(named) else m.group("src") or m.group("src2"))
+    if not src:
+        return None
+    return Attribution(chain=[src], leading=True, end=m.end(), according=True)
+
+
 def _according(sentence: str, start: int) -> Attribution | None:
     """"According to X, ..."."""
     m = _LEAD_ACCORDING.match(sentence, start)
@@ -372,7 +397,7 @@ def _figure(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True) if chain else None
 
 
-_LEADING_READERS = (_quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
+_LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
                     _subject_verb, _coordinated, _verdict, _figure, _aside_readers)
 
 
@@ -403,19 +428,39 @@ _DISCOURSE_ASIDE = re.compile(rf",\s+{_DISCOURSE},(?=\s)")
 _ASIDE_REACH = 120
 
 
-def blank_discourse(sentence: str) -> str:
-    """"The chamber, for its part, warned that ..." read as if the aside were not there:
-    blanked with spaces, so offsets stay those of the sentence."""
+def _discourse_aside(sentence: str) -> re.Match[str] | None:
     aside = _DISCOURSE_ASIDE.search(sentence, 0, _ASIDE_REACH)
     if aside is None or _FRAMING.match(sentence[:aside.start()] + ", x") or INTRO.match(sentence):
         # "On Thursday, however, Trump spoke ...": the aside closes a fronted phrase.
+        return None
+    return aside
+
+
+def blank_discourse(sentence: str) -> str:
+    """"The chamber, for its part, warned that ..." read as if the aside were not there:
+    blanked with spaces, so offsets stay those of the sentence."""
+    aside = _discourse_aside(sentence)
+    if aside is None:
         return sentence
     return sentence[:aside.start()] + " " * (aside.end() - aside.start()) + sentence[aside.end():]
 
 
+# "X, when contacted by Reuters, said": the outlet that asked relays, as in "X told Reuters".
+_ASKED_BY = re.compile(r",\s+when\s+(?:contacted|asked|reached)\s+by\s+(?P<by>[^,]{2,40}),")
+
+
 def parse_leading(sentence: str) -> Attribution | None:
     """Parse a tag before the claim: "X said on Tuesday that ...", "According to X, ..."."""
-    return _parse_leading(blank_discourse(sentence), 0)
+    aside = _discourse_aside(sentence)
+    if aside is None:
+        return _parse_leading(sentence, 0)
+    found = _parse_leading(sentence[:aside.start()] + " " * (aside.end() - aside.start()) + sentence[aside.end():], 0)
+    asked = _ASKED_BY.match(aside.group())
+    if found is not None and asked and len(found.chain) == 1 and not found.according:
+        relay = told_relay("told " + asked.group("by"))
+        if relay and relay != found.chain[0]:
+            found.chain = [relay, *found.chain]
+    return found
 
 
 def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str] | None:

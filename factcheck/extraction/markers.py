@@ -23,6 +23,8 @@ _REGION = r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
 _AGENCY_NAME = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}|dpa(?:-[A-Z]+)?)"
 # EFE closes its dateline with a full stop and a dash, unspaced: "Madrid (EFE).- ".
 _SEPARATOR = r"(?:\s*(?:--|[-–—:])\s+|\.[-–—]\s*)"
+# Agencies that may close a dateline with no separator at all ("Baku, March 3, AZERTAC").
+_BARE_AGENCY = r"(?:AZERTAC|APA|Trend|Report|Xinhua|WAM|SPA|QNA|KUNA|Petra|PETRA|IRNA|Anadolu|Kazinform|KAZINFORM|TASS)"
 _DATELINE = re.compile(
     rf"""
     (?P<menafn>\(MENAFN-?\s*[^)\n]{{1,80}}\)\s*)?
@@ -40,6 +42,10 @@ _DATELINE = re.compile(
       | {_NAME_CITY}{_REGION},\s*{_DATE}\.\s+
         # "Aug. 21 (UPI) --": a date and the agency, no city
       | {_DATE}\s*\({_AGENCY_NAME}\){_SEPARATOR}
+        # "Baku, March 3, AZERTAC The ...": a known agency after a comma, no separator
+      | (?:{_NAME_CITY}|{_CAPS_CITY}){_REGION}?,\s*{_DATE},\s*{_BARE_AGENCY}\s+
+        # "Karachi: The ...": a city as a name and a colon, before a sentence of the story
+      | (?P<colon>{_NAME_CITY}):\s+
         # "RIYADH, March 3, 2026, SPA --": the agency after a comma, no brackets
       | {_CAPS_CITY}{_REGION}?,\s*{_DATE},\s*[A-Z]{{2,8}}{_SEPARATOR}
         # "MOSCOW, March 3. /TASS/.", "ASTANA. KAZINFORM -", "ASTANA, March 3. KAZINFORM -"
@@ -71,11 +77,20 @@ _END_MARKER_TAIL = re.compile(rf"\s+{_END_MARKER}\s*$", re.I)
 _DATELINE_WINDOW = 200
 
 
-def dateline_end(line: str) -> int:
+# A sentence of the story: eight words or more, not in title case, closed by a full stop.
+_STORY_SENTENCE = re.compile(r"(?=(?:\S+\s+){7})(?!(?:[A-Z]\S*\s+){4})[A-Z0-9“\"‘'][^\n]*[.!?][\"”’']?")
+
+
+def dateline_end(line: str, *, headline_slot: bool = False) -> int:
     """Where a dateline opening ``line`` ends (0 when there is none). At least one word
-    of the story must follow it."""
+    of the story must follow it. ``headline_slot``: the line opens the text, where a
+    headline stands."""
     m = _DATELINE.match(line[:_DATELINE_WINDOW])
     if not m or m.end() == 0 or m.end() >= len(line.rstrip()):
+        return 0
+    if m.group("colon") and (headline_slot or not _STORY_SENTENCE.fullmatch(line[m.end():].rstrip())):
+        # "Karachi:" before a sentence of the story; "Poll: Clinton and Trump in dead heat"
+        # and "Pence: Flowers Won't Be at Debate" are a headline's label.
         return 0
     if m.group("menafn") is None and line.isupper() and not re.search(rf"{_DATE}|\(|/", m.group(0), re.I):
         # A line in capitals throughout: "THE MINISTRY SAID -" is not a dateline unless

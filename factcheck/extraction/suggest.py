@@ -20,12 +20,12 @@ from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .leading import blank_discourse
-from .lexicon import DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
-from .names import is_outlet, is_person_like, source_ok, trim_subject
+from .lexicon import CAP_RUN, DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
+from .names import is_appositive, is_outlet, is_person_like, source_ok, trim_subject
 from .quotemarks import read_double_apostrophes
 from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
-from .scoring import claim_kind, score_ceiling, score_claim
+from .scoring import claim_kind, score_ceiling, score_claim, score_floor
 from .sentences import split_sentences
 from .trailing import in_disputed_note
 from .types import Attribution, FurnitureLine, Span, Suggestion
@@ -348,7 +348,11 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
         return
     trailing = attr.parse_trailing(body)
     if trailing is not None:
-        state.trailing(s, skip, body, trailing)
+        subject = _subject_before_tag(body, trailing)
+        if subject is None:
+            state.trailing(s, skip, body, trailing)
+        else:
+            state.leading(s, skip, subject)
         return
     # A headline's subject is what it is about, not who speaks ("Ferry operator adds
     # night crossings"); only an explicit tag ("..., minister says") attributes it.
@@ -357,6 +361,30 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
         state.leading(s, skip, leading)
     else:
         state.untagged(s, None if headline else _learned(body))
+
+
+# A claim with a verb: "-ed", "-s", an auxiliary, a common irregular past.
+_FINITE = re.compile(r"\b[a-z]\w*(?:ed|s)\b|\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|"
+                     r"did|does|do|might|may|shall|lost|rose|fell|grew|made|took|gave|won|saw|got|went|came|paid|"
+                     r"sold|cut|hit|kept|left|met|ran|spent|brought|built|found|held|led|sent|began|became)\b")
+
+
+def _subject_before_tag(body: str, trailing: Attribution) -> Attribution | None:
+    """The leading tag a trailing one hides, when what it leaves as the claim has no verb:
+    "The head of the agency, Lina Masri, said the network needs repairs" (the same "said"
+    opens the leading tag); "Jane Doe, president of the union stated, “…”" (the name, not
+    its role, speaks)."""
+    if trailing.content_end is None or _FINITE.search(body, 0, trailing.content_end):
+        return None
+    leading = attr.parse_leading(body)
+    if leading is not None and leading.end is not None and leading.end > trailing.content_end:
+        return leading
+    name = body[:trailing.content_end].strip(" ,")
+    if (len(trailing.chain) == 1 and CAP_RUN.fullmatch(name) and is_person_like(name)
+            and is_appositive(trailing.chain[0])):
+        chain = speaker_chain(name)
+        return Attribution(chain=chain, leading=True) if chain else None
+    return None
 
 
 def _learned(body: str) -> list[str] | None:
@@ -378,6 +406,10 @@ def _learned(body: str) -> list[str] | None:
     if _BARE_DOCUMENT.fullmatch(raw):
         # "The data confirmed a rise ...": a thing no one is named behind does not speak.
         return None
+    name, comma, role = raw.partition(", ")
+    if comma and CAP_RUN.fullmatch(name) and is_person_like(name) and is_appositive(role.rstrip(", ")):
+        # "Mira Holt, chair of the growers' union": the name speaks, not its role.
+        raw = name
     # The span as tagged decides whether it speaks; the name is cut where its subject ends
     # ("Kaine now", "Quina Jones, 25").
     return speaker_chain(trim_subject(raw) or raw)
@@ -513,13 +545,14 @@ def _suggestion(text: str, work: str, unit: _Unit, chain: list[str], threshold: 
     if _BYLINE.fullmatch(read) or _CREDITS.match(read):
         return None
     quote = text[unit.start:unit.end]
-    if score_ceiling(quote, headline=unit.headline, attributed=bool(unit.chain)) < threshold:
+    claimant = chain[-1] if chain else None
+    floor = score_floor(quote, claimant)
+    if max(floor, score_ceiling(quote, headline=unit.headline, attributed=bool(unit.chain))) < threshold:
         return None
     kind = claim_kind(quote, is_quote=unit.quote, attributed=bool(unit.chain))
-    score = score_claim(quote, kind, attributed=bool(unit.chain), headline=unit.headline)
+    score = max(floor, score_claim(quote, kind, attributed=bool(unit.chain), headline=unit.headline))
     if score < threshold:
         return None
-    claimant = chain[-1] if chain else None
     via = list(reversed(chain[:-1]))
     return Suggestion(quote=quote, start=unit.start, end=unit.end, claimant=claimant,
                       via=via, kind=kind, score=round(score, 3))
