@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 
 import click
 from flask import Flask, current_app
@@ -75,10 +76,25 @@ def verify_audit() -> None:
     if report.intact:
         anchored = f" (checkpoint at seq {report.checkpoint.seq} present)" if report.checkpoint else ""
         click.echo(f"Audit chain intact: {report.count} events verified{anchored}.")
+        _echo_slow_reads(report.slow_reads, err=False)
         return
     where = f" at event {report.first_broken_id}" if report.first_broken_id is not None else ""
     click.echo(f"Audit chain BROKEN{where}: {report.problem}. {report.count} events before it verified.", err=True)
+    _echo_slow_reads(report.slow_reads, err=True)
     sys.exit(1)
+
+
+# Slow reads shown at most: a chain stored in another form throughout gives a few per range.
+SLOW_READS_SHOWN = 10
+
+
+def _echo_slow_reads(slow_reads: Sequence[str], *, err: bool) -> None:
+    """Where verification took the slower way and why: an operator sees an event stored in another
+    form (another writer) before it costs a walk of the whole log."""
+    for line in slow_reads[:SLOW_READS_SHOWN]:
+        click.echo(f"  read the slower way: {line}", err=err)
+    if len(slow_reads) > SLOW_READS_SHOWN:
+        click.echo(f"  … and {len(slow_reads) - SLOW_READS_SHOWN} more.", err=err)
 
 
 @audit_cli.command("verify-archive")

@@ -1,8 +1,10 @@
+import re
+
 from sqlalchemy import func, select
 
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, Notification, User
-from factcheck.services import users
+from factcheck.services import audit, users
 
 
 def test_users_create_reads_password_from_stdin(app):
@@ -75,3 +77,39 @@ def test_demo_logins_work_through_the_login_page(app, client):
     assert response.status_code == 302
     queue = client.get("/queue").get_data(as_text=True)
     assert "overdue" in queue
+
+
+def _verify_output(app) -> list[str]:
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_audit_verify_prints_where_it_read_the_slower_way_and_why(app, monkeypatch):
+    """An event stored in another form (another writer's JSON) verifies the slower way: the command
+    says for which ids and why, a line each, at most ``SLOW_READS_SHOWN`` of them."""
+    import json
+
+    from factcheck import cli
+    from factcheck.services import audit_ranges
+    from tests.services.test_audit_ranges import _write
+    from tests.services.test_audit_verify_speed import _append_raw
+
+    _write(4)
+    assert [line for line in _verify_output(app) if "slower way" in line] == []
+    changes = {"status": {"before": "open", "after": "assigned"}}
+    event_id = _append_raw(json.dumps(changes), changes)  # spaces: not the text the app writes
+    lines = _verify_output(app)
+    assert lines[0].startswith("Audit chain intact")
+    spans = [re.fullmatch(r"  read the slower way: ids (\d+) to (\d+): (.+)", line) for line in lines[1:]]
+    assert spans and all(spans)
+    assert any(int(span[1]) <= event_id <= int(span[2]) for span in spans)
+    # A window of one event each, and many events in another form: the list is cut short.
+    monkeypatch.setattr(audit_ranges, "BATCH", 1)
+    monkeypatch.setattr(audit, "_IN_PROCESS_RANGE", 1)
+    for _ in range(cli.SLOW_READS_SHOWN + 2):
+        _append_raw(json.dumps(changes), changes)
+    lines = _verify_output(app)
+    slow = [line for line in lines if line.startswith("  read the slower way: ")]
+    assert len(slow) == cli.SLOW_READS_SHOWN
+    assert re.fullmatch(r"  … and \d+ more\.", lines[-1])

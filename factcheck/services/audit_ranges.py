@@ -133,7 +133,10 @@ WINDOW_PAYLOAD = (
     # counts characters (an eighth of the statement's cost).
     + """ || ltrim(json_object('created_at', CASE WHEN typeof(created_at) = 'text'"""
     + """ AND created_at GLOB '????-??-?? ??:??:??.??????'"""
-    + """ THEN replace(replace(created_at, ' ', 'T'), '.000000', '') || '+00:00' END,"""
+    # A zero fraction is dropped by a test of the fraction alone: a second replace() scanned the
+    # whole text (a third of the time's cost, 0.15-0.2 µs an event). The GLOB leaves one place for it.
+    + """ THEN CASE WHEN substr(created_at, 21) = '000000' THEN substr(replace(created_at, ' ', 'T'), 1, 19)"""
+    + """ ELSE replace(created_at, ' ', 'T') END || '+00:00' END,"""
     + """ 'ip_address', ip_address, 'object_id', object_id, 'object_type', object_type, 'prev_hash', prev_hash,"""
     + """ 'request_id', request_id, 'seq', seq), '{')"""
 )

@@ -336,3 +336,28 @@ def test_sqlite_reads_each_window_in_id_order(app):
         assert audit_ranges.windows_in_id_order(cursor)
     finally:
         cursor.close()
+
+
+# Times as another writer may have stored them: the app's form (a fraction, a zero fraction), and
+# forms ``audit._iso`` does not read as the app's (no fraction, a 'T', a short fraction, seconds cut).
+STORED_TIMES = ["2024-03-01 12:00:00.000000", "2024-03-01 12:00:00.000001", "2024-03-01 12:00:00.100000",
+                "2024-12-31 23:59:59.999999", "2024-03-01 12:00:00", "2024-03-01T12:00:00.000000",
+                "2024-03-01 12:00:00.1000000", "2024-03-01 12:00:00.12345", "2024-03-01 12:00.000000.0"]
+
+
+@pytest.mark.parametrize("stored", STORED_TIMES)
+def test_the_window_payload_writes_a_stored_time_as_the_serial_walk_reads_it(app, stored):
+    """The window's time is the one ``audit._iso`` writes for the stored text, or null where it reads
+    no time the app writes (the payload then misses its hash): never another time."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the window payload is SQLite's")
+    columns = ("SELECT 'a' AS action, NULL AS actor_id, 'x' AS actor_label, NULL AS article_id, '{}' AS changes, "
+               ":stored AS created_at, NULL AS ip_address, 1 AS object_id, 'c' AS object_type, 'p' AS prev_hash, "
+               "NULL AS request_id, 3 AS seq")
+    built = db.session.scalar(sa.text(f"SELECT {audit_ranges.WINDOW_PAYLOAD} FROM ({columns})"), {"stored": stored})
+    try:
+        expected = audit._iso(stored)
+    except audit._Unusual:
+        expected = None  # no time the app writes: the payload misses its hash, the window is read row by row
+    assert json.loads(built)["created_at"] == expected
+    assert f'"created_at":{json.dumps(expected)},' in built
