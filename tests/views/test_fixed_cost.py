@@ -45,3 +45,17 @@ def test_a_note_sent_reads_nothing_again_after_its_commit(make, login_as, count_
     after = seen[written + 1:]
     assert _reads(after, "users") == [] and _reads(after, "claims") == [], after
     assert len(_reads(seen, "users")) == 1, seen  # the signed-in user, once
+
+
+
+def test_the_signed_in_users_roles_read_with_its_row_follow_a_change_of_them(make, login_as):
+    """The signed-in user's roles come with its row and are kept on the instance until it is expired:
+    an admin who gives up the admin role sees the change at once, on the very next request."""
+    make.user("admin")  # another admin, so this one may step down
+    admin = make.user("admin")
+    client = login_as(admin)
+    assert client.get("/users").status_code == 200
+    response = client.submit(f"/users/{admin.id}/roles", {f"u{admin.id}-roles": ["editor"]})
+    assert response.status_code == 302
+    assert client.get("/users").status_code == 403
+    assert client.get("/review").status_code == 200
