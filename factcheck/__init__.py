@@ -100,4 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from factcheck import jobs
 
     jobs.init_app(app)
+    from factcheck.views import template_macros
+
+    template_macros.init_app(app)  # last: the macros' module sees the globals set above
     return app
