@@ -101,10 +101,11 @@ _ROLES_KEY = "_roles_read_with_row"
 
 
 @event.listens_for(User, "expire", raw=True)
-@event.listens_for(User, "refresh", raw=True)
-def _forget_roles(state: InstanceState[User], *_args: object) -> None:
-    # Expired (after a commit, or asked for) or refreshed, the row is read again and its roles may have
-    # changed. (Raw state: the instance may already be gone, its state still being expired.)
+def _forget_roles(state: InstanceState[User], _attrs: object) -> None:
+    # Expired (after a commit, before session.refresh, or asked for), the row is read again and its
+    # roles may have changed. Not on "refresh": that also fires when another statement fills in a
+    # column of the same user (a note's author), which changes nothing of its roles. (Raw state: the
+    # instance may already be gone while its state is expired.)
     state.dict.pop(_ROLES_KEY, None)
 
 
