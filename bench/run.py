@@ -21,7 +21,6 @@ Each part that fails prints why and reports null; the last line printed is one J
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import os
@@ -194,9 +193,10 @@ def measure_pages(stages: list[Stage], budget: dict) -> dict[int, dict[str, dict
     for stage in stages:  # sign in before timing anything
         for who, _path, _limit in specs[stage.multiplier].values():
             stage.client(who)
+    from factcheck import settle_heap
+
     # As wsgi.py does in production: what the apps built at start is frozen out of the collector.
-    gc.collect()
-    gc.freeze()
+    settle_heap()
     for name in PAGES:
         targets = []
         for stage in stages:

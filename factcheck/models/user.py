@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, String, event, true
+from sqlalchemy.orm import InstanceState, Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from factcheck.models.base import Base, TimestampMixin, UTCDateTime, utcnow
@@ -36,10 +36,21 @@ class User(TimestampMixin, Base):
 
     @property
     def roles(self) -> frozenset[Role]:
+        # The signed-in user's roles come with its row (services.users.session_user) and are kept until
+        # the instance is expired (a commit, a refresh): the layout and every permission check ask for
+        # them, and building them from the role rows on each call was part of every page's fixed cost.
+        # Role rows loaded as a collection (the users page, set_roles) are the truth whenever present.
+        if "role_rows" not in self.__dict__ and _ROLES_KEY in self.__dict__:
+            return self.__dict__[_ROLES_KEY]
         return frozenset(Role(row.role) for row in self.role_rows)
 
+    def keep_roles(self, roles: frozenset[Role]) -> None:
+        """Remember the roles read with this row, until the instance is next expired."""
+        self.__dict__[_ROLES_KEY] = roles
+
     def has_role(self, *roles: Role | str) -> bool:
-        return any(Role(role) in self.roles for role in roles)
+        mine = self.roles
+        return any(Role(role) in mine for role in roles)
 
     # What Flask-Login asks of a user, written out so the models import nothing of Flask.
     @property
@@ -84,6 +95,18 @@ class User(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+_ROLES_KEY = "_roles_read_with_row"
+
+
+@event.listens_for(User, "expire", raw=True)
+def _forget_roles(state: InstanceState[User], _attrs: object) -> None:
+    # Expired (after a commit, before session.refresh, or asked for), the row is read again and its
+    # roles may have changed. Not on "refresh": that also fires when another statement fills in a
+    # column of the same user (a note's author), which changes nothing of its roles. (Raw state: the
+    # instance may already be gone while its state is expired.)
+    state.dict.pop(_ROLES_KEY, None)
 
 
 class UserRole(Base):

@@ -45,3 +45,39 @@ def test_a_note_sent_reads_nothing_again_after_its_commit(make, login_as, count_
     after = seen[written + 1:]
     assert _reads(after, "users") == [] and _reads(after, "claims") == [], after
     assert len(_reads(seen, "users")) == 1, seen  # the signed-in user, once
+
+
+
+def test_the_signed_in_users_roles_read_with_its_row_follow_a_change_of_them(make, login_as):
+    """The signed-in user's roles come with its row and are kept on the instance until it is expired:
+    an admin who gives up the admin role sees the change at once, on the very next request."""
+    make.user("admin")  # another admin, so this one may step down
+    admin = make.user("admin")
+    client = login_as(admin)
+    assert client.get("/users").status_code == 200
+    response = client.submit(f"/users/{admin.id}/roles", {f"u{admin.id}-roles": ["editor"]})
+    assert response.status_code == 302
+    assert client.get("/users").status_code == 403
+    assert client.get("/review").status_code == 200
+
+
+def test_the_serving_process_freezes_its_start_up_heap_once_and_collects_the_young_less_often(database_url):
+    """wsgi.py (what gunicorn's workers import) settles the heap after building the app; create_app
+    alone does not, since the tests build many apps in one process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import app_environment
+
+    probe = ("import gc; from factcheck import create_app, YOUNG_COLLECTION_THRESHOLD; "
+             "create_app(); print(gc.get_freeze_count(), gc.get_threshold()[0]); "
+             "import wsgi; print(gc.get_freeze_count() > 100_000, gc.get_threshold()[0] == YOUNG_COLLECTION_THRESHOLD)")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **app_environment(database_url), "FACTCHECK_SECRET_KEY": "x"})
+    assert done.returncode == 0, done.stderr
+    app_only, served = done.stdout.split("\n")[:2]
+    assert app_only == "0 700"
+    assert served == "True True"
