@@ -194,6 +194,21 @@ def load_claim_page(session: DbSession, claim_id: int) -> Claim:
     return claim
 
 
+# What a step on the claim reads: its row (the version the optimistic lock checks, the status the state
+# machine moves), with its article for the steps that check the article is still open. The page's
+# evidence, notes and people are loaded only when the page is shown again (a refusal, a conflict).
+_STEP_CLAIM = select(Claim).where(Claim.id == bindparam("claim_id"))
+_STEP_CLAIM_WITH_ARTICLE = _STEP_CLAIM.options(joinedload(Claim.article))
+
+
+def load_claim_for_step(session: DbSession, claim_id: int, *, with_article: bool) -> Claim:
+    """The claim a write changes (404 when there is none), without what only its page shows."""
+    claim = session.scalar(_STEP_CLAIM_WITH_ARTICLE if with_article else _STEP_CLAIM, {"claim_id": claim_id})
+    if claim is None:
+        raise NotFound("There is no such claim.")
+    return claim
+
+
 @dataclass(frozen=True)
 class ClaimHistory:
     # Rows of the columns the claim page shows (id, created_at, actor_name, actor_label, action,

@@ -76,6 +76,12 @@ def permission_of(step: str) -> Action:
     return CLAIM_STEPS[step].permission
 
 
+def reads_article(step: str) -> bool:
+    """Whether the step's guard reads the claim's article (to refuse a change once it is locked): a
+    write loads it with the claim then, and not otherwise."""
+    return CLAIM_STEPS[step].needs_open_article
+
+
 @contextmanager
 def recorded(ctx: Context, actor: User | None, claim: Claim, action: str, event: ClaimEvent | None = None,
              also: Callable[[Claim], dict[str, Any]] | None = None) -> Iterator[Claim]:

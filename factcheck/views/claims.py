@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import inspect
 from wtforms import Field, SelectField
 
 from factcheck.errors import EditConflict
@@ -130,9 +129,19 @@ def _kept_input(forms: dict[str, FlaskForm], shown: dict[str, FlaskForm]) -> lis
     return kept
 
 
+def _page(claim: Claim) -> Claim:
+    """The claim with everything its page shows, once a write that loaded only what it needed (or a
+    rollback that expired it) shows the page again."""
+    return claim_queries.load_claim_page(db.session, claim.id)
+
+
+def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
+    """The claim page shown again after a write did not happen, with the reason and the input kept."""
+    return _render(_page(claim), status, **page)
+
+
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             **bound: FlaskForm) -> tuple[str, int]:
-    claim.notes  # noqa: B018 - loaded (again, after a rollback): a mentioned manager may write
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
     forms = _forms(claim, actions, **bound)
     offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
@@ -153,15 +162,24 @@ def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None)
             else presence.may_edit(context(), actor(), claim)}
 
 
-def _done(claim: Claim, message: str) -> Any:
+class _Where(NamedTuple):
+    """The claim's ids, read before the service's commit expires it (reading them after would load the
+    claim again, issue 15)."""
+
+    claim_id: int
+    article_id: int
+
+
+def _where(claim: Claim) -> _Where:
+    return _Where(claim.id, claim.article_id)
+
+
+def _done(where: _Where, message: str) -> Any:
     flash(message, "success")
-    # The service's commit expired the claim: its id comes from its identity, as reading claim.id
-    # would load the claim again with its joined relations (a quarter of a note's time, issue 15).
-    identity = inspect(claim).identity
-    claim_id = identity[0] if identity is not None else claim.id
+    claim_id = where.claim_id
     # Triage and assignment also happen from the article page; send the editor back where they were.
     if request.form.get("return_to") == "article":
-        return redirect(url_for("articles.show", article_id=claim.article_id, _anchor=f"claim-{claim_id}"))
+        return redirect(url_for("articles.show", article_id=where.article_id, _anchor=f"claim-{claim_id}"))
     return redirect(url_for("claims.show", claim_id=claim_id))
 
 
@@ -176,30 +194,37 @@ def _submit(claim: Claim, step: str, form_name: str, form: FlaskForm, action: Ca
     field ``errors_on`` when given: a note's unclear mention is told beside the note)."""
     refused = refusal(actor(), claim_service.permission_of(step), claim, settings=context().settings)
     if refused is not None:
-        return _render(claim, 403, problem=claim_service.explain_refusal(claim, actor(), refused), **{form_name: form})
+        # Asked again of the whole page, which is shown anyway: a manager may write a note once someone
+        # mentions them in the conversation, which the write alone does not load.
+        claim = _page(claim)
+        refused = refusal(actor(), claim_service.permission_of(step), claim, settings=context().settings)
+        if refused is not None:
+            return _render(claim, 403, problem=claim_service.explain_refusal(claim, actor(), refused),
+                           **{form_name: form})
     if not form.validate_on_submit():
         if "version" in form.errors:  # not a typing mistake: the page that sent it is broken or forged
-            return _render(claim, 400, problem=MISSING_VERSION, **{form_name: form})
-        return _render(claim, 422, **{form_name: form})
+            return _again(claim, 400, problem=MISSING_VERSION, **{form_name: form})
+        return _again(claim, 422, **{form_name: form})
+    where = _where(claim)
     with shown_on_the_form() as outcome:
         action()
     if isinstance(outcome.error, EditConflict):
-        db.session.rollback()
-        db.session.refresh(claim)
-        return _render(claim, 409, conflict=outcome.error, **{form_name: form})
+        db.session.rollback()  # the page is loaded again: the other person's version
+        return _again(claim, 409, conflict=outcome.error, **{form_name: form})
     if outcome.error is not None and errors_on is not None:
         field = getattr(form, errors_on)
         field.errors = [*field.errors, outcome.error.message]
-        return _render(claim, outcome.error.status_code, **{form_name: form})
+        return _again(claim, outcome.error.status_code, **{form_name: form})
     if outcome.error is not None:
-        return _render(claim, outcome.error.status_code, problem=outcome.error.message, **{form_name: form})
-    return _done(claim, success)
+        return _again(claim, outcome.error.status_code, problem=outcome.error.message, **{form_name: form})
+    return _done(where, success)
 
 
-def _load(claim_id: int) -> Claim:
-    """The claim with everything its page shows (404 when there is none); whether the person may take
-    the step is checked by ``_submit``, which answers on the claim page."""
-    return claim_queries.load_claim_page(db.session, claim_id)
+def _load(claim_id: int, step: str) -> Claim:
+    """The claim as the step reads it (404 when there is none): its row, with its article when the step
+    checks that the article is open. Whether the person may take the step is checked by ``_submit``,
+    which loads the rest of the page only to show it again."""
+    return claim_queries.load_claim_for_step(db.session, claim_id, with_article=claim_service.reads_article(step))
 
 
 @bp.get("")
@@ -272,7 +297,7 @@ def show(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/assign")
 @login_required
 def assign(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "assign")
     form = AssignForm()
     form.assignee_id.choices = checker_choices()
 
@@ -287,7 +312,7 @@ def assign(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/take")
 @login_required
 def take(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "take")
     return _submit(claim, "take", "action_form", ActionForm(),
                    lambda: claim_service.take_from_pool(context(), actor=actor(), claim=claim),
                    "The claim is yours; it is in your queue.")
@@ -296,7 +321,7 @@ def take(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/start")
 @login_required
 def start(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "start")
     return _submit(claim, "start", "action_form", ActionForm(),
                    lambda: claim_service.start_work(context(), actor=actor(), claim=claim), "Work started.")
 
@@ -311,7 +336,7 @@ def _evidence_fields(form: EvidenceForm) -> dict[str, Any]:
 @bp.post("/<id:claim_id>/evidence")
 @login_required
 def add_evidence(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "evidence")
     form = EvidenceForm()
     return _submit(claim, "evidence", "evidence_form", form, lambda: evidence.add_evidence(
         context(), actor=actor(), claim=claim, **_evidence_fields(form)), "Evidence added.")
@@ -342,7 +367,7 @@ def _evidence_conflict_rows(item: Evidence, form: EditEvidenceForm) -> list[tupl
 @bp.route("/<id:claim_id>/evidence/<id:evidence_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_evidence(claim_id: int, evidence_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "evidence")
     context().require(actor(), claim_service.permission_of("evidence"), claim)
     item = evidence.get_evidence(db.session, claim, evidence_id)
     page: dict[str, Any] = {}
@@ -358,11 +383,12 @@ def edit_evidence(claim_id: int, evidence_id: int) -> Any:
                 form.form_errors.append(MISSING_EVIDENCE_VERSION)
                 status = 400
         else:
+            where = _where(claim)
             with shown_on_the_form() as outcome:
                 evidence.edit_evidence(context(), actor=actor(), evidence=item, expected_version=form.version.data,
                                        **_evidence_fields(form))
             if outcome.error is None:
-                return _done(claim, "Evidence updated; the earlier version is in the history.")
+                return _done(where, "Evidence updated; the earlier version is in the history.")
             status = outcome.error.status_code
             if isinstance(outcome.error, EditConflict):
                 db.session.rollback()
@@ -380,7 +406,7 @@ def edit_evidence(claim_id: int, evidence_id: int) -> Any:
 @bp.post("/<id:claim_id>/evidence/<id:evidence_id>/remove")
 @login_required
 def remove_evidence(claim_id: int, evidence_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "evidence")
     item = evidence.get_evidence(db.session, claim, evidence_id)
     form = RemoveEvidenceForm()
     return _submit(claim, "evidence", "remove_evidence_form", form, lambda: evidence.remove_evidence(
@@ -391,7 +417,7 @@ def remove_evidence(claim_id: int, evidence_id: int) -> Any:
 @bp.post("/<id:claim_id>/notes")
 @login_required
 def add_note(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "note")
     form = NoteForm()
     return _submit(claim, "note", "note_form", form, lambda: notes.add_note(
         context(), actor=actor(), claim=claim, body=form.body.data, reply_to=form.reply_to.data),
@@ -401,7 +427,7 @@ def add_note(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/propose")
 @login_required
 def propose(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "propose")
     form = ProposeForm(verdicts=context().settings.verdict_scale)
     return _submit(claim, "propose", "propose_form", form, lambda: claim_service.propose_verdict(
         context(), actor=actor(), claim=claim, verdict=form.verdict.data, rationale=form.rationale.data,
@@ -412,7 +438,7 @@ def propose(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/accept-verdict")
 @login_required
 def accept_verdict(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "accept_verdict")
     form = AcceptVerdictForm()
     return _submit(claim, "accept_verdict", "accept_form", form, lambda: claim_service.accept_verdict(
         context(), actor=actor(), claim=claim, expected_version=form.expected_version()),
@@ -422,7 +448,7 @@ def accept_verdict(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/return-verdict")
 @login_required
 def return_verdict(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "return_verdict")
     form = ReturnForm()
     return _submit(claim, "return_verdict", "return_form", form, lambda: claim_service.return_verdict(
         context(), actor=actor(), claim=claim, note=form.note.data, expected_version=form.expected_version()),
@@ -432,7 +458,7 @@ def return_verdict(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/accept")
 @login_required
 def accept_suggestion(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "accept")
     form = AcceptSuggestionForm()
     # The one-click accept on the article page sends no fields: keep the suggestion's values then.
     submitted = set(request.form)
@@ -446,7 +472,7 @@ def accept_suggestion(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/dismiss")
 @login_required
 def dismiss(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "dismiss")
     form = DismissForm()
     return _submit(claim, "dismiss", "dismiss_form", form, lambda: claim_service.dismiss(
         context(), actor=actor(), claim=claim, reason=form.reason.data, expected_version=form.expected_version()),
@@ -456,7 +482,7 @@ def dismiss(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/resolve")
 @login_required
 def resolve(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "resolve")
     form = ResolveForm()
     return _submit(claim, "resolve", "resolve_form", form, lambda: claim_service.resolve(
         context(), actor=actor(), claim=claim, resolution=form.resolution.data, note=form.note.data or "",
@@ -467,7 +493,7 @@ def resolve(claim_id: int) -> Any:
 @bp.post("/<id:claim_id>/reanchor")
 @login_required
 def reanchor(claim_id: int) -> Any:
-    claim = _load(claim_id)
+    claim = _load(claim_id, "reanchor")
     form = ReanchorForm()
     return _submit(claim, "reanchor", "reanchor_form", form, lambda: claim_service.reanchor(
         context(), actor=actor(), claim=claim, quote=form.quote.data, start=form.start.data, end=form.end.data,
