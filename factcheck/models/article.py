@@ -47,7 +47,8 @@ class Article(TimestampMixin, Base):
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="article", foreign_keys="Revision.article_id", order_by="Revision.number"
     )
-    claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.start")
+    # Nested claims can start at the same place: the id breaks the tie, so every reader lists them alike.
+    claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="[Claim.start, Claim.id]")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 

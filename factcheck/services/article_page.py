@@ -19,7 +19,7 @@ _ARTICLE = (select(Article).options(joinedload(Article.current_revision))
             .where(Article.id == bindparam("article_id")))
 # In the relationship's order (``Article.claims``): the same claims, in the same order, as the ORM gives.
 _CLAIMS = (select(Claim).options(joinedload(Claim.assignee))
-           .where(Claim.article_id == bindparam("article_id")).order_by(Claim.start))
+           .where(Claim.article_id == bindparam("article_id")).order_by(Claim.start, Claim.id))
 
 
 class _ClaimColumns(NamedTuple):
@@ -64,7 +64,7 @@ _CLAIM_ROWS = (select(Claim.id, Claim.revision_id, Claim.start, Claim.end, Claim
                       Claim.proposed_by_id, Claim.finalized_at, Claim.resolution, Claim.text_changed,
                       Claim.changed_from, Claim.version)
                .outerjoin(User, User.id == Claim.assignee_id)
-               .where(Claim.article_id == bindparam("article_id")).order_by(Claim.start))
+               .where(Claim.article_id == bindparam("article_id")).order_by(Claim.start, Claim.id))
 
 
 def article(session: DbSession, article_id: int) -> Article:
