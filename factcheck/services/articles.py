@@ -292,14 +292,6 @@ def list_articles(session: DbSession, settings: Settings, *, status: str | None 
     return [ArticleRow(*row) for row in session.execute(stmt)]
 
 
-def titles(session: DbSession, article_ids: list[int]) -> dict[int, str]:
-    """The titles of these articles, in one statement (for pages that name many)."""
-    if not article_ids:
-        return {}
-    rows = session.execute(select(Article.id, Article.title).where(Article.id.in_(set(article_ids))))
-    return {article_id: title for article_id, title in rows}
-
-
 def load_article_page(session: DbSession, article_id: int) -> Article:
     """The article with everything its page shows, in a fixed number of queries."""
     article = session.scalar(

@@ -58,7 +58,7 @@ def index() -> Any:
     filter_args = form.filters().query_args() if not form.errors else {}
     # The filter has read every user: the descriptions name people from it, and the titles come with
     # the events.
-    described = describe(db.session, page.events, titles=False, everyone={i: name for i, name, _ in choices.actors})
+    described = describe(db.session, page.events, everyone={i: name for i, name, _ in choices.actors})
     rows = event_rows(page.events, described)
     return render_template("audit/index.html", page=page, form=form, filter_args=filter_args, rows=rows,
                            errors=form.error_messages(), verification=audit_log.last_verification_line(db.session),
@@ -71,7 +71,7 @@ def timeline(object_type: str, object_id: int) -> Any:
     found = audit_log.timeline(db.session, viewer=actor(), object_type=object_type[:40], object_id=object_id,
                                after_id=int_arg("after"))
     return render_template("audit/timeline.html", timeline=found,
-                           rows=event_rows(found.events, describe(db.session, found.events, titles=False)))
+                           rows=event_rows(found.events, describe(db.session, found.events)))
 
 
 @bp.post("/verify")

@@ -147,7 +147,7 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
     history = claim_queries.claim_history(db.session, claim)
     return render_template(
-        "claims/show.html", claim=claim, article=claim.article, history=describe(db.session, history.events, titles=False),
+        "claims/show.html", claim=claim, article=claim.article, history=describe(db.session, history.events),
         history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
         actions=actions, render_markdown=_note_html, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],

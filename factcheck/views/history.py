@@ -1,8 +1,8 @@
 """History in newsroom language: what an audit event recorded, as a desk would say it.
 
 The log keeps machine values (user ids, status codes, character offsets) because they are what the
-hash covers; pages show names, titles, dates and quotes instead. One batch of lookups per page
-(users and articles named by the events shown), never one per event.
+hash covers; pages show names, dates and quotes instead. One batch of lookups per page (the users
+named by the events shown), never one per event; the audit log's rows bring their article's title.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import Row
 
-from factcheck.services import articles as article_service
 from factcheck.services import users as user_service
 from factcheck.services.context import DbSession
 
@@ -63,14 +62,12 @@ class EventView:
     event: Recorded | Row[Any]
     says: str
     details: list[str] = field(default_factory=list)
-    article_title: str | None = None
 
 
-def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *, titles: bool = True,
+def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *,
              everyone: Mapping[int, str] | None = None) -> list[EventView]:
-    """The events (objects, listing lines, or rows with their ``action``, ``changes`` and ``article_id``) as
-    a desk would say them; ``titles=False`` for a page that does not name their articles (one statement fewer);
-    ``everyone``: every user's name, when the page has read them already (one statement fewer)."""
+    """The events (objects, listing lines, or rows with their ``action`` and ``changes``) as a desk would
+    say them; ``everyone``: every user's name, when the page has read them already (one statement fewer)."""
     events = list(events)
     if everyone is not None:
         names: Mapping[int, str] = everyone
@@ -78,10 +75,8 @@ def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *, title
         user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
                     if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
         names = user_service.display_names(session, [i for i in user_ids if isinstance(i, int)])
-    titles_of = article_service.titles(session, [e.article_id for e in events if e.article_id]) if titles else {}
     return [EventView(e, ACTIONS.get(e.action, e.action.replace(".", " ").replace("_", " ")),
-                      _details(e.changes or {}, names), titles_of.get(e.article_id) if e.article_id else None)
-            for e in events]
+                      _details(e.changes or {}, names)) for e in events]
 
 
 def _details(changes: dict[str, Any], names: Mapping[int, str]) -> list[str]:
