@@ -84,17 +84,13 @@ def verify_audit() -> None:
     sys.exit(1)
 
 
-# Slow reads shown at most: a chain stored in another form throughout gives a few per range.
-SLOW_READS_SHOWN = 10
-
-
 def _echo_slow_reads(slow_reads: Sequence[str], *, err: bool) -> None:
     """Where verification took the slower way and why: an operator sees an event stored in another
     form (another writer) before it costs a walk of the whole log."""
-    for line in slow_reads[:SLOW_READS_SHOWN]:
+    for line in slow_reads[:audit.SLOW_READS_SHOWN]:
         click.echo(f"  read the slower way: {line}", err=err)
-    if len(slow_reads) > SLOW_READS_SHOWN:
-        click.echo(f"  … and {len(slow_reads) - SLOW_READS_SHOWN} more.", err=err)
+    if len(slow_reads) > audit.SLOW_READS_SHOWN:
+        click.echo(f"  … and {len(slow_reads) - audit.SLOW_READS_SHOWN} more.", err=err)
 
 
 @audit_cli.command("verify-archive")

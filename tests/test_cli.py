@@ -90,7 +90,6 @@ def test_audit_verify_prints_where_it_read_the_slower_way_and_why(app, monkeypat
     says for which ids and why, a line each, at most ``SLOW_READS_SHOWN`` of them."""
     import json
 
-    from factcheck import cli
     from factcheck.services import audit_ranges
     from tests.services.test_audit_ranges import _write
     from tests.services.test_audit_verify_speed import _append_raw
@@ -107,9 +106,9 @@ def test_audit_verify_prints_where_it_read_the_slower_way_and_why(app, monkeypat
     # A window of one event each, and many events in another form: the list is cut short.
     monkeypatch.setattr(audit_ranges, "BATCH", 1)
     monkeypatch.setattr(audit, "_IN_PROCESS_RANGE", 1)
-    for _ in range(cli.SLOW_READS_SHOWN + 2):
+    for _ in range(audit.SLOW_READS_SHOWN + 2):
         _append_raw(json.dumps(changes), changes)
     lines = _verify_output(app)
     slow = [line for line in lines if line.startswith("  read the slower way: ")]
-    assert len(slow) == cli.SLOW_READS_SHOWN
+    assert len(slow) == audit.SLOW_READS_SHOWN
     assert re.fullmatch(r"  … and \d+ more\.", lines[-1])

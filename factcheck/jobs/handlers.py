@@ -45,7 +45,8 @@ def verify_audit(ctx: Context, job: Job, actor: User | None, progress: Progress)
     progress(5, "Checking every event's hash and link")
     report = audit.verify_and_record(ctx, actor=actor)
     return {"intact": report.intact, "count": report.count, "problem": report.problem,
-            "first_broken_id": report.first_broken_id}
+            "first_broken_id": report.first_broken_id, "slow_reads": list(report.slow_reads[:audit.SLOW_READS_SHOWN]),
+            "more_slow_reads": max(0, len(report.slow_reads) - audit.SLOW_READS_SHOWN)}
 
 
 def export_audit(ctx: Context, job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:

@@ -443,6 +443,11 @@ class ChainReport:
     slow_reads: tuple[str, ...] = field(default=(), compare=False)
 
 
+# Slow reads reported at most (by the command and the job): a chain stored in another form
+# throughout gives a few per range.
+SLOW_READS_SHOWN = 10
+
+
 def _link_problem(event: Any, expected_prev: str, position: int) -> str | None:
     if event.prev_hash != expected_prev:
         return ("its link to the previous event is broken "

@@ -3,6 +3,7 @@ on a real Redis runs them, the job's page shows progress, failure and the outcom
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -129,6 +130,27 @@ def test_verify_now_runs_as_a_job(app, login_as):
     assert response.status_code == 302 and response.headers["Location"] == "/audit"
     assert _job().kind == "audit.verify" and _job().result["intact"] is True
     assert "Audit chain intact" in manager.get("/audit").get_data(as_text=True)
+
+
+def test_the_verify_job_says_where_it_read_the_slower_way(app, login_as):
+    """An event stored by another writer in another JSON form verifies, the slower way: the job's
+    result names those ids and why, as the command does, so a manager sees it without a shell."""
+    import json
+
+    from factcheck.services import audit
+    from tests.services.test_audit_ranges import _write
+    from tests.services.test_audit_verify_speed import _append_raw
+
+    manager = login_as("manager")
+    _write(4)
+    changes = {"status": {"before": "open", "after": "assigned"}}
+    event_id = _append_raw(json.dumps(changes), changes)  # spaces: not the text the app writes
+    manager.submit("/audit/verify")
+    result = _wait(app, _job()).result
+    assert result["intact"] is True and result["more_slow_reads"] == 0
+    spans = [re.fullmatch(r"ids (\d+) to (\d+): .+", line) for line in result["slow_reads"]]
+    assert spans and all(spans) and len(spans) <= audit.SLOW_READS_SHOWN
+    assert any(int(span[1]) <= event_id <= int(span[2]) for span in spans)
 
 
 def test_a_revision_runs_as_a_job(app, login_as, make):
