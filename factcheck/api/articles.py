@@ -14,9 +14,9 @@ from factcheck.errors import InvalidTransition, NotFound
 from factcheck.extensions import db
 from factcheck.models import Article, ArticleStatus, Claim
 from factcheck.security.permissions import Action
+from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import intake, report, revisions, suggestions
 from factcheck.services.workflow import ArticleEvent, next_article_status
 
 
@@ -49,7 +49,7 @@ def claim_ref(claim: Claim, reason: str | None = None) -> dict[str, Any]:
 
 
 def _load(article_id: int) -> Article:
-    return article_service.load_article_page(db.session, checked_id(article_id))
+    return article_page.load(db.session, checked_id(article_id))
 
 
 @bp.get("/articles")

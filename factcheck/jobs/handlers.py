@@ -8,8 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from factcheck.models import Job, User
-from factcheck.services import articles as article_service
-from factcheck.services import audit, audit_log, intake, jobs, revisions
+from factcheck.services import article_page, audit, audit_log, intake, jobs, revisions
 from factcheck.services.context import Context
 
 Progress = Callable[[int, str], None]
@@ -34,7 +33,7 @@ def import_article(ctx: Context, job: Job, actor: User | None, progress: Progres
 
 
 def revise_article(ctx: Context, job: Job, actor: User | None, progress: Progress) -> dict[str, Any]:
-    article = article_service.load_article_page(ctx.session, int(job.params["article_id"]))
+    article = article_page.load(ctx.session, int(job.params["article_id"]))
     progress(10, "Comparing the new text with the claims")
     report = revisions.revise(ctx, actor=actor, article=article, text=_text(job))  # type: ignore[arg-type]
     return {"article_id": article.id, "revision": report.revision.number, "moved": len(report.moved),

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from factcheck.errors import GateClosed, NotFound, ValidationFailed
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User
@@ -290,21 +290,6 @@ def list_articles(session: DbSession, settings: Settings, *, status: str | None 
         .order_by(Article.id.desc())
     )
     return [ArticleRow(*row) for row in session.execute(stmt)]
-
-
-def load_article_page(session: DbSession, article_id: int) -> Article:
-    """The article with everything its page shows, in a fixed number of queries."""
-    article = session.scalar(
-        select(Article)
-        .where(Article.id == article_id)
-        .options(
-            joinedload(Article.current_revision),
-            selectinload(Article.claims).joinedload(Claim.assignee),
-        )
-    )
-    if article is None:
-        raise NotFound("There is no such article.")
-    return article
 
 
 def revision_list(session: DbSession, article: Article) -> list[Revision]:
