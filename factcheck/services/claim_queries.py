@@ -30,7 +30,6 @@ def _priority_order() -> Any:
     return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
 
 
-
 class _ClaimColumns(NamedTuple):
     id: int
     article_id: int

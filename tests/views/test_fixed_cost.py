@@ -47,7 +47,6 @@ def test_a_note_sent_reads_nothing_again_after_its_commit(make, login_as, count_
     assert len(_reads(seen, "users")) == 1, seen  # the signed-in user, once
 
 
-
 def test_the_signed_in_users_roles_read_with_its_row_follow_a_change_of_them(make, login_as):
     """The signed-in user's roles come with its row and are kept on the instance until it is expired:
     an admin who gives up the admin role sees the change at once, on the very next request."""
