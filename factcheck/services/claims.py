@@ -29,7 +29,7 @@ from factcheck.models import (
     Role,
     User,
 )
-from factcheck.security.permissions import Action
+from factcheck.security.permissions import Action, refusal
 from factcheck.services import audit
 from factcheck.services.anchoring import Anchor, anchor_at, find_quote, find_span
 from factcheck.services.articles import refresh_status
@@ -74,6 +74,17 @@ def _check_version(claim: Claim, expected_version: int | None, attempted: dict[s
 def permission_of(step: str) -> Action:
     """The permission a step needs at all (the views answer 403 without it, before reading the form)."""
     return CLAIM_STEPS[step].permission
+
+
+def step_refusal(settings: Settings, user: User | None, claim: Claim, step: str) -> str | None:
+    """Why ``user`` may not take ``step`` at all (the permission table), or None. A claim loaded for a
+    write may lack its conversation, which decides one case (a manager may write a note once mentioned
+    in it): it is read then, and only then."""
+    refused = refusal(user, permission_of(step), claim, settings=settings)
+    if refused is not None and "notes" not in claim.__dict__:
+        claim.notes  # noqa: B018
+        refused = refusal(user, permission_of(step), claim, settings=settings)
+    return refused
 
 
 def reads_article(step: str) -> bool:

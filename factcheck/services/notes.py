@@ -18,9 +18,8 @@ from sqlalchemy import false, func, or_, select
 from factcheck.errors import NotFound, ValidationFailed
 from factcheck.models import Claim, Note, User
 from factcheck.security.mentions import Handle, handles, normal_name
-from factcheck.security.permissions import Action, refusal
 from factcheck.services import audit
-from factcheck.services.claims import check_step
+from factcheck.services.claims import check_step, step_refusal
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 from factcheck.services.notifications import notify
@@ -169,10 +168,7 @@ def _thread_root(ctx: Context, claim: Claim, reply_to: int) -> Note:
 def add_note(ctx: Context, *, actor: User, claim: Claim, body: str, reply_to: int | None = None) -> Note:
     """Post a note, or with ``reply_to`` a reply in that note's thread. Mentioned people are
     notified; so are the thread's earlier writers of a reply (told once, as a mention if named)."""
-    if "notes" not in claim.__dict__ and refusal(actor, Action.NOTE_ADD, claim, settings=ctx.settings) is not None:
-        # Read only when it decides: a manager may write once mentioned in the conversation (the
-        # permission table); anyone else's note needs none of it.
-        claim.notes  # noqa: B018
+    step_refusal(ctx.settings, actor, claim, "note")  # reads the conversation only when it decides
     check_step(ctx, actor, claim, "note")
     body = body.strip()
     if not body:

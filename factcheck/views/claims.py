@@ -31,7 +31,6 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
-from factcheck.security.permissions import refusal
 from factcheck.services import claim_queries, evidence, notes, notifications, presence
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
@@ -192,15 +191,10 @@ def _submit(claim: Claim, step: str, form_name: str, form: FlaskForm, action: Ca
     """Check the person may take the step, validate the form, run the service call; on any refusal
     re-render the claim page with the reason where they are looking and their input kept (under the
     field ``errors_on`` when given: a note's unclear mention is told beside the note)."""
-    refused = refusal(actor(), claim_service.permission_of(step), claim, settings=context().settings)
+    refused = claim_service.step_refusal(context().settings, actor(), claim, step)
     if refused is not None:
-        # Asked again of the whole page, which is shown anyway: a manager may write a note once someone
-        # mentions them in the conversation, which the write alone does not load.
         claim = _page(claim)
-        refused = refusal(actor(), claim_service.permission_of(step), claim, settings=context().settings)
-        if refused is not None:
-            return _render(claim, 403, problem=claim_service.explain_refusal(claim, actor(), refused),
-                           **{form_name: form})
+        return _render(claim, 403, problem=claim_service.explain_refusal(claim, actor(), refused), **{form_name: form})
     if not form.validate_on_submit():
         if "version" in form.errors:  # not a typing mistake: the page that sent it is broken or forged
             return _again(claim, 400, problem=MISSING_VERSION, **{form_name: form})
