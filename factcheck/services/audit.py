@@ -21,14 +21,9 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
-    JSON,
-    Dialect,
     String,
     Table,
     Text,
-    TypeDecorator,
-    bindparam,
-    insert,
     select,
     text,
     type_coerce,
@@ -39,6 +34,7 @@ from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from factcheck.models import GENESIS_HASH, HASH_ALG_KEYED, HASH_ALG_LEGACY, AuditEvent, User
 from factcheck.security.permissions import Action
+from factcheck.services import bulk
 from factcheck.services.checkpoints import CheckpointSink, Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
@@ -193,14 +189,30 @@ def _last_link(session: DbSession) -> tuple[str, int]:
 _PENDING_EVENTS = "factcheck.audit_pending"
 _PENDING_HEADS = "factcheck.audit_heads"
 
+@dataclass(frozen=True, slots=True)
+class EncodedChanges:
+    """An event's changes with their canonical JSON, encoded before its transaction began (by
+    ``encode_changes``): an import's thousands of events then encode nothing while they hold
+    the database's write lock."""
+
+    value: dict[str, Any]
+    json: bytes
+
+
+def encode_changes(changes: dict[str, Any]) -> EncodedChanges:
+    """``changes`` (made by ``created`` or ``diff``, so ready for JSON) with their JSON, for ``record_many``."""
+    return EncodedChanges(changes, _encode(changes))
+
+
 class _Pending:
     """One event recorded in a transaction and not linked yet."""
 
-    __slots__ = ("clock", "event", "key", "sink", "transaction", "values")
+    __slots__ = ("changes_json", "clock", "event", "key", "sink", "transaction", "values")
 
     def __init__(self, values: dict[str, Any], event: AuditEvent | None, transaction: SessionTransaction,
-                 ctx: Context, key: bytes) -> None:
+                 ctx: Context, key: bytes, changes_json: bytes | None = None) -> None:
         self.values = values
+        self.changes_json = changes_json
         self.event = event  # the object ``record`` returned, which learns its id, seq and hash at commit
         # The innermost transaction (a savepoint's, or the whole one) the event was recorded in:
         # rolling that back, or anything enclosing it, takes the event with it.
@@ -233,39 +245,46 @@ def on_link(listener: LinkListener) -> LinkListener:
     return listener
 
 
-def _unlinked(item: _Pending) -> tuple[bytes, bytes]:
-    """The start of the event's canonical payload, up to its changes, and its changes as JSON.
-
-    The payload's keys are sorted: its changes, the bulk of its bytes, come before its time and
-    its link. They are encoded before the chain lock is taken, once, for the hash and the row alike;
-    under the lock only the short rest is (``_linked``). The bytes are exactly ``canonical_payload``'s
-    (the chain tests recompute every hash from the stored event)."""
-    values = item.values
-    changes = _encode(values["changes"])
-    head = _encode({name: values[name] for name in ("action", "actor_id", "actor_label", "article_id")})
-    return head[:-1] + b',"changes":' + changes + b",", changes
+_HEAD_FIELDS = ("action", "actor_id", "actor_label", "article_id")
 
 
-def _linked(item: _Pending, when: datetime, prev_hash: str, seq: int) -> bytes:
-    """The rest of the payload after the changes: the time, where and what, and the link."""
-    values = item.values
-    middle = _encode({"created_at": when.isoformat(), "ip_address": values["ip_address"],
-                      "object_id": values["object_id"], "object_type": values["object_type"]})
-    return middle[1:-1] + _link_tail(prev_hash, values["request_id"], seq)
+class _Encoder:
+    """The canonical payload's parts for one commit's events. The payload's keys are sorted: its
+    changes, the bulk of its bytes, come before its time and its link, so everything up to them is
+    encoded before the chain lock is taken, once, for the hash and the row alike (``unlinked``);
+    under the lock only the short rest is (``linked``). Events of one commit share most of their
+    fields (an import's thousands of suggestions: all but the claim), and each distinct value is
+    encoded once. The bytes are exactly ``canonical_payload``'s (the chain tests recompute every
+    hash from the stored event)."""
 
+    def __init__(self) -> None:
+        self._heads: dict[tuple[Any, ...], bytes] = {}
+        self._texts: dict[Any, str] = {}
 
-def _link_tail(prev_hash: str, request_id: str | None, seq: int) -> bytes:
-    return f',"prev_hash":{_ENCODER.encode(prev_hash)},"request_id":{_ENCODER.encode(request_id)},"seq":{seq}}}'.encode()
+    def unlinked(self, item: _Pending) -> tuple[bytes, bytes]:
+        """The start of the event's payload, up to and with its changes, and its changes as JSON."""
+        values = item.values
+        changes = item.changes_json if item.changes_json is not None else _encode(values["changes"])
+        fields = tuple(values[name] for name in _HEAD_FIELDS)
+        head = self._heads.get(fields)
+        if head is None:
+            head = self._heads[fields] = _encode(dict(zip(_HEAD_FIELDS, fields, strict=True)))[:-1] + b',"changes":'
+        return head + changes + b",", changes
 
+    def linked(self, item: _Pending, when: str, prev_hash: str, seq: int) -> bytes:
+        """The rest of the payload after the changes: the time (ISO text), where and what, and the link."""
+        values, text = item.values, self._text
+        object_id = values["object_id"]
+        return (f'"created_at":{text(when)},"ip_address":{text(values["ip_address"])},'
+                f'"object_id":{"null" if object_id is None else _ENCODER.encode(object_id)},'
+                f'"object_type":{text(values["object_type"])},"prev_hash":{_ENCODER.encode(prev_hash)},'
+                f'"request_id":{text(values["request_id"])},"seq":{seq}}}').encode()
 
-class _JSONText(TypeDecorator[Any]):
-    """A JSON column's value serialised already (by ``_encode``): bound as it is."""
-
-    impl = JSON
-    cache_ok = True
-
-    def bind_processor(self, dialect: Dialect) -> None:
-        return None
+    def _text(self, value: str | None) -> str:
+        encoded = self._texts.get(value)
+        if encoded is None:
+            encoded = self._texts[value] = _ENCODER.encode(value)
+        return encoded
 
 
 @sa_event.listens_for(Session, "before_commit")
@@ -281,19 +300,24 @@ def _link_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()
-    encoded = [_unlinked(item) for item in pending]
+    encoder = _Encoder()
+    encoded = [encoder.unlinked(item) for item in pending]
     _lock_chain(session)
     prev_hash, seq = _last_link(session)
     last_seq = seq
     rows: list[dict[str, Any]] = []
+    # The time is taken under the lock, at commit, not when the event was recorded: along the ids
+    # it never goes backwards, however long a transaction ran (the audit log's date filters rely on
+    # that). It is the commit's moment, one for all its events (per clock: tests give contexts their own).
+    moments: dict[Callable[[], datetime], tuple[datetime, str]] = {}
     for item, (unlinked, changes) in zip(pending, encoded, strict=True):
         seq += 1
-        # The time is taken under the lock, at commit, not when the event was recorded: along the
-        # ids it never goes backwards, however long a transaction ran (the audit log's date filters
-        # rely on that).
-        when = item.clock()
-        event_hash = hmac.digest(item.key, unlinked + _linked(item, when, prev_hash, seq), "sha256").hex()
-        rows.append({**item.values, "changes": changes.decode(), "created_at": when, "prev_hash": prev_hash,
+        moment = moments.get(item.clock)
+        if moment is None:
+            when = item.clock()
+            moment = moments[item.clock] = (when, when.isoformat())
+        event_hash = hmac.digest(item.key, unlinked + encoder.linked(item, moment[1], prev_hash, seq), "sha256").hex()
+        rows.append({**item.values, "changes": changes.decode(), "created_at": moment[0], "prev_hash": prev_hash,
                      "hash": event_hash, "seq": seq, "hash_alg": HASH_ALG_KEYED})
         prev_hash = event_hash
     if _LINK_LISTENERS:
@@ -304,7 +328,7 @@ def _link_pending(session: Session) -> None:
     # statement per event on SQLite, nor a multi-row INSERT ... RETURNING, slower to bind and plan:
     # an import records thousands of events, all inside the lock. Ids are read back by seq.
     table = cast(Table, AuditEvent.__table__)
-    session.execute(insert(table).values(changes=bindparam("changes", type_=_JSONText())), rows)
+    bulk.insert_rows(session, table, rows, raw=("changes",))
     heads: dict[int, tuple[CheckpointSink, int]] = {}
     for item, row in zip(pending, rows, strict=True):
         heads[id(item.sink)] = (item.sink, row["seq"])
@@ -363,14 +387,16 @@ def _drop_unfinished(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_PENDING_EVENTS, None)
 
 
-def _queue(ctx: Context, values: list[dict[str, Any]], events: list[AuditEvent] | None = None) -> None:
+def _queue(ctx: Context, values: list[dict[str, Any]], events: list[AuditEvent] | None = None,
+           changes_json: list[bytes | None] | None = None) -> None:
     key = ctx.settings.audit_key
     if not key:
         raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
     session = ctx.session
     transaction = _current_transaction(session)
     pending: list[_Pending] = session.info.setdefault(_PENDING_EVENTS, [])
-    pending.extend(_Pending(row, events[index] if events else None, transaction, ctx, key)
+    pending.extend(_Pending(row, events[index] if events else None, transaction, ctx, key,
+                            changes_json[index] if changes_json else None)
                    for index, row in enumerate(values))
 
 
@@ -412,21 +438,29 @@ def record_many(
     actor: User | None,
     action: str,
     object_type: str,
-    objects: Iterable[tuple[int | None, dict[str, Any]]],
+    objects: Iterable[tuple[int | None, dict[str, Any] | EncodedChanges]],
     article_id: int | None = None,
     actor_label: str | None = None,
 ) -> int:
     """Record one event per ``(object_id, changes)`` of ``objects``, as ``record`` would, for a
     write of thousands of rows (an import's suggested claims): no object is built for each, and
-    the changes, made by ``created`` or ``diff`` (so ready for JSON), are taken as they are.
-    Returns how many were recorded."""
+    the changes, made by ``created`` or ``diff`` (so ready for JSON), are taken as they are, or
+    as ``encode_changes`` encoded them before the transaction. Returns how many were recorded."""
     if not ctx.settings.audit_key:
         raise MissingAuditKey("no audit key is configured (FACTCHECK_AUDIT_KEY)")
     common = {"actor_id": actor.id if actor is not None else None, "actor_label": _label(actor, actor_label),
               "action": action, "object_type": object_type, "article_id": article_id,
               "request_id": ctx.request.request_id, "ip_address": ctx.request.ip_address}
-    values = [{**common, "object_id": object_id, "changes": changes} for object_id, changes in objects]
-    _queue(ctx, values)
+    values: list[dict[str, Any]] = []
+    encoded: list[bytes | None] = []
+    for object_id, changes in objects:
+        if isinstance(changes, EncodedChanges):
+            values.append({**common, "object_id": object_id, "changes": changes.value})
+            encoded.append(changes.json)
+        else:
+            values.append({**common, "object_id": object_id, "changes": changes})
+            encoded.append(None)
+    _queue(ctx, values, changes_json=encoded)
     return len(values)
 
 

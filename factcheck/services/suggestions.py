@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 
 from factcheck.errors import NotFound
 from factcheck.extraction import FurnitureLine, Suggestion, find_furniture, suggest_claims
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User
 from factcheck.security.permissions import Action
-from factcheck.services import audit
+from factcheck.services import audit, bulk
 from factcheck.services.anchoring import anchor_at
 from factcheck.services.context import Context
 from factcheck.services.db import transaction
@@ -43,7 +43,7 @@ class Proposed:
     revision) and what its ``claim.suggested`` event records, all worked out before any transaction."""
 
     values: dict[str, Any]
-    changes: dict[str, Any]
+    changes: audit.EncodedChanges  # encoded here, outside the transaction that stores it
 
     @property
     def start(self) -> int:
@@ -64,7 +64,7 @@ def _proposed(text: str, suggestion: Suggestion) -> Proposed:
               "end": anchor.end, "status": ClaimStatus.SUGGESTED.value, "statement": anchor.exact,
               "claimant": suggestion.claimant, "via": list(suggestion.via), "kind": suggestion.kind,
               "score": round(suggestion.score, 3), "version": 1}
-    return Proposed(values, audit.created({key: values[key] for key in _AUDITED}))
+    return Proposed(values, audit.encode_changes(audit.created({key: values[key] for key in _AUDITED})))
 
 
 def propose(text: str, furniture: Sequence[dict[str, Any]], within: list[tuple[int, int]] | None = None,
@@ -124,14 +124,15 @@ def add_suggestions(ctx: Context, *, actor: User | None, article: Article, revis
     fresh: list[Proposed] = _fresh(proposed, existing) if existing else proposed
     if not fresh:
         return 0
-    # One executemany (pipelined on PostgreSQL) instead of a flush per claim: on a long article
-    # these are thousands of rows, and the transaction must stay short (an ORM flush sends one
-    # statement per row on SQLite; a multi-row INSERT ... RETURNING is slow to bind and plan on
+    # One driver executemany (pipelined on PostgreSQL) instead of a flush per claim: on a long
+    # article these are thousands of rows, and the transaction must stay short (an ORM flush sends
+    # one statement per row on SQLite; a multi-row INSERT ... RETURNING is slow to bind and plan on
     # PostgreSQL). The ids are read back by span, which _fresh made unique among this revision's
     # claims; should another writer add a suggestion of the very same span at the same moment,
     # the newer id is taken: the two are the same passage.
     table = cast(Table, Claim.__table__)
-    session.execute(insert(table).values(article_id=article.id, revision_id=revision.id), [p.values for p in fresh])
+    bulk.insert_rows(session, table, [p.values for p in fresh],
+                     common={"article_id": article.id, "revision_id": revision.id})
     ids: dict[tuple[int, int], int] = {}
     for claim_id, start, end in session.execute(
             select(table.c.id, table.c.start, table.c.end)
