@@ -54,12 +54,13 @@ def _card(claim: ArticleClaim, may_triage: bool, may_tick: bool, claim_url: Call
         due = f", due {claim.due_date.isoformat()}" if claim.due_date else ""
         assigned = f"Assigned to {escape(claim.assignee_name)}{due} · {escape(claim.priority)} priority"
     verdict = f" · verdict: <strong>{escape(claim.verdict)}</strong>" if claim.verdict else ""
+    label = escape(claim.label)  # type: ignore[misc]  # Claim.label, borrowed by the row class
     return f"""
       <li id="claim-{claim_id}" class="claim-card status-{status}">
         <p>{tick}<span class="badge status-{status}">{escape(claim.status.replace("_", " "))}</span> <a href="{link}">Claim {claim_id}</a>
           {claimant}
           <span class="kind">{escape(claim.kind)}</span>{score}</p>
-        <blockquote>{escape(claim.label)}</blockquote>
+        <blockquote>{label}</blockquote>
         {triage}
         <p class="meta">
           {assigned}
