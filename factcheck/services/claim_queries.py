@@ -241,7 +241,10 @@ def claim_history(session: DbSession, claim: Claim, limit: int = 100) -> ClaimHi
         params["evidence_ids"] = [e.id for e in claim.evidence]
     if claim.notes:
         params["note_ids"] = [n.id for n in claim.notes]
-    newest = list(session.execute(_history_statement(bool(claim.evidence), bool(claim.notes)), params))
+    # On the session's connection, as ``nav_counts`` reads (the ORM session's execute cost more than the
+    # statement); the flush is what its autoflush would have done.
+    session.flush()
+    newest = list(session.connection().execute(_history_statement(bool(claim.evidence), bool(claim.notes)), params))
     return ClaimHistory(list(reversed(newest[:limit])), len(newest) > limit)
 
 

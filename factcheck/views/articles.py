@@ -14,7 +14,7 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.views import jobs, links
+from factcheck.views import article_cards, jobs, links
 from factcheck.views.common import actor, checker_choices, context, text_arg
 from factcheck.views.pager import current_pager
 
@@ -89,14 +89,15 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     viewer = actor()
     actions = article_service.allowed_actions(settings, viewer, article)
     claims = article_page.claim_rows(db.session, article)
-    # Asked once per kind of claim: an article's claims come in a handful of kinds.
+    # Asked once per kind of claim (an article's claims come in a handful of kinds), and only the two
+    # steps a card offers: all eleven of every kind were a tenth of the page.
     by_kind = claim_service.ActionsByKind(settings, viewer)
-    claim_actions = {c.id: by_kind.of_row(c) for c in claims}
+    triage = {c.id for c in claims if by_kind.may("accept", c)}
     # The checkers are read only for a viewer who may assign, and the forms are built only for a viewer
     # the page shows them to (building all four on every view was a tenth of the page).
     checkers = checker_choices() if actions.assign else []
     # Claims the bulk-assignment form may tick (none when nobody can be chosen).
-    assignable = {claim_id for claim_id, may in claim_actions.items() if may.assign} if checkers else set()
+    assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
     assign_form = None
     if assignable:
         assign_form = BulkAssignForm(formdata=None)
@@ -104,17 +105,21 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     # A row has every field the gate's rule reads.
     gate = blockers if blockers is not None else [
         _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
+    claim_url = links.by_id("claims.show", "claim_id")
+    action_form = ActionForm()
     return render_template(
         "articles/show.html", article=article, claims=claims,
-        claim_form=(claim_form or ClaimForm()) if actions.add_claim else None,
-        claim_url=links.by_id("claims.show", "claim_id"),
-        accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
-        dismiss_url=links.by_id("claims.dismiss", "claim_id"),
+        claim_form=(claim_form or ClaimForm()) if actions.add_claim else None, claim_url=claim_url,
+        cards=article_cards.cards(
+            claims, triage=triage, assignable=assignable, claim_url=claim_url,
+            accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
+            dismiss_url=links.by_id("claims.dismiss", "claim_id"),
+            token_and_key=lambda: action_form.csrf_token(id=False)),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in claims if c.revision_id == article.current_revision_id],
-        assign_form=assign_form, action_form=ActionForm(),
+        assign_form=assign_form, action_form=action_form,
         publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
-        actions=actions, claim_actions=claim_actions, english=intake.english(article), assignable=assignable,
+        actions=actions, english=intake.english(article), assignable=assignable,
     ), status
 
 

@@ -145,12 +145,17 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     forms = _forms(claim, actions, **bound)
     offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
     history = claim_queries.claim_history(db.session, claim)
+    # Counted and grouped here once rather than by Jinja filters over the evidence in the template.
+    by_question: dict[str, list[Evidence]] = {"attribution": [], "substance": []}
+    for item in claim.evidence:
+        by_question.setdefault(item.question, []).append(item)
     return render_template(
         "claims/show.html", claim=claim, article=claim.article, history=describe(db.session, history.events),
         history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
         actions=actions, render_markdown=_note_html, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
-        threads=notes.threads(claim.notes), **presence_of(claim, actions),
+        threads=notes.threads(claim.notes), **presence_of(claim, actions), evidence_by_question=by_question,
+        evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
     ), status
 
 
