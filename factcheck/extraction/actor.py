@@ -23,6 +23,9 @@ VERBS_PATH = Path(__file__).with_name("attribution_subject_verbs.txt")
 _BETWEEN = frozenset(
     ["also", "has", "have", "had", "again", "then", "now", "once", "still", "even", "never", "already", "just", "since", "long", "often", "first", "further", "will", "would", "could", "can", "may", "might", "must", "did", "does", "do", "not"]
 )
+# Words in "-ly" that are not adverbs: "The victim's family has called …" has no adverb.
+_LY_NOUNS = frozenset({"family", "ally", "rally", "assembly", "supply", "monopoly", "reply", "anomaly", "tally",
+                       "daily", "weekly", "monthly", "quarterly"})
 # A name does not open with a determiner: "The group" is described, not named.
 _NAME = (r"(?!(?:The|A|An|Its|His|Her|Their|Some|Many|Several)\s)(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|Sens|Reps)\.\s+)?[A-Z][\w'’.-]*"
          r"(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al-\w+)){0,4}")
@@ -40,7 +43,8 @@ def _pattern(verb: str) -> re.Pattern[str]:
     apposition ("Jo Formicola, a professor at Seton Hall,"), up to two words such as
     "also" or "repeatedly", then the verb (``verb``, a pattern)."""
     return re.compile(
-        rf"(?:[A-Z][^,;:\"“”]{{2,80}},\s+)?(?P<src>{_NAME}|{_DESCRIBED})(?:,\s+(?P<aside>[^,]{{3,90}}),)?"
+        rf"(?:[A-Z][^,;:\"“”]{{2,80}},\s+)?(?P<src>(?:{_NAME}|{_DESCRIBED})(?:(?<=['’]s)\s+[a-z][\w-]*)?)"
+        rf"(?:,\s+(?P<aside>[^,]{{3,90}}),)?"
         rf"(?P<between>(?:\s+[a-z]+)??(?:\s+[a-z]+)??)\s+(?!(?:{'|'.join(sorted(_BETWEEN))})\b)(?![a-z]+ly\b)"
         rf"(?P<verb>{_AUXILIARY}{verb})\b"
     )
@@ -76,7 +80,7 @@ def subject_verb(sentence: str, pattern: re.Pattern[str] = SUBJECT_VERB) -> re.M
     if m is None:
         return None
     between = m.group("between").split()
-    if any(w not in _BETWEEN and not w.endswith("ly") for w in between):
+    if any(w not in _BETWEEN and not (w.endswith("ly") and w not in _LY_NOUNS) for w in between):
         return None
     return m
 

@@ -241,8 +241,16 @@ def _subject_ok(raw: str, start: int) -> bool:
         return False
     if not raw[0].islower() or is_pronoun(raw) or ends_in_name(raw):
         return True
-    return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS) \
+    return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS
+                            or bool(_BARE_GROUP.fullmatch(raw))) \
         and len(raw.split()) <= 6 and not VERB_LIKE.search(raw)
+
+
+# A group named by a plural with no determiner ("But critics say …", "Still, tax experts
+# say …"): who speaks is the group.
+_BARE_GROUP = re.compile(r"(?:[a-z][\w-]+\s+)?(?:experts|critics|analysts|officials|economists|observers|scientists|"
+                         r"researchers|lawmakers|activists|advocates|opponents|supporters|historians|strategists|"
+                         r"pollsters|doctors|lawyers|prosecutors|investigators|diplomats|residents)")
 
 
 _IMPERSONAL = re.compile(r"\s+(?:(?:also|later|earlier|now|widely)\s+)?(?:was|is|has\s+been|had\s+been|were|will\s+be)\s")
@@ -397,8 +405,74 @@ def _figure(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True) if chain else None
 
 
-_LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
-                    _subject_verb, _coordinated, _verdict, _figure, _aside_readers)
+# "The mayor mocked the complaint, saying anyone who …", "Berg is defending her posts,
+# arguing that …": a participle of speech after the subject's own clause gives the
+# subject's words.
+_PARTICIPLE = re.compile(
+    r"(?P<src>[Tt]he\s+(?:[\w'’-]+\s+){0,2}[a-z][\w-]*"
+    r"|(?:[Tt]he\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|for|the|[A-Z][\w'’.&-]*)){0,6})"
+    r"(?:\s+\([^()]{1,30}\))?\s+(?!(?:this|thus|his|hers|its|ours|theirs|always|perhaps|whereas|unless|across|"
+    r"towards|besides|as|us)\b)(?P<first>[a-z]{2,}(?:ed|s)|is|are|was|were|has|have|had|will|would|could|can|"
+    r"did|does|also|then|later|again|still|once|now|just|[a-z]{2,}ly|took|made|went|came|gave|spoke|wrote|sent|"
+    r"put|held|met|won|lost|ran|stood|got|kept|left|brought|struck|hit|shot|sought|fought|threw|drew)\b"
+    r"[^;:.?!\"“”]{1,120}?,\s+"
+    r"(?P<verb>(?:saying|arguing|insisting|claiming|noting|warning|stressing|explaining|declaring|asserting|"
+    r"contending)\b(?:\s+that\b|\s*,)?|adding(?:\s+that\b|\s*,)|telling\s+(?:[\w'’.-]+\s+){1,4}?that\b)"
+)
+
+
+def _participle(sentence: str, start: int) -> Attribution | None:
+    m = _PARTICIPLE.match(sentence, start)
+    if not m or m.group("first") in FUNCTION_WORDS or m.group("first") in _NOT_FIRST_VERBS:
+        return None
+    raw = m.group("src")
+    if not _subject_ok(raw, start) or not (_speaks(raw) or SOURCE_NOUNS.search(raw) or _titled(raw)):
+        return None
+    chain = speaker_chain(raw, " said")
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+# Words after a subject that make it part of a longer subject or a clause, not its verb.
+_NOT_FIRST_VERBS = frozenset({"who", "whose", "which", "or", "nor", "with", "from", "into", "about", "over",
+                              "under", "between", "among", "than", "like", "during", "after", "before"})
+
+
+def _titled(raw: str) -> bool:
+    return any(w.lower().strip(".,") in TITLE_WORDS for w in raw.split())
+
+
+# "Jana Kolar, 59, of Riverside, who watched the parade, said …", "Michael Brandt, president
+# of the union, which represents dock workers, said …", "Kall -- co-editor of a book on the
+# debates -- said …": a named person, then asides the one-aside reader cannot take.
+_LONG_ASIDES = re.compile(
+    rf"(?P<src>{CAP_RUN.pattern}),\s+(?P<inner>(?:(?:[^,]|(?<=\d),(?=\d)){{1,120}},\s+){{2,4}}){AUX}{VERB}\b"
+    r"(?P<that>(?:\s+[^,.;:]{0,40}?\s+that\b|\s+that\b)?)"
+    rf"|(?P<src2>{CAP_RUN.pattern})\s+(?:--|—|―)\s+(?P<inner2>[^—―]{{2,200}}?)\s+(?:--|—|―)\s+{AUX}"
+    r"(?P<verb2>said|says|told|tells|added|wrote|argued|explained|noted)\b",
+    re.S,
+)
+
+
+def _long_asides(sentence: str, start: int) -> Attribution | None:
+    m = _LONG_ASIDES.match(sentence, start)
+    if not m:
+        return None
+    raw = m.group("src") or m.group("src2")
+    verb = (m.group("verb") or m.group("verb2")).lower()
+    if not (is_person_like(raw) and len(raw.split()) >= 1) or raw.split()[0].lower() in FUNCTION_WORDS:
+        return None
+    if verb in CLAUSE_ONLY and not m.group("that"):
+        return None
+    inner = m.group("inner") or m.group("inner2")
+    if re.search(r"\b(?:said|says|told)\b", inner):
+        return None  # "X, who said A, B, said": the aside holds a tag of its own
+    chain = speaker_chain(raw, " " + verb)
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+_LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
+                    _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
+                    _participle)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:

@@ -175,6 +175,11 @@ def _tag_after_quotation(trail: str) -> list[str] | None:
     if tail in ("", "."):
         # A quotation standing alone continues the last speaker's words.
         return [PREVIOUS_SPEAKER]
+    signed = _SIGNATURE.fullmatch(tail)
+    if signed and is_person_like(signed.group("name")):
+        # "“…” ― Carla Sanchez": a quotation signed with its speaker's name, as in reader
+        # responses and epigraphs.
+        return [signed.group("name")]
     parsed = attr.parse_trailing("X, " + tail.lstrip(", "))
     if not (parsed and parsed.content_end == 1) and "," in tail.lstrip(", "):
         # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
@@ -188,6 +193,7 @@ def _tag_after_quotation(trail: str) -> list[str] | None:
     return parsed.chain if parsed and parsed.content_end == 1 else None
 
 
+_SIGNATURE = re.compile(r"(?:--|[―—–])\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\.?")
 _TAG_SETTING = re.compile(r"\s+(?=(?:after|before|while|during|following|ahead\s+of|on\s+the\s+sidelines\s+of)\s)")
 
 
@@ -387,6 +393,11 @@ def _subject_before_tag(body: str, trailing: Attribution) -> Attribution | None:
     return None
 
 
+# The noun a possessive subject owns, up to its verb: "Lund's (campaign) doctor is …".
+_OWNED = re.compile(r"(?:\s+[a-z][\w-]*){1,2}?(?=\s+(?:is|are|was|were|has|have|had|will|would|also|"
+                    r"[a-z]{3,}(?:ed|s))\b)")
+
+
 def _learned(body: str) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
@@ -395,6 +406,10 @@ def _learned(body: str) -> list[str] | None:
     if span is None:
         return None
     raw = body[span[0]:span[1]]
+    owned = _OWNED.match(body, span[1]) if raw.endswith(("'s", "’s")) else None
+    if owned:
+        # "Senator Lund's doctor is calling …": the doctor speaks, not Lund.
+        raw += owned.group(0)
     if raw.split(None, 1)[0].lower() in _NOT_SUBJECT_START:
         return None  # "With Donald Trump", "Amid what …": a fronted phrase, not the subject
     if in_disputed_note(body, span[0]):
