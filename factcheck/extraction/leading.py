@@ -210,6 +210,18 @@ _STANCE_VERBS = frozenset({"confirmed", "denied", "announced", "acknowledged", "
                            "pledged", "vowed", "reiterated", "repeated"})
 
 
+# "A Quinnipiac poll found 74 percent …", "The survey shows both candidates …": a study
+# reports its findings without "that".
+_EVIDENCE_VERBS = frozenset({"shows", "showed", "found", "finds", "suggests", "suggested", "indicates", "indicated",
+                             "revealed", "reveals"})
+_EVIDENCE_NOUN = re.compile(r"(?:poll|polls|survey|study|analysis|report|census|audit|review|research)", re.I)
+
+
+def _evidence(verb: str, raw: str) -> bool:
+    words = raw.split()
+    return verb in _EVIDENCE_VERBS and bool(words) and bool(_EVIDENCE_NOUN.fullmatch(words[-1]))
+
+
 def _speaks(raw: str) -> bool:
     """A person or a body that can take a stance, not a document or a figure."""
     return is_person_like(raw) or bool(_BODY_NOUNS.search(raw))
@@ -226,7 +238,7 @@ def _names_things(sentence: str, m: re.Match[str]) -> bool:
     something, no one speaks."""
     verb, raw, has_that = m.group("verb").lower(), m.group("src"), bool(m.group("that"))
     if verb in CLAUSE_ONLY and not has_that and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb")) \
-            and not (verb in _STANCE_VERBS and _speaks(raw)):
+            and not (verb in _STANCE_VERBS and _speaks(raw)) and not _evidence(verb, raw):
         return True
     if (verb in ("added", "adds") and not has_that and not is_person_like(raw)
             and not re.match(r"\s*[:,]", sentence[m.end("verb"):])):
@@ -411,7 +423,8 @@ def _figure(sentence: str, start: int) -> Attribution | None:
 _PARTICIPLE = re.compile(
     r"(?P<src>[Tt]he\s+(?:[\w'’-]+\s+){0,2}[a-z][\w-]*"
     r"|(?:[Tt]he\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|for|the|[A-Z][\w'’.&-]*)){0,6})"
-    r"(?:\s+\([^()]{1,30}\))?\s+(?!(?:this|thus|his|hers|its|ours|theirs|always|perhaps|whereas|unless|across|"
+    r"(?:\s+\([^()]{1,30}\))?(?:,\s+(?:an?|the|his|her|its|their)\s+[^,]{2,80},)?"
+    r"\s+(?!(?:this|thus|his|hers|its|ours|theirs|always|perhaps|whereas|unless|across|"
     r"towards|besides|as|us)\b)(?P<first>[a-z]{2,}(?:ed|s)|is|are|was|were|has|have|had|will|would|could|can|"
     r"did|does|also|then|later|again|still|once|now|just|[a-z]{2,}ly|took|made|went|came|gave|spoke|wrote|sent|"
     r"put|held|met|won|lost|ran|stood|got|kept|left|brought|struck|hit|shot|sought|fought|threw|drew)\b"
@@ -519,12 +532,18 @@ def blank_discourse(sentence: str) -> str:
     return sentence[:aside.start()] + " " * (aside.end() - aside.start()) + sentence[aside.end():]
 
 
+# A bracket right after the name that opens a sentence: "(R-Utah)", "(who has 25 delegates)".
+_NAME_PAREN = re.compile(rf"(?:{CAP_RUN.pattern})\s+(?P<paren>\([^()]{{1,80}}\))(?=[\s,])")
 # "X, when contacted by Reuters, said": the outlet that asked relays, as in "X told Reuters".
 _ASKED_BY = re.compile(r",\s+when\s+(?:contacted|asked|reached)\s+by\s+(?P<by>[^,]{2,40}),")
 
 
 def parse_leading(sentence: str) -> Attribution | None:
     """Parse a tag before the claim: "X said on Tuesday that ...", "According to X, ..."."""
+    paren = _NAME_PAREN.match(sentence)
+    if paren:
+        # "Kasich (who has 25 delegates) said …": read as if the bracket were not there.
+        sentence = sentence[:paren.start("paren")] + " " * len(paren.group("paren")) + sentence[paren.end("paren"):]
     aside = _discourse_aside(sentence)
     if aside is None:
         return _parse_leading(sentence, 0)

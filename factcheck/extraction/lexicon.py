@@ -25,7 +25,7 @@ SPEECH_VERBS = (
     r"suggested|indicated|emphasi[sz]ed|emphasi[sz]es|underlined|underscored|pointed out|has learned|"
     r"learned|understands|believes|thinks|ruled|found|finds|showed|shows|concluded|concludes|complained|"
     r"complains|testified|vowed|promised|pledged|mentioned|thought|believed|expects|expected|fears|feared|"
-    r"charged|contended|contends|countered|recounted|projected|projects|forecast|forecasts|reckons|added|"
+    r"charged|contended|contends|countered|recounted|projected|projects|forecast|forecasts|reckons|estimates|"
     r"called on|called for|calls on|calls for|urged|urges|pointed to|points to|demanded|demands|appealed to|"
     r"reaffirmed|reiterated|repeated|informed"
 )
