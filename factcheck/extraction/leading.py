@@ -29,7 +29,15 @@ from .lexicon import (
     VERB_LIKE,
     is_pronoun,
 )
-from .names import clean_source, ends_in_name, is_appositive, is_person_like, source_ok, strip_titles
+from .names import (
+    clean_source,
+    ends_in_name,
+    is_appositive,
+    is_person_like,
+    names_a_source,
+    source_ok,
+    strip_titles,
+)
 from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain, told_relay
 from .trailing import parse_segment
 from .types import Attribution
@@ -63,8 +71,9 @@ _LEAD_COMMA_SUBJECT = re.compile(
 _MID_TAG = re.compile(
     rf"[^,]{{3,80}},\s+(?P<src>{PRONOUN}|(?:{DET}\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}|"
     rf"(?:{DET}\s+)[a-z]+(?:\s+[a-z]+)?)\s+(?:also\s+)?(?:said|says|added|argued|noted|wrote|insisted|"
-    rf"claimed|believes|warned|explained)\s*,\s+\S",
+    rf"claimed|believes|warned|explained)(?:\s+(?:then|later|earlier|again|today|yesterday))?\s*,\s+\S",
 )
+_MID_ACCORDING = re.compile(r"[^,]{3,80},\s+according\s+to\s+(?P<src>[^,]{2,80}),\s+\S")
 _FRAMING = re.compile(
     r"(?:(?P<cited>(?:[Cc]iting|[Qq]uoting)\s[^,]{2,60})|"
     r"(?:[Ii]n|[Oo]n|[Aa]t|[Dd]uring|[Aa]fter|[Bb]efore|[Ll]ater|[Ee]arlier|[Ww]hen|[Ww]hile|[Aa]s|[Ss]ince|"
@@ -176,7 +185,11 @@ def _according(sentence: str, start: int) -> Attribution | None:
 
 
 def _mid_tag(sentence: str, start: int) -> Attribution | None:
-    """"Exports, Berg said, rose ..."."""
+    """"Exports, Berg said, rose ...", "The firm receives, according to one report, $2 million"."""
+    inside = _MID_ACCORDING.match(sentence, start)
+    if inside and names_a_source(inside.group("src")):
+        src = clean_source(inside.group("src"))
+        return Attribution(chain=[src], leading=True, mid=True) if src else None
     m = _MID_TAG.match(sentence, start)
     if not (m and source_ok(m.group("src"))):
         return None

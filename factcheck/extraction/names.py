@@ -291,7 +291,8 @@ _OUTLET_WORDS = re.compile(r"\b(?:news|agency|newspaper|broadcaster|television|t
 
 # "speaker Ivan Petrov", "challenger Lena Holm": one or two lower-case words of role,
 # then a name of two or more words.
-_ROLE_THEN_NAME = re.compile(r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
+# "widow Terry Strada", "9/11 widow Terry Strada", "co-host Stu Burguiere".
+_ROLE_THEN_NAME = re.compile(r"(?:[a-z]|\d[\d/-]*\s+[a-z])[\w-]*(?:\s+[a-z][\w-]*)?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
 
 
 def ends_in_name(raw: str) -> bool:
