@@ -53,6 +53,14 @@ _NAMED_DATA = re.compile(r"(?:the\s+)?(?P<who>[A-Z][\w'’&.-]*(?:\s+[\w'’&.-]
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"yesterday|today|tonight)(?:\s+(?:morning|afternoon|evening|night))?$")
+# The start of a verb phrase or a setting after the subject, read into it by a tag whose
+# verb comes later: "Pence went on to (say)", "The U.S. media has (always claimed)", "One
+# reader even (noted)", "The committee this week (announced)", "Trump in his speech (said)",
+# "Another source speaking to Fox News (said)".
+_TRAILING_NOT_SOURCE = re.compile(
+    r"\s+(?:went\s+on\s+to|goes\s+on\s+to|has|have|had|even|further|(?:this|last|next)\s+(?:week|month|year)|"
+    r"in\s+(?:his|her|their|its|a|an)\s+(?:speech|statement|interview|remarks|letter|post|tweet|column|op-ed)|"
+    r"(?:speaking|writing|talking)\s+(?:to|in|on|with)\s+[^,]+)$")
 # Capitalised words that show a run of capitals is a headline, not a name.
 _HEADLINE_WORDS = frozenset({"against", "about", "over", "under", "after", "before", "into", "onto", "upon", "without",
                              "within", "between", "among", "through", "says", "said", "will", "could", "would"})
@@ -179,6 +187,7 @@ def clean_source(raw: str) -> str | None:
     # "David Axelrod on Wednesday", "The Times on Saturday": the time is not the source.
     src = _TRAILING_TIME.sub("", src) or src
     src = _TRAILING_ADVERB.sub("", src) or src
+    src = _TRAILING_NOT_SOURCE.sub("", src) or src
     words = src.split()
     if len(words) > 1 and words[0].lower() in LEADING_ADJECTIVES and words[1][0].isupper():
         # "Neighbouring Brenmark denied ...": capitalised only because it opens the sentence.

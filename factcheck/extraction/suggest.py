@@ -22,7 +22,7 @@ from .furniture import find_furniture
 from .leading import blank_discourse
 from .lexicon import CAP_RUN, DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
 from .names import is_appositive, is_outlet, is_person_like, source_ok, trim_subject
-from .quotemarks import read_double_apostrophes
+from .quotemarks import read_double_apostrophes, read_wrong_openings
 from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim, score_floor
@@ -579,7 +579,7 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     if furniture is None:
         furniture = find_furniture(text)
     # Lines in capitals are read re-cased; offsets are the same in both.
-    work = read_double_apostrophes(recase(text))
+    work = read_wrong_openings(read_double_apostrophes(recase(text)))
     sentences = _outside(furniture, split_sentences(work), work)
     names = attr.collect_names(" ".join(s.text for s in sentences))
     speakers = Speakers(names, collect_titles(work))
