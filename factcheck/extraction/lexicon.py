@@ -44,7 +44,9 @@ CLAUSE_ONLY = _words(
 LEADING_ADJECTIVES = _words("neighbouring neighboring fellow nearby")
 AUX = r"(?:(?:also|later|earlier|reportedly|previously|then|further|separately|recently|again|publicly|"
 AUX += r"privately|repeatedly|has|have|had|was|were|is|would|will|did|does|not|once|first|last|"
-AUX += r"allegedly|apparently|reportedly|officially|quickly|flatly|firmly|[a-z]{3,}ly)\s+){0,3}"
+AUX += r"allegedly|apparently|reportedly|officially|quickly|flatly|firmly|"
+# Not every word in "-ly" is an adverb: "The driver's family has called on …".
+AUX += r"(?!(?:family|ally|rally|assembly|supply|monopoly|tally|daily|weekly|monthly|quarterly)\b)[a-z]{3,}ly)\s+){0,3}"
 
 VERB = rf"(?P<verb>{SPEECH_VERBS})"
 DET = r"(?:a|an|the|one|two|three|four|several|some|many|other|another|most|senior|two|both|its|his|her|their)"
