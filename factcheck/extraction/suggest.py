@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import attribution as attr
 from . import learned
-from .actor import actor_span
+from .actor import actor_span, quoted_actor_span
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
@@ -278,6 +278,7 @@ class _Paragraph:
     text: str
     units: list[_Unit]
     carry: list[str] | None
+    names: dict[str, str] = field(default_factory=dict)
     pending: list[_Unit] = field(default_factory=list)
 
     def trailing(self, s: Span, skip: int, body: str, tag: Attribution) -> None:
@@ -366,7 +367,7 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
     if leading is not None:
         state.leading(s, skip, leading)
     else:
-        state.untagged(s, None if headline else _learned(body))
+        state.untagged(s, None if headline else _learned(body, state.names))
 
 
 # A claim with a verb: "-ed", "-s", an auxiliary, a common irregular past.
@@ -398,11 +399,11 @@ _OWNED = re.compile(r"(?:\s+[a-z][\w-]*){1,2}?(?=\s+(?:is|are|was|were|has|have|
                     r"[a-z]{3,}(?:ed|s))\b)")
 
 
-def _learned(body: str) -> list[str] | None:
+def _learned(body: str, names: dict[str, str]) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
     body = blank_discourse(body)
-    span = learned.source_span(body) or actor_span(body)
+    span = learned.source_span(body) or actor_span(body) or quoted_actor_span(body, names)
     if span is None:
         return None
     raw = body[span[0]:span[1]]
@@ -466,12 +467,12 @@ def _speaker_labels(text: str, paragraphs: list[list[Span]], names: dict[str, st
 
 
 def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
-                       units: list[_Unit]) -> list[str] | None:
+                       units: list[_Unit], names: dict[str, str]) -> list[str] | None:
     """Append the paragraph's claim units; return the attribution a closing colon carries on."""
     used: set[int] = set()
     first_unit = len(units)
     _quote_blocks(text, para, units, used, carried)
-    state = _Paragraph(text, units, carried)
+    state = _Paragraph(text, units, carried, names)
     headline = is_headline(para)
     for i, s in enumerate(para):
         if i in used:
@@ -545,7 +546,7 @@ def _units(text: str, sentences: list[Span], names: dict[str, str]) -> list[_Uni
             start, name = labels[k]
             para = [Span(start, para[0].end, text[start:para[0].end]), *para[1:]]
             carried = [name]
-        carried = _analyse_paragraph(text, para, carried, units)
+        carried = _analyse_paragraph(text, para, carried, units, names)
         if (before < len(units) and is_headline(para) and units[-1].start <= para[0].start + 1
                 and not units[-1].chain):
             units[-1].headline = True

@@ -112,3 +112,24 @@ def test_a_source_loses_what_its_verb_phrase_left_in_it() -> None:
     assert _claimant("The local press has always claimed itself to be “neutral.”") == "the local press"
     text = "“The port is at a turning point,” Lund in his speech said."
     assert _claims(text)[0][1] == "Lund"
+
+
+def test_a_named_person_whose_sentence_quotes_their_words() -> None:
+    text = ("Senator Ida Brandt spoke at the convention on Tuesday.\n"
+            "Brandt exhorted delegates to “vote your conscience” in the second ballot.\n"
+            "In recent weeks, Brandt has gone after the mayor as “a man who will sell the harbour.”\n"
+            "Ola Marek likened the toll to “a tax on the poor.”")
+    got = {quote: claimant for quote, claimant, _ in _claims(text)}
+    assert got["Brandt exhorted delegates to “vote your conscience” in the second ballot."] == "Ida Brandt"
+    assert got["In recent weeks, Brandt has gone after the mayor as “a man who will sell the harbour.”"] == \
+        "Ida Brandt"
+    assert got["Ola Marek likened the toll to “a tax on the poor.”"] == "Ola Marek"
+
+
+def test_a_quotation_in_a_sentence_that_no_named_person_opens() -> None:
+    # A capitalised opener that is no one, a single word the article never names in full,
+    # a title in quotation marks of two words.
+    text = ("Perhaps the bridge, known as the “Harbour Link of the North,” was late.\n"
+            "Following an outcry, the bill, known as the “Harbour Safety Act of 2026,” was passed.\n"
+            "Marek sang “Blue Harbour” to the crowd.")
+    assert all(claimant is None for _, claimant, _ in _claims(text))
