@@ -133,3 +133,18 @@ def test_a_quotation_in_a_sentence_that_no_named_person_opens() -> None:
             "Following an outcry, the bill, known as the “Harbour Safety Act of 2026,” was passed.\n"
             "Marek sang “Blue Harbour” to the crowd.")
     assert all(claimant is None for _, claimant, _ in _claims(text))
+
+
+def test_a_pronoun_tag_later_in_a_sentence_its_subject_opens() -> None:
+    text = ("Mayor Ines Varga and Governor Ola Marek spoke in Harlow on Monday.\n"
+            "Marek said the bridge would open in June.\n"
+            "At the forum, Varga called the toll a mistake, but she noted that the bridge was paid for.\n"
+            "Varga is promising lower fares, but she has also warned that the ferry will close.")
+    got = {quote: claimant for quote, claimant, _ in _claims(text)}
+    assert got["At the forum, Varga called the toll a mistake, but she noted that the bridge was paid for."] == \
+        "Ines Varga"
+    assert got["Varga is promising lower fares, but she has also warned that the ferry will close."] == "Ines Varga"
+    # A quotation's first word opens no sentence of the writer's: "he" is still the last speaker.
+    text = ("Sell Coal, a slogan, was painted on the wall. Tom Clarke spoke next.\n"
+            "“Coal isn't the villain,” he said.")
+    assert _claims(text)[-1][1] == "Tom Clarke"
