@@ -297,6 +297,21 @@ def _subject_verb(sentence: str, start: int) -> Attribution | None:
     return _relayed(sentence, found) if m.group("that") else found
 
 
+# "KHT 7 is reporting that …", "Critics have been arguing that …": a verb of speech in its
+# progressive form, with "that".
+_PROGRESSIVE = re.compile(rf"{SRC}\s+(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+"
+                          r"(?P<verb>reporting|claiming|arguing|warning|insisting|predicting|suggesting|urging|"
+                          r"demanding|telling\s+(?:[\w'’.-]+\s+){1,3}?)(?P<that>\s*that\b)")
+
+
+def _progressive(sentence: str, start: int) -> Attribution | None:
+    m = _PROGRESSIVE.match(sentence, start)
+    if not m or not _subject_ok(m.group("src"), start):
+        return None
+    chain = speaker_chain(m.group("src"), " " + m.group("verb"))
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
 def _relayed(sentence: str, outer: Attribution) -> Attribution:
     """"X told Reuters that Y had said ...": Y speaks, relayed by X, then Reuters."""
     assert outer.end is not None
@@ -443,7 +458,10 @@ _PARTICIPLE = re.compile(
     r"put|held|met|won|lost|ran|stood|got|kept|left|brought|struck|hit|shot|sought|fought|threw|drew)\b"
     r"[^;:.?!\"“”]{1,120}?,\s+"
     r"(?P<verb>(?:saying|arguing|insisting|claiming|noting|warning|stressing|explaining|declaring|asserting|"
-    r"contending)\b(?:\s+that\b|\s*,)?|adding(?:\s+that\b|\s*,)|telling\s+(?:[\w'’.-]+\s+){1,4}?that\b)"
+    r"contending)\b(?:\s+that\b|\s*,)?|adding(?:\s+that\b|\s*,)|telling\s+(?:[\w'’.-]+\s+){1,4}?that\b|"
+    # A verdict on someone: "…, comparing Carson to a bully", "…, calling the plan a fraud".
+    r"(?:comparing|calling|accusing|blaming|describing|dismissing|reminding|urging|promising|vowing|"
+    r"predicting|questioning|praising|criticizing|criticising|mocking|likening)\b)"
 )
 
 
@@ -498,7 +516,7 @@ def _long_asides(sentence: str, start: int) -> Attribution | None:
 
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
-                    _participle)
+                    _participle, _progressive)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:

@@ -148,3 +148,14 @@ def test_a_pronoun_tag_later_in_a_sentence_its_subject_opens() -> None:
     text = ("Sell Coal, a slogan, was painted on the wall. Tom Clarke spoke next.\n"
             "“Coal isn't the villain,” he said.")
     assert _claims(text)[-1][1] == "Tom Clarke"
+
+
+def test_a_verdict_participle_and_a_progressive_verb_of_speech() -> None:
+    assert _claimant("The mayor unleashed a harsh attack on her rival last night, comparing him to a con man.") == \
+        "the mayor"
+    assert _claimant("Local broadcaster KHT 7 is reporting that two ferries ran aground on Friday night.") == "KHT 7"
+    assert _claimant("Critics of the toll have been arguing that the bridge is too expensive.") == \
+        "critics of the toll"
+    # A thing does not compare or call.
+    assert _claimant("The storm hit the coast on Monday, calling into question the new sea wall.") is None
+    assert _claimant("The ferry is reporting delays of an hour.") is None
