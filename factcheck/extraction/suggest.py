@@ -270,6 +270,11 @@ def _speech_run(text: str, pending: list[_Unit], first_person: bool) -> list[_Un
     return []
 
 
+# A speaker's further words after a trailing tag: "…, Lund said, adding that …".
+_FOLLOW_ON = re.compile(r",\s+(?:adding|arguing|noting|insisting|explaining|stressing|warning|emphasi[sz]ing)"
+                        r"(?:\s+that\b|\s*[,:])\s*(?=\S)")
+
+
 @dataclass(slots=True)
 class _Paragraph:
     """One paragraph's reading state: sentences that a trailing tag may still claim, and
@@ -313,6 +318,12 @@ class _Paragraph:
                 unit.chain = list(tag.chain)
         self.pending.clear()
         self.units.append(_Unit(start, end, list(tag.chain), quote=first_person, first_person=first_person))
+        follow = _FOLLOW_ON.search(body, tag.content_end)
+        if follow and len(body[follow.end():].split()) >= 4:
+            # "…, the mayor said, adding that the ferries would run again": what the tag's
+            # speaker added is a claim of its own.
+            f_start, f_end = _trim(self.text, s.start + skip + follow.end(), s.end)
+            self.units.append(_Unit(f_start, f_end, list(tag.chain)))
 
     def leading(self, s: Span, skip: int, tag: Attribution) -> None:
         """"X said that ...": the tag stays in the claim; "According to X, ..." does not."""

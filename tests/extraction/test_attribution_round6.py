@@ -159,3 +159,11 @@ def test_a_verdict_participle_and_a_progressive_verb_of_speech() -> None:
     # A thing does not compare or call.
     assert _claimant("The storm hit the coast on Monday, calling into question the new sea wall.") is None
     assert _claimant("The ferry is reporting delays of an hour.") is None
+
+
+def test_what_the_speaker_adds_after_a_trailing_tag() -> None:
+    text = "The ferries will run again on Monday, the mayor said, adding that the bridge would take two more years."
+    assert _claims(text) == [("The ferries will run again on Monday", "the mayor", []),
+                             ("the bridge would take two more years.", "the mayor", [])]
+    # A short aside after the tag is no claim of its own.
+    assert len(_claims("The ferries will run again on Monday, the mayor said, adding that too.")) == 1
