@@ -233,6 +233,11 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
         while end > q_start and text[end - 1] in " ,":
             end -= 1
         units.append(_Unit(q_start, end, list(chain), quote=True, first_person=True))
+        trail_end = para[last].end
+        follow = _FOLLOW_ON.search(text, q_end + 1, trail_end)
+        if follow and chain != [PREVIOUS_SPEAKER] and len(text[follow.end():trail_end].split()) >= 4:
+            # "“…,” Lund said, adding that the port would appeal."
+            units.append(_Unit(*_trim(text, follow.end(), trail_end), list(chain)))
 
 
 _HEADLINE_SPEECH = re.compile(r"\b(?:says|say|said|tells|told|warns|warned|claims|claimed|insists|admits|"

@@ -167,3 +167,6 @@ def test_what_the_speaker_adds_after_a_trailing_tag() -> None:
                              ("the bridge would take two more years.", "the mayor", [])]
     # A short aside after the tag is no claim of its own.
     assert len(_claims("The ferries will run again on Monday, the mayor said, adding that too.")) == 1
+    # After a quotation's tag too.
+    assert _claims("“We are not done,” Lund said, adding that the port would appeal the ruling in June.") == [
+        ("We are not done", "Lund", []), ("the port would appeal the ruling in June.", "Lund", [])]
