@@ -28,6 +28,7 @@ from .lexicon import (
     VERB,
     VERB_LIKE,
     is_pronoun,
+    read_title_case_speech,
 )
 from .names import (
     clean_source,
@@ -571,6 +572,7 @@ _ASKED_BY = re.compile(r",\s+when\s+(?:contacted|asked|reached)\s+by\s+(?P<by>[^
 
 def parse_leading(sentence: str) -> Attribution | None:
     """Parse a tag before the claim: "X said on Tuesday that ...", "According to X, ..."."""
+    sentence = read_title_case_speech(sentence)
     paren = _NAME_PAREN.match(sentence)
     if paren:
         # "Kasich (who has 25 delegates) said …": read as if the bracket were not there.

@@ -173,3 +173,17 @@ INTRO = re.compile(
 
 def is_pronoun(text: str) -> bool:
     return bool(PRONOUN_RE.fullmatch(text))
+
+
+# A speech verb in a line set in title case: "Obama Says Museum Will Tell …", "…, Graham Says".
+_TITLE_SPEECH = re.compile(r"(?<=\S )(?:Says|Said|Tells|Told|Warns|Warned|Claims|Claimed|Admits|Insists|Writes|Wrote)"
+                           r"(?=\s|$)")
+
+
+def read_title_case_speech(sentence: str) -> str:
+    """``sentence`` with the speech verb of a title-case line in lower case, so that the tag
+    readers know it; same length."""
+    words = sentence.split()
+    if len(words) < 4 or sum(w[:1].isupper() for w in words) < 0.6 * len(words):
+        return sentence
+    return _TITLE_SPEECH.sub(lambda m: m.group(0).lower(), sentence, count=1)

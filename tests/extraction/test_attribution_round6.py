@@ -170,3 +170,11 @@ def test_what_the_speaker_adds_after_a_trailing_tag() -> None:
     # After a quotation's tag too.
     assert _claims("“We are not done,” Lund said, adding that the port would appeal the ruling in June.") == [
         ("We are not done", "Lund", []), ("the port would appeal the ruling in June.", "Lund", [])]
+
+
+def test_a_speech_verb_in_a_title_case_headline() -> None:
+    assert _claimant("Varga Says New Bridge Will Open in June") == "Varga"
+    assert _claims("Bridge Tolls Could Fund Schools, Mayor Ines Varga Says")[0][1] == "Ines Varga"
+    # Title case without a speech verb still attributes nothing; "Says" in prose is no verb.
+    assert _claimant("Ferry Operator Adds Night Crossings") is None
+    assert _claimant("The ferry, known locally as Simon Says, sails at noon.") is None
