@@ -61,6 +61,7 @@ _TRAILING_NOT_SOURCE = re.compile(
     r"\s+(?:went\s+on\s+to|goes\s+on\s+to|has|have|had|even|further|(?:this|last|next)\s+(?:week|month|year)|"
     r"in\s+(?:his|her|their|its|a|an)\s+(?:speech|statement|interview|remarks|letter|post|tweet|column|op-ed)|"
     r"(?:speaking|writing|talking)\s+(?:to|in|on|with)\s+[^,]+)$")
+_DOTTED = re.compile(r"(?P<det>[Tt]he\s+)?(?P<abbr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)")
 # Capitalised words that show a run of capitals is a headline, not a name.
 _HEADLINE_WORDS = frozenset({"against", "about", "over", "under", "after", "before", "into", "onto", "upon", "without",
                              "within", "between", "among", "through", "says", "said", "will", "could", "would"})
@@ -181,6 +182,10 @@ def _apposed_name(before: str, run: str) -> bool:
 
 def clean_source(raw: str) -> str | None:
     """Reduce a source phrase to the name of who speaks, or None if it is not a source."""
+    dotted = _DOTTED.fullmatch(raw.strip(" ,;:"))
+    if dotted:
+        # "The S.E.C.", "the F.B.I.": a body known by its initials, full stops and all.
+        return f"the {dotted.group('abbr')}" if dotted.group("det") else dotted.group("abbr")
     src = _unwrap(raw)
     if not src:
         return None
@@ -324,6 +329,15 @@ def is_person_like(raw: str) -> bool:
             and not any(t.lower() in ORG_WORDS for t in tokens) and len(tokens) <= 5)
 
 
+# Roles with no article that are not titles before a name: "founder and CEO of …",
+# "professor of law at …", "co-author of …".
+_ROLE_NOUNS = frozenset({"founder", "co-founder", "author", "co-author", "editor", "professor", "economist",
+                         "analyst", "fellow", "partner", "owner", "researcher", "historian", "strategist",
+                         "pollster", "lawyer", "member", "organizer", "organiser", "activist", "adviser", "advisor",
+                         "aide", "host", "co-host", "correspondent", "columnist", "scholar", "consultant",
+                         "veteran", "physician"})
+
+
 def is_appositive(seg: str) -> bool:
     """A role description next to a name: "a spokesman for the ministry", "Russia's
     Special Representative for the Middle East"."""
@@ -333,6 +347,7 @@ def is_appositive(seg: str) -> bool:
         return False
     first = words[0].lower()
     return (bool(DETERMINER.match(core + " ")) or first in TITLE_WORDS or first.endswith(("'s", "’s"))
+            or (first in _ROLE_NOUNS and len(words) >= 3)
             or (first in POSSESSIVE_DET and len(words) >= 2)
             or bool(re.match(r"(?:one|some|two|three|several|many|most|each)\s+of\b", core, re.I)))
 

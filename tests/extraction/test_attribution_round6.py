@@ -178,3 +178,11 @@ def test_a_speech_verb_in_a_title_case_headline() -> None:
     # Title case without a speech verb still attributes nothing; "Says" in prose is no verb.
     assert _claimant("Ferry Operator Adds Night Crossings") is None
     assert _claimant("The ferry, known locally as Simon Says, sails at noon.") is None
+
+
+def test_a_body_known_by_dotted_initials_and_a_role_without_an_article() -> None:
+    assert _claimant("The S.E.C. said it would increase oversight of the harbour fund.") == "the S.E.C."
+    assert _claimant("The harbour fund is short of cash, says Ana Villar, founder and chief of the Harbour "
+                     "Watch group.") == "Ana Villar"
+    assert _claimant("The harbour fund is short of cash, said Ana Villar, professor of law at Harlow "
+                     "University.") == "Ana Villar"
