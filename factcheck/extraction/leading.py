@@ -489,11 +489,15 @@ def _titled(raw: str) -> bool:
 # "Jana Kolar, 59, of Riverside, who watched the parade, said …", "Michael Brandt, president
 # of the union, which represents dock workers, said …", "Kall -- co-editor of a book on the
 # debates -- said …": a named person, then asides the one-aside reader cannot take.
+_TITLED_NAME = rf"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof)\.\s+)?(?:{CAP_RUN.pattern})"
 _LONG_ASIDES = re.compile(
-    rf"(?P<src>{CAP_RUN.pattern}),\s+(?P<inner>(?:(?:[^,]|(?<=\d),(?=\d)){{1,120}},\s+){{2,4}}){AUX}{VERB}\b"
+    rf"(?P<src>{_TITLED_NAME}),\s+(?P<inner>(?:(?:[^,]|(?<=\d),(?=\d)){{1,120}},\s+){{2,4}}){AUX}{VERB}\b"
     r"(?P<that>(?:\s+[^,.;:]{0,40}?\s+that\b|\s+that\b)?)"
-    rf"|(?P<src2>{CAP_RUN.pattern})\s+(?:--|—|―)\s+(?P<inner2>[^—―]{{2,200}}?)\s+(?:--|—|―)\s+{AUX}"
-    r"(?P<verb2>said|says|told|tells|added|wrote|argued|explained|noted)\b",
+    rf"|(?P<src2>{_TITLED_NAME})\s+(?:--|—|―)\s+(?P<inner2>[^—―]{{2,200}}?)\s+(?:--|—|―)\s+{AUX}"
+    r"(?P<verb2>said|says|told|tells|added|wrote|argued|explained|noted)\b"
+    # One long "who" clause: "Dr. Ana Ruiz, who as a navy captain was … and later retired …, said".
+    rf"|(?P<src3>{_TITLED_NAME}),\s+(?P<inner3>(?:who|whose)\s[^,]{{120,250}}),\s+{AUX}"
+    r"(?P<verb3>said|says|told|tells|added|wrote|argued|explained|noted)\b",
     re.S,
 )
 
@@ -502,13 +506,13 @@ def _long_asides(sentence: str, start: int) -> Attribution | None:
     m = _LONG_ASIDES.match(sentence, start)
     if not m:
         return None
-    raw = m.group("src") or m.group("src2")
-    verb = (m.group("verb") or m.group("verb2")).lower()
+    raw = m.group("src") or m.group("src2") or m.group("src3")
+    verb = (m.group("verb") or m.group("verb2") or m.group("verb3")).lower()
     if not (is_person_like(raw) and len(raw.split()) >= 1) or raw.split()[0].lower() in FUNCTION_WORDS:
         return None
     if verb in CLAUSE_ONLY and not m.group("that"):
         return None
-    inner = m.group("inner") or m.group("inner2")
+    inner = m.group("inner") or m.group("inner2") or m.group("inner3")
     if re.search(r"\b(?:said|says|told)\b", inner):
         return None  # "X, who said A, B, said": the aside holds a tag of its own
     chain = speaker_chain(raw, " " + verb)

@@ -186,3 +186,9 @@ def test_a_body_known_by_dotted_initials_and_a_role_without_an_article() -> None
                      "Watch group.") == "Ana Villar"
     assert _claimant("The harbour fund is short of cash, said Ana Villar, professor of law at Harlow "
                      "University.") == "Ana Villar"
+
+
+def test_a_long_who_clause_after_a_titled_name() -> None:
+    assert _claimant("Dr. Ana Ruiz, who as a navy captain was the physician of the fleet under former Governor "
+                     "Ola Marek and later retired from the service as a rear admiral, said that in 1998 the fleet "
+                     "had no doctors.") == "Ana Ruiz"
