@@ -60,7 +60,11 @@ _TRAILING_TIME = re.compile(
 _TRAILING_NOT_SOURCE = re.compile(
     r"\s+(?:went\s+on\s+to|goes\s+on\s+to|has|have|had|even|further|(?:this|last|next)\s+(?:week|month|year)|"
     r"in\s+(?:his|her|their|its|a|an)\s+(?:speech|statement|interview|remarks|letter|post|tweet|column|op-ed)|"
-    r"(?:speaking|writing|talking)\s+(?:to|in|on|with)\s+[^,]+)$")
+    r"(?:speaking|writing|talking)\s+(?:to|in|on|with)\s+[^,]+|"
+    # "A Harlow poll released in late August (found …)": when a study came out is not its name.
+    r"(?:released|published|conducted|issued|taken)\s+(?:in|on|last|this|earlier|late|early)\b[^,]*)$")
+# The writer's words before a dash, read into the source: "… is predictable - Donald J. Trump".
+_BEFORE_DASH = re.compile(r"^.*\s[-–—―]\s+(?=[A-Z])")
 _DOTTED = re.compile(r"(?P<det>[Tt]he\s+)?(?P<abbr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)")
 # Capitalised words that show a run of capitals is a headline, not a name.
 _HEADLINE_WORDS = frozenset({"against", "about", "over", "under", "after", "before", "into", "onto", "upon", "without",
@@ -193,6 +197,9 @@ def clean_source(raw: str) -> str | None:
     src = _TRAILING_TIME.sub("", src) or src
     src = _TRAILING_ADVERB.sub("", src) or src
     src = _TRAILING_NOT_SOURCE.sub("", src) or src
+    after_dash = _BEFORE_DASH.sub("", src)
+    if after_dash != src and CAP_RUN.fullmatch(after_dash):
+        src = after_dash
     words = src.split()
     if len(words) > 1 and words[0].lower() in LEADING_ADJECTIVES and words[1][0].isupper():
         # "Neighbouring Brenmark denied ...": capitalised only because it opens the sentence.

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from factcheck.extraction import suggest_claims
+from factcheck.extraction.names import clean_source
 
 
 def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
@@ -192,3 +193,11 @@ def test_a_long_who_clause_after_a_titled_name() -> None:
     assert _claimant("Dr. Ana Ruiz, who as a navy captain was the physician of the fleet under former Governor "
                      "Ola Marek and later retired from the service as a rear admiral, said that in 1998 the fleet "
                      "had no doctors.") == "Ana Ruiz"
+
+
+def test_when_a_study_came_out_and_the_writers_words_before_a_dash_are_not_the_source() -> None:
+    assert _claimant("A Harlow University poll released in late August found that 74 percent of voters backed "
+                     "the bridge.") == "a Harlow University poll"
+    # A reader's span that ran over a dash into the writer's words keeps the name after it.
+    assert clean_source("the debate over the port is also predictable - Ines Varga") == "Ines Varga"
+    assert clean_source("the port - and the bridge") == "the port - and the bridge"
