@@ -23,6 +23,9 @@ VERBS_PATH = Path(__file__).with_name("attribution_subject_verbs.txt")
 _BETWEEN = frozenset(
     ["also", "has", "have", "had", "again", "then", "now", "once", "still", "even", "never", "already", "just", "since", "long", "often", "first", "further", "will", "would", "could", "can", "may", "might", "must", "did", "does", "do", "not"]
 )
+# Words in "-ly" that are not adverbs: "The victim's family has called …" has no adverb.
+_LY_NOUNS = frozenset({"family", "ally", "rally", "assembly", "supply", "monopoly", "reply", "anomaly", "tally",
+                       "daily", "weekly", "monthly", "quarterly"})
 # A name does not open with a determiner: "The group" is described, not named.
 _NAME = (r"(?!(?:The|A|An|Its|His|Her|Their|Some|Many|Several)\s)(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|Sens|Reps)\.\s+)?[A-Z][\w'’.-]*"
          r"(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al-\w+)){0,4}")
@@ -40,7 +43,8 @@ def _pattern(verb: str) -> re.Pattern[str]:
     apposition ("Jo Formicola, a professor at Seton Hall,"), up to two words such as
     "also" or "repeatedly", then the verb (``verb``, a pattern)."""
     return re.compile(
-        rf"(?:[A-Z][^,;:\"“”]{{2,80}},\s+)?(?P<src>{_NAME}|{_DESCRIBED})(?:,\s+(?P<aside>[^,]{{3,90}}),)?"
+        rf"(?:[A-Z][^,;:\"“”]{{2,80}},\s+)?(?P<src>(?:{_NAME}|{_DESCRIBED})(?:(?<=['’]s)\s+[a-z][\w-]*)?)"
+        rf"(?:,\s+(?P<aside>[^,]{{3,90}}),)?"
         rf"(?P<between>(?:\s+[a-z]+)??(?:\s+[a-z]+)??)\s+(?!(?:{'|'.join(sorted(_BETWEEN))})\b)(?![a-z]+ly\b)"
         rf"(?P<verb>{_AUXILIARY}{verb})\b"
     )
@@ -76,7 +80,7 @@ def subject_verb(sentence: str, pattern: re.Pattern[str] = SUBJECT_VERB) -> re.M
     if m is None:
         return None
     between = m.group("between").split()
-    if any(w not in _BETWEEN and not w.endswith("ly") for w in between):
+    if any(w not in _BETWEEN and not (w.endswith("ly") and w not in _LY_NOUNS) for w in between):
         return None
     return m
 
@@ -93,3 +97,39 @@ def actor_span(sentence: str) -> tuple[int, int] | None:
     if aside and CAP_RUN.fullmatch(aside) and is_person_like(aside) and not is_person_like(m.group("src")):
         return m.span("aside")  # "Its chairman, Oskar Brende, accused ...": the name
     return m.span("src")
+
+
+# A quotation of three words or more after the verb: "Cruz exhorted Republicans to “vote your
+# conscience”", "Reid likened the plan to “a human leech”".
+_QUOTED_WORDS = re.compile(r"[\"“](?=[^\"“”]*?\w+\s+\w+\s+\w)[^\"“”]{5,}[\"”]")
+
+
+def quoted_actor_span(sentence: str, names: dict[str, str]) -> tuple[int, int] | None:
+    """(start, end) of a person that opens ``sentence`` when the verb that follows leads to
+    words of theirs in quotation marks, else None: someone quoted in their own sentence said
+    what is quoted. The person is named in full, or by a surname the article (``names``) has
+    given in full, so that "Perhaps" or "Following" opening a sentence is no one."""
+    m = subject_verb(sentence)
+    if m is None or not _FINITE.fullmatch(m.group("verb").split()[-1]):
+        return None
+    src = m.group("src")
+    tokens = src.split()
+    if subject_kind(src) != "person" or tokens[0].lower() in _NOT_NAMES or src.endswith(("'", "’")):
+        return None
+    if not (tokens[-1] in names or (len(tokens) >= 2 and all(t[:1].isupper() for t in tokens))):
+        return None
+    if not _QUOTED_WORDS.search(sentence, m.end("verb")):
+        return None
+    return m.span("src")
+
+
+# A verb in a tense: "-ed", "-s", or a common irregular past.
+_FINITE = re.compile(r"[a-z]{2,}(?:ed|s)|took|made|went|came|gave|spoke|wrote|sent|put|held|met|won|lost|ran|stood|"
+                     r"got|kept|left|brought|struck|hit|shot|sought|fought|threw|drew|told|said|began|sang|swore|"
+                     r"gone|done|taken|given|seen|written|spoken|thrown|drawn")
+
+
+# Capitalised openers that name no one.
+_NOT_NAMES = frozenset({"in", "on", "at", "but", "and", "so", "yet", "when", "while", "after", "before", "if", "as",
+                        "this", "that", "these", "those", "there", "it", "what", "why", "how", "who", "i", "we",
+                        "you", "they", "he", "she"})

@@ -70,6 +70,9 @@ _TITLED_SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))
                              rf"(?:[A-Z][\w'’-]+\s+(?:{_TITLE_NOUN})\s+)?"
                              r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})(?=\s+[a-z]|,)", re.M)
 _SUBJECT_WINDOW = 300
+# The name a claim opens with, after an optional fronted phrase ("At the forum, Clinton …").
+_CLAIM_OPENER = re.compile(r"(?:[A-Z][^,.;:\"“]{1,40},\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+                           r"(?=\s+[a-z])")
 # A person described, not named: "his lawyer", "the country's agriculture minister".
 _DESCRIPTION = re.compile(r"(?:the|his|her|their)\s+(?:[a-z][\w'’-]*\s+){0,3}[a-z][\w-]+")
 _FULL_NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
@@ -262,8 +265,8 @@ class Speakers:
         if low in ("he", "she", "i"):
             # The person a sentence just before opened with, the last person who spoke,
             # or else the last person named with a role.
-            return (self._subject_before(text, start) or self.last_person or self._latest_titled(start)
-                    or who)
+            return (self._claim_opener(text, start) or self._subject_before(text, start) or self.last_person
+                    or self._latest_titled(start) or who)
         if low in PRONOUNS:
             return self.last_any or who
         full = self._full_name(who) if " " not in who else None
@@ -343,6 +346,18 @@ class Speakers:
             if full and (name == full or " " not in name):
                 person = full
         return person
+
+    def _claim_opener(self, text: str, start: int) -> str | None:
+        """"Trump is promising lower taxes, but he has also said …": a pronoun tag later in a
+        claim whose sentence opens with a known person's name is that person."""
+        if not text or (start and text[start - 1] in "\"“‘'"):
+            return None  # a quotation's words open no sentence of the writer's
+        found = _CLAIM_OPENER.match(text, start)
+        if found is None:
+            return None
+        name = found.group("name")
+        full = self.names.get(name.split()[-1])
+        return full if full and (name == full or " " not in name) else None
 
     def _latest_titled(self, start: int) -> str | None:
         before = [name for offset, _, name in self.titles if offset < start]

@@ -28,8 +28,17 @@ from .lexicon import (
     VERB,
     VERB_LIKE,
     is_pronoun,
+    read_title_case_speech,
 )
-from .names import clean_source, ends_in_name, is_appositive, is_person_like, source_ok, strip_titles
+from .names import (
+    clean_source,
+    ends_in_name,
+    is_appositive,
+    is_person_like,
+    names_a_source,
+    source_ok,
+    strip_titles,
+)
 from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain, told_relay
 from .trailing import parse_segment
 from .types import Attribution
@@ -63,8 +72,9 @@ _LEAD_COMMA_SUBJECT = re.compile(
 _MID_TAG = re.compile(
     rf"[^,]{{3,80}},\s+(?P<src>{PRONOUN}|(?:{DET}\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}|"
     rf"(?:{DET}\s+)[a-z]+(?:\s+[a-z]+)?)\s+(?:also\s+)?(?:said|says|added|argued|noted|wrote|insisted|"
-    rf"claimed|believes|warned|explained)\s*,\s+\S",
+    rf"claimed|believes|warned|explained)(?:\s+(?:then|later|earlier|again|today|yesterday))?\s*,\s+\S",
 )
+_MID_ACCORDING = re.compile(r"[^,]{3,80},\s+according\s+to\s+(?P<src>[^,]{2,80}),\s+\S")
 _FRAMING = re.compile(
     r"(?:(?P<cited>(?:[Cc]iting|[Qq]uoting)\s[^,]{2,60})|"
     r"(?:[Ii]n|[Oo]n|[Aa]t|[Dd]uring|[Aa]fter|[Bb]efore|[Ll]ater|[Ee]arlier|[Ww]hen|[Ww]hile|[Aa]s|[Ss]ince|"
@@ -176,7 +186,11 @@ def _according(sentence: str, start: int) -> Attribution | None:
 
 
 def _mid_tag(sentence: str, start: int) -> Attribution | None:
-    """"Exports, Berg said, rose ..."."""
+    """"Exports, Berg said, rose ...", "The firm receives, according to one report, $2 million"."""
+    inside = _MID_ACCORDING.match(sentence, start)
+    if inside and names_a_source(inside.group("src")):
+        src = clean_source(inside.group("src"))
+        return Attribution(chain=[src], leading=True, mid=True) if src else None
     m = _MID_TAG.match(sentence, start)
     if not (m and source_ok(m.group("src"))):
         return None
@@ -210,6 +224,18 @@ _STANCE_VERBS = frozenset({"confirmed", "denied", "announced", "acknowledged", "
                            "pledged", "vowed", "reiterated", "repeated"})
 
 
+# "A Quinnipiac poll found 74 percent …", "The survey shows both candidates …": a study
+# reports its findings without "that".
+_EVIDENCE_VERBS = frozenset({"shows", "showed", "found", "finds", "suggests", "suggested", "indicates", "indicated",
+                             "revealed", "reveals"})
+_EVIDENCE_NOUN = re.compile(r"(?:poll|polls|survey|study|analysis|report|census|audit|review|research)", re.I)
+
+
+def _evidence(verb: str, raw: str) -> bool:
+    words = raw.split()
+    return verb in _EVIDENCE_VERBS and bool(words) and bool(_EVIDENCE_NOUN.fullmatch(words[-1]))
+
+
 def _speaks(raw: str) -> bool:
     """A person or a body that can take a stance, not a document or a figure."""
     return is_person_like(raw) or bool(_BODY_NOUNS.search(raw))
@@ -226,7 +252,7 @@ def _names_things(sentence: str, m: re.Match[str]) -> bool:
     something, no one speaks."""
     verb, raw, has_that = m.group("verb").lower(), m.group("src"), bool(m.group("that"))
     if verb in CLAUSE_ONLY and not has_that and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb")) \
-            and not (verb in _STANCE_VERBS and _speaks(raw)):
+            and not (verb in _STANCE_VERBS and _speaks(raw)) and not _evidence(verb, raw):
         return True
     if (verb in ("added", "adds") and not has_that and not is_person_like(raw)
             and not re.match(r"\s*[:,]", sentence[m.end("verb"):])):
@@ -241,8 +267,16 @@ def _subject_ok(raw: str, start: int) -> bool:
         return False
     if not raw[0].islower() or is_pronoun(raw) or ends_in_name(raw):
         return True
-    return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS) \
+    return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS
+                            or bool(_BARE_GROUP.fullmatch(raw))) \
         and len(raw.split()) <= 6 and not VERB_LIKE.search(raw)
+
+
+# A group named by a plural with no determiner ("But critics say …", "Still, tax experts
+# say …"): who speaks is the group.
+_BARE_GROUP = re.compile(r"(?:[a-z][\w-]+\s+)?(?:experts|critics|analysts|officials|economists|observers|scientists|"
+                         r"researchers|lawmakers|activists|advocates|opponents|supporters|historians|strategists|"
+                         r"pollsters|doctors|lawyers|prosecutors|investigators|diplomats|residents)")
 
 
 _IMPERSONAL = re.compile(r"\s+(?:(?:also|later|earlier|now|widely)\s+)?(?:was|is|has\s+been|had\s+been|were|will\s+be)\s")
@@ -262,6 +296,21 @@ def _subject_verb(sentence: str, start: int) -> Attribution | None:
         return None
     found = Attribution(chain=chain, leading=True, pronoun=is_pronoun(raw), end=m.end())
     return _relayed(sentence, found) if m.group("that") else found
+
+
+# "KHT 7 is reporting that …", "Critics have been arguing that …": a verb of speech in its
+# progressive form, with "that".
+_PROGRESSIVE = re.compile(rf"{SRC}\s+(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+"
+                          r"(?P<verb>reporting|claiming|arguing|warning|insisting|predicting|suggesting|urging|"
+                          r"demanding|telling\s+(?:[\w'’.-]+\s+){1,3}?)(?P<that>\s*that\b)")
+
+
+def _progressive(sentence: str, start: int) -> Attribution | None:
+    m = _PROGRESSIVE.match(sentence, start)
+    if not m or not _subject_ok(m.group("src"), start):
+        return None
+    chain = speaker_chain(m.group("src"), " " + m.group("verb"))
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
 
 
 def _relayed(sentence: str, outer: Attribution) -> Attribution:
@@ -397,8 +446,82 @@ def _figure(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True) if chain else None
 
 
-_LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _comma_subject, _passive,
-                    _subject_verb, _coordinated, _verdict, _figure, _aside_readers)
+# "The mayor mocked the complaint, saying anyone who …", "Berg is defending her posts,
+# arguing that …": a participle of speech after the subject's own clause gives the
+# subject's words.
+_PARTICIPLE = re.compile(
+    r"(?P<src>[Tt]he\s+(?:[\w'’-]+\s+){0,2}[a-z][\w-]*"
+    r"|(?:[Tt]he\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|for|the|[A-Z][\w'’.&-]*)){0,6})"
+    r"(?:\s+\([^()]{1,30}\))?(?:,\s+(?:an?|the|his|her|its|their)\s+[^,]{2,80},)?"
+    r"\s+(?!(?:this|thus|his|hers|its|ours|theirs|always|perhaps|whereas|unless|across|"
+    r"towards|besides|as|us)\b)(?P<first>[a-z]{2,}(?:ed|s)|is|are|was|were|has|have|had|will|would|could|can|"
+    r"did|does|also|then|later|again|still|once|now|just|[a-z]{2,}ly|took|made|went|came|gave|spoke|wrote|sent|"
+    r"put|held|met|won|lost|ran|stood|got|kept|left|brought|struck|hit|shot|sought|fought|threw|drew)\b"
+    r"[^;:.?!\"“”]{1,120}?,\s+"
+    r"(?P<verb>(?:saying|arguing|insisting|claiming|noting|warning|stressing|explaining|declaring|asserting|"
+    r"contending)\b(?:\s+that\b|\s*,)?|adding(?:\s+that\b|\s*,)|telling\s+(?:[\w'’.-]+\s+){1,4}?that\b|"
+    # A verdict on someone: "…, comparing Carson to a bully", "…, calling the plan a fraud".
+    r"(?:comparing|calling|accusing|blaming|describing|dismissing|reminding|urging|promising|vowing|"
+    r"predicting|questioning|praising|criticizing|criticising|mocking|likening)\b)"
+)
+
+
+def _participle(sentence: str, start: int) -> Attribution | None:
+    m = _PARTICIPLE.match(sentence, start)
+    if not m or m.group("first") in FUNCTION_WORDS or m.group("first") in _NOT_FIRST_VERBS:
+        return None
+    raw = m.group("src")
+    if not _subject_ok(raw, start) or not (_speaks(raw) or SOURCE_NOUNS.search(raw) or _titled(raw)):
+        return None
+    chain = speaker_chain(raw, " said")
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+# Words after a subject that make it part of a longer subject or a clause, not its verb.
+_NOT_FIRST_VERBS = frozenset({"who", "whose", "which", "or", "nor", "with", "from", "into", "about", "over",
+                              "under", "between", "among", "than", "like", "during", "after", "before"})
+
+
+def _titled(raw: str) -> bool:
+    return any(w.lower().strip(".,") in TITLE_WORDS for w in raw.split())
+
+
+# "Jana Kolar, 59, of Riverside, who watched the parade, said …", "Michael Brandt, president
+# of the union, which represents dock workers, said …", "Kall -- co-editor of a book on the
+# debates -- said …": a named person, then asides the one-aside reader cannot take.
+_TITLED_NAME = rf"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof)\.\s+)?(?:{CAP_RUN.pattern})"
+_LONG_ASIDES = re.compile(
+    rf"(?P<src>{_TITLED_NAME}),\s+(?P<inner>(?:(?:[^,]|(?<=\d),(?=\d)){{1,120}},\s+){{2,4}}){AUX}{VERB}\b"
+    r"(?P<that>(?:\s+[^,.;:]{0,40}?\s+that\b|\s+that\b)?)"
+    rf"|(?P<src2>{_TITLED_NAME})\s+(?:--|—|―)\s+(?P<inner2>[^—―]{{2,200}}?)\s+(?:--|—|―)\s+{AUX}"
+    r"(?P<verb2>said|says|told|tells|added|wrote|argued|explained|noted)\b"
+    # One long "who" clause: "Dr. Ana Ruiz, who as a navy captain was … and later retired …, said".
+    rf"|(?P<src3>{_TITLED_NAME}),\s+(?P<inner3>(?:who|whose)\s[^,]{{120,250}}),\s+{AUX}"
+    r"(?P<verb3>said|says|told|tells|added|wrote|argued|explained|noted)\b",
+    re.S,
+)
+
+
+def _long_asides(sentence: str, start: int) -> Attribution | None:
+    m = _LONG_ASIDES.match(sentence, start)
+    if not m:
+        return None
+    raw = m.group("src") or m.group("src2") or m.group("src3")
+    verb = (m.group("verb") or m.group("verb2") or m.group("verb3")).lower()
+    if not (is_person_like(raw) and len(raw.split()) >= 1) or raw.split()[0].lower() in FUNCTION_WORDS:
+        return None
+    if verb in CLAUSE_ONLY and not m.group("that"):
+        return None
+    inner = m.group("inner") or m.group("inner2") or m.group("inner3")
+    if re.search(r"\b(?:said|says|told)\b", inner):
+        return None  # "X, who said A, B, said": the aside holds a tag of its own
+    chain = speaker_chain(raw, " " + verb)
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+_LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
+                    _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
+                    _participle, _progressive)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:
@@ -445,12 +568,19 @@ def blank_discourse(sentence: str) -> str:
     return sentence[:aside.start()] + " " * (aside.end() - aside.start()) + sentence[aside.end():]
 
 
+# A bracket right after the name that opens a sentence: "(R-Utah)", "(who has 25 delegates)".
+_NAME_PAREN = re.compile(rf"(?:{CAP_RUN.pattern})\s+(?P<paren>\([^()]{{1,80}}\))(?=[\s,])")
 # "X, when contacted by Reuters, said": the outlet that asked relays, as in "X told Reuters".
 _ASKED_BY = re.compile(r",\s+when\s+(?:contacted|asked|reached)\s+by\s+(?P<by>[^,]{2,40}),")
 
 
 def parse_leading(sentence: str) -> Attribution | None:
     """Parse a tag before the claim: "X said on Tuesday that ...", "According to X, ..."."""
+    sentence = read_title_case_speech(sentence)
+    paren = _NAME_PAREN.match(sentence)
+    if paren:
+        # "Kasich (who has 25 delegates) said …": read as if the bracket were not there.
+        sentence = sentence[:paren.start("paren")] + " " * len(paren.group("paren")) + sentence[paren.end("paren"):]
     aside = _discourse_aside(sentence)
     if aside is None:
         return _parse_leading(sentence, 0)

@@ -53,6 +53,19 @@ _NAMED_DATA = re.compile(r"(?:the\s+)?(?P<who>[A-Z][\w'’&.-]*(?:\s+[\w'’&.-]
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:on|last|this|late|early|earlier)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"yesterday|today|tonight)(?:\s+(?:morning|afternoon|evening|night))?$")
+# The start of a verb phrase or a setting after the subject, read into it by a tag whose
+# verb comes later: "Pence went on to (say)", "The U.S. media has (always claimed)", "One
+# reader even (noted)", "The committee this week (announced)", "Trump in his speech (said)",
+# "Another source speaking to Fox News (said)".
+_TRAILING_NOT_SOURCE = re.compile(
+    r"\s+(?:went\s+on\s+to|goes\s+on\s+to|has|have|had|even|further|(?:this|last|next)\s+(?:week|month|year)|"
+    r"in\s+(?:his|her|their|its|a|an)\s+(?:speech|statement|interview|remarks|letter|post|tweet|column|op-ed)|"
+    r"(?:speaking|writing|talking)\s+(?:to|in|on|with)\s+[^,]+|"
+    # "A Harlow poll released in late August (found …)": when a study came out is not its name.
+    r"(?:released|published|conducted|issued|taken)\s+(?:in|on|last|this|earlier|late|early)\b[^,]*)$")
+# The writer's words before a dash, read into the source: "… is predictable - Donald J. Trump".
+_BEFORE_DASH = re.compile(r"^.*\s[-–—―]\s+(?=[A-Z])")
+_DOTTED = re.compile(r"(?P<det>[Tt]he\s+)?(?P<abbr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)")
 # Capitalised words that show a run of capitals is a headline, not a name.
 _HEADLINE_WORDS = frozenset({"against", "about", "over", "under", "after", "before", "into", "onto", "upon", "without",
                              "within", "between", "among", "through", "says", "said", "will", "could", "would"})
@@ -173,12 +186,20 @@ def _apposed_name(before: str, run: str) -> bool:
 
 def clean_source(raw: str) -> str | None:
     """Reduce a source phrase to the name of who speaks, or None if it is not a source."""
+    dotted = _DOTTED.fullmatch(raw.strip(" ,;:"))
+    if dotted:
+        # "The S.E.C.", "the F.B.I.": a body known by its initials, full stops and all.
+        return f"the {dotted.group('abbr')}" if dotted.group("det") else dotted.group("abbr")
     src = _unwrap(raw)
     if not src:
         return None
     # "David Axelrod on Wednesday", "The Times on Saturday": the time is not the source.
     src = _TRAILING_TIME.sub("", src) or src
     src = _TRAILING_ADVERB.sub("", src) or src
+    src = _TRAILING_NOT_SOURCE.sub("", src) or src
+    after_dash = _BEFORE_DASH.sub("", src)
+    if after_dash != src and CAP_RUN.fullmatch(after_dash):
+        src = after_dash
     words = src.split()
     if len(words) > 1 and words[0].lower() in LEADING_ADJECTIVES and words[1][0].isupper():
         # "Neighbouring Brenmark denied ...": capitalised only because it opens the sentence.
@@ -291,7 +312,8 @@ _OUTLET_WORDS = re.compile(r"\b(?:news|agency|newspaper|broadcaster|television|t
 
 # "speaker Ivan Petrov", "challenger Lena Holm": one or two lower-case words of role,
 # then a name of two or more words.
-_ROLE_THEN_NAME = re.compile(r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
+# "widow Terry Strada", "9/11 widow Terry Strada", "co-host Stu Burguiere".
+_ROLE_THEN_NAME = re.compile(r"(?:[a-z]|\d[\d/-]*\s+[a-z])[\w-]*(?:\s+[a-z][\w-]*)?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
 
 
 def ends_in_name(raw: str) -> bool:
@@ -314,6 +336,15 @@ def is_person_like(raw: str) -> bool:
             and not any(t.lower() in ORG_WORDS for t in tokens) and len(tokens) <= 5)
 
 
+# Roles with no article that are not titles before a name: "founder and CEO of …",
+# "professor of law at …", "co-author of …".
+_ROLE_NOUNS = frozenset({"founder", "co-founder", "author", "co-author", "editor", "professor", "economist",
+                         "analyst", "fellow", "partner", "owner", "researcher", "historian", "strategist",
+                         "pollster", "lawyer", "member", "organizer", "organiser", "activist", "adviser", "advisor",
+                         "aide", "host", "co-host", "correspondent", "columnist", "scholar", "consultant",
+                         "veteran", "physician"})
+
+
 def is_appositive(seg: str) -> bool:
     """A role description next to a name: "a spokesman for the ministry", "Russia's
     Special Representative for the Middle East"."""
@@ -323,6 +354,7 @@ def is_appositive(seg: str) -> bool:
         return False
     first = words[0].lower()
     return (bool(DETERMINER.match(core + " ")) or first in TITLE_WORDS or first.endswith(("'s", "’s"))
+            or (first in _ROLE_NOUNS and len(words) >= 3)
             or (first in POSSESSIVE_DET and len(words) >= 2)
             or bool(re.match(r"(?:one|some|two|three|several|many|most|each)\s+of\b", core, re.I)))
 

@@ -1,4 +1,5 @@
-"""Quotation marks typed as two apostrophes (''…'', the style of some newspaper archives).
+"""Quotation marks typed as two apostrophes (''…'', the style of some newspaper archives),
+and a closing mark typed where an opening one belongs (”…” at the start of a line).
 
 The rest of the pipeline knows one-character quotation marks. Each pair of apostrophes
 that opens or closes a quotation is read as a straight double quote plus a space, on the
@@ -23,3 +24,15 @@ def read_double_apostrophes(text: str) -> str:
         return text
     out = _OPENING.sub(' "', text)
     return _CLOSING.sub(lambda m: m.group(0) if _DIGIT_BEFORE.match(text, m.start() - 1) else '" ', out)
+
+
+# A line that opens with a closing mark before a word, and closes it later: ”Fear. …” is
+# “Fear. …”, as a keyboard's smart quotes sometimes turn it.
+_WRONG_OPENING = re.compile(r"^([ \t]*)”(?=[^\W\d_][^\n]*”)", re.M)
+
+
+def read_wrong_openings(text: str) -> str:
+    """``text`` with a line-opening ” that a later ” closes read as “; same length."""
+    if "”" not in text:
+        return text
+    return _WRONG_OPENING.sub(lambda m: m.group(1) + "“", text)

@@ -13,7 +13,8 @@ import re
 from .names import source_ok
 from .relays import speaker_chain
 
-_SUBJECT = (r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+"
+_SUBJECT = (r"(?:[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|[a-z][\w-]*(?=\s+[A-Z]))){0,4}|"
+            r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+"
             r"(?:[\w'’-]+\s+){0,3}?[\w'’-]+|[Hh]e|[Ss]he|[Tt]hey)")
 # Past or present tense of a regular verb, or an irregular past a tag uses.
 _VERB = (r"(?:[a-z]{3,}(?:ed|es|s)|[A-Z][a-z]{2,}(?:ed|s)|shot|hit|fired|wrote|spoke|swore|sang|went|struck|"

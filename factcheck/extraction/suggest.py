@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 from . import attribution as attr
 from . import learned
-from .actor import actor_span
+from .actor import actor_span, quoted_actor_span
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
 from .furniture import find_furniture
 from .leading import blank_discourse
 from .lexicon import CAP_RUN, DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
 from .names import is_appositive, is_outlet, is_person_like, source_ok, trim_subject
-from .quotemarks import read_double_apostrophes
+from .quotemarks import read_double_apostrophes, read_wrong_openings
 from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim, score_floor
@@ -175,6 +175,11 @@ def _tag_after_quotation(trail: str) -> list[str] | None:
     if tail in ("", "."):
         # A quotation standing alone continues the last speaker's words.
         return [PREVIOUS_SPEAKER]
+    signed = _SIGNATURE.fullmatch(tail)
+    if signed and is_person_like(signed.group("name")):
+        # "“…” ― Carla Sanchez": a quotation signed with its speaker's name, as in reader
+        # responses and epigraphs.
+        return [signed.group("name")]
     parsed = attr.parse_trailing("X, " + tail.lstrip(", "))
     if not (parsed and parsed.content_end == 1) and "," in tail.lstrip(", "):
         # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
@@ -188,6 +193,7 @@ def _tag_after_quotation(trail: str) -> list[str] | None:
     return parsed.chain if parsed and parsed.content_end == 1 else None
 
 
+_SIGNATURE = re.compile(r"(?:--|[―—–])\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\.?")
 _TAG_SETTING = re.compile(r"\s+(?=(?:after|before|while|during|following|ahead\s+of|on\s+the\s+sidelines\s+of)\s)")
 
 
@@ -227,6 +233,11 @@ def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int
         while end > q_start and text[end - 1] in " ,":
             end -= 1
         units.append(_Unit(q_start, end, list(chain), quote=True, first_person=True))
+        trail_end = para[last].end
+        follow = _FOLLOW_ON.search(text, q_end + 1, trail_end)
+        if follow and chain != [PREVIOUS_SPEAKER] and len(text[follow.end():trail_end].split()) >= 4:
+            # "“…,” Lund said, adding that the port would appeal."
+            units.append(_Unit(*_trim(text, follow.end(), trail_end), list(chain)))
 
 
 _HEADLINE_SPEECH = re.compile(r"\b(?:says|say|said|tells|told|warns|warned|claims|claimed|insists|admits|"
@@ -264,6 +275,11 @@ def _speech_run(text: str, pending: list[_Unit], first_person: bool) -> list[_Un
     return []
 
 
+# A speaker's further words after a trailing tag: "…, Lund said, adding that …".
+_FOLLOW_ON = re.compile(r",\s+(?:adding|arguing|noting|insisting|explaining|stressing|warning|emphasi[sz]ing)"
+                        r"(?:\s+that\b|\s*[,:])\s*(?=\S)")
+
+
 @dataclass(slots=True)
 class _Paragraph:
     """One paragraph's reading state: sentences that a trailing tag may still claim, and
@@ -272,6 +288,7 @@ class _Paragraph:
     text: str
     units: list[_Unit]
     carry: list[str] | None
+    names: dict[str, str] = field(default_factory=dict)
     pending: list[_Unit] = field(default_factory=list)
 
     def trailing(self, s: Span, skip: int, body: str, tag: Attribution) -> None:
@@ -306,6 +323,12 @@ class _Paragraph:
                 unit.chain = list(tag.chain)
         self.pending.clear()
         self.units.append(_Unit(start, end, list(tag.chain), quote=first_person, first_person=first_person))
+        follow = _FOLLOW_ON.search(body, tag.content_end)
+        if follow and len(body[follow.end():].split()) >= 4:
+            # "…, the mayor said, adding that the ferries would run again": what the tag's
+            # speaker added is a claim of its own.
+            f_start, f_end = _trim(self.text, s.start + skip + follow.end(), s.end)
+            self.units.append(_Unit(f_start, f_end, list(tag.chain)))
 
     def leading(self, s: Span, skip: int, tag: Attribution) -> None:
         """"X said that ...": the tag stays in the claim; "According to X, ..." does not."""
@@ -360,7 +383,7 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
     if leading is not None:
         state.leading(s, skip, leading)
     else:
-        state.untagged(s, None if headline else _learned(body))
+        state.untagged(s, None if headline else _learned(body, state.names))
 
 
 # A claim with a verb: "-ed", "-s", an auxiliary, a common irregular past.
@@ -387,14 +410,23 @@ def _subject_before_tag(body: str, trailing: Attribution) -> Attribution | None:
     return None
 
 
-def _learned(body: str) -> list[str] | None:
+# The noun a possessive subject owns, up to its verb: "Lund's (campaign) doctor is …".
+_OWNED = re.compile(r"(?:\s+[a-z][\w-]*){1,2}?(?=\s+(?:is|are|was|were|has|have|had|will|would|also|"
+                    r"[a-z]{3,}(?:ed|s))\b)")
+
+
+def _learned(body: str, names: dict[str, str]) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
     body = blank_discourse(body)
-    span = learned.source_span(body) or actor_span(body)
+    span = learned.source_span(body) or actor_span(body) or quoted_actor_span(body, names)
     if span is None:
         return None
     raw = body[span[0]:span[1]]
+    owned = _OWNED.match(body, span[1]) if raw.endswith(("'s", "’s")) else None
+    if owned:
+        # "Senator Lund's doctor is calling …": the doctor speaks, not Lund.
+        raw += owned.group(0)
     if raw.split(None, 1)[0].lower() in _NOT_SUBJECT_START:
         return None  # "With Donald Trump", "Amid what …": a fronted phrase, not the subject
     if in_disputed_note(body, span[0]):
@@ -451,12 +483,12 @@ def _speaker_labels(text: str, paragraphs: list[list[Span]], names: dict[str, st
 
 
 def _analyse_paragraph(text: str, para: list[Span], carried: list[str] | None,
-                       units: list[_Unit]) -> list[str] | None:
+                       units: list[_Unit], names: dict[str, str]) -> list[str] | None:
     """Append the paragraph's claim units; return the attribution a closing colon carries on."""
     used: set[int] = set()
     first_unit = len(units)
     _quote_blocks(text, para, units, used, carried)
-    state = _Paragraph(text, units, carried)
+    state = _Paragraph(text, units, carried, names)
     headline = is_headline(para)
     for i, s in enumerate(para):
         if i in used:
@@ -530,7 +562,7 @@ def _units(text: str, sentences: list[Span], names: dict[str, str]) -> list[_Uni
             start, name = labels[k]
             para = [Span(start, para[0].end, text[start:para[0].end]), *para[1:]]
             carried = [name]
-        carried = _analyse_paragraph(text, para, carried, units)
+        carried = _analyse_paragraph(text, para, carried, units, names)
         if (before < len(units) and is_headline(para) and units[-1].start <= para[0].start + 1
                 and not units[-1].chain):
             units[-1].headline = True
@@ -564,7 +596,7 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     if furniture is None:
         furniture = find_furniture(text)
     # Lines in capitals are read re-cased; offsets are the same in both.
-    work = read_double_apostrophes(recase(text))
+    work = read_wrong_openings(read_double_apostrophes(recase(text)))
     sentences = _outside(furniture, split_sentences(work), work)
     names = attr.collect_names(" ".join(s.text for s in sentences))
     speakers = Speakers(names, collect_titles(work))

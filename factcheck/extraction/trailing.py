@@ -11,7 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import AUX, DETERMINER, INTRO, PRONOUN, SPEECH_VERBS, SRC, VERB, VERB_LIKE, is_pronoun
+from .lexicon import (
+    AUX,
+    DETERMINER,
+    INTRO,
+    PRONOUN,
+    SPEECH_VERBS,
+    SRC,
+    VERB,
+    VERB_LIKE,
+    is_pronoun,
+    read_title_case_speech,
+)
 from .names import clean_source, is_appositive, is_outlet, is_person_like, names_a_source, source_ok
 from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, reporters_outlet, speaker_chain
 from .types import Attribution
@@ -298,7 +309,7 @@ class _Walk:
 
 def parse_trailing(sentence: str) -> Attribution | None:
     """Parse a tag after the claim: "..., Peskov added, according to Interfax."."""
-    body = sentence.rstrip().rstrip(".!?…")
+    body = read_title_case_speech(sentence).rstrip().rstrip(".!?…")
     bounds = [(m.start() + (2 if m.group("mark") else 0), m.end()) for m in _SEP.finditer(body) if m.start() > 0]
     walk = _Walk(body, bounds)
     seg_end = len(body)
