@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from factcheck.views import layout
+
 # template: the macros of it every template may call without importing them
 SHARED = {
     "macros/forms.html": ("field", "form_errors", "button_form"),
@@ -25,3 +27,6 @@ def init_app(app: Flask) -> None:
         module = env.get_template(template).module
         for name in names:
             env.globals[name] = getattr(module, name)
+    # The layout's signed-in header: its macro, rendered once for each distinct header (views/layout.py).
+    header = getattr(env.get_template("macros/layout.html").module, "signed_in_header")  # noqa: B009 (a macro)
+    env.globals["signed_in_header"] = layout.header_renderer(header)
