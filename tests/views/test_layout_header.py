@@ -3,6 +3,7 @@ what it shows must still follow every change, and no session may get another's c
 from __future__ import annotations
 
 import re
+import time
 
 from factcheck.extensions import db
 from factcheck.services import notifications
@@ -42,3 +43,15 @@ def test_the_header_follows_the_badges_and_the_page(make, login_as):
     assert re.search(r'href="/queue" aria-current="page"', queue)
     assert not re.search(r'href="/queue" aria-current="page"', page)
     # (a change of roles is followed too: tests/views/test_fixed_cost.py, the admin who steps down)
+
+
+def test_a_page_without_a_form_shows_the_sessions_token_signed_once(make, login_as):
+    """The layout's token comes from security/csrf_tokens (signed once per session), not Flask-WTF's
+    generate_csrf, which signs with the current second: the header, kept by its token, is reused."""
+    client = login_as(make.user("checker"))
+    first = _PAGE_TOKEN.search(client.get("/claims").get_data(as_text=True))
+    time.sleep(1.1)
+    page = client.get("/claims").get_data(as_text=True)
+    again = _PAGE_TOKEN.search(page)
+    assert first and again and first.group(1) == again.group(1)
+    assert _SIGN_OUT_TOKEN.search(page).group(1) == again.group(1)
