@@ -6,7 +6,7 @@ import re
 import time
 
 from factcheck.extensions import db
-from factcheck.services import notifications
+from factcheck.services import evidence, notifications
 from tests.support.context import ctx
 
 _SIGN_OUT_TOKEN = re.compile(r'action="/logout" class="inline">\s*<input type="hidden" name="csrf_token" value="([^"]+)"')
@@ -55,3 +55,15 @@ def test_a_page_without_a_form_shows_the_sessions_token_signed_once(make, login_
     again = _PAGE_TOKEN.search(page)
     assert first and again and first.group(1) == again.group(1)
     assert _SIGN_OUT_TOKEN.search(page).group(1) == again.group(1)
+
+
+def test_the_badges_count_the_checkers_claims_to_do_and_the_verdicts_to_review(make, login_as):
+    checker = make.user("checker")
+    waiting = make.assigned_claim(checker)
+    started = make.assigned_claim(checker)
+    evidence.add_evidence(ctx(), actor=checker, claim=started, url="https://example.org/a", title="A", stance="supports")
+    make.proposed_claim(checker)  # no longer the checker's to do: the review queue's
+    db.session.commit()
+    assert {waiting.status, started.status} == {"assigned", "in_progress"}
+    assert "2 to check" in login_as(checker).get("/account/password").get_data(as_text=True)
+    assert "1 to review" in login_as("editor").get("/account/password").get_data(as_text=True)
