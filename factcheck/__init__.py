@@ -58,7 +58,26 @@ def _app_class() -> type[Flask]:
     from factcheck.config import refuse_debug_in_production
 
     class FactcheckApp(Flask):
-        """Flask, except that ``app.run(debug=True)`` cannot start the debugger in production."""
+        """Flask, except that ``app.run(debug=True)`` cannot start the debugger in production, and that
+        a plain function is found to be one once."""
+
+        # Flask asks whether each hook, context processor and view is a coroutine function on every
+        # request, about fifteen times (issue 15). The ones found plain are remembered (a few hundred
+        # functions, made at start); a coroutine function is asked about and wrapped every time, as before.
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._plain_functions: set[Any] = set()
+
+        def ensure_sync(self, func: Any) -> Any:
+            try:
+                if func in self._plain_functions:
+                    return func
+            except TypeError:  # an unhashable callable: asked about every time
+                return super().ensure_sync(func)
+            synced = super().ensure_sync(func)
+            if synced is func and len(self._plain_functions) < 4096:
+                self._plain_functions.add(func)
+            return synced
 
         def run(self, host: str | None = None, port: int | None = None, debug: bool | None = None,
                 load_dotenv: bool = True, **options: Any) -> None:

@@ -94,13 +94,13 @@ def configure_from_environment() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from flask import g, request  # here, not at the top: gunicorn.conf.py imports this module
+    from sqlalchemy import inspect
+
     @app.after_request
     def _note_the_user(response: Response) -> Response:
         # Only a user the request loaded anyway (Flask-Login's, or the API token's): looking one up
         # here would cost /healthz and every static file a query.
-        from flask import g, request
-        from sqlalchemy import inspect
-
         user = g.get("api_user") or g.get("_login_user")
         if user is None:
             return response

@@ -49,4 +49,10 @@ class FormCSRF(_FlaskFormCSRF):
 
 
 def init_app(app: Flask) -> None:
+    """After ``CSRFProtect.init_app``: the templates' ``csrf_token()`` is this module's."""
     app.jinja_env.globals["csrf_token"] = csrf_token
+    # Flask-WTF also puts its generate_csrf into every template's context, where it hides the global:
+    # the layout's token was then signed anew on every page without a form (and the layout's header,
+    # kept by its token, made anew). Its other name, csrf_meta_tag, is a global too.
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if getattr(p, "__module__", None) != "flask_wtf.csrf"]

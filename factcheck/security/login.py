@@ -25,7 +25,8 @@ def init_app(app: Flask) -> None:
     def load_user(token: str) -> User | None:
         # The session and remember cookies carry the device's session token, checked on every request,
         # so a revoked session (signed out, password changed, account deactivated) ends at once.
-        return users.session_user(db.session, token)
+        # The request's own session, not the scoped proxy: each use of the proxy looks the session up.
+        return users.session_user(db.session(), token)
 
     app.jinja_env.globals["can"] = _can
     app.jinja_env.globals["Action"] = Action

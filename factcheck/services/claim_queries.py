@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -142,7 +142,10 @@ def _nav_statement(queue: bool, review: bool) -> Any:
     zero = literal(0)
     unread = (select(func.count()).select_from(Notification)
               .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
-    mine = count(Claim.assignee_id == user_id, Claim.status.in_([s.value for s in CHECKER_TO_DO])) if queue else zero
+    # The statuses written into the statement: a list of parameters (expanding) is written out again at
+    # every execution, a third of the statement's time on SQLite.
+    to_do: list[Any] = [literal_column(f"'{status.value}'") for status in sorted(CHECKER_TO_DO)]
+    mine = count(Claim.assignee_id == user_id, Claim.status.in_(to_do)) if queue else zero
     waiting = count(Claim.status == S.PROPOSED) if review else zero
     return select(unread, mine, waiting)
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
+from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from factcheck.errors import NotFound, PermissionDenied, ValidationFailed
@@ -101,28 +102,50 @@ def _end_sessions(ctx: Context, user: User, *, only_token: str | None = None) ->
 
 
 @functools.cache
-def _session_user_statement() -> Any:
+def _session_user_statement() -> tuple[Any, list[str]]:
     # One statement on every request: the session, the user and their roles together. Built once per
     # process, the token's hash a bound parameter (building it cost as much as running it, issue 15).
     # The roles come as one column of the user's row, not as a joined collection: the joined eager
     # load and its de-duplication cost a third of the load, and the page only reads the roles' names.
     roles = (select(func.aggregate_strings(UserRole.role, ",")).where(UserRole.user_id == User.id)
              .correlate(User).scalar_subquery())
-    return (select(User, roles).join(UserSession, UserSession.user_id == User.id)
-            .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),
-                   User.is_active_account.is_(True)))
+    columns = list(User.__table__.columns)
+    statement = (select(*columns, roles).join(UserSession, UserSession.user_id == User.id)
+                 .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),
+                        User.is_active_account.is_(True)))
+    return statement, [User.__mapper__.get_property_by_column(column).key for column in columns]
 
 
 def session_user(session: DbSession, token: str) -> User | None:
     """The active user signed in on the device holding ``token``, or None when that session ended."""
     if not token or len(token) > 200:
         return None
-    row = session.execute(_session_user_statement(), {"token_hash": _token_hash(token)}).first()
+    # The row is read on the session's connection, in its transaction, and made into the session's
+    # User as the ORM would have loaded it: the ORM's own execution and loading path cost twice the
+    # statement on every signed-in request (issue 15). The flush is what autoflush would have done.
+    session.flush()
+    statement, attribute_names = _session_user_statement()
+    row = session.connection().execute(statement, {"token_hash": _token_hash(token)}).first()
     if row is None:
         return None
-    user, roles = row
+    *values, roles = row
+    user = _persistent_user(session, dict(zip(attribute_names, values, strict=True)))
     user.keep_roles(frozenset(Role(role) for role in roles.split(",")) if roles else frozenset())
     user.session_token = token
+    return user
+
+
+def _persistent_user(session: DbSession, values: dict[str, Any]) -> User:
+    """The session's User for a row of the users table: the one it already holds for that id (whose
+    loaded values stand, as a query's would), else a new instance, persistent in the session as if a
+    query had loaded it (identity-mapped; what the row did not hold loads when first read)."""
+    existing = session.identity_map.get(identity_key(User, (values["id"],)))
+    if existing is not None:
+        return existing
+    user = User.__mapper__.class_manager.new_instance()
+    user.__dict__.update(values)
+    make_transient_to_detached(user)  # the values become its committed state, its key the row's id
+    session.add(user)
     return user
 
 

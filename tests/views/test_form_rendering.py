@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from wtforms.fields import BooleanField, EmailField
 from wtforms.fields.core import Label
 
 import factcheck.forms
@@ -119,3 +120,25 @@ def test_attributes_are_those_of_wtforms(params):
     from wtforms.widgets.core import html_params
 
     assert attributes(params) == str(html_params(**params))
+
+
+def test_the_field_helper_links_help_and_errors_for_screen_readers_and_escapes_them(app):
+    """``field`` (views/template_macros.py, every template's global, and the macro of macros/forms.html
+    that calls it): the label, the help text, the input and its errors, tied together by ids."""
+    from factcheck.views.template_macros import field
+
+    class _Sign(Form):
+        email = EmailField("Email <address>", description='Your "work" address & no other')
+        remember = BooleanField("Remember me")
+
+    with app.test_request_context("/"):
+        form = _Sign(formdata=None)
+        form.email.errors = ["<Wrong> & \"bad\"", Markup("<b>Known</b>")]
+        html = str(field(form.email, "wide <x>", autocomplete="username"))
+        plain = str(field(form.remember))
+    assert html.startswith('<div class="field wide &lt;x&gt; has-error">\n<label for="email">Email &lt;address&gt;</label>')
+    assert '<small id="email-help" class="help">Your &#34;work&#34; address &amp; no other</small>' in html
+    assert 'aria-describedby="email-help email-error" aria-invalid="true" autocomplete="username"' in html
+    assert '<p class="error" id="email-error">&lt;Wrong&gt; &amp; &#34;bad&#34; <b>Known</b></p>\n</div>' in html
+    assert plain == ('<div class="field ">\n<input id="remember" name="remember" type="checkbox" value="y">\n \n'
+                     '<label for="remember">Remember me</label>\n</div>')

@@ -151,3 +151,32 @@ def test_unknown_and_known_accounts_take_the_same_time(app, make, new_client, mo
         unknown.append(timed(f"ghost{n}@example.test"))
     ratio = statistics.median(unknown) / statistics.median(known)
     assert 0.4 < ratio < 2.5, (known, unknown)
+
+
+def test_the_signed_in_user_is_the_sessions_own_instance_and_follows_the_database(make, new_client):
+    """The device's user is read as a row and made the ORM session's User: identity-mapped (the same
+    object as any other load of that user in the request), its changes written like a loaded one's,
+    and roles changed elsewhere seen on the next load."""
+    admin = make.user("admin")
+    user = make.user("editor")
+    client = new_client()
+    assert _sign_in(client, user.email).status_code == 302
+    with client.session_transaction() as cookie_session:
+        token = cookie_session["_user_id"]
+    User, user_id, email, admin_id = type(user), user.id, user.email, admin.id
+    db.session.remove()
+
+    loaded = users.session_user(db.session(), token)
+    assert loaded is not None and loaded is db.session.get(User, user_id)
+    assert loaded.email == email and loaded.has_role("editor") and not loaded.has_role("admin")
+    loaded.display_name = "Ada Lovelace"
+    db.session.commit()
+    db.session.remove()
+    assert db.session.get(User, user_id).display_name == "Ada Lovelace"
+
+    users.set_roles(ctx(), actor=db.session.get(User, admin_id), user=db.session.get(User, user_id), roles=["checker"])
+    db.session.remove()
+    again = users.session_user(db.session(), token)
+    assert again is not None and again.has_role("checker") and not again.has_role("editor")
+    db.session.remove()
+    assert "Ada Lovelace" in client.get("/account/password").get_data(as_text=True)
