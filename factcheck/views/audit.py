@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from markupsafe import Markup
+from wtforms import widgets
 
 from factcheck.extensions import db
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
@@ -21,6 +23,49 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 _EVENT_KIND = re.compile(r"[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,2}")
 
 
+class _SelectWrittenOnce(widgets.Select):
+    """The filter's selects, each written once for its options, the chosen one and its attributes, and
+    kept: the actor and article selects hold some 340 options, whose markup was a tenth of the page on
+    every view, while they change only when someone joins or an article comes in.
+
+    The option lists are shared by the requests that show the same ones (``forms.audit`` keeps them),
+    so a list's identity stands for its contents; each kept select holds its list, so that identity is
+    never another list's while it is kept.
+    """
+
+    _KEPT_AT_MOST = 64
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kept: dict[tuple[Any, ...], tuple[object, Markup]] = {}
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        try:
+            key = (field.name, field.id, id(field.choices), field.data, tuple(sorted(kwargs.items())))
+            kept = self._kept.get(key)
+        except TypeError:  # an attribute's value that cannot be a key: written every time
+            return self._written(field, kwargs)
+        if kept is not None and kept[0] is field.choices:
+            return kept[1]
+        markup = self._written(field, kwargs)
+        if len(self._kept) >= self._KEPT_AT_MOST:  # another request's selected value or attribute: start over
+            self._kept.clear()
+        self._kept[key] = (field.choices, markup)
+        return markup
+
+    def _written(self, field: Any, kwargs: dict[str, Any]) -> Markup:
+        # As any select of our forms is written (forms.rendering), by the plain widget.
+        field.widget = _PLAIN_SELECT
+        try:
+            return Markup(field.meta.render_field(field, kwargs))
+        finally:
+            field.widget = self
+
+
+_PLAIN_SELECT = widgets.Select()
+_SELECTS = _SelectWrittenOnce()
+
+
 def _filter_form(choices: audit_log.FilterChoices | None = None) -> AuditFilterForm:
     form = AuditFilterForm(
         request.args, choices_from=choices or audit_log.filter_choices(db.session, parse_id(request.args.get("article"))),
@@ -28,6 +73,8 @@ def _filter_form(choices: audit_log.FilterChoices | None = None) -> AuditFilterF
         also_object_type=_recorded_outside_the_vocabulary("object_type"),
     )
     form.validate()
+    for select in (form.actor, form.action, form.object_type, form.article):
+        select.widget = _SELECTS
     return form
 
 
