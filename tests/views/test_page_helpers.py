@@ -15,7 +15,7 @@ from wtforms.widgets import Select
 from factcheck.forms import choices, rendering
 from factcheck.forms.quick_select import QuickSelectField
 from factcheck.views import charts, links
-from factcheck.views.audit_rows import html_text
+from factcheck.views.list_rows import html_text
 
 
 @pytest.mark.parametrize(("endpoint", "id_name", "values"), [
