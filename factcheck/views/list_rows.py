@@ -123,8 +123,7 @@ def article_rows(articles: Iterable[Any], *, article_url: Link) -> list[Markup]:
 
 
 def options(values: Iterable[tuple[Any, str]], chosen: Any = None) -> Markup:
-    """``<option>``s of (value, label) pairs, the one equal to ``chosen`` selected, as the list filters
-    wrote them (``<option value="…" selected>``; the space before a missing "selected" kept)."""
+    """``<option>``s of (value, label) pairs, the one equal to ``chosen`` selected."""
     return Markup("".join(
-        f'<option value="{_shown(value)}" {"selected" if value == chosen else ""}>{html_text(label)}</option>'
+        f'<option value="{_shown(value)}"{" selected" if value == chosen else ""}>{html_text(label)}</option>'
         for value, label in values))
