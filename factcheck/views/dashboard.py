@@ -10,7 +10,7 @@ from flask_login import login_required
 from factcheck.forms.dashboard import PeriodForm
 from factcheck.security import Action
 from factcheck.services import dashboard
-from factcheck.views import links
+from factcheck.views import links, list_rows
 from factcheck.views.charts import bar_chart
 from factcheck.views.common import actor, context
 
@@ -69,7 +69,12 @@ def index() -> Any:
         "gate": bar_chart("chart-gate", "Articles at the gate", _label(board.gate),
                           label_header="Article status", value_header="Articles"),
     }
-    return render_template("dashboard/index.html", board=board, charts=charts, form=form,
-                           errors=form.error_messages(), hours=_hours,
-                           claim_url=links.by_id("claims.show", "claim_id"),
-                           article_url=links.by_id("articles.show", "article_id")), status
+    article_url = links.by_id("articles.show", "article_id")
+    rows = {
+        "overdue": list_rows.overdue_rows(board.overdue, claim_url=links.by_id("claims.show", "claim_id"),
+                                          article_url=article_url),
+        "workload": list_rows.workload_rows(board.workload),
+        "waiting": list_rows.waiting_rows(board.waiting, article_url=article_url),
+    }
+    return render_template("dashboard/index.html", board=board, charts=charts, rows=rows, form=form,
+                           errors=form.error_messages(), hours=_hours), status

@@ -122,6 +122,39 @@ def article_rows(articles: Iterable[Any], *, article_url: Link) -> list[Markup]:
     return rows
 
 
+def overdue_rows(claims: Iterable[Any], *, claim_url: Link, article_url: Link) -> list[Markup]:
+    """The dashboard's overdue claims, most overdue first."""
+    return [Markup(
+        f'<tr class="overdue"><td data-label="Due">{_date(claim.due_date)}</td>'
+        f'<td class="card-title"><a href="{html_text(claim_url(claim.id))}">{html_text(claim.label)}</a></td>'
+        f'<td data-label="Article"><a href="{html_text(article_url(claim.article_id))}">'
+        f'{_shown(claim.article_title)}</a></td>'
+        f'<td data-label="Status">{status_label(claim.status)}</td>'
+        f'<td data-label="Checker">{_shown(claim.checker) if claim.checker is not None else "—"}</td></tr>'
+    ) for claim in claims]
+
+
+def workload_rows(people: Iterable[Any]) -> list[Markup]:
+    """The dashboard's open claims per checker, by status."""
+    return [Markup(
+        f'<tr><th scope="row" class="card-title">{_shown(person.name)}</th>'
+        f'<td data-label="Assigned">{person.counts.get("assigned", "")}</td>'
+        f'<td data-label="In progress">{person.counts.get("in_progress", "")}</td>'
+        f'<td data-label="Proposed">{person.counts.get("proposed", "")}</td>'
+        f'<td data-label="Overdue">{person.overdue}</td><td data-label="Total">{person.total}</td></tr>'
+    ) for person in people]
+
+
+def waiting_rows(articles: Iterable[Any], *, article_url: Link) -> list[Markup]:
+    """The dashboard's articles waiting at the gate, longest first, with their unsettled claims."""
+    return [Markup(
+        f'<tr><td class="card-title"><a href="{html_text(article_url(row.id))}">{_shown(row.title)}</a></td>'
+        f'<td data-label="Status">{status_label(row.status)}</td>'
+        f'<td data-label="Unsettled claims">{row.unsettled}</td>'
+        f'<td data-label="Last change">{_datetime(row.updated_at)}</td></tr>'
+    ) for row in articles]
+
+
 def options(values: Iterable[tuple[Any, str]], chosen: Any = None) -> Markup:
     """``<option>``s of (value, label) pairs, the one equal to ``chosen`` selected."""
     return Markup("".join(
