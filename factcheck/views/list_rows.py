@@ -8,6 +8,7 @@ around it stays the template's. The markup is the templates' own, as they wrote 
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
 from typing import Any
@@ -44,6 +45,7 @@ def status_label(status: str | None) -> str:
     return html_text((status or "").replace("_", " "))
 
 
+@functools.lru_cache(maxsize=64)  # a handful of statuses, on every row
 def status_badge(status: str) -> str:
     """The ``status_badge`` macro (templates/macros/claims.html)."""
     return f'<span class="badge status-{_shown(status)}">{status_label(status)}</span>'
