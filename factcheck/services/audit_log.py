@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, exists, literal_column, null, select, union_all
 from sqlalchemy.engine import Connection, Engine, Row
@@ -102,10 +102,10 @@ class Filters:
         return {key: value for key, value in asdict(self).items() if value not in (None, False)}
 
 
-@dataclass(frozen=True, slots=True)
-class EventLine:
+class EventLine(NamedTuple):
     """An audit event as the pages list it: its columns and its actor's name, without the ORM (an
-    entity and its actor cost three times what the columns do, for 50 events a page)."""
+    entity and its actor cost three times what the columns do, for 50 events a page). A named tuple:
+    a frozen dataclass of 14 fields took longer to build than its row took to read."""
 
     id: int
     created_at: datetime
@@ -221,7 +221,15 @@ _LINES = (select(*_LINE_COLUMNS).outerjoin(User, User.id == AuditEvent.actor_id)
 
 
 def _lines(session: DbSession, where: list[Any], order: Any, count: int) -> list[EventLine]:
-    return [EventLine(*row) for row in session.execute(_LINES.where(*where).order_by(order).limit(count))]
+    return [EventLine(*row) for row in _read(session, _LINES.where(*where).order_by(order).limit(count))]
+
+
+def _read(session: DbSession, statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """The statement's rows, on the session's connection: columns need none of the ORM session's
+    execution machinery (a tenth of the log's reading time). The flush is what autoflush would have
+    done, so a page sees the request's own changes."""
+    session.flush()
+    return session.connection().execute(statement, params or {})
 
 
 # A constant statement, built once: building it on every view cost more than running it.
@@ -230,7 +238,7 @@ _LAST_VERIFICATION = _LINES.where(AuditEvent.action == audit.VERIFIED).order_by(
 
 def last_verification_line(session: DbSession) -> EventLine | None:
     """``audit.last_verification`` as a line with its actor's name: no lazy load of the actor by the page."""
-    row = session.execute(_LAST_VERIFICATION).first()
+    row = _read(session, _LAST_VERIFICATION).first()
     return EventLine(*row) if row is not None else None
 
 
@@ -304,8 +312,8 @@ def filter_choices(session: DbSession, chosen_article: int | None = None) -> Fil
     chosen, however old), for the filter: one statement, not one for each list."""
     actors: list[tuple[int, str, str]] = []
     articles: dict[int, str] = {}
-    rows = session.execute(_FILTER_CHOICES[True], {"chosen_article": chosen_article}) if chosen_article is not None \
-        else session.execute(_FILTER_CHOICES[False])
+    rows = _read(session, _FILTER_CHOICES[True], {"chosen_article": chosen_article}) if chosen_article is not None \
+        else _read(session, _FILTER_CHOICES[False])
     for kind, row_id, text_, email in rows:
         if kind == 0:
             actors.append((row_id, text_, email))

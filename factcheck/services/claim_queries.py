@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -78,17 +80,48 @@ def _listing(*columns: Any) -> Select[*tuple[Any, ...]]:
             .join(Article, Article.id == Claim.article_id))
 
 
-def _rows(session: DbSession, stmt: Select[*tuple[Any, ...]]) -> list[ClaimRow]:
-    result = session.execute(stmt)
-    keys = list(result.keys())
-    return [ClaimRow(**dict(zip(keys, row, strict=True))) for row in result]
+def _rows(session: DbSession, stmt: Select[*tuple[Any, ...]], params: dict[str, Any] | None = None,
+          *, extra: int = 0) -> tuple[list[ClaimRow], Sequence[Row[Any]]]:
+    """The statement's rows as ``ClaimRow``s (and the rows themselves, for the ``extra`` columns at their
+    end that are not a claim's). On the session's connection: a list's plain columns need none of the
+    ORM session's execution machinery, which cost more than the statement; the flush is what autoflush
+    would have done, so a list sees the request's own changes."""
+    session.flush()
+    result = session.connection().execute(stmt, params or {})
+    keys = tuple(result.keys())
+    rows = result.all()
+    pick = _claim_fields_of(keys[:len(keys) - extra])
+    return [ClaimRow._make(pick((*row, None))) for row in rows], rows
 
 
-_MY_QUEUE = _listing(Claim.priority, Claim.due_date).order_by(
-    Claim.due_date.is_(None), Claim.due_date, _priority_order(), Claim.id)
-_REVIEW_QUEUE = (_listing(Claim.verdict, Claim.proposed_at, _PROPOSER.display_name.label("proposed_by_name"))
-                 .outerjoin(_PROPOSER, _PROPOSER.id == Claim.proposed_by_id)
-                 .order_by(Claim.proposed_at, Claim.id))
+@functools.lru_cache(maxsize=32)
+def _claim_fields_of(keys: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """For rows of these columns with a None after them: the ``ClaimRow`` fields in order, a field the
+    statement does not select taken from that None (a C getter, not a dict and keywords per row)."""
+    return operator.itemgetter(*(keys.index(name) if name in keys else len(keys) for name in ClaimRow._fields))
+
+
+def _statuses(statuses: Iterable[S]) -> Any:
+    """``Claim.status IN (…)`` of constant statuses written into the statement: an expanding list of
+    parameters is written out again at every execution."""
+    return Claim.status.in_([literal_column(f"'{status.value}'") for status in sorted(statuses)])
+
+
+def _page_of(stmt: Select[*tuple[Any, ...]], *where: Any) -> Select[*tuple[Any, ...]]:
+    """A queue's page: its rows from the ``offset``-th, ``limit`` of them, each carrying how many the
+    whole queue holds (an uncorrelated subquery, run once: one statement, not a count of its own)."""
+    total = select(func.count()).select_from(Claim).where(*where).correlate(None).scalar_subquery().label("queue_total")
+    return stmt.add_columns(total).where(*where).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+_TO_DO = (Claim.assignee_id == bindparam("user_id"), _statuses(CHECKER_TO_DO))
+_MY_QUEUE = _page_of(_listing(Claim.priority, Claim.due_date).order_by(
+    Claim.due_date.is_(None), Claim.due_date, _priority_order(), Claim.id), *_TO_DO)
+_REVIEW_QUEUE = _page_of(
+    _listing(Claim.verdict, Claim.proposed_at, _PROPOSER.display_name.label("proposed_by_name"))
+    .outerjoin(_PROPOSER, _PROPOSER.id == Claim.proposed_by_id)
+    .order_by(Claim.proposed_at, Claim.id),
+    Claim.status == literal_column(f"'{S.PROPOSED.value}'"))
 # With the columns that say what the viewer may do with each row (``claims.ActionsByKind.of_row``).
 _CLAIMS_LIST = (_listing(Article.status.label("article_status"), Claim.due_date, Claim.assignee_id,
                          _ASSIGNEE.display_name.label("assignee_name"), Claim.verdict, Claim.claimant,
@@ -100,17 +133,18 @@ _CLAIMS_LIST = (_listing(Article.status.label("article_status"), Claim.due_date,
 @dataclass(frozen=True)
 class Queue:
     claims: list[ClaimRow]
-    total: int
+    total: int  # in the whole queue; counted with the rows, so 0 on a page past its end
+
+    @classmethod
+    def of(cls, session: DbSession, stmt: Select[*tuple[Any, ...]], **params: Any) -> Queue:
+        claims, rows = _rows(session, stmt, params, extra=1)
+        return cls(claims, rows[0][-1] if rows else 0)
 
 
 def my_queue(session: DbSession, user: User, *, limit: int, offset: int = 0) -> Queue:
     """Work assigned to a checker, most urgent first (due date, then priority), ``limit`` claims from
     the ``offset``-th: a page of the queue."""
-    mine = (Claim.assignee_id == user.id, Claim.status.in_([s.value for s in CHECKER_TO_DO]))
-    claims = _rows(session, _MY_QUEUE.where(*mine).limit(limit).offset(offset))
-    # Counted every time, so the page's statements do not depend on how long the queue is.
-    total = session.scalar(select(func.count(Claim.id)).where(*mine)) or 0
-    return Queue(claims, total)
+    return Queue.of(session, _MY_QUEUE, user_id=user.id, limit=limit, offset=offset)
 
 
 @dataclass(frozen=True)
@@ -152,10 +186,7 @@ def _nav_statement(queue: bool, review: bool) -> Any:
 
 def review_queue(session: DbSession, *, limit: int, offset: int = 0) -> Queue:
     """Proposed verdicts waiting for an editor, oldest first, ``limit`` from the ``offset``-th."""
-    waiting = Claim.status == S.PROPOSED
-    claims = _rows(session, _REVIEW_QUEUE.where(waiting).limit(limit).offset(offset))
-    total = session.scalar(select(func.count(Claim.id)).where(waiting)) or 0
-    return Queue(claims, total)
+    return Queue.of(session, _REVIEW_QUEUE, limit=limit, offset=offset)
 
 
 def claims_by_id(session: DbSession, ids: list[int]) -> list[Claim]:
@@ -293,7 +324,7 @@ def claims_list_rows(session: DbSession, filters: ClaimFilters, *, before_id: in
                      today: date | None = None) -> ClaimPage[ClaimRow]:
     """``list_claims`` for the claims list page: the columns it shows and those that say what the viewer
     may do with each row, in one statement."""
-    return ClaimPage.of(_rows(session, _filtered(_CLAIMS_LIST.limit(limit + 1), filters, before_id, today)), limit)
+    return ClaimPage.of(_rows(session, _filtered(_CLAIMS_LIST.limit(limit + 1), filters, before_id, today))[0], limit)
 
 
 def _filtered(stmt: AnySelect, filters: ClaimFilters, before_id: int | None, today: date | None) -> AnySelect:

@@ -12,9 +12,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from typing import cast as cast_type
 
-from sqlalchemy import Column, Date, Integer, and_, bindparam, case, cast, func, literal_column, select, union_all
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.sql import operators, visitors
-from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ColumnElement, UnaryExpression
 
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.models.base import UTCDateTime
@@ -28,6 +41,7 @@ from factcheck.settings import Settings
 S = ClaimStatus
 # Workload columns, in workflow order.
 WORKLOAD_STATES = tuple(s for s in ClaimStatus if s in WITH_CHECKER)
+_NO_WORK = {s.value: 0 for s in WORKLOAD_STATES}
 AT_THE_GATE = (ArticleStatus.IN_CHECK, ArticleStatus.READY)
 DEFAULT_DAYS = 30
 LIST_LIMIT = 20
@@ -148,8 +162,21 @@ def _statement(session: DbSession, build: Callable[[], Any], *shape: Any) -> Any
     key = (build.__name__, session.get_bind().dialect.name, *shape)
     statement = _BUILT.get(key)
     if statement is None:
-        statement = _BUILT[key] = build()
+        statement = _BUILT[key] = _constant_lists(build())
     return statement
+
+
+def _constant_lists(statement: Any) -> Any:
+    """The statement with each ``IN`` of a constant list (statuses) given one parameter per value: an
+    expanding list parameter is written out into the SQL again at every execution."""
+    def replace(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, BinaryExpression) and element.operator in (operators.in_op, operators.not_in_op) \
+                and isinstance(element.right, BindParameter) and element.right.expanding \
+                and element.right.callable is None and isinstance(element.right.value, list | tuple):
+            values = [literal(value, type_=element.left.type) for value in element.right.value]
+            return element.left.in_(values) if element.operator is operators.in_op else element.left.not_in(values)
+        return None
+    return visitors.replacement_traverse(statement, {}, replace)
 
 
 def _within(column: Any, period: Period) -> Any:
@@ -163,7 +190,10 @@ def _run(session: DbSession, statement: Any, period: Period | None = None, today
         params.update(period_start=period.start, period_end=period.end)
     if today is not None:
         params["today"] = today
-    return session.execute(statement, params)
+    # On the session's connection: aggregates need none of the ORM session's execution machinery. The
+    # flush is what autoflush would have done.
+    session.flush()
+    return session.connection().execute(statement, params)
 
 
 def _period_counts(session: DbSession, period: Period,
@@ -324,7 +354,9 @@ def _workload(session: DbSession, today: date) -> list[Workload]:
     rows = _run(session, _statement(session, workload), today=today).all()
     people: dict[int, Workload] = {}
     for user_id, name, status, count, overdue in rows:  # at most (checkers × 3) rows
-        person = people.setdefault(user_id, Workload(user_id, name, {s.value: 0 for s in WORKLOAD_STATES}, 0))
+        person = people.get(user_id)
+        if person is None:
+            person = people[user_id] = Workload(user_id, name, dict(_NO_WORK), 0)
         if status is not None:
             person.counts[status] = count
             person.overdue += int(overdue or 0)

@@ -16,6 +16,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.views import article_cards, jobs, links
 from factcheck.views.common import actor, checker_choices, context, text_arg
+from factcheck.views.list_rows import article_rows
 from factcheck.views.pager import current_pager
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -35,7 +36,7 @@ def index() -> Any:
     shown = found[:pager.size]
     return render_template("articles/index.html", articles=shown, status=status, query=query or "",
                            statuses=[s.value for s in ArticleStatus],
-                           article_url=links.by_id("articles.show", "article_id"),
+                           rows=article_rows(shown, article_url=links.by_id("articles.show", "article_id")),
                            pages=pager.links("articles.index", len(shown), more=len(found) > pager.size,
                                              kept={"q": query, "status": status}))
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from markupsafe import Markup
+from wtforms import widgets
+from wtforms.fields.core import UnboundField
 
 from factcheck.extensions import db
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
@@ -21,6 +24,49 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 _EVENT_KIND = re.compile(r"[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,2}")
 
 
+class _SelectWrittenOnce(widgets.Select):
+    """The filter's selects, each written once for its options, the chosen one and its attributes, and
+    kept: the actor and article selects hold some 340 options, whose markup was a tenth of the page on
+    every view, while they change only when someone joins or an article comes in.
+
+    The option lists are shared by the requests that show the same ones (``forms.audit`` keeps them),
+    so a list's identity stands for its contents; each kept select holds its list, so that identity is
+    never another list's while it is kept.
+    """
+
+    _KEPT_AT_MOST = 64
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kept: dict[tuple[Any, ...], tuple[object, Markup]] = {}
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        try:
+            key = (field.name, field.id, id(field.choices), field.data, tuple(sorted(kwargs.items())))
+            kept = self._kept.get(key)
+        except TypeError:  # an attribute's value that cannot be a key: written every time
+            return self._written(field, kwargs)
+        if kept is not None and kept[0] is field.choices:
+            return kept[1]
+        markup = self._written(field, kwargs)
+        if len(self._kept) >= self._KEPT_AT_MOST:  # another request's selected value or attribute: start over
+            self._kept.clear()
+        self._kept[key] = (field.choices, markup)
+        return markup
+
+    def _written(self, field: Any, kwargs: dict[str, Any]) -> Markup:
+        # As any select of our forms is written (forms.rendering), by the plain widget.
+        field.widget = _PLAIN_SELECT
+        try:
+            return Markup(field.meta.render_field(field, kwargs))
+        finally:
+            field.widget = self
+
+
+_PLAIN_SELECT = widgets.Select()
+_SELECTS = _SelectWrittenOnce()
+
+
 def _filter_form(choices: audit_log.FilterChoices | None = None) -> AuditFilterForm:
     form = AuditFilterForm(
         request.args, choices_from=choices or audit_log.filter_choices(db.session, parse_id(request.args.get("article"))),
@@ -28,6 +74,8 @@ def _filter_form(choices: audit_log.FilterChoices | None = None) -> AuditFilterF
         also_object_type=_recorded_outside_the_vocabulary("object_type"),
     )
     form.validate()
+    for select in (form.actor, form.action, form.object_type, form.article):
+        select.widget = _SELECTS
     return form
 
 
@@ -42,26 +90,53 @@ def _recorded_outside_the_vocabulary(name: str) -> str | None:
     return value if audit_log.recorded(db.session, **{name: value}) else None
 
 
+# The query-string names the filter reads (its fields); any other (before, after) pages the log.
+_FILTER_NAMES = frozenset(name for name, value in vars(AuditFilterForm).items() if isinstance(value, UnboundField))
+_UNFILTERED_KEPT_AT_MOST = 8
+_unfiltered: dict[tuple[Any, ...], Markup] = {}
+
+
+def _fields(form: AuditFilterForm) -> Markup:
+    return Markup(current_app.jinja_env.get_template("audit/_filter_fields.html").render(form=form))
+
+
+def _unfiltered_fields(choices: audit_log.FilterChoices) -> Markup:
+    """The filter's fields when nothing is filtered (the log's first view, and its older pages): the
+    form at its defaults, which depend on nothing but the people and titles offered. Written once for
+    each such list and kept: building, validating and writing the form was a tenth of the page."""
+    key = (tuple(choices.actors), tuple(choices.articles))
+    fields = _unfiltered.get(key)
+    if fields is None:
+        if len(_unfiltered) >= _UNFILTERED_KEPT_AT_MOST:  # someone joined or an article came in: start over
+            _unfiltered.clear()
+        fields = _unfiltered[key] = _fields(_filter_form(choices))
+    return fields
+
+
 @bp.get("")
 @login_required
 def index() -> Any:
     context().require(actor(), Action.AUDIT_READ)
     choices = audit_log.filter_choices(db.session, parse_id(request.args.get("article")))
-    form = _filter_form(choices)
-    if form.errors:
+    if _FILTER_NAMES.isdisjoint(request.args):
+        filters, errors, fields = audit_log.Filters(), [], _unfiltered_fields(choices)
+    else:
+        form = _filter_form(choices)
+        filters, errors, fields = form.filters(), form.error_messages(), _fields(form)
+    if errors:
         page, status = audit_log.Page[audit_log.EventLine]([]), 400
     else:
-        page = audit_log.list_lines(db.session, viewer=actor(), filters=form.filters(),
+        page = audit_log.list_lines(db.session, viewer=actor(), filters=filters,
                                      before_id=int_arg("before"), after_id=int_arg("after"),
                                      limit=50)
         status = 200
-    filter_args = form.filters().query_args() if not form.errors else {}
+    filter_args = filters.query_args() if not errors else {}
     # The filter has read every user: the descriptions name people from it, and the titles come with
     # the events.
     described = describe(db.session, page.events, everyone={i: name for i, name, _ in choices.actors})
     rows = event_rows(page.events, described)
-    return render_template("audit/index.html", page=page, form=form, filter_args=filter_args, rows=rows,
-                           errors=form.error_messages(), verification=audit_log.last_verification_line(db.session),
+    return render_template("audit/index.html", page=page, filter_fields=fields, filter_args=filter_args, rows=rows,
+                           errors=errors, verification=audit_log.last_verification_line(db.session),
                            verify_form=VerifyForm()), status
 
 

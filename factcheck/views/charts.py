@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from factcheck.views.list_rows import html_text
 
 BAR_HEIGHT = 22
 GAP = 8
@@ -57,20 +59,20 @@ class BarChart:
         return len(self.bars) * (BAR_HEIGHT + GAP) + GAP
 
     def html(self) -> Markup:
-        chart_id, title = escape(self.id), escape(self.title)
+        chart_id, title = html_text(self.id), html_text(self.title)
         head = f'<figure class="chart" id="{chart_id}"><figcaption><h3>{title}</h3></figcaption>'
         if not self.bars:
             return Markup(f'{head}<p class="empty">Nothing in this period.</p></figure>')
         drawn = "".join(
             f'<g><text x="{self.label_width - 8}" y="{bar.text_y}" text-anchor="end" font-size="13" '
-            f'fill="#1d2327">{escape(bar.short_label)}</text>'
+            f'fill="#1d2327">{html_text(bar.short_label)}</text>'
             f'<rect x="{self.label_width}" y="{bar.y}" width="{bar.width}" height="{self.bar_height}" '
             f'fill="#0b5cad"></rect>'
-            f'<text x="{bar.value_x}" y="{bar.text_y}" font-size="13" fill="#1d2327">{escape(bar.text)}</text></g>'
+            f'<text x="{bar.value_x}" y="{bar.text_y}" font-size="13" fill="#1d2327">{html_text(bar.text)}</text></g>'
             for bar in self.bars)
-        header = (f'<thead><tr><th scope="col">{escape(self.label_header)}</th>'
-                  f'<th scope="col">{escape(self.value_header)}</th></tr></thead>')
-        figures = "".join(f'<tr><th scope="row">{escape(bar.label)}</th><td>{escape(bar.text)}</td></tr>'
+        header = (f'<thead><tr><th scope="col">{html_text(self.label_header)}</th>'
+                  f'<th scope="col">{html_text(self.value_header)}</th></tr></thead>')
+        figures = "".join(f'<tr><th scope="row">{html_text(bar.label)}</th><td>{html_text(bar.text)}</td></tr>'
                           for bar in self.bars)
         # On a phone the drawing would shrink its labels below reading size: it gives way to its figures
         # (app.css shows the last table instead of the drawing and the table under it).
@@ -78,7 +80,7 @@ class BarChart:
             f'{head}<svg xmlns="http://www.w3.org/2000/svg" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {self.width} {self.height}" '
             f'width="100%" class="chart-plot" focusable="false"><title id="{chart_id}-title">{title}</title>'
-            f'<desc id="{chart_id}-desc">{escape(self.description)}</desc>{drawn}</svg>'
+            f'<desc id="{chart_id}-desc">{html_text(self.description)}</desc>{drawn}</svg>'
             f'<details><summary>{title} as a table</summary><table class="list">{header}<tbody>{figures}</tbody>'
             f'</table></details><table class="chart-figures">{header}<tbody>{figures}</tbody></table></figure>'
         )

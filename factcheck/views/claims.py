@@ -35,7 +35,7 @@ from factcheck.services import claim_queries, evidence, notes, notifications, pr
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-from factcheck.views import links
+from factcheck.views import links, list_rows
 from factcheck.views.common import (
     actor,
     checker_choices,
@@ -250,14 +250,27 @@ def index() -> Any:
     assign_form = BulkAssignForm(formdata=None) if may_assign else None
     if assign_form is not None:
         assign_form.assignee_id.choices = checkers
+    rows = list_rows.claims_list_rows(
+        page.claims, claim_url=links.by_id("claims.show", "claim_id"), article_url=links.by_id("articles.show", "article_id"),
+        may_assign=may_assign,
+        assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set())
+    # The filter's and the bulk form's options, written with the rows (a Jinja loop over the checkers,
+    # twice, cost as much as the rows).
+    people = [(c.value, c.label) for c in checkers]
+    options = {
+        "status": list_rows.options(((s.value, s.value.replace("_", " ")) for s in ClaimStatus), filters.status),
+        "assignee": list_rows.options(people, filters.assignee_id),
+        "verdict": list_rows.options(((v, v) for v in settings.verdict_scale), filters.verdict),
+    }
+    if assign_form is not None:
+        options["bulk_assignee"] = list_rows.options(people)
+        options["bulk_priority"] = list_rows.options(((c.value, c.label) for c in assign_form.priority.choices),
+                                                     "normal")
     return render_template(
-        "claims/index.html", page=page, filters=filters, assign_form=assign_form,
+        "claims/index.html", page=page, rows=rows, filters=filters, assign_form=assign_form, options=options,
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,
         older_url=url_for("claims.index", before=page.next_before_id, **kept) if page.next_before_id else None,
-        statuses=[s.value for s in ClaimStatus], verdicts=settings.verdict_scale, checkers=checkers,
-        may_assign=may_assign, claim_url=links.by_id("claims.show", "claim_id"),
-        article_url=links.by_id("articles.show", "article_id"),
-        assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set(),
+        may_assign=may_assign,
     )
 
 

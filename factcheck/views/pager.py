@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request, url_for
+from markupsafe import Markup
 
 from factcheck.views.common import context, parse_id
+from factcheck.views.list_rows import html_text
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,23 @@ class PageLinks:
     previous_url: str | None
     next_url: str | None
     first_url: str | None  # a page past the end: the way back to the start
+
+    def html(self, label: str, noun: str) -> Markup:
+        """The pager's ``<nav>`` ("← Previous claims", "Claims 51–100", "Next claims →"), or nothing
+        when the list fits one page. Written here, not by a macro: importing a macro template costs
+        each render more than the pager's markup."""
+        if not (self.previous_url or self.next_url or self.first_url):
+            return Markup("")
+        parts = []
+        if self.previous_url:
+            parts.append(f'<a rel="prev" href="{html_text(self.previous_url)}">← Previous {html_text(noun)}</a>')
+        if self.last_row >= self.first_row:
+            parts.append(f'<span class="meta">{html_text(noun.capitalize())} {self.first_row}–{self.last_row}</span>')
+        if self.next_url:
+            parts.append(f'<a rel="next" href="{html_text(self.next_url)}">Next {html_text(noun)} →</a>')
+        if self.first_url:
+            parts.append(f'<a href="{html_text(self.first_url)}">Back to the first page</a>')
+        return Markup(f'<nav class="pager" aria-label="{html_text(label)}">{"".join(parts)}</nav>')
 
 
 def current_pager() -> Pager:

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from factcheck.extensions import db
 from factcheck.services import claim_queries
-from factcheck.views import links
+from factcheck.views import links, list_rows
 from factcheck.views.common import actor, context
 from factcheck.views.pager import current_pager
 
@@ -19,8 +19,9 @@ bp = Blueprint("queues", __name__)
 def mine() -> Any:
     pager = current_pager()
     queue = claim_queries.my_queue(db.session, actor(), limit=pager.size, offset=pager.offset)
-    return render_template("queues/mine.html", claims=queue.claims, total=queue.total, today=context().now().date(),
-                           claim_url=links.by_id("claims.show", "claim_id"),
+    rows = list_rows.my_queue_rows(queue.claims, claim_url=links.by_id("claims.show", "claim_id"),
+                                   today=context().now().date())
+    return render_template("queues/mine.html", claims=queue.claims, rows=rows, total=queue.total,
                            pages=pager.links("queues.mine", len(queue.claims),
                                              more=pager.offset + len(queue.claims) < queue.total, kept={}))
 
@@ -30,7 +31,7 @@ def mine() -> Any:
 def review() -> Any:
     pager = current_pager()
     queue = claim_queries.review_queue(db.session, limit=pager.size, offset=pager.offset)
-    return render_template("queues/review.html", claims=queue.claims, total=queue.total,
-                           claim_url=links.by_id("claims.show", "claim_id"),
+    rows = list_rows.review_queue_rows(queue.claims, claim_url=links.by_id("claims.show", "claim_id"))
+    return render_template("queues/review.html", claims=queue.claims, rows=rows, total=queue.total,
                            pages=pager.links("queues.review", len(queue.claims),
                                              more=pager.offset + len(queue.claims) < queue.total, kept={}))

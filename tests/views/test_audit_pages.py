@@ -247,3 +247,26 @@ def test_the_article_filter_picks_from_titles(make, login_as):
     assert f'<option selected value="{first.id}">' in filtered
     assert "River bridge approved</a>" not in filtered.split("<table", 1)[1]
     assert client.get("/audit?article=999999").status_code == 400  # not an article: a clear form error
+
+
+def test_the_filter_s_kept_selects_follow_new_people_titles_and_choices(make, login_as):
+    """The selects are written once and kept: a new person or article, or another chosen value, is
+    still what the next view shows."""
+    editor = make.user("editor")
+    first = make.article(editor, title="Harbour cargo record")
+    client = login_as("manager")
+    before = client.get("/audit").get_data(as_text=True)
+    assert "Ferry timetable cut" not in before and 'selected value=""' in before
+    newcomer = make.user("checker")
+    second = make.article(editor, title="Ferry timetable cut")
+    after = client.get("/audit").get_data(as_text=True)
+    assert f'<option value="{second.id}">Ferry timetable cut (#{second.id})</option>' in after
+    assert f'<option value="{newcomer.id}">{newcomer.display_name} &lt;{newcomer.email}&gt;</option>' in after
+    for chosen, other in ((first, second), (second, first)):
+        page = client.get(f"/audit?article={chosen.id}&actor={editor.id}").get_data(as_text=True)
+        assert f'<option selected value="{chosen.id}">' in page and f'<option value="{other.id}">' in page
+        assert f'<option selected value="{editor.id}">' in page and f'<option value="{newcomer.id}">' in page
+    # A field in error keeps its own attributes, not those of the select a good view kept.
+    bad = client.get("/audit?actor=12345").get_data(as_text=True)
+    assert '<select aria-describedby="actor-error" aria-invalid="true" id="actor" name="actor">' in bad
+    assert '<select id="actor" name="actor">' in client.get("/audit").get_data(as_text=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -73,3 +73,17 @@ def test_the_number_of_queries_does_not_grow_with_the_data(make, login_as, count
         page = _text(manager.get("/dashboard"))
     assert "Overdue claims: 3" in page
     assert len(large) == len(small), "\n".join(large)
+
+
+def test_the_default_period_moves_with_the_day(login_as, clock):
+    """The default view's period fields are written once a day and kept: the next day shows the next
+    period, and a chosen period still shows its own dates."""
+    manager = login_as("manager")
+    first = _text(manager.get("/dashboard"))
+    assert 'id="date_from" name="date_from" type="date" value="2024-02-01"' in first
+    assert 'id="date_to" name="date_to" type="date" value="2024-03-01"' in first
+    clock.set(datetime(2024, 3, 2, 9, 0, tzinfo=UTC))
+    second = _text(manager.get("/dashboard"))
+    assert 'value="2024-02-02"' in second and 'id="date_to" name="date_to" type="date" value="2024-03-02"' in second
+    chosen = _text(manager.get("/dashboard?date_from=2024-01-01"))
+    assert 'value="2024-01-01"' in chosen and "From 2024-01-01 to 2024-03-02" in chosen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 from jinja2 import Environment
+from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +15,7 @@ from wtforms.widgets import Select
 from factcheck.forms import choices, rendering
 from factcheck.forms.quick_select import QuickSelectField
 from factcheck.views import charts, links
+from factcheck.views.list_rows import html_text
 
 
 @pytest.mark.parametrize(("endpoint", "id_name", "values"), [
@@ -81,3 +83,9 @@ def test_quick_select_field_accepts_what_select_field_accepts(chosen):
     form.validate()
     assert form.quick.errors == form.slow.errors
     assert bool(form.quick.errors) == (chosen == "7")
+
+
+@pytest.mark.parametrize("text", ["", "plain", "<script>alert('x')</script>", 'a "quoted" & <b>bold</b>', "&amp; already",
+                                  "é ü — “curly”", "\x00\t\n"])
+def test_the_rows_escape_text_as_markupsafe_does(text):
+    assert html_text(text) == str(escape(text))
