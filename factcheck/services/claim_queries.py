@@ -176,10 +176,8 @@ def _nav_statement(queue: bool, review: bool) -> Any:
     zero = literal(0)
     unread = (select(func.count()).select_from(Notification)
               .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
-    # The statuses written into the statement: a list of parameters (expanding) is written out again at
-    # every execution, a third of the statement's time on SQLite.
-    to_do: list[Any] = [literal_column(f"'{status.value}'") for status in sorted(CHECKER_TO_DO)]
-    mine = count(Claim.assignee_id == user_id, Claim.status.in_(to_do)) if queue else zero
+    # The statuses written into the statement (a third of its time on SQLite as a list of parameters).
+    mine = count(Claim.assignee_id == user_id, _statuses(CHECKER_TO_DO)) if queue else zero
     waiting = count(Claim.status == S.PROPOSED) if review else zero
     return select(unread, mine, waiting)
 
