@@ -661,3 +661,31 @@ def parse_colon_intro(sentence: str) -> Attribution | None:
         return None
     name = _colon_subject(sentence, _intro_end(sentence))
     return Attribution(chain=[name], leading=True) if name else None
+
+
+# A tag inside a longer sentence whose subject is a group and no one in particular: after a
+# fronted clause ("Though the roads are poor, engineers say the bridge …"), in a relative
+# clause ("the mill, which residents say has …"), or a share of those asked ("In the
+# survey, 41 percent said they …"). The sentence is the group's claim.
+_INNER_SHARE = r"\d[\d.,]*\s*(?:%|percent|per\s+cent)(?:\s+of\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?"
+# People by what they do ("engineers", "residents", "historians"), with one word before.
+_INNER_GROUP = r"(?:(?!(?:which|that|where|the|a|an|and|or|but|as|if)\s)[a-z][\w-]+\s+)?[a-z]{3,}(?:ers|ors|ists|ians|ents|ants)"
+_INNER_TAG = re.compile(
+    rf"(?:^|,\s+|\b(?:which|that|where)\s+)(?P<src>{_INNER_SHARE}|{_BARE_GROUP.pattern}|{_INNER_GROUP})"
+    r"\s+(?:also\s+|now\s+)?(?:say|says|said)\b(?!\s*[,.;:!?)]|\s*$)"
+)
+
+
+_NOT_A_GROUP = frozenset({"others", "numbers", "figures", "papers", "letters", "orders", "answers", "matters"})
+
+
+def inner_tag(sentence: str) -> Attribution | None:
+    if " sa" not in sentence:
+        return None  # most sentences: no regular expression needed
+    m = _INNER_TAG.search(sentence)
+    if m is None or m.group("src").split()[-1] in _NOT_A_GROUP:
+        return None
+    words = m.group("src").split()
+    if words[0] in ("which", "that", "where"):
+        words = words[1:]  # the group's optional word before it took the relative pronoun
+    return Attribution(chain=[" ".join(words)], leading=True)

@@ -1,0 +1,43 @@
+"""Seventh round: tags PolNeAR train and dev showed unread or misread, each in wording of our own
+(invented people, places and bodies)."""
+
+from __future__ import annotations
+
+from factcheck.extraction import suggest_claims
+
+
+def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
+    return [(s.quote, s.claimant, s.via) for s in suggest_claims(text, threshold=0.0)]
+
+
+def _claimant(text: str) -> str | None:
+    found = _claims(text)
+    assert len(found) == 1, found
+    return found[0][1]
+
+
+def test_a_group_that_speaks_after_a_fronted_clause() -> None:
+    assert _claimant("Though the ferry to Orsk is slow and the roads north are poor, engineers say the new bridge "
+                     "will cut the trip by an hour.") == "engineers"
+    assert _claimant("For its second try at a merger, Velbank picked a small court in Tarn, where restructuring "
+                     "lawyers say judges move quickly.") == "restructuring lawyers"
+
+
+def test_a_group_that_speaks_in_a_relative_clause() -> None:
+    assert _claimant("The council voted to sell the old mill on Kestrel Road, which residents say has stood "
+                     "empty since 1998.") == "residents"
+    assert _claimant("Lindqvist wants to cut the levy on diesel, a change that economists say would cost the "
+                     "treasury 40 million kronor.") == "economists"
+
+
+def test_a_share_of_those_asked_speaks() -> None:
+    assert _claimant("In the latest survey of 900 farmers in the valley, 41 percent said they would sell their "
+                     "land within five years.") == "41 percent"
+    assert _claimant("Asked about the new tram line, 63 percent of Dorvik's commuters said they would use it "
+                     "every day.") == "63 percent of Dorvik's commuters"
+
+
+def test_a_group_word_that_speaks_no_claim() -> None:
+    # Nothing follows the verb, or the plural is a thing: no tag inside the sentence.
+    assert _claimant("The figures were revised in May, and the numbers say little about the harbour.") is None
+    assert _claimant("The depot got more buses, which is what the drivers had always asked for.") is None
