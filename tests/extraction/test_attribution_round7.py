@@ -41,3 +41,15 @@ def test_a_group_word_that_speaks_no_claim() -> None:
     # Nothing follows the verb, or the plural is a thing: no tag inside the sentence.
     assert _claimant("The figures were revised in May, and the numbers say little about the harbour.") is None
     assert _claimant("The depot got more buses, which is what the drivers had always asked for.") is None
+
+
+def test_a_figure_placed_in_a_study() -> None:
+    assert _claimant("Ida Marek had 38 percent support in a Tarn Herald poll.") == "a Tarn Herald poll"
+    assert _claimant("Sand was at 25 percent in the most recent Herald poll released Thursday.") == \
+        "the most recent Herald poll"
+    assert _claimant("In the latest Velbank survey, Marek's lead over Sand narrowed to 13 points.") == \
+        "the latest Velbank survey"
+
+
+def test_a_study_without_a_figure_is_no_source() -> None:
+    assert _claimant("Ida Marek took part in the Herald survey on the harbour.") is None
