@@ -519,9 +519,30 @@ def _long_asides(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
 
 
+# "The engineer further related that …", "Marek hinted that …": a speaker, a verb in a tense the
+# speech list does not hold, then "that" and a clause; the verb says how the claim was put.
+_VERB_THAT = re.compile(
+    rf"{SRC}\s+{AUX}(?P<verb>[a-z]{{3,}}(?:ed|es|s))\s+that\s+"
+    r"(?=(?:the|a|an|he|she|it|they|we|I|there|his|her|its|their|this|these|those|[A-Z][\w'’-]+)\s)")
+_NOT_SAYING = frozenset({"ensured", "ensures", "means", "meant", "is", "was", "has", "does", "seems", "seemed",
+                         "appears", "appeared", "hopes", "hoped", "wishes", "wished", "assumed", "assumes",
+                         "discovered", "learned", "heard", "hears", "knows", "realized", "realised", "noticed",
+                         "forgot", "ordered", "orders", "required", "requires", "asked", "asks", "agreed", "agrees"})
+
+
+def _verb_that(sentence: str, start: int) -> Attribution | None:
+    m = _VERB_THAT.match(sentence, start)
+    if not m or m.group("verb") in _NOT_SAYING or m.group("src").lower() in ("it", "this", "there") \
+            or not _subject_ok(m.group("src"), start) \
+            or not _speaks(m.group("src")) or VERB_LIKE.search(m.group("src")):
+        return None
+    chain = speaker_chain(m.group("src"), " " + m.group("verb") + " that")
+    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src")), end=m.end()) if chain else None
+
+
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
-                    _participle, _progressive)
+                    _participle, _progressive, _verb_that)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:

@@ -53,3 +53,18 @@ def test_a_figure_placed_in_a_study() -> None:
 
 def test_a_study_without_a_figure_is_no_source() -> None:
     assert _claimant("Ida Marek took part in the Herald survey on the harbour.") is None
+
+
+def test_a_speaker_whose_verb_then_that_says_how_it_was_put() -> None:
+    assert _claimant("Ida Marek hinted that she would run for mayor again.") == "Ida Marek"
+    assert _claimant("The harbour board bristled that the audit had ignored its new cranes.") == "the harbour board"
+
+
+def test_a_verb_then_that_which_is_no_saying() -> None:
+    # A relative clause after an object, or a verb of knowing or making sure.
+    assert _claimant("The council signed a law that the mayor opposed.") is None
+    assert _claimant("Ida Marek ensured that the ferry left on time.") is None
+
+
+def test_it_was_verbed_that_is_still_no_one() -> None:
+    assert _claimant("It was rumoured that the ferry would stop in June.") is None
