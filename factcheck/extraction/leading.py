@@ -540,9 +540,27 @@ def _verb_that(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src")), end=m.end()) if chain else None
 
 
+# "Marek went on to say …", "The minister was quick to deny …", "Sand took to Twitter to
+# blast …": a verb of speech in its plain form after a verb that leads up to it.
+_LEAD_UP = re.compile(
+    rf"{SRC}\s+{AUX}(?:went\s+on|goes\s+on|go\s+on|proceeded|were\s+quick|was\s+quick|is\s+quick|"
+    r"took\s+to\s+(?:[\w'’.-]+\s+){1,3}?|takes\s+to\s+(?:[\w'’.-]+\s+){1,3}?)\s*to\s+"
+    r"(?P<verb>say|explain|argue|note|claim|insist|warn|add|suggest|predict|describe|call|accuse|praise|"
+    r"critici[sz]e|blast|slam|tell|question|point\s+out|write|tweet|declare|deny|admit|acknowledge|"
+    r"defend|dismiss|reject|condemn|stress|emphasi[sz]e|assure|promise|reassure)\b")
+
+
+def _lead_up(sentence: str, start: int) -> Attribution | None:
+    m = _LEAD_UP.match(sentence, start)
+    if not m or m.group("src").lower() in ("it", "this", "there") or not _subject_ok(m.group("src"), start):
+        return None
+    chain = speaker_chain(m.group("src"), " said")
+    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src"))) if chain else None
+
+
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
-                    _participle, _progressive, _verb_that)
+                    _participle, _progressive, _verb_that, _lead_up)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:

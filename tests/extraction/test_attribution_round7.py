@@ -68,3 +68,14 @@ def test_a_verb_then_that_which_is_no_saying() -> None:
 
 def test_it_was_verbed_that_is_still_no_one() -> None:
     assert _claimant("It was rumoured that the ferry would stop in June.") is None
+
+
+def test_a_verb_of_speech_after_a_verb_that_leads_up_to_it() -> None:
+    assert _claimant("Ida Marek went on to explain that the harbour had been closed for years.") == "Ida Marek"
+    assert _claimant("The harbour minister was quick to deny any role in the sale of the cranes.") == \
+        "the harbour minister"
+    assert _claimant("Lena Sand took to Twitter to blast the ferry company for the delays.") == "Lena Sand"
+
+
+def test_a_lead_up_to_no_speech_gives_no_claimant() -> None:
+    assert _claimant("Ida Marek went on to win the race for mayor by 300 votes.") is None
