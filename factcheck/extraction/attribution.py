@@ -19,7 +19,7 @@ rest of the package (and older callers) use:
 
 from __future__ import annotations
 
-from .leading import lead_tag_only, parse_colon_intro, parse_leading
+from .leading import inner_tag, lead_tag_only, parse_colon_intro, parse_leading
 from .lexicon import CAP_RUN, DATE_WORDS, NEWS_OUTLETS, ORG_WORDS, TITLE_WORDS
 from .names import clean_source, collect_names, is_first_person
 from .relays import Segment
@@ -36,6 +36,7 @@ __all__ = [
     "Segment",
     "clean_source",
     "collect_names",
+    "inner_tag",
     "is_first_person",
     "lead_tag_only",
     "parse_colon_intro",

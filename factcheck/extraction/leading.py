@@ -519,9 +519,48 @@ def _long_asides(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
 
 
+# "The engineer further related that …", "Marek hinted that …": a speaker, a verb in a tense the
+# speech list does not hold, then "that" and a clause; the verb says how the claim was put.
+_VERB_THAT = re.compile(
+    rf"{SRC}\s+{AUX}(?P<verb>[a-z]{{3,}}(?:ed|es|s))\s+that\s+"
+    r"(?=(?:the|a|an|he|she|it|they|we|I|there|his|her|its|their|this|these|those|[A-Z][\w'’-]+)\s)")
+_NOT_SAYING = frozenset({"ensured", "ensures", "means", "meant", "is", "was", "has", "does", "seems", "seemed",
+                         "appears", "appeared", "hopes", "hoped", "wishes", "wished", "assumed", "assumes",
+                         "discovered", "learned", "heard", "hears", "knows", "realized", "realised", "noticed",
+                         "forgot", "ordered", "orders", "required", "requires", "asked", "asks", "agreed", "agrees"})
+
+
+def _verb_that(sentence: str, start: int) -> Attribution | None:
+    m = _VERB_THAT.match(sentence, start)
+    if not m or m.group("verb") in _NOT_SAYING or m.group("src").lower() in ("it", "this", "there") \
+            or not _subject_ok(m.group("src"), start) \
+            or not _speaks(m.group("src")) or VERB_LIKE.search(m.group("src")):
+        return None
+    chain = speaker_chain(m.group("src"), " " + m.group("verb") + " that")
+    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src")), end=m.end()) if chain else None
+
+
+# "Marek went on to say …", "The minister was quick to deny …", "Sand took to Twitter to
+# blast …": a verb of speech in its plain form after a verb that leads up to it.
+_LEAD_UP = re.compile(
+    rf"{SRC}\s+{AUX}(?:went\s+on|goes\s+on|go\s+on|proceeded|were\s+quick|was\s+quick|is\s+quick|"
+    r"took\s+to\s+(?:[\w'’.-]+\s+){1,3}?|takes\s+to\s+(?:[\w'’.-]+\s+){1,3}?)\s*to\s+"
+    r"(?P<verb>say|explain|argue|note|claim|insist|warn|add|suggest|predict|describe|call|accuse|praise|"
+    r"critici[sz]e|blast|slam|tell|question|point\s+out|write|tweet|declare|deny|admit|acknowledge|"
+    r"defend|dismiss|reject|condemn|stress|emphasi[sz]e|assure|promise|reassure)\b")
+
+
+def _lead_up(sentence: str, start: int) -> Attribution | None:
+    m = _LEAD_UP.match(sentence, start)
+    if not m or m.group("src").lower() in ("it", "this", "there") or not _subject_ok(m.group("src"), start):
+        return None
+    chain = speaker_chain(m.group("src"), " said")
+    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src"))) if chain else None
+
+
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
-                    _participle, _progressive)
+                    _participle, _progressive, _verb_that, _lead_up)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:
@@ -661,3 +700,55 @@ def parse_colon_intro(sentence: str) -> Attribution | None:
         return None
     name = _colon_subject(sentence, _intro_end(sentence))
     return Attribution(chain=[name], leading=True) if name else None
+
+
+# A tag inside a longer sentence whose subject is a group and no one in particular: after a
+# fronted clause ("Though the roads are poor, engineers say the bridge …"), in a relative
+# clause ("the mill, which residents say has …"), or a share of those asked ("In the
+# survey, 41 percent said they …"). The sentence is the group's claim.
+_INNER_SHARE = r"\d[\d.,]*\s*(?:%|percent|per\s+cent)(?:\s+of\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?"
+# People by what they do ("engineers", "residents", "historians"), with one word before.
+_INNER_GROUP = r"(?:(?!(?:which|that|where|the|a|an|and|or|but|as|if)\s)[a-z][\w-]+\s+)?[a-z]{3,}(?:ers|ors|ists|ians|ents|ants)"
+_INNER_TAG = re.compile(
+    rf"(?:^|,\s+|\b(?:which|that|where)\s+)(?P<src>{_INNER_SHARE}|{_BARE_GROUP.pattern}|{_INNER_GROUP})"
+    r"\s+(?:also\s+|now\s+)?(?:say|says|said)\b(?!\s*[,.;:!?)]|\s*$)"
+)
+
+
+_NOT_A_GROUP = frozenset({"others", "numbers", "figures", "papers", "letters", "orders", "answers", "matters"})
+
+
+# A figure placed in a study, the study named before or after it: "Marek had 38 percent in a
+# Herald poll", "In the latest Velbank survey, Marek's lead narrowed to 13 points".
+_STUDY = r"(?:a|an|the|this|that|its|their)\s+(?:[\w'’/.&-]+\s+){0,6}?(?:poll|survey|study|census)"
+_STUDY_AFTER = re.compile(rf"\s(?:in|by)\s+(?P<src>{_STUDY})"
+                          r"(?:,?\s+(?:released|conducted|published|taken|carried\s+out)\b[^,.;:]{0,60})?\W*$")
+_STUDY_BEFORE = re.compile(rf"(?:In|By)\s+(?P<src>{_STUDY})(?:,?\s+(?:released|conducted|published|taken)\b"
+                           r"[^,]{0,60})?,\s")
+_HAS_FIGURE = re.compile(r"\d|\bpercent\b")
+
+
+def _study_tag(sentence: str) -> Attribution | None:
+    m = _STUDY_BEFORE.match(sentence) or _STUDY_AFTER.search(sentence)
+    if m is None or not _HAS_FIGURE.search(sentence):
+        return None
+    return Attribution(chain=[" ".join(m.group("src").split())], leading=True)
+
+
+def _group_tag(sentence: str) -> Attribution | None:
+    m = _INNER_TAG.search(sentence)
+    if m is None or m.group("src").split()[-1] in _NOT_A_GROUP:
+        return None
+    words = m.group("src").split()
+    if words[0] in ("which", "that", "where"):
+        words = words[1:]  # the group's optional word before it took the relative pronoun
+    return Attribution(chain=[" ".join(words)], leading=True)
+
+
+def inner_tag(sentence: str) -> Attribution | None:
+    """A tag the leading readers do not see: a group inside a longer sentence, or a study a
+    figure is placed in. Most sentences have neither word and need no regular expression."""
+    found = _group_tag(sentence) if " sa" in sentence else None
+    if found is None and ("poll" in sentence or "survey" in sentence or "stud" in sentence or "census" in sentence):
+        found = _study_tag(sentence)
+    return found

@@ -150,10 +150,11 @@ SOURCE_NOUNS = re.compile(
 )
 NOT_SOURCE_START = _words(
     "as after before when while if because since though although until unless whether once in on at by with "
-    "from for of to into than so and but or yet nor not no there here this these those what why how who whom whose which"
+    "from for of to into than so and but or yet nor not no there here this these those what why how who whom whose which "
+    "where"
 )
 # Inside a speaker's name or description these mean a clause was taken for a source.
-NOT_IN_SOURCE = _words("i we you they he she it think thought got get know knew want wanted if whom who which")
+NOT_IN_SOURCE = _words("i we you they he she it think thought got get know knew want wanted if whom who which that")
 NOT_A_LAST_WORD = _words("and or but nor is are was were been be being who whom which that than")
 PRONOUNS_LOWER = _words("he she they it we i")
 # Words that cannot end a noun phrase naming a speaker ("most in both", "some of").

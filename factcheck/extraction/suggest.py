@@ -380,6 +380,8 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
     # A headline's subject is what it is about, not who speaks ("Ferry operator adds
     # night crossings"); only an explicit tag ("..., minister says") attributes it.
     leading = attr.parse_leading(body) if not headline or _HEADLINE_SPEECH.search(body) else None
+    if leading is None and not headline:
+        leading = attr.inner_tag(body)
     if leading is not None:
         state.leading(s, skip, leading)
     else:

@@ -77,17 +77,17 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned readers (measured in the sixth round: 0.655, 0.790, 0.936, 0.960,
-        # right 0.594; fifth round's second pass 0.617, 0.789, 0.926, 0.953, right 0.549).
-        assert figures["recall"] >= 0.645
+        # Rules and the learned readers (measured in the seventh round: 0.662, 0.790, 0.935, 0.959,
+        # right 0.601; sixth round 0.655, 0.790, 0.936, 0.960, right 0.594).
+        assert figures["recall"] >= 0.655
         assert figures["precision"] >= 0.785
-        assert figures["right_claimant_of_labelled"] >= 0.585
+        assert figures["right_claimant_of_labelled"] >= 0.595
     else:
-        # Rules and the subject-verb reader, no CRF (measured in the sixth round: 0.557, 0.839,
-        # 0.940, 0.961, right 0.520; fifth round 0.511, 0.846, 0.931, 0.956, right 0.470).
-        assert figures["recall"] >= 0.55
+        # Rules and the subject-verb reader, no CRF (measured in the seventh round: 0.565, 0.837,
+        # 0.939, 0.960, right 0.527; sixth round 0.557, 0.839, 0.940, 0.961, right 0.520).
+        assert figures["recall"] >= 0.56
         assert figures["precision"] >= 0.835
-        assert figures["right_claimant_of_labelled"] >= 0.515
+        assert figures["right_claimant_of_labelled"] >= 0.52
     assert figures["claimant_accuracy_strict"] >= 0.93
     assert figures["claimant_accuracy_lenient"] >= 0.955
 
