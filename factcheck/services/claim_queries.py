@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal, literal_column, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -257,7 +257,7 @@ class ClaimHistory:
 # at every execution (issue 15). After the flush the rows are the claim's loaded evidence and notes.
 @functools.cache
 def _history_statement(evidence: bool, notes: bool) -> Select[*tuple[Any, ...]]:
-    claim_id = bindparam("claim_id")
+    claim_id: BindParameter[int] = bindparam("claim_id")
     parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == claim_id)]
     if evidence:
         parts.append(and_(AuditEvent.object_type == "evidence",

@@ -62,7 +62,7 @@ def persistent(session: DbSession, group: Columns, row: Sequence[Any]) -> Any:
     values = group.values(row)
     if values is None:
         return None
-    key = group.mapper.identity_key_from_primary_key([values[name] for name in group.primary_key])
+    key = group.mapper.identity_key_from_primary_key(tuple(values[name] for name in group.primary_key))
     existing = session.identity_map.get(key)
     if existing is not None:
         unloaded = instance_state(existing).unloaded
