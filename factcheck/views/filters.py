@@ -39,14 +39,26 @@ def _highlight(text: str, claims: list[Any]) -> Markup:
     """
     spans = sorted((c for c in claims if 0 <= c.start < c.end <= len(text)), key=lambda c: (c.start, -c.end, c.id))
     cuts = sorted({0, len(text), *(c.start for c in spans), *(c.end for c in spans)})
+    starting: dict[int, list[Any]] = {}
+    for claim in spans:
+        starting.setdefault(claim.start, []).append(claim)
+    # A sweep over the cuts: the claims covering a piece are those begun and not yet ended, kept in the
+    # order of ``spans`` (outermost first), rather than every claim asked about every piece.
+    covering: list[Any] = []
     started: set[int] = set()
     pieces: list[str] = []
     for begin, end in itertools.pairwise(cuts):
+        if covering:
+            covering = [c for c in covering if c.end > begin]
+        covering.extend(starting.get(begin, ()))
         piece = str(escape(text[begin:end]))
-        for claim in reversed([c for c in spans if c.start <= begin and end <= c.end]):
-            first = claim.id not in started
-            started.add(claim.id)
-            piece = _mark(claim, first) + piece + "</mark>"
+        if covering:
+            marks = []
+            for claim in reversed(covering):  # innermost first, as each wraps the one inside it
+                first = claim.id not in started
+                started.add(claim.id)
+                marks.append(_mark(claim, first))
+            piece = "".join(reversed(marks)) + piece + "</mark>" * len(marks)
         pieces.append(piece)
     return Markup("".join(pieces))
 

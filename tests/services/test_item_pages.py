@@ -3,10 +3,11 @@ article page's claims as rows, the claim page's history by the shape of its clai
 be what the ORM's own loading and the model say."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from factcheck.extensions import db
-from factcheck.models import Article, AuditEvent
+from factcheck.models import Article, AuditEvent, Claim, Evidence, Note
 from factcheck.services import article_page, claim_queries, claims, evidence, notes
 from factcheck.services.articles import blocking_reason
 from factcheck.settings import Settings
@@ -96,3 +97,51 @@ def test_a_long_history_shows_its_newest_events_and_says_there_are_more(make):
     assert [e.id for e in history.events] == everything[-3:]
     assert history.more
     assert not claim_queries.claim_history(db.session, loaded, limit=len(everything)).more
+
+
+def _page_values(claim) -> dict:
+    """What the claim page reads off its objects: every column of the claim, its article and people,
+    its evidence and notes with theirs."""
+    def columns(obj) -> dict | None:
+        return None if obj is None else {a.key: getattr(obj, a.key) for a in inspect(obj).mapper.column_attrs}
+    return {"claim": columns(claim), "article": columns(claim.article), "assignee": columns(claim.assignee),
+            "proposed_by": columns(claim.proposed_by),
+            "evidence": [(columns(e), columns(e.added_by), columns(e.removed_by)) for e in claim.evidence],
+            "notes": [(columns(n), columns(n.author)) for n in claim.notes]}
+
+
+def test_the_claim_page_objects_are_what_the_orm_loads_and_the_sessions_own(make):
+    """Read on the connection and made into objects (issue 15): the same values as the ORM's joined
+    loading, and the session's own instances: identity-mapped, persistent, written when changed."""
+    editor, checker = make.user("editor"), make.user("checker")
+    claim = make.proposed_claim(checker, editor=editor)
+    removed = evidence.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/y", title="Y",
+                                    stance="refutes")
+    evidence.remove_evidence(ctx(), actor=editor, evidence=removed, reason="Not about this.")
+    notes.add_note(ctx(), actor=editor, claim=claim, body="Check the minutes.")
+    claim_id = claim.id
+    db.session.expunge_all()
+    orm = db.session.scalar(select(Claim).options(
+        joinedload(Claim.article), joinedload(Claim.assignee), joinedload(Claim.proposed_by),
+        selectinload(Claim.evidence).joinedload(Evidence.added_by), selectinload(Claim.evidence).joinedload(Evidence.removed_by),
+        selectinload(Claim.notes).joinedload(Note.author)).where(Claim.id == claim_id))
+    expected = _page_values(orm)
+    db.session.expunge_all()
+
+    loaded = claim_queries.load_claim_page(db.session, claim_id)
+    assert _page_values(loaded) == expected
+    assert len(loaded.evidence) == 2 and loaded.evidence[1].removed_by is not None and loaded.notes
+    for obj in (loaded, loaded.article, loaded.assignee, loaded.proposed_by, *loaded.evidence, *loaded.notes):
+        assert inspect(obj).persistent and obj in db.session
+    assert loaded.assignee is loaded.proposed_by  # one person, one instance
+    assert db.session.get(Claim, claim_id) is loaded
+    assert claim_queries.load_claim_page(db.session, claim_id) is loaded
+
+    loaded.priority = "high"
+    db.session.commit()  # written as any loaded object's change is; the commit expires it
+    assert db.session.scalar(select(Claim.priority).where(Claim.id == claim_id)) == "high"
+    db.session.execute(update(Claim).where(Claim.id == claim_id).values(rationale="Changed elsewhere."))
+    again = claim_queries.load_claim_page(db.session, claim_id)  # the expired instance filled from the row
+    columns = {a.key for a in inspect(Claim).column_attrs}
+    assert again is loaded and not inspect(again).expired_attributes & columns
+    assert again.rationale == "Changed elsewhere." and again.evidence and again.article is not None
