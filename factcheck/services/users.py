@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import make_transient_to_detached, selectinload
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from factcheck.errors import NotFound, PermissionDenied, ValidationFailed
 from factcheck.models import Role, User, UserRole, UserSession
 from factcheck.security.permissions import Action
-from factcheck.services import audit
+from factcheck.services import audit, loaded_rows
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import serialise, transaction
 
@@ -101,19 +100,20 @@ def _end_sessions(ctx: Context, user: User, *, only_token: str | None = None) ->
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+_USER_COLUMNS = loaded_rows.Columns(User)
+
+
 @functools.cache
-def _session_user_statement() -> tuple[Any, list[str]]:
+def _session_user_statement() -> Any:
     # One statement on every request: the session, the user and their roles together. Built once per
     # process, the token's hash a bound parameter (building it cost as much as running it, issue 15).
     # The roles come as one column of the user's row, not as a joined collection: the joined eager
     # load and its de-duplication cost a third of the load, and the page only reads the roles' names.
     roles = (select(func.aggregate_strings(UserRole.role, ",")).where(UserRole.user_id == User.id)
              .correlate(User).scalar_subquery())
-    columns = list(User.__table__.columns)
-    statement = (select(*columns, roles).join(UserSession, UserSession.user_id == User.id)
-                 .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),
-                        User.is_active_account.is_(True)))
-    return statement, [User.__mapper__.get_property_by_column(column).key for column in columns]
+    return (select(*loaded_rows.select_columns(_USER_COLUMNS), roles).join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),
+                   User.is_active_account.is_(True)))
 
 
 def session_user(session: DbSession, token: str) -> User | None:
@@ -121,31 +121,17 @@ def session_user(session: DbSession, token: str) -> User | None:
     if not token or len(token) > 200:
         return None
     # The row is read on the session's connection, in its transaction, and made into the session's
-    # User as the ORM would have loaded it: the ORM's own execution and loading path cost twice the
-    # statement on every signed-in request (issue 15). The flush is what autoflush would have done.
+    # User as the ORM would have loaded it (``loaded_rows``): the ORM's own execution and loading path
+    # cost twice the statement on every signed-in request (issue 15). The flush is what autoflush
+    # would have done.
     session.flush()
-    statement, attribute_names = _session_user_statement()
-    row = session.connection().execute(statement, {"token_hash": _token_hash(token)}).first()
+    row = session.connection().execute(_session_user_statement(), {"token_hash": _token_hash(token)}).first()
     if row is None:
         return None
-    *values, roles = row
-    user = _persistent_user(session, dict(zip(attribute_names, values, strict=True)))
+    user: User = loaded_rows.persistent(session, _USER_COLUMNS, row)
+    roles = row[-1]
     user.keep_roles(frozenset(Role(role) for role in roles.split(",")) if roles else frozenset())
     user.session_token = token
-    return user
-
-
-def _persistent_user(session: DbSession, values: dict[str, Any]) -> User:
-    """The session's User for a row of the users table: the one it already holds for that id (whose
-    loaded values stand, as a query's would), else a new instance, persistent in the session as if a
-    query had loaded it (identity-mapped; what the row did not hold loads when first read)."""
-    existing = session.identity_map.get(identity_key(User, (values["id"],)))
-    if existing is not None:
-        return existing
-    user = User.__mapper__.class_manager.new_instance()
-    user.__dict__.update(values)
-    make_transient_to_detached(user)  # the values become its committed state, its key the row's id
-    session.add(user)
     return user
 
 
