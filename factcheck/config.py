@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from factcheck.digits import plain_digits
 from factcheck.settings import (
     DEFAULT_VERDICT_SCALE,
     DEFAULT_VERDICTS_NEEDING_RESOLUTION,
@@ -157,7 +158,7 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     value = env.get(name)
     if value is None or value == "":
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not plain_digits(value) or int(value) < 1:
         raise ConfigError(f"{name} must be a whole number above zero, not {value!r}.")
     return int(value)
 

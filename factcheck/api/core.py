@@ -19,6 +19,7 @@ from werkzeug.routing import RequestRedirect
 
 from factcheck.api import PREFIX
 from factcheck.api.schemas import ProblemSchema
+from factcheck.digits import plain_digits
 from factcheck.errors import DomainError, EditConflict, GateClosed
 from factcheck.extensions import csrf
 from factcheck.models import ApiToken, User
@@ -248,7 +249,7 @@ def decode_cursor(cursor: str | None) -> int | None:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    if not text.startswith("id:") or not text[3:].isdigit() or not 0 < int(text[3:]) <= MAX_ID + 1:
+    if not text.startswith("id:") or not plain_digits(text[3:]) or not 0 < int(text[3:]) <= MAX_ID + 1:
         raise _bad_cursor()
     return int(text[3:])
 
@@ -294,7 +295,7 @@ def if_match(required: bool = True) -> int | None:
     value = if_match_value(required)
     if value is None:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not plain_digits(value) or len(value) > 9:
         raise _BadIfMatch()
     return int(value)
 

@@ -7,6 +7,7 @@ from wtforms import DateField, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from factcheck.digits import plain_digits
 from factcheck.forms import Form, choices
 from factcheck.forms.quick_select import QuickSelectField
 from factcheck.services.audit_log import ACTIONS, OBJECT_TYPES, FilterChoices, Filters
@@ -63,10 +64,10 @@ class AuditFilterForm(Form):
     def filters(self) -> Filters:
         actor = self.actor.data or ""
         return Filters(
-            actor_id=int(actor) if actor.isdigit() else None, no_actor=actor == "none",
+            actor_id=int(actor) if plain_digits(actor) else None, no_actor=actor == "none",
             action=self.action.data or None, object_type=self.object_type.data or None,
             object_id=self.object_id.data,
-            article_id=int(self.article.data) if (self.article.data or "").isdigit() else None,
+            article_id=int(self.article.data) if plain_digits(self.article.data or "") else None,
             date_from=self.date_from.data, date_to=self.date_to.data,
         )
 

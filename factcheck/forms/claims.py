@@ -4,6 +4,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, StringFie
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
+from factcheck.digits import plain_digits
 from factcheck.forms import Form, choices
 from factcheck.models import AttributionVerdict, Credibility, Priority, Question, Resolution, Stance
 
@@ -27,7 +28,7 @@ class VersionedForm(Form):
 
     def expected_version(self) -> int | None:
         value = (self.version.data or "").strip()
-        return int(value) if value.isascii() and value.isdigit() else None
+        return int(value) if plain_digits(value) else None
 
 
 class BulkAssignForm(Form):

@@ -1,6 +1,7 @@
 """Every refusal is an RFC 9457 problem (application/problem+json) with a detail a person can act on."""
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -61,8 +62,9 @@ def test_a_rule_of_the_services_is_explained(app, api_as):
     assert "Paste the article text" in body["detail"]
 
 
-def test_a_broken_cursor_is_400(app, api_as):
-    assert "cursor" in problem(api_as("editor").get("/claims", query_string={"cursor": "!!"}), 400)["detail"]
+@pytest.mark.parametrize("cursor", ["!!", base64.urlsafe_b64encode("id:²".encode()).decode()])
+def test_a_broken_cursor_is_400(app, api_as, cursor):
+    assert "cursor" in problem(api_as("editor").get("/claims", query_string={"cursor": cursor}), 400)["detail"]
 
 
 def test_too_many_requests_is_429(app, api_as):

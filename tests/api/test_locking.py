@@ -2,6 +2,8 @@
 412 when someone changed the claim since) and changes nothing when refused."""
 from __future__ import annotations
 
+import pytest
+
 from factcheck.extensions import db
 from factcheck.models import Claim
 
@@ -52,8 +54,9 @@ def test_the_precondition_is_checked_before_the_step(app, api_as, make):
                     headers={"If-Match": etag}).status_code == 412
 
 
-def test_a_malformed_if_match_is_400(app, api_as, make):
+@pytest.mark.parametrize("value", ["yesterday", "²", '"³"'])  # digits Python's isdigit takes and int refuses
+def test_a_malformed_if_match_is_400(app, api_as, make, value):
     claim = make.claim()
     response = api_as("editor").post(f"/claims/{claim.id}/dismiss", json={"reason": "x"},
-                                     headers={"If-Match": "yesterday"})
+                                     headers={"If-Match": value})
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
