@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, literal, literal_column, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -280,20 +280,16 @@ class ClaimHistory:
 
 
 # Built once for each of the four shapes a claim's history takes (with or without evidence, with or
-# without notes), the claim's id a bound parameter: the conditions and the cache key built on every
-# request had cost more than the statement's execution. Its evidence and notes are named by subqueries
-# on the claim's id rather than by lists of their ids: an expanding list is written into the SQL anew
-# at every execution (issue 15). After the flush the rows are the claim's loaded evidence and notes.
+# without notes), every id a bound parameter: the conditions and the cache key built on every request
+# had cost more than the statement's execution.
 @functools.cache
 def _history_statement(evidence: bool, notes: bool) -> Select[*tuple[Any, ...]]:
-    claim_id: BindParameter[int] = bindparam("claim_id")
-    parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == claim_id)]
+    parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == bindparam("claim_id"))]
     if evidence:
         parts.append(and_(AuditEvent.object_type == "evidence",
-                          AuditEvent.object_id.in_(select(Evidence.id).where(Evidence.claim_id == claim_id))))
+                          AuditEvent.object_id.in_(bindparam("evidence_ids", expanding=True))))
     if notes:
-        parts.append(and_(AuditEvent.object_type == "note",
-                          AuditEvent.object_id.in_(select(Note.id).where(Note.claim_id == claim_id))))
+        parts.append(and_(AuditEvent.object_type == "note", AuditEvent.object_id.in_(bindparam("note_ids", expanding=True))))
     return (select(AuditEvent.id, AuditEvent.created_at, User.display_name.label("actor_name"),
                    AuditEvent.actor_label, AuditEvent.action, AuditEvent.changes, AuditEvent.article_id)
             .outerjoin(User, User.id == AuditEvent.actor_id)
@@ -303,7 +299,11 @@ def _history_statement(evidence: bool, notes: bool) -> Select[*tuple[Any, ...]]:
 def claim_history(session: DbSession, claim: Claim, limit: int = 100) -> ClaimHistory:
     """What happened to a claim, its evidence and its notes: the newest ``limit`` events, oldest first
     (for the claim page, whose cost must not grow with a long history)."""
-    params = {"claim_id": claim.id, "limit": limit + 1}
+    params: dict[str, Any] = {"claim_id": claim.id, "limit": limit + 1}
+    if claim.evidence:
+        params["evidence_ids"] = [e.id for e in claim.evidence]
+    if claim.notes:
+        params["note_ids"] = [n.id for n in claim.notes]
     # On the session's connection, as ``nav_counts`` reads (the ORM session's execute cost more than the
     # statement); the flush is what its autoflush would have done.
     session.flush()
