@@ -66,6 +66,10 @@ def _pages(world: World, make: Any, login_as: Any) -> list[tuple[Any, str]]:
     from factcheck.services import tokens
 
     tokens.issue_token(ctx(), actor=world.admin, user=world.checker, name="Bot", scopes=["read"], days=30)
+    from factcheck.services import notes
+
+    # A note starts a thread: the claim page then shows its reply form too.
+    notes.add_note(ctx(), actor=world.checker, claim=assigned, body="Started on the council minutes.")
     approved = world.approved()
     everyone = [admin, checker, editor, manager]
     pages = [(client, url) for client in everyone
