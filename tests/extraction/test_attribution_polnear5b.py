@@ -6,6 +6,7 @@ from __future__ import annotations
 from factcheck.extraction import suggest_claims
 from factcheck.extraction.furniture import find_furniture
 from factcheck.extraction.suggest import THRESHOLD
+from tests.support.suggested import suggested as _claims
 
 
 def _at_threshold(text: str) -> list[tuple[str, str | None]]:
@@ -28,10 +29,6 @@ def test_no_floor_without_a_name_or_with_nothing_said() -> None:
     quotes = [q for q, _ in _at_threshold(text)]
     assert "“Fine,” he said." not in quotes
     assert "A spokesman for Vesla Transit declined to comment." not in quotes
-
-
-def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
-    return [(s.quote, s.claimant, s.via) for s in suggest_claims(text, threshold=0.0)]
 
 
 def test_the_outlet_that_asked_relays() -> None:

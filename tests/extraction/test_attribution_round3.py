@@ -6,10 +6,7 @@ import pytest
 
 from factcheck.extraction import actor, suggest_claims
 from factcheck.extraction.quotemarks import read_double_apostrophes
-
-
-def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
-    return [(s.quote, s.claimant, s.via) for s in suggest_claims(text, threshold=0.0)]
+from tests.support.suggested import suggested as _claims
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,7 @@ import pytest
 
 from factcheck.extraction import find_furniture, suggest_claims
 from factcheck.extraction.names import trim_subject
-
-
-def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
-    return [(s.quote, s.claimant, s.via) for s in suggest_claims(text, threshold=0.0)]
+from tests.support.suggested import suggested as _claims
 
 
 @pytest.mark.parametrize(

@@ -3,18 +3,9 @@
 
 from __future__ import annotations
 
-from factcheck.extraction import suggest_claims
 from factcheck.extraction.names import clean_source
-
-
-def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
-    return [(s.quote, s.claimant, s.via) for s in suggest_claims(text, threshold=0.0)]
-
-
-def _claimant(text: str) -> str | None:
-    found = _claims(text)
-    assert len(found) == 1, found
-    return found[0][1]
+from tests.support.suggested import only_claimant as _claimant
+from tests.support.suggested import suggested as _claims
 
 
 def test_a_participle_of_speech_after_the_subjects_own_clause() -> None:

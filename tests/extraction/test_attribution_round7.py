@@ -3,17 +3,7 @@
 
 from __future__ import annotations
 
-from factcheck.extraction import suggest_claims
-
-
-def _claims(text: str) -> list[tuple[str, str | None, list[str]]]:
-    return [(s.quote, s.claimant, s.via) for s in suggest_claims(text, threshold=0.0)]
-
-
-def _claimant(text: str) -> str | None:
-    found = _claims(text)
-    assert len(found) == 1, found
-    return found[0][1]
+from tests.support.suggested import only_claimant as _claimant
 
 
 def test_a_group_that_speaks_after_a_fronted_clause() -> None:
