@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, request, url_for
 from flask_login import current_user
 
+from factcheck.digits import plain_digits
 from factcheck.errors import DomainError
 from factcheck.extensions import db
 from factcheck.forms import choices
@@ -85,7 +86,7 @@ def text_arg(name: str, max_length: int = 200) -> str | None:
 
 def parse_id(value: str | None) -> int | None:
     """A database id from text: ASCII digits within the id range, else None."""
-    if not value or not (value.isascii() and value.isdigit()) or len(value) > 10:
+    if not value or not plain_digits(value) or len(value) > 10:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None

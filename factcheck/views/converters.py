@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from werkzeug.routing import BaseConverter, Map, ValidationError
 
+from factcheck.digits import plain_digits
 from factcheck.views.common import MAX_ID
 
 
@@ -28,7 +29,7 @@ class BoundedIntConverter(BaseConverter):
         self.low = max(self.minimum, int(low)) if isinstance(low, int) else self.minimum
 
     def to_python(self, value: str) -> int:
-        if not (value.isascii() and value.isdigit()):
+        if not plain_digits(value):
             raise ValidationError()
         number = int(value)
         if not self.low <= number <= MAX_ID:
