@@ -86,6 +86,16 @@ _IN_CLAIM = 200
 # How far back a body named without speaking is looked for.
 _BODY_WINDOW = 3000
 _ITS_WINDOW = 400
+# "the 61-year-old", "the 61-year-old former judge": a person by age, just written about.
+_AGED = re.compile(r"the\s+\d{1,3}-year-old(?:\s+[a-z][\w'’-]*){0,3}", re.I)
+# Nouns any body may be called by, whatever its name's head: "the regulator", "the lender".
+_GENERIC_BODY = frozenset({"regulator", "lender", "watchdog", "company", "firm", "group", "operator", "carrier",
+                           "insurer", "producer", "agency"})
+# A person described, not named, who may be "he" or "she" next: "a senior official of the
+# port authority", "a spokesman for the ministry", "his lawyer".
+_PERSON_DESCRIBED = re.compile(
+    rf"(?:a|an|one)\s+(?:[\w'’-]+\s+){{0,3}}?(?:official|source|diplomat|officer|lawyer|"
+    rf"adviser|advisor|aide|analyst|executive|{_TITLE_NOUN})(?:\s+(?:of|for|at|in|with|from)\s.*)?", re.I)
 
 
 def _named_body(noun: str) -> re.Pattern[str]:
@@ -100,10 +110,12 @@ def _named_body(noun: str) -> re.Pattern[str]:
 
 
 def _described(noun: str) -> re.Pattern[str]:
-    """``noun`` in lower case before the name it describes: "operator TalvGas"."""
+    """``noun`` in lower case before the name it describes: "operator TalvGas", "The heating
+    company, Tarazhan Teplo,"."""
     if noun not in _DESCRIBED:
         _DESCRIBED[noun] = re.compile(
-            rf"\b{noun}\s+(?P<name>(?!(?:on|in|at|said|says)\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}})")
+            rf"\b{noun}(?:\s+|,\s+(?=[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}},))"
+            rf"(?P<name>(?!(?:on|in|at|said|says)\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}})")
     return _DESCRIBED[noun]
 
 
@@ -171,6 +183,8 @@ class Speakers:
         self.last_any: str | None = None
         self.last_chain: list[str] = []
         self.seen: list[str] = []
+        # "the regulator" once it stood for "the National Bank of Drevlia".
+        self.aliases: dict[str, str] = {}
 
     def resolve(self, chain: list[str], text: str = "", start: int = 0, end: int = 0) -> list[str]:
         if chain == [PREVIOUS_SPEAKER]:
@@ -256,7 +270,8 @@ class Speakers:
         if found is None:
             return None
         name = found.group("name")
-        if name.split()[0].lower() in TITLE_WORDS or name in self.names.values():
+        apposed = text[found.start("name") - 2] == ","  # "the heating company, Tarazhan Teplo,"
+        if name.split()[0].lower() in TITLE_WORDS or (name in self.names.values() and not apposed):
             return None
         return found.start(), name
 
@@ -272,9 +287,12 @@ class Speakers:
         full = self._full_name(who) if " " not in who else None
         if full:
             return full
+        if _AGED.fullmatch(who):
+            # "the 61-year-old former judge told reporters": the person just written about.
+            return self._last_mentioned(text, start) or self.last_person or who
         head = _DEFINITE.fullmatch(who)
         if head:
-            return self._body(head, low, text, start) or who
+            return self._definite(head, low, text, start) or who
         possessed = _POSSESSED.fullmatch(who)
         if possessed and _DEFINITE.fullmatch(possessed.group("owner")):
             owner = self._one(possessed.group("owner"), text, start)
@@ -292,6 +310,34 @@ class Speakers:
             # "his lawyer said" in the lede, "his lawyer, Irena Saar, told ..." later.
             return self._apposed(who, text, start) or self._titled_after(role, start) or who
         return who
+
+    def _definite(self, head: re.Match[str], low: str, text: str, start: int) -> str | None:
+        """"the ministry", "the regulator": a body named before, or the one the claim opens
+        with; once found, the same words stand for it further on."""
+        body = self._body(head, low, text, start) or self.aliases.get(low) or self._claim_body(low, text, start)
+        if body:
+            self.aliases[low] = body
+        return body
+
+    def _claim_body(self, low: str, text: str, start: int) -> str | None:
+        """"The National Bank of Drevlia has revoked …, the regulator said": a body's generic
+        noun, no body of that head in sight, is the named body the claim opens with."""
+        if not text or low.split()[-1] not in _GENERIC_BODY:
+            return None
+        found = _BODY.match(text, start, start + _IN_CLAIM)
+        if found is None or not any(w[:1].isupper() for w in found.group(0).split()[1:]):
+            return None
+        return _definite_name(found.group(0))
+
+    def _last_mentioned(self, text: str, start: int) -> str | None:
+        """The known person whose name (or surname) stands last before ``start``."""
+        best, person = -1, None
+        window = text[max(0, start - _SUBJECT_WINDOW * 2):start]
+        for surname, full in self.names.items():
+            for m in re.finditer(rf"\b{re.escape(surname)}\b", window):
+                if m.start() > best:
+                    best, person = m.start(), full
+        return person
 
     def _full_name(self, word: str) -> str | None:
         """The full name a surname stands for; or a given name, as Malay, Indonesian and Thai
@@ -396,5 +442,9 @@ class Speakers:
             if (person is None and len(tokens) >= 2 and who[0].isupper() and all(t[0].isupper() for t in tokens)
                     and tokens[-1].lower() not in ORG_WORDS and not is_outlet(who)):
                 person = who
+        if person is None and chain and _PERSON_DESCRIBED.fullmatch(chain[-1]) \
+                and not any(w[:1].isupper() for w in chain[-1].split()[:3] if w.lower() not in FUNCTION_WORDS):
+            # "a senior official of the port authority told Xinhua …. He said …": the official.
+            person = chain[-1]
         if person is not None:
             self.last_person = person

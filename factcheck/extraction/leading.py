@@ -24,6 +24,7 @@ from .lexicon import (
     PRONOUN,
     SOURCE_NOUNS,
     SRC,
+    TITLE_NOUNS,
     TITLE_WORDS,
     VERB,
     VERB_LIKE,
@@ -203,7 +204,8 @@ def _comma_subject(sentence: str, start: int) -> Attribution | None:
     m = _LEAD_COMMA_SUBJECT.match(sentence, start)
     if not m or (m.group("verb").lower() in CLAUSE_ONLY and not m.group("that")
                  and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb"))
-                 and not (m.group("verb").lower() in _STANCE_VERBS and _speaks(m.group("src")))):
+                 and not (m.group("verb").lower() in _STANCE_VERBS
+                          and (_speaks(m.group("src")) or _role_before_name(m.group("inner").strip())))):
         return None
     told = _LEAD_SRC_VERB.match(m.group("src"))
     if told and told.group("that"):
@@ -519,6 +521,40 @@ def _long_asides(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
 
 
+# "The chairman of the committee on finance, taxation and customs policy, Yuriy Dovbush, on
+# Thursday called on …", "The company's chief executive, Ida Brandt, who took over in January
+# after …, said …": a role too long (or with commas of its own) for the one-aside reader,
+# then the name, then asides the name owns. The name speaks.
+_NAMED_AFTER_ROLE = re.compile(rf",\s+(?P<name>{CAP_RUN.pattern}),\s+")
+_ROLE_OPENER = re.compile(r"(?:the|its|his|her|their|[A-Z][\w'’-]*['’]s)\s", re.I)
+_TIME_BEFORE_VERB = (r"(?:(?:on|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+                     r"yesterday|earlier|later)(?:\s+(?:morning|afternoon|evening|night))?\s+")
+_NAME_THEN_VERB = re.compile(
+    rf"(?P<asides>(?:(?:who|whose|[a-z]{{3,}}ing|\d{{1,3}}\b|an?\s|the\s)(?:[^,]|(?<=\d),(?=\d)){{0,160}},\s+){{0,3}})"
+    rf"(?:{_TIME_BEFORE_VERB})?{AUX}{VERB}\b(?P<that>(?:\s+[^,.;:]{{0,40}}?\s+that\b|\s+that\b)?)")
+
+
+def _role_then_name(sentence: str, start: int) -> Attribution | None:
+    opener = _ROLE_OPENER.match(sentence, start)
+    if not opener:
+        return None
+    for named in _NAMED_AFTER_ROLE.finditer(sentence, start, start + 220):
+        role, name = sentence[start:named.start()], named.group("name")
+        if not (is_person_like(name) and 2 <= len(name.split()) <= 4) or VERB_LIKE.search(role) \
+                or not any(w.lower().strip(",") in TITLE_NOUNS for w in role.split()) or len(role.split()) > 30:
+            continue
+        m = _NAME_THEN_VERB.match(sentence, named.end())
+        if not m or re.search(r"\b(?:said|says|told)\b", m.group("asides")):
+            return None
+        verb = m.group("verb").lower()
+        if verb in CLAUSE_ONLY and not m.group("that") and verb not in _STANCE_VERBS \
+                and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb")):
+            return None
+        chain = speaker_chain(name, " " + verb + sentence[m.end("verb"):][:60])
+        return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+    return None
+
+
 # "The engineer further related that …", "Marek hinted that …": a speaker, a verb in a tense the
 # speech list does not hold, then "that" and a clause; the verb says how the claim was put.
 _VERB_THAT = re.compile(
@@ -559,6 +595,7 @@ def _lead_up(sentence: str, start: int) -> Attribution | None:
 
 
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
+                    _role_then_name,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
                     _participle, _progressive, _verb_that, _lead_up)
 
@@ -632,6 +669,20 @@ def parse_leading(sentence: str) -> Attribution | None:
     return found
 
 
+# "a think tank based in Selmarsk": where a body sits is no verb of the aside's.
+_BASED_IN = re.compile(r"\s+(?:based|headquartered|located)\s+in\s+[^,]*$")
+_ROLE_BEFORE_NAME = re.compile(rf"(?:[A-Z][a-z]+\s+)?(?P<role>[a-z][\w-]+(?:\s+[a-z][\w-]+)?)\s+(?P<name>{CAP_RUN.pattern})")
+
+
+def _role_before_name(inner: str) -> re.Match[str] | None:
+    """"Dutch diplomat Anna Berg", "pensioner Ivo Marek": a role of nouns, then a full name."""
+    m = _ROLE_BEFORE_NAME.fullmatch(inner)
+    if m is None or " " not in m.group("name") or VERB_LIKE.search(m.group("role")) \
+            or any(w in FUNCTION_WORDS for w in m.group("role").split()):
+        return None
+    return m
+
+
 def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str] | None:
     """"A senior official, who asked not to be named, said", "An analyst at X, Jane Doe,
     said", "Jane Doe, a spokeswoman for X, said": pick who speaks."""
@@ -642,9 +693,14 @@ def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str]
         # "Secretary-General of the Authority, Eng. Lina Masri, said": a courtesy title
         # opens the name, not a role.
         inner = named
+    named = _role_before_name(inner)
     if re.match(rf"(?:who|which|whose)\b|[a-z]{{3,}}ing\b|{_DISCOURSE}$|(?:at|in|on|during|after|before|later|earlier|"
-                r"speaking|writing|asked)\s", inner) or is_appositive(inner):
+                r"speaking|writing|asked)\s", inner) or is_appositive(_BASED_IN.sub("", inner)):
         speaker = src
+    elif named and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
+        # "The head of the mission, Dutch diplomat Anna Berg, said", "One of them, pensioner
+        # Ivo Marek, said": a role in lower case before the name; the name speaks.
+        speaker = named.group("name")
     elif CAP_RUN.fullmatch(inner.removesuffix(".")) and len(inner.split()) <= 4 \
             and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
         # "An analyst at X, Jane Doe, said", "The operator, Harlow Rail Co., said"; but

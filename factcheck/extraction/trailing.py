@@ -218,6 +218,7 @@ class _Walk:
     described: tuple[int, str] | None = None
     best: tuple[int, list[Segment]] | None = None
     name_after: str | None = None  # a bare name closing the tag after a description
+    first_text: str = ""  # the segment nearest the claim read so far
 
     def waits_for_speaker(self) -> bool:
         return bool(self.parsed) and self.parsed[0][0] == "verb-only"
@@ -239,6 +240,7 @@ class _Walk:
             if kind[0] == "verb-only":
                 self.verb_text = seg
             self.parsed.insert(0, kind)
+            self.first_text = seg
             if any(p[0] != "verb-only" for p in self.parsed):
                 self.best = (sep_start, list(self.parsed))
             return True
@@ -246,6 +248,10 @@ class _Walk:
             return k > 0 and (self._name_after_role(k, seg) or self._closing_phrase(k, seg))
         if is_appositive(seg) and not self._pronoun_speaks():
             # "..., the lowest since 1991, it added": a pronoun has no role beside it.
+            if self._body_speaks():
+                # "… Promtorg Bank, the country's ninth-largest lender, the regulator said": a
+                # body names no role of its own in front of it; the apposition is the claim's.
+                return False
             self._role(sep_start, seg)
             return True
         if not self.waits_for_speaker():
@@ -263,6 +269,12 @@ class _Walk:
     def _pronoun_speaks(self) -> bool:
         return bool(self.parsed) and self.parsed[0][0] == "speaker" and bool(self.parsed[0][1]) \
             and is_pronoun(self.parsed[0][1][-1])
+
+    def _body_speaks(self) -> bool:
+        """"the regulator said": a described body before its verb."""
+        return bool(self.parsed) and self.parsed[0][0] == "speaker" and bool(self.parsed[0][1]) \
+            and not is_person_like(self.parsed[0][1][-1]) and bool(DETERMINER.match(self.parsed[0][1][-1] + " ")) \
+            and _TAG_SRC_VERB.fullmatch(self.first_text) is not None
 
     def _name_after_role(self, k: int, seg: str) -> bool:
         """"..., said the head of the mission, Anna Berg": keep the name for the speaker."""
