@@ -45,7 +45,7 @@ from .trailing import parse_segment
 from .types import Attribution
 
 # "According to X, quoted by Y, ...": Y relays X.
-_LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,80}),\s+"
+_LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,120}),\s+"
                              r"(?:(?:as\s+)?(?:quoted|cited|carried|reported)\s+by\s+(?P<relay>[^,]{2,60}),\s+)?", re.I)
 # A role set after the name in a leading "According to X, a role, …".
 _ROLE_AFTER = re.compile(r"(?P<role>(?:an?|the)\s+[^,]{2,80}),\s+")
@@ -108,7 +108,8 @@ def _framed(sentence: str, framing: re.Match[str], depth: int) -> Attribution | 
         return None
     if framing.group("cited"):
         cited = parse_segment(framing.group("cited"))
-        if cited and cited[0] == "citing" and not inner.according:
+        if cited and cited[0] in ("citing", "citing-doc") and not inner.according \
+                and not (cited[0] == "citing-doc" and is_person_like(inner.chain[-1])):
             inner.chain = inner.chain + cited[1]
     elif len(inner.chain) == 1 and not inner.according:
         # "In an interview with state broadcaster KTV, the minister said ...": KTV relays.
@@ -135,7 +136,7 @@ def _reported_citing(sentence: str, start: int) -> Attribution | None:
         return None
     chain = speaker_chain(m.group("src"))
     cited = parse_segment(m.group("cited"))
-    if chain and cited and cited[0] == "citing":
+    if chain and cited and cited[0] in ("citing", "citing-doc"):
         return Attribution(chain=chain + cited[1], leading=True, end=m.end())
     return None
 

@@ -24,14 +24,26 @@ from .lexicon import (
     read_title_case_speech,
 )
 from .names import clean_source, is_appositive, is_outlet, is_person_like, names_a_source, source_ok
-from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, reporters_outlet, speaker_chain
+from .relays import (
+    CITED_BY,
+    CITED_DOCUMENT,
+    QUOTED_AS_SAYING,
+    Segment,
+    join_segments,
+    reporters_outlet,
+    speaker_chain,
+)
 from .types import Attribution
 
 # A comma may sit inside the closing quotation mark ("... “fair and orderly,” the
 # observers said"): the mark then stays with the claim.
 _SEP = re.compile(r"\s*(?:,(?P<mark>[\"”’](?=\s))?|—|–|\s-\s)\s*")
 _TAG_ACCORDING = re.compile(r"(?:(?:all\s+)?according\s+to|as\s+(?:reported|quoted|cited)\s+by|reported\s+by|"
-                            r"quoted\s+by|cited\s+by|per)\s+(?P<src>.+)", re.I)
+                            r"quoted\s+by|cited\s+by|per|"
+                            # "…, it was reported on Monday by the region's governor, X."
+                            r"it\s+(?:was|has\s+been|had\s+been)\s+(?:reported|announced|stated|said)"
+                            r"(?:\s+(?:on|in|at|late|early|earlier|last|this)\b[^,]{0,30}?)?\s+by)\s+(?P<src>.+)",
+                            re.I)
 _TAG_CITING = re.compile(r"(?:(?:which|who|that|and)\s+)?(?:citing|quoting|cited|quoted|relying\s+on)\s+(?P<src>.+)", re.I)
 # Case-sensitive: "the United States" is not a tag ending in the verb "states".
 _TAG_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}(?P<rest>(?:\s+.*)?)", re.S)
@@ -98,7 +110,9 @@ def _citing_segment(seg: str) -> Segment | None:
                    or (re.match(r"(?:\w+\s+)?quot", seg, re.I) and DETERMINER.match(m.group("src"))))):
         return None
     src = clean_source(m.group("src"))
-    return ("citing", [src]) if src else _REJECT
+    if not src:
+        return _REJECT
+    return ("citing-doc" if CITED_DOCUMENT.match(m.group("src")) else "citing", [src])
 
 
 # "... quoted Aliyev as saying on its website": a short setting may follow.
@@ -319,6 +333,22 @@ class _Walk:
         return self.best
 
 
+def _persons_evidence(body: str, content_end: int, segments: list[Segment]) -> bool:
+    """"X told UPI that …, according to a copy of the report seen by the union", "X told local
+    media that …, citing a letter he had received": a paper cited after a person's leading tag
+    is that person's evidence; the leading tag is the attribution."""
+    if len(segments) != 1 or segments[0][0] not in ("citing-doc", "according"):
+        return False
+    tail = body[content_end:].lstrip(" ,")
+    cited = re.sub(r"^(?:according\s+to|citing|quoting)\s+", "", tail, flags=re.I)
+    if cited == tail or not CITED_DOCUMENT.match(cited) or re.match(r"(?:a|the)\s+statement\b", cited, re.I):
+        return False
+    from .leading import parse_leading  # the leading reader imports this module
+
+    lead = parse_leading(body[:content_end])
+    return lead is not None and not lead.according and is_person_like(lead.chain[-1])
+
+
 def parse_trailing(sentence: str) -> Attribution | None:
     """Parse a tag after the claim: "..., Peskov added, according to Interfax."."""
     body = read_title_case_speech(sentence).rstrip().rstrip(".!?…")
@@ -333,6 +363,8 @@ def parse_trailing(sentence: str) -> Attribution | None:
     if not best:
         return None
     content_end, segments = best
+    if _persons_evidence(body, content_end, segments):
+        return None
     chain = join_segments(segments)
     if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
         # Nothing but "Earlier," before the tag: the sentence leads with its subject.
