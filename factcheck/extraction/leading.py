@@ -454,8 +454,13 @@ def _figure(sentence: str, start: int) -> Attribution | None:
 # subject's words.
 _PARTICIPLE = re.compile(
     r"(?P<src>[Tt]he\s+(?:[\w'’-]+\s+){0,2}[a-z][\w-]*"
+    # "Ulmeria's opposition leader Veronika Salis", "Party leader Ana Berg": a role, then the name.
+    r"|(?:[A-Z][\w'’-]*\s+)?(?:[a-z][\w-]*\s+){1,2}[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
+    # "Some local fishing communities": a share of a group of people.
+    r"|(?:[Ss]ome|[Mm]any|[Ss]everal|[Mm]ost)\s+(?:[a-z][\w-]*\s+){0,3}[a-z]{3,}s"
     r"|(?:[Tt]he\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|for|the|[A-Z][\w'’.&-]*)){0,6})"
     r"(?:\s+\([^()]{1,30}\))?(?:,\s+(?:an?|the|his|her|its|their)\s+[^,]{2,80},)?"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today))?"
     r"\s+(?!(?:this|thus|his|hers|its|ours|theirs|always|perhaps|whereas|unless|across|"
     r"towards|besides|as|us)\b)(?P<first>[a-z]{2,}(?:ed|s)|is|are|was|were|has|have|had|will|would|could|can|"
     r"did|does|also|then|later|again|still|once|now|just|[a-z]{2,}ly|took|made|went|came|gave|spoke|wrote|sent|"
@@ -474,10 +479,22 @@ def _participle(sentence: str, start: int) -> Attribution | None:
     if not m or m.group("first") in FUNCTION_WORDS or m.group("first") in _NOT_FIRST_VERBS:
         return None
     raw = m.group("src")
-    if not _subject_ok(raw, start) or not (_speaks(raw) or SOURCE_NOUNS.search(raw) or _titled(raw)):
+    if not _subject_ok(raw, start) or not (_speaks(raw) or SOURCE_NOUNS.search(raw) or _titled(raw)
+                                           or _PEOPLE.search(raw) or ends_in_name(_lower_opening(raw))):
         return None
     chain = speaker_chain(raw, " said")
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+# Groups of people who take a stand: "some local fishing communities", "many farmers".
+_PEOPLE = re.compile(r"\b(?:[a-z]+(?:ers|ors|ists|ians|ents|ants)|communities|groups|people|residents|families|"
+                     r"villagers|fishermen|workers|parents|voters)$")
+
+
+def _lower_opening(raw: str) -> str:
+    """"Ulmeria's opposition leader X" read as "opposition leader X"."""
+    first, _, rest = raw.partition(" ")
+    return rest if first[:1].isupper() and rest[:1].islower() else raw
 
 
 # Words after a subject that make it part of a longer subject or a clause, not its verb.
@@ -556,6 +573,29 @@ def _role_then_name(sentence: str, start: int) -> Attribution | None:
     return None
 
 
+# "The broadcaster, TVU, has rejected the charge", "Kaltra disputes that account": a denial
+# with the thing denied as its object is the denier's claim.
+_REJECTION = re.compile(
+    rf"(?P<src>[^,]{{2,60}}?)(?:,\s+(?P<inner>{_ASIDE}),)?\s+{AUX}(?P<verb>rejected|rejects|dismissed|dismisses|"
+    r"disputed|disputes|denied|denies|refuted|refutes|contested|contests)\s+(?:the|these|those|such|all|any|that|this|"
+    r"his|her|their|its)\s+(?:[\w'’-]+\s+){0,2}?(?:charges?|claims?|accusations?|allegations?|criticism|reports?|"
+    r"account|version|assertions?|figures)\b")
+
+
+def _rejection(sentence: str, start: int) -> Attribution | None:
+    m = _REJECTION.match(sentence, start)
+    if not m or not _subject_ok(m.group("src"), start):
+        return None
+    named = [m.group("src").removeprefix("The ").removeprefix("the "), (m.group("inner") or "").strip()]
+    if not (_speaks(m.group("src")) or any(CAP_RUN.fullmatch(n) for n in named)):
+        return None
+    if m.group("inner"):
+        chain = comma_subject_chain(m.group("src"), m.group("inner"), "", m.group("verb"))
+    else:
+        chain = speaker_chain(m.group("src"), " " + m.group("verb"))
+    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src")), end=m.end()) if chain else None
+
+
 # "The engineer further related that …", "Marek hinted that …": a speaker, a verb in a tense the
 # speech list does not hold, then "that" and a clause; the verb says how the claim was put.
 _VERB_THAT = re.compile(
@@ -596,7 +636,7 @@ def _lead_up(sentence: str, start: int) -> Attribution | None:
 
 
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
-                    _role_then_name,
+                    _role_then_name, _rejection,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
                     _participle, _progressive, _verb_that, _lead_up)
 

@@ -68,10 +68,33 @@ def told_relay(rest: str) -> str | None:
     return re.sub(r"^the\s+", "", obj)
 
 
+# "analysts at Prima Capital", "Observers from the regional security body SEMO": people
+# described by where they are from speak, not the body they are from.
+_PEOPLE_FROM = re.compile(
+    r"(?:[A-Za-z][\w-]*\s+)?(?i:analysts|observers|economists|experts|strategists|researchers|monitors|"
+    r"inspectors|traders|investigators)\s+(?:at|from|with)\s+\S.*")
+
+
+# "Deputy akim of Tarazhan Yerlan Zhakupov", "First deputy mayor of Lund Ida Berg": an office
+# in lower case for a place, then the name, its last two words.
+_LOWER_OFFICE_OF = re.compile(r"(?P<title>[A-Z][\w-]*)\s+(?:[a-z][\w-]*\s+){1,2}(?:of|for)\s+(?:the\s+)?"
+                              r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*?\s+(?P<name>[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)")
+
+
+def _people_from(src: str) -> str:
+    """"Analysts at X" opens a sentence, so it is read "analysts at X"; "Election observers
+    from X" keeps its capital, as every description that opens with a word of its own."""
+    return src[0].lower() + src[1:] if _PEOPLE_FROM.match(src.split(None, 1)[0] + " at x") else src
+
+
 def speaker_chain(src_raw: str, rest: str = "") -> list[str] | None:
     """The chain for a speaker phrase and what follows its verb: "a Reuters source" is
     relayed by Reuters, "X told Interfax" by Interfax."""
-    src = clean_source(src_raw)
+    office = _LOWER_OFFICE_OF.fullmatch(src_raw.strip())
+    if office and office.group("title").lower() in TITLE_WORDS:
+        src_raw = office.group("name")
+    people = _PEOPLE_FROM.fullmatch(src_raw.strip())
+    src = _people_from(src_raw.strip()) if people else clean_source(src_raw)
     if not src:
         return None
     chain = [src]

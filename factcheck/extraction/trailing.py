@@ -286,7 +286,7 @@ class _Walk:
 
     def _body_speaks(self) -> bool:
         """"the regulator said": a described body before its verb."""
-        return bool(self.parsed) and self.parsed[0][0] == "speaker" and bool(self.parsed[0][1]) \
+        return bool(self.parsed) and self.parsed[0][0] in _SPEAKING and bool(self.parsed[0][1]) \
             and not is_person_like(self.parsed[0][1][-1]) and bool(DETERMINER.match(self.parsed[0][1][-1] + " ")) \
             and _TAG_SRC_VERB.fullmatch(self.first_text) is not None
 
@@ -333,6 +333,21 @@ class _Walk:
         return self.best
 
 
+# "One of the drivers, trucker Emil Sorensen, said the queue stretched for nine kilometres": a
+# name (a role in lower case before it) right before "said" is its subject, not the claim.
+_ROLE_NAME = re.compile(r"(?:[a-z][\w-]*\s+){0,2}[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}")
+
+
+def _named_subject_before(body: str, content_end: int) -> bool:
+    if not _TAG_VERB_SRC.fullmatch(body[content_end:].lstrip(" ,")):
+        return False
+    before = body[:content_end].rstrip(" ,")
+    last = before[before.rfind(",") + 1:].strip() if "," in before else ""
+    if not (last and _ROLE_NAME.fullmatch(last)):
+        return False
+    return is_person_like(" ".join(w for w in last.split() if w[0].isupper()))
+
+
 def _persons_evidence(body: str, content_end: int, segments: list[Segment]) -> bool:
     """"X told UPI that …, according to a copy of the report seen by the union", "X told local
     media that …, citing a letter he had received": a paper cited after a person's leading tag
@@ -363,7 +378,7 @@ def parse_trailing(sentence: str) -> Attribution | None:
     if not best:
         return None
     content_end, segments = best
-    if _persons_evidence(body, content_end, segments):
+    if _persons_evidence(body, content_end, segments) or _named_subject_before(body, content_end):
         return None
     chain = join_segments(segments)
     if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
