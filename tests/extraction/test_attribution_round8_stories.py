@@ -157,3 +157,27 @@ def test_a_participle_tag_after_a_role_and_a_name_or_a_group() -> None:
 def test_a_denial_with_what_it_denies_as_its_object() -> None:
     assert _claimant("The airline, Nordflyg, has rejected the accusation.") == "Nordflyg"
     assert _claimant("The ministry dismissed the reports as rumours.") == "the ministry"
+
+
+def _furniture(text: str) -> list[str]:
+    from factcheck.extraction import find_furniture
+
+    return [text[f.start:f.end] for f in find_furniture(text)]
+
+
+def test_datelines_found_by_probes_after_the_stories() -> None:
+    # Probes in other agencies' styles, written after the stories (whose furniture was all found).
+    assert _furniture("SAMARKAND, April 2 /Xinhua/ -- The bank cut its key rate to 12 percent.\n") == \
+        ["SAMARKAND, April 2 /Xinhua/ --"]
+    assert _furniture("Shymkent. April 2. KazTAG - The akimat said 3,000 homes had no water.\n") == \
+        ["Shymkent. April 2. KazTAG -"]
+    assert _furniture("GANJA, Azerbaijan, April 2. Trend: The ministry said exports rose 4 percent.\n") == \
+        ["GANJA, Azerbaijan, April 2. Trend:"]
+    # A date and a full stop before a sentence is no agency's.
+    assert _furniture("The company said, on April 2. Sales rose 5 percent in the year to March.\n") == []
+
+
+def test_a_bare_contribution_line_is_furniture() -> None:
+    assert _furniture("Associated Press writers Ida Holm in Tarn and Ola Berg in Varn contributed.\n") == \
+        ["Associated Press writers Ida Holm in Tarn and Ola Berg in Varn contributed."]
+    assert _furniture("Experts contributed to the debate, which lasted three hours.\n") == []
