@@ -574,12 +574,14 @@ def _role_then_name(sentence: str, start: int) -> Attribution | None:
 
 
 # "The broadcaster, TVU, has rejected the charge", "Kaltra disputes that account": a denial
-# with the thing denied as its object is the denier's claim.
+# with the thing denied as its object is the denier's claim; so is "drew attention to".
 _REJECTION = re.compile(
-    rf"(?P<src>[^,]{{2,60}}?)(?:,\s+(?P<inner>{_ASIDE}),)?\s+{AUX}(?P<verb>rejected|rejects|dismissed|dismisses|"
+    rf"(?P<src>[^,]{{2,60}}?)(?:,\s+(?P<inner>{_ASIDE}),)?\s+{AUX}(?:(?P<verb>rejected|rejects|dismissed|dismisses|"
     r"disputed|disputes|denied|denies|refuted|refutes|contested|contests)\s+(?:the|these|those|such|all|any|that|this|"
     r"his|her|their|its)\s+(?:[\w'’-]+\s+){0,2}?(?:charges?|claims?|accusations?|allegations?|criticism|reports?|"
-    r"account|version|assertions?|figures)\b")
+    r"account|version|assertions?|figures)\b"
+    # "The ombudsman drew attention to reports of …": a pointer, like "pointed to".
+    r"|(?:drew|draws|has\s+drawn|had\s+drawn)\s+(?:particular\s+)?attention\s+to\b)")
 
 
 def _rejection(sentence: str, start: int) -> Attribution | None:
@@ -590,9 +592,9 @@ def _rejection(sentence: str, start: int) -> Attribution | None:
     if not (_speaks(m.group("src")) or any(CAP_RUN.fullmatch(n) for n in named)):
         return None
     if m.group("inner"):
-        chain = comma_subject_chain(m.group("src"), m.group("inner"), "", m.group("verb"))
+        chain = comma_subject_chain(m.group("src"), m.group("inner"), "", m.group("verb") or "said")
     else:
-        chain = speaker_chain(m.group("src"), " " + m.group("verb"))
+        chain = speaker_chain(m.group("src"), " " + (m.group("verb") or "said"))
     return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src")), end=m.end()) if chain else None
 
 

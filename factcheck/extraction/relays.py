@@ -37,7 +37,8 @@ _TOLD = re.compile(
     rf"(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){{0,3}}|{_MEDIA}|{_MEDIA_DESCRIBED})")
 # "Vesti quoted Berg as saying (that) ...", "Berg was quoted by Vesti as saying ...".
 QUOTED_AS_SAYING = re.compile(
-    r"(?:(?P<speaker2>[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+(?:quoted|cited)"
+    # "deputy transport minister Rui Costa was quoted by Lusa": a role in lower case may open it.
+    r"(?:(?P<speaker2>(?:[a-z][\w-]*\s+){0,3}[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+(?:quoted|cited)"
     r"(?:\s+by\s+(?P<outlet2>[^,]{2,50}?))?|"
     rf"(?P<outlet>(?:the\s+)?[A-Z][^,]{{1,50}}?|{_MEDIA}\b[^,]{{0,30}}?)\s+quoted\s+(?!by\b)(?P<speaker>[^,]{{2,60}}?))"
     # "Berg was quoted as saying by the Harlow Post" puts the outlet last.

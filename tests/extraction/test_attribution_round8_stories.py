@@ -181,3 +181,14 @@ def test_a_bare_contribution_line_is_furniture() -> None:
     assert _furniture("Associated Press writers Ida Holm in Tarn and Ola Berg in Varn contributed.\n") == \
         ["Associated Press writers Ida Holm in Tarn and Ola Berg in Varn contributed."]
     assert _furniture("Experts contributed to the debate, which lasted three hours.\n") == []
+
+
+def test_probes_after_the_stories_a_figure_object_a_lower_case_role_quoted_by_and_drew_attention() -> None:
+    # A stance verb with a figure as its object is the claim, not a trailing tag after a fronted clause.
+    assert _claims("Having toured the flooded districts, the prime minister promised 50 million euros in aid.") == [
+        ("Having toured the flooded districts, the prime minister promised 50 million euros in aid.",
+         "the prime minister", [])]
+    assert _claims("The airport will reopen on Monday, deputy transport minister Rui Costa was quoted by Lusa as "
+                   "saying.") == [("The airport will reopen on Monday", "Rui Costa", ["Lusa"])]
+    assert _claimant("The ministry drew attention to reports of prisoners held without charge for months.") == \
+        "the ministry"
