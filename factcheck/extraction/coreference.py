@@ -86,6 +86,46 @@ _IN_CLAIM = 200
 # How far back a body named without speaking is looked for.
 _BODY_WINDOW = 3000
 _ITS_WINDOW = 400
+# "the central bank" is what the country's "National Bank" is called too.
+_SAME_BODY = {("central", "bank"): "national"}
+# "Several of them told Interfax …" after "The bank's clients queued …": a share of the group
+# the sentence before opened with.
+_SHARE_OF_THEM = re.compile(r"(?P<share>several|some|many|most|two|three|four|five|both|all|one)\s+of\s+them", re.I)
+_GROUP_SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<group>(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){0,3}?"
+                            r"[a-z]{3,}s)\s+(?:[a-z]+ed|were|are|have|had)\b")
+# Reported speech goes on in its tenses: "would", "could", "had been". ("was" and "were" are
+# the writer's background as often: PolNeAR dev.)
+_BACKSHIFTED = re.compile(r"\b(?:would|could|might|had\s+been)\b")
+# The writer's own openings, and first-person words that would be a quotation.
+_NOT_CONTINUED = re.compile(r"(?:It|There|This|That|These|Those|He|She|They|We|I|In\s+\d{4}|Last\s+year|"
+                            r"Earlier|Meanwhile|However|If|When|Unless)\b|.*\b(?:say|says|said|told|according)\b")
+_PAST_BE = re.compile(r"\b(?:was|were)\b")
+# Words reported in the past: "Crews had been working …", "She said investigators had not
+# yet determined …" (a tag that opens the sentence, then the tense of reported speech).
+_REPORTED_PAST = re.compile(r"(?:(?:He|She|They|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s+(?:also\s+)?said\s+"
+                            r"(?:that\s+)?)?(?!(?:It|There|This|That|These|Those|He|She|They|We|I)\b)"
+                            r"(?:(?!\b(?:say|says|said|told)\b)[^,])*?"
+                            r"\b(?:had\s+(?:not\s+)?(?:yet\s+)?(?:been|[a-z]+ed|[a-z]+en)|would|could)\b")
+_WILL = re.compile(r"\bwill\b")
+
+
+def _head(text: str, start: int, end: int) -> str:
+    """A claim's main clause, roughly: its first words, before any comma."""
+    return " ".join(text[start:end].split()[:12]).split(",", 1)[0]
+
+
+_SENTENCE_CLOSED = re.compile(r"[.!?][\"”’']?\s*$")
+# "the 61-year-old", "the 61-year-old former judge": a person by age, just written about.
+_AGED = re.compile(r"the\s+\d{1,3}-year-old(?:\s+[a-z][\w'’-]*){0,3}", re.I)
+# Nouns any body may be called by, whatever its name's head: "the regulator", "the lender".
+_GENERIC_BODY = frozenset({"regulator", "lender", "watchdog", "company", "firm", "group", "operator", "carrier",
+                           "insurer", "producer", "agency", "utility", "developer", "exporter", "supplier"})
+# A person described, not named, who may be "he" or "she" next: "a senior official of the
+# port authority", "a spokesman for the ministry", "his lawyer".
+_PERSON_DESCRIBED = re.compile(
+    rf"(?:a|an)\s+(?:[\w'’-]+\s+){{0,3}}?(?:official|source|diplomat|officer|lawyer|adviser|advisor|aide|"
+    rf"analyst|executive|employee|engineer|{_TITLE_NOUN})"
+    r"(?:\s+(?:of|for|at|in|with|from)\s.*)?", re.I)
 
 
 def _named_body(noun: str) -> re.Pattern[str]:
@@ -94,23 +134,30 @@ def _named_body(noun: str) -> re.Pattern[str]:
     if noun not in _NAMED_BODY:
         head = noun.capitalize()
         _NAMED_BODY[noun] = re.compile(
-            rf"(?:[Tt]he\s+)?(?:(?:[A-Z][\w'’&-]*\s+){{1,4}}{head}\b|"
+            rf"(?:[Tt]he\s+)?(?:(?:[A-Z][\w'’&-]*\s+){{1,4}}{head}\b(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w'’&-]*){{1,3}})?|"
             rf"{head}\s+of(?:\s+(?:the\s+)?[A-Z][\w'’&-]*){{1,4}})")
     return _NAMED_BODY[noun]
 
 
 def _described(noun: str) -> re.Pattern[str]:
-    """``noun`` in lower case before the name it describes: "operator TalvGas"."""
+    """``noun`` in lower case before the name it describes: "operator TalvGas", "The heating
+    company, Tarazhan Teplo,"."""
     if noun not in _DESCRIBED:
         _DESCRIBED[noun] = re.compile(
-            rf"\b{noun}\s+(?P<name>(?!(?:on|in|at|said|says)\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}})")
+            rf"\b{noun}(?:\s+|,\s+(?=[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}},))"
+            rf"(?P<name>(?!(?:on|in|at|said|says)\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,3}})")
     return _DESCRIBED[noun]
 
 
 def _lower_body(noun: str) -> re.Pattern[str]:
-    """A body described in lower case: "the defense ministry", "the city's construction department"."""
+    """A body described in lower case: "the defense ministry", "the city's construction department",
+    "the regional department of the Committee for …"."""
     if noun not in _LOWER_BODY:
-        _LOWER_BODY[noun] = re.compile(rf"\b[Tt]he\s+(?:[a-z][\w'’-]*\s+){{1,3}}{noun}\b")
+        # "the regional department of the Committee for the Regulation of Natural Monopolies":
+        # the body it belongs to is part of its name.
+        _LOWER_BODY[noun] = re.compile(rf"\b[Tt]he\s+(?:[a-z][\w'’-]*\s+){{1,3}}{noun}\b"
+                                       r"(?:\s+of\s+the\s+[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?"
+                                       r"[A-Z][\w'’-]*)*)?")
     return _LOWER_BODY[noun]
 
 
@@ -171,8 +218,43 @@ class Speakers:
         self.last_any: str | None = None
         self.last_chain: list[str] = []
         self.seen: list[str] = []
+        # "the regulator" once it stood for "the National Bank of Drevlia".
+        self.aliases: dict[str, str] = {}
+        # The claim read last: where it ended and whose it was.
+        self.prev_start = self.prev_end = -1
+        self.prev_chain: list[str] = []
 
     def resolve(self, chain: list[str], text: str = "", start: int = 0, end: int = 0) -> list[str]:
+        resolved = self._resolve(chain, text, start, end)
+        if end > start:
+            self.prev_start, self.prev_end, self.prev_chain = start, end, resolved
+        return resolved
+
+    def _continued(self, text: str, start: int, end: int) -> list[str]:
+        """"Crews had been working 20-hour shifts, he said. Many of the trucks were over 25
+        years old.": a sentence in reported speech's tenses, with no tag of its own, right
+        after a tagged one in the same paragraph, goes on with that speaker's words."""
+        if not (text and self.prev_chain and 0 <= self.prev_end <= start):
+            return []
+        gap = text[self.prev_end:start]
+        if "\n" in gap or "\r" in gap or len(gap) > 120 or not _SENTENCE_CLOSED.search(text[self.prev_end - 1:start]):
+            return []
+        # The main clause's verb: in its first words, before any comma ("Still, the study
+        # suggests …" opens with the writer's own words).
+        head = _head(text, start, end)
+        if _NOT_CONTINUED.match(head) or len(head.split()) < 4:
+            return []
+        before = _head(text, self.prev_start, self.prev_end)
+        # The tense the speaker's words were put in goes on: "would", "had been", then "were"
+        # too; "will" after "will".
+        if not (_BACKSHIFTED.search(head) or (_PAST_BE.search(head) and _REPORTED_PAST.match(before))
+                or (_WILL.search(before) and _WILL.search(head))):
+            return []
+        return list(self.prev_chain)
+
+    def _resolve(self, chain: list[str], text: str, start: int, end: int) -> list[str]:
+        if not chain:
+            return self._continued(text, start, end)
         if chain == [PREVIOUS_SPEAKER]:
             # The speaker goes on, through the same relay ("“A,” Saar told The Associated
             # Press. “B.”": B too reached the page through the AP).
@@ -222,7 +304,8 @@ class Speakers:
         for earlier in reversed(self.seen[-50:]):
             # "the Ministry of Transport" is a ministry too.
             words = earlier.lower().split(" of ", 1)[0].split()
-            if (words and words[-1] == noun and (not before or words[-2:-1] == [before])
+            if (words and words[-1] == noun and (not before or words[-2:-1] == [before]
+                                                 or words[-2:-1] == [_SAME_BODY.get((before, noun))])
                     and earlier.lower() != low and "'" not in earlier):
                 if described and described[0] > text.rfind(earlier, 0, start) >= 0:
                     # "the state news agency KUNA" was named after Interfax last spoke.
@@ -256,7 +339,8 @@ class Speakers:
         if found is None:
             return None
         name = found.group("name")
-        if name.split()[0].lower() in TITLE_WORDS or name in self.names.values():
+        apposed = text[found.start("name") - 2] == ","  # "the heating company, Tarazhan Teplo,"
+        if name.split()[0].lower() in TITLE_WORDS or (name in self.names.values() and not apposed):
             return None
         return found.start(), name
 
@@ -272,9 +356,12 @@ class Speakers:
         full = self._full_name(who) if " " not in who else None
         if full:
             return full
+        by_context = self._by_context(who, text, start)
+        if by_context:
+            return by_context
         head = _DEFINITE.fullmatch(who)
         if head:
-            return self._body(head, low, text, start) or who
+            return self._definite(head, low, text, start) or who
         possessed = _POSSESSED.fullmatch(who)
         if possessed and _DEFINITE.fullmatch(possessed.group("owner")):
             owner = self._one(possessed.group("owner"), text, start)
@@ -282,7 +369,8 @@ class Speakers:
                 return f"{owner}'s {possessed.group('what')}"
         described = _DESCRIBED_REF.fullmatch(who)
         if described:
-            return self._described_body(described.group("noun").lower(), text, start) or who
+            return self._remembered(low, self._described_body(described.group("noun").lower(), text, start)
+                                    or self.aliases.get(low) or self._claim_body(low, text, start)) or who
         role = _ROLE.fullmatch(who)
         if role:
             person = self._person(role, start)
@@ -292,6 +380,53 @@ class Speakers:
             # "his lawyer said" in the lede, "his lawyer, Irena Saar, told ..." later.
             return self._apposed(who, text, start) or self._titled_after(role, start) or who
         return who
+
+    def _by_context(self, who: str, text: str, start: int) -> str | None:
+        """People described by what was just written: "the 61-year-old former judge" is the
+        person just named; "several of them" a share of the group the sentence before opened
+        with ("The bank's clients queued …")."""
+        if _AGED.fullmatch(who):
+            return self._last_mentioned(text, start) or self.last_person
+        share = _SHARE_OF_THEM.fullmatch(who)
+        if share is None:
+            return None
+        group = _last_match(_GROUP_SUBJECT, text, max(0, start - _ITS_WINDOW), start)
+        if group is None:
+            return None
+        g = group.group("group")
+        return f"{share.group('share').capitalize()} of {g[0].lower() + g[1:]}"
+
+    def _definite(self, head: re.Match[str], low: str, text: str, start: int) -> str | None:
+        """"the ministry", "the regulator": a body named before, or the one the claim opens
+        with; once found, the same words stand for it further on."""
+        return self._remembered(low, self._body(head, low, text, start) or self.aliases.get(low)
+                                or self._claim_body(low, text, start))
+
+    def _remembered(self, low: str, body: str | None) -> str | None:
+        """Once "the regulator" stood for a body, it stands for it further on."""
+        if body:
+            self.aliases[low] = body
+        return body
+
+    def _claim_body(self, low: str, text: str, start: int) -> str | None:
+        """"The National Bank of Drevlia has revoked …, the regulator said": a body's generic
+        noun, no body of that head in sight, is the named body the claim opens with."""
+        if not text or low.split()[-1] not in _GENERIC_BODY:
+            return None
+        found = _BODY.match(text, start, start + _IN_CLAIM)
+        if found is None or not any(w[:1].isupper() for w in found.group(0).split()[1:]):
+            return None
+        return _definite_name(found.group(0))
+
+    def _last_mentioned(self, text: str, start: int) -> str | None:
+        """The known person whose name (or surname) stands last before ``start``."""
+        best, person = -1, None
+        window = text[max(0, start - _SUBJECT_WINDOW * 2):start]
+        for surname, full in self.names.items():
+            for m in re.finditer(rf"\b{re.escape(surname)}\b", window):
+                if m.start() > best:
+                    best, person = m.start(), full
+        return person
 
     def _full_name(self, word: str) -> str | None:
         """The full name a surname stands for; or a given name, as Malay, Indonesian and Thai
@@ -396,5 +531,9 @@ class Speakers:
             if (person is None and len(tokens) >= 2 and who[0].isupper() and all(t[0].isupper() for t in tokens)
                     and tokens[-1].lower() not in ORG_WORDS and not is_outlet(who)):
                 person = who
+        if person is None and chain and _PERSON_DESCRIBED.fullmatch(chain[-1]) \
+                and not any(w[:1].isupper() for w in chain[-1].split()[:3] if w.lower() not in FUNCTION_WORDS):
+            # "a senior official of the port authority told Xinhua …. He said …": the official.
+            person = chain[-1]
         if person is not None:
             self.last_person = person

@@ -121,7 +121,10 @@ _DATE_TIME = re.compile(
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4},?\s+(?:at\s+)?"
     r"\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?")
 # "Associated Press writer Lena Berg in Tallinn contributed to this report."
-_CONTRIBUTED = re.compile(r"[^.!?]{3,120}\bcontributed(?: reporting)? to (?:this|the) (?:report|story|article)\.?", _I)
+# AP also closes with a bare "… writer Ola Berg in Tarn contributed." (a writer named, no object).
+_CONTRIBUTED = re.compile(r"[^.!?]{3,120}\bcontributed(?: reporting)? to (?:this|the) (?:report|story|article)\.?"
+                          r"|[^.!?]{0,60}\b(?:writers?|reporters?|correspondents?)\b[^.!?]{3,80}\bcontributed"
+                          r"(?: reporting)?\.?", _I)
 _BULLET = re.compile(r"[-*•–—]\s+|\d{1,2}[.)]\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 

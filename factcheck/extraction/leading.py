@@ -24,6 +24,7 @@ from .lexicon import (
     PRONOUN,
     SOURCE_NOUNS,
     SRC,
+    TITLE_NOUNS,
     TITLE_WORDS,
     VERB,
     VERB_LIKE,
@@ -44,7 +45,7 @@ from .trailing import parse_segment
 from .types import Attribution
 
 # "According to X, quoted by Y, ...": Y relays X.
-_LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,80}),\s+"
+_LEAD_ACCORDING = re.compile(r"(?:according\s+to|as\s+reported\s+by)\s+(?P<src>[^,]{2,120}),\s+"
                              r"(?:(?:as\s+)?(?:quoted|cited|carried|reported)\s+by\s+(?P<relay>[^,]{2,60}),\s+)?", re.I)
 # A role set after the name in a leading "According to X, a role, …".
 _ROLE_AFTER = re.compile(r"(?P<role>(?:an?|the)\s+[^,]{2,80}),\s+")
@@ -107,7 +108,8 @@ def _framed(sentence: str, framing: re.Match[str], depth: int) -> Attribution | 
         return None
     if framing.group("cited"):
         cited = parse_segment(framing.group("cited"))
-        if cited and cited[0] == "citing" and not inner.according:
+        if cited and cited[0] in ("citing", "citing-doc") and not inner.according \
+                and not (cited[0] == "citing-doc" and is_person_like(inner.chain[-1])):
             inner.chain = inner.chain + cited[1]
     elif len(inner.chain) == 1 and not inner.according:
         # "In an interview with state broadcaster KTV, the minister said ...": KTV relays.
@@ -134,7 +136,7 @@ def _reported_citing(sentence: str, start: int) -> Attribution | None:
         return None
     chain = speaker_chain(m.group("src"))
     cited = parse_segment(m.group("cited"))
-    if chain and cited and cited[0] == "citing":
+    if chain and cited and cited[0] in ("citing", "citing-doc"):
         return Attribution(chain=chain + cited[1], leading=True, end=m.end())
     return None
 
@@ -203,7 +205,8 @@ def _comma_subject(sentence: str, start: int) -> Attribution | None:
     m = _LEAD_COMMA_SUBJECT.match(sentence, start)
     if not m or (m.group("verb").lower() in CLAUSE_ONLY and not m.group("that")
                  and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb"))
-                 and not (m.group("verb").lower() in _STANCE_VERBS and _speaks(m.group("src")))):
+                 and not (m.group("verb").lower() in _STANCE_VERBS
+                          and (_speaks(m.group("src")) or _role_before_name(m.group("inner").strip())))):
         return None
     told = _LEAD_SRC_VERB.match(m.group("src"))
     if told and told.group("that"):
@@ -451,8 +454,13 @@ def _figure(sentence: str, start: int) -> Attribution | None:
 # subject's words.
 _PARTICIPLE = re.compile(
     r"(?P<src>[Tt]he\s+(?:[\w'’-]+\s+){0,2}[a-z][\w-]*"
+    # "Ulmeria's opposition leader Veronika Salis", "Party leader Ana Berg": a role, then the name.
+    r"|(?:[A-Z][\w'’-]*\s+)?(?:[a-z][\w-]*\s+){1,2}[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
+    # "Some local fishing communities": a share of a group of people.
+    r"|(?:[Ss]ome|[Mm]any|[Ss]everal|[Mm]ost)\s+(?:[a-z][\w-]*\s+){0,3}[a-z]{3,}s"
     r"|(?:[Tt]he\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|for|the|[A-Z][\w'’.&-]*)){0,6})"
     r"(?:\s+\([^()]{1,30}\))?(?:,\s+(?:an?|the|his|her|its|their)\s+[^,]{2,80},)?"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today))?"
     r"\s+(?!(?:this|thus|his|hers|its|ours|theirs|always|perhaps|whereas|unless|across|"
     r"towards|besides|as|us)\b)(?P<first>[a-z]{2,}(?:ed|s)|is|are|was|were|has|have|had|will|would|could|can|"
     r"did|does|also|then|later|again|still|once|now|just|[a-z]{2,}ly|took|made|went|came|gave|spoke|wrote|sent|"
@@ -471,10 +479,22 @@ def _participle(sentence: str, start: int) -> Attribution | None:
     if not m or m.group("first") in FUNCTION_WORDS or m.group("first") in _NOT_FIRST_VERBS:
         return None
     raw = m.group("src")
-    if not _subject_ok(raw, start) or not (_speaks(raw) or SOURCE_NOUNS.search(raw) or _titled(raw)):
+    if not _subject_ok(raw, start) or not (_speaks(raw) or SOURCE_NOUNS.search(raw) or _titled(raw)
+                                           or _PEOPLE.search(raw) or ends_in_name(_lower_opening(raw))):
         return None
     chain = speaker_chain(raw, " said")
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
+# Groups of people who take a stand: "some local fishing communities", "many farmers".
+_PEOPLE = re.compile(r"\b(?:[a-z]+(?:ers|ors|ists|ians|ents|ants)|communities|groups|people|residents|families|"
+                     r"villagers|fishermen|workers|parents|voters)$")
+
+
+def _lower_opening(raw: str) -> str:
+    """"Ulmeria's opposition leader X" read as "opposition leader X"."""
+    first, _, rest = raw.partition(" ")
+    return rest if first[:1].isupper() and rest[:1].islower() else raw
 
 
 # Words after a subject that make it part of a longer subject or a clause, not its verb.
@@ -519,6 +539,65 @@ def _long_asides(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
 
 
+# "The chairman of the committee on finance, taxation and customs policy, Yuriy Dovbush, on
+# Thursday called on …", "The company's chief executive, Ida Brandt, who took over in January
+# after …, said …": a role too long (or with commas of its own) for the one-aside reader,
+# then the name, then asides the name owns. The name speaks.
+_NAMED_AFTER_ROLE = re.compile(rf",\s+(?P<name>{CAP_RUN.pattern}),\s+")
+_ROLE_OPENER = re.compile(r"(?:the|its|his|her|their|[A-Z][\w'’-]*['’]s)\s", re.I)
+_TIME_BEFORE_VERB = (r"(?:(?:on|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+                     r"yesterday|earlier|later)(?:\s+(?:morning|afternoon|evening|night))?\s+")
+_NAME_THEN_VERB = re.compile(
+    rf"(?P<asides>(?:(?:who|whose|[a-z]{{3,}}ing|\d{{1,3}}\b|an?\s|the\s)(?:[^,]|(?<=\d),(?=\d)){{0,160}},\s+){{0,3}})"
+    rf"(?:{_TIME_BEFORE_VERB})?{AUX}{VERB}\b(?P<that>(?:\s+[^,.;:]{{0,40}}?\s+that\b|\s+that\b)?)")
+
+
+def _role_then_name(sentence: str, start: int) -> Attribution | None:
+    opener = _ROLE_OPENER.match(sentence, start)
+    if not opener:
+        return None
+    for named in _NAMED_AFTER_ROLE.finditer(sentence, start, start + 220):
+        role, name = sentence[start:named.start()], named.group("name")
+        if not (is_person_like(name) and 2 <= len(name.split()) <= 4) or VERB_LIKE.search(role) \
+                or not any(w.lower().strip(",") in TITLE_NOUNS for w in role.split()) or len(role.split()) > 30:
+            continue
+        m = _NAME_THEN_VERB.match(sentence, named.end())
+        if not m or re.search(r"\b(?:said|says|told)\b", m.group("asides")):
+            return None
+        verb = m.group("verb").lower()
+        if verb in CLAUSE_ONLY and not m.group("that") and verb not in _STANCE_VERBS \
+                and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb")):
+            return None
+        chain = speaker_chain(name, " " + verb + sentence[m.end("verb"):][:60])
+        return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+    return None
+
+
+# "The broadcaster, TVU, has rejected the charge", "Kaltra disputes that account": a denial
+# with the thing denied as its object is the denier's claim; so is "drew attention to".
+_REJECTION = re.compile(
+    rf"(?P<src>[^,]{{2,60}}?)(?:,\s+(?P<inner>{_ASIDE}),)?\s+{AUX}(?:(?P<verb>rejected|rejects|dismissed|dismisses|"
+    r"disputed|disputes|denied|denies|refuted|refutes|contested|contests)\s+(?:the|these|those|such|all|any|that|this|"
+    r"his|her|their|its)\s+(?:[\w'’-]+\s+){0,2}?(?:charges?|claims?|accusations?|allegations?|criticism|reports?|"
+    r"account|version|assertions?|figures)\b"
+    # "The ombudsman drew attention to reports of …": a pointer, like "pointed to".
+    r"|(?:drew|draws|has\s+drawn|had\s+drawn)\s+(?:particular\s+)?attention\s+to\b)")
+
+
+def _rejection(sentence: str, start: int) -> Attribution | None:
+    m = _REJECTION.match(sentence, start)
+    if not m or not _subject_ok(m.group("src"), start):
+        return None
+    named = [m.group("src").removeprefix("The ").removeprefix("the "), (m.group("inner") or "").strip()]
+    if not (_speaks(m.group("src")) or any(CAP_RUN.fullmatch(n) for n in named)):
+        return None
+    if m.group("inner"):
+        chain = comma_subject_chain(m.group("src"), m.group("inner"), "", m.group("verb") or "said")
+    else:
+        chain = speaker_chain(m.group("src"), " " + (m.group("verb") or "said"))
+    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src")), end=m.end()) if chain else None
+
+
 # "The engineer further related that …", "Marek hinted that …": a speaker, a verb in a tense the
 # speech list does not hold, then "that" and a clause; the verb says how the claim was put.
 _VERB_THAT = re.compile(
@@ -559,6 +638,7 @@ def _lead_up(sentence: str, start: int) -> Attribution | None:
 
 
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
+                    _role_then_name, _rejection,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
                     _participle, _progressive, _verb_that, _lead_up)
 
@@ -632,6 +712,20 @@ def parse_leading(sentence: str) -> Attribution | None:
     return found
 
 
+# "a think tank based in Selmarsk": where a body sits is no verb of the aside's.
+_BASED_IN = re.compile(r"\s+(?:based|headquartered|located)\s+in\s+[^,]*$")
+_ROLE_BEFORE_NAME = re.compile(rf"(?:[A-Z][a-z]+\s+)?(?P<role>[a-z][\w-]+(?:\s+[a-z][\w-]+)?)\s+(?P<name>{CAP_RUN.pattern})")
+
+
+def _role_before_name(inner: str) -> re.Match[str] | None:
+    """"Dutch diplomat Anna Berg", "pensioner Ivo Marek": a role of nouns, then a full name."""
+    m = _ROLE_BEFORE_NAME.fullmatch(inner)
+    if m is None or " " not in m.group("name") or VERB_LIKE.search(m.group("role")) \
+            or any(w in FUNCTION_WORDS for w in m.group("role").split()):
+        return None
+    return m
+
+
 def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str] | None:
     """"A senior official, who asked not to be named, said", "An analyst at X, Jane Doe,
     said", "Jane Doe, a spokeswoman for X, said": pick who speaks."""
@@ -642,9 +736,14 @@ def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str]
         # "Secretary-General of the Authority, Eng. Lina Masri, said": a courtesy title
         # opens the name, not a role.
         inner = named
+    named = _role_before_name(inner)
     if re.match(rf"(?:who|which|whose)\b|[a-z]{{3,}}ing\b|{_DISCOURSE}$|(?:at|in|on|during|after|before|later|earlier|"
-                r"speaking|writing|asked)\s", inner) or is_appositive(inner):
+                r"speaking|writing|asked)\s", inner) or is_appositive(_BASED_IN.sub("", inner)):
         speaker = src
+    elif named and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
+        # "The head of the mission, Dutch diplomat Anna Berg, said", "One of them, pensioner
+        # Ivo Marek, said": a role in lower case before the name; the name speaks.
+        speaker = named.group("name")
     elif CAP_RUN.fullmatch(inner.removesuffix(".")) and len(inner.split()) <= 4 \
             and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
         # "An analyst at X, Jane Doe, said", "The operator, Harlow Rail Co., said"; but

@@ -32,6 +32,9 @@ _DATELINE = re.compile(
         # "LONDON, June 3 (Reuters) -", "KARVEN, Aug. 2 (UPI) --", "NEW YORK (AP) —",
         # "OSLOVIK, Norvia —", "MOSCOW. March 3 (Interfax) -"
         {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\s*\({_AGENCY_NAME}\){_SEPARATOR}
+        # "Almaty. March 5. KazTAG -", "BAKU, Azerbaijan, March 5. Trend:": a date, a full
+        # stop, then the agency's one-word name and a separator
+      | (?:{_CAPS_CITY}|{_NAME_CITY}){_REGION}?[,.]\s*{_DATE}\.\s+[A-Z][\w.&'’-]{{1,20}}{_SEPARATOR}
         # "NEW DELHI, March 3 (IANS) Exports ...": a date and the agency, no dash
       | {_CAPS_CITY}{_REGION}?[,.]\s*{_DATE}\s*\({_AGENCY_NAME}\)\s+
       | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?{_SEPARATOR}
@@ -50,6 +53,8 @@ _DATELINE = re.compile(
       | {_CAPS_CITY}{_REGION}?,\s*{_DATE},\s*[A-Z]{{2,8}}{_SEPARATOR}
         # "MOSCOW, March 3. /TASS/.", "ASTANA. KAZINFORM -", "ASTANA, March 3. KAZINFORM -"
       | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\.\s*/\s*{_AGENCY_NAME}\s*/\.?\s+
+        # "TASHKENT, March 5 /Xinhua/ --": the agency between slashes, then a dash
+      | {_CAPS_CITY}{_REGION}?(?:[,.]\s*{_DATE})?\s*/\s*{_AGENCY_NAME}\s*/{_SEPARATOR}
       | {_CAPS_CITY}(?:[,.]\s*{_DATE})?\.\s+[A-Z][A-Z.-]{{2,}}(?:\s+[A-Z][A-Z.-]{{2,}})?{_SEPARATOR}
         # "BAKU, Azerbaijan, March 3. " (Trend): a date and a full stop
       | {_CAPS_CITY}{_REGION}?,\s*{_DATE}\.\s+

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import DETERMINER, NOT_OUTLETS, TITLE_WORDS
-from .names import clean_source, is_outlet, outlet_in_description
+from .lexicon import DETERMINER, NOT_OUTLETS, TITLE_WORDS, is_pronoun
+from .names import clean_source, is_outlet, is_person_like, outlet_in_description
 
-Segment = tuple[str, list[str]]  # ("according" | "citing" | "speaker" | "verb-only", sources)
+Segment = tuple[str, list[str]]  # ("according" | "citing" | "citing-doc" | "speaker" | "verb-only", sources)
+
+# "citing figures from the ministry", "according to a copy of the report": a paper cited as
+# evidence. After a person's tag it is that person's evidence, not a relay: the person speaks.
+CITED_DOCUMENT = re.compile(
+    r"(?:(?:an?|the|his|her|their|its|official|new|latest|internal|leaked)\s+)?(?:[\w'’-]+\s+){0,2}?"
+    r"(?:copy|copies|letter|letters|report|reports|document|documents|figures|data|statistics|records?|study|"
+    r"survey|e-?mails?|memo|filing|minutes)\b", re.I)
 
 # "told Reuters", "told state media", "in an interview with TASS", "speaking to CNN".
 _MEDIA = r"(?:state|local|national|foreign|regional|official|independent|western|russian|chinese)\s+(?:media|press|television|tv|radio)"
+# "a local radio station", "a regional newspaper": an outlet described, not named.
+_MEDIA_DESCRIBED = (r"an?\s+(?:[a-z][\w-]*\s+){0,2}?(?:radio\s+station|(?:television|tv)\s+(?:station|channel)|"
+                    r"newspaper|news\s+(?:site|website|portal|outlet)|broadcaster)")
 # "state broadcaster KTV", "the daily Vesti": what kind of outlet, before its name.
 _OUTLET_KIND = (r"(?:(?:the|a)\s+)?(?:[a-z][\w-]*\s+){0,2}?(?:broadcaster|channel|daily|newspaper|(?:news\s+)?agency|"
                 r"radio|station|outlet|website|portal|magazine|weekly|network|television|tv)\s+")
@@ -24,10 +34,11 @@ _TOLD = re.compile(
     # "In a statement to Petra", "in remarks to Kyodo": said to the outlet, as "told".
     r"[Ii]n\s+(?:an?\s+)?(?:\w+\s+)?(?:statement|remarks|comments)\s+to))\s+"
     rf"(?P<kind>{_OUTLET_KIND})?"
-    rf"(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){{0,3}}|{_MEDIA})")
+    rf"(?P<obj>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){{0,3}}|{_MEDIA}|{_MEDIA_DESCRIBED})")
 # "Vesti quoted Berg as saying (that) ...", "Berg was quoted by Vesti as saying ...".
 QUOTED_AS_SAYING = re.compile(
-    r"(?:(?P<speaker2>[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+(?:quoted|cited)"
+    # "deputy transport minister Rui Costa was quoted by Lusa": a role in lower case may open it.
+    r"(?:(?P<speaker2>(?:[a-z][\w-]*\s+){0,3}[A-Z][^,]{1,60}?)\s+(?:was|were|has\s+been|had\s+been)\s+(?:quoted|cited)"
     r"(?:\s+by\s+(?P<outlet2>[^,]{2,50}?))?|"
     rf"(?P<outlet>(?:the\s+)?[A-Z][^,]{{1,50}}?|{_MEDIA}\b[^,]{{0,30}}?)\s+quoted\s+(?!by\b)(?P<speaker>[^,]{{2,60}}?))"
     # "Berg was quoted as saying by the Harlow Post" puts the outlet last.
@@ -45,7 +56,7 @@ def told_relay(rest: str) -> str | None:
     if not told:
         return None
     obj = told.group("obj")
-    if re.fullmatch(_MEDIA, obj):
+    if re.fullmatch(_MEDIA, obj) or re.fullmatch(_MEDIA_DESCRIBED, obj):
         return obj
     if told.group("kind") and obj[:1].isupper():
         return re.sub(r"^the\s+", "", obj)
@@ -58,10 +69,33 @@ def told_relay(rest: str) -> str | None:
     return re.sub(r"^the\s+", "", obj)
 
 
+# "analysts at Prima Capital", "Observers from the regional security body SEMO": people
+# described by where they are from speak, not the body they are from.
+_PEOPLE_FROM = re.compile(
+    r"(?:[A-Za-z][\w-]*\s+)?(?i:analysts|observers|economists|experts|strategists|researchers|monitors|"
+    r"inspectors|traders|investigators)\s+(?:at|from|with)\s+\S.*")
+
+
+# "Deputy akim of Tarazhan Yerlan Zhakupov", "First deputy mayor of Lund Ida Berg": an office
+# in lower case for a place, then the name, its last two words.
+_LOWER_OFFICE_OF = re.compile(r"(?P<title>[A-Z][\w-]*)\s+(?:[a-z][\w-]*\s+){1,2}(?:of|for)\s+(?:the\s+)?"
+                              r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*?\s+(?P<name>[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)")
+
+
+def _people_from(src: str) -> str:
+    """"Analysts at X" opens a sentence, so it is read "analysts at X"; "Election observers
+    from X" keeps its capital, as every description that opens with a word of its own."""
+    return src[0].lower() + src[1:] if _PEOPLE_FROM.match(src.split(None, 1)[0] + " at x") else src
+
+
 def speaker_chain(src_raw: str, rest: str = "") -> list[str] | None:
     """The chain for a speaker phrase and what follows its verb: "a Reuters source" is
     relayed by Reuters, "X told Interfax" by Interfax."""
-    src = clean_source(src_raw)
+    office = _LOWER_OFFICE_OF.fullmatch(src_raw.strip())
+    if office and office.group("title").lower() in TITLE_WORDS:
+        src_raw = office.group("name")
+    people = _PEOPLE_FROM.fullmatch(src_raw.strip())
+    src = _people_from(src_raw.strip()) if people else clean_source(src_raw)
     if not src:
         return None
     chain = [src]
@@ -84,11 +118,18 @@ def quoted_as_saying_chain(match: re.Match[str]) -> list[str] | None:
     return ([outlet] if outlet else []) + [speaker]
 
 
+def _a_person(name: str) -> bool:
+    """"she", "Siri Dahl"; not "Vesti", which may be an outlet that relays what it cites."""
+    return is_pronoun(name) or (is_person_like(name) and " " in name and not is_outlet(name))
+
+
 def join_segments(segments: list[Segment]) -> list[str]:
     """"citing X" goes one level deeper than what came before; "according to X" one out,
     and so does an outlet reporting after a speaker ("..., X said, the daily Y reported")."""
     chain: list[str] = []
     for kind_name, sources in segments:
+        if kind_name == "citing-doc" and chain and _a_person(chain[-1]):
+            continue  # "…, she said, citing figures from the ministry": she says it
         if kind_name == "outlet" and chain:
             chain = [relay_name(s) for s in sources] + chain
         elif kind_name == "according":

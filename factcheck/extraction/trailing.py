@@ -24,14 +24,26 @@ from .lexicon import (
     read_title_case_speech,
 )
 from .names import clean_source, is_appositive, is_outlet, is_person_like, names_a_source, source_ok
-from .relays import CITED_BY, QUOTED_AS_SAYING, Segment, join_segments, reporters_outlet, speaker_chain
+from .relays import (
+    CITED_BY,
+    CITED_DOCUMENT,
+    QUOTED_AS_SAYING,
+    Segment,
+    join_segments,
+    reporters_outlet,
+    speaker_chain,
+)
 from .types import Attribution
 
 # A comma may sit inside the closing quotation mark ("... “fair and orderly,” the
 # observers said"): the mark then stays with the claim.
 _SEP = re.compile(r"\s*(?:,(?P<mark>[\"”’](?=\s))?|—|–|\s-\s)\s*")
 _TAG_ACCORDING = re.compile(r"(?:(?:all\s+)?according\s+to|as\s+(?:reported|quoted|cited)\s+by|reported\s+by|"
-                            r"quoted\s+by|cited\s+by|per)\s+(?P<src>.+)", re.I)
+                            r"quoted\s+by|cited\s+by|per|"
+                            # "…, it was reported on Monday by the region's governor, X."
+                            r"it\s+(?:was|has\s+been|had\s+been)\s+(?:reported|announced|stated|said)"
+                            r"(?:\s+(?:on|in|at|late|early|earlier|last|this)\b[^,]{0,30}?)?\s+by)\s+(?P<src>.+)",
+                            re.I)
 _TAG_CITING = re.compile(r"(?:(?:which|who|that|and)\s+)?(?:citing|quoting|cited|quoted|relying\s+on)\s+(?P<src>.+)", re.I)
 # Case-sensitive: "the United States" is not a tag ending in the verb "states".
 _TAG_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}(?P<rest>(?:\s+.*)?)", re.S)
@@ -49,7 +61,8 @@ _VERB_ONLY = re.compile(
 # What follows "X said" when a clause of its own does ("the ministry said it had ..."):
 # then the segment is the claim, not a tag after it.
 _CLAUSE_REST = re.compile(
-    r"\s+(?:that|it|he|she|they|we|I|there|the|a|an|his|her|its|their|our|"
+    # "…, the prime minister promised 50 million euros in aid": a figure is an object too.
+    r"\s+(?:\d[\d,.]*|that|it|he|she|they|we|I|there|the|a|an|his|her|its|their|our|"
     r"this(?!\s+(?:week|month|year|morning|afternoon|evening|weekend)))\b"
 )
 # Verbs whose object is what was said ("called on both sides to ..."): with an object
@@ -98,7 +111,9 @@ def _citing_segment(seg: str) -> Segment | None:
                    or (re.match(r"(?:\w+\s+)?quot", seg, re.I) and DETERMINER.match(m.group("src"))))):
         return None
     src = clean_source(m.group("src"))
-    return ("citing", [src]) if src else _REJECT
+    if not src:
+        return _REJECT
+    return ("citing-doc" if CITED_DOCUMENT.match(m.group("src")) else "citing", [src])
 
 
 # "... quoted Aliyev as saying on its website": a short setting may follow.
@@ -218,6 +233,7 @@ class _Walk:
     described: tuple[int, str] | None = None
     best: tuple[int, list[Segment]] | None = None
     name_after: str | None = None  # a bare name closing the tag after a description
+    first_text: str = ""  # the segment nearest the claim read so far
 
     def waits_for_speaker(self) -> bool:
         return bool(self.parsed) and self.parsed[0][0] == "verb-only"
@@ -239,6 +255,7 @@ class _Walk:
             if kind[0] == "verb-only":
                 self.verb_text = seg
             self.parsed.insert(0, kind)
+            self.first_text = seg
             if any(p[0] != "verb-only" for p in self.parsed):
                 self.best = (sep_start, list(self.parsed))
             return True
@@ -246,6 +263,10 @@ class _Walk:
             return k > 0 and (self._name_after_role(k, seg) or self._closing_phrase(k, seg))
         if is_appositive(seg) and not self._pronoun_speaks():
             # "..., the lowest since 1991, it added": a pronoun has no role beside it.
+            if self._body_speaks():
+                # "… Promtorg Bank, the country's ninth-largest lender, the regulator said": a
+                # body names no role of its own in front of it; the apposition is the claim's.
+                return False
             self._role(sep_start, seg)
             return True
         if not self.waits_for_speaker():
@@ -263,6 +284,12 @@ class _Walk:
     def _pronoun_speaks(self) -> bool:
         return bool(self.parsed) and self.parsed[0][0] == "speaker" and bool(self.parsed[0][1]) \
             and is_pronoun(self.parsed[0][1][-1])
+
+    def _body_speaks(self) -> bool:
+        """"the regulator said": a described body before its verb."""
+        return bool(self.parsed) and self.parsed[0][0] in _SPEAKING and bool(self.parsed[0][1]) \
+            and not is_person_like(self.parsed[0][1][-1]) and bool(DETERMINER.match(self.parsed[0][1][-1] + " ")) \
+            and _TAG_SRC_VERB.fullmatch(self.first_text) is not None
 
     def _name_after_role(self, k: int, seg: str) -> bool:
         """"..., said the head of the mission, Anna Berg": keep the name for the speaker."""
@@ -307,6 +334,37 @@ class _Walk:
         return self.best
 
 
+# "One of the drivers, trucker Emil Sorensen, said the queue stretched for nine kilometres": a
+# name (a role in lower case before it) right before "said" is its subject, not the claim.
+_ROLE_NAME = re.compile(r"(?:[a-z][\w-]*\s+){0,2}[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}")
+
+
+def _named_subject_before(body: str, content_end: int) -> bool:
+    if not _TAG_VERB_SRC.fullmatch(body[content_end:].lstrip(" ,")):
+        return False
+    before = body[:content_end].rstrip(" ,")
+    last = before[before.rfind(",") + 1:].strip() if "," in before else ""
+    if not (last and _ROLE_NAME.fullmatch(last)):
+        return False
+    return is_person_like(" ".join(w for w in last.split() if w[0].isupper()))
+
+
+def _persons_evidence(body: str, content_end: int, segments: list[Segment]) -> bool:
+    """"X told UPI that …, according to a copy of the report seen by the union", "X told local
+    media that …, citing a letter he had received": a paper cited after a person's leading tag
+    is that person's evidence; the leading tag is the attribution."""
+    if len(segments) != 1 or segments[0][0] not in ("citing-doc", "according"):
+        return False
+    tail = body[content_end:].lstrip(" ,")
+    cited = re.sub(r"^(?:according\s+to|citing|quoting)\s+", "", tail, flags=re.I)
+    if cited == tail or not CITED_DOCUMENT.match(cited) or re.match(r"(?:a|the)\s+statement\b", cited, re.I):
+        return False
+    from .leading import parse_leading  # the leading reader imports this module
+
+    lead = parse_leading(body[:content_end])
+    return lead is not None and not lead.according and is_person_like(lead.chain[-1])
+
+
 def parse_trailing(sentence: str) -> Attribution | None:
     """Parse a tag after the claim: "..., Peskov added, according to Interfax."."""
     body = read_title_case_speech(sentence).rstrip().rstrip(".!?…")
@@ -321,6 +379,8 @@ def parse_trailing(sentence: str) -> Attribution | None:
     if not best:
         return None
     content_end, segments = best
+    if _persons_evidence(body, content_end, segments) or _named_subject_before(body, content_end):
+        return None
     chain = join_segments(segments)
     if not chain or INTRO.fullmatch(body[:content_end].strip() + " "):
         # Nothing but "Earlier," before the tag: the sentence leads with its subject.
