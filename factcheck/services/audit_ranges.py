@@ -12,7 +12,8 @@ event, computes the HMAC and compares. An event whose database-built payload doe
 hash (stored in another form; a value the SQL does not build as the canonical encoder would) is
 looked up again and checked the reference way, as ``audit._walk`` does: a hash is only accepted when
 it is the HMAC of bytes the key's holder MACed, and a payload built here is never the canonical
-payload of other content (its strings are escaped, or it is no canonical JSON at all).
+payload of other content (its strings are escaped, or it is no canonical JSON at all; PostgreSQL's
+link is not escaped, and an event is only taken when its link is the hexadecimal hash checked before it).
 
 Reading row by row costs a Python object per value (issue 15, fourth round), so SQLite hands over
 a window of ids as one row (``_BATCHED``; PostgreSQL's windows come as rows: ``WHOLE_WINDOWS``):
@@ -83,7 +84,10 @@ PAYLOAD = {
         + """ || ',"ip_address":' || coalesce(""" + _quoted_pg("ip_address") + """, 'null')"""
         + """ || ',"object_id":' || coalesce(object_id::text, 'null')"""
         + """ || ',"object_type":' || """ + _quoted_pg("object_type")
-        + """ || ',"prev_hash":' || """ + _quoted_pg("prev_hash")
+        # The link unescaped: an event is only taken when its link is the hash checked before it (or
+        # the first link), 64 hexadecimal digits, where escaping changes nothing; any other link
+        # fails that check whatever its payload (0.07 µs an event of the backend's 2.2).
+        + """ || ',"prev_hash":"' || prev_hash || '"'"""
         + """ || ',"request_id":' || coalesce(""" + _quoted_pg("request_id") + """, 'null')"""
         + """ || CASE WHEN hash_alg = 'hmac-sha256' THEN ',"seq":' || seq::text ELSE '' END || '}'"""
     ),
@@ -110,7 +114,7 @@ PAYLOAD = {
 
 # id, seq (0, never a position, where there is none), prev_hash, hash, hash_alg, the payload as bytes.
 _SELECT = {
-    "postgresql": ("SELECT id, coalesce(seq, 0), prev_hash, hash, hash_alg, convert_to({payload}, 'UTF8') "
+    "postgresql": ("SELECT id, coalesce(seq, 0), prev_hash, hash, hash_alg, {payload} "
                    "FROM audit_events WHERE id > %s AND id <= %s ORDER BY id LIMIT {batch}"),
     "sqlite": ("SELECT id, CASE typeof(seq) WHEN 'integer' THEN seq ELSE 0 END, prev_hash, hash, hash_alg, "
                "CAST({payload} AS BLOB) FROM audit_events WHERE id > ? AND id <= ? ORDER BY id LIMIT {batch}"),
@@ -397,8 +401,16 @@ def _read_windows(cursors: Sequence[Any], statement: str, checkpoint_seq: int | 
 
 
 def _cursor(connection: Any, dialect: str) -> Any:
-    # psycopg in binary: the payloads come as bytes, not as hex text to decode.
-    return connection.cursor(binary=True) if dialect == "postgresql" else connection.cursor()
+    if dialect != "postgresql":
+        return connection.cursor()
+    # psycopg in binary, and a text as its UTF-8 bytes: the payload (``PAYLOAD``, a text) comes as the
+    # bytes to hash, without the backend converting it (``convert_to``) or Python decoding it. The
+    # hashes, links and algorithm are varchar, which still come as str.
+    from psycopg.types.string import ByteaBinaryLoader
+
+    cursor = connection.cursor(binary=True)
+    cursor.adapters.register_loader("text", ByteaBinaryLoader)
+    return cursor
 
 
 def check_range(dbapi_connection: Any, dialect: str, key: bytes, checkpoint: tuple[int, str, int] | None,

@@ -134,6 +134,19 @@ def test_a_checkpoint_that_does_not_match_is_named_as_the_serial_walk_names_it(a
     assert not report.intact and report.first_broken_id == ids[RANGE + 1] and "checkpointed" in report.problem
 
 
+@pytest.mark.parametrize("position", [0, 3, RANGE])
+def test_a_link_holding_quotes_and_backslashes_is_named_as_the_serial_walk_names_it(app, owner, window, position):  # noqa: F811
+    """PostgreSQL's payload takes the link as it is stored, unescaped (``PAYLOAD``): a link that is not
+    the hash before it, whatever it holds, is still the broken link the serial walk names."""
+    ids = _write()
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET prev_hash = :prev WHERE id = :id", id=ids[position],
+          prev='a\\"b","prev_hash":"' + "0" * 40)
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[position] and "link" in report.problem
+    assert report.count == position
+
+
 def test_ranges_cover_every_id_once():
     assert audit_ranges.plan(1, 24, 2, 6) == [(0, 6), (6, 12), (12, 18), (18, 24)]
     assert audit_ranges.plan(5, 9, 4, None) == [(4, 5), (5, 6), (6, 7), (7, 8), (8, 9)]
