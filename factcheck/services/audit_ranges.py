@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import itertools
 import logging
 import multiprocessing
 import os
@@ -57,6 +58,11 @@ PARALLEL_FROM = 200_000
 # Ids per window (one statement, one row back): memory stays flat (a few MB), statements stay few,
 # and the first window, which nothing overlaps, stays short.
 BATCH = 5_000
+# The first and last windows of a range are smaller. The checking thread has nothing to do until the
+# first window is built (a whole one is 5,000 payloads, 10-15 ms of the database's work on a quiet
+# machine), so it starts on a few hundred events while the larger windows behind them are built; and
+# the readers have nothing left to do while it checks the last one.
+RAMP = 4
 # Connections building windows at once in one process: the database's work per event (building the
 # payload) costs three times Python's (the MAC), so two of them keep one hashing thread busy.
 READERS = 2
@@ -347,9 +353,25 @@ class _RangeCheck:
             result.last = (self.last_id, self.last_hash, self.last_seq)
 
 
-def windows(after_id: int, up_to_id: int, size: int) -> list[tuple[int, int]]:
-    """(after_id, up_to_id] cut into windows of ``size`` ids."""
-    return [(start, min(start + size, up_to_id)) for start in range(after_id, up_to_id, size)]
+def windows(after_id: int, up_to_id: int, size: int, ramp: int | None = None) -> list[tuple[int, int]]:
+    """(after_id, up_to_id] cut into windows of ``size`` ids, the first ``ramp`` and, when the span holds
+    both, the last ``ramp`` of them smaller: ``size`` halved ``ramp`` times, doubling up to it at the
+    start and halving down from it at the end (see ``RAMP``)."""
+    ramp = RAMP if ramp is None else ramp
+    steps = [max(1, size >> shift) for shift in range(ramp, 0, -1)]
+    tail = steps[::-1] if up_to_id - after_id > 2 * sum(steps) else []
+    body_end = up_to_id - sum(tail)
+    bounds: list[tuple[int, int]] = []
+    start = after_id
+    for step in itertools.chain(steps, itertools.repeat(size)):
+        if start >= body_end:
+            break
+        bounds.append((start, min(start + step, body_end)))
+        start = bounds[-1][1]
+    for step in tail:
+        bounds.append((start, start + step))
+        start += step
+    return bounds
 
 
 def _read_windows(cursors: Sequence[Any], statement: str, checkpoint_seq: int | None,

@@ -134,6 +134,22 @@ def test_a_checkpoint_that_does_not_match_is_named_as_the_serial_walk_names_it(a
     assert not report.intact and report.first_broken_id == ids[RANGE + 1] and "checkpointed" in report.problem
 
 
+@pytest.mark.parametrize(("after_id", "up_to_id", "size", "ramp"), [
+    (0, 50_250, 5_000, 4), (0, 9_000, 5_000, 4), (7, 30, 4, 4), (0, 3, 4, 4), (0, 10, 1, 4), (0, 24, 4, 0),
+    (5, 6, 5_000, 4), (0, 1_000_000, 5_000, 4)])
+def test_windows_cover_every_id_once_growing_to_the_batch_and_shrinking_at_the_end(after_id, up_to_id, size, ramp):
+    bounds = audit_ranges.windows(after_id, up_to_id, size, ramp)
+    assert bounds[0][0] == after_id and bounds[-1][1] == up_to_id
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+    sizes = [end - start for start, end in bounds]
+    assert all(0 < each <= size for each in sizes)
+    if ramp and up_to_id - after_id > 4 * size:
+        assert sizes[:ramp] == sizes[-ramp:][::-1] == [max(1, size >> shift) for shift in range(ramp, 0, -1)]
+        assert sizes[ramp:-ramp].count(size) >= len(sizes) - 2 * ramp - 1
+    if not ramp:
+        assert sizes[:-1] == [size] * (len(sizes) - 1)
+
+
 @pytest.mark.parametrize("position", [0, 3, RANGE])
 def test_a_link_holding_quotes_and_backslashes_is_named_as_the_serial_walk_names_it(app, owner, window, position):  # noqa: F811
     """PostgreSQL's payload takes the link as it is stored, unescaped (``PAYLOAD``): a link that is not
@@ -173,13 +189,18 @@ def test_the_database_builds_the_canonical_payload_of_what_the_app_writes(app, m
 # ---- windows: a window of ids comes back as one row (payloads, hashes, links, positions joined) -------
 
 
-@pytest.fixture(params=[4, None], ids=["windows of 4 ids", "one window"])
+@pytest.fixture(params=[(4, None), (4, 0), (None, None)],
+                ids=["windows of 4 ids, the first and last smaller", "windows of 4 ids", "one window"])
 def window(request, monkeypatch):
     """Windows of 4 ids (so a break can sit at a window's border, and windows straddle the ranges of
-    6), or the default size (the whole chain in one window)."""
-    if request.param:
-        monkeypatch.setattr(audit_ranges, "BATCH", request.param)
-    return request.param
+    6), with the smaller windows at each end of a range (``RAMP``: 1, 1, 1, 2 ids) or without them,
+    or the default size (the whole chain in one window)."""
+    size, ramp = request.param
+    if size:
+        monkeypatch.setattr(audit_ranges, "BATCH", size)
+    if ramp is not None:
+        monkeypatch.setattr(audit_ranges, "RAMP", ramp)
+    return size
 
 
 def _taken_whole(monkeypatch) -> list[bool]:
