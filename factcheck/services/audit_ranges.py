@@ -56,8 +56,7 @@ logger = logging.getLogger(__name__)
 
 # Chains shorter than this are checked in the calling process: starting processes costs more.
 PARALLEL_FROM = 200_000
-# Ids per window (one statement, one row back): memory stays flat (a few MB), statements stay few,
-# and the first window, which nothing overlaps, stays short.
+# Ids per window (one statement, one row back): memory stays flat (a few MB) and statements stay few.
 BATCH = 5_000
 # The first and last windows of a range are smaller. The checking thread has nothing to do until the
 # first window is built (a whole one is 5,000 payloads, 10-15 ms of the database's work on a quiet
@@ -70,7 +69,7 @@ READERS = 2
 # How soon the hashing thread hands the interpreter over to a reader that has its window (seconds).
 # A reader whose statement is done needs the interpreter for a moment (to take its row and start the
 # next statement); the hashing thread keeps it for Python's switch interval, 5 ms by default, against
-# a window's 10-15 ms of the database's work: the reader, and a core, stood idle for a third of it.
+# a window's 10-15 ms of the database's work: the reader, and a free core, stood idle up to a third of it.
 HANDOFF = 0.0005
 # Ranges per process: a range that is slower (another process took the core) holds the others up less.
 RANGES_PER_PROCESS = 4
