@@ -309,6 +309,26 @@ def _hash_ways(payloads: list[bytes]) -> dict:
     return {"hashlib.sha256 alone": sha256, "HMAC-SHA256 with the key": keyed_mac}
 
 
+def _backend_cpu(engine) -> dict[int, float] | None:
+    """CPU seconds so far of each PostgreSQL backend connected to the bench's database, read from
+    /proc (a server on this machine); None where that cannot be read (SQLite: nothing to read)."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    try:
+        with engine.connect() as connection:
+            pids = connection.scalars(sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).all()
+        tick = os.sysconf("SC_CLK_TCK")
+        seconds = {}
+        for pid in pids:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+        return seconds
+    except (OSError, ValueError, sa.exc.SQLAlchemyError):
+        return None
+
+
 def measure_verify(app) -> tuple[float | None, float | None]:
     """(audit.verify events/s, hashlib events/s over the same canonical bytes).
 
@@ -319,16 +339,23 @@ def measure_verify(app) -> tuple[float | None, float | None]:
     "hashlib" is the floor the issue compares it with: ``hashlib.sha256`` alone over the canonical
     bytes of the same events (read and built beforehand, not timed); the keyed HMAC over the same
     bytes is printed beside it. Every way runs once per round, the rounds alternating, so that
-    another process taking the CPU hits them alike; the best of three rounds counts."""
+    another process taking the CPU hits them alike; the best of three rounds counts.
+
+    Beside the rates, the CPU each way spends per event (this process's threads, and on PostgreSQL
+    its backends' when /proc shows them), the median of the rounds: unlike the rates, it does not
+    move with the other work on the machine. hashlib's CPU against verify's is about the share the
+    rates show when the process has one core's worth of CPU (two cores shared with other sessions)."""
     from factcheck.extensions import db
     from factcheck.services import audit
     from factcheck.services.context import Context
 
     payloads = _canonical_payloads(app)
     rates: dict[str, float] = {}
+    cpu: dict[str, list[tuple[float, float | None]]] = {}
     count = 0
     with app.app_context():
         ctx = Context.of(db.session, app.extensions["factcheck"])
+        engine = db.engine
 
         def verified(run):
             def counted() -> int:
@@ -347,17 +374,33 @@ def measure_verify(app) -> tuple[float | None, float | None]:
                 **_hash_ways(payloads)}
         for _ in range(3):
             for name, run in ways.items():
-                started = time.perf_counter()
+                backends = _backend_cpu(engine) if name == "audit.verify" else {}
+                started, process = time.perf_counter(), time.process_time()
                 events = run()
-                seconds = time.perf_counter() - started
+                seconds, process = time.perf_counter() - started, time.process_time() - process
+                after = _backend_cpu(engine) if name == "audit.verify" else {}
                 if events:
                     count = events if name.startswith(("audit", "serial")) else count
                     rates[name] = max(rates.get(name, 0.0), events / seconds)
+                    backend = (sum(spent - backends.get(pid, 0.0) for pid, spent in after.items())
+                               if backends is not None and after is not None else None)
+                    cpu.setdefault(name, []).append((process / events, backend / events if backend is not None else None))
     for name, rate in rates.items():
         say(f"{name}: {rate:,.0f} events/s (best of 3, alternating; {count:,} events, {len(payloads):,} payloads)")
     verify_rate, hashlib_rate = rates.get("audit.verify"), rates.get("hashlib.sha256 alone")
     if verify_rate and hashlib_rate:
         say(f"verification runs at {verify_rate / hashlib_rate:.1%} of hashlib ({load()})")
+    if cpu.get("audit.verify") and cpu.get("hashlib.sha256 alone"):
+        import statistics
+
+        own = statistics.median(process for process, _backend in cpu["audit.verify"])
+        backends = [backend for _process, backend in cpu["audit.verify"] if backend is not None]
+        backend = statistics.median(backends) if backends else None
+        floor = statistics.median(process for process, _backend in cpu["hashlib.sha256 alone"])
+        beside = f" + {backend * 1e6:.2f} µs in its PostgreSQL backends" if backend else ""
+        with_backends = f", {floor / (own + backend):.1%} counting the backends" if backend else ""
+        say(f"CPU per event (medians of 3): audit.verify {own * 1e6:.2f} µs in this process{beside}; hashlib "
+            f"{floor * 1e6:.2f} µs. hashlib's CPU against verify's: {floor / own:.1%} (this process){with_backends}")
     return verify_rate, hashlib_rate
 
 

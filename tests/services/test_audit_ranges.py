@@ -134,6 +134,79 @@ def test_a_checkpoint_that_does_not_match_is_named_as_the_serial_walk_names_it(a
     assert not report.intact and report.first_broken_id == ids[RANGE + 1] and "checkpointed" in report.problem
 
 
+@pytest.mark.parametrize(("after_id", "up_to_id", "size", "ramp"), [
+    (0, 50_250, 5_000, 4), (0, 9_000, 5_000, 4), (7, 30, 4, 4), (0, 3, 4, 4), (0, 10, 1, 4), (0, 24, 4, 0),
+    (5, 6, 5_000, 4), (0, 1_000_000, 5_000, 4)])
+def test_windows_cover_every_id_once_growing_to_the_batch_and_shrinking_at_the_end(after_id, up_to_id, size, ramp):
+    bounds = audit_ranges.windows(after_id, up_to_id, size, ramp)
+    assert bounds[0][0] == after_id and bounds[-1][1] == up_to_id
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+    sizes = [end - start for start, end in bounds]
+    assert all(0 < each <= size for each in sizes)
+    if ramp and up_to_id - after_id > 4 * size:
+        assert sizes[:ramp] == sizes[-ramp:][::-1] == [max(1, size >> shift) for shift in range(ramp, 0, -1)]
+        assert sizes[ramp:-ramp].count(size) >= len(sizes) - 2 * ramp - 1
+    if not ramp:
+        assert sizes[:-1] == [size] * (len(sizes) - 1)
+
+
+class _Cursor:
+    """Stands in for a driver's cursor: each window's rows are its bounds."""
+
+    def execute(self, statement, parameters):
+        self.rows = [parameters]
+
+    def fetchall(self):
+        return self.rows
+
+
+def test_the_switch_interval_is_short_while_windows_are_read_and_put_back_after(monkeypatch):
+    """While windows are read, the hashing thread hands the interpreter to a reader within
+    ``HANDOFF``; the process's own interval is put back when the last reading ends (two at once, one
+    ending early), and one already shorter is left alone."""
+    import sys
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.004)
+        bounds = audit_ranges.windows(0, 40, 4)
+        first = audit_ranges._read_windows([_Cursor(), _Cursor()], "window", None, bounds)
+        second = audit_ranges._read_windows([_Cursor()], "window", None, bounds)
+        assert next(first)[2] == [(0, 1)] and sys.getswitchinterval() == audit_ranges.HANDOFF
+        assert next(second)[2] == [(0, 1)]
+        assert [window for _after, _up_to, window in first] == [[bound] for bound in bounds[1:]]
+        assert sys.getswitchinterval() == audit_ranges.HANDOFF  # the second still reads
+        second.close()
+        assert sys.getswitchinterval() == pytest.approx(0.004)
+        sys.setswitchinterval(0.0001)
+        assert len(list(audit_ranges._read_windows([_Cursor()], "window", None, bounds))) == len(bounds)
+        assert sys.getswitchinterval() == pytest.approx(0.0001)
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_verify_leaves_the_switch_interval_as_it_found_it(app):
+    import sys
+
+    _write(8)
+    before = sys.getswitchinterval()
+    assert audit.verify(ctx(), processes=1).intact
+    assert sys.getswitchinterval() == before
+
+
+@pytest.mark.parametrize("position", [0, 3, RANGE])
+def test_a_link_holding_quotes_and_backslashes_is_named_as_the_serial_walk_names_it(app, owner, window, position):  # noqa: F811
+    """PostgreSQL's payload takes the link as it is stored, unescaped (``PAYLOAD``): a link that is not
+    the hash before it, whatever it holds, is still the broken link the serial walk names."""
+    ids = _write()
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET prev_hash = :prev WHERE id = :id", id=ids[position],
+          prev='a\\"b","prev_hash":"' + "0" * 40)
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[position] and "link" in report.problem
+    assert report.count == position
+
+
 def test_ranges_cover_every_id_once():
     assert audit_ranges.plan(1, 24, 2, 6) == [(0, 6), (6, 12), (12, 18), (18, 24)]
     assert audit_ranges.plan(5, 9, 4, None) == [(4, 5), (5, 6), (6, 7), (7, 8), (8, 9)]
@@ -160,13 +233,18 @@ def test_the_database_builds_the_canonical_payload_of_what_the_app_writes(app, m
 # ---- windows: a window of ids comes back as one row (payloads, hashes, links, positions joined) -------
 
 
-@pytest.fixture(params=[4, None], ids=["windows of 4 ids", "one window"])
+@pytest.fixture(params=[(4, None), (4, 0), (None, None)],
+                ids=["windows of 4 ids, the first and last smaller", "windows of 4 ids", "one window"])
 def window(request, monkeypatch):
     """Windows of 4 ids (so a break can sit at a window's border, and windows straddle the ranges of
-    6), or the default size (the whole chain in one window)."""
-    if request.param:
-        monkeypatch.setattr(audit_ranges, "BATCH", request.param)
-    return request.param
+    6), with the smaller windows at each end of a range (``RAMP``: 1, 1, 1, 2 ids) or without them,
+    or the default size (the whole chain in one window)."""
+    size, ramp = request.param
+    if size:
+        monkeypatch.setattr(audit_ranges, "BATCH", size)
+    if ramp is not None:
+        monkeypatch.setattr(audit_ranges, "RAMP", ramp)
+    return size
 
 
 def _taken_whole(monkeypatch) -> list[bool]:
