@@ -42,7 +42,6 @@ import multiprocessing
 import os
 import queue
 import re
-import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -66,11 +65,6 @@ RAMP = 4
 # Connections building windows at once in one process: the database's work per event (building the
 # payload) costs three times Python's (the MAC), so two of them keep one hashing thread busy.
 READERS = 2
-# How soon the hashing thread hands the interpreter over to a reader that has its window (seconds).
-# A reader whose statement is done needs the interpreter for a moment (to take its row and start the
-# next statement); the hashing thread keeps it for Python's switch interval, 5 ms by default, against
-# a window's 10-15 ms of the database's work: the reader, and a free core, stood idle up to a third of it.
-HANDOFF = 0.0005
 # Ranges per process: a range that is slower (another process took the core) holds the others up less.
 RANGES_PER_PROCESS = 4
 
@@ -410,48 +404,21 @@ def _read_windows(cursors: Sequence[Any], statement: str, checkpoint_seq: int | 
 
     threads = [threading.Thread(target=read, args=(index,), name=f"audit-verify-reader-{index}", daemon=True)
                for index in range(readers)]
-    with _prompt_handoffs():
-        for thread in threads:
-            thread.start()
-        try:
-            for number, (after_id, up_to_id) in enumerate(bounds):
-                item = ready[number % readers].get()
-                if isinstance(item, BaseException) and not isinstance(item, Exception):
-                    raise item
-                yield after_id, up_to_id, item  # or the Exception its statement raised
-        finally:
-            stop.set()
-            for thread, out in zip(threads, ready, strict=True):
-                while thread.is_alive():  # let it finish its statement before the cursor is closed
-                    with contextlib.suppress(queue.Empty):
-                        out.get(timeout=0.05)
-                thread.join()
-
-
-_handoffs_lock = threading.Lock()
-_handoffs_held = 0
-_handoffs_saved = 0.0
-
-
-@contextlib.contextmanager
-def _prompt_handoffs() -> Iterator[None]:
-    """Python's switch interval at most ``HANDOFF`` while windows are read (see there); the interval is
-    the process's, so it is set by the first of the checks running at once and put back by the last,
-    and only where it was longer. It costs nothing while no other thread waits for the interpreter."""
-    global _handoffs_held, _handoffs_saved
-    with _handoffs_lock:
-        if _handoffs_held == 0:
-            _handoffs_saved = sys.getswitchinterval()
-            if _handoffs_saved > HANDOFF:
-                sys.setswitchinterval(HANDOFF)
-        _handoffs_held += 1
+    for thread in threads:
+        thread.start()
     try:
-        yield
+        for number, (after_id, up_to_id) in enumerate(bounds):
+            item = ready[number % readers].get()
+            if isinstance(item, BaseException) and not isinstance(item, Exception):
+                raise item
+            yield after_id, up_to_id, item  # or the Exception its statement raised
     finally:
-        with _handoffs_lock:
-            _handoffs_held -= 1
-            if _handoffs_held == 0 and _handoffs_saved > HANDOFF:
-                sys.setswitchinterval(_handoffs_saved)
+        stop.set()
+        for thread, out in zip(threads, ready, strict=True):
+            while thread.is_alive():  # let it finish its statement before the cursor is closed
+                with contextlib.suppress(queue.Empty):
+                    out.get(timeout=0.05)
+            thread.join()
 
 
 def _cursor(connection: Any, dialect: str) -> Any:

@@ -150,50 +150,6 @@ def test_windows_cover_every_id_once_growing_to_the_batch_and_shrinking_at_the_e
         assert sizes[:-1] == [size] * (len(sizes) - 1)
 
 
-class _Cursor:
-    """Stands in for a driver's cursor: each window's rows are its bounds."""
-
-    def execute(self, statement, parameters):
-        self.rows = [parameters]
-
-    def fetchall(self):
-        return self.rows
-
-
-def test_the_switch_interval_is_short_while_windows_are_read_and_put_back_after(monkeypatch):
-    """While windows are read, the hashing thread hands the interpreter to a reader within
-    ``HANDOFF``; the process's own interval is put back when the last reading ends (two at once, one
-    ending early), and one already shorter is left alone."""
-    import sys
-
-    before = sys.getswitchinterval()
-    try:
-        sys.setswitchinterval(0.004)
-        bounds = audit_ranges.windows(0, 40, 4)
-        first = audit_ranges._read_windows([_Cursor(), _Cursor()], "window", None, bounds)
-        second = audit_ranges._read_windows([_Cursor()], "window", None, bounds)
-        assert next(first)[2] == [(0, 1)] and sys.getswitchinterval() == audit_ranges.HANDOFF
-        assert next(second)[2] == [(0, 1)]
-        assert [window for _after, _up_to, window in first] == [[bound] for bound in bounds[1:]]
-        assert sys.getswitchinterval() == audit_ranges.HANDOFF  # the second still reads
-        second.close()
-        assert sys.getswitchinterval() == pytest.approx(0.004)
-        sys.setswitchinterval(0.0001)
-        assert len(list(audit_ranges._read_windows([_Cursor()], "window", None, bounds))) == len(bounds)
-        assert sys.getswitchinterval() == pytest.approx(0.0001)
-    finally:
-        sys.setswitchinterval(before)
-
-
-def test_verify_leaves_the_switch_interval_as_it_found_it(app):
-    import sys
-
-    _write(8)
-    before = sys.getswitchinterval()
-    assert audit.verify(ctx(), processes=1).intact
-    assert sys.getswitchinterval() == before
-
-
 @pytest.mark.parametrize("position", [0, 3, RANGE])
 def test_a_link_holding_quotes_and_backslashes_is_named_as_the_serial_walk_names_it(app, owner, window, position):  # noqa: F811
     """PostgreSQL's payload takes the link as it is stored, unescaped (``PAYLOAD``): a link that is not
