@@ -17,7 +17,7 @@ from markupsafe import Markup
 from factcheck.services.audit_log import EventLine
 from factcheck.views import links
 from factcheck.views.history import EventView
-from factcheck.views.list_rows import html_text
+from factcheck.views.list_rows import html_text, joined
 
 _NOTHING = '<span class="empty">—</span>'
 _CHANGES_HEAD = ('<table class="changes"><thead><tr><th scope="col">Field</th><th scope="col">Before</th>'
@@ -59,7 +59,7 @@ def _changes_table(changes: dict[str, Any] | None) -> str:
     return _CHANGES_HEAD + "".join(rows) + "</tbody></table>"
 
 
-def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> list[Markup]:
+def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> Markup:
     """Each event's ``<tr>``, as audit/_events.html lists them."""
     said = {view.event.id: view for view in described}
     article_url = links.by_id("articles.show", "article_id")
@@ -92,7 +92,7 @@ def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> l
                 details = f'<ul class="changes">{details}</ul>'
         else:
             says = details = ""
-        rows.append(Markup(
+        rows.append(
             f'<tr id="event-{event.id}"><td data-label="Event">{event.id}</td>'
             f'<td data-label="Time (UTC)"><time datetime="{event.created_at.isoformat()}">'
             f'{event.created_at.strftime("%Y-%m-%d %H:%M:%S")}</time></td>'
@@ -105,5 +105,5 @@ def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> l
             f'<dl class="meta"><dt>Request</dt><dd>{html_text(event.request_id or "—")}</dd>'
             f'<dt>IP address</dt><dd>{html_text(event.ip_address or "—")}</dd>'
             f'<dt>Hash</dt><dd><code>{html_text(event.hash)}</code></dd></dl></details></td></tr>'
-        ))
-    return rows
+        )
+    return joined(rows)
