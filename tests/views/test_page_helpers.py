@@ -32,6 +32,16 @@ def test_links_by_id_are_url_for(app, endpoint, id_name, values):
             assert link(row_id) == url_for(endpoint, **values, **{id_name: row_id})
 
 
+def test_links_kept_between_requests_follow_the_root_the_app_is_served_under(app):
+    for root in ("", "/newsroom", "", "/other"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for endpoint, id_name, values in (("claims.show", "claim_id", {}),
+                                              ("audit.timeline", "object_id", {"object_type": "note"})):
+                link = links.by_id(endpoint, id_name, **values)
+                assert link(42) == url_for(endpoint, **values, **{id_name: 42})
+                assert link(42).startswith(f"{root}/")
+
+
 class _Pick(Form):
     plain = SelectField("Plain")
     slow = SelectField("Slow")
