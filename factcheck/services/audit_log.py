@@ -271,7 +271,7 @@ def _lines_select(names: tuple[str, ...], newest_first: bool) -> Any:
 
 def _lines(session: DbSession, values: dict[str, Any], newest_first: bool, count: int) -> list[EventLine]:
     statement = _built(_lines_select, tuple(values), newest_first)
-    return [EventLine(*row) for row in _read(session, statement, {**values, "limit": count})]
+    return [EventLine(*row) for row in _read(session, statement, {**values, "limit": count}).all()]
 
 
 def _read(session: DbSession, statement: Any, params: dict[str, Any] | None = None) -> Any:

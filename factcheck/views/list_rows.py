@@ -37,7 +37,21 @@ def _date(value: date | None) -> str:
 
 def _datetime(value: datetime | None) -> str:
     # The ``datetime`` filter.
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+    return f"{minutes_text(value)} UTC" if value else ""
+
+
+def minutes_text(value: datetime) -> str:
+    """``value.strftime("%Y-%m-%d %H:%M")``, cut from ``isoformat``: strftime took longer than the rest
+    of a row (years before 1000, which strftime does not pad, go the slow way)."""
+    if value.year < 1000:
+        return value.strftime("%Y-%m-%d %H:%M")
+    iso = value.isoformat()
+    return f"{iso[:10]} {iso[11:16]}"
+
+
+def seconds_text(value: datetime, iso: str) -> str:
+    """``value.strftime("%Y-%m-%d %H:%M:%S")`` from ``iso``, its ``isoformat()`` (see ``minutes_text``)."""
+    return f"{iso[:10]} {iso[11:19]}" if value.year >= 1000 else value.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def joined(rows: Iterable[str], indent: str = "  ") -> Markup:
