@@ -29,7 +29,7 @@ from sqlalchemy.orm import joinedload
 from factcheck.models import Article, AuditEvent, Claim, Evidence, Note, Revision, User
 from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action, require
-from factcheck.services import audit
+from factcheck.services import audit, built
 from factcheck.services.checkpoints import Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
@@ -224,19 +224,6 @@ def _where(names: Iterable[str], column: Any = None) -> list[Any]:
     return [_CONDITIONS[name](c) for name in names]
 
 
-_BUILT: dict[tuple[Any, ...], Any] = {}
-
-
-def _built(build: Callable[..., Any], *shape: Any) -> Any:
-    """``build(*shape)``, built once per process for each shape (the names of its conditions and its
-    order): only the shape is kept, never a value."""
-    key = (build.__name__, *shape)
-    statement = _BUILT.get(key)
-    if statement is None:
-        statement = _BUILT[key] = build(*shape)
-    return statement
-
-
 def _events_select(names: tuple[str, ...], newest_first: bool) -> Any:
     return (select(AuditEvent).options(joinedload(AuditEvent.actor)).where(*_where(names, AuditEvent))
             .order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id).limit(bindparam("limit")))
@@ -247,7 +234,7 @@ def list_events(session: DbSession, *, viewer: User, filters: Filters | None = N
     """Newest first, ``limit`` at a time; ``before_id`` pages towards older events, ``after_id`` towards
     newer ones. Keyset on the id, so every page costs the same however deep."""
     def fetch(values: dict[str, Any], newest_first: bool, count: int) -> list[AuditEvent]:
-        return list(session.scalars(_built(_events_select, tuple(values), newest_first), {**values, "limit": count}))
+        return list(session.scalars(built.once(_events_select, tuple(values), newest_first), {**values, "limit": count}))
     return _page(session, viewer, filters, before_id, after_id, limit, fetch)
 
 
@@ -270,7 +257,7 @@ def _lines_select(names: tuple[str, ...], newest_first: bool) -> Any:
 
 
 def _lines(session: DbSession, values: dict[str, Any], newest_first: bool, count: int) -> list[EventLine]:
-    statement = _built(_lines_select, tuple(values), newest_first)
+    statement = built.once(_lines_select, tuple(values), newest_first)
     return [EventLine(*row) for row in _read(session, statement, {**values, "limit": count}).all()]
 
 
@@ -322,7 +309,7 @@ def _exists_select(names: tuple[str, ...]) -> Any:
 
 
 def _any(session: DbSession, values: dict[str, Any]) -> bool:
-    return bool(session.scalar(_built(_exists_select, tuple(values)), values))
+    return bool(session.scalar(built.once(_exists_select, tuple(values)), values))
 
 
 def recorded(session: DbSession, *, action: str | None = None, object_type: str | None = None) -> bool:

@@ -21,17 +21,17 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     literal_column,
     select,
     union_all,
 )
 from sqlalchemy.sql import operators, visitors
-from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ColumnElement, UnaryExpression
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action
+from factcheck.services import built
 from factcheck.services.articles import blocking_condition
 from factcheck.services.claim_queries import overdue_condition
 from factcheck.services.context import Context, DbSession
@@ -154,29 +154,11 @@ def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: 
 _START = bindparam("period_start", type_=UTCDateTime())
 _END = bindparam("period_end", type_=UTCDateTime())
 _TODAY = bindparam("today", type_=Date())
-_BUILT: dict[tuple[Any, ...], Any] = {}
 
 
 def _statement(session: DbSession, build: Callable[[], Any], *shape: Any) -> Any:
     """``build()``, built once for the session's dialect and ``shape`` (every value it depends on)."""
-    key = (build.__name__, session.get_bind().dialect.name, *shape)
-    statement = _BUILT.get(key)
-    if statement is None:
-        statement = _BUILT[key] = _constant_lists(build())
-    return statement
-
-
-def _constant_lists(statement: Any) -> Any:
-    """The statement with each ``IN`` of a constant list (statuses) given one parameter per value: an
-    expanding list parameter is written out into the SQL again at every execution."""
-    def replace(element: Any, **_kw: Any) -> Any:
-        if isinstance(element, BinaryExpression) and element.operator in (operators.in_op, operators.not_in_op) \
-                and isinstance(element.right, BindParameter) and element.right.expanding \
-                and element.right.callable is None and isinstance(element.right.value, list | tuple):
-            values = [literal(value, type_=element.left.type) for value in element.right.value]
-            return element.left.in_(values) if element.operator is operators.in_op else element.left.not_in(values)
-        return None
-    return visitors.replacement_traverse(statement, {}, replace)
+    return built.once(lambda *_shape: build(), build.__qualname__, session.get_bind().dialect.name, *shape)
 
 
 def _within(column: Any, period: Period) -> Any:
