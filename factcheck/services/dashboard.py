@@ -317,8 +317,15 @@ def _without_status_index(condition: ColumnElement[bool]) -> ColumnElement[bool]
 
 def _workload(session: DbSession, today: date) -> list[Workload]:
     """Every active checker with their open claims by status (none is a row too: idle people show).
-    The claims are counted per checker and status first (an index-only scan of (status, assignee,
-    due date)), then joined with the checkers: the join sees at most checkers × 3 rows."""
+
+    PostgreSQL: the claims are counted per checker and status first (an index-only scan of (status,
+    assignee, due date)), then joined with the checkers: the join sees at most checkers × 3 rows.
+    SQLite made that count a temporary table of every open claim's entry, then an automatic index
+    on it for the join (0.30 ms at 5,000 claims, 0.09 at 312); there each checker's counts are read
+    instead by probes of ``ix_claims_assignee_status_due`` (0.17 and 0.08 ms), which PostgreSQL
+    plans worse than the join (0.50 against 0.35 ms)."""
+    checkers = (UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value)
+
     def workload() -> Any:
         counts = (
             select(Claim.assignee_id, Claim.status, func.count().label("claims"),
@@ -329,12 +336,30 @@ def _workload(session: DbSession, today: date) -> list[Workload]:
         )
         return (
             select(User.id, User.display_name, counts.c.status, counts.c.claims, counts.c.overdue)
-            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value))
+            .join(UserRole, and_(*checkers))
             .outerjoin(counts, counts.c.assignee_id == User.id)
             .where(User.is_active_account.is_(True))
         )
-    rows = _run(session, _statement(session, workload), today=today).all()
+
+    def workload_by_probes() -> Any:
+        def count(*where: Any) -> Any:
+            return (select(func.count()).select_from(Claim).where(Claim.assignee_id == User.id, *where)
+                    .correlate(User).scalar_subquery())
+        return (
+            select(User.id, User.display_name,
+                   *(count(Claim.status == state.value) for state in WORKLOAD_STATES),
+                   count(Claim.status.in_([s.value for s in WORKLOAD_STATES]), Claim.due_date < _TODAY))
+            .join(UserRole, and_(*checkers))
+            .where(User.is_active_account.is_(True))
+        )
+
     people: dict[int, Workload] = {}
+    if session.get_bind().dialect.name == "sqlite":
+        for user_id, name, *counts, overdue in _run(session, _statement(session, workload_by_probes), today=today):
+            people[user_id] = Workload(user_id, name, {state.value: n for state, n in zip(WORKLOAD_STATES, counts,
+                                                                                            strict=True)}, overdue)
+        return sorted(people.values(), key=lambda w: (-w.total, w.name))
+    rows = _run(session, _statement(session, workload), today=today).all()
     for user_id, name, status, count, overdue in rows:  # at most (checkers × 3) rows
         person = people.get(user_id)
         if person is None:
