@@ -357,10 +357,10 @@ def _filter_choices_statement(chosen_article: bool) -> Any:
     # newest first.
     people: Any = select(literal_column("0"), User.id, User.display_name, User.email, User.display_name, User.id,
                          no_time).where(changed)
-    newest = (select(Article.id, Article.title).where(changed).order_by(Article.id.desc()).limit(_ARTICLE_CHOICES)
-              .subquery())
+    # The condition outside the newest titles' subquery, which keeps its walk of the primary key.
+    newest = select(Article.id, Article.title).order_by(Article.id.desc()).limit(_ARTICLE_CHOICES).subquery()
     parts = [signature, people, select(literal_column("1"), newest.c.id, newest.c.title, null(), null(),
-                                       -newest.c.id, no_time)]
+                                       -newest.c.id, no_time).where(changed)]
     if chosen_article:
         parts.append(select(literal_column("2"), Article.id, Article.title, null(), null(), -Article.id, no_time)
                      .where(Article.id == bindparam("chosen_article")))
