@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from factcheck.errors import GateClosed, NotFound, ValidationFailed
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User
 from factcheck.security.permissions import Action, can
-from factcheck.services import audit
+from factcheck.services import audit, built
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 from factcheck.services.workflow import (
@@ -266,30 +266,37 @@ class ArticleRow:
 def list_articles(session: DbSession, settings: Settings, *, status: str | None = None, query: str | None = None,
                   limit: int = 100, offset: int = 0) -> list[ArticleRow]:
     """Newest first, ``limit`` from the ``offset``-th, with claim counts computed by the database rather
-    than by loading claims. The page's articles are picked first and only their claims are counted
-    (counting every article's claims before picking made the list grow with the newsroom)."""
-    page = select(Article.id).order_by(Article.id.desc()).limit(limit).offset(offset)
+    than by loading claims: each article's claims counted through ``ix_claims_article_id``, for the
+    page's articles only. The statement is built once per filter set (see ``_article_list``)."""
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
     if status:
-        page = page.where(Article.status == status)
+        params["status"] = status
     if query:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        page = page.where(Article.title.ilike(pattern, escape="\\"))
-    picked = page.subquery()
-    counts = (
-        select(Claim.article_id, func.count(Claim.id).label("claims"),
-               func.count(case((blocking_condition(settings), 1))).label("open_claims"))
-        .where(Claim.article_id.in_(select(picked.c.id)))
-        .group_by(Claim.article_id)
-        .subquery()
-    )
-    stmt = (
-        select(Article.id, Article.title, Article.outlet, Article.status, Article.created_at,
-               func.coalesce(counts.c.claims, 0), func.coalesce(counts.c.open_claims, 0))
-        .join(picked, picked.c.id == Article.id)
-        .outerjoin(counts, counts.c.article_id == Article.id)
-        .order_by(Article.id.desc())
-    )
-    return [ArticleRow(*row) for row in session.execute(stmt)]
+        params["pattern"] = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    statement = built.once(_article_list, bool(status), bool(query), settings)
+    # On the session's connection: columns need none of the ORM session's execution. The flush is
+    # what autoflush would have done.
+    session.flush()
+    return [ArticleRow(*row) for row in session.connection().execute(statement, params).all()]
+
+
+def _article_list(by_status: bool, by_title: bool, settings: Settings) -> Any:
+    """The page's articles with their claims counted by correlated subqueries. Both databases then
+    walk the articles newest first and stop at the page's end, probing the claims index for each;
+    joining the page's ids to the articles instead had SQLite scan every article (0.3 ms at 250,
+    growing with the newsroom) and PostgreSQL plan two joins."""
+    blocking = blocking_condition(settings)
+    of_article = Claim.article_id == Article.id
+    claims = select(func.count()).where(of_article).correlate(Article).scalar_subquery()
+    open_claims = select(func.count()).where(of_article, blocking).correlate(Article).scalar_subquery()
+    statement = (select(Article.id, Article.title, Article.outlet, Article.status, Article.created_at, claims,
+                        open_claims)
+                 .order_by(Article.id.desc()).limit(bindparam("limit")).offset(bindparam("offset")))
+    if by_status:
+        statement = statement.where(Article.status == bindparam("status"))
+    if by_title:
+        statement = statement.where(Article.title.ilike(bindparam("pattern"), escape="\\"))
+    return statement
 
 
 def revision_list(session: DbSession, article: Article) -> list[Revision]:

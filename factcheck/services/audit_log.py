@@ -15,18 +15,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import bindparam, exists, literal_column, null, select, union_all
+from sqlalchemy import bindparam, cast, exists, func, literal_column, null, or_, select, union_all
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import joinedload
 
 from factcheck.models import Article, AuditEvent, Claim, Evidence, Note, Revision, User
+from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action, require
-from factcheck.services import audit
+from factcheck.services import audit, built
 from factcheck.services.checkpoints import Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
@@ -174,36 +177,64 @@ def _id_bounds(db: DbSession | Connection, filters: Filters) -> tuple[int, int |
     return low, high
 
 
-def _conditions(filters: Filters, bounds: tuple[int, int | None], column: Any = None) -> list[Any]:
-    c = column if column is not None else AuditEvent.__table__.c
-    where: list[Any] = []
+# Each condition a listing can have, by name, its value a parameter of that name. A listing's statement
+# depends only on which conditions it has, so it is built once for each set of them and run with the
+# values: building a select, its cache key and (for a new select object) its result's columns took
+# SQLAlchemy longer than the database took to run it.
+_CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "low": lambda c: c.id >= bindparam("low"),
+    "high": lambda c: c.id < bindparam("high"),
+    "no_actor": lambda c: c.actor_id.is_(None),
+    "actor_id": lambda c: c.actor_id == bindparam("actor_id"),
+    "action": lambda c: c.action == bindparam("action"),
+    "object_type": lambda c: c.object_type == bindparam("object_type"),
+    "object_id": lambda c: c.object_id == bindparam("object_id"),
+    "article_id": lambda c: c.article_id == bindparam("article_id"),
+    # The keyset: towards older events, towards newer ones.
+    "before": lambda c: c.id < bindparam("before"),
+    "after": lambda c: c.id > bindparam("after"),
+}
+
+
+def _conditions(filters: Filters, bounds: tuple[int, int | None]) -> dict[str, Any]:
+    """The filters' conditions (names of ``_CONDITIONS``), each with its parameter's value."""
+    values: dict[str, Any] = {}
     low, high = bounds
     if low:
-        where.append(c.id >= low)
+        values["low"] = low
     if high is not None:
-        where.append(c.id < high)
+        values["high"] = high
     if filters.no_actor:
-        where.append(c.actor_id.is_(None))
+        values["no_actor"] = None
     elif filters.actor_id is not None:
-        where.append(c.actor_id == filters.actor_id)
+        values["actor_id"] = filters.actor_id
     if filters.action:
-        where.append(c.action == filters.action)
+        values["action"] = filters.action
     if filters.object_type:
-        where.append(c.object_type == filters.object_type)
+        values["object_type"] = filters.object_type
         if filters.object_id is not None:
-            where.append(c.object_id == filters.object_id)
+            values["object_id"] = filters.object_id
     if filters.article_id is not None:
-        where.append(c.article_id == filters.article_id)
-    return where
+        values["article_id"] = filters.article_id
+    return values
+
+
+def _where(names: Iterable[str], column: Any = None) -> list[Any]:
+    c = column if column is not None else AuditEvent.__table__.c
+    return [_CONDITIONS[name](c) for name in names]
+
+
+def _events_select(names: tuple[str, ...], newest_first: bool) -> Any:
+    return (select(AuditEvent).options(joinedload(AuditEvent.actor)).where(*_where(names, AuditEvent))
+            .order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id).limit(bindparam("limit")))
 
 
 def list_events(session: DbSession, *, viewer: User, filters: Filters | None = None, before_id: int | None = None,
                 after_id: int | None = None, limit: int = 50) -> Page[AuditEvent]:
     """Newest first, ``limit`` at a time; ``before_id`` pages towards older events, ``after_id`` towards
     newer ones. Keyset on the id, so every page costs the same however deep."""
-    def fetch(where: list[Any], order: Any, count: int) -> list[AuditEvent]:
-        return list(session.scalars(select(AuditEvent).options(joinedload(AuditEvent.actor))
-                                    .where(*where).order_by(order).limit(count)))
+    def fetch(values: dict[str, Any], newest_first: bool, count: int) -> list[AuditEvent]:
+        return list(session.scalars(built.once(_events_select, tuple(values), newest_first), {**values, "limit": count}))
     return _page(session, viewer, filters, before_id, after_id, limit, fetch)
 
 
@@ -211,7 +242,7 @@ def list_lines(session: DbSession, *, viewer: User, filters: Filters | None = No
                after_id: int | None = None, limit: int = 50) -> Page[EventLine]:
     """``list_events`` as ``EventLine``s, for the audit log page."""
     return _page(session, viewer, filters, before_id, after_id, limit,
-                 lambda where, order, count: _lines(session, where, order, count))
+                 lambda values, newest_first, count: _lines(session, values, newest_first, count))
 
 
 # The actor's name and the article's title joined in (one probe of a primary key each), not looked
@@ -220,8 +251,14 @@ _LINES = (select(*_LINE_COLUMNS).outerjoin(User, User.id == AuditEvent.actor_id)
           .outerjoin(Article, Article.id == AuditEvent.article_id))
 
 
-def _lines(session: DbSession, where: list[Any], order: Any, count: int) -> list[EventLine]:
-    return [EventLine(*row) for row in _read(session, _LINES.where(*where).order_by(order).limit(count))]
+def _lines_select(names: tuple[str, ...], newest_first: bool) -> Any:
+    return (_LINES.where(*_where(names, AuditEvent)).order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id)
+            .limit(bindparam("limit")))
+
+
+def _lines(session: DbSession, values: dict[str, Any], newest_first: bool, count: int) -> list[EventLine]:
+    statement = built.once(_lines_select, tuple(values), newest_first)
+    return [EventLine(*row) for row in _read(session, statement, {**values, "limit": count}).all()]
 
 
 def _read(session: DbSession, statement: Any, params: dict[str, Any] | None = None) -> Any:
@@ -243,40 +280,42 @@ def last_verification_line(session: DbSession) -> EventLine | None:
 
 
 def _page(session: DbSession, viewer: User, filters: Filters | None, before_id: int | None, after_id: int | None,
-          limit: int, fetch: Callable[[list[Any], Any, int], list[Listed]]) -> Page[Listed]:
+          limit: int, fetch: Callable[[dict[str, Any], bool, int], list[Listed]]) -> Page[Listed]:
     require(viewer, Action.AUDIT_READ)
     filters = filters or Filters()
     bounds = _id_bounds(session, filters)
     if bounds is None:
         return Page([])
-    where: list[Any] = _conditions(filters, bounds, AuditEvent)
+    where = _conditions(filters, bounds)
     if after_id is not None and before_id is None:
-        rows = fetch([*where, AuditEvent.id > after_id], AuditEvent.id, limit + 1)
+        rows = fetch({**where, "after": after_id}, False, limit + 1)
         events = list(reversed(rows[:limit]))
         if not events:
             return Page([])
         newer = events[0].id if len(rows) > limit else None
-        older = events[-1].id if _any(session, where, AuditEvent.id < events[-1].id) else None
+        older = events[-1].id if _any(session, {**where, "before": events[-1].id}) else None
         return Page(events, older, newer)
-    rows = fetch([*where, AuditEvent.id < before_id] if before_id is not None else where, AuditEvent.id.desc(),
-                 limit + 1)
+    rows = fetch({**where, "before": before_id} if before_id is not None else where, True, limit + 1)
     events = rows[:limit]
     if not events:
         return Page([])
     older = events[-1].id if len(rows) > limit else None
-    newer = events[0].id if before_id is not None and _any(session, where, AuditEvent.id > events[0].id) else None
+    newer = events[0].id if before_id is not None and _any(session, {**where, "after": events[0].id}) else None
     return Page(events, older, newer)
 
 
-def _any(session: DbSession, where: list[Any], *more: Any) -> bool:
-    return bool(session.scalar(select(exists().where(*where, *more))))
+def _exists_select(names: tuple[str, ...]) -> Any:
+    return select(exists().where(*_where(names, AuditEvent)))
+
+
+def _any(session: DbSession, values: dict[str, Any]) -> bool:
+    return bool(session.scalar(built.once(_exists_select, tuple(values)), values))
 
 
 def recorded(session: DbSession, *, action: str | None = None, object_type: str | None = None) -> bool:
     """Whether the log holds an event of this action or object type: for a value the filter does not
     offer (an event kind the code no longer records), asked only when such a value is requested."""
-    where = [AuditEvent.action == action] if action is not None else [AuditEvent.object_type == object_type]
-    return _any(session, where)
+    return _any(session, {"action": action} if action is not None else {"object_type": object_type})
 
 
 @dataclass(frozen=True)
@@ -284,42 +323,85 @@ class FilterChoices:
     actors: list[tuple[int, str, str]]  # (id, display name, email), by name
     articles: list[tuple[int, str]]  # (id, title), newest first, and the chosen one however old
 
+    @cached_property
+    def names(self) -> dict[int, str]:
+        """Everyone's display name by id."""
+        return {person: name for person, name, _email in self.actors}
+
 
 _ARTICLE_CHOICES = 300
 
+# What the filter offers changes only when someone joins or is changed (a new highest id, a newer
+# ``updated_at``: every change of a user sets it) or an article comes in (a new highest id; a title is
+# written once and articles are never deleted). These three figures are the lists' signature.
+_USERS_TOP = select(func.max(User.id)).scalar_subquery()
+_USERS_CHANGED = select(func.max(User.updated_at)).scalar_subquery()
+_ARTICLES_TOP = select(func.max(Article.id)).scalar_subquery()
+# Never a signature: what is asked when nothing is known yet.
+_UNKNOWN = {"users_top": -1, "users_changed": datetime(1, 1, 1, tzinfo=UTC), "articles_top": -1}
+
 
 def _filter_choices_statement(chosen_article: bool) -> Any:
+    """The lists' signature (kind -1), and only when it is not the one given (``users_top``,
+    ``users_changed``, ``articles_top``) the people (kind 0) and the newest titles (kind 1); the chosen
+    article (kind 2) whenever one is asked for. The signature's subqueries are uncorrelated: each runs
+    once, and the lists' condition, which names no table, is decided before their rows are read."""
+    changed = or_(_USERS_TOP.is_distinct_from(bindparam("users_top")),
+                  _USERS_CHANGED.is_distinct_from(bindparam("users_changed", type_=UTCDateTime())),
+                  _ARTICLES_TOP.is_distinct_from(bindparam("articles_top")))
+    no_time = cast(null(), UTCDateTime())
+    signature = select(literal_column("-1").label("kind"), _USERS_TOP.label("id"), null().label("text"),
+                       null().label("email"), null().label("sort_text"), _ARTICLES_TOP.label("sort_id"),
+                       _USERS_CHANGED.label("changed"))
     # Users sort by name (in the database's collation, as the filter always listed them), articles
-    # newest first; "kind" keeps the two lists apart.
-    people: Any = select(literal_column("0").label("kind"), User.id.label("id"), User.display_name.label("text"),
-                    User.email.label("email"), User.display_name.label("sort_text"), User.id.label("sort_id"))
+    # newest first.
+    people: Any = select(literal_column("0"), User.id, User.display_name, User.email, User.display_name, User.id,
+                         no_time).where(changed)
+    # The condition outside the newest titles' subquery, which keeps its walk of the primary key.
     newest = select(Article.id, Article.title).order_by(Article.id.desc()).limit(_ARTICLE_CHOICES).subquery()
-    parts = [people, select(literal_column("1"), newest.c.id, newest.c.title, null(), null(), -newest.c.id)]
+    parts = [signature, people, select(literal_column("1"), newest.c.id, newest.c.title, null(), null(),
+                                       -newest.c.id, no_time).where(changed)]
     if chosen_article:
-        parts.append(select(literal_column("1"), Article.id, Article.title, null(), null(), -Article.id)
+        parts.append(select(literal_column("2"), Article.id, Article.title, null(), null(), -Article.id, no_time)
                      .where(Article.id == bindparam("chosen_article")))
     both = union_all(*parts).subquery()
-    return select(both.c.kind, both.c.id, both.c.text, both.c.email).order_by(both.c.kind, both.c.sort_text,
-                                                                                 both.c.sort_id)
+    return select(both.c.kind, both.c.id, both.c.text, both.c.email, both.c.sort_id, both.c.changed).order_by(
+        both.c.kind, both.c.sort_text, both.c.sort_id)
 
 
 # Built once per process: building the union cost more than running it.
 _FILTER_CHOICES = {chosen: _filter_choices_statement(chosen) for chosen in (False, True)}
+# Per database: the signature and the lists last read (without a chosen article).
+_KEPT_CHOICES: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], FilterChoices]] = weakref.WeakKeyDictionary()
 
 
 def filter_choices(session: DbSession, chosen_article: int | None = None) -> FilterChoices:
     """Everyone who could appear as an actor and the newest articles' titles (plus the article already
-    chosen, however old), for the filter: one statement, not one for each list."""
-    actors: list[tuple[int, str, str]] = []
-    articles: dict[int, str] = {}
-    rows = _read(session, _FILTER_CHOICES[True], {"chosen_article": chosen_article}) if chosen_article is not None \
-        else _read(session, _FILTER_CHOICES[False])
-    for kind, row_id, text_, email in rows:
-        if kind == 0:
-            actors.append((row_id, text_, email))
-        else:
-            articles.setdefault(row_id, text_)
-    return FilterChoices(actors, list(articles.items()))
+    chosen, however old), for the filter: one statement, not one for each list. The lists are kept
+    with their signature and read again only when it changes: some 340 rows read on every view of
+    the log were a tenth of its time."""
+    engine = session.get_bind()
+    kept = _KEPT_CHOICES.get(engine)
+    params: dict[str, Any] = dict(kept[0] if kept is not None else _UNKNOWN)
+    if chosen_article is not None:
+        params["chosen_article"] = chosen_article
+    rows = _read(session, _FILTER_CHOICES[chosen_article is not None], params).all()
+    signature_row, chosen = rows[0], [(row.id, row.text) for row in rows if row.kind == 2]
+    signature = {"users_top": signature_row.id, "users_changed": signature_row.changed,
+                 "articles_top": signature_row.sort_id}
+    if kept is None or signature != kept[0]:
+        articles: dict[int, str] = {}
+        for row in rows:
+            if row.kind == 1:
+                articles.setdefault(row.id, row.text)
+        kept = signature, FilterChoices([(row.id, row.text, row.email) for row in rows if row.kind == 0],
+                                        list(articles.items()))
+        _KEPT_CHOICES[engine] = kept
+    choices = kept[1]
+    if chosen and all(article != chosen[0][0] for article, _title in choices.articles):
+        # Not among the newest, so older than all of them: last.
+        return FilterChoices(choices.actors, [*choices.articles, chosen[0]])
+    return choices
 
 
 def timeline_subject(session: DbSession, object_type: str, object_id: int) -> Any:
@@ -333,13 +415,11 @@ def timeline(session: DbSession, *, viewer: User, object_type: str, object_id: i
     happened inside it (its revisions, claims, evidence and notes): every event that names it."""
     subject = timeline_subject(session, object_type, object_id)
     require(viewer, Action.AUDIT_TIMELINE, subject)
-    if object_type == "article":
-        where = [AuditEvent.article_id == object_id]
-    else:
-        where = [AuditEvent.object_type == object_type, AuditEvent.object_id == object_id]
+    where: dict[str, Any] = {"article_id": object_id} if object_type == "article" \
+        else {"object_type": object_type, "object_id": object_id}
     if after_id is not None:
-        where.append(AuditEvent.id > after_id)
-    rows = _lines(session, where, AuditEvent.id, limit + 1)
+        where["after"] = after_id
+    rows = _lines(session, where, False, limit + 1)
     events = rows[:limit]
     return Timeline(object_type, object_id, subject, events, events[-1].id if len(rows) > limit else None)
 
@@ -367,12 +447,11 @@ def export_batches(connection: Connection, filters: Filters, stop_below: int,
         return
     table = AuditEvent.__table__
     where = _conditions(filters, bounds)
+    statement = select(*table.c).where(*_where(where), table.c.id > bindparam("after"),
+                                       table.c.id < stop_below).order_by(table.c.id).limit(batch_size)
     last_id = 0
     while True:
-        batch = connection.execute(
-            select(*table.c).where(*where, table.c.id > last_id, table.c.id < stop_below)
-            .order_by(table.c.id).limit(batch_size)
-        ).all()
+        batch = connection.execute(statement, {**where, "after": last_id}).all()
         if not batch:
             return
         yield batch

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal, literal_column, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, User
 from factcheck.models import ClaimStatus as S
-from factcheck.services import loaded_rows
+from factcheck.services import built, loaded_rows
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
 
@@ -353,7 +353,32 @@ def claims_list_rows(session: DbSession, filters: ClaimFilters, *, before_id: in
                      today: date | None = None) -> ClaimPage[ClaimRow]:
     """``list_claims`` for the claims list page: the columns it shows and those that say what the viewer
     may do with each row, in one statement."""
-    return ClaimPage.of(_rows(session, _filtered(_CLAIMS_LIST.limit(limit + 1), filters, before_id, today))[0], limit)
+    params: dict[str, Any] = {name: value for name, value in (
+        ("before_id", before_id), ("status", filters.status or None), ("assignee_id", filters.assignee_id),
+        ("unassigned", True if filters.unassigned else None), ("article_id", filters.article_id),
+        ("verdict", filters.verdict or None), ("today", (today or date.today()) if filters.overdue else None),
+    ) if value is not None}
+    statement = built.once(_claims_list, tuple(params))
+    return ClaimPage.of(_rows(session, statement, {**params, "limit": limit + 1})[0], limit)
+
+
+# The claims list's conditions by name, each value a parameter of that name (``unassigned`` has none).
+_CLAIMS_LIST_CONDITIONS: dict[str, Callable[[], Any]] = {
+    "before_id": lambda: Claim.id < bindparam("before_id"),
+    "status": lambda: Claim.status == bindparam("status"),
+    "assignee_id": lambda: Claim.assignee_id == bindparam("assignee_id"),
+    "unassigned": lambda: Claim.assignee_id.is_(None),
+    "article_id": lambda: Claim.article_id == bindparam("article_id"),
+    "verdict": lambda: Claim.verdict == bindparam("verdict"),
+    # ``overdue_condition`` compares the due date with what it is given: a parameter serves as a date.
+    "today": lambda: overdue_condition(bindparam("today", type_=Date())),  # type: ignore[arg-type]
+}
+
+
+def _claims_list(names: tuple[str, ...]) -> Any:
+    """``_filtered(_CLAIMS_LIST)`` with the conditions named, built once for each set of them
+    (``built.once``): building the select and its cache key on every view cost more than running it."""
+    return _CLAIMS_LIST.where(*(_CLAIMS_LIST_CONDITIONS[name]() for name in names)).limit(bindparam("limit"))
 
 
 def _filtered(stmt: AnySelect, filters: ClaimFilters, before_id: int | None, today: date | None) -> AnySelect:

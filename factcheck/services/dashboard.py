@@ -21,17 +21,17 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     literal_column,
     select,
     union_all,
 )
 from sqlalchemy.sql import operators, visitors
-from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ColumnElement, UnaryExpression
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action
+from factcheck.services import built
 from factcheck.services.articles import blocking_condition
 from factcheck.services.claim_queries import overdue_condition
 from factcheck.services.context import Context, DbSession
@@ -154,29 +154,11 @@ def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: 
 _START = bindparam("period_start", type_=UTCDateTime())
 _END = bindparam("period_end", type_=UTCDateTime())
 _TODAY = bindparam("today", type_=Date())
-_BUILT: dict[tuple[Any, ...], Any] = {}
 
 
 def _statement(session: DbSession, build: Callable[[], Any], *shape: Any) -> Any:
     """``build()``, built once for the session's dialect and ``shape`` (every value it depends on)."""
-    key = (build.__name__, session.get_bind().dialect.name, *shape)
-    statement = _BUILT.get(key)
-    if statement is None:
-        statement = _BUILT[key] = _constant_lists(build())
-    return statement
-
-
-def _constant_lists(statement: Any) -> Any:
-    """The statement with each ``IN`` of a constant list (statuses) given one parameter per value: an
-    expanding list parameter is written out into the SQL again at every execution."""
-    def replace(element: Any, **_kw: Any) -> Any:
-        if isinstance(element, BinaryExpression) and element.operator in (operators.in_op, operators.not_in_op) \
-                and isinstance(element.right, BindParameter) and element.right.expanding \
-                and element.right.callable is None and isinstance(element.right.value, list | tuple):
-            values = [literal(value, type_=element.left.type) for value in element.right.value]
-            return element.left.in_(values) if element.operator is operators.in_op else element.left.not_in(values)
-        return None
-    return visitors.replacement_traverse(statement, {}, replace)
+    return built.once(lambda *_shape: build(), build.__qualname__, session.get_bind().dialect.name, *shape)
 
 
 def _within(column: Any, period: Period) -> Any:
@@ -209,7 +191,7 @@ def _period_counts(session: DbSession, period: Period,
         return union_all(by_status, by_verdict)
     statuses: dict[str, int] = {}
     verdicts: dict[str, int] = {}
-    for kind, value, count in _run(session, _statement(session, period_counts, period.end is None), period):
+    for kind, value, count in _run(session, _statement(session, period_counts, period.end is None), period).all():
         (statuses if kind == "status" else verdicts)[value] = count
     ordered = [verdict for verdict in scale if verdict in verdicts] + sorted(
         v for v in verdicts if v not in scale and v)
@@ -335,8 +317,16 @@ def _without_status_index(condition: ColumnElement[bool]) -> ColumnElement[bool]
 
 def _workload(session: DbSession, today: date) -> list[Workload]:
     """Every active checker with their open claims by status (none is a row too: idle people show).
-    The claims are counted per checker and status first (an index-only scan of (status, assignee,
-    due date)), then joined with the checkers: the join sees at most checkers × 3 rows."""
+
+    PostgreSQL: the claims are counted per checker and status first (an index-only scan of (status,
+    assignee, due date)), then joined with the checkers: the join sees at most checkers × 3 rows.
+    SQLite made that count a temporary table of every open claim's entry, then an automatic index
+    on it for the join (0.30 ms at 5,000 claims, 0.09 at 312); there each checker's counts are read
+    instead by probes of ``ix_claims_assignee_status_due`` (0.17 and 0.08 ms), which PostgreSQL
+    plans worse than the join (0.50 against 0.35 ms)."""
+    def checkers() -> Any:
+        return and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value)
+
     def workload() -> Any:
         counts = (
             select(Claim.assignee_id, Claim.status, func.count().label("claims"),
@@ -347,12 +337,31 @@ def _workload(session: DbSession, today: date) -> list[Workload]:
         )
         return (
             select(User.id, User.display_name, counts.c.status, counts.c.claims, counts.c.overdue)
-            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value))
+            .join(UserRole, checkers())
             .outerjoin(counts, counts.c.assignee_id == User.id)
             .where(User.is_active_account.is_(True))
         )
-    rows = _run(session, _statement(session, workload), today=today).all()
+
+    def workload_by_probes() -> Any:
+        def count(*where: Any) -> Any:
+            return (select(func.count()).select_from(Claim).where(Claim.assignee_id == User.id, *where)
+                    .correlate(User).scalar_subquery())
+        return (
+            select(User.id, User.display_name,
+                   *(count(Claim.status == state.value) for state in WORKLOAD_STATES),
+                   count(Claim.status.in_([s.value for s in WORKLOAD_STATES]), Claim.due_date < _TODAY))
+            .join(UserRole, checkers())
+            .where(User.is_active_account.is_(True))
+        )
+
     people: dict[int, Workload] = {}
+    if session.get_bind().dialect.name == "sqlite":
+        for user_id, name, *counts, overdue in _run(session, _statement(session, workload_by_probes),
+                                                       today=today).all():
+            people[user_id] = Workload(user_id, name, {state.value: n for state, n in zip(WORKLOAD_STATES, counts,
+                                                                                            strict=True)}, overdue)
+        return sorted(people.values(), key=lambda w: (-w.total, w.name))
+    rows = _run(session, _statement(session, workload), today=today).all()
     for user_id, name, status, count, overdue in rows:  # at most (checkers × 3) rows
         person = people.get(user_id)
         if person is None:

@@ -133,7 +133,7 @@ def index() -> Any:
     filter_args = filters.query_args() if not errors else {}
     # The filter has read every user: the descriptions name people from it, and the titles come with
     # the events.
-    described = describe(db.session, page.events, everyone={i: name for i, name, _ in choices.actors})
+    described = describe(db.session, page.events, everyone=choices.names)
     rows = event_rows(page.events, described)
     return render_template("audit/index.html", page=page, filter_fields=fields, filter_args=filter_args, rows=rows,
                            errors=errors, verification=audit_log.last_verification_line(db.session),

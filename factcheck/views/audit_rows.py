@@ -17,7 +17,7 @@ from markupsafe import Markup
 from factcheck.services.audit_log import EventLine
 from factcheck.views import links
 from factcheck.views.history import EventView
-from factcheck.views.list_rows import html_text
+from factcheck.views.list_rows import html_text, joined, seconds_text
 
 _NOTHING = '<span class="empty">—</span>'
 _CHANGES_HEAD = ('<table class="changes"><thead><tr><th scope="col">Field</th><th scope="col">Before</th>'
@@ -28,6 +28,11 @@ def change_value(value: Any) -> str:
     """A recorded value as the table shows it: a dash, JSON for structures, else the text."""
     if value is None:
         return _NOTHING
+    kind = type(value)
+    if kind is str:
+        return html_text(value)
+    if kind is int or kind is bool or kind is float:
+        return str(value)
     if isinstance(value, Mapping) or (_iterable(value) and not isinstance(value, str)):
         json = current_app.jinja_env.policies
         return "<code>" + htmlsafe_json_dumps(value, dumps=json["json.dumps_function"],
@@ -50,7 +55,7 @@ def _changes_table(changes: dict[str, Any] | None) -> str:
     rows = []
     # In the order of Jinja's ``dictsort``: by field name, ignoring case.
     for key, change in sorted(changes.items(), key=lambda item: str(item[0]).lower()):
-        if isinstance(change, Mapping) and "after" in change:
+        if (type(change) is dict or isinstance(change, Mapping)) and "after" in change:
             cells = (f'<td data-label="before">{change_value(change.get("before"))}</td>'
                      f'<td data-label="after">{change_value(change["after"])}</td>')
         else:
@@ -59,7 +64,7 @@ def _changes_table(changes: dict[str, Any] | None) -> str:
     return _CHANGES_HEAD + "".join(rows) + "</tbody></table>"
 
 
-def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> list[Markup]:
+def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> Markup:
     """Each event's ``<tr>``, as audit/_events.html lists them."""
     said = {view.event.id: view for view in described}
     article_url = links.by_id("articles.show", "article_id")
@@ -92,10 +97,10 @@ def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> l
                 details = f'<ul class="changes">{details}</ul>'
         else:
             says = details = ""
-        rows.append(Markup(
+        iso = event.created_at.isoformat()
+        rows.append(
             f'<tr id="event-{event.id}"><td data-label="Event">{event.id}</td>'
-            f'<td data-label="Time (UTC)"><time datetime="{event.created_at.isoformat()}">'
-            f'{event.created_at.strftime("%Y-%m-%d %H:%M:%S")}</time></td>'
+            f'<td data-label="Time (UTC)"><time datetime="{iso}">{seconds_text(event.created_at, iso)}</time></td>'
             f'<td data-label="Actor">{actor}</td>'
             f'<td class="action"><code>{html_text(event.action)}</code>{says}'
             f'{details}</td>'
@@ -105,5 +110,5 @@ def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> l
             f'<dl class="meta"><dt>Request</dt><dd>{html_text(event.request_id or "—")}</dd>'
             f'<dt>IP address</dt><dd>{html_text(event.ip_address or "—")}</dd>'
             f'<dt>Hash</dt><dd><code>{html_text(event.hash)}</code></dd></dl></details></td></tr>'
-        ))
-    return rows
+        )
+    return joined(rows)

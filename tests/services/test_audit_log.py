@@ -122,6 +122,31 @@ def test_filter_choices_list_everyone_by_name_and_the_newest_articles_with_the_c
     assert audit_log.filter_choices(db.session, 999_999).articles == plain.articles
 
 
+def test_the_filter_choices_are_kept_until_someone_joins_or_changes_or_an_article_comes_in(make):
+    editor = make.user("editor")
+    make.article(editor, title="First")
+    first = audit_log.filter_choices(db.session)
+    assert audit_log.filter_choices(db.session) is first
+    signature = audit_log._KEPT_CHOICES[db.engine][0]
+    # Asked with the signature it has, the database sends the signature alone, not the lists.
+    assert len(db.session.connection().execute(audit_log._FILTER_CHOICES[False], signature).all()) == 1
+
+    newcomer = make.user("checker")
+    assert audit_log.filter_choices(db.session).actors == _everyone_by_name()
+    with transaction(db.session):
+        db.session.get(User, newcomer.id).display_name = "Zora Renamed"
+    assert audit_log.filter_choices(db.session).names[newcomer.id] == "Zora Renamed"
+    assert audit_log.filter_choices(db.session).actors == _everyone_by_name()
+    fresh = make.article(editor, title="Fresh")
+    assert audit_log.filter_choices(db.session).articles[0] == (fresh.id, "Fresh")
+    assert audit_log.filter_choices(db.session) is audit_log.filter_choices(db.session)
+
+
+def _everyone_by_name() -> list[tuple[int, str, str]]:
+    return [tuple(row) for row in db.session.execute(select(User.id, User.display_name, User.email)
+                                                     .order_by(User.display_name, User.id))]
+
+
 def _with_article_limit(chosen: bool, limit: int):
     original = audit_log._ARTICLE_CHOICES
     audit_log._ARTICLE_CHOICES = limit

@@ -2,6 +2,8 @@
 prefix, a select's options, a chart's cut labels."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 from flask import url_for
 from jinja2 import Environment
@@ -14,7 +16,7 @@ from wtforms.widgets import Select
 
 from factcheck.forms import choices, rendering
 from factcheck.forms.quick_select import QuickSelectField
-from factcheck.views import charts, links
+from factcheck.views import charts, links, list_rows
 from factcheck.views.list_rows import html_text
 
 
@@ -30,6 +32,26 @@ def test_links_by_id_are_url_for(app, endpoint, id_name, values):
         link = links.by_id(endpoint, id_name, **values)
         for row_id in (1, 7, 2147483647, 123456):
             assert link(row_id) == url_for(endpoint, **values, **{id_name: row_id})
+
+
+def test_links_kept_between_requests_follow_the_root_the_app_is_served_under(app):
+    for root in ("", "/newsroom", "", "/other"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for endpoint, id_name, values in (("claims.show", "claim_id", {}),
+                                              ("audit.timeline", "object_id", {"object_type": "note"})):
+                link = links.by_id(endpoint, id_name, **values)
+                assert link(42) == url_for(endpoint, **values, **{id_name: 42})
+                assert link(42).startswith(f"{root}/")
+
+
+@pytest.mark.parametrize("value", [
+    datetime(2026, 11, 27, 8, 5, 9, 230789, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+    datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), datetime(999, 5, 6, 7, 8, 9, tzinfo=UTC),
+    datetime(9999, 12, 31, 0, 0, tzinfo=timezone(timedelta(hours=-5))),
+])
+def test_times_cut_from_isoformat_are_strftime(value):
+    assert list_rows.minutes_text(value) == value.strftime("%Y-%m-%d %H:%M")
+    assert list_rows.seconds_text(value, value.isoformat()) == value.strftime("%Y-%m-%d %H:%M:%S")
 
 
 class _Pick(Form):
