@@ -18,7 +18,7 @@ Why these values:
   kept-alive connection stays with the worker that took it: a client opening several connections
   at once (nginx's upstream keep-alive pool, the bench's load generator) could land all of them on
   one worker, serving on one core while the others idled (in the throughput bench, every
-  request on one worker in 4 runs of 27). With the change, connections move to workers that have
+  request on one worker in 5 runs of 36; none in 33 runs with the change). With the change, connections move to workers that have
   a thread free (docs/performance.md, "Eighth round"; tests/ops/test_worker_balance.py).
 * ``workers`` defaults to cores + 1 (at most 9: past that, add app servers) and ``threads`` to 4: on the 2-core reference machine that is
   3 processes x 4 threads = 12 requests at once, with a database pool of 5 (+10 overflow) per

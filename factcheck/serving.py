@@ -7,7 +7,7 @@ connection waits, however many requests its threads already hold. When a client 
 connections at once (nginx's upstream keep-alive pool, the bench's load generator), one worker
 can take most or all of them and serve all their requests on one core (one process, one
 interpreter lock) while the others idle: in the throughput bench, every request on one of the
-three workers in 4 runs of 27, and more than half of them on one worker in 9 more.
+three workers in 5 runs of 36 (none in 33 runs with this worker).
 
 Two changes, both about a worker that has no thread free:
 
