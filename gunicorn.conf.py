@@ -12,6 +12,14 @@ Why these values:
   reading it) runs as long as it needs (tests/ops/test_streaming.py: a download paused for three
   worker timeouts, with a SIGTERM in the middle, still arrives whole; with sync workers it is cut). Threads also keep a worker answering ``/healthz`` while
   another of its threads waits on the database.
+* The worker is ``gthread`` with one change (``factcheck.serving.FreeThreadWorker``): a worker with
+  no thread free stops listening, and closes the kept-alive connections it answers while requests
+  wait for its threads. gunicorn's own ``gthread`` accepts whenever a connection arrives, and a
+  kept-alive connection stays with the worker that took it: a client opening several connections
+  at once (nginx's upstream keep-alive pool, the bench's load generator) could land all of them on
+  one worker, serving on one core while the others idled (in the throughput bench, every
+  request on one worker in 5 runs of 36; none in 33 runs with the change). With the change, connections move to workers that have
+  a thread free (docs/performance.md, "Eighth round"; tests/ops/test_worker_balance.py).
 * ``workers`` defaults to cores + 1 (at most 9: past that, add app servers) and ``threads`` to 4: on the 2-core reference machine that is
   3 processes x 4 threads = 12 requests at once, with a database pool of 5 (+10 overflow) per
   process, well under PostgreSQL's default 100 connections even with a second app server.
@@ -53,7 +61,7 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("FACTCHECK_BIND", "127.0.0.1:8000")
-worker_class = "gthread"
+worker_class = "factcheck.serving.FreeThreadWorker"
 def _cores() -> int:
     """The cores this process may run on (a container's share, not the host's count)."""
     try:
@@ -93,7 +101,7 @@ errorlog = "-"
 loglevel = os.environ.get("FACTCHECK_LOG_LEVEL", "info")
 # Used for plain-text logs; the JSON formatter (factcheck/logs.py) reads the same values field by field.
 access_log_format = ('%(h)s "%(r)s" %(s)s %(B)s %(M)sms user=%({' + USER_ID_KEY + '}e)s id=%({x-request-id}o)s '
-                     '"%(a)s"')
+                     '"%(a)s" worker=%(p)s')
 
 
 if os.environ.get("FACTCHECK_LOG_FORMAT", "json") == "json":

@@ -21,11 +21,13 @@ Each part that fails prints why and reports null; the last line printed is one J
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import platform
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -447,9 +449,10 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(target: str, env: dict[str, str], log_path: Path):
+    """A gunicorn server as production starts it; yields its address and its master process."""
     port = free_port()
     # The production configuration (gunicorn.conf.py, docs/deploy.md) for the app and the limit alike:
-    # gthread workers, cores + 1 processes of 4 threads, JSON access log (into the bench's log file).
+    # the same workers, threads and keep-alive, JSON access log (into the bench's log file).
     environment = {**os.environ, **env, "FACTCHECK_BIND": f"127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
     with open(log_path, "ab") as log:
         process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
@@ -465,7 +468,7 @@ def gunicorn(target: str, env: dict[str, str], log_path: Path):
                 if process.poll() is not None or time.time() > deadline:
                     raise RuntimeError(f"gunicorn {target} did not start; see {log_path}") from None
                 time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
         process.terminate()
         try:
@@ -473,6 +476,34 @@ def gunicorn(target: str, env: dict[str, str], log_path: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU seconds of a gunicorn server so far: the master, its live workers and (through the
+    master's reaped-children time) the workers it has replaced. Linux only."""
+    def stat(pid: int) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    tick = os.sysconf("SC_CLK_TCK")
+    fields = stat(master_pid)
+    total = sum(int(value) for value in fields[11:15])  # utime, stime, and those of reaped children
+    for task in Path(f"/proc/{master_pid}/task").iterdir():
+        for worker in (task / "children").read_text().split():
+            with contextlib.suppress(FileNotFoundError):  # exited meanwhile: in the master's next reading
+                total += sum(int(value) for value in stat(int(worker))[11:13])
+    return total / tick
+
+
+def requests_per_worker(log_path: Path, start: int) -> list[int]:
+    """Access lines per worker process in the JSON log from byte ``start`` on, most first."""
+    counts: dict[int, int] = {}
+    with open(log_path, "rb") as log:
+        log.seek(start)
+        for line in log:
+            if b'"gunicorn.access"' in line:
+                pid = json.loads(line).get("pid")
+                counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
 
 
 def load_spec(info, base: str, mode: str, duration: float) -> dict:
@@ -514,28 +545,48 @@ def load_spec(info, base: str, mode: str, duration: float) -> dict:
 def run_load(spec: dict, folder: Path) -> dict:
     path = folder / f"load-{spec['mode']}.json"
     path.write_text(json.dumps(spec))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "loadgen.py"), str(path)], capture_output=True,
                           text=True, timeout=spec["duration"] + 300)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"loadgen failed: {done.stderr[-500:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["loadgen_cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result
+
+
+THROUGHPUT_KEYS = ("mix_rps", "limit_rps", "p95_ms", "app_per_worker", "limit_per_worker", "app_server_cpu_ms",
+                   "limit_server_cpu_ms", "loadgen_cpu_ms")
 
 
 def measure_throughput(info, folder: Path, duration: float, checkpoints: Path | None = None) -> dict:
-    env = {**app_environment(info.url, checkpoints), "BENCH_LIMIT_DATABASE_URL": info.url}
+    env = {**app_environment(info.url, checkpoints), "BENCH_LIMIT_DATABASE_URL": info.url,
+           "FACTCHECK_LOG_FORMAT": "json"}
     log = folder / "gunicorn.log"
     results = {}
     for mode, target in (("app", "wsgi:app"), ("limit", "bench.limit_app:create_app_from_env()")):
-        with gunicorn(target, env, log) as base:
-            results[mode] = run_load(load_spec(info, base, mode, duration), folder)
-        r = results[mode]
+        with gunicorn(target, env, log) as (base, server):
+            start, cpu = log.stat().st_size, server_cpu_seconds(server.pid)
+            r = results[mode] = run_load(load_spec(info, base, mode, duration), folder)
+            r["server_cpu_s"] = server_cpu_seconds(server.pid) - cpu
+        r["per_worker"] = requests_per_worker(log, start)
+        # Per request: the server's CPU (all its processes) and the load generator's (a process on the
+        # same cores, its sign-in included), and how the requests fell on the workers.
         say(f"{mode:<6} {r['requests']:>7,} requests ({r['writes']:,} writes) in {r['seconds']} s = {r['rps']} req/s; "
             f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms; errors {r['errors']} {r['error_sample']}")
+        say(f"{'':<6} CPU per request: server {r['server_cpu_s'] / r['requests'] * 1000:.2f} ms, load generator "
+            f"{r['loadgen_cpu_s'] / r['requests'] * 1000:.2f} ms; requests per worker "
+            f"{' / '.join(f'{n:,}' for n in r['per_worker'])}")
     app, limit = results["app"], results["limit"]
     if app["errors"] > app["requests"] * 0.01:
         raise RuntimeError(f"{app['errors']} of {app['requests']} requests failed: {app['error_sample']}")
     say(f"mix throughput is {app['rps'] / limit['rps']:.1%} of the limit's")
-    return {"mix_rps": app["rps"], "limit_rps": limit["rps"], "p95_ms": app["p95_ms"]}
+    return {"mix_rps": app["rps"], "limit_rps": limit["rps"], "p95_ms": app["p95_ms"],
+            "app_per_worker": app["per_worker"], "limit_per_worker": limit["per_worker"],
+            "app_server_cpu_ms": round(app["server_cpu_s"] / app["requests"] * 1000, 3),
+            "limit_server_cpu_ms": round(limit["server_cpu_s"] / limit["requests"] * 1000, 3),
+            "loadgen_cpu_ms": {mode: round(r["loadgen_cpu_s"] / r["requests"] * 1000, 3) for mode, r in results.items()}}
 
 
 def measure_suggest(sentences: int) -> float | None:
@@ -724,7 +775,7 @@ def main() -> int:
     # Null where not measured, with the same keys every time.
     result["pages"] = {name: result["pages"].get(name) or dict.fromkeys(("app_ms", "limit_ms", "ratio", "queries"))
                        for name in PAGES}
-    result["throughput"] = result["throughput"] or dict.fromkeys(("mix_rps", "limit_rps", "p95_ms"))
+    result["throughput"] = result["throughput"] or dict.fromkeys(THROUGHPUT_KEYS)
     result["export_peak_mb"] = result["export_peak_mb"] or {"10k": None, "1m": None}
     print_targets(result, stages)
     say(f"({load()})")

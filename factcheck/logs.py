@@ -2,8 +2,9 @@
 
 Under gunicorn (gunicorn.conf.py) every line is JSON unless ``FACTCHECK_LOG_FORMAT=text``: gunicorn's
 own lines, the app's lines with the ``request_id`` of the request they belong to, and one access line
-per request with its method, path, status, duration, the signed-in user's id and the request id (the
-``X-Request-ID`` of the response, recorded in every audit event the request wrote). Other processes
+per request with its method, path, status, duration, the signed-in user's id, the request id (the
+``X-Request-ID`` of the response, recorded in every audit event the request wrote) and, like every
+line, the id of the process that wrote it (the gunicorn worker that served the request). Other processes
 (``flask run``, the commands) log plain text, or JSON lines when ``FACTCHECK_LOG_FORMAT=json`` is set.
 """
 from __future__ import annotations
@@ -35,6 +36,8 @@ class JsonFormatter(logging.Formatter):
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
+            # Which process wrote it: under gunicorn, the worker that served the request.
+            "pid": record.process,
         }
         atoms = record.args if isinstance(record.args, dict) else None
         if record.name == "gunicorn.access" and atoms is not None:

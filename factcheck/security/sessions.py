@@ -8,7 +8,8 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
 if TYPE_CHECKING:
-    from flask import Flask, Request
+    from flask import Flask, Request, Response
+    from flask.sessions import SessionMixin
     from itsdangerous import URLSafeTimedSerializer
 
 # Values a session can be rebuilt from without copying them: a cached session's values are shared by
@@ -52,6 +53,19 @@ class CookieSessions(SecureCookieSessionInterface):
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         return self._keys(app).serializer
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        # The usual request leaves its session as it found it and sends no cookie: Flask's method
+        # then only adds "Vary: Cookie" (if the session was looked at), through the response's
+        # parsed Vary header, and reads seven cookie settings it will not use.
+        if session.modified or (session and self.should_set_cookie(app, session)):
+            super().save_session(app, session, response)
+        elif session.accessed:
+            headers = response.headers
+            if any(name.lower() == "vary" for name, _value in headers.items()):
+                response.vary.add("Cookie")  # merged with what the view set
+            else:
+                headers.add("Vary", "Cookie")
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         made = self._keys(app)

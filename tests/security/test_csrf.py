@@ -49,3 +49,13 @@ def test_the_session_s_own_token_is_accepted_as_a_field_and_as_the_htmx_header(l
     # app.js sends htmx requests with the token in the X-CSRFToken header, not in the form.
     assert manager.post("/audit/verify", headers={"X-CSRFToken": manager.csrf_token()}).status_code == 302
     assert _audit_count() == before + 2  # each verification is recorded
+
+
+def test_the_check_skips_only_the_methods_the_configuration_leaves_unchecked(app, login_as):
+    """GET and HEAD skip Flask-WTF's hook (factcheck/security/csrf_tokens.py) because
+    WTF_CSRF_METHODS leaves them out; a method added there is checked again."""
+    manager = login_as("manager")
+    assert manager.get("/audit").status_code == 200
+    app.config["WTF_CSRF_METHODS"] = [*app.config["WTF_CSRF_METHODS"], "GET"]
+    assert _refused(manager.get("/audit"))
+    assert _refused(manager.post("/audit/verify", data={}))

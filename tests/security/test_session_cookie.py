@@ -10,6 +10,21 @@ def test_a_page_that_changes_nothing_sends_no_cookie(login_as):
     response = client.get("/articles")
     assert response.status_code == 200
     assert response.headers.getlist("Set-Cookie") == []
+    # The page read the session, so caches must key it by the cookie, as Flask says it.
+    assert response.headers.getlist("Vary") == ["Cookie"]
+
+
+def test_a_view_s_own_vary_keeps_its_values_and_gains_cookie(app, login_as):
+    from flask import Response, session
+
+    @app.get("/test-vary")
+    def _varies() -> Response:
+        session.get("anything")
+        return Response("ok", headers={"Vary": "Accept-Language"})
+
+    response = login_as("editor").get("/test-vary")
+    assert response.headers.getlist("Set-Cookie") == []
+    assert response.headers.getlist("Vary") == ["Accept-Language, Cookie"]
 
 
 def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(app, login_as):

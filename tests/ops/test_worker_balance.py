@@ -1,0 +1,81 @@
+"""A gunicorn worker with no thread free leaves new connections to the others
+(factcheck/serving.py, gunicorn.conf.py's worker class): a request never waits behind a busy worker
+while another worker idles."""
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import socket
+import time
+from pathlib import Path
+
+from factcheck import create_app
+from factcheck.extensions import db
+from tests.conftest import app_environment, base_config
+from tests.ops.support import Browser, Server
+from tests.ops.test_streaming import _fill_audit_log
+from tests.support.context import ctx
+from tests.support.factories import Factory
+
+CONNECTIONS = 12
+
+
+def test_new_connections_go_to_the_worker_with_a_thread_free(tmp_path: Path, sqlite_template: Path) -> None:
+    path = tmp_path / "balance.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    app = create_app(base_config(url))
+    with app.app_context():
+        email = Factory(ctx()).user("manager").email
+        db.session.remove()
+        db.engine.dispose()
+    _fill_audit_log(path)
+
+    # Two workers of one thread each. With gunicorn's own gthread worker
+    # (`GUNICORN_CMD_ARGS="--worker-class gthread"`) about half of the connections below land on the
+    # worker whose thread is busy and wait there for the whole export: this test then fails.
+    server = Server({**app_environment(url), "FACTCHECK_SECRET_KEY": "balance-test",
+                     "FACTCHECK_WORKERS": "2", "FACTCHECK_THREADS": "1"}, tmp_path / "gunicorn.log")
+    try:
+        server.start()
+        server.wait_ready()
+        browser = Browser()
+        assert browser.sign_in(server.url, email, Factory.PASSWORD).status == 302
+        cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
+
+        # An export read by nobody for now: the worker serving it has its only thread blocked writing.
+        export = socket.socket()
+        export.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        export.settimeout(30)
+        export.connect(("127.0.0.1", server.port))
+        export.sendall(f"GET /audit/export.jsonl HTTP/1.0\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+        received = bytearray(export.recv(65536))
+        time.sleep(0.5)
+
+        waits = []
+        for _ in range(CONNECTIONS):  # each on a new connection, as a new client's would be
+            started = time.monotonic()
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            try:
+                connection.request("GET", "/healthz")
+                assert connection.getresponse().status == 200
+            finally:
+                connection.close()
+            waits.append(time.monotonic() - started)
+
+        while chunk := export.recv(1 << 20):
+            received += chunk
+        export.close()
+    finally:
+        server.stop()
+
+    assert max(waits) < 5, waits
+    assert received.startswith(b"HTTP/1.1 200") or received.startswith(b"HTTP/1.0 200"), bytes(received[:200])
+    access = [json.loads(line) for line in server.log_path.read_text().splitlines()
+              if '"gunicorn.access"' in line]
+    export_pid = next(line["pid"] for line in access if line["path"] == "/audit/export.jsonl")
+    health_pids = {line["pid"] for line in access if line["path"] == "/healthz"}
+    # The export's worker answered none of them once it was busy (wait_ready's checks came before).
+    served_during_export = [line for line in access if line["path"] == "/healthz"][-CONNECTIONS:]
+    assert all(line["pid"] != export_pid for line in served_during_export), (export_pid, health_pids)
