@@ -1,4 +1,5 @@
-"""The article page's claim cards, written in Python rather than in its template.
+"""The article page's claim cards and the gate's list of what blocks approval, written in Python
+rather than in its template.
 
 An article shows twenty claims or more, and a card reads about thirty of its row's fields: done by Jinja,
 each one an attribute lookup and an escape call through its runtime, the cards were a quarter of the
@@ -7,7 +8,8 @@ byte, and every value a person or the text supplies is escaped as autoescaping w
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -97,3 +99,11 @@ def _triage(claim: ArticleClaim, link: str, accept_url: Callable[[int], str], di
           </form>
         </div>
         """
+
+
+def blockers(blocking: Iterable[Any], *, claim_url: Callable[[int], str]) -> Markup:
+    """The gate's ``<li>`` of each claim holding the article back (``articles.Blocker``, or the page's
+    own of a row): a link to it, its words and the reason."""
+    return Markup("".join(
+        f'<li><a href="{escape(claim_url(b.claim.id))}">Claim {b.claim.id}</a>: “{escape(b.claim.label)}” '
+        f'{escape(b.reason)}</li>' for b in blocking))

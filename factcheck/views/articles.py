@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
+from factcheck.forms import token_and_key
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, PublishForm, ReviseForm
 from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus, Claim
@@ -16,10 +17,12 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.views import article_cards, jobs, links
 from factcheck.views.common import actor, checker_choices, context, text_arg
-from factcheck.views.list_rows import article_rows
+from factcheck.views.list_rows import article_rows, options
 from factcheck.views.pager import current_pager
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
+# The bulk-assignment form's priorities and the one chosen at first, as the form defines them.
+_PRIORITIES = BulkAssignForm.priority
 
 
 @bp.get("")
@@ -99,15 +102,19 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     checkers = checker_choices() if actions.assign else []
     # Claims the bulk-assignment form may tick (none when nobody can be chosen).
     assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
-    assign_form = None
-    if assignable:
-        assign_form = BulkAssignForm(formdata=None)
-        assign_form.assignee_id.choices = checkers
+    # The bulk-assignment form sends nothing the page fills in: its token and its options are written
+    # without building it (a WTForms form with its select fields cost more than the rest of its markup).
+    bulk_options = {
+        "assignee": options((c.value, c.label) for c in checkers),
+        "priority": options(((c.value, c.label) for c in _PRIORITIES.kwargs["choices"]),
+                                      _PRIORITIES.kwargs["default"]),
+    } if assignable else None
     # A row has every field the gate's rule reads.
     gate = blockers if blockers is not None else [
         _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
     claim_url = links.by_id("claims.show", "claim_id")
-    action_form = ActionForm()
+    # For the approval button and the furniture's, which render it with its id (``hidden_tag``).
+    action_form = ActionForm() if actions.approve or actions.restore_furniture else None
     return render_template(
         "articles/show.html", article=article, claims=claims,
         claim_form=(claim_form or ClaimForm()) if actions.add_claim else None, claim_url=claim_url,
@@ -115,11 +122,12 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
             claims, triage=triage, assignable=assignable, claim_url=claim_url,
             accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
             dismiss_url=links.by_id("claims.dismiss", "claim_id"),
-            token_and_key=lambda: action_form.csrf_token(id=False)),
+            token_and_key=token_and_key),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in claims if c.revision_id == article.current_revision_id],
-        assign_form=assign_form, action_form=action_form,
+        bulk_options=bulk_options, token_and_key=token_and_key, action_form=action_form,
         publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
+        blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
         actions=actions, english=intake.english(article), assignable=assignable,
     ), status
 
