@@ -82,12 +82,14 @@ class _TokenAndKey(HiddenInput):
         return Markup(str(rendering.input_markup(self, field, kwargs)) + _key_input())
 
 
-def token_and_key() -> Markup:
-    """What ``form.csrf_token(id=False)`` renders (the session's token and a new idempotency key),
-    without building a form: for a page's forms that send nothing else the page must check or keep
-    (building a WTForms form to write two hidden inputs cost more than the rest of its markup)."""
-    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    return Markup(f'<input name="{escape(name)}" type="hidden" value="{escape(csrf_token())}">{_key_input()}')
+def token_and_key(*, with_id: bool = False) -> Markup:
+    """What ``form.csrf_token(id=False)`` renders (the session's token and a new idempotency key), or
+    with ``with_id`` what ``form.csrf_token()`` and ``hidden_tag`` render, without building a form: for
+    a page's forms that send nothing else the page must check or keep (building a WTForms form to
+    write two hidden inputs cost more than the rest of its markup)."""
+    name = escape(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    field_id = f'id="{name}" ' if with_id else ""
+    return Markup(f'<input {field_id}name="{name}" type="hidden" value="{escape(csrf_token())}">{_key_input()}')
 
 
 class _KeyedCSRFTokenField(CSRFTokenField):
