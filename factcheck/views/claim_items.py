@@ -31,15 +31,15 @@ def _text(value: Any) -> str:
     return html_text(value if isinstance(value, str) else str(value))
 
 
-def evidence_items(items: Iterable[Any], *, may_edit: bool, edit_url: Link, remove_url: Link,
+def evidence_items(items: Iterable[Any], *, changes: tuple[Link, Link] | None,
                    token_and_key: Callable[[], Markup]) -> Markup:
     """The ``<li>`` of each piece of evidence: removed ones struck through with who removed it and why;
-    the others with their edit link and removal form for a viewer who may change the evidence."""
-    return Markup("".join(_evidence_item(e, may_edit, edit_url, remove_url, token_and_key) for e in items))
+    the others with their edit link and removal form when ``changes`` gives those links (for a viewer
+    who may change the evidence)."""
+    return Markup("".join(_evidence_item(e, changes, token_and_key) for e in items))
 
 
-def _evidence_item(e: Any, may_edit: bool, edit_url: Link, remove_url: Link,
-                   token_and_key: Callable[[], Markup]) -> str:
+def _evidence_item(e: Any, changes: tuple[Link, Link] | None, token_and_key: Callable[[], Markup]) -> str:
     evidence_id = e.id
     stance = html_text(e.stance)
     title = html_text(e.title)
@@ -52,7 +52,8 @@ def _evidence_item(e: Any, may_edit: bool, edit_url: Link, remove_url: Link,
         link = f"<del>{link}</del>"
         who = html_text(e.removed_by.display_name) if e.removed_by else ""
         tail = f'<p class="meta">Removed by {who} on {_datetime(e.removed_at)}: {_text(e.removal_reason)}</p>'
-    elif may_edit:
+    elif changes is not None:
+        edit_url, remove_url = changes
         tail = f"""<div class="evidence-actions">
           <a href="{html_text(edit_url(evidence_id))}">Edit</a>
           <form method="post" action="{html_text(remove_url(evidence_id))}" class="inline" data-confirm="Remove this evidence? It stays in the history.">

@@ -156,10 +156,11 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     for item in claim.evidence:
         by_question.setdefault(item.question, []).append(item)
     claim_id = claim.id
-    evidence_items = functools.partial(
-        claim_items.evidence_items, may_edit=actions.evidence, token_and_key=token_and_key,
-        edit_url=links.by_id("claims.edit_evidence", "evidence_id", claim_id=claim_id),
-        remove_url=links.by_id("claims.remove_evidence", "evidence_id", claim_id=claim_id)) if claim.evidence else None
+    # The evidence's edit and removal links only for a viewer who may change it (each asks the URL map).
+    changes = (links.by_id("claims.edit_evidence", "evidence_id", claim_id=claim_id),
+               links.by_id("claims.remove_evidence", "evidence_id", claim_id=claim_id)) if actions.evidence else None
+    evidence_items = functools.partial(claim_items.evidence_items, changes=changes,
+                                       token_and_key=token_and_key) if claim.evidence else None
     # The form's links, built once rather than in every thread's reply form.
     conversation = claim_items.conversation(
         notes.threads(claim.notes), may_note=actions.note, sent=claim_items.NoteInput.of(bound.get("note_form")),
