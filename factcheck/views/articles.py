@@ -17,8 +17,9 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
+from factcheck.services import users as user_service
 from factcheck.views import article_cards, jobs, links
-from factcheck.views.common import actor, checker_choices, context, text_arg
+from factcheck.views.common import actor, context, text_arg
 from factcheck.views.list_rows import article_rows, options
 from factcheck.views.pager import current_pager
 from factcheck.views.template_macros import field
@@ -116,15 +117,16 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     # steps a card offers: all eleven of every kind were a tenth of the page.
     by_kind = claim_service.ActionsByKind(settings, viewer)
     triage = {c.id for c in claims if by_kind.may("accept", c)}
-    # The checkers are read only for a viewer who may assign, and the forms are built only for a viewer
-    # the page shows them to (building all four on every view was a tenth of the page).
-    checkers = checker_choices() if actions.assign else []
+    # The checkers (as rows: their options are written, not a form's choices) are read only for a viewer
+    # who may assign, and the forms are built only for a viewer the page shows them to (building all
+    # four on every view was a tenth of the page).
+    checkers = user_service.checkers(db.session) if actions.assign else []
     # Claims the bulk-assignment form may tick (none when nobody can be chosen).
     assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
     # The bulk-assignment form sends nothing the page fills in: its token and its options are written
     # without building it (a WTForms form with its select fields cost more than the rest of its markup).
     bulk_options = {
-        "assignee": options((c.value, c.label) for c in checkers),
+        "assignee": options((c.id, c.choice_label) for c in checkers),
         "priority": options(((c.value, c.label) for c in _PRIORITIES.kwargs["choices"]),
                                       _PRIORITIES.kwargs["default"]),
     } if assignable else None
