@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.csrf.core import CSRFTokenField
@@ -28,7 +29,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 
 from factcheck.forms import rendering
-from factcheck.security.csrf_tokens import FormCSRF
+from factcheck.security.csrf_tokens import FormCSRF, csrf_token
 from factcheck.services import idempotency
 
 
@@ -70,12 +71,25 @@ def _problem(data: Any) -> str | None:
     return None
 
 
+def _key_input() -> str:
+    return f'<input type="hidden" name="{escape(idempotency.FIELD)}" value="{escape(idempotency.new_key())}">'
+
+
 class _TokenAndKey(HiddenInput):
     """The CSRF token's hidden input, then a hidden input with a new idempotency key."""
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
-        key = f'<input type="hidden" name="{escape(idempotency.FIELD)}" value="{escape(idempotency.new_key())}">'
-        return Markup(str(rendering.input_markup(self, field, kwargs)) + key)
+        return Markup(str(rendering.input_markup(self, field, kwargs)) + _key_input())
+
+
+def token_and_key(*, with_id: bool = False) -> Markup:
+    """What ``form.csrf_token(id=False)`` renders (the session's token and a new idempotency key), or
+    with ``with_id`` what ``form.csrf_token()`` and ``hidden_tag`` render, without building a form: for
+    a page's forms that send nothing else the page must check or keep (building a WTForms form to
+    write two hidden inputs cost more than the rest of its markup)."""
+    name = escape(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    field_id = f'id="{name}" ' if with_id else ""
+    return Markup(f'<input {field_id}name="{name}" type="hidden" value="{escape(csrf_token())}">{_key_input()}')
 
 
 class _KeyedCSRFTokenField(CSRFTokenField):

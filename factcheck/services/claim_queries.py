@@ -227,6 +227,7 @@ def load_claim_page(session: DbSession, claim_id: int) -> Claim:
     """The claim with what its page shows and its steps read: the article, the assignee and proposer,
     the evidence (with who added and removed it) and the conversation (with its authors)."""
     params = {"claim_id": claim_id}
+    session = loaded_rows.own_session(session)
     session.flush()  # what the session's autoflush would have done: the rows see the request's changes
     connection = session.connection()
     row = connection.execute(_PAGE_CLAIM, params).first()

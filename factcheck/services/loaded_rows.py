@@ -35,16 +35,18 @@ class Columns:
         source = entity if entity is not None else model
         self.columns: tuple[ColumnElement[Any], ...] = tuple(getattr(source, key) for key in self.keys)
         self.start = 0
+        self.end = len(self.keys)
 
     def placed(self, start: int) -> Columns:
-        self.start = start
+        self.start, self.end = start, start + len(self.keys)
         return self
 
     def values(self, row: Sequence[Any]) -> dict[str, Any] | None:
         """The row's values for these columns, or None where an outer join found nothing."""
-        values = dict(zip(self.keys, row[self.start:self.start + len(self.keys)], strict=True))
-        if any(values[key] is None for key in self.primary_key):
-            return None
+        values = dict(zip(self.keys, row[self.start:self.end], strict=True))
+        for key in self.primary_key:
+            if values[key] is None:
+                return None
         return values
 
 
@@ -62,8 +64,10 @@ def persistent(session: DbSession, group: Columns, row: Sequence[Any]) -> Any:
     values = group.values(row)
     if values is None:
         return None
+    # The Session itself, looked up once: each attribute read through the scoped proxy looks it up again.
+    own = own_session(session)
     key = group.mapper.identity_key_from_primary_key(tuple(values[name] for name in group.primary_key))
-    existing = session.identity_map.get(key)
+    existing = own.identity_map.get(key)
     if existing is not None:
         unloaded = instance_state(existing).unloaded
         for name in group.keys:
@@ -77,12 +81,13 @@ def persistent(session: DbSession, group: Columns, row: Sequence[Any]) -> Any:
     # instance has no relationship loaded yet, so the cascade finds nothing, but walking the mapper's
     # relationships to learn that was the largest single cost here. (SQLAlchemy is pinned; the test
     # of this module holds the instances persistent, identity-mapped and written when changed.)
-    _session_of(session)._update_impl(instance_state(instance))
+    own._update_impl(instance_state(instance))
     return instance
 
 
-def _session_of(session: DbSession) -> Session:
-    """The request's Session behind the scoped proxy the views pass."""
+def own_session(session: DbSession) -> Session:
+    """The request's Session behind the scoped proxy the views pass (a caller that reads several rows
+    looks it up once)."""
     return session() if isinstance(session, scoped_session) else session
 
 

@@ -1,17 +1,21 @@
-"""The article page's claim cards, written in Python rather than in its template.
+"""The article page's claim cards and the gate's list of what blocks approval, written in Python
+rather than in its template.
 
 An article shows twenty claims or more, and a card reads about thirty of its row's fields: done by Jinja,
 each one an attribute lookup and an escape call through its runtime, the cards were a quarter of the
 page (issue 15). Here each card is one f-string over the row; the markup is the template's, byte for
-byte, and every value a person or the text supplies is escaped as autoescaping would.
+byte, and every value a person or the text supplies is escaped as autoescaping would (``list_rows.html_text``:
+the same entities as ``markupsafe.escape``, without making a ``Markup`` of each of some two hundred values).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from factcheck.services.article_page import ArticleClaim
+from factcheck.views.list_rows import html_text
 
 # What the triage forms send back: the claims list and what changes with it, swapped in by htmx.
 _SWAP = ('hx-select="#claims-list" hx-target="#claims-list" hx-swap="outerHTML" '
@@ -37,14 +41,14 @@ def _card(claim: ArticleClaim, may_triage: bool, may_tick: bool, claim_url: Call
           accept_url: Callable[[int], str], dismiss_url: Callable[[int], str],
           token_and_key: Callable[[], Markup]) -> str:
     claim_id = claim.id
-    status = escape(claim.status)
-    link = escape(claim_url(claim_id))
+    status = html_text(claim.status)
+    link = html_text(claim_url(claim_id))
     tick = (f'<input type="checkbox" name="claim_ids" value="{claim_id}" form="bulk-assign" id="select-{claim_id}" '
             f'aria-label="Select claim {claim_id} for assignment"> ') if may_tick else ""
     claimant = ""
     if claim.claimant:
-        via = f' <span class="via">(via {escape(", ").join(escape(v) for v in claim.via)})</span>' if claim.via else ""
-        claimant = f'<span class="claimant">— {escape(claim.claimant)}{via}</span>'
+        via = f' <span class="via">(via {", ".join(html_text(v) for v in claim.via)})</span>' if claim.via else ""
+        claimant = f'<span class="claimant">— {html_text(claim.claimant)}{via}</span>'
     # Jinja's ``round`` filter is Python's round to no decimals (a float), then ``int``.
     score = (f' <span class="score" title="check-worthiness">{int(round(claim.score * 100, 0))}%</span>'
              if claim.score is not None else "")
@@ -52,14 +56,14 @@ def _card(claim: ArticleClaim, may_triage: bool, may_tick: bool, claim_url: Call
     assigned = ""
     if claim.assignee_id:
         due = f", due {claim.due_date.isoformat()}" if claim.due_date else ""
-        assigned = f"Assigned to {escape(claim.assignee_name)}{due} · {escape(claim.priority)} priority"
-    verdict = f" · verdict: <strong>{escape(claim.verdict)}</strong>" if claim.verdict else ""
-    label = escape(claim.label)  # type: ignore[misc]  # Claim.label, borrowed by the row class
+        assigned = f"Assigned to {html_text(str(claim.assignee_name))}{due} · {html_text(claim.priority)} priority"
+    verdict = f" · verdict: <strong>{html_text(claim.verdict)}</strong>" if claim.verdict else ""
+    label = html_text(claim.label)  # type: ignore[misc]  # Claim.label, borrowed by the row class
     return f"""
       <li id="claim-{claim_id}" class="claim-card status-{status}">
-        <p>{tick}<span class="badge status-{status}">{escape(claim.status.replace("_", " "))}</span> <a href="{link}">Claim {claim_id}</a>
+        <p>{tick}<span class="badge status-{status}">{html_text(claim.status.replace("_", " "))}</span> <a href="{link}">Claim {claim_id}</a>
           {claimant}
-          <span class="kind">{escape(claim.kind)}</span>{score}</p>
+          <span class="kind">{html_text(claim.kind)}</span>{score}</p>
         <blockquote>{label}</blockquote>
         {triage}
         <p class="meta">
@@ -73,9 +77,9 @@ def _card(claim: ArticleClaim, may_triage: bool, may_tick: bool, claim_url: Call
 def _triage(claim: ArticleClaim, link: str, accept_url: Callable[[int], str], dismiss_url: Callable[[int], str],
             token_and_key: Callable[[], Markup]) -> str:
     claim_id = claim.id
-    accept = escape(accept_url(claim_id))
-    dismiss = escape(dismiss_url(claim_id))
-    kept = (f'<input type="hidden" name="version" value="{escape(claim.version)}">'
+    accept = html_text(accept_url(claim_id))
+    dismiss = html_text(dismiss_url(claim_id))
+    kept = (f'<input type="hidden" name="version" value="{int(claim.version)}">'
             '<input type="hidden" name="return_to" value="article">')
     return f"""
         <div class="triage">
@@ -97,3 +101,11 @@ def _triage(claim: ArticleClaim, link: str, accept_url: Callable[[int], str], di
           </form>
         </div>
         """
+
+
+def blockers(blocking: Iterable[Any], *, claim_url: Callable[[int], str]) -> Markup:
+    """The gate's ``<li>`` of each claim holding the article back (``articles.Blocker``, or the page's
+    own of a row): a link to it, its words and the reason."""
+    return Markup("".join(
+        f'<li><a href="{html_text(claim_url(b.claim.id))}">Claim {b.claim.id}</a>: “{html_text(b.claim.label)}” '
+        f'{html_text(b.reason)}</li>' for b in blocking))

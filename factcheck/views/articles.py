@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple, cast
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from markupsafe import Markup
 
 from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
+from factcheck.forms import token_and_key
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, PublishForm, ReviseForm
 from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus, Claim
@@ -14,12 +17,16 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
+from factcheck.services import users as user_service
 from factcheck.views import article_cards, jobs, links
-from factcheck.views.common import actor, checker_choices, context, text_arg
-from factcheck.views.list_rows import article_rows
+from factcheck.views.common import actor, context, text_arg
+from factcheck.views.list_rows import article_rows, options
 from factcheck.views.pager import current_pager
+from factcheck.views.template_macros import field
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
+# The bulk-assignment form's priorities and the one chosen at first, as the form defines them.
+_PRIORITIES = BulkAssignForm.priority
 
 
 @bp.get("")
@@ -77,6 +84,22 @@ def restore_furniture(article_id: int, index: int) -> Any:
     return redirect(url_for("articles.show", article_id=article.id))
 
 
+@functools.cache
+def _empty_claim_inputs() -> tuple[str, str]:
+    """An empty add-claim form's hidden inputs (the selection's place) and its fields, around where the
+    token goes: the same markup on every view until something is posted, rendered once per process
+    (building and rendering the form was about 0.1 ms of the page)."""
+    form = ClaimForm(formdata=None, meta={"csrf": False})
+    return str(form.hidden_tag()), "\n        ".join(field(form[name]) for name in ("quote", "statement", "claimant"))
+
+
+def _empty_claim_form() -> Markup:
+    """What ``hidden_tag`` and the fields of a new, empty ``ClaimForm`` render, with this page's token
+    and a new idempotency key."""
+    hidden, fields = _empty_claim_inputs()
+    return Markup(f"{hidden}\n{token_and_key(with_id=True)}\n        {fields}")
+
+
 class _Blocker(NamedTuple):
     """A claim holding the article back, as the gate lists it (``articles.Blocker`` of a row)."""
 
@@ -94,32 +117,39 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     # steps a card offers: all eleven of every kind were a tenth of the page.
     by_kind = claim_service.ActionsByKind(settings, viewer)
     triage = {c.id for c in claims if by_kind.may("accept", c)}
-    # The checkers are read only for a viewer who may assign, and the forms are built only for a viewer
-    # the page shows them to (building all four on every view was a tenth of the page).
-    checkers = checker_choices() if actions.assign else []
+    # The checkers (as rows: their options are written, not a form's choices) are read only for a viewer
+    # who may assign, and the forms are built only for a viewer the page shows them to (building all
+    # four on every view was a tenth of the page).
+    checkers = user_service.checkers(db.session) if actions.assign else []
     # Claims the bulk-assignment form may tick (none when nobody can be chosen).
     assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
-    assign_form = None
-    if assignable:
-        assign_form = BulkAssignForm(formdata=None)
-        assign_form.assignee_id.choices = checkers
+    # The bulk-assignment form sends nothing the page fills in: its token and its options are written
+    # without building it (a WTForms form with its select fields cost more than the rest of its markup).
+    bulk_options = {
+        "assignee": options((c.id, c.choice_label) for c in checkers),
+        "priority": options(((c.value, c.label) for c in _PRIORITIES.kwargs["choices"]),
+                                      _PRIORITIES.kwargs["default"]),
+    } if assignable else None
     # A row has every field the gate's rule reads.
     gate = blockers if blockers is not None else [
         _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
     claim_url = links.by_id("claims.show", "claim_id")
-    action_form = ActionForm()
+    # For the approval button and the furniture's, which render it with its id (``hidden_tag``).
+    action_form = ActionForm() if actions.approve or actions.restore_furniture else None
     return render_template(
         "articles/show.html", article=article, claims=claims,
-        claim_form=(claim_form or ClaimForm()) if actions.add_claim else None, claim_url=claim_url,
+        claim_form=claim_form if actions.add_claim else None, claim_url=claim_url,
+        empty_claim_form=_empty_claim_form() if actions.add_claim and claim_form is None else None,
         cards=article_cards.cards(
             claims, triage=triage, assignable=assignable, claim_url=claim_url,
             accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
             dismiss_url=links.by_id("claims.dismiss", "claim_id"),
-            token_and_key=lambda: action_form.csrf_token(id=False)),
+            token_and_key=token_and_key),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in claims if c.revision_id == article.current_revision_id],
-        assign_form=assign_form, action_form=action_form,
+        bulk_options=bulk_options, token_and_key=token_and_key, action_form=action_form,
         publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
+        blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
         actions=actions, english=intake.english(article), assignable=assignable,
     ), status
 

@@ -11,6 +11,7 @@ from wtforms import Field, SelectField
 
 from factcheck.errors import EditConflict
 from factcheck.extensions import db
+from factcheck.forms import token_and_key
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.claims import (
     MISSING_EVIDENCE_VERSION,
@@ -35,7 +36,7 @@ from factcheck.services import claim_queries, evidence, notes, notifications, pr
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-from factcheck.views import links, list_rows
+from factcheck.views import claim_items, links, list_rows
 from factcheck.views.common import (
     actor,
     checker_choices,
@@ -47,6 +48,7 @@ from factcheck.views.common import (
     text_arg,
 )
 from factcheck.views.history import describe
+from factcheck.views.list_rows import html_text
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 # A note's HTML depends on nothing but its text: rendered (markdown, then sanitised) once per process for
@@ -54,6 +56,9 @@ bp = Blueprint("claims", __name__, url_prefix="/claims")
 # Notes are short; were all at the form's 10,000 characters, the cache would hold about 12 MB.
 _note_html = functools.lru_cache(maxsize=512)(notes.render_markdown)
 _LIST_FILTERS = ("status", "verdict", "assignee", "article", "overdue", "unassigned")
+# What a note posted through htmx swaps in besides the notes panel.
+_NOTES_OOB = ("#flashes,#history-panel,#claim-status,#triage-version,#dismiss-version,#assign-version,"
+              "#propose-version,#return-version,#accept-version,#resolve-version,#reanchor-version")
 
 
 # Which of the claim page's forms each of the viewer's allowed actions needs.
@@ -82,13 +87,14 @@ def _forms(claim: Claim, actions: claim_service.ClaimActions, **bound: FlaskForm
             via=", ".join(claim.via or [])),
         "resolve_form": lambda: ResolveForm(formdata=None, version=version),
         "reanchor_form": lambda: ReanchorForm(formdata=None, version=version),
-        "note_form": lambda: NoteForm(formdata=None),
-        "remove_evidence_form": lambda: RemoveEvidenceForm(formdata=None),
         "action_form": lambda: ActionForm(formdata=None),
         "assign_form": lambda: AssignForm(formdata=None, version=version, assignee_id=claim.assignee_id,
                                           due_date=claim.due_date, priority=claim.priority),
     }
-    forms = {name: bound.get(name) or make() for name, make in defaults.items() if name in wanted or name in bound}
+    # The note form and the evidence's removal forms send nothing the page must fill in: their markup is
+    # written without them (views/claim_items.py), and they exist only when one was posted.
+    forms = {name: make() for name, make in defaults.items() if name in wanted and name not in bound}
+    forms.update(bound)
     if "assign_form" in forms:
         forms["assign_form"].assignee_id.choices = checker_choices()
     return forms
@@ -149,13 +155,26 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     by_question: dict[str, list[Evidence]] = {"attribution": [], "substance": []}
     for item in claim.evidence:
         by_question.setdefault(item.question, []).append(item)
+    claim_id = claim.id
+    # The evidence's edit and removal links only for a viewer who may change it (each asks the URL map).
+    changes = (links.by_id("claims.edit_evidence", "evidence_id", claim_id=claim_id),
+               links.by_id("claims.remove_evidence", "evidence_id", claim_id=claim_id)) if actions.evidence else None
+    evidence_items = functools.partial(claim_items.evidence_items, changes=changes,
+                                       token_and_key=token_and_key) if claim.evidence else None
+    # The form's links, built once rather than in every thread's reply form.
+    conversation = claim_items.conversation(
+        notes.threads(claim.notes), may_note=actions.note, sent=claim_items.NoteInput.of(bound.get("note_form")),
+        note_url=html_text(url_for("claims.add_note", claim_id=claim_id)) if actions.note else "",
+        mentions_url=html_text(url_for("conversation.mention_suggestions")) if actions.note else "",
+        oob=_NOTES_OOB, render_markdown=_note_html, token_and_key=token_and_key)
+    described = describe(db.session, history.events)
     return render_template(
-        "claims/show.html", claim=claim, article=claim.article, history=describe(db.session, history.events),
-        history_more=history.more, conflict=conflict, problem=problem, conflict_rows=_conflict_rows(conflict),
-        actions=actions, render_markdown=_note_html, kept_input=_kept_input(bound, offered), **forms,
+        "claims/show.html", claim=claim, article=claim.article, history=claim_items.history(described),
+        history_count=len(described), history_more=history.more, conflict=conflict, problem=problem,
+        conflict_rows=_conflict_rows(conflict), actions=actions, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
-        threads=notes.threads(claim.notes), **presence_of(claim, actions), evidence_by_question=by_question,
-        evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
+        conversation=conversation, **presence_of(claim, actions), evidence_by_question=by_question,
+        evidence_items=evidence_items, evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
     ), status
 
 

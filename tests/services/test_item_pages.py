@@ -145,3 +145,35 @@ def test_the_claim_page_objects_are_what_the_orm_loads_and_the_sessions_own(make
     columns = {a.key for a in inspect(Claim).column_attrs}
     assert again is loaded and not inspect(again).expired_attributes & columns
     assert again.rationale == "Changed elsewhere." and again.evidence and again.article is not None
+
+
+def test_the_article_page_objects_are_what_the_orm_loads_and_the_sessions_own(make):
+    """The article and its current revision, read on the connection and made into objects (issue 15):
+    every column as the ORM's joined loading gives it, the session's own persistent instances."""
+    article = _article_in_every_state(make)
+    article_id = article.id
+    db.session.expunge_all()
+    orm = db.session.scalar(select(Article).options(joinedload(Article.current_revision))
+                            .where(Article.id == article_id))
+    assert orm is not None and orm.current_revision is not None
+
+    def values(obj) -> dict:
+        return {a.key: getattr(obj, a.key) for a in inspect(type(obj)).column_attrs}
+
+    expected = (values(orm), values(orm.current_revision))
+    db.session.expunge_all()
+
+    loaded = article_page.article(db.session, article_id)
+    assert (values(loaded), values(loaded.current_revision)) == expected
+    for obj in (loaded, loaded.current_revision):
+        assert inspect(obj).persistent and obj in db.session
+    assert db.session.get(Article, article_id) is loaded
+    assert article_page.article(db.session, article_id) is loaded
+    assert "claims" not in loaded.__dict__  # read as rows by the page, loaded only for a step
+
+    loaded.outlet = "The Ledger"
+    db.session.commit()  # written as any loaded object's change is; the commit expires it
+    assert db.session.scalar(select(Article.outlet).where(Article.id == article_id)) == "The Ledger"
+    db.session.execute(update(Article).where(Article.id == article_id).values(byline="Changed elsewhere"))
+    again = article_page.article(db.session, article_id)  # the expired instance filled from the row
+    assert again is loaded and again.byline == "Changed elsewhere" and again.current_revision is not None

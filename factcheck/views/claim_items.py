@@ -1,0 +1,188 @@
+"""The claim page's repeated parts, written in Python rather than in its template: its evidence, its
+conversation (threads, replies, the reply forms and the note form) and its history.
+
+As Jinja, every piece of evidence and every note was a macro call, and each of their thirty-odd values
+an attribute lookup and an escape through its runtime: with the history, these parts were about half of
+rendering the page (issue 15). Here each item is one f-string over the objects the page loaded; the
+markup is the template's, and every value a person, a source or the log supplies is escaped as
+autoescaping would (``list_rows.html_text``). A note's body is the sanitised HTML of its markdown
+(``render_markdown`` gives ``Markup``), written as it is.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
+
+from markupsafe import Markup
+
+from factcheck.forms.claims import NoteForm
+from factcheck.views.filters import _date, _datetime
+from factcheck.views.list_rows import html_text
+
+Link = Callable[[int], str]
+
+# The note form's label and help, as its field renders them (the form is built only when it was posted).
+_NOTE_LABEL = html_text(NoteForm.body.args[0])
+_NOTE_HELP = html_text(NoteForm.body.kwargs["description"])
+
+
+def _text(value: Any) -> str:
+    """What ``{{ value }}`` writes for a value that may not be text (None as "None", as Jinja does)."""
+    return html_text(value if isinstance(value, str) else str(value))
+
+
+def evidence_items(items: Iterable[Any], *, changes: tuple[Link, Link] | None,
+                   token_and_key: Callable[[], Markup]) -> Markup:
+    """The ``<li>`` of each piece of evidence: removed ones struck through with who removed it and why;
+    the others with their edit link and removal form when ``changes`` gives those links (for a viewer
+    who may change the evidence)."""
+    return Markup("".join(_evidence_item(e, changes, token_and_key) for e in items))
+
+
+def _evidence_item(e: Any, changes: tuple[Link, Link] | None, token_and_key: Callable[[], Markup]) -> str:
+    evidence_id = e.id
+    stance = html_text(e.stance)
+    title = html_text(e.title)
+    link = f'<a href="{html_text(e.url)}" rel="nofollow noopener noreferrer" target="_blank">{title}</a>'
+    published = f", {_date(e.published_on)}" if e.published_on else ""
+    credibility = f" · credibility: {html_text(e.credibility)}" if e.credibility else ""
+    excerpt = f"<blockquote>{html_text(e.excerpt)}</blockquote>" if e.excerpt else ""
+    tail = ""
+    if e.removed_at:
+        link = f"<del>{link}</del>"
+        who = html_text(e.removed_by.display_name) if e.removed_by else ""
+        tail = f'<p class="meta">Removed by {who} on {_datetime(e.removed_at)}: {_text(e.removal_reason)}</p>'
+    elif changes is not None:
+        edit_url, remove_url = changes
+        tail = f"""<div class="evidence-actions">
+          <a href="{html_text(edit_url(evidence_id))}">Edit</a>
+          <form method="post" action="{html_text(remove_url(evidence_id))}" class="inline" data-confirm="Remove this evidence? It stays in the history.">
+            {token_and_key()}
+            <label for="remove-reason-{evidence_id}" class="visually-hidden">Reason for removing “{title}”</label>
+            <input name="reason" id="remove-reason-{evidence_id}" placeholder="Reason for removing" required maxlength="500">
+            <button type="submit" class="small">Remove</button>
+          </form>
+        </div>"""
+    return f"""
+    <li class="evidence-item stance-{stance}{" removed" if e.removed_at else ""}" id="evidence-{evidence_id}">
+      <span class="badge stance-{stance}">{stance}</span>
+      {link}
+      <span class="meta">{_text(e.publisher)}{published} · {html_text(e.source_type)}
+        {credibility} · added by {html_text(e.added_by.display_name)}</span>
+      {excerpt}
+      {tail}
+    </li>
+  """
+
+
+class NoteInput(NamedTuple):
+    """What the person sent with the note form when the page shows it again (a refusal, a problem):
+    the note they answered, their text and what was wrong with it. Empty on a plain view."""
+
+    replying_to: int | None = None
+    body: str = ""
+    errors: Sequence[str] = ()
+    form_errors: Sequence[str] = ()
+
+    @classmethod
+    def of(cls, form: NoteForm | None) -> NoteInput:
+        if form is None:
+            return cls()
+        return cls(form.reply_to.data or None, form.body.data or "", list(form.body.errors), list(form.form_errors))
+
+
+def conversation(threads: Sequence[Any], *, may_note: bool, note_url: str, mentions_url: str, oob: str,
+                 sent: NoteInput, render_markdown: Callable[[str], Markup],
+                 token_and_key: Callable[[], Markup]) -> Markup:
+    """The notes panel below its heading: the threads with their replies (and a reply form each for a
+    viewer who may write), then the form for a new thread. ``sent`` keeps what was typed where it was
+    typed: in the reply form of the note it answered, or in the new thread's form."""
+    def item(n: Any) -> str:
+        created = n.created_at
+        return f"""
+    <p class="meta"><strong>{html_text(n.author.display_name)}</strong> · <time datetime="{created.isoformat()}">{_datetime(created)}</time></p>
+    <div class="note-body">{render_markdown(n.body)}</div>
+  """
+
+    def errors_text(errors: Sequence[str]) -> str:
+        return " ".join(html_text(e) for e in errors)
+
+    def thread(t: Any) -> str:
+        n = t.note
+        note_id = n.id
+        author = html_text(n.author.display_name)
+        replies = ""
+        if t.replies:
+            shown = "".join(f"""
+        <li id="note-{r.id}" class="reply">{item(r)}</li>
+      """ for r in t.replies)
+            replies = f'<ol class="replies" aria-label="Replies to {author}">{shown}</ol>'
+        form = ""
+        if may_note:
+            mine = sent.replying_to == note_id
+            wrong = mine and bool(sent.errors)
+            error = (f'<p class="error" id="reply-{note_id}-error" role="alert">{errors_text(sent.errors)}</p>'
+                     if wrong else "")
+            invalid = f' aria-invalid="true" aria-describedby="reply-{note_id}-error"' if wrong else ""
+            form = f"""<details class="reply-box"{" open" if mine else ""}>
+        <summary>Reply<span class="visually-hidden"> to {author}</span>{" in this thread" if t.replies else ""}</summary>
+        <form method="post" action="{note_url}" novalidate class="stacked reply-form"
+              hx-post="{note_url}" hx-select="#notes-panel" hx-target="#notes-panel" hx-swap="outerHTML" hx-select-oob="{oob}">
+          {token_and_key()}
+          <input type="hidden" name="reply_to" value="{note_id}">
+          <div class="field{" has-error" if wrong else ""}">
+            <label for="reply-{note_id}-body">Your reply</label>
+            <textarea id="reply-{note_id}-body" name="body" rows="3" maxlength="10000" data-mentions="{mentions_url}"{invalid}>{html_text(sent.body) if mine else ""}</textarea>
+            {error}
+          </div>
+          <button type="submit">Post reply</button>
+        </form>
+      </details>"""
+        return f"""
+    <li id="note-{note_id}" class="thread">{item(n)}
+      {replies}
+      {form}
+    </li>
+  """
+
+    parts = [f'<ol class="notes">{"".join(thread(t) for t in threads)}</ol>' if threads
+             else '<p class="empty">No notes yet.</p>']
+    if may_note:
+        top_errors = sent.errors if not sent.replying_to else ()
+        form_errors = ("".join(f"<p>{html_text(e)}</p>" for e in sent.form_errors))
+        boxed = f'<div class="error-box" role="alert">{form_errors}</div>' if form_errors else ""
+        error = f'<p class="error" id="body-error" role="alert">{errors_text(top_errors)}</p>' if top_errors else ""
+        parts.append(f"""
+  <form method="post" action="{note_url}" novalidate class="stacked" id="note-form"
+        hx-post="{note_url}" hx-select="#notes-panel" hx-target="#notes-panel" hx-swap="outerHTML" hx-select-oob="{oob}">
+    {token_and_key()}
+    {boxed}
+    <div class="field{" has-error" if top_errors else ""}">
+      <label for="body">{_NOTE_LABEL}</label>
+      <small id="body-help" class="help">{_NOTE_HELP}</small>
+      <textarea id="body" name="body" rows="4" maxlength="10000" data-mentions="{mentions_url}" aria-describedby="body-help{" body-error" if top_errors else ""}"{' aria-invalid="true"' if top_errors else ""}>{html_text(sent.body) if not sent.replying_to else ""}</textarea>
+      {error}
+    </div>
+    <button type="submit">Post note</button>
+  </form>
+  """)
+    return Markup("\n  ".join(parts))
+
+
+def history(items: Iterable[Any]) -> Markup:
+    """The timeline's ``<li>`` of each described event (``views.history.describe``), oldest first."""
+    return Markup("".join(_event(item) for item in items))
+
+
+def _event(item: Any) -> str:
+    event = item.event
+    created = event.created_at
+    who = event.actor_name if event.actor_name is not None else event.actor_label
+    details = ("<ul class=\"changes\">" + "".join(f"<li>{html_text(line)}</li>" for line in item.details) + "</ul>"
+               if item.details else "")
+    return f"""
+    <li><time datetime="{created.isoformat()}">{_datetime(created)}</time> · <strong>{_text(who)}</strong> {html_text(item.says)}
+      <span class="meta">({html_text(event.action)})</span>
+      {details}
+    </li>
+    """

@@ -1,0 +1,88 @@
+"""The claim page's evidence, conversation and history (written by views/claim_items.py, not the
+template): what people and sources supplied is escaped, each form carries its token and a key, and
+each item offers what its viewer may do and nothing more."""
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+from factcheck.services import claims as claim_service
+from factcheck.services import evidence, notes
+from tests.support.context import ctx
+
+EVIL = '<script>alert("x")</script> & \'q\''
+
+
+def _section(page: str, section_id: str) -> str:
+    found = re.search(rf'<section [^>]*id="{section_id}".*?</section>', page, re.S)
+    assert found, page
+    return found.group(0)
+
+
+def _forms(html: str) -> list[str]:
+    return re.findall(r"<form .*?</form>", html, re.S)
+
+
+def test_evidence_escapes_its_source_and_offers_changes_only_to_who_may_make_them(make, login_as):
+    checker = make.user("checker")
+    claim = make.proposed_claim(checker)
+    kept = evidence.add_evidence(ctx(), actor=checker, claim=claim, url=f"https://example.org/?a=1&b={EVIL}",
+                                 title=EVIL, stance="supports", publisher=EVIL, excerpt=EVIL, credibility="credible")
+    removed = evidence.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/gone", title="Gone",
+                                    stance="refutes")
+    evidence.remove_evidence(ctx(), actor=checker, evidence=removed, reason=EVIL)
+
+    other_page = login_as("checker").get(f"/claims/{claim.id}").get_data(as_text=True)  # not theirs
+    panel = _section(other_page, "evidence-panel")
+    assert "<script>" not in panel and str(escape(EVIL)) in panel
+    assert f'href="{escape(kept.url)}"' in panel and f"<blockquote>{escape(EVIL)}</blockquote>" in panel
+    assert " · credibility: credible · added by " in panel
+    assert re.search(rf'<del><a href="https://example.org/gone"[^>]*>Gone</a></del>.*Removed by '
+                     rf'{escape(checker.display_name)} on .*: {re.escape(str(escape(EVIL)))}</p>', panel, re.S)
+    assert "Edit</a>" not in panel and not _forms(panel)
+
+    own_page = login_as(checker).get(f"/claims/{claim.id}").get_data(as_text=True)
+    panel = _section(own_page, "evidence-panel")
+    removal = [form for form in _forms(panel) if "/remove" in form]
+    kept_items = [e for e in claim.evidence if e.removed_at is None]
+    assert len(removal) == len(kept_items) >= 2  # the factory's evidence and this one; not the removed
+    assert all('name="csrf_token"' in form and 'name="idempotency_key"' in form for form in removal)
+    assert f"Reason for removing “{escape(EVIL)}”" in panel
+    assert f'<a href="/claims/{claim.id}/evidence/{kept.id}/edit">Edit</a>' in panel
+
+
+def test_the_conversation_escapes_names_and_keeps_a_refused_reply_where_it_was_typed(make, login_as):
+    checker = make.user("checker")
+    checker.display_name = f"Ann {EVIL}"
+    claim = make.claim()
+    claim_service.assign(ctx(), actor=make.user("editor"), claim=claim, assignee=checker)
+    note = notes.add_note(ctx(), actor=checker, claim=claim, body=f"**bold** {EVIL}")
+    client = login_as(checker)
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    panel = _section(page, "notes-panel")
+    assert "<script>" not in panel and f"<strong>Ann {escape(EVIL)}</strong>" in panel
+    assert "<strong>bold</strong>" in panel  # the note's markdown, sanitised
+    keys = re.findall(r'name="idempotency_key" value="([^"]+)"', panel)
+    assert len(_forms(panel)) == 2 and len(keys) == 2 and len(set(keys)) == 2  # a reply form and the note form
+
+    refused = client.submit(f"/claims/{claim.id}/notes", {"body": f"  {EVIL}\x01", "reply_to": note.id})
+    assert refused.status_code == 422
+    panel = _section(refused.get_data(as_text=True), "notes-panel")
+    reply = re.search(r'<details class="reply-box" open>.*?</details>', panel, re.S)
+    assert reply and f"{escape(EVIL)}" in reply.group(0) and f'id="reply-{note.id}-error"' in reply.group(0)
+    top = re.search(r'<form [^>]*id="note-form".*?</form>', panel, re.S)
+    assert top and '<textarea id="body" name="body" rows="4"' in top.group(0) and "></textarea>" in top.group(0)
+    assert 'aria-invalid' not in top.group(0)
+
+
+def test_the_history_escapes_what_the_log_recorded(make, login_as):
+    checker = make.user("checker")
+    claim = make.claim()
+    claim_service.assign(ctx(), actor=make.user("editor"), claim=claim, assignee=checker)
+    notes.add_note(ctx(), actor=checker, claim=claim, body=EVIL)
+    page = login_as("editor").get(f"/claims/{claim.id}").get_data(as_text=True)
+    panel = _section(page, "history-panel")
+    assert "<script>" not in panel and f"<li>body: {escape(EVIL)}</li>" in panel
+    assert f"<strong>{escape(checker.display_name)}</strong> wrote a note" in panel
+    assert re.search(r'<li><time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC</time> · ', panel)
