@@ -99,8 +99,8 @@ def _aux_kind(words: list[str]) -> str:
     slammed", "modal" for "would hope", "-" for a verb on its own."""
     verb = next((w for w in words if w not in _AUXILIARIES and w not in _BE and w not in _ADVERBS
                  and not w.endswith("ly")), "")
-    if not verb:
-        return "copula"  # "Clinton aides were coy …"
+    if not verb:  # "Clinton aides were coy …", "Voters didn't …"
+        return "copula" if any(w in _BE for w in words) else "auxiliary"
     if any(w in _BE for w in words):
         return "progressive" if verb.endswith("ing") else "passive"
     if any(w in ("has", "have", "had") for w in words):
@@ -144,8 +144,11 @@ def features(sentence: str, names: dict[str, str], rates: Rates) -> tuple[list[s
     if verb in _NOT_VERBS or verb in TITLE_WORDS or verb in ORG_WORDS or subject.split()[0].lower() in _NO_ONE:
         return None  # "E.U. and NATO …", "Sen. Lund of …": the subject goes on
     rest = sentence[verb_span[1]:]
-    if rest.startswith(("'t", "’t")) and verb.endswith("n") and verb != "can":
-        verb = "will" if verb == "won" else verb[:-1]  # "weren't" is "were" and a negation
+    contracted = verb.endswith(("n't", "n’t"))
+    if contracted or (rest.startswith(("'t", "’t")) and verb.endswith("n") and verb != "can"):
+        # "weren't" is "were" and a negation.
+        verb = verb[:-3] if contracted else verb
+        verb = {"won": "will", "wo": "will", "ca": "can"}.get(verb, verb[:-1] if not contracted else verb)
         verb_words[-1] = verb
     lemma = _lemma(verb)
     after = [w.lower() for w in _WORD.findall(rest)[:4]] + ["<end>"] * 4
@@ -154,7 +157,8 @@ def features(sentence: str, names: dict[str, str], rates: Rates) -> tuple[list[s
     head_low = head.lower().strip(",.")
     rest_words = {w.lower() for w in _WORD.findall(rest)}
     # "weren't", "doesn't": the verb pattern stops at the apostrophe.
-    negated = bool(_NEGATION & set(between)) or after[0] in ("'t", "’t", "not", "never") or rest.startswith(("'t", "’t"))
+    negated = (bool(_NEGATION & set(between)) or contracted or after[0] in ("'t", "’t", "not", "never")
+               or rest.startswith(("'t", "’t")))
     feats = [
         "bias",
         "v=" + verb,
