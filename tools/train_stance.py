@@ -39,7 +39,7 @@ Article = tuple[str, str, list[Relation], dict[str, list[tuple[int, int]]]]
 Example = tuple[list[str], int]
 
 # Chosen on PolNeAR dev (docs/extraction.md, "Eighth round").
-SETTING = {"epochs": 6, "rate": 0.1, "l2": 1e-3, "min_count": 5, "seed": 13}
+EPOCHS, RATE, L2, MIN_COUNT, SEED = 6, 0.1, 1e-3, 5, 13
 THRESHOLDS = [round(0.50 + 0.025 * i, 3) for i in range(19)]
 # Precision on dev may fall by 0.005 at most, at three places as `make eval` prints it (the
 # floor in tests/extraction/test_evaluate.py).
@@ -80,7 +80,7 @@ def _asked(text: str) -> list[tuple[int, str, dict[str, str]]]:
     try:
         suggested = suggest.suggest_claims(text)
     finally:
-        suggest._read_sentence, suggest._learned, stance._model = read, learned, model  # type: ignore[assignment]
+        suggest._read_sentence, suggest._learned, stance._model = read, learned, model
     return [a for a in asked if any(s.start <= a[0] + len(a[1]) // 2 < s.end for s in suggested)]
 
 
@@ -137,7 +137,7 @@ def examples(arts: list[Article], questions: Asked, fold_rates: stance.Rates) ->
 
 def fitted(data: list[Example]) -> dict[str, float]:
     """The reader's weights, those too small to matter left out."""
-    return {f: round(w, 4) for f, w in fit(data, **SETTING).items() if abs(w) >= 1e-3 or f == "bias"}
+    return {f: round(w, 4) for f, w in fit(data, epochs=EPOCHS, rate=RATE, l2=L2, min_count=MIN_COUNT, seed=SEED).items() if abs(w) >= 1e-3 or f == "bias"}
 
 
 def score(arts: list[Article], model: stance.Model | None) -> PolnearCounts:
@@ -149,7 +149,7 @@ def score(arts: list[Article], model: stance.Model | None) -> PolnearCounts:
         for _, text, relations, _ in arts:
             counts.add(relations, suggest.suggest_claims(text), collect_names(text))
     finally:
-        stance._model = loaded  # type: ignore[assignment]
+        stance._model = loaded
     return counts
 
 
