@@ -63,10 +63,11 @@ clean:
 eval: install-dev
 	$(BIN)/python -m tools.evaluate
 
-## Re-fit the shipped models: check-worthiness weights on CheckThat! train, the attribution CRF
-## and the subject verbs on PolNeAR train (both seeded; choices on dev only; no test split is read). Needs python-crfsuite.
+## Re-fit the shipped models: check-worthiness weights on CheckThat! train, the attribution CRF,
+## the subject verbs and the stance reader on PolNeAR train (all seeded; choices on dev only; no test split is read). Needs python-crfsuite.
 .PHONY: train
 train: install-dev
 	$(BIN)/python -m tools.train_checkworthiness
 	$(BIN)/python -m tools.train_attribution_crf
 	$(BIN)/python -m tools.count_subject_verbs
+	$(BIN)/python -m tools.train_stance

@@ -25,6 +25,7 @@ _WORD = re.compile(r"[\w-]+")
 _IGNORED = frozenset({"a", "an", "the", "of", "for", "at", "in", "on", "to", "and", "'s"})
 _PRONOUN_SOURCES = frozenset({"he", "she", "they", "it", "we", "i", "his", "her", "their", "its", "who", "which",
                               "that", "you"})
+_BRAT_ID = re.compile(r"[TE]\d+\t")
 
 
 @dataclass(slots=True)
@@ -38,6 +39,10 @@ def read_ann(path: Path) -> list[Relation]:
     spans: dict[str, tuple[str, list[tuple[int, int]], str]] = {}
     events: list[dict[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
+        # A surface text running over several lines continues on lines of its own, which
+        # may open with a "T" or an "E" ("The …").
+        if _BRAT_ID.match(line) is None:
+            continue
         if line.startswith("T"):
             tid, info, surface = [*line.split("\t"), "", ""][:3]
             label, _, ranges = info.partition(" ")

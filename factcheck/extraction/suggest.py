@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import attribution as attr
-from . import learned
+from . import learned, stance
 from .actor import actor_span, quoted_actor_span
 from .casing import recase
 from .coreference import PREVIOUS_SPEAKER, PRONOUNS, Speakers, collect_titles
@@ -421,7 +421,8 @@ def _learned(body: str, names: dict[str, str]) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
     body = blank_discourse(body)
-    span = learned.source_span(body) or actor_span(body) or quoted_actor_span(body, names)
+    span = (learned.source_span(body) or actor_span(body) or quoted_actor_span(body, names)
+            or stance.stance_span(body, names))
     if span is None:
         return None
     raw = body[span[0]:span[1]]

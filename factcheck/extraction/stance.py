@@ -1,0 +1,231 @@
+"""Who stands behind a sentence whose verb is a stance, a deed or a finding, not speech.
+
+"Warren grilled Stumpf over …", "Clinton wants …", "Republicans weren't too concerned …",
+"The study found …": PolNeAR's annotators make the subject the Source of what follows, and
+a desk checks it as that subject's claim. Which verbs and subjects do so is learnt: a
+logistic regression over the subject and verb that open the sentence (``actor.SUBJECT_VERB``)
+and what surrounds them, fitted on PolNeAR train by ``tools/train_stance.py`` (``make
+train``) into ``stance_weights.json`` beside this module, with its threshold chosen on dev.
+Asked last, only about a sentence for which no tag and no other reader found a speaker;
+what it finds still passes the rules' test of a speaker. Without the weights file it finds
+nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .actor import subject_verb
+from .lexicon import FUNCTION_WORDS, NEWS_OUTLETS, ORG_WORDS, SOURCE_NOUNS, TITLE_WORDS, is_pronoun
+from .names import is_person_like
+
+WEIGHTS_PATH = Path(__file__).with_name("stance_weights.json")
+
+_WORD = re.compile(r"[\w'’-]+|[^\w\s]")
+_NEGATION = frozenset({"not", "n't", "never", "no", "nothing", "hardly"})
+_FIRST_PERSON = frozenset({"i", "we", "my", "our", "me", "us"})
+_QUOTES = frozenset('"“”')
+# Deeds, not words: PolNeAR's annotators sometimes mark their subject as a Source ("the
+# court blocked …", "Ekdahl thanked voters …"), but a desk does not check a deed as a claim.
+DEEDS = frozenset({"blocked", "put", "went", "gone", "goes", "released", "named", "voted", "thanked", "is thanking",
+                   "took", "made", "won", "lost", "signed", "set", "spent", "paid"})
+# Lower-case words after a name that are no verb: the subject goes on past them.
+_NOT_VERBS = FUNCTION_WORDS | frozenset(
+    {"who", "which", "whose", "with", "from", "about", "than", "more", "most", "all", "some", "no", "one", "other",
+     "many", "be", "been", "being", "there", "you", "not", "also", "into", "over", "up", "out", "such", "only",
+     "very", "de", "la", "del", "von", "van", "and", "or", "nor", "both", "each", "every", "any", "own"})
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should",
+                          "must", "may", "might", "do", "does", "did"})
+_ADVERBS = frozenset({"also", "now", "still", "just", "never", "not", "already", "long", "often", "again", "even"})
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+_PAST = re.compile(r"[a-z]{2,}ed")
+# After a plural noun read as the verb, the real verb: an auxiliary (and the verb after it)
+# or a past tense, with adverbs between.
+_VERB_AFTER_NOUN = re.compile(
+    rf"(?P<more>(?:\s+[a-z]+)??)(?P<between>(?:\s+(?:{'|'.join(sorted(_ADVERBS))}|[a-z]+ly))*)"
+    rf"\s+(?P<verb>(?:{'|'.join(sorted(_AUXILIARIES))})(?:n['’]t)?(?:\s+(?:not|also|never|been|being|long|already))*"
+    r"(?:\s+[a-z]+(?:ed|ing|en))?|[a-z]{2,}ed)\b"
+)
+# Openings that are no one: "It's a good bet …", "There are …".
+_NO_ONE = frozenset({"it's", "it’s", "it", "there", "there's", "there’s", "this", "that", "what", "here", "here's"})
+# How many words after the verb are read as a bag of words.
+_REST_WORDS = 12
+
+
+def _lemma(verb: str) -> str:
+    """A crude stem, so that "wants", "wanted" and "wanting" share a weight."""
+    for ending in ("ing", "ied", "ies", "ed", "es", "s"):
+        if verb.endswith(ending) and len(verb) - len(ending) >= 3:
+            stem = verb[: -len(ending)]
+            return stem + "y" if ending in ("ied", "ies") else stem
+    return verb
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    return str(next((i for i, e in enumerate(edges) if n <= e), len(edges)))
+
+
+def subject_kinds(subject: str, names: dict[str, str]) -> list[str]:
+    """What kind of subject opens the sentence: a pronoun, a person (known to the article by
+    a full name or not), a title before a name, a body, a source noun, a description."""
+    words = subject.split()
+    lows = [w.lower().strip(",.") for w in words]
+    kinds = []
+    if is_pronoun(subject.strip()):
+        kinds.append("pronoun=" + lows[0])
+    elif is_person_like(subject):
+        kinds.append("person")
+        kinds.append("known" if words[-1] in names or subject in names.values() else "unknown")
+        if len(words) > 1 and lows[0] in TITLE_WORDS:
+            kinds.append("titled")
+    if any(w in ORG_WORDS or w in NEWS_OUTLETS for w in lows):
+        kinds.append("body")
+    if SOURCE_NOUNS.search(subject):
+        kinds.append("source-noun")
+    if lows[0] in ("the", "a", "an", "some", "many", "several", "its", "his", "her", "their"):
+        kinds.append("described=" + lows[0])
+    if any(w.endswith(("'s", "’s")) for w in lows):
+        kinds.append("possessive")
+    return kinds or ["other"]
+
+
+def _aux_kind(words: list[str]) -> str:
+    """"passive" for "was dubbed", "progressive" for "is demanding", "perfect" for "has
+    slammed", "modal" for "would hope", "-" for a verb on its own."""
+    verb = next((w for w in words if w not in _AUXILIARIES and w not in _BE and w not in _ADVERBS
+                 and not w.endswith("ly")), "")
+    if not verb:  # "Clinton aides were coy …", "Voters didn't …"
+        return "copula" if any(w in _BE for w in words) else "auxiliary"
+    if any(w in _BE for w in words):
+        return "progressive" if verb.endswith("ing") else "passive"
+    if any(w in ("has", "have", "had") for w in words):
+        return "perfect"
+    if any(w in _AUXILIARIES for w in words):
+        return "modal"
+    return "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """How often, in PolNeAR train, a word is part of a labelled Cue and of a labelled
+    Source, as a bucket ("0" … "5"); words seen fewer than five times are left out. They let
+    a verb or a subject seldom met as an example borrow from all its uses."""
+
+    cue: dict[str, str] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)
+
+
+def features(sentence: str, names: dict[str, str], rates: Rates) -> tuple[list[str], tuple[int, int]] | None:
+    """The features of the subject and verb that open ``sentence``, and the subject's span;
+    None when the sentence does not open with a subject and a verb."""
+    m = subject_verb(sentence)
+    if m is None:
+        return None
+    subject, src_span, verb_span = m.group("src"), m.span("src"), m.span("verb")
+    between = m.group("between").lower().split()
+    verb_words = m.group("verb").lower().split()
+    goes_on = _VERB_AFTER_NOUN.match(sentence, verb_span[1])
+    if goes_on and len(verb_words) == 1 and not between and not _PAST.fullmatch(verb_words[0]) \
+            and verb_words[0] not in _AUXILIARIES:
+        # "Federal investigators have also discovered …": the noun was the subject's head.
+        src_span = (src_span[0], goes_on.end("more"))
+        subject = sentence[src_span[0]:src_span[1]]
+        verb_span = goes_on.span("verb")
+        between = goes_on.group("between").lower().split()
+        verb_words = goes_on.group("verb").lower().split()
+    verb = verb_words[-1]
+    if " ".join(verb_words) in DEEDS or verb in DEEDS:
+        return None
+    if verb in _NOT_VERBS or verb in TITLE_WORDS or verb in ORG_WORDS or subject.split()[0].lower() in _NO_ONE:
+        return None  # "E.U. and NATO …", "Sen. Lund of …": the subject goes on
+    rest = sentence[verb_span[1]:]
+    contracted = verb.endswith(("n't", "n’t"))
+    if contracted or (rest.startswith(("'t", "’t")) and verb.endswith("n") and verb != "can"):
+        # "weren't" is "were" and a negation.
+        verb = verb[:-3] if contracted else verb
+        verb = {"won": "will", "wo": "will", "ca": "can"}.get(verb, verb[:-1] if not contracted else verb)
+        verb_words[-1] = verb
+    lemma = _lemma(verb)
+    after = [w.lower() for w in _WORD.findall(rest)[:4]] + ["<end>"] * 4
+    kinds = subject_kinds(subject, names)
+    head = subject.split()[-1]
+    head_low = head.lower().strip(",.")
+    rest_words = {w.lower() for w in _WORD.findall(rest)}
+    # "weren't", "doesn't": the verb pattern stops at the apostrophe.
+    negated = (bool(_NEGATION & set(between)) or contracted or after[0] in ("'t", "’t", "not", "never")
+               or rest.startswith(("'t", "’t")))
+    feats = [
+        "bias",
+        "v=" + verb,
+        "l=" + lemma,
+        # "was dubbed" is done to the subject; "is demanding" is the subject's own.
+        "aux=" + _aux_kind(verb_words + between),
+        "h=" + (head_low if head[:1].islower() else "<Cap>"),
+        "n1=" + after[0],
+        "l|n1=" + lemma + "|" + after[0],
+        "n2=" + after[0] + "|" + after[1],
+        "neg=" + str(negated),
+        "l|neg=" + lemma + "|" + str(negated),
+        "that=" + str("that" in after[:2]),
+        "q=" + str(any(c in _QUOTES for c in rest)),
+        "fp=" + str(bool(_FIRST_PERSON & rest_words)),
+        "fronted=" + str(m.start("src") > 0),
+        "aside=" + str(m.group("aside") is not None),
+        "len=" + _bucket(len(rest.split()), (4, 8, 15, 25, 40)),
+        "slen=" + _bucket(len(subject.split()), (1, 2, 3, 5)),
+        "qmark=" + str(sentence.rstrip().endswith("?")),
+    ]
+    feats += ["btw=" + w for w in between]
+    feats.append("vc=" + rates.cue.get(verb, "-"))
+    feats.append("n1c=" + rates.cue.get(after[0], "-"))
+    feats.append("hs=" + rates.source.get(head_low, "-"))
+    feats.append("vc|hs=" + rates.cue.get(verb, "-") + "|" + rates.source.get(head_low, "-"))
+    lows = [w.lower() for w in subject.split()]
+    feats.append("s0=" + (lows[0] if lows[0] in FUNCTION_WORDS or not subject[:1].isupper() else "<Cap>"))
+    feats.append("open=" + (sentence.split(None, 1)[0].lower() if m.start("src") > 0 else "<subject>"))
+    feats.append("digit=" + str(any(c.isdigit() for c in subject)))
+    feats += ["r=" + w for w in set(_WORD.findall(rest.lower())[:_REST_WORDS])]
+    for kind in kinds:
+        feats.append("k=" + kind)
+        feats.append("k|l=" + kind + "|" + lemma)
+    span = src_span
+    aside = m.group("aside")
+    if aside and is_person_like(aside) and not is_person_like(subject):
+        span = m.span("aside")  # "Its chairman, Oskar Brende, grilled …": the name
+    return feats, span
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    weights: dict[str, float]
+    threshold: float
+    rates: Rates
+
+
+@lru_cache(maxsize=1)
+def _model() -> Model | None:
+    if not WEIGHTS_PATH.is_file():
+        return None
+    data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    return Model(data["weights"], data["threshold"], Rates(data["cue"], data["source"]))
+
+
+def probability(feats: list[str], weights: dict[str, float]) -> float:
+    z = sum(weights.get(f, 0.0) for f in feats)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def stance_span(sentence: str, names: dict[str, str]) -> tuple[int, int] | None:
+    """(start, end) of the subject that stands behind ``sentence``, else None."""
+    model = _model()
+    if model is None:
+        return None
+    found = features(sentence, names, model.rates)
+    if found is None:
+        return None
+    return found[1] if probability(found[0], model.weights) >= model.threshold else None
