@@ -77,17 +77,18 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned readers (measured in the seventh round: 0.662, 0.790, 0.935, 0.959,
-        # right 0.601; sixth round 0.655, 0.790, 0.936, 0.960, right 0.594).
-        assert figures["recall"] >= 0.655
-        assert figures["precision"] >= 0.785
-        assert figures["right_claimant_of_labelled"] >= 0.595
+        # Rules and the learned readers (measured in the eighth round, stance reader retrained on the
+        # merged rules: 0.678, 0.784, 0.934, 0.959, right 0.615; seventh round 0.662, 0.790, 0.935,
+        # 0.959, right 0.601).
+        assert figures["recall"] >= 0.675
+        assert figures["precision"] >= 0.78
+        assert figures["right_claimant_of_labelled"] >= 0.61
     else:
-        # Rules and the subject-verb reader, no CRF (measured in the seventh round: 0.565, 0.837,
-        # 0.939, 0.960, right 0.527; sixth round 0.557, 0.839, 0.940, 0.961, right 0.520).
-        assert figures["recall"] >= 0.56
-        assert figures["precision"] >= 0.835
-        assert figures["right_claimant_of_labelled"] >= 0.52
+        # Rules, the subject-verb and the stance readers, no CRF (measured in the eighth round: 0.591,
+        # 0.826, 0.937, 0.960, right 0.549; seventh round 0.565, 0.837, 0.939, 0.960, right 0.527).
+        assert figures["recall"] >= 0.585
+        assert figures["precision"] >= 0.82
+        assert figures["right_claimant_of_labelled"] >= 0.545
     assert figures["claimant_accuracy_strict"] >= 0.93
     assert figures["claimant_accuracy_lenient"] >= 0.955
 
