@@ -40,9 +40,10 @@ def _fill_audit_log(path: Path) -> None:
              for n in range(EVENTS)])
 
 
-def test_a_long_streamed_export_outlives_the_worker_timeout_and_a_sigterm(tmp_path: Path,
-                                                                           sqlite_template: Path) -> None:
-    path = tmp_path / "stream.sqlite3"
+def manager_on_a_long_log(tmp_path: Path, sqlite_template: Path, name: str) -> tuple[str, str]:
+    """(database URL, a manager's email) of a copy of the template whose audit log holds EVENTS
+    bulk events: long enough that streaming it keeps a worker's thread busy."""
+    path = tmp_path / f"{name}.sqlite3"
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
     app = create_app(base_config(url))
@@ -51,6 +52,12 @@ def test_a_long_streamed_export_outlives_the_worker_timeout_and_a_sigterm(tmp_pa
         db.session.remove()
         db.engine.dispose()
     _fill_audit_log(path)
+    return url, email
+
+
+def test_a_long_streamed_export_outlives_the_worker_timeout_and_a_sigterm(tmp_path: Path,
+                                                                           sqlite_template: Path) -> None:
+    url, email = manager_on_a_long_log(tmp_path, sqlite_template, "stream")
 
     server = Server({**app_environment(url), "FACTCHECK_SECRET_KEY": "stream-test",
                      "FACTCHECK_WORKERS": "1", "FACTCHECK_THREADS": "2",

@@ -5,32 +5,20 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
 import socket
 import time
 from pathlib import Path
 
-from factcheck import create_app
-from factcheck.extensions import db
-from tests.conftest import app_environment, base_config
+from tests.conftest import app_environment
 from tests.ops.support import Browser, Server
-from tests.ops.test_streaming import _fill_audit_log
-from tests.support.context import ctx
+from tests.ops.test_streaming import manager_on_a_long_log
 from tests.support.factories import Factory
 
 CONNECTIONS = 12
 
 
 def test_new_connections_go_to_the_worker_with_a_thread_free(tmp_path: Path, sqlite_template: Path) -> None:
-    path = tmp_path / "balance.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    app = create_app(base_config(url))
-    with app.app_context():
-        email = Factory(ctx()).user("manager").email
-        db.session.remove()
-        db.engine.dispose()
-    _fill_audit_log(path)
+    url, email = manager_on_a_long_log(tmp_path, sqlite_template, "balance")
 
     # Two workers of one thread each. With gunicorn's own gthread worker
     # (`GUNICORN_CMD_ARGS="--worker-class gthread"`) about half of the connections below land on the
