@@ -137,14 +137,13 @@ def test_the_overdue_list_is_the_overdue_claims_most_overdue_first(make):
         checker.display_name, claim.article.title, claim.article_id, claim.label, claim.status, date(2024, 3, 7))
 
 
-def test_on_sqlite_the_overdue_list_walks_the_due_date_index(app, make):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the plan is checked on SQLite (PostgreSQL picks the index by itself)")
+def _summary_plan(make, picks) -> str:
+    """SQLite's plan of the one statement of the dashboard's summary that ``picks`` chooses."""
     make.assigned_claim()
     seen: list[tuple[str, object]] = []
 
     def on_execute(conn, cursor, statement, parameters, context, executemany):
-        if "ORDER BY claims.due_date" in statement:
+        if picks(statement):
             seen.append((statement, parameters))
 
     sa.event.listen(db.engine, "before_cursor_execute", on_execute)
@@ -154,30 +153,22 @@ def test_on_sqlite_the_overdue_list_walks_the_due_date_index(app, make):
         sa.event.remove(db.engine, "before_cursor_execute", on_execute)
     [(statement, parameters)] = seen
     with db.engine.connect() as connection:
-        plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+        return " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
                                                                           parameters))  # type: ignore[arg-type]
+
+
+def test_on_sqlite_the_overdue_list_walks_the_due_date_index(app, make):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite (PostgreSQL picks the index by itself)")
+    plan = _summary_plan(make, lambda statement: "ORDER BY claims.due_date" in statement)
     assert "ix_claims_due_date_id_status" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def test_on_sqlite_the_workload_probes_each_checker_s_claims(app, make):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the plan is checked on SQLite (PostgreSQL counts first and joins)")
-    make.assigned_claim()
-    seen: list[tuple[str, object]] = []
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        if "user_roles" in statement and "claims.assignee_id = users.id" in statement:
-            seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", on_execute)
-    try:
-        dashboard.summary(ctx(), viewer=make.user("manager"), today=date(2024, 3, 10))
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", on_execute)
-    [(statement, parameters)] = seen
-    with db.engine.connect() as connection:
-        plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
-                                                                          parameters))  # type: ignore[arg-type]
+    plan = _summary_plan(make, lambda statement: "user_roles" in statement
+                         and "claims.assignee_id = users.id" in statement)
     # Each checker's counts by probes of an index on (assignee, status, due date), in either order: no
     # temporary table of every open claim, no automatic index.
     assert plan.count("COVERING INDEX ix_claims_") == 4 and plan.count("assignee_id=?") == 4, plan
