@@ -111,7 +111,8 @@ def _session_user_statement(badges: bool) -> Any:
     # load and its de-duplication cost a third of the load, and the page only reads the roles' names.
     # The separator written into the SQL: as a parameter it is a "literal execute" one, rendered into
     # the statement's text again at every execution (a regular expression over the SQL each request).
-    roles = (select(func.aggregate_strings(UserRole.role, literal_column("','"))).where(UserRole.user_id == User.id)
+    separator: Any = literal_column("','")  # typed as str, but any SQL expression compiles
+    roles = (select(func.aggregate_strings(UserRole.role, separator)).where(UserRole.user_id == User.id)
              .correlate(User).scalar_subquery())
     badges_columns: tuple[Any, ...] = ()
     if badges:
