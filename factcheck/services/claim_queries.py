@@ -160,8 +160,14 @@ class NavCounts:
 _KEPT_NAV_COUNTS = "factcheck.nav_counts"
 
 
-def keep_nav_counts(session: DbSession, user_id: int, counts: NavCounts) -> None:
-    loaded_rows.own_session(session).info[_KEPT_NAV_COUNTS] = (user_id, counts)
+def keep_nav_counts(session: DbSession, user_id: int, counts: NavCounts | None) -> None:
+    """Keep the badges read with the signed-in user, or (None) forget any kept: a session that
+    outlives its request (a test's app context) must not show another request's counts."""
+    info = loaded_rows.own_session(session).info
+    if counts is None:
+        info.pop(_KEPT_NAV_COUNTS, None)
+    else:
+        info[_KEPT_NAV_COUNTS] = (user_id, counts)
 
 
 @event.listens_for(Session, "after_flush")

@@ -147,8 +147,7 @@ def session_user(session: DbSession, token: str, *, badges: bool = False) -> Use
     roles = row[_USER_COLUMNS.end]
     user.keep_roles(frozenset(Role(role) for role in roles.split(",")) if roles else frozenset())
     user.session_token = token
-    if badges:
-        claim_queries.keep_nav_counts(session, user.id, claim_queries.nav_counts_of(row))
+    claim_queries.keep_nav_counts(session, user.id, claim_queries.nav_counts_of(row) if badges else None)
     return user
 
 
