@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, literal_column, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, event, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.errors import NotFound
@@ -155,32 +155,74 @@ class NavCounts:
     review_queue: int = 0
 
 
+# The badges read with the signed-in user (``users.session_user``), kept on the request's session
+# until its first write: a flush or a commit may change them, and the header then reads them again.
+_KEPT_NAV_COUNTS = "factcheck.nav_counts"
+
+
+def keep_nav_counts(session: DbSession, user_id: int, counts: NavCounts | None) -> None:
+    """Keep the badges read with the signed-in user, or (None) forget any kept: a session that
+    outlives its request (a test's app context) must not show another request's counts."""
+    info = loaded_rows.own_session(session).info
+    if counts is None:
+        info.pop(_KEPT_NAV_COUNTS, None)
+    else:
+        info[_KEPT_NAV_COUNTS] = (user_id, counts)
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_kept_nav_counts(session: Session, *_: Any) -> None:
+    session.info.pop(_KEPT_NAV_COUNTS, None)
+
+
 def nav_counts(session: DbSession, user: User, *, queue: bool, review: bool) -> NavCounts:
     """The navigation's badges in one statement: unread notifications, and the claims waiting in the
-    viewer's queue and in the review queue when they see those links."""
+    viewer's queue and in the review queue when they see those links (or those read with the
+    signed-in user, when nothing was written since)."""
+    kept = loaded_rows.own_session(session).info.pop(_KEPT_NAV_COUNTS, None)
+    if kept is not None and kept[0] == user.id:
+        return kept[1]
     # On the session's connection, in its transaction: a plain Core statement needs none of the ORM
     # session's execution machinery, which cost more than the statement (issue 15). The flush is
     # what the session's autoflush would have done: the counts see the request's own changes.
     session.flush()
     row = session.connection().execute(_nav_statement(queue, review), {"user_id": user.id}).one()
-    return NavCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+    return nav_counts_of(row)
+
+
+def nav_badges(user_id: Any, *, queue: Any, review: Any) -> tuple[Any, Any, Any]:
+    """The navigation's three badges as column expressions for the user ``user_id`` (a column or a
+    bound parameter): the queue and review counts where ``queue`` and ``review`` hold (True, False or
+    an SQL condition on the viewer's roles), else 0. A condition goes in a CASE, so the count it
+    guards runs only for a viewer who sees that link."""
+    def count(*where: Any) -> Any:
+        return select(func.count()).select_from(Claim).where(*where).scalar_subquery()
+
+    def only(condition: Any, value: Any) -> Any:
+        if condition is True or condition is False:
+            return value if condition else literal(0)
+        return case((condition, value), else_=literal(0))
+
+    unread = (select(func.count()).select_from(Notification)
+              .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+    # The statuses written into the statement (a third of its time on SQLite as a list of parameters).
+    mine = only(queue, count(Claim.assignee_id == user_id, _statuses(CHECKER_TO_DO)))
+    waiting = only(review, count(Claim.status == S.PROPOSED))
+    return unread, mine, waiting
+
+
+def nav_counts_of(row: Sequence[Any]) -> NavCounts:
+    """The badges from the three columns of ``nav_badges`` that end ``row``."""
+    return NavCounts(int(row[-3] or 0), int(row[-2] or 0), int(row[-1] or 0))
 
 
 # Every signed-in page runs it: built once per process for each of the four kinds of viewer, the user
 # a bound parameter (building the expression cost more than running it on SQLite, issue 15).
 @functools.cache
 def _nav_statement(queue: bool, review: bool) -> Any:
-    def count(*where: Any) -> Any:
-        return select(func.count()).select_from(Claim).where(*where).scalar_subquery()
-
-    user_id: Any = bindparam("user_id")
-    zero = literal(0)
-    unread = (select(func.count()).select_from(Notification)
-              .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
-    # The statuses written into the statement (a third of its time on SQLite as a list of parameters).
-    mine = count(Claim.assignee_id == user_id, _statuses(CHECKER_TO_DO)) if queue else zero
-    waiting = count(Claim.status == S.PROPOSED) if review else zero
-    return select(unread, mine, waiting)
+    return select(*nav_badges(bindparam("user_id"), queue=queue, review=review))
 
 
 def review_queue(session: DbSession, *, limit: int, offset: int = 0) -> Queue:

@@ -8,14 +8,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, exists, func, literal_column, select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from factcheck.errors import NotFound, PermissionDenied, ValidationFailed
 from factcheck.models import Role, User, UserRole, UserSession
 from factcheck.security.permissions import Action
-from factcheck.services import audit, loaded_rows
+from factcheck.services import audit, claim_queries, loaded_rows
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import serialise, transaction
 
@@ -104,20 +104,35 @@ _USER_COLUMNS = loaded_rows.Columns(User)
 
 
 @functools.cache
-def _session_user_statement() -> Any:
+def _session_user_statement(badges: bool) -> Any:
     # One statement on every request: the session, the user and their roles together. Built once per
     # process, the token's hash a bound parameter (building it cost as much as running it, issue 15).
     # The roles come as one column of the user's row, not as a joined collection: the joined eager
     # load and its de-duplication cost a third of the load, and the page only reads the roles' names.
-    roles = (select(func.aggregate_strings(UserRole.role, ",")).where(UserRole.user_id == User.id)
+    # The separator written into the SQL: as a parameter it is a "literal execute" one, rendered into
+    # the statement's text again at every execution (a regular expression over the SQL each request).
+    separator: Any = literal_column("','")  # typed as str, but any SQL expression compiles
+    roles = (select(func.aggregate_strings(UserRole.role, separator)).where(UserRole.user_id == User.id)
              .correlate(User).scalar_subquery())
-    return (select(*loaded_rows.select_columns(_USER_COLUMNS), roles).join(UserSession, UserSession.user_id == User.id)
+    badges_columns: tuple[Any, ...] = ()
+    if badges:
+        # A page with the layout shows the navigation's badges: read with the user, they cost no
+        # statement of their own (issue 15). The queue and review counts run only for a viewer with
+        # the role that sees their link, as nav_counts asks them.
+        def has(*values: Role) -> Any:
+            return exists().where(UserRole.user_id == User.id, UserRole.role.in_([literal_column(f"'{role.value}'")
+                                                                                   for role in values]))
+        badges_columns = claim_queries.nav_badges(User.id, queue=has(Role.CHECKER), review=has(Role.EDITOR, Role.ADMIN))
+    return (select(*loaded_rows.select_columns(_USER_COLUMNS), roles, *badges_columns)
+            .join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),
                    User.is_active_account.is_(True)))
 
 
-def session_user(session: DbSession, token: str) -> User | None:
-    """The active user signed in on the device holding ``token``, or None when that session ended."""
+def session_user(session: DbSession, token: str, *, badges: bool = False) -> User | None:
+    """The active user signed in on the device holding ``token``, or None when that session ended.
+    With ``badges``, the navigation's counts are read in the same statement and kept for the
+    request's header (``claim_queries.nav_counts``)."""
     if not token or len(token) > 200:
         return None
     # The row is read on the session's connection, in its transaction, and made into the session's
@@ -125,13 +140,14 @@ def session_user(session: DbSession, token: str) -> User | None:
     # cost twice the statement on every signed-in request (issue 15). The flush is what autoflush
     # would have done.
     session.flush()
-    row = session.connection().execute(_session_user_statement(), {"token_hash": _token_hash(token)}).first()
+    row = session.connection().execute(_session_user_statement(badges), {"token_hash": _token_hash(token)}).first()
     if row is None:
         return None
     user: User = loaded_rows.persistent(session, _USER_COLUMNS, row)
-    roles = row[-1]
+    roles = row[_USER_COLUMNS.end]
     user.keep_roles(frozenset(Role(role) for role in roles.split(",")) if roles else frozenset())
     user.session_token = token
+    claim_queries.keep_nav_counts(session, user.id, claim_queries.nav_counts_of(row) if badges else None)
     return user
 
 
@@ -223,7 +239,10 @@ _CHECKERS = (select(User.id, User.display_name, User.email)
 
 def checkers(session: DbSession) -> list[Checker]:
     """The active checkers, by name."""
-    return [Checker(*row) for row in session.execute(_CHECKERS)]
+    # On the session's connection, as ``display_names``: the ORM session's execution path cost about
+    # as much as the statement (issue 15). The flush is what autoflush would have done.
+    session.flush()
+    return [Checker(*row) for row in session.connection().execute(_CHECKERS)]
 
 
 def _role_values(roles: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ from factcheck.errors import NotFound, PermissionDenied
 from factcheck.extensions import db
 from factcheck.models import Claim
 from factcheck.security import Action
+from factcheck.security.login import without_layout
 from factcheck.services import claim_queries, notes, presence
 from factcheck.views.common import actor, context
 
@@ -25,6 +26,7 @@ def _presence(claim_id: int) -> str:
 
 @bp.route("/claims/<id:claim_id>/presence", methods=["GET", "POST"])
 @login_required
+@without_layout
 def presence_now(claim_id: int) -> Any:
     """POST: the person's page is open on the claim's forms (a heartbeat): tell the others, and answer
     who else is there; a person who may no longer change the claim (reassigned meanwhile) is just
@@ -42,6 +44,7 @@ def presence_now(claim_id: int) -> Any:
 
 @bp.get("/people/mentions")
 @login_required
+@without_layout
 def mention_suggestions() -> Any:
     """Who a half-typed @mention may mean: ``[{"label": "Chen Li (chen@…)", "token": "@[Chen Li]"}]``."""
     context().require(actor(), Action.READ)

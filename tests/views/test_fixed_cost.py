@@ -1,7 +1,9 @@
 """What every request pays before its page's own work, in SQL statements (issue 15): the sign-in form
-none, /healthz one, a signed-in page two (the signed-in device with its user and roles, then the
+none, /healthz one, a signed-in page one (the signed-in device with its user, roles and the
 navigation's counts), and a form sent reads nothing again once its change is committed."""
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -21,15 +23,47 @@ def test_the_sign_in_form_runs_no_statement_and_healthz_one(client, count_querie
 
 
 @pytest.mark.parametrize("role", ["checker", "editor", "manager", "admin"])
-def test_a_signed_in_page_pays_two_statements_before_its_own(login_as, count_queries, role):
-    """The account page shows only the layout and its forms: whatever it runs is the fixed part."""
+def test_a_signed_in_page_pays_one_statement_before_its_own(login_as, count_queries, role):
+    """The account page shows only the layout and its forms: whatever it runs is the fixed part. The
+    device's session, its user, roles and the navigation's badges are one statement (two before)."""
     client = login_as(role)
     client.get("/account/password")
     with count_queries() as seen:
         assert client.get("/account/password").status_code == 200
-    assert len(seen) == 2, seen
-    assert "user_sessions.token_hash" in seen[0]  # the device's session, its user and roles: one statement
-    assert "notifications.read_at IS NULL" in seen[1]  # the navigation's badges: one statement
+    assert len(seen) == 1, seen
+    assert "user_sessions.token_hash" in seen[0] and "notifications.read_at IS NULL" in seen[0]
+
+
+def test_the_badges_read_with_the_user_follow_what_the_request_wrote(make, login_as, count_queries):
+    """Opening a claim reads its notifications; the badges read with the signed-in user, before that
+    write, are not the ones the page shows: the header reads them again after the write."""
+    checker = make.user("checker")
+    first, _second = make.assigned_claim(checker), make.assigned_claim(checker)
+    client = login_as(checker)
+    assert re.search(r"Notifications <span class=\"count-badge\">2<", client.get("/account/password").get_data(as_text=True))
+    with count_queries() as seen:
+        page = client.get(f"/claims/{first.id}").get_data(as_text=True)
+    assert re.search(r"Notifications <span class=\"count-badge\">1<", page), page
+    assert any(s.lstrip().upper().startswith("UPDATE NOTIFICATIONS") for s in seen)
+    with count_queries() as seen:
+        page = client.get(f"/claims/{first.id}").get_data(as_text=True)  # nothing left to read: no write
+    assert re.search(r"Notifications <span class=\"count-badge\">1<", page)
+    assert sum("notifications.read_at IS NULL" in s for s in seen) == 2, seen  # with the user; the claim's unread check
+
+
+def test_a_form_sent_or_a_fragment_reads_the_user_without_the_badges(make, login_as, count_queries):
+    """What answers without the layout (a redirect after a form, the presence heartbeat, the mention
+    suggestions) reads the signed-in user alone."""
+    editor = make.user("editor")
+    claim = make.claim(editor=editor)
+    client = login_as(editor)
+    client.get(f"/claims/{claim.id}")
+    with count_queries() as seen:
+        assert client.submit(f"/claims/{claim.id}/notes", {"body": "Checked."}).status_code == 302
+        assert client.submit(f"/claims/{claim.id}/presence").status_code == 200
+        assert client.get("/people/mentions?q=a").status_code == 200
+    signed_in = [s for s in seen if "user_sessions.token_hash" in s]
+    assert len(signed_in) >= 3 and not any("notifications.read_at IS NULL" in s for s in signed_in), signed_in
 
 
 def test_a_note_sent_reads_nothing_again_after_its_commit(make, login_as, count_queries):
