@@ -58,6 +58,7 @@ _note_html = functools.lru_cache(maxsize=512)(notes.render_markdown)
 # The bulk form's priorities as its field offers them, its default chosen.
 _BULK_PRIORITIES = list_rows.options(((c.value, c.label) for c in BulkAssignForm.priority.kwargs["choices"]),
                                      BulkAssignForm.priority.kwargs["default"])
+_STATUSES = tuple((s.value, s.value.replace("_", " ")) for s in ClaimStatus)
 _LIST_FILTERS = ("status", "verdict", "assignee", "article", "overdue", "unassigned")
 # What a note posted through htmx swaps in besides the notes panel.
 _NOTES_OOB = ("#flashes,#history-panel,#claim-status,#triage-version,#dismiss-version,#assign-version,"
@@ -275,17 +276,17 @@ def index() -> Any:
         assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set())
     # The filter's and the bulk form's options, written with the rows (a Jinja loop over the checkers,
     # twice, cost as much as the rows).
-    people = [(c.value, c.label) for c in checkers]
+    people = tuple((c.value, c.label) for c in checkers)
     options = {
-        "status": list_rows.options(((s.value, s.value.replace("_", " ")) for s in ClaimStatus), filters.status),
-        "assignee": list_rows.options(people, filters.assignee_id),
-        "verdict": list_rows.options(((v, v) for v in settings.verdict_scale), filters.verdict),
+        "status": list_rows.kept_options(_STATUSES, filters.status),
+        "assignee": list_rows.kept_options(people, filters.assignee_id),
+        "verdict": list_rows.kept_options(tuple((v, v) for v in settings.verdict_scale), filters.verdict),
     }
     # The bulk form is written, not built: it shows nothing the request sent (building the WTForms form to
     # write its token and priorities was 6 % of the page); ``bulk_assign`` builds it to read what is sent.
     bulk_token = token_and_key() if may_assign else None
     if may_assign:
-        options["bulk_assignee"] = list_rows.options(people)
+        options["bulk_assignee"] = list_rows.kept_options(people)
         options["bulk_priority"] = _BULK_PRIORITIES
     return render_template(
         "claims/index.html", page=page, rows=rows, filters=filters, bulk_token=bulk_token, options=options,
