@@ -42,6 +42,7 @@ from factcheck.views.common import (
     checker_choices,
     context,
     int_arg,
+    layout_url,
     parse_id,
     safe_local_url,
     shown_on_the_form,
@@ -291,9 +292,17 @@ def index() -> Any:
     return render_template(
         "claims/index.html", page=page, rows=rows, filters=filters, bulk_token=bulk_token, options=options,
         newest_url=url_for("claims.index", **kept) if "before" in request.args else None,
-        older_url=url_for("claims.index", before=page.next_before_id, **kept) if page.next_before_id else None,
+        older_url=_older_url(page.next_before_id, kept) if page.next_before_id else None,
         may_assign=may_assign,
     )
+
+
+def _older_url(before_id: int, kept: dict[str, Any]) -> str:
+    """The next page's address. Without filters, the list's kept address and the id (what ``url_for``
+    builds: digits need no quoting), as on most views: ``url_for`` was 2 % of the page."""
+    if kept:
+        return url_for("claims.index", before=before_id, **kept)
+    return f"{layout_url('claims.index')}?before={before_id}"
 
 
 @bp.post("/bulk-assign")
