@@ -29,6 +29,7 @@ from factcheck.models import (
     Role,
     User,
 )
+from factcheck.security.permission_shapes import kept_answers
 from factcheck.security.permissions import Action, refusal
 from factcheck.services import audit
 from factcheck.services.anchoring import Anchor, anchor_at, find_quote, find_span
@@ -213,21 +214,22 @@ class ActionsByKind:
         self.settings = settings
         self.viewer = viewer
         self._viewer_id = viewer.id if viewer is not None else None
-        self._known: dict[ClaimKind, ClaimActions] = {}
-        self._steps: dict[tuple[str, ClaimKind], bool] = {}
+        self._needing_resolution = settings.verdicts_needing_resolution
+        # A kind is the claim as it stands to the viewer, so its answers hold for every viewer of the same
+        # roles (``permission_shapes``): kept between requests, not worked out again on every view.
+        self._known: dict[ClaimKind, ClaimActions]
+        self._steps: dict[tuple[str, ClaimKind], bool]
+        self._known, self._steps = kept_answers(ActionsByKind, viewer, settings, lambda: ({}, {}))
         self._stand_ins: dict[ClaimKind, Claim] = {}
 
-    def kind(self, *, status: str, article_status: str, assignee_id: int | None, proposed_by_id: int | None,
-             verdict: str | None, finalized_at: object, resolution: str | None) -> ClaimKind:
-        me = self._viewer_id
-        return (status, article_status in LOCKED_ARTICLE_STATES, assignee_id is None,
-                me is not None and assignee_id == me, me is not None and proposed_by_id == me,
-                verdict in self.settings.verdicts_needing_resolution, finalized_at is None, bool(resolution))
-
-    def _kind_of(self, row: Any) -> ClaimKind:
-        return self.kind(status=row.status, article_status=row.article_status, assignee_id=row.assignee_id,
-                         proposed_by_id=row.proposed_by_id, verdict=row.verdict, finalized_at=row.finalized_at,
-                         resolution=row.resolution)
+    def kind(self, row: Any) -> ClaimKind:
+        """The kind of the claim ``row`` describes (its fields and ``article_status``), as it stands to the
+        viewer. Read straight from the row: on every row of a list, a call with keywords cost as much as
+        looking the answer up."""
+        me, assignee_id = self._viewer_id, row.assignee_id
+        return (row.status, row.article_status in LOCKED_ARTICLE_STATES, assignee_id is None,
+                me is not None and assignee_id == me, me is not None and row.proposed_by_id == me,
+                row.verdict in self._needing_resolution, row.finalized_at is None, bool(row.resolution))
 
     def _stand_in(self, key: ClaimKind, row: Any) -> Claim:
         claim = self._stand_ins.get(key)
@@ -237,7 +239,7 @@ class ActionsByKind:
 
     def of_row(self, row: Any) -> ClaimActions:
         """For a row of columns (not an ORM claim) with the claim's fields and ``article_status``."""
-        key = self._kind_of(row)
+        key = self.kind(row)
         actions = self._known.get(key)
         if actions is None:
             actions = self._known[key] = allowed_actions(self.settings, self.viewer, self._stand_in(key, row))
@@ -252,7 +254,7 @@ class ActionsByKind:
 
     def may(self, step: str, row: Any) -> bool:
         """One step of ``of_row`` (a list that offers one action need not ask the other ten)."""
-        key = self._kind_of(row)
+        key = self.kind(row)
         allowed = self._steps.get((step, key))
         if allowed is None:
             allowed = self._steps[step, key] = CLAIM_STEPS[step].allows(self.settings, self.viewer,

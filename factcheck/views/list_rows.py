@@ -77,7 +77,14 @@ def claims_list_rows(claims: Iterable[Any], *, claim_url: Link, article_url: Lin
     """The claims list's rows (claims/index.html): with a checkbox cell for someone who may assign,
     ticked on by the bulk form for the claims they may assign."""
     rows = []
+    # A page's claims come from a few articles (newest first, an article's claims together): each
+    # article's cell is written once.
+    article_cells: dict[int, str] = {}
     for claim in claims:
+        article = article_cells.get(claim.article_id)
+        if article is None:
+            article = article_cells[claim.article_id] = (
+                f'<a href="{html_text(article_url(claim.article_id))}">{_shown(claim.article_title)}</a>')
         select = ""
         if may_assign:
             box = (f'<input type="checkbox" name="claim_ids" value="{claim.id}" form="bulk-assign" '
@@ -87,8 +94,7 @@ def claims_list_rows(claims: Iterable[Any], *, claim_url: Link, article_url: Lin
         rows.append(
             f'<tr>{select}<td class="card-title"><a href="{html_text(claim_url(claim.id))}">{claim.id}: '
             f'{html_text(claim.label)}</a></td>'
-            f'<td data-label="Article"><a href="{html_text(article_url(claim.article_id))}">'
-            f'{_shown(claim.article_title)}</a></td>'
+            f'<td data-label="Article">{article}</td>'
             f'<td data-label="Status">{status_badge(claim.status)}</td>'
             f'<td data-label="Assignee">{assignee}</td>'
             f'<td data-label="Due">{_date(claim.due_date)}</td>'
@@ -183,3 +189,11 @@ def options(values: Iterable[tuple[Any, str]], chosen: Any = None) -> Markup:
     return Markup("".join(
         f'<option value="{_shown(value)}"{" selected" if value == chosen else ""}>{html_text(label)}</option>'
         for value, label in values))
+
+
+@functools.lru_cache(maxsize=32)
+def kept_options(pairs: tuple[tuple[Any, str], ...], chosen: Any = None) -> Markup:
+    """``options`` of pairs given as a tuple, kept by their contents and the chosen value: the claims list
+    wrote the same fifty checkers twice a view (its filter and the bulk form), the same on every view.
+    At most 32 are kept: a chosen id typed into the address only pushes out another."""
+    return options(pairs, chosen)

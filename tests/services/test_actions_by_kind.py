@@ -88,3 +88,43 @@ def test_a_claim_whose_conversation_is_loaded_is_asked_on_its_own():
     assert memo.of_claim(plain).note is False
     assert memo.of_claim(talked_about).note is True
     assert memo.of_claim(talked_about) == allowed_actions(Settings(), manager, talked_about)
+
+
+@pytest.mark.parametrize("who", ["checker", "editor", "manager", "checker and editor"])
+def test_the_answers_kept_for_one_viewer_hold_for_another_of_the_same_roles(who):
+    """The answers are kept between requests per roles and settings (``permission_shapes``): asked first
+    as one person, then by another of the same roles for whom every claim stands otherwise (assigned to
+    them, proposed by them), each is still that claim's own answer."""
+    settings = replace(Settings(), checker_pool=True, verdicts_needing_resolution=("false", "misleading"))
+    first = _viewer(VIEWERS[who])
+    other = User(id=A_THIRD, email="other@example.org", display_name="Other", password_hash="x",
+                 is_active_account=True, role_rows=[UserRole(role=role) for role in VIEWERS[who]])
+    rows = _cases()
+    for row in rows:
+        ActionsByKind(settings, first).of_row(row)
+        ActionsByKind(settings, first).may("take", row)
+    memo = ActionsByKind(settings, other)
+    assert memo._known is ActionsByKind(settings, first)._known
+    for row in rows:
+        claim = _claim(row)
+        assert memo.of_row(row) == allowed_actions(settings, other, claim), (who, vars(row))
+        assert memo.may("take", row) == CLAIM_STEPS["take"].allows(settings, other, claim), (who, vars(row))
+
+
+def test_kept_answers_are_not_shared_across_roles_settings_or_a_deactivated_account():
+    settings = Settings()
+    editor, checker = _viewer(["editor"]), _viewer(["checker"])
+    gone = User(id=ME, email="me@example.org", display_name="Me", password_hash="x", is_active_account=False,
+                role_rows=[UserRole(role="editor")])
+    row = SimpleNamespace(status="suggested", article_status="in_check", assignee_id=None, proposed_by_id=None,
+                          verdict=None, finalized_at=None, resolution=None)
+    assert ActionsByKind(settings, editor).of_row(row).accept is True
+    assert ActionsByKind(settings, gone).of_row(row).accept is False
+    assert ActionsByKind(settings, checker).of_row(row).accept is False
+    assert ActionsByKind(settings, None).of_row(row).accept is False
+    pool = replace(settings, checker_pool=True)
+    assert ActionsByKind(settings, checker)._known is not ActionsByKind(pool, checker)._known
+    assert ActionsByKind(pool, checker).may("take", row) is False  # suggested: not in the pool yet
+    open_row = SimpleNamespace(**{**vars(row), "status": "open"})
+    assert ActionsByKind(pool, checker).may("take", open_row) is True
+    assert ActionsByKind(settings, checker).may("take", open_row) is False

@@ -2,6 +2,7 @@
 and two people editing the same claim."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from markupsafe import escape
@@ -114,6 +115,26 @@ def test_claims_list_pages_with_a_keyset(app, make, login_as):
         url = page[page.index(marker) + 6:page.index('"', page.index(marker) + 6)].replace("&amp;", "&") \
             if marker in page else None
     assert seen == sorted((c.id for c in made), reverse=True)
+
+
+def test_claims_list_older_link_keeps_filters_and_mount_point(app, make, login_as):
+    """Without filters the older link is written from the list's kept address (``_older_url``): it must be
+    what ``url_for`` builds, under a mount point too, and a filtered list keeps its filters."""
+    configure(app, page_size=2)
+    editor = make.user("editor")
+    article = make.article(editor, text="One. Two. Three. Four. Five.\n")
+    made = [claims.add_claim(ctx(), actor=editor, article=article, quote=q) for q in ("One.", "Two.", "Three.")]
+    client = login_as(editor)
+
+    def older(url: str, **kwargs) -> str:
+        page = client.get(url, **kwargs).get_data(as_text=True)
+        return re.search(r'<a href="([^"]*)">Older claims', page).group(1).replace("&amp;", "&")
+
+    assert older("/claims") == f"/claims?before={made[1].id}"
+    assert older("/claims", base_url="http://localhost/desk") == f"/desk/claims?before={made[1].id}"
+    assert older(f"/claims?before={made[2].id + 1}") == f"/claims?before={made[1].id}"
+    assert older("/claims?status=open&article=" + str(article.id)) == (
+        f"/claims?before={made[1].id}&status=open&article={article.id}")
 
 
 def test_pages_run_the_same_number_of_queries_however_much_data(make, login_as, count_queries):
