@@ -246,7 +246,9 @@ _SPACE = re.compile(r"\s")
 _SENTENCE_END = re.compile(r"[.!?]")
 _NEXT_TAG = re.compile(
     r"(?P<src>He|She|They|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|The\s+[a-z]+(?:\s+[a-z]+)?)\s+"
-    r"(?:also\s+)?(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)\b[^.!?]{0,80}[.!?]?$"
+    r"(?:also\s+)?(?:(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)|"
+    # "He made the remarks in a video posted on his page.": the quotation's setting, no claim.
+    r"made\s+(?:the|these|those|his|her|their)\s+(?:remarks|comments|statement|statements))\b[^.!?]{0,80}[.!?]?$"
 )
 _BARE_DOCUMENT = re.compile(rf"(?:the|this|these|those|such|new|latest)\s+(?:{DOCUMENTS})", re.I)
 _ROLE_WORDS = re.compile(r"the\s", re.I)

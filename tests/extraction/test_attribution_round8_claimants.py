@@ -1,0 +1,38 @@
+"""Eighth round, second pass: suggestions that named the wrong claimant, each fix tested in
+wording of our own (invented people, places and bodies), with cases that must not change."""
+
+from __future__ import annotations
+
+from factcheck.extraction import suggest_claims
+
+
+def _by_start(text: str, opening: str) -> str | None:
+    """Claimant of the suggestion that starts with ``opening``."""
+    for s in suggest_claims(text, threshold=0.0):
+        if s.quote.startswith(opening):
+            return s.claimant
+    raise AssertionError(f"no suggestion opens with {opening!r}")
+
+
+def _quotes(text: str) -> list[str]:
+    return [s.quote for s in suggest_claims(text, threshold=0.0)]
+
+
+_REMARKS = ("Ida Marek, the mayor of Tarn, spoke about the bridge on Monday.\n\n"
+            "\"We will rebuild the bridge before winter and nobody will pay a toll for it,\" Marek said.\n\n"
+            "\"The contract will be signed next week with a local builder.\" {tag}\n")
+
+
+def test_a_sentence_saying_where_the_remarks_were_made_is_the_tag_of_the_quotation() -> None:
+    for tag in ("She made the remarks in a video posted on her social media page.",
+                "Marek made the comments on a phone-in show on the regional radio."):
+        text = _REMARKS.format(tag=tag)
+        assert not any(q.startswith(tag[:12]) for q in _quotes(text))
+        assert _by_start(text, "The contract will be signed") == "Ida Marek"
+
+
+def test_remarks_sentence_after_reported_speech_is_left_as_it_was() -> None:
+    # No quotation before it to be the tag of: it stays a sentence of its own.
+    text = ("Pol Aster said the bridge would cost more than planned. He made the remarks at a briefing "
+            "when asked about the tender, which closes on Friday.")
+    assert any(q.startswith("He made the remarks") for q in _quotes(text))
