@@ -36,3 +36,15 @@ def test_remarks_sentence_after_reported_speech_is_left_as_it_was() -> None:
     text = ("Pol Aster said the bridge would cost more than planned. He made the remarks at a briefing "
             "when asked about the tender, which closes on Friday.")
     assert any(q.startswith("He made the remarks") for q in _quotes(text))
+
+
+def test_a_learned_source_across_a_fronted_clause_keeps_what_follows_the_comma() -> None:
+    text = ("Although Orla Vance lacks a landmark law of her own, elected officials from both parties say she "
+            "has built a name as a careful budget hand.")
+    assert _by_start(text, "Although Orla Vance") == "elected officials from both parties"
+
+
+def test_a_fronted_phrase_that_ends_before_the_subject_is_left_as_it_was() -> None:
+    # The speaker already follows the comma: nothing to cut.
+    text = "In a long interview on Sunday, Tomas Berg said the harbour would need dredging by spring."
+    assert _by_start(text, "In a long interview") == "Tomas Berg"
