@@ -702,7 +702,10 @@ def parse_leading(sentence: str) -> Attribution | None:
         sentence = sentence[:paren.start("paren")] + " " * len(paren.group("paren")) + sentence[paren.end("paren"):]
     aside = _discourse_aside(sentence)
     if aside is None:
-        return _parse_leading(sentence, 0)
+        found = _parse_leading(sentence, 0)
+        heading = _RUN_IN_HEADING.match(sentence) if found is None and ": " in sentence[:60] else None
+        # "Road safety: Engineers say the bridge …": a run-in heading, then the tag.
+        return _parse_leading(sentence, 1, heading.end()) if heading else found
     found = _parse_leading(sentence[:aside.start()] + " " * (aside.end() - aside.start()) + sentence[aside.end():], 0)
     asked = _ASKED_BY.match(aside.group())
     if found is not None and asked and len(found.chain) == 1 and not found.according:
@@ -710,6 +713,12 @@ def parse_leading(sentence: str) -> Attribution | None:
         if relay and relay != found.chain[0]:
             found.chain = [relay, *found.chain]
     return found
+
+
+# A heading of a few words, no clause ("We have been here before:" is one), before a colon.
+_RUN_IN_HEADING = re.compile(r"(?!(?:We|I|You|He|She|It|They|This|That|There|Here)\b)[A-Z][\w'’-]*"
+                             r"(?:\s+(?!(?:is|are|was|were|be|been|has|have|had|will|would)\b)[a-z][\w'’-]*){0,4}"
+                             r":\s+(?=[A-Z])")
 
 
 # "a think tank based in Selmarsk": where a body sits is no verb of the aside's.

@@ -48,3 +48,14 @@ def test_a_fronted_phrase_that_ends_before_the_subject_is_left_as_it_was() -> No
     # The speaker already follows the comma: nothing to cut.
     text = "In a long interview on Sunday, Tomas Berg said the harbour would need dredging by spring."
     assert _by_start(text, "In a long interview") == "Tomas Berg"
+
+
+def test_a_run_in_heading_before_the_tag_is_not_the_speaker() -> None:
+    text = "Anger over the tram: Shop owners say the works have cut their takings by half since May."
+    assert _by_start(text, "Anger over the tram") == "Shop owners"
+
+
+def test_a_clause_before_a_colon_is_no_heading() -> None:
+    # "We have been here before:" is a clause of the writer's; what follows has no verb of speech.
+    text = "We have been here before: Ivo Marek declared war on the council in the spring."
+    assert _by_start(text, "We have been here before") is None
