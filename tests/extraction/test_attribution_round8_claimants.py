@@ -59,3 +59,16 @@ def test_a_clause_before_a_colon_is_no_heading() -> None:
     # "We have been here before:" is a clause of the writer's; what follows has no verb of speech.
     text = "We have been here before: Ivo Marek declared war on the council in the spring."
     assert _by_start(text, "We have been here before") is None
+
+
+def test_a_group_tag_between_commas_names_the_group() -> None:
+    text = ("Mayor Ida Marek opened the new depot on Friday. But in recent weeks, advisers to Ms. Marek say, the "
+            "mayor has grown tired of the dispute over the tram fares.")
+    assert _by_start(text, "But in recent weeks") == "advisers to Ms. Marek"
+    assert _by_start("The old bridge, structural engineers say, will need new cables within two years.",
+                     "The old bridge") == "structural engineers"
+
+
+def test_a_named_tag_between_commas_is_left_as_it_was() -> None:
+    text = "Tomas Berg opened the depot. The old bridge, Berg said, will need new cables within two years."
+    assert _by_start(text, "The old bridge") == "Tomas Berg"
