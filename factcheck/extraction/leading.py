@@ -193,6 +193,10 @@ def _mid_tag(sentence: str, start: int) -> Attribution | None:
     if inside and names_a_source(inside.group("src")):
         src = clean_source(inside.group("src"))
         return Attribution(chain=[src], leading=True, mid=True) if src else None
+    group = _MID_GROUP.match(sentence, start) if " sa" in sentence else None
+    if group and source_ok(group.group("src")):
+        # The group speaks whoever it is said to be close to ("advisers to Mr. Lund").
+        return Attribution(chain=[" ".join(group.group("src").split())], leading=True, mid=True)
     m = _MID_TAG.match(sentence, start)
     if not (m and source_ok(m.group("src"))):
         return None
@@ -280,6 +284,7 @@ def _subject_ok(raw: str, start: int) -> bool:
 _BARE_GROUP = re.compile(r"(?:[a-z][\w-]+\s+)?(?:experts|critics|analysts|officials|economists|observers|scientists|"
                          r"researchers|lawmakers|activists|advocates|opponents|supporters|historians|strategists|"
                          r"pollsters|doctors|lawyers|prosecutors|investigators|diplomats|residents)")
+
 
 
 _IMPERSONAL = re.compile(r"\s+(?:(?:also|later|earlier|now|widely)\s+)?(?:was|is|has\s+been|had\s+been|were|will\s+be)\s")
@@ -702,7 +707,10 @@ def parse_leading(sentence: str) -> Attribution | None:
         sentence = sentence[:paren.start("paren")] + " " * len(paren.group("paren")) + sentence[paren.end("paren"):]
     aside = _discourse_aside(sentence)
     if aside is None:
-        return _parse_leading(sentence, 0)
+        found = _parse_leading(sentence, 0)
+        heading = _RUN_IN_HEADING.match(sentence) if found is None and ": " in sentence[:60] else None
+        # "Road safety: Engineers say the bridge …": a run-in heading, then the tag.
+        return _parse_leading(sentence, 1, heading.end()) if heading else found
     found = _parse_leading(sentence[:aside.start()] + " " * (aside.end() - aside.start()) + sentence[aside.end():], 0)
     asked = _ASKED_BY.match(aside.group())
     if found is not None and asked and len(found.chain) == 1 and not found.according:
@@ -710,6 +718,12 @@ def parse_leading(sentence: str) -> Attribution | None:
         if relay and relay != found.chain[0]:
             found.chain = [relay, *found.chain]
     return found
+
+
+# A heading of a few words, no clause ("We have been here before:" is one), before a colon.
+_RUN_IN_HEADING = re.compile(r"(?!(?:We|I|You|He|She|It|They|This|That|There|Here)\b)[A-Z][\w'’-]*"
+                             r"(?:\s+(?!(?:is|are|was|were|be|been|has|have|had|will|would)\b)[a-z][\w'’-]*){0,4}"
+                             r":\s+(?=[A-Z])")
 
 
 # "a think tank based in Selmarsk": where a body sits is no verb of the aside's.
@@ -808,6 +822,11 @@ def parse_colon_intro(sentence: str) -> Attribution | None:
 _INNER_SHARE = r"\d[\d.,]*\s*(?:%|percent|per\s+cent)(?:\s+of\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?"
 # People by what they do ("engineers", "residents", "historians"), with one word before.
 _INNER_GROUP = r"(?:(?!(?:which|that|where|the|a|an|and|or|but|as|if)\s)[a-z][\w-]+\s+)?[a-z]{3,}(?:ers|ors|ists|ians|ents|ants)"
+# "The bridge, engineers say, will …", "…, advisers to Mr. Lund say, the mayor has …": a
+# group's tag between commas, the group perhaps said to be someone's.
+_MID_GROUP = re.compile(
+    rf"[^,]{{3,80}},\s+(?P<src>(?:{_BARE_GROUP.pattern}|{_INNER_GROUP}|(?:[a-z][\w-]+\s+)?(?:advisers|aides|allies))"
+    r"(?:\s+(?:to|of|for|close\s+to|at|in|with)\s+[\w'’.-]+(?:\s+[\w'’.-]+){0,3})?)\s+(?:also\s+)?(?:say|said)\s*,\s+\S")
 _INNER_TAG = re.compile(
     rf"(?:^|,\s+|\b(?:which|that|where)\s+)(?P<src>{_INNER_SHARE}|{_BARE_GROUP.pattern}|{_INNER_GROUP})"
     r"\s+(?:also\s+|now\s+)?(?:say|says|said)\b(?!\s*[,.;:!?)]|\s*$)"

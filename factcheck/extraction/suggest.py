@@ -246,7 +246,9 @@ _SPACE = re.compile(r"\s")
 _SENTENCE_END = re.compile(r"[.!?]")
 _NEXT_TAG = re.compile(
     r"(?P<src>He|She|They|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|The\s+[a-z]+(?:\s+[a-z]+)?)\s+"
-    r"(?:also\s+)?(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)\b[^.!?]{0,80}[.!?]?$"
+    r"(?:also\s+)?(?:(?:said|wrote|posted|added|tweeted|stated|told\s+\w+)\s+(?:this|that|so|it)|"
+    # "He made the remarks in a video posted on his page.": the quotation's setting, no claim.
+    r"made\s+(?:the|these|those|his|her|their)\s+(?:remarks|comments|statement|statements))\b[^.!?]{0,80}[.!?]?$"
 )
 _BARE_DOCUMENT = re.compile(rf"(?:the|this|these|those|such|new|latest)\s+(?:{DOCUMENTS})", re.I)
 _ROLE_WORDS = re.compile(r"the\s", re.I)
@@ -412,6 +414,13 @@ def _subject_before_tag(body: str, trailing: Attribution) -> Attribution | None:
     return None
 
 
+# A subordinate clause or phrase that opens the sentence, up to its comma.
+_FRONTED_CLAUSE = re.compile(r"\W*(?:Although|Though|While|Whereas|If|Unless|Should|Because|Since|Even\s+if|"
+                             r"Even\s+though|When|As|After|Before|Despite|With|Without|In|On|At|During|For|"
+                             r"Once|Until)"
+                             r"\s[^,;:]{3,120},\s+")
+
+
 # The noun a possessive subject owns, up to its verb: "Lund's (campaign) doctor is …".
 _OWNED = re.compile(r"(?:\s+[a-z][\w-]*){1,2}?(?=\s+(?:is|are|was|were|has|have|had|will|would|also|"
                     r"[a-z]{3,}(?:ed|s))\b)")
@@ -425,6 +434,11 @@ def _learned(body: str, names: dict[str, str]) -> list[str] | None:
             or stance.stance_span(body, names))
     if span is None:
         return None
+    fronted = _FRONTED_CLAUSE.match(body)
+    if fronted and span[0] < fronted.end() < span[1]:
+        # "Although Orla lacks a majority, elected officials say …": a span across the fronted
+        # clause's comma; whoever follows the comma speaks.
+        span = (fronted.end(), span[1])
     raw = body[span[0]:span[1]]
     owned = _OWNED.match(body, span[1]) if raw.endswith(("'s", "’s")) else None
     if owned:

@@ -18,12 +18,11 @@ def test_a_group_that_holds_a_view_stands_behind_it() -> None:
 @pytest.mark.parametrize("text", [
     "Many economists suspect the figures from the port were revised to hide a loss.",
     "Critics fear the new levy on diesel will hurt farmers in the valley.",
-    "Opponents fear the new levy will drive trade away from the port.",
 ])
 def test_other_views_lean_to_their_holders_below_the_shipped_threshold(text: str) -> None:
-    # The threshold is chosen on PolNeAR dev with precision allowed to fall 0.005 at most; retrained on
-    # the eighth round's merged rules it is 0.875, and these views stay short of it (0.83-0.87). The
-    # model still leans to their holders, well above any deed below.
+    # The threshold is chosen on PolNeAR dev with precision allowed to fall 0.005 at most; refitted on
+    # the second pass's rules it is 0.85, and these views stay short of it (0.77-0.83). The model
+    # still leans to their holders, well above any deed below.
     model = stance._model()
     assert model is not None
     found = features(text, {}, model.rates)
@@ -31,6 +30,11 @@ def test_other_views_lean_to_their_holders_below_the_shipped_threshold(text: str
     assert 0.75 <= stance.probability(found[0], model.weights) < model.threshold
     deed = features("The storm destroyed three houses on Kestrel Road.", {}, model.rates)
     assert deed is None or stance.probability(deed[0], model.weights) < 0.5
+
+
+def test_a_view_just_above_the_refitted_threshold_is_read() -> None:
+    # 0.877 against the threshold of 0.85 (it was short of the earlier 0.875 by a hair).
+    assert _claimant("Opponents fear the new levy will drive trade away from the port.") == "opponents"
 
 
 def test_the_reader_is_what_finds_them() -> None:

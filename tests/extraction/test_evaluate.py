@@ -77,12 +77,12 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned readers (measured in the eighth round, stance reader retrained on the
-        # merged rules: 0.678, 0.784, 0.934, 0.959, right 0.615; seventh round 0.662, 0.790, 0.935,
-        # 0.959, right 0.601).
+        # Rules and the learned readers (measured in the eighth round's second pass, stance reader
+        # retrained: 0.679, 0.784, 0.937, 0.960, right 0.617; before it 0.678, 0.784, 0.934, 0.959,
+        # right 0.615; seventh round 0.662, 0.790, 0.935, 0.959, right 0.601).
         assert figures["recall"] >= 0.675
         assert figures["precision"] >= 0.78
-        assert figures["right_claimant_of_labelled"] >= 0.61
+        assert figures["right_claimant_of_labelled"] >= 0.615
     else:
         # Rules, the subject-verb and the stance readers, no CRF (measured in the eighth round: 0.591,
         # 0.826, 0.937, 0.960, right 0.549; seventh round 0.565, 0.837, 0.939, 0.960, right 0.527).
