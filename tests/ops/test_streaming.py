@@ -55,6 +55,22 @@ def manager_on_a_long_log(tmp_path: Path, sqlite_template: Path, name: str) -> t
     return url, email
 
 
+def start_and_open_export(server: Server, email: str) -> tuple[socket.socket, bytearray]:
+    """Start ``server``, sign ``email`` in and ask for the audit export on a socket with a small
+    receive window; (the socket, its first bytes). Left unread, it keeps its worker's thread busy."""
+    server.start()
+    server.wait_ready()
+    browser = Browser()
+    assert browser.sign_in(server.url, email, Factory.PASSWORD).status == 302
+    cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(30)
+    sock.connect(("127.0.0.1", server.port))
+    sock.sendall(f"GET /audit/export.jsonl HTTP/1.0\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+    return sock, bytearray(sock.recv(65536))
+
+
 def test_a_long_streamed_export_outlives_the_worker_timeout_and_a_sigterm(tmp_path: Path,
                                                                            sqlite_template: Path) -> None:
     url, email = manager_on_a_long_log(tmp_path, sqlite_template, "stream")
@@ -64,20 +80,9 @@ def test_a_long_streamed_export_outlives_the_worker_timeout_and_a_sigterm(tmp_pa
                      "FACTCHECK_WORKER_TIMEOUT": str(WORKER_TIMEOUT), "FACTCHECK_GRACEFUL_TIMEOUT": "60"},
                     tmp_path / "gunicorn.log")
     try:
-        server.start()
-        server.wait_ready()
-        browser = Browser()
-        assert browser.sign_in(server.url, email, Factory.PASSWORD).status == 302
-        cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
-
         # A slow reader: a small receive window, and a pause of several worker timeouts mid-stream,
         # during which the worker's thread is blocked writing to it.
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.settimeout(30)
-        sock.connect(("127.0.0.1", server.port))
-        sock.sendall(f"GET /audit/export.jsonl HTTP/1.0\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
-        received = bytearray(sock.recv(65536))
+        sock, received = start_and_open_export(server, email)
         time.sleep(PAUSE)
         assert server.process is not None
         server.process.send_signal(signal.SIGTERM)  # a deploy: stop accepting, finish what is in flight

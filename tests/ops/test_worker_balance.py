@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import time
 from pathlib import Path
 
 from tests.conftest import app_environment
-from tests.ops.support import Browser, Server
-from tests.ops.test_streaming import manager_on_a_long_log
-from tests.support.factories import Factory
+from tests.ops.support import Server
+from tests.ops.test_streaming import manager_on_a_long_log, start_and_open_export
 
 CONNECTIONS = 12
 
@@ -26,19 +24,8 @@ def test_new_connections_go_to_the_worker_with_a_thread_free(tmp_path: Path, sql
     server = Server({**app_environment(url), "FACTCHECK_SECRET_KEY": "balance-test",
                      "FACTCHECK_WORKERS": "2", "FACTCHECK_THREADS": "1"}, tmp_path / "gunicorn.log")
     try:
-        server.start()
-        server.wait_ready()
-        browser = Browser()
-        assert browser.sign_in(server.url, email, Factory.PASSWORD).status == 302
-        cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
-
         # An export read by nobody for now: the worker serving it has its only thread blocked writing.
-        export = socket.socket()
-        export.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        export.settimeout(30)
-        export.connect(("127.0.0.1", server.port))
-        export.sendall(f"GET /audit/export.jsonl HTTP/1.0\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
-        received = bytearray(export.recv(65536))
+        export, received = start_and_open_export(server, email)
         time.sleep(0.5)
 
         waits = []
