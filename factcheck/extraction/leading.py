@@ -750,14 +750,14 @@ def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str]
         # "Secretary-General of the Authority, Eng. Lina Masri, said": a courtesy title
         # opens the name, not a role.
         inner = named
-    named = _role_before_name(inner)
+    role_and_name = _role_before_name(inner)
     if re.match(rf"(?:who|which|whose)\b|[a-z]{{3,}}ing\b|{_DISCOURSE}$|(?:at|in|on|during|after|before|later|earlier|"
                 r"speaking|writing|asked)\s", inner) or is_appositive(_BASED_IN.sub("", inner)):
         speaker = src
-    elif named and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
+    elif role_and_name and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
         # "The head of the mission, Dutch diplomat Anna Berg, said", "One of them, pensioner
         # Ivo Marek, said": a role in lower case before the name; the name speaks.
-        speaker = named.group("name")
+        speaker = role_and_name.group("name")
     elif CAP_RUN.fullmatch(inner.removesuffix(".")) and len(inner.split()) <= 4 \
             and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
         # "An analyst at X, Jane Doe, said", "The operator, Harlow Rail Co., said"; but
