@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.elements import BindParameter
 
 from factcheck.errors import GateClosed, NotFound, ValidationFailed
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Revision, User
@@ -128,12 +130,20 @@ def blocking_reason(settings: Settings, claim: Claim) -> str | None:
 
 
 def blocking_condition(settings: Settings) -> Any:
-    """``blocking_reason(...) is not None`` as a SQL condition on the claims table."""
+    """``blocking_reason(...) is not None`` as a SQL condition on the claims table.
+
+    The lists are one parameter per value, not SQLAlchemy's expanding ``IN``: an expanding parameter is
+    rendered into the SQL's text again at every execution (a regular expression over the statement),
+    which the article list, built once and run on every view, paid on each."""
     return or_(
-        Claim.status.in_([s.value for s in UNSETTLED]),
-        and_(Claim.status == ClaimStatus.FINAL, Claim.verdict.in_(settings.verdicts_needing_resolution),
+        Claim.status.in_(_each_bound([s.value for s in UNSETTLED])),
+        and_(Claim.status == ClaimStatus.FINAL, Claim.verdict.in_(_each_bound(settings.verdicts_needing_resolution)),
              Claim.resolution.is_(None)),
     )
+
+
+def _each_bound(values: Iterable[str]) -> list[BindParameter[str]]:
+    return [bindparam("value", value, unique=True) for value in values]
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -251,8 +261,7 @@ _APPROVABLE = frozenset(ARTICLE_TRANSITIONS[ArticleEvent.APPROVE])
 _PUBLISHABLE = frozenset(ARTICLE_TRANSITIONS[ArticleEvent.PUBLISH])
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleRow:
+class ArticleRow(NamedTuple):
     """A line of the article list: the columns it shows (an ORM article costs more than its query)."""
     id: int
     title: str
@@ -273,24 +282,37 @@ def list_articles(session: DbSession, settings: Settings, *, status: str | None 
         params["status"] = status
     if query:
         params["pattern"] = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    statement = built.once(_article_list, bool(status), bool(query), settings)
+    connection = session.connection()
+    statement = built.once(_article_list, bool(status), bool(query), settings,
+                           connection.dialect.name == "postgresql")
     # On the session's connection: columns need none of the ORM session's execution. The flush is
     # what autoflush would have done.
     session.flush()
-    return [ArticleRow(*row) for row in session.connection().execute(statement, params).all()]
+    # ``tuple.__new__`` of the row as it came: a dataclass's ``__init__`` per row was a tenth of the page.
+    new = tuple.__new__
+    return [new(ArticleRow, row) for row in connection.execute(statement, params).all()]
 
 
-def _article_list(by_status: bool, by_title: bool, settings: Settings) -> Any:
+def _article_list(by_status: bool, by_title: bool, settings: Settings, lateral: bool) -> Any:
     """The page's articles with their claims counted by correlated subqueries. Both databases then
     walk the articles newest first and stop at the page's end, probing the claims index for each;
     joining the page's ids to the articles instead had SQLite scan every article (0.3 ms at 250,
-    growing with the newsroom) and PostgreSQL plan two joins."""
+    growing with the newsroom) and PostgreSQL plan two joins. Where there is ``LATERAL`` (PostgreSQL)
+    both counts come from one pass over each article's claims (1.38 → 1.16 ms at 16×); SQLite has
+    none, and its second probe reads only the index."""
     blocking = blocking_condition(settings)
     of_article = Claim.article_id == Article.id
-    claims = select(func.count()).where(of_article).correlate(Article).scalar_subquery()
-    open_claims = select(func.count()).where(of_article, blocking).correlate(Article).scalar_subquery()
-    statement = (select(Article.id, Article.title, Article.outlet, Article.status, Article.created_at, claims,
-                        open_claims)
+    if lateral:
+        counts = select(func.count().label("claims"), func.count().filter(blocking).label("open_claims")) \
+            .where(of_article).lateral("counts")
+        statement = (select(Article.id, Article.title, Article.outlet, Article.status, Article.created_at,
+                            counts.c.claims, counts.c.open_claims).join(counts, true()))
+    else:
+        claims = select(func.count()).where(of_article).correlate(Article).scalar_subquery()
+        open_claims = select(func.count()).where(of_article, blocking).correlate(Article).scalar_subquery()
+        statement = select(Article.id, Article.title, Article.outlet, Article.status, Article.created_at, claims,
+                           open_claims)
+    statement = (statement
                  .order_by(Article.id.desc()).limit(bindparam("limit")).offset(bindparam("offset")))
     if by_status:
         statement = statement.where(Article.status == bindparam("status"))

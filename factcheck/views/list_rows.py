@@ -41,12 +41,14 @@ def _datetime(value: datetime | None) -> str:
 
 
 def minutes_text(value: datetime) -> str:
-    """``value.strftime("%Y-%m-%d %H:%M")``, cut from ``isoformat``: strftime took longer than the rest
-    of a row (years before 1000, which strftime does not pad, go the slow way)."""
+    """``value.strftime("%Y-%m-%d %H:%M")`` by %-formatting its fields: strftime took longer than the rest
+    of a row, and cutting ``isoformat`` (its microseconds and offset written, then dropped) more than
+    twice this, 0.17 ms of the article list's 200 rows. Years before 1000, which strftime does not
+    pad, go the slow way."""
     if value.year < 1000:
         return value.strftime("%Y-%m-%d %H:%M")
-    iso = value.isoformat()
-    return f"{iso[:10]} {iso[11:16]}"
+    # %-formatting, not an f-string with format specifiers: half the time of the f-string.
+    return "%04d-%02d-%02d %02d:%02d" % (value.year, value.month, value.day, value.hour, value.minute)  # noqa: UP031
 
 
 def seconds_text(value: datetime, iso: str) -> str:
