@@ -16,19 +16,13 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from factcheck.forms.claims import NoteForm
-from factcheck.views.filters import _date, _datetime
-from factcheck.views.list_rows import html_text
+from factcheck.views.list_rows import date_text, datetime_text, html_text, shown
 
 Link = Callable[[int], str]
 
 # The note form's label and help, as its field renders them (the form is built only when it was posted).
 _NOTE_LABEL = html_text(NoteForm.body.args[0])
 _NOTE_HELP = html_text(NoteForm.body.kwargs["description"])
-
-
-def _text(value: Any) -> str:
-    """What ``{{ value }}`` writes for a value that may not be text (None as "None", as Jinja does)."""
-    return html_text(value if isinstance(value, str) else str(value))
 
 
 def evidence_items(items: Iterable[Any], *, changes: tuple[Link, Link] | None,
@@ -44,14 +38,14 @@ def _evidence_item(e: Any, changes: tuple[Link, Link] | None, token_and_key: Cal
     stance = html_text(e.stance)
     title = html_text(e.title)
     link = f'<a href="{html_text(e.url)}" rel="nofollow noopener noreferrer" target="_blank">{title}</a>'
-    published = f", {_date(e.published_on)}" if e.published_on else ""
+    published = f", {date_text(e.published_on)}" if e.published_on else ""
     credibility = f" · credibility: {html_text(e.credibility)}" if e.credibility else ""
     excerpt = f"<blockquote>{html_text(e.excerpt)}</blockquote>" if e.excerpt else ""
     tail = ""
     if e.removed_at:
         link = f"<del>{link}</del>"
         who = html_text(e.removed_by.display_name) if e.removed_by else ""
-        tail = f'<p class="meta">Removed by {who} on {_datetime(e.removed_at)}: {_text(e.removal_reason)}</p>'
+        tail = f'<p class="meta">Removed by {who} on {datetime_text(e.removed_at)}: {shown(e.removal_reason)}</p>'
     elif changes is not None:
         edit_url, remove_url = changes
         tail = f"""<div class="evidence-actions">
@@ -67,7 +61,7 @@ def _evidence_item(e: Any, changes: tuple[Link, Link] | None, token_and_key: Cal
     <li class="evidence-item stance-{stance}{" removed" if e.removed_at else ""}" id="evidence-{evidence_id}">
       <span class="badge stance-{stance}">{stance}</span>
       {link}
-      <span class="meta">{_text(e.publisher)}{published} · {html_text(e.source_type)}
+      <span class="meta">{shown(e.publisher)}{published} · {html_text(e.source_type)}
         {credibility} · added by {html_text(e.added_by.display_name)}</span>
       {excerpt}
       {tail}
@@ -100,7 +94,7 @@ def conversation(threads: Sequence[Any], *, may_note: bool, note_url: str, menti
     def item(n: Any) -> str:
         created = n.created_at
         return f"""
-    <p class="meta"><strong>{html_text(n.author.display_name)}</strong> · <time datetime="{created.isoformat()}">{_datetime(created)}</time></p>
+    <p class="meta"><strong>{html_text(n.author.display_name)}</strong> · <time datetime="{created.isoformat()}">{datetime_text(created)}</time></p>
     <div class="note-body">{render_markdown(n.body)}</div>
   """
 
@@ -181,7 +175,7 @@ def _event(item: Any) -> str:
     details = ("<ul class=\"changes\">" + "".join(f"<li>{html_text(line)}</li>" for line in item.details) + "</ul>"
                if item.details else "")
     return f"""
-    <li><time datetime="{created.isoformat()}">{_datetime(created)}</time> · <strong>{_text(who)}</strong> {html_text(item.says)}
+    <li><time datetime="{created.isoformat()}">{datetime_text(created)}</time> · <strong>{shown(who)}</strong> {html_text(item.says)}
       <span class="meta">({html_text(event.action)})</span>
       {details}
     </li>

@@ -2,19 +2,12 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
 from markupsafe import Markup, escape
 
-
-def _datetime(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
-
-
-def _date(value: date | None) -> str:
-    return value.isoformat() if value else ""
+from factcheck.views.list_rows import date_text, datetime_text
 
 
 def _status_label(value: str | None) -> str:
@@ -80,7 +73,7 @@ def _role_label(value: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = _role_label
-    app.jinja_env.filters["datetime"] = _datetime
-    app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["datetime"] = datetime_text
+    app.jinja_env.filters["date"] = date_text
     app.jinja_env.filters["status_label"] = _status_label
     app.jinja_env.filters["highlight"] = _highlight

@@ -25,18 +25,18 @@ def html_text(text: str) -> str:
         '"', "&#34;").replace("'", "&#39;")
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """What ``{{ value }}`` writes: the value as text, escaped (None as "None", as Jinja writes it)."""
     return html_text(value if isinstance(value, str) else str(value))
 
 
-def _date(value: date | None) -> str:
-    # The ``date`` filter (views/filters.py).
+def date_text(value: date | None) -> str:
+    """The ``date`` filter (views/filters.py registers it): ISO, or nothing."""
     return value.isoformat() if value else ""
 
 
-def _datetime(value: datetime | None) -> str:
-    # The ``datetime`` filter.
+def datetime_text(value: datetime | None) -> str:
+    """The ``datetime`` filter (views/filters.py registers it): to the minute, in UTC, or nothing."""
     return f"{minutes_text(value)} UTC" if value else ""
 
 
@@ -71,7 +71,7 @@ def status_label(status: str | None) -> str:
 @functools.lru_cache(maxsize=64)  # a handful of statuses, on every row
 def status_badge(status: str) -> str:
     """The ``status_badge`` macro (templates/macros/claims.html)."""
-    return f'<span class="badge status-{_shown(status)}">{status_label(status)}</span>'
+    return f'<span class="badge status-{shown(status)}">{status_label(status)}</span>'
 
 
 def claims_list_rows(claims: Iterable[Any], *, claim_url: Link, article_url: Link, may_assign: bool,
@@ -86,20 +86,20 @@ def claims_list_rows(claims: Iterable[Any], *, claim_url: Link, article_url: Lin
         article = article_cells.get(claim.article_id)
         if article is None:
             article = article_cells[claim.article_id] = (
-                f'<a href="{html_text(article_url(claim.article_id))}">{_shown(claim.article_title)}</a>')
+                f'<a href="{html_text(article_url(claim.article_id))}">{shown(claim.article_title)}</a>')
         select = ""
         if may_assign:
             box = (f'<input type="checkbox" name="claim_ids" value="{claim.id}" form="bulk-assign" '
                    f'id="select-{claim.id}" aria-label="Select claim {claim.id}">') if claim.id in assignable else ""
             select = f'<td data-label="Select">{box}</td>'
-        assignee = _shown(claim.assignee_name) if claim.assignee_id is not None else "—"
+        assignee = shown(claim.assignee_name) if claim.assignee_id is not None else "—"
         rows.append(
             f'<tr>{select}<td class="card-title"><a href="{html_text(claim_url(claim.id))}">{claim.id}: '
             f'{html_text(claim.label)}</a></td>'
             f'<td data-label="Article">{article}</td>'
             f'<td data-label="Status">{status_badge(claim.status)}</td>'
             f'<td data-label="Assignee">{assignee}</td>'
-            f'<td data-label="Due">{_date(claim.due_date)}</td>'
+            f'<td data-label="Due">{date_text(claim.due_date)}</td>'
             f'<td data-label="Verdict">{html_text(claim.verdict_summary)}</td></tr>'
         )
     return joined(rows)
@@ -119,10 +119,10 @@ def my_queue_rows(claims: Iterable[Any], *, claim_url: Link, today: date) -> Mar
         rows.append(
             f'<tr class="{marked}"><td class="card-title"><a href="{html_text(claim_url(claim.id))}">'
             f'{html_text(claim.label)}</a></td>'
-            f'<td data-label="Article">{_shown(claim.article_title)}</td>'
+            f'<td data-label="Article">{shown(claim.article_title)}</td>'
             f'<td data-label="Status">{status_badge(claim.status)}</td>'
-            f'<td data-label="Priority">{_shown(claim.priority)}</td>'
-            f'<td data-label="Due">{_date(due)}{flag}</td></tr>'
+            f'<td data-label="Priority">{shown(claim.priority)}</td>'
+            f'<td data-label="Due">{date_text(due)}{flag}</td></tr>'
         )
     return joined(rows)
 
@@ -131,10 +131,10 @@ def review_queue_rows(claims: Iterable[Any], *, claim_url: Link) -> Markup:
     """The review queue (queues/review.html): the verdicts waiting, who proposed them and since when."""
     return joined([(
         f'<tr><td class="card-title"><a href="{html_text(claim_url(claim.id))}">{html_text(claim.label)}</a></td>'
-        f'<td data-label="Article">{_shown(claim.article_title)}</td>'
-        f'<td data-label="Verdict">{_shown(claim.verdict)}</td>'
+        f'<td data-label="Article">{shown(claim.article_title)}</td>'
+        f'<td data-label="Verdict">{shown(claim.verdict)}</td>'
         f'<td data-label="Proposed by">{html_text(claim.proposed_by_name or "")}</td>'
-        f'<td data-label="Since">{_datetime(claim.proposed_at)}</td></tr>'
+        f'<td data-label="Since">{datetime_text(claim.proposed_at)}</td></tr>'
     ) for claim in claims])
 
 
@@ -144,11 +144,11 @@ def article_rows(articles: Iterable[Any], *, article_url: Link) -> Markup:
     for article in articles:
         open_claims = f" ({article.open_claims} open)" if article.open_claims else ""
         rows.append(
-            f'<tr><td class="card-title"><a href="{html_text(article_url(article.id))}">{_shown(article.title)}</a></td>'
-            f'<td data-label="Outlet">{_shown(article.outlet)}</td>'
+            f'<tr><td class="card-title"><a href="{html_text(article_url(article.id))}">{shown(article.title)}</a></td>'
+            f'<td data-label="Outlet">{shown(article.outlet)}</td>'
             f'<td data-label="Status">{status_badge(article.status)}</td>'
             f'<td data-label="Claims">{article.claims}{open_claims}</td>'
-            f'<td data-label="Created">{_datetime(article.created_at)}</td></tr>'
+            f'<td data-label="Created">{datetime_text(article.created_at)}</td></tr>'
         )
     return joined(rows)
 
@@ -156,19 +156,19 @@ def article_rows(articles: Iterable[Any], *, article_url: Link) -> Markup:
 def overdue_rows(claims: Iterable[Any], *, claim_url: Link, article_url: Link) -> Markup:
     """The dashboard's overdue claims, most overdue first."""
     return joined([(
-        f'<tr class="overdue"><td data-label="Due">{_date(claim.due_date)}</td>'
+        f'<tr class="overdue"><td data-label="Due">{date_text(claim.due_date)}</td>'
         f'<td class="card-title"><a href="{html_text(claim_url(claim.id))}">{html_text(claim.label)}</a></td>'
         f'<td data-label="Article"><a href="{html_text(article_url(claim.article_id))}">'
-        f'{_shown(claim.article_title)}</a></td>'
+        f'{shown(claim.article_title)}</a></td>'
         f'<td data-label="Status">{status_label(claim.status)}</td>'
-        f'<td data-label="Checker">{_shown(claim.checker) if claim.checker is not None else "—"}</td></tr>'
+        f'<td data-label="Checker">{shown(claim.checker) if claim.checker is not None else "—"}</td></tr>'
     ) for claim in claims], indent="    ")
 
 
 def workload_rows(people: Iterable[Any]) -> Markup:
     """The dashboard's open claims per checker, by status."""
     return joined([(
-        f'<tr><th scope="row" class="card-title">{_shown(person.name)}</th>'
+        f'<tr><th scope="row" class="card-title">{shown(person.name)}</th>'
         f'<td data-label="Assigned">{person.counts.get("assigned", "")}</td>'
         f'<td data-label="In progress">{person.counts.get("in_progress", "")}</td>'
         f'<td data-label="Proposed">{person.counts.get("proposed", "")}</td>'
@@ -179,17 +179,17 @@ def workload_rows(people: Iterable[Any]) -> Markup:
 def waiting_rows(articles: Iterable[Any], *, article_url: Link) -> Markup:
     """The dashboard's articles waiting at the gate, longest first, with their unsettled claims."""
     return joined([(
-        f'<tr><td class="card-title"><a href="{html_text(article_url(row.id))}">{_shown(row.title)}</a></td>'
+        f'<tr><td class="card-title"><a href="{html_text(article_url(row.id))}">{shown(row.title)}</a></td>'
         f'<td data-label="Status">{status_label(row.status)}</td>'
         f'<td data-label="Unsettled claims">{row.unsettled}</td>'
-        f'<td data-label="Last change">{_datetime(row.updated_at)}</td></tr>'
+        f'<td data-label="Last change">{datetime_text(row.updated_at)}</td></tr>'
     ) for row in articles], indent="    ")
 
 
 def options(values: Iterable[tuple[Any, str]], chosen: Any = None) -> Markup:
     """``<option>``s of (value, label) pairs, the one equal to ``chosen`` selected."""
     return Markup("".join(
-        f'<option value="{_shown(value)}"{" selected" if value == chosen else ""}>{html_text(label)}</option>'
+        f'<option value="{shown(value)}"{" selected" if value == chosen else ""}>{html_text(label)}</option>'
         for value, label in values))
 
 
