@@ -399,11 +399,7 @@ def claims_list_rows(session: DbSession, filters: ClaimFilters, *, before_id: in
                      today: date | None = None) -> ClaimPage[ClaimRow]:
     """``list_claims`` for the claims list page: the columns it shows and those that say what the viewer
     may do with each row, in one statement."""
-    params: dict[str, Any] = {name: value for name, value in (
-        ("before_id", before_id), ("status", filters.status or None), ("assignee_id", filters.assignee_id),
-        ("unassigned", True if filters.unassigned else None), ("article_id", filters.article_id),
-        ("verdict", filters.verdict or None), ("today", (today or date.today()) if filters.overdue else None),
-    ) if value is not None}
+    params = _filter_values(filters, before_id, today)
     statement = built.once(_claims_list, tuple(params))
     return ClaimPage.of(_rows(session, statement, {**params, "limit": limit + 1})[0], limit)
 
@@ -427,19 +423,16 @@ def _claims_list(names: tuple[str, ...]) -> Any:
     return _CLAIMS_LIST.where(*(_CLAIMS_LIST_CONDITIONS[name]() for name in names)).limit(bindparam("limit"))
 
 
+def _filter_values(filters: ClaimFilters, before_id: int | None, today: date | None) -> dict[str, Any]:
+    """The conditions ``filters`` asks for, by their names in ``_CLAIMS_LIST_CONDITIONS``, each with
+    its parameter's value."""
+    return {name: value for name, value in (
+        ("before_id", before_id), ("status", filters.status or None), ("assignee_id", filters.assignee_id),
+        ("unassigned", True if filters.unassigned else None), ("article_id", filters.article_id),
+        ("verdict", filters.verdict or None), ("today", (today or date.today()) if filters.overdue else None),
+    ) if value is not None}
+
+
 def _filtered(stmt: AnySelect, filters: ClaimFilters, before_id: int | None, today: date | None) -> AnySelect:
-    if before_id is not None:
-        stmt = stmt.where(Claim.id < before_id)
-    if filters.status:
-        stmt = stmt.where(Claim.status == filters.status)
-    if filters.assignee_id is not None:
-        stmt = stmt.where(Claim.assignee_id == filters.assignee_id)
-    if filters.unassigned:
-        stmt = stmt.where(Claim.assignee_id.is_(None))
-    if filters.article_id is not None:
-        stmt = stmt.where(Claim.article_id == filters.article_id)
-    if filters.verdict:
-        stmt = stmt.where(Claim.verdict == filters.verdict)
-    if filters.overdue:
-        stmt = stmt.where(overdue_condition(today or date.today()))
-    return stmt
+    values = _filter_values(filters, before_id, today)
+    return stmt.where(*(_CLAIMS_LIST_CONDITIONS[name]() for name in values)).params(values)
