@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.errors import NotFound
-from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, User
+from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, Role, User
 from factcheck.models import ClaimStatus as S
 from factcheck.services import built, loaded_rows
 from factcheck.services.context import DbSession
@@ -180,13 +180,20 @@ def _forget_kept_nav_counts(session: Session, *_: Any) -> None:
     session.info.pop(_KEPT_NAV_COUNTS, None)
 
 
-def nav_counts(session: DbSession, user: User, *, queue: bool, review: bool) -> NavCounts:
+# Who sees the link to my queue and to the review queue, and so their badges (nav_counts, and the
+# signed-in user's statement, which asks the same of the user's roles in SQL).
+QUEUE_BADGE_ROLES = (Role.CHECKER,)
+REVIEW_BADGE_ROLES = (Role.EDITOR, Role.ADMIN)
+
+
+def nav_counts(session: DbSession, user: User) -> NavCounts:
     """The navigation's badges in one statement: unread notifications, and the claims waiting in the
     viewer's queue and in the review queue when they see those links (or those read with the
     signed-in user, when nothing was written since)."""
     kept = loaded_rows.own_session(session).info.pop(_KEPT_NAV_COUNTS, None)
     if kept is not None and kept[0] == user.id:
         return kept[1]
+    queue, review = user.has_role(*QUEUE_BADGE_ROLES), user.has_role(*REVIEW_BADGE_ROLES)
     # On the session's connection, in its transaction: a plain Core statement needs none of the ORM
     # session's execution machinery, which cost more than the statement (issue 15). The flush is
     # what the session's autoflush would have done: the counts see the request's own changes.

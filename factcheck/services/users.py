@@ -122,7 +122,8 @@ def _session_user_statement(badges: bool) -> Any:
         def has(*values: Role) -> Any:
             return exists().where(UserRole.user_id == User.id, UserRole.role.in_([literal_column(f"'{role.value}'")
                                                                                    for role in values]))
-        badges_columns = claim_queries.nav_badges(User.id, queue=has(Role.CHECKER), review=has(Role.EDITOR, Role.ADMIN))
+        badges_columns = claim_queries.nav_badges(User.id, queue=has(*claim_queries.QUEUE_BADGE_ROLES),
+                                                  review=has(*claim_queries.REVIEW_BADGE_ROLES))
     return (select(*loaded_rows.select_columns(_USER_COLUMNS), roles, *badges_columns)
             .join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from factcheck.extensions import db
 from factcheck.forms.articles import ActionForm
-from factcheck.models import Role
 from factcheck.services import claim_queries, notifications
 from factcheck.views.common import actor, context
 
@@ -29,9 +28,7 @@ class _NavCountsOnDemand:
         if name.startswith("_"):  # a probe (copy, pickle, __html__), not one of the badges
             raise AttributeError(name)
         if self._counts is None:
-            user = self._user
-            self._counts = claim_queries.nav_counts(db.session, user, queue=user.has_role(Role.CHECKER),
-                                                    review=user.has_role(Role.EDITOR, Role.ADMIN))
+            self._counts = claim_queries.nav_counts(db.session, self._user)
         return getattr(self._counts, name)
 
 
