@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from factcheck.extraction.names import clean_source
+from tests.support.suggested import claimant_by_quote
 from tests.support.suggested import only_claimant as _claimant
 from tests.support.suggested import suggested as _claims
 
@@ -111,7 +112,7 @@ def test_a_named_person_whose_sentence_quotes_their_words() -> None:
             "Brandt exhorted delegates to “vote your conscience” in the second ballot.\n"
             "In recent weeks, Brandt has gone after the mayor as “a man who will sell the harbour.”\n"
             "Ola Marek likened the toll to “a tax on the poor.”")
-    got = {quote: claimant for quote, claimant, _ in _claims(text)}
+    got = claimant_by_quote(text)
     assert got["Brandt exhorted delegates to “vote your conscience” in the second ballot."] == "Ida Brandt"
     assert got["In recent weeks, Brandt has gone after the mayor as “a man who will sell the harbour.”"] == \
         "Ida Brandt"
@@ -132,7 +133,7 @@ def test_a_pronoun_tag_later_in_a_sentence_its_subject_opens() -> None:
             "Marek said the bridge would open in June.\n"
             "At the forum, Varga called the toll a mistake, but she noted that the bridge was paid for.\n"
             "Varga is promising lower fares, but she has also warned that the ferry will close.")
-    got = {quote: claimant for quote, claimant, _ in _claims(text)}
+    got = claimant_by_quote(text)
     assert got["At the forum, Varga called the toll a mistake, but she noted that the bridge was paid for."] == \
         "Ines Varga"
     assert got["Varga is promising lower fares, but she has also warned that the ferry will close."] == "Ines Varga"

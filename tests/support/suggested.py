@@ -15,3 +15,8 @@ def only_claimant(text: str) -> str | None:
     found = suggested(text)
     assert len(found) == 1, found
     return found[0][1]
+
+
+def claimant_by_quote(text: str) -> dict[str, str | None]:
+    """Each suggestion's claimant, by its quote."""
+    return {quote: claimant for quote, claimant, _ in suggested(text)}
