@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from factcheck.services.article_page import ArticleClaim
-from factcheck.views.list_rows import html_text
+from factcheck.views.list_rows import html_text, status_label
 
 # What the triage forms send back: the claims list and what changes with it, swapped in by htmx.
 _SWAP = ('hx-select="#claims-list" hx-target="#claims-list" hx-swap="outerHTML" '
@@ -61,7 +61,7 @@ def _card(claim: ArticleClaim, may_triage: bool, may_tick: bool, claim_url: Call
     label = html_text(claim.label)  # type: ignore[misc]  # Claim.label, borrowed by the row class
     return f"""
       <li id="claim-{claim_id}" class="claim-card status-{status}">
-        <p>{tick}<span class="badge status-{status}">{html_text(claim.status.replace("_", " "))}</span> <a href="{link}">Claim {claim_id}</a>
+        <p>{tick}<span class="badge status-{status}">{status_label(claim.status)}</span> <a href="{link}">Claim {claim_id}</a>
           {claimant}
           <span class="kind">{html_text(claim.kind)}</span>{score}</p>
         <blockquote>{label}</blockquote>

@@ -59,7 +59,7 @@ _note_html = functools.lru_cache(maxsize=512)(notes.render_markdown)
 # The bulk form's priorities as its field offers them, its default chosen.
 _BULK_PRIORITIES = list_rows.options(((c.value, c.label) for c in BulkAssignForm.priority.kwargs["choices"]),
                                      BulkAssignForm.priority.kwargs["default"])
-_STATUSES = tuple((s.value, s.value.replace("_", " ")) for s in ClaimStatus)
+_STATUSES = tuple((s.value, list_rows.status_text(s.value)) for s in ClaimStatus)
 _LIST_FILTERS = ("status", "verdict", "assignee", "article", "overdue", "unassigned")
 # What a note posted through htmx swaps in besides the notes panel.
 _NOTES_OOB = ("#flashes,#history-panel,#claim-status,#triage-version,#dismiss-version,#assign-version,"

@@ -7,11 +7,7 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup, escape
 
-from factcheck.views.list_rows import date_text, datetime_text
-
-
-def _status_label(value: str | None) -> str:
-    return (value or "").replace("_", " ")
+from factcheck.views.list_rows import date_text, datetime_text, status_text
 
 
 def _highlight(text: str, claims: list[Any]) -> Markup:
@@ -57,7 +53,7 @@ def _highlight(text: str, claims: list[Any]) -> Markup:
 
 
 def _mark(claim: Any, first: bool) -> str:
-    label = escape(_status_label(claim.status))
+    label = escape(status_text(claim.status))
     anchor = f' id="claim-mark-{claim.id}"' if first else ""
     return (f'<mark class="claim status-{escape(claim.status)}"{anchor} data-claim-id="{claim.id}" '
             f'data-status="{escape(claim.status)}" data-status-label="{label}" title="Claim {claim.id}: {label}">')
@@ -75,5 +71,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = _role_label
     app.jinja_env.filters["datetime"] = datetime_text
     app.jinja_env.filters["date"] = date_text
-    app.jinja_env.filters["status_label"] = _status_label
+    app.jinja_env.filters["status_label"] = status_text
     app.jinja_env.filters["highlight"] = _highlight

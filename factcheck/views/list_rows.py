@@ -63,9 +63,14 @@ def joined(rows: Iterable[str], indent: str = "  ") -> Markup:
     return Markup("".join(f"{row}\n{indent}" for row in rows))
 
 
+def status_text(status: str | None) -> str:
+    """A status as people read it ("in_progress" as "in progress"): the ``status_label`` filter."""
+    return (status or "").replace("_", " ")
+
+
 def status_label(status: str | None) -> str:
     """The ``status_label`` filter, escaped."""
-    return html_text((status or "").replace("_", " "))
+    return html_text(status_text(status))
 
 
 @functools.lru_cache(maxsize=64)  # a handful of statuses, on every row
