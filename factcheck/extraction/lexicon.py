@@ -124,6 +124,8 @@ DATE_WORDS = _words(
     "week month year earlier later"
 )
 DETERMINER = re.compile(r"(?:a|an|the)\s+", re.I)
+# "Mr. Obama", "Mrs. Clinton": a surname with a courtesy title that says whose it is.
+COURTESY = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+(?P<surname>[A-Z][\w'’-]+)")
 DOCUMENTS = (r"statement|report|release|post|letter|document|note|notice|filing|tweet|communique|communiqué|"
              r"announcement|readout|data|figures|estimates?|survey|study|poll|analysis|forecast|website")
 RELATIVE = re.compile(r"\s+(?:who|which|that|whose|where)\s+")

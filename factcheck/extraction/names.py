@@ -8,10 +8,13 @@ wording.
 
 from __future__ import annotations
 
+import itertools
 import re
 
+from . import gender
 from .lexicon import (
     CAP_RUN,
+    COURTESY,
     DATE_WORDS,
     DETERMINER,
     DOCUMENTS,
@@ -387,9 +390,9 @@ _OFFICE_BEFORE = re.compile(rf"\b(?i:{'|'.join(sorted(TITLE_NOUNS))})\s+(?:of|fo
                             r"(?:[A-Z][\w'’-]*\s+(?:and|&)\s+|[A-Z][\w'’-]*,\s+)*$")
 
 
-def collect_names(text: str) -> dict[str, str]:
-    """Map a surname to the first full name it appears with ("Peskov" -> "Dmitry Peskov")."""
-    names: dict[str, str] = {}
+def _full_names(text: str) -> list[list[str]]:
+    """The tokens of every full name in ``text``, in text order."""
+    found: list[list[str]] = []
     for run in CAP_RUN.finditer(text):
         tokens = _name_tokens(run.group(0))
         if (len(tokens) > 2 and tokens[0] == run.group(0).split()[0]
@@ -400,12 +403,77 @@ def collect_names(text: str) -> dict[str, str]:
             while cut < len(tokens) - 2 and tokens[cut].lower() in TITLE_WORDS:
                 cut += 1
             tokens = tokens[cut:]
-        if not _is_full_name(tokens):
+        if _is_full_name(tokens):
+            found.append(tokens)
+    return found
+
+
+def collect_people(text: str, full_names: list[list[str]] | None = None) -> dict[str, list[str]]:
+    """Every full name a surname appears with, first seen first ("Obama" -> ["Michelle
+    Obama", "Barack Obama"]); ``full_names``, when given, are ``text``'s already read."""
+    people: dict[str, list[str]] = {}
+    for tokens in _full_names(text) if full_names is None else full_names:
+        _add_person(people, tokens)
+    # "Barack Obama Election Day": a given name the lexicon knows before a known surname, in
+    # a longer run of capitals.
+    for run in CAP_RUN.finditer(text):
+        tokens = run.group(0).split()
+        for first, last in itertools.pairwise(tokens):
+            if last in people and gender.of_given_name(first):
+                _add_person(people, [first, last])
+    return people
+
+
+def _add_person(people: dict[str, list[str]], tokens: list[str]) -> None:
+    known = people.setdefault(tokens[-1], [])
+    if " ".join(tokens) not in known:
+        known.append(" ".join(tokens))
+
+
+# "PENCE: Well, look, …": a transcript's speaker, the surname set in capitals.
+_TRANSCRIPT_LABEL = re.compile(r"^[\"“]?(?P<label>[A-Z][A-Z'’-]+):[ \t]", re.M)
+
+
+def _courtesy_names(text: str, full_names: list[list[str]], names: dict[str, str]) -> dict[str, str]:
+    """"Mr. Obama" -> "Barack Obama" where the surname alone stands for someone else (the
+    first full name with it is "Michelle Obama"): the first full name the title agrees with."""
+    found: dict[str, str] = {}
+    people: dict[str, list[str]] | None = None
+    for m in COURTESY.finditer(text):
+        surname = m.group("surname")
+        key = f"{m.group('title')}. {surname}"
+        if key in found or surname not in names:
             continue
+        want = gender.of_honorific(m.group("title"))
+        if gender.agrees(gender.of_name(names[surname]), want):
+            continue
+        if people is None:
+            people = collect_people(text, full_names)  # rarely needed: read only then
+        agreeing = [full for full in people.get(surname, []) if gender.of_name(full) == want]
+        if agreeing:
+            found[key] = agreeing[0]
+            found.setdefault(f"{m.group('title')} {surname}", agreeing[0])
+    return found
+
+
+def collect_names(text: str) -> dict[str, str]:
+    """Map a surname to the first full name it appears with ("Peskov" -> "Dmitry Peskov");
+    also the other ways the article writes a name that the surname alone would get wrong or
+    miss: "Mr. Obama" when the first Obama named in full is a woman, and a transcript's
+    "PENCE:"."""
+    names: dict[str, str] = {}
+    full_names = _full_names(text)
+    for tokens in full_names:
         names.setdefault(tokens[-1], " ".join(tokens))
         particle = re.match(rf"{PARTICLE}-(.+)", tokens[-1])
         if particle:
             names.setdefault(particle.group(1), " ".join(tokens))
+    extra = _courtesy_names(text, full_names, names)
+    for m in _TRANSCRIPT_LABEL.finditer(text):
+        surname = m.group("label").capitalize()
+        if surname in names:
+            extra.setdefault(m.group("label"), names[surname])
+    names.update(extra)
     return names
 
 
