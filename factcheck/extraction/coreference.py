@@ -8,8 +8,19 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import CAP_RUN, FUNCTION_WORDS, LEADING_ADJECTIVES, ORG_WORDS, SOURCE_NOUNS, TITLE_NOUNS, TITLE_WORDS
-from .names import is_outlet, strip_titles, title_and_name
+from . import gender
+from .gender import Gender
+from .lexicon import (
+    CAP_RUN,
+    COURTESY,
+    FUNCTION_WORDS,
+    LEADING_ADJECTIVES,
+    ORG_WORDS,
+    SOURCE_NOUNS,
+    TITLE_NOUNS,
+    TITLE_WORDS,
+)
+from .names import collect_people, is_outlet, strip_titles, title_and_name
 
 # A quotation standing alone continues the last speaker's words.
 PREVIOUS_SPEAKER = "\x00previous speaker"
@@ -71,8 +82,9 @@ _TITLED_SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))
                              r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})(?=\s+[a-z]|,)", re.M)
 _SUBJECT_WINDOW = 300
 # The name a claim opens with, after an optional fronted phrase ("At the forum, Clinton …").
-_CLAIM_OPENER = re.compile(r"(?:[A-Z][^,.;:\"“]{1,40},\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
-                           r"(?=\s+[a-z])")
+# A courtesy title may come before it ("Ms. Ekdahl is promising …").
+_CLAIM_OPENER = re.compile(r"(?:[A-Z][^,.;:\"“]{1,40},\s+)?(?:(?:Mr|Mrs|Ms|Miss)\.?\s+)?"
+                           r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})(?=\s+[a-z])")
 # A person described, not named: "his lawyer", "the country's agriculture minister".
 _DESCRIPTION = re.compile(r"(?:the|his|her|their)\s+(?:[a-z][\w'’-]*\s+){0,3}[a-z][\w-]+")
 _FULL_NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
@@ -107,6 +119,16 @@ _REPORTED_PAST = re.compile(r"(?:(?:He|She|They|[A-Z][\w'’-]+(?:\s+[A-Z][\w'�
                             r"(?:(?!\b(?:say|says|said|told)\b)[^,])*?"
                             r"\b(?:had\s+(?:not\s+)?(?:yet\s+)?(?:been|[a-z]+ed|[a-z]+en)|would|could)\b")
 _WILL = re.compile(r"\bwill\b")
+# A courtesy title just before a surname that opens a sentence.
+_COURTESY_BEFORE = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+$")
+# How far before and after a claim its tag's courtesy title is looked for.
+_TAG_REACH = 150
+# How far back (in characters, from claim to claim) "he" or "she" still reaches a speaker or
+# a person named with a role: about four paragraphs. On PolNeAR dev the speakers found were
+# all within 1,700 characters; further back, "he" is more likely someone new.
+_PRONOUN_REACH = 2500
+# How far back a person merely named (not speaking) is looked for, for "she" and "he".
+_NAMED_REACH = 1500
 
 
 def _head(text: str, start: int, end: int) -> str:
@@ -215,6 +237,14 @@ class Speakers:
         self.names = names
         self.titles = titles or []
         self.last_person: str | None = None
+        # Every person who spoke, with where: "she" is the last woman (or person of unknown
+        # gender) within reach, not the last person.
+        self.people: list[tuple[int, str]] = []
+        self.at = 0
+        self.end = 0
+        self._read: str | None = None
+        self._people: dict[str, list[str]] | None = None
+        self._courtesy: dict[str, set[Gender]] = {}
         self.last_any: str | None = None
         self.last_chain: list[str] = []
         self.seen: list[str] = []
@@ -225,6 +255,8 @@ class Speakers:
         self.prev_chain: list[str] = []
 
     def resolve(self, chain: list[str], text: str = "", start: int = 0, end: int = 0) -> list[str]:
+        self.at, self.end = start, end
+        self._know(text)
         resolved = self._resolve(chain, text, start, end)
         if end > start:
             self.prev_start, self.prev_end, self.prev_chain = start, end, resolved
@@ -349,11 +381,10 @@ class Speakers:
         if low in ("he", "she", "i"):
             # The person a sentence just before opened with, the last person who spoke,
             # or else the last person named with a role.
-            return (self._claim_opener(text, start) or self._subject_before(text, start) or self.last_person
-                    or self._latest_titled(start) or who)
+            return self._pronoun(low, text, start) or who
         if low in PRONOUNS:
             return self.last_any or who
-        full = self._full_name(who) if " " not in who else None
+        full = self._full_name(who, self._courtesy_at(who, text)) if " " not in who else None
         if full:
             return full
         by_context = self._by_context(who, text, start)
@@ -428,15 +459,109 @@ class Speakers:
                     best, person = m.start(), full
         return person
 
-    def _full_name(self, word: str) -> str | None:
-        """The full name a surname stands for; or a given name, as Malay, Indonesian and Thai
-        copy goes on by it ("According to Razif, ..."), when one full name opens with it."""
+    def _know(self, text: str) -> None:
+        """Read once per text: every full name by surname, and the courtesy titles each
+        surname is given ("Mrs. Clinton")."""
+        if text is self._read:
+            return
+        self._read = text
+        self._people = None
+        self._courtesy = {}
+        for m in COURTESY.finditer(text):
+            title = gender.of_honorific(m.group("title"))
+            if title:
+                self._courtesy.setdefault(m.group("surname"), set()).add(title)
+
+    def _full_names(self, surname: str) -> list[str]:
+        """Every full name with ``surname`` in the text, read when first asked (rarely)."""
+        if self._people is None:
+            self._people = collect_people(self._read) if self._read else {}
+        return self._people.get(surname, [])
+
+    def _gender(self, person: str) -> Gender | None:
+        """A man's or a woman's, by the name's own words, else by the one courtesy title the
+        article gives the surname, when the surname is one person's."""
+        found = gender.of_name(person)
+        if found or not person[:1].isupper():
+            return found
+        surname = person.split()[-1]
+        titles = self._courtesy.get(surname, set())
+        return next(iter(titles)) if len(titles) == 1 and len(self._full_names(surname)) <= 1 else None
+
+    def _courtesy_at(self, surname: str, text: str) -> Gender | None:
+        """The gender of the courtesy title the claim's tag gives ``surname`` ("…," Mr. Obama
+        said): the title nearest the claim, in it or beside it."""
+        if not text or not surname[:1].isupper():
+            return None
+        near = re.compile(rf"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+{re.escape(surname)}\b")
+        found = near.finditer(text, max(0, self.at - _TAG_REACH), self.end + _TAG_REACH)
+        nearest = min(found, key=lambda m: max(0, self.at - m.end(), m.start() - self.end), default=None)
+        return gender.of_honorific(nearest.group("title")) if nearest else None
+
+    def _full_name(self, word: str, want: Gender | None = None) -> str | None:
+        """The full name a surname stands for, of the gender the tag's courtesy title says
+        ("Mr. Obama" is not the Michelle Obama named first; with no man of that surname named
+        in full, the surname alone); or a given name, as Malay, Indonesian and Thai copy goes
+        on by it ("According to Razif, ..."), when one full name opens with it."""
         if word in self.names:
-            return self.names[word]
+            full = self.names[word]
+            if gender.agrees(self._gender(full), want):
+                return full
+            agreeing = [f for f in self._full_names(word) if gender.agrees(self._gender(f), want)]
+            return agreeing[0] if agreeing else word
         if not word[:1].isupper():
             return None
         given = {full for full in self.names.values() if full.split()[0] == word and " " in full}
         return given.pop() if len(given) == 1 else None
+
+    def _named(self, name: str, text: str, at: int) -> str | None:
+        """The known person a sentence opens with: a full name the article uses, or a surname
+        ("Ekdahl", "Mr. Obama": the courtesy title just before ``at`` chooses among people of
+        that surname)."""
+        surname = name.split()[-1]
+        if surname not in self.names:
+            return None  # the names of the text's sentences: a dateline's city is none
+        if " " in name:
+            return name if name == self.names[surname] or name in self._full_names(surname) else None
+        title = _COURTESY_BEFORE.search(text, max(0, at - 6), at)
+        return self._full_name(surname, gender.of_honorific(title.group("title")) if title else None)
+
+    def _pronoun(self, low: str, text: str, start: int) -> str | None:
+        """"he", "she" or "I": the person a sentence just before opened with, the last person
+        who spoke, or else the last person named with a role; of the pronoun's gender when
+        the name shows one, and the speaker within reach."""
+        want = gender.of_pronoun(low)
+        return (self._claim_opener(text, start, want) or self._subject_before(text, start, want)
+                or self._last_person(start, want) or self._latest_titled(start, want)
+                or self._last_named(text, start, want))
+
+    def _agrees(self, person: str | None, want: Gender | None) -> bool:
+        return person is not None and gender.agrees(self._gender(person), want)
+
+    def _last_named(self, text: str, start: int, want: Gender | None) -> str | None:
+        """"She" when no woman spoke within reach: the last known person named in the lines
+        before whose name says she is a woman (a gender of the name's own, not merely one that
+        does not clash); "he" likewise."""
+        if want is None or not text:
+            return None
+        best, person = -1, None
+        window = text[max(0, start - _NAMED_REACH):start]
+        for surname in self.names:
+            if " " in surname or not surname[:1].isupper():
+                continue
+            for m in re.finditer(rf"\b{re.escape(surname)}\b", window):
+                named = self._named(surname, window, m.start())
+                if m.start() > best and named and self._gender(named) == want:
+                    best, person = m.start(), named
+        return person
+
+    def _last_person(self, start: int, want: Gender | None) -> str | None:
+        for at, person in reversed(self.people):
+            if start - at > _PRONOUN_REACH:
+                break
+            if self._agrees(person, want):
+                return person
+        return None
 
     def _apposed(self, who: str, text: str, start: int) -> str | None:
         """The name set beside the same description elsewhere in the article ("his lawyer,
@@ -468,21 +593,20 @@ class Speakers:
                 return name
         return None
 
-    def _subject_before(self, text: str, start: int) -> str | None:
+    def _subject_before(self, text: str, start: int, want: Gender | None = None) -> str | None:
         """"Ekdahl thanked voters. He promised ...": the name that opens the sentence
-        before ``start`` (within a few lines), if it is a known person's."""
+        before ``start`` (within a few lines), if it is a known person's of the gender wanted."""
         if not text:
             return None
         # The last opening that is a known person's name: "In a video ..." opens with no one.
         person = None
         for found in _TITLED_SUBJECT.finditer(text, max(0, start - _SUBJECT_WINDOW), start):
-            name = found.group("name")
-            full = self.names.get(name.split()[-1])
-            if full and (name == full or " " not in name):
-                person = full
+            named = self._named(found.group("name"), text, found.start())
+            if self._agrees(named, want):
+                person = named
         return person
 
-    def _claim_opener(self, text: str, start: int) -> str | None:
+    def _claim_opener(self, text: str, start: int, want: Gender | None = None) -> str | None:
         """"Trump is promising lower taxes, but he has also said …": a pronoun tag later in a
         claim whose sentence opens with a known person's name is that person."""
         if not text or (start and text[start - 1] in "\"“‘'"):
@@ -490,13 +614,16 @@ class Speakers:
         found = _CLAIM_OPENER.match(text, start)
         if found is None:
             return None
-        name = found.group("name")
-        full = self.names.get(name.split()[-1])
-        return full if full and (name == full or " " not in name) else None
+        named = self._named(found.group("name"), text, found.start("name"))
+        return named if self._agrees(named, want) else None
 
-    def _latest_titled(self, start: int) -> str | None:
-        before = [name for offset, _, name in self.titles if offset < start]
-        return before[-1] if before else None
+    def _latest_titled(self, start: int, want: Gender | None = None) -> str | None:
+        for offset, _, name in reversed(self.titles):
+            if start - offset > _PRONOUN_REACH:
+                break
+            if offset < start and self._agrees(name, want):
+                return name
+        return None
 
     def _person(self, role: re.Match[str], start: int) -> str | None:
         """"the Norvian president" after "Norvian President Mira Halvorsen": the latest
@@ -531,9 +658,13 @@ class Speakers:
             if (person is None and len(tokens) >= 2 and who[0].isupper() and all(t[0].isupper() for t in tokens)
                     and tokens[-1].lower() not in ORG_WORDS and not is_outlet(who)):
                 person = who
+            elif person is None and len(tokens) == 1 and who in self._courtesy:
+                # "Obama" where the article says "Mr. Obama" but never names him in full.
+                person = who
         if person is None and chain and _PERSON_DESCRIBED.fullmatch(chain[-1]) \
                 and not any(w[:1].isupper() for w in chain[-1].split()[:3] if w.lower() not in FUNCTION_WORDS):
             # "a senior official of the port authority told Xinhua …. He said …": the official.
             person = chain[-1]
         if person is not None:
             self.last_person = person
+            self.people.append((self.at, person))
