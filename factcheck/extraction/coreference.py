@@ -127,7 +127,7 @@ _TAG_REACH = 150
 # a person named with a role: about four paragraphs. On PolNeAR dev the speakers found were
 # all within 1,700 characters; further back, "he" is more likely someone new.
 _PRONOUN_REACH = 2500
-# How far back a person merely named (not speaking) is looked for, for "she" and "he".
+# How far back a woman merely named (not speaking) is looked for, for "she".
 _NAMED_REACH = 1500
 
 
@@ -541,8 +541,9 @@ class Speakers:
     def _last_named(self, text: str, start: int, want: Gender | None) -> str | None:
         """"She" when no woman spoke within reach: the last known person named in the lines
         before whose name says she is a woman (a gender of the name's own, not merely one that
-        does not clash); "he" likewise."""
-        if want is None or not text:
+        does not clash). Not for "he": men are named too often in political copy for the last
+        one to be the speaker (PolNeAR dev: the one "he" it reached was someone else)."""
+        if want != "f" or not text:
             return None
         best, person = -1, None
         window = text[max(0, start - _NAMED_REACH):start]

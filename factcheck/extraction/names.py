@@ -405,6 +405,11 @@ def _full_names(text: str) -> list[list[str]]:
             tokens = tokens[cut:]
         if _is_full_name(tokens):
             found.append(tokens)
+        elif len(tokens) > 2:
+            # "Hillary Clinton Goes After Donald Trump": a headline's run of capitals holds
+            # names where a given name the lexicon knows comes before another capital.
+            found.extend([first, last] for first, last in itertools.pairwise(tokens)
+                         if gender.of_given_name(first) and _is_full_name([first, last]))
     return found
 
 

@@ -115,3 +115,15 @@ def test_he_does_not_reach_a_speaker_several_paragraphs_back() -> None:
     far = ("Tomas Holm, the council's engineer, said the repairs would cost 2 million euros.\n\n"
            + ("\n\n".join([_FILLER * 4] * 6)) + "\n\n\"The steel has been ordered from a mill in Ostra,\" he said.\n")
     assert _by_start(far, "The steel has been ordered") == "he"
+
+
+def test_a_headlines_run_of_capitals_yields_the_names_in_it() -> None:
+    # The headline is the only place she is named in full; "she" later is she.
+    text = ("Ana Berg Takes On Tomas Holm Over Tram Fares\n\n"
+            "Tomas Holm, the council's engineer, said the repairs would cost 2 million euros.\n\n"
+            "On Monday night, Berg pressed the point at a public meeting. She said the fares would stay "
+            "frozen until 2027.\n")
+    assert collect_names(text)["Berg"] == "Ana Berg"
+    assert _by_start(text, "She said the fares") == "Ana Berg"
+    # A run with no given name the lexicon knows yields none.
+    assert "Fares" not in collect_names("Tarn Council Votes On Tram Fares\n\nThe council met on Monday.")
