@@ -493,8 +493,8 @@ class Speakers:
         said): the title nearest the claim, in it or beside it."""
         if not text or not surname[:1].isupper():
             return None
-        near = re.compile(rf"\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+{re.escape(surname)}\b")
-        found = near.finditer(text, max(0, self.at - _TAG_REACH), self.end + _TAG_REACH)
+        found = [m for m in COURTESY.finditer(text, max(0, self.at - _TAG_REACH), self.end + _TAG_REACH)
+                 if m.group("surname") == surname]
         nearest = min(found, key=lambda m: max(0, self.at - m.end(), m.start() - self.end), default=None)
         return gender.of_honorific(nearest.group("title")) if nearest else None
 
