@@ -310,7 +310,8 @@ class _RangeCheck:
 
     def rows(self, rows: Iterable[Any]) -> bool:
         """The checks row by row (rows of ``_SELECT``); False at the first that does not hold."""
-        inner_state, outer_state = self.inner, self.outer
+        # The states' copy methods bound once: two attribute lookups fewer per event on PostgreSQL's path.
+        inner_copy, outer_copy = self.inner.copy, self.outer.copy
         sha256 = hashlib.sha256
         checkpoint_id, checkpoint_hash, checkpoint_seq = self.checkpoint_id, self.checkpoint_hash, self.checkpoint_seq
         keyed, legacy = HASH_ALG_KEYED, HASH_ALG_LEGACY
@@ -326,9 +327,9 @@ class _RangeCheck:
                 break
             if alg == keyed:
                 keyed_seen = True
-                inner = inner_state.copy()
+                inner = inner_copy()
                 inner.update(payload)
-                outer = outer_state.copy()
+                outer = outer_copy()
                 outer.update(inner.digest())
                 if outer.hexdigest() != stored:
                     break

@@ -462,10 +462,14 @@ def test_positions_that_skip_inside_a_window_are_named_as_the_serial_walk_names_
     assert not report.intact and report.first_broken_id == ids[13] and "position" in report.problem
 
 
-def test_positions_that_skip_with_the_ids_are_named_as_the_serial_walk_names_them(app, owner, window):  # noqa: F811
+@pytest.mark.parametrize("ramp", [4, 0], ids=["ramped windows", "one window across the skip"])
+def test_positions_that_skip_with_the_ids_are_named_as_the_serial_walk_names_them(app, owner, monkeypatch, ramp):  # noqa: F811
     """Ids and positions skip together from one event on, every hash and link written again with the
     key (the key's holder did it): each position less its id is still the same, but the ids do not
-    follow one another, so a window across the skip cannot take its positions from its ids."""
+    follow one another, so a window across the skip cannot take its positions from its ids (without
+    the ramp one window of 5,000 ids holds the whole chain, skip included; with it, the skip falls
+    between two windows, which do not join)."""
+    monkeypatch.setattr(audit_ranges, "RAMP", ramp)
     ids = _write()
     key = ctx().settings.audit_key
     rows = list(db.session.execute(select(*AuditEvent.__table__.c).order_by(AuditEvent.id)))
