@@ -395,3 +395,95 @@ def test_the_window_payload_writes_a_stored_time_as_the_serial_walk_reads_it(app
         expected = None  # no time the app writes: the payload misses its hash, the window is read row by row
     assert json.loads(built)["created_at"] == expected
     assert f'"created_at":{json.dumps(expected)},' in built
+
+
+# ---- windows: the positions follow from the ids (issue 15, ninth round) ---------------------------
+
+
+def test_an_altered_event_in_the_middle_of_a_large_window_is_named_with_its_id(app, owner, monkeypatch):  # noqa: F811
+    """Hundreds of events in a window (the first windows of a range hold 312 and 625 ids): the one
+    altered event in the middle of the second is found and named, and the window before it is taken
+    whole."""
+    ids = _write(600)
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id", id=ids[451])
+    taken = _taken_whole(monkeypatch)
+    report = audit.verify(ctx(), processes=1)
+    assert not report.intact and report.first_broken_id == ids[451] and "altered" in report.problem
+    assert report.count == 451 and report == _serial()
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        assert taken == [True, False]
+
+
+def _checkpoint_at(app, event_id: int) -> None:
+    event = db.session.get(AuditEvent, event_id)
+    with open(app.config["FACTCHECK_AUDIT_CHECKPOINT_FILE"], "w", encoding="utf-8") as lines:
+        lines.write(json.dumps({"id": event.id, "hash": event.hash, "seq": event.seq}) + "\n")
+    db.session.rollback()
+
+
+def test_ids_apart_from_their_positions_by_a_constant_are_taken_whole(app, owner, monkeypatch, window):  # noqa: F811
+    """Every id moved by the same amount: the positions still follow the ids one for one, and the
+    checkpoint's event is found by its position less that amount."""
+    ids = _write()
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET id = id + 1000")
+    _checkpoint_at(app, ids[-1] + 1000)
+    taken = _taken_whole(monkeypatch)
+    report = _same_as_serial()
+    assert report.intact and report.count == EVENTS and report.checkpoint.id == ids[-1] + 1000
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        assert taken and all(taken)
+
+
+def test_a_gap_between_ids_is_read_row_by_row_and_verifies_as_the_serial_walk_says(app, owner, monkeypatch, window):  # noqa: F811
+    """A window whose ids do not follow one another cannot tell its positions from its ids: it is
+    read row by row, and the chain (whose links and positions still hold) verifies."""
+    ids = _write()
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET id = id + 1000 WHERE id >= :id", id=ids[10])
+    _checkpoint_at(app, ids[-1] + 1000)
+    taken = _taken_whole(monkeypatch)
+    report = _same_as_serial()
+    assert report.intact and report.count == EVENTS
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        assert not all(taken)
+        report = audit.verify(ctx(), processes=1)
+        assert any("positions do not follow its ids" in line for line in report.slow_reads)
+
+
+def test_positions_that_skip_inside_a_window_are_named_as_the_serial_walk_names_them(app, owner, window):  # noqa: F811
+    """One event's position moved past the last (the ids still follow one another): the positions
+    less the ids differ inside the window, which is read row by row."""
+    ids = _write()
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET seq = seq + 100 WHERE id = :id", id=ids[13])
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[13] and "position" in report.problem
+
+
+@pytest.mark.parametrize("ramp", [4, 0], ids=["ramped windows", "one window across the skip"])
+def test_positions_that_skip_with_the_ids_are_named_as_the_serial_walk_names_them(app, owner, monkeypatch, ramp):  # noqa: F811
+    """Ids and positions skip together from one event on, every hash and link written again with the
+    key (the key's holder did it): each position less its id is still the same, but the ids do not
+    follow one another, so a window across the skip cannot take its positions from its ids (without
+    the ramp one window of 5,000 ids holds the whole chain, skip included; with it, the skip falls
+    between two windows, which do not join)."""
+    monkeypatch.setattr(audit_ranges, "RAMP", ramp)
+    ids = _write()
+    key = ctx().settings.audit_key
+    rows = list(db.session.execute(select(*AuditEvent.__table__.c).order_by(AuditEvent.id)))
+    owner.disable_triggers()
+    prev = rows[9].hash
+    for row in reversed(rows[10:]):
+        owner("UPDATE audit_events SET id = id + 1000, seq = seq + 1000 WHERE id = :id", id=row.id)
+    for row in rows[10:]:
+        event = SimpleNamespace(**row._asdict())
+        event.id, event.seq, event.prev_hash = row.id + 1000, row.seq + 1000, prev
+        event.hash = prev = audit.compute_hash(event, key)
+        owner("UPDATE audit_events SET prev_hash = :prev, hash = :hash WHERE id = :id",
+              prev=event.prev_hash, hash=event.hash, id=event.id)
+    _checkpoint_at(app, rows[-1].id + 1000)
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[10] + 1000 and "position" in report.problem
+    assert report.count == 10
