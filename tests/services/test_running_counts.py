@@ -7,6 +7,7 @@ import threading
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
@@ -233,3 +234,11 @@ def test_the_dashboard_s_figures_are_fresh_counts(make, clock):
     assert dict(board.gate)["in_check"] == session.scalar(
         select(sa.func.count()).select_from(Article).where(Article.status == "in_check"))
     assert session.scalar(select(sa.func.count()).select_from(RunningCount).where(RunningCount.n < 0)) == 0
+
+
+def test_on_sqlite_a_statement_s_journal_is_kept_in_memory(app):
+    """A status change fires the counts' trigger, and SQLite then keeps a statement journal: a
+    temporary file opened for every such statement unless temporary storage is memory."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite setting")
+    assert db.session.execute(sa.text("PRAGMA temp_store")).scalar() == 2  # MEMORY
