@@ -3,6 +3,7 @@ every kind of write the app makes: through the services, the pages' bulk steps a
 writing side by side, and the migration's fill of a database that already has claims."""
 from __future__ import annotations
 
+import shutil
 import threading
 from datetime import date, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import delete, select
 
+from factcheck import backup, create_app
 from factcheck.errors import EditConflict, InvalidTransition
 from factcheck.extensions import db
 from factcheck.models import Article, Claim, RunningCount, User
@@ -21,6 +23,7 @@ from factcheck.services import claims, dashboard, revisions, running_counts
 from factcheck.services import evidence as evidence_service
 from factcheck.services.context import Context
 from factcheck.services.dashboard import Period
+from tests.conftest import TEST_AUDIT_KEY, base_config
 from tests.support.context import configure, ctx
 from tests.support.factories import ARTICLE_TEXT, FIRST_CLAIM, SECOND_CLAIM
 
@@ -242,3 +245,23 @@ def test_on_sqlite_a_statement_s_journal_is_kept_in_memory(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("a SQLite setting")
     assert db.session.execute(sa.text("PRAGMA temp_store")).scalar() == 2  # MEMORY
+
+
+def test_a_restored_backup_counts_its_claims_once(app, make, tmp_path, sqlite_template):
+    """The counts are not in the archive: restoring the claims and articles counts them again."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("one round trip is enough (tests/ops/test_backup.py goes through PostgreSQL)")
+    make.final_claim(verdict="false")
+    make.assigned_claim(make.user("checker"), due_date=date(2024, 3, 1))
+    db.session.commit()
+    expected = exact()
+    archive = tmp_path / "newsroom.zip"
+    backup.export(db.engine, archive)
+    target = tmp_path / "restored.sqlite3"
+    shutil.copyfile(sqlite_template, target)
+    restored = create_app(base_config(f"sqlite:///{target}"))
+    with restored.app_context():
+        backup.import_archive(db.session, archive, audit_key=TEST_AUDIT_KEY.encode())
+        assert exact() == expected
+        db.session.remove()
+        db.engine.dispose()
