@@ -24,6 +24,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # A statement that fires triggers (the dashboard's running counts) keeps a statement journal:
+        # in memory, not a temporary file opened for each such statement (0.2-0.4 ms a status change).
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
 

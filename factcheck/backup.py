@@ -120,9 +120,11 @@ def _line(row: dict[str, Any]) -> bytes:
 
 
 def tables() -> list[sa.Table]:
+    """The tables an archive carries: all but those the database derives from the others (marked
+    ``info["derived"]``, e.g. the running counts its triggers keep as the rows they count go in)."""
     from factcheck.extensions import db
 
-    return list(db.metadata.sorted_tables)
+    return [table for table in db.metadata.sorted_tables if not table.info.get("derived")]
 
 
 def _order(table: sa.Table) -> list[sa.ColumnElement[Any]]:

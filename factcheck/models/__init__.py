@@ -22,6 +22,7 @@ from factcheck.models.mail import OutgoingEmail
 from factcheck.models.notification import Notification
 from factcheck.models.presence import ClaimPresence
 from factcheck.models.reminder import DueReminder
+from factcheck.models.running_count import RunningCount
 from factcheck.models.user import Role, User, UserRole, UserSession
 from factcheck.models.webhook import Webhook, WebhookDelivery
 
@@ -53,6 +54,7 @@ __all__ = [
     "Resolution",
     "Revision",
     "Role",
+    "RunningCount",
     "Stance",
     "User",
     "UserRole",

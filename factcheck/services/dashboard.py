@@ -1,8 +1,12 @@
 """The manager's dashboard: throughput, turnaround, overdue work, workload and the approval gate.
 
-Every figure is an aggregate (GROUP BY, or a window over the period's durations), read with the
-figures beside it in one statement where they share it (five statements in all), so the number of
-queries, and the rows each returns, do not grow with the number of claims or events.
+Every figure is an aggregate read with the figures beside it in one statement where they share it
+(five statements in all), so the number of queries, and the rows each returns, do not grow with the
+number of claims or events. The counts (the period's claims by status and its verdicts, the overdue
+claims, each checker's claims, the articles at the gate) are sums of the running counts that the
+database keeps per day, status and checker (``services.running_counts``): their cost follows the
+period's days and the checkers, not the claims. The turnaround's percentiles still read the period's
+final claims, and the two lists read their 20 rows off an index.
 """
 from __future__ import annotations
 
@@ -18,12 +22,9 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
-    case,
     cast,
     func,
-    literal_column,
     select,
-    union_all,
 )
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
@@ -31,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action
-from factcheck.services import built
+from factcheck.services import built, driver_sql, running_counts
 from factcheck.services.articles import blocking_condition
 from factcheck.services.claim_queries import overdue_condition
 from factcheck.services.context import Context, DbSession
@@ -41,7 +42,6 @@ from factcheck.settings import Settings
 S = ClaimStatus
 # Workload columns, in workflow order.
 WORKLOAD_STATES = tuple(s for s in ClaimStatus if s in WITH_CHECKER)
-_NO_WORK = {s.value: 0 for s in WORKLOAD_STATES}
 AT_THE_GATE = (ArticleStatus.IN_CHECK, ArticleStatus.READY)
 DEFAULT_DAYS = 30
 LIST_LIMIT = 20
@@ -166,33 +166,32 @@ def _within(column: Any, period: Period) -> Any:
     return and_(column >= _START, column < _END) if period.end else column >= _START
 
 
-def _run(session: DbSession, statement: Any, period: Period | None = None, today: date | None = None) -> Any:
+def _run(session: DbSession, statement: Any, period: Period | None = None, today: date | None = None,
+         days: Period | None = None) -> list[Any]:
+    """``statement`` with the period's bounds as times (``period``) or as days (``days``), and the day."""
     params: dict[str, Any] = {}
     if period is not None:
         params.update(period_start=period.start, period_end=period.end)
+    if days is not None:
+        params.update(day_from=days.date_from, day_to=days.date_to)
     if today is not None:
         params["today"] = today
-    # On the session's connection: aggregates need none of the ORM session's execution machinery. The
-    # flush is what autoflush would have done.
+    # On the driver, compiled once (driver_sql): aggregates need none of the ORM session's execution
+    # machinery, nor a cache key walked at every view. The flush is what autoflush would have done.
     session.flush()
-    return session.connection().execute(statement, params)
+    return driver_sql.run(session.connection(), statement, params)
 
 
 def _period_counts(session: DbSession, period: Period,
                    scale: tuple[str, ...]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """Claims brought in during the period by the status they have now (in workflow order), and the
-    verdicts made final during it (in the order of the verdict scale): one statement for both."""
-    def period_counts() -> Any:
-        by_status: Any = (select(literal_column("'status'").label("kind"), Claim.status.label("value"),
-                            func.count().label("claims"))
-                     .where(_within(Claim.created_at, period)).group_by(Claim.status))
-        by_verdict: Any = (select(literal_column("'verdict'"), Claim.verdict, func.count())
-                      .where(Claim.status == S.FINAL, _within(Claim.finalized_at, period)).group_by(Claim.verdict))
-        return union_all(by_status, by_verdict)
+    verdicts made final during it (in the order of the verdict scale): one statement for both, over
+    the running counts of the period's days (at most days × statuses rows, however many claims)."""
     statuses: dict[str, int] = {}
     verdicts: dict[str, int] = {}
-    for kind, value, count in _run(session, _statement(session, period_counts, period.end is None), period).all():
-        (statuses if kind == "status" else verdicts)[value] = count
+    rows = _run(session, _statement(session, running_counts.period_counts), days=period)
+    for kind, value, count in rows:
+        (statuses if kind == running_counts.CREATED else verdicts)[value] = int(count)
     ordered = [verdict for verdict in scale if verdict in verdicts] + sorted(
         v for v in verdicts if v not in scale and v)
     return ([(status.value, statuses[status.value]) for status in ClaimStatus if status.value in statuses],
@@ -228,7 +227,7 @@ def turnaround(session: DbSession, period: Period) -> Turnaround:
         ).select_from(durations)
 
     if dialect == "postgresql":
-        count, median, p90 = _run(session, _statement(session, percentiles, period.end is None), period).one()
+        [(count, median, p90)] = _run(session, _statement(session, percentiles, period.end is None), period)
         return Turnaround(count, _float(median), _float(p90))
 
     # SQLite has no percentile_cont: rank the durations and keep only the rows around each percentile.
@@ -246,7 +245,7 @@ def turnaround(session: DbSession, period: Period) -> Turnaround:
             wanted.append(and_(ranked.c.pos >= floor, ranked.c.pos <= floor + 1))
         return select(ranked.c.pos, ranked.c.n, ranked.c.seconds).where(wanted[0] | wanted[1])
 
-    rows = _run(session, _statement(session, ranks, period.end is None), period).all()
+    rows = _run(session, _statement(session, ranks, period.end is None), period)
     if not rows:
         return Turnaround(0, None, None)
     n = rows[0].n
@@ -270,8 +269,9 @@ def _overdue(session: DbSession, today: date) -> tuple[int, list[OverdueClaim]]:
 
     def overdue_list() -> Any:
         overdue = _overdue_on_the_day()
-        # Every row carries the count (an uncorrelated subquery: run once); no row, no overdue claim.
-        count = select(func.count()).select_from(Claim).where(overdue).scalar_subquery()
+        # Every row carries the count (an uncorrelated subquery of the running counts: run once); no
+        # row, no overdue claim.
+        count = running_counts.overdue_total()
         if sqlite:
             overdue = _without_status_index(overdue)
         # Only what the list shows: the claim's label, due date and status, its article's title, its checker.
@@ -280,7 +280,7 @@ def _overdue(session: DbSession, today: date) -> tuple[int, list[OverdueClaim]]:
                 .join(Article, Article.id == Claim.article_id).outerjoin(User, User.id == Claim.assignee_id)
                 .where(overdue).order_by(Claim.due_date, Claim.id).limit(LIST_LIMIT))
 
-    rows = _run(session, _statement(session, overdue_list), today=today).all()
+    rows = _run(session, _statement(session, overdue_list), today=today)
     return (rows[0].overdue_count if rows else 0,
             [OverdueClaim(row.id, _claim_label(row), row.status, row.due_date, row.article_id, row.title,
                           row.display_name) for row in rows])
@@ -316,60 +316,23 @@ def _without_status_index(condition: ColumnElement[bool]) -> ColumnElement[bool]
 
 
 def _workload(session: DbSession, today: date) -> list[Workload]:
-    """Every active checker with their open claims by status (none is a row too: idle people show).
-
-    PostgreSQL: the claims are counted per checker and status first (an index-only scan of (status,
-    assignee, due date)), then joined with the checkers: the join sees at most checkers × 3 rows.
-    SQLite made that count a temporary table of every open claim's entry, then an automatic index
-    on it for the join (0.30 ms at 5,000 claims, 0.09 at 312); there each checker's counts are read
-    instead by probes of ``ix_claims_assignee_status_due`` (0.17 and 0.08 ms), which PostgreSQL
-    plans worse than the join (0.50 against 0.35 ms)."""
-    def checkers() -> Any:
-        return and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value)
+    """Every active checker with their open claims by status (none is a row too: idle people show),
+    from the running counts: one row per checker, however many claims they hold."""
+    states = tuple(state.value for state in WORKLOAD_STATES)
 
     def workload() -> Any:
-        counts = (
-            select(Claim.assignee_id, Claim.status, func.count().label("claims"),
-                   func.sum(case((Claim.due_date < _TODAY, 1), else_=0)).label("overdue"))
-            .where(Claim.status.in_([s.value for s in WORKLOAD_STATES]), Claim.assignee_id.is_not(None))
-            .group_by(Claim.assignee_id, Claim.status)
-            .subquery()
-        )
+        counts = running_counts.held_by_checker(states).subquery()
         return (
-            select(User.id, User.display_name, counts.c.status, counts.c.claims, counts.c.overdue)
-            .join(UserRole, checkers())
-            .outerjoin(counts, counts.c.assignee_id == User.id)
+            select(User.id, User.display_name, *(counts.c[state] for state in states), counts.c.overdue)
+            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value))
+            .outerjoin(counts, counts.c.user_id == User.id)
             .where(User.is_active_account.is_(True))
         )
 
-    def workload_by_probes() -> Any:
-        def count(*where: Any) -> Any:
-            return (select(func.count()).select_from(Claim).where(Claim.assignee_id == User.id, *where)
-                    .correlate(User).scalar_subquery())
-        return (
-            select(User.id, User.display_name,
-                   *(count(Claim.status == state.value) for state in WORKLOAD_STATES),
-                   count(Claim.status.in_([s.value for s in WORKLOAD_STATES]), Claim.due_date < _TODAY))
-            .join(UserRole, checkers())
-            .where(User.is_active_account.is_(True))
-        )
-
-    people: dict[int, Workload] = {}
-    if session.get_bind().dialect.name == "sqlite":
-        for user_id, name, *counts, overdue in _run(session, _statement(session, workload_by_probes),
-                                                       today=today).all():
-            people[user_id] = Workload(user_id, name, {state.value: n for state, n in zip(WORKLOAD_STATES, counts,
-                                                                                            strict=True)}, overdue)
-        return sorted(people.values(), key=lambda w: (-w.total, w.name))
-    rows = _run(session, _statement(session, workload), today=today).all()
-    for user_id, name, status, count, overdue in rows:  # at most (checkers × 3) rows
-        person = people.get(user_id)
-        if person is None:
-            person = people[user_id] = Workload(user_id, name, dict(_NO_WORK), 0)
-        if status is not None:
-            person.counts[status] = count
-            person.overdue += int(overdue or 0)
-    return sorted(people.values(), key=lambda w: (-w.total, w.name))
+    rows = _run(session, _statement(session, workload), today=today)
+    return sorted((Workload(user_id, name, {state: int(n or 0) for state, n in zip(states, counts, strict=True)},
+                            int(overdue or 0)) for user_id, name, *counts, overdue in rows),
+                  key=lambda w: (-w.total, w.name))
 
 
 def _gate(session: DbSession, settings: Settings) -> tuple[list[tuple[str, int]], list[WaitingArticle]]:
@@ -387,12 +350,11 @@ def _gate(session: DbSession, settings: Settings) -> tuple[list[tuple[str, int]]
         order = (Article.status.desc(), Article.updated_at, Article.id)
         picked = (select(Article.id).where(Article.status.in_([s.value for s in AT_THE_GATE]))
                   .order_by(*order).limit(LIST_LIMIT).subquery())
-        counts = [select(func.count()).select_from(Article).where(Article.status == status).scalar_subquery()
-                  for status in AT_THE_GATE]
+        counts = [running_counts.articles_in(status.value) for status in AT_THE_GATE]
         return (select(Article.id, Article.title, Article.status, Article.updated_at, unsettled, *counts)
                 .join(picked, picked.c.id == Article.id).order_by(*order))
 
-    rows = _run(session, _statement(session, waiting, settings.verdicts_needing_resolution)).all()
+    rows = _run(session, _statement(session, waiting, settings.verdicts_needing_resolution))
     counts = rows[0][-len(AT_THE_GATE):] if rows else (0,) * len(AT_THE_GATE)
     return ([(status.value, count) for status, count in zip(AT_THE_GATE, counts, strict=True)],
             [WaitingArticle(*row[:5]) for row in rows])

@@ -1,0 +1,43 @@
+"""A kept statement run on the driver gives the rows SQLAlchemy's own execution gives: the same
+values of the same types (dates, aware UTC times, booleans), constants and parameters bound alike."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Date, bindparam, func, select
+
+from factcheck.extensions import db
+from factcheck.models import Article, Claim
+from factcheck.services import built, driver_sql
+
+
+def _statement():
+    day = bindparam("day", type_=Date())
+    return (select(Claim.id, Claim.due_date, Claim.created_at, Claim.text_changed, Claim.status, Article.title,
+                   func.count().over().label("total"))
+            .join(Article, Article.id == Claim.article_id)
+            .where(Claim.status.in_(["assigned", "open"]), Claim.due_date < day)
+            .order_by(Claim.id).limit(10))
+
+
+def test_the_rows_are_sqlalchemy_s_rows(make):
+    checker = make.user("checker")
+    for due in (date(2024, 3, 1), date(2024, 3, 5), date(2024, 4, 1)):
+        make.assigned_claim(checker, due_date=due)
+    make.claim()
+    statement = built.once(_statement)
+    connection = db.session.connection()
+    for day in (date(2024, 3, 2), date(2024, 3, 30), date(2024, 1, 1)):
+        expected = connection.execute(statement, {"day": day}).all()
+        rows = driver_sql.run(connection, statement, {"day": day})
+        assert [tuple(row) for row in rows] == [tuple(row) for row in expected]
+        assert [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
+    [first] = driver_sql.run(connection, statement, {"day": date(2024, 3, 2)})
+    assert first.due_date == date(2024, 3, 1) and first.total == 1 and first.text_changed is False
+    assert first.created_at.tzinfo is not None
+
+
+def test_a_parameter_left_out_is_an_error(make):
+    with pytest.raises(KeyError):
+        driver_sql.run(db.session.connection(), built.once(_statement), {})
