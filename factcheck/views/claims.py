@@ -151,7 +151,7 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
-            **bound: FlaskForm) -> tuple[str, int]:
+            present: list[presence.Present] | None = None, **bound: FlaskForm) -> tuple[str, int]:
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
     forms = _forms(claim, actions, **bound)
     offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
@@ -178,14 +178,18 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         history_count=len(described), history_more=history.more, conflict=conflict, problem=problem,
         conflict_rows=_conflict_rows(conflict), actions=actions, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
-        conversation=conversation, **presence_of(claim, actions), evidence_by_question=by_question,
+        conversation=conversation, **presence_of(claim, actions, present), evidence_by_question=by_question,
         evidence_items=evidence_items, evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
     ), status
 
 
-def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None) -> dict[str, Any]:
-    """Who else has the claim open to change it, and whether this viewer's page tells others so."""
-    return {"present": presence.others_present(db.session, claim.id, actor(), context().now()),
+def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None,
+                present: list[presence.Present] | None = None) -> dict[str, Any]:
+    """Who else has the claim open to change it (``present``, when the view has read it already), and
+    whether this viewer's page tells others so."""
+    if present is None:
+        present = presence.others_present(db.session, claim.id, actor(), context().now())
+    return {"present": present,
             "heartbeat": presence.editing(actions) if actions is not None
             else presence.may_edit(context(), actor(), claim)}
 
@@ -332,9 +336,11 @@ def bulk_assign() -> Any:
 @login_required
 def show(claim_id: int) -> Any:
     # Opening the claim is reading what was notified about it (first: its commit would expire the
-    # claim's loaded conversation, which the page and the manager's note permission read).
-    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id)
-    return _render(claim_queries.load_claim_page(db.session, claim_id))
+    # claim's loaded conversation, which the page and the manager's note permission read). Whether there
+    # is anything to read is asked with who else has the claim open: one statement for both.
+    opening = presence.on_opening(db.session, claim_id, actor(), context().now())
+    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=opening.unread)
+    return _render(claim_queries.load_claim_page(db.session, claim_id), present=opening.present)
 
 
 @bp.post("/<id:claim_id>/assign")
