@@ -24,7 +24,7 @@ from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
 from factcheck.services.notifications import UNREAD_OF_CLAIM
 
-# How often an open claim page says it is still there (templates/claims/_presence_region.html: every 30s).
+# How often an open claim page says it is still there (views/claim_items.presence_region: every 30s).
 HEARTBEAT = timedelta(seconds=30)
 # Two missed heartbeats and the person has left (closed the page, or their laptop).
 FRESH_FOR = 2 * HEARTBEAT

@@ -4,7 +4,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectField
@@ -174,7 +174,9 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         oob=_NOTES_OOB, render_markdown=_note_html, token_and_key=token_and_key)
     described = describe(db.session, history.events)
     return render_template(
-        "claims/show.html", claim=claim, article=claim.article, history=claim_items.history(described),
+        "claims/show.html", claim=claim, article=claim.article,
+        article_url=links.by_id("articles.show", "article_id")(claim.article_id),
+        anchor_json=claim_items.anchor_json(claim, current_app.jinja_env), history=claim_items.history(described),
         history_count=len(described), history_more=history.more, conflict=conflict, problem=problem,
         conflict_rows=_conflict_rows(conflict), actions=actions, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
@@ -189,9 +191,9 @@ def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None,
     whether this viewer's page tells others so."""
     if present is None:
         present = presence.others_present(db.session, claim.id, actor(), context().now())
-    return {"present": present,
-            "heartbeat": presence.editing(actions) if actions is not None
-            else presence.may_edit(context(), actor(), claim)}
+    heartbeat = presence.editing(actions) if actions is not None else presence.may_edit(context(), actor(), claim)
+    return {"presence_region": claim_items.presence_region(
+        present, heartbeat=heartbeat, url=links.by_id("conversation.presence_now", "claim_id")(claim.id))}
 
 
 class _Where(NamedTuple):
