@@ -134,8 +134,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     gate = blockers if blockers is not None else [
         _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
     claim_url = links.by_id("claims.show", "claim_id")
-    # For the approval button and the furniture's, which render it with its id (``hidden_tag``).
-    action_form = ActionForm() if actions.approve or actions.restore_furniture else None
+    revision = article.current_revision
     return render_template(
         "articles/show.html", article=article, claims=claims,
         claim_form=claim_form if actions.add_claim else None, claim_url=claim_url,
@@ -147,7 +146,11 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
             token_and_key=token_and_key),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in claims if c.revision_id == article.current_revision_id],
-        bulk_options=bulk_options, token_and_key=token_and_key, action_form=action_form,
+        bulk_options=bulk_options, token_and_key=token_and_key,
+        # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
+        link=lambda endpoint: links.by_id(endpoint, "article_id")(article.id),
+        timeline_url=links.by_id("audit.timeline", "object_id", object_type="article")(article.id) if actions.timeline else None,
+        revision_url=links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None,
         publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
         blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
         actions=actions, english=intake.english(article), assignable=assignable,

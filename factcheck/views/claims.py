@@ -169,13 +169,16 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     # The form's links, built once rather than in every thread's reply form.
     conversation = claim_items.conversation(
         notes.threads(claim.notes), may_note=actions.note, sent=claim_items.NoteInput.of(bound.get("note_form")),
-        note_url=html_text(url_for("claims.add_note", claim_id=claim_id)) if actions.note else "",
-        mentions_url=html_text(url_for("conversation.mention_suggestions")) if actions.note else "",
+        note_url=html_text(links.by_id("claims.add_note", "claim_id")(claim_id)) if actions.note else "",
+        mentions_url=html_text(layout_url("conversation.mention_suggestions")) if actions.note else "",
         oob=_NOTES_OOB, render_markdown=_note_html, token_and_key=token_and_key)
     described = describe(db.session, history.events)
     return render_template(
         "claims/show.html", claim=claim, article=claim.article,
         article_url=links.by_id("articles.show", "article_id")(claim.article_id),
+        # The claim's own addresses, each asked of the URL map once per process (``links``), not per view.
+        link=lambda endpoint: links.by_id(endpoint, "claim_id")(claim_id),
+        timeline_url=links.by_id("audit.timeline", "object_id", object_type="claim")(claim_id),
         anchor_json=claim_items.anchor_json(claim, current_app.jinja_env), history=claim_items.history(described),
         history_count=len(described), history_more=history.more, conflict=conflict, problem=problem,
         conflict_rows=_conflict_rows(conflict), actions=actions, kept_input=_kept_input(bound, offered), **forms,
