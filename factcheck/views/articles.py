@@ -17,7 +17,6 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import users as user_service
 from factcheck.views import article_cards, jobs, links
 from factcheck.views.common import actor, context, text_arg
 from factcheck.views.list_rows import article_rows, options
@@ -112,15 +111,15 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     settings = context().settings
     viewer = actor()
     actions = article_service.allowed_actions(settings, viewer, article)
-    claims = article_page.claim_rows(db.session, article)
+    # The checkers (as rows: their options are written, not a form's choices) are read only for a viewer
+    # who may assign, with the claims; the forms are built only for a viewer the page shows them to
+    # (building all four on every view was a tenth of the page).
+    claims, checkers = (article_page.claims_and_checkers(db.session, article) if actions.assign
+                        else (article_page.claim_rows(db.session, article), []))
     # Asked once per kind of claim (an article's claims come in a handful of kinds), and only the two
     # steps a card offers: all eleven of every kind were a tenth of the page.
     by_kind = claim_service.ActionsByKind(settings, viewer)
     triage = {c.id for c in claims if by_kind.may("accept", c)}
-    # The checkers (as rows: their options are written, not a form's choices) are read only for a viewer
-    # who may assign, and the forms are built only for a viewer the page shows them to (building all
-    # four on every view was a tenth of the page).
-    checkers = user_service.checkers(db.session) if actions.assign else []
     # Claims the bulk-assignment form may tick (none when nobody can be chosen).
     assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
     # The bulk-assignment form sends nothing the page fills in: its token and its options are written
