@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from jinja2 import Environment
 from jinja2.utils import htmlsafe_json_dumps
@@ -195,8 +195,6 @@ class _Anchor(NamedTuple):
     suffix: str
     start: int
     end: int
-    # The model's own selectors, so the page cannot say other than the claim does.
-    anchor = Claim.anchor
 
 
 def anchor_json(claim: Claim, env: Environment) -> Markup:
@@ -210,7 +208,8 @@ def anchor_json(claim: Claim, env: Environment) -> Markup:
 def _anchor_json(anchor: _Anchor, env: Environment) -> Markup:
     # As Jinja's ``tojson`` filter does it, with the dumps function and options the app gave it.
     policies = env.policies
-    return htmlsafe_json_dumps(anchor.anchor(), dumps=policies["json.dumps_function"],
+    # The model's own selectors (read from these columns), so the page cannot say other than the claim does.
+    return htmlsafe_json_dumps(Claim.anchor(cast(Claim, anchor)), dumps=policies["json.dumps_function"],
                                **{**policies["json.dumps_kwargs"], "indent": 1})
 
 
