@@ -34,18 +34,21 @@ def notify(ctx: Context, *, recipient: User | int, kind: str, message: str, acto
 
 # Every view of a claim page asks it: built once, the reader and the claim bound parameters (building the
 # condition and its cache key on every view cost more than the indexed read itself, issue 15).
-_ANY_UNREAD_OF_CLAIM = select(exists().where(Notification.user_id == bindparam("user_id"),
-                                             Notification.claim_id == bindparam("claim_id"),
-                                             Notification.read_at.is_(None)))
+UNREAD_OF_CLAIM = exists().where(Notification.user_id == bindparam("user_id"),
+                                Notification.claim_id == bindparam("claim_id"), Notification.read_at.is_(None))
+_ANY_UNREAD_OF_CLAIM = select(UNREAD_OF_CLAIM)
 
 
-def mark_claim_read(ctx: Context, *, actor: User, claim_id: int) -> int:
+def mark_claim_read(ctx: Context, *, actor: User, claim_id: int, unread: bool | None = None) -> int:
     """Opening a claim reads its notifications (assignment, mention, review…); audited when any were.
-    Most views find none: that costs one indexed read, never a write."""
-    # Read on the session's connection: the ORM session's execution path cost more than this indexed
-    # read (issue 15). The flush is what its autoflush would have done.
-    ctx.session.flush()
-    if not ctx.session.connection().scalar(_ANY_UNREAD_OF_CLAIM, {"user_id": actor.id, "claim_id": claim_id}):
+    Most views find none: that costs one indexed read, never a write. ``unread``: whether any is, when
+    the caller has read ``UNREAD_OF_CLAIM`` with another statement of its own (the claim page does)."""
+    if unread is None:
+        # Read on the session's connection: the ORM session's execution path cost more than this indexed
+        # read (issue 15). The flush is what its autoflush would have done.
+        ctx.session.flush()
+        unread = bool(ctx.session.connection().scalar(_ANY_UNREAD_OF_CLAIM, {"user_id": actor.id, "claim_id": claim_id}))
+    if not unread:
         return 0
     with transaction(ctx.session):
         result = ctx.session.execute(

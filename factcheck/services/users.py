@@ -232,7 +232,8 @@ class Checker:
 
 # Built once: every page with an assignment form reads it, and building the statement and its cache key
 # cost more than running it.
-_CHECKERS = (select(User.id, User.display_name, User.email)
+# Who is offered as a checker: also read with an article's claims (``article_page.claims_and_checkers``).
+CHECKERS = (select(User.id, User.display_name, User.email)
              .join(UserRole)
              .where(UserRole.role == Role.CHECKER.value, User.is_active_account.is_(True))
              .order_by(User.display_name))
@@ -243,7 +244,7 @@ def checkers(session: DbSession) -> list[Checker]:
     # On the session's connection, as ``display_names``: the ORM session's execution path cost about
     # as much as the statement (issue 15). The flush is what autoflush would have done.
     session.flush()
-    return [Checker(*row) for row in session.connection().execute(_CHECKERS)]
+    return [Checker(*row) for row in session.connection().execute(CHECKERS)]
 
 
 def _role_values(roles: list[str]) -> list[str]:

@@ -17,7 +17,6 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import users as user_service
 from factcheck.views import article_cards, jobs, links
 from factcheck.views.common import actor, context, text_arg
 from factcheck.views.list_rows import article_rows, options
@@ -112,15 +111,15 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     settings = context().settings
     viewer = actor()
     actions = article_service.allowed_actions(settings, viewer, article)
-    claims = article_page.claim_rows(db.session, article)
+    # The checkers (as rows: their options are written, not a form's choices) are read only for a viewer
+    # who may assign, with the claims; the forms are built only for a viewer the page shows them to
+    # (building all four on every view was a tenth of the page).
+    claims, checkers = (article_page.claims_and_checkers(db.session, article) if actions.assign
+                        else (article_page.claim_rows(db.session, article), []))
     # Asked once per kind of claim (an article's claims come in a handful of kinds), and only the two
     # steps a card offers: all eleven of every kind were a tenth of the page.
     by_kind = claim_service.ActionsByKind(settings, viewer)
     triage = {c.id for c in claims if by_kind.may("accept", c)}
-    # The checkers (as rows: their options are written, not a form's choices) are read only for a viewer
-    # who may assign, and the forms are built only for a viewer the page shows them to (building all
-    # four on every view was a tenth of the page).
-    checkers = user_service.checkers(db.session) if actions.assign else []
     # Claims the bulk-assignment form may tick (none when nobody can be chosen).
     assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
     # The bulk-assignment form sends nothing the page fills in: its token and its options are written
@@ -134,8 +133,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     gate = blockers if blockers is not None else [
         _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
     claim_url = links.by_id("claims.show", "claim_id")
-    # For the approval button and the furniture's, which render it with its id (``hidden_tag``).
-    action_form = ActionForm() if actions.approve or actions.restore_furniture else None
+    revision = article.current_revision
     return render_template(
         "articles/show.html", article=article, claims=claims,
         claim_form=claim_form if actions.add_claim else None, claim_url=claim_url,
@@ -147,7 +145,11 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
             token_and_key=token_and_key),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
         text_claims=[c for c in claims if c.revision_id == article.current_revision_id],
-        bulk_options=bulk_options, token_and_key=token_and_key, action_form=action_form,
+        bulk_options=bulk_options, token_and_key=token_and_key,
+        # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
+        link=lambda endpoint: links.by_id(endpoint, "article_id")(article.id),
+        timeline_url=links.by_id("audit.timeline", "object_id", object_type="article")(article.id) if actions.timeline else None,
+        revision_url=links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None,
         publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
         blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
         actions=actions, english=intake.english(article), assignable=assignable,

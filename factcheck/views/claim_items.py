@@ -10,12 +10,16 @@ autoescaping would (``list_rows.html_text``). A note's body is the sanitised HTM
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
+from jinja2 import Environment
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from factcheck.forms.claims import NoteForm
+from factcheck.models import Claim
 from factcheck.views.list_rows import date_text, datetime_text, html_text, shown
 
 Link = Callable[[int], str]
@@ -180,3 +184,57 @@ def _event(item: Any) -> str:
       {details}
     </li>
     """
+
+
+class _Anchor(NamedTuple):
+    """The columns a claim's anchor is made of: the key of its JSON, kept once per process."""
+
+    revision_id: int
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+def anchor_json(claim: Claim, env: Environment) -> Markup:
+    """What ``claim.anchor()|tojson(indent=1)`` writes. With an indent, ``json`` encodes in pure Python
+    (about 25 µs, a tenth of the claim page's template); the JSON depends on nothing but six columns,
+    so each anchor is encoded once per process."""
+    return _anchor_json(_Anchor(claim.revision_id, claim.quote, claim.prefix, claim.suffix, claim.start, claim.end), env)
+
+
+@functools.lru_cache(maxsize=512)
+def _anchor_json(anchor: _Anchor, env: Environment) -> Markup:
+    # As Jinja's ``tojson`` filter does it, with the dumps function and options the app gave it.
+    policies = env.policies
+    # The model's own selectors (read from these columns), so the page cannot say other than the claim does.
+    return htmlsafe_json_dumps(Claim.anchor(cast(Claim, anchor)), dumps=policies["json.dumps_function"],
+                               **{**policies["json.dumps_kwargs"], "indent": 1})
+
+
+_LOCKED_NOTE = ' <span class="meta">(nothing is locked: if you both save, the second save is told what changed)</span>'
+
+
+def presence_now(present: Sequence[Any]) -> Markup:
+    """Who else has the claim open to change it (``presence.Present``, longest there first): what the
+    page's heartbeat swaps in."""
+    lines = "".join(f"""
+  <p class="presence-line"><span class="presence-dot" aria-hidden="true"></span><strong>{html_text(p.user.display_name)}</strong> has this claim open since <time datetime="{p.since.isoformat()}">{p.since.strftime('%H:%M')}</time> UTC{_LOCKED_NOTE if n == 0 else ""}</p>
+""" for n, p in enumerate(present))
+    return Markup(f"""
+<div id="presence-now">
+{lines}
+</div>""")
+
+
+def presence_region(present: Sequence[Any], *, heartbeat: bool, url: str) -> Markup:
+    """"Chen Li has this claim open since 14:02": the page of a person who may change the claim sends a
+    heartbeat (every 30 s, CSRF header from app.js) to ``url`` and shows the answer; a reader's page only
+    asks."""
+    asks = (f'hx-post="{html_text(url)}" hx-trigger="load, every 30s"\n  ' if heartbeat
+            else f'hx-get="{html_text(url)}" hx-trigger="every 30s"')
+    return Markup(f"""
+<div id="presence" class="presence" role="status"
+  {asks}
+  hx-select="#presence-now" hx-swap="innerHTML">{presence_now(present)}</div>""")

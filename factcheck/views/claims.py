@@ -4,7 +4,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectField
@@ -151,7 +151,7 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
-            **bound: FlaskForm) -> tuple[str, int]:
+            present: list[presence.Present] | None = None, **bound: FlaskForm) -> tuple[str, int]:
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
     forms = _forms(claim, actions, **bound)
     offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
@@ -169,25 +169,34 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     # The form's links, built once rather than in every thread's reply form.
     conversation = claim_items.conversation(
         notes.threads(claim.notes), may_note=actions.note, sent=claim_items.NoteInput.of(bound.get("note_form")),
-        note_url=html_text(url_for("claims.add_note", claim_id=claim_id)) if actions.note else "",
-        mentions_url=html_text(url_for("conversation.mention_suggestions")) if actions.note else "",
+        note_url=html_text(links.by_id("claims.add_note", "claim_id")(claim_id)) if actions.note else "",
+        mentions_url=html_text(layout_url("conversation.mention_suggestions")) if actions.note else "",
         oob=_NOTES_OOB, render_markdown=_note_html, token_and_key=token_and_key)
     described = describe(db.session, history.events)
     return render_template(
-        "claims/show.html", claim=claim, article=claim.article, history=claim_items.history(described),
+        "claims/show.html", claim=claim, article=claim.article,
+        article_url=links.by_id("articles.show", "article_id")(claim.article_id),
+        # The claim's own addresses, each asked of the URL map once per process (``links``), not per view.
+        link=lambda endpoint: links.by_id(endpoint, "claim_id")(claim_id),
+        timeline_url=links.by_id("audit.timeline", "object_id", object_type="claim")(claim_id),
+        anchor_json=claim_items.anchor_json(claim, current_app.jinja_env), history=claim_items.history(described),
         history_count=len(described), history_more=history.more, conflict=conflict, problem=problem,
         conflict_rows=_conflict_rows(conflict), actions=actions, kept_input=_kept_input(bound, offered), **forms,
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
-        conversation=conversation, **presence_of(claim, actions), evidence_by_question=by_question,
+        conversation=conversation, **presence_of(claim, actions, present), evidence_by_question=by_question,
         evidence_items=evidence_items, evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
     ), status
 
 
-def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None) -> dict[str, Any]:
-    """Who else has the claim open to change it, and whether this viewer's page tells others so."""
-    return {"present": presence.others_present(db.session, claim.id, actor(), context().now()),
-            "heartbeat": presence.editing(actions) if actions is not None
-            else presence.may_edit(context(), actor(), claim)}
+def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None,
+                present: list[presence.Present] | None = None) -> dict[str, Any]:
+    """Who else has the claim open to change it (``present``, when the view has read it already), and
+    whether this viewer's page tells others so."""
+    if present is None:
+        present = presence.others_present(db.session, claim.id, actor(), context().now())
+    heartbeat = presence.editing(actions) if actions is not None else presence.may_edit(context(), actor(), claim)
+    return {"presence_region": claim_items.presence_region(
+        present, heartbeat=heartbeat, url=links.by_id("conversation.presence_now", "claim_id")(claim.id))}
 
 
 class _Where(NamedTuple):
@@ -332,9 +341,11 @@ def bulk_assign() -> Any:
 @login_required
 def show(claim_id: int) -> Any:
     # Opening the claim is reading what was notified about it (first: its commit would expire the
-    # claim's loaded conversation, which the page and the manager's note permission read).
-    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id)
-    return _render(claim_queries.load_claim_page(db.session, claim_id))
+    # claim's loaded conversation, which the page and the manager's note permission read). Whether there
+    # is anything to read is asked with who else has the claim open: one statement for both.
+    opening = presence.on_opening(db.session, claim_id, actor(), context().now())
+    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=opening.unread)
+    return _render(claim_queries.load_claim_page(db.session, claim_id), present=opening.present)
 
 
 @bp.post("/<id:claim_id>/assign")

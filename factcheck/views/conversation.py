@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, request
 from flask_login import login_required
 
 from factcheck.errors import NotFound, PermissionDenied
@@ -14,14 +14,14 @@ from factcheck.models import Claim
 from factcheck.security import Action
 from factcheck.security.login import without_layout
 from factcheck.services import claim_queries, notes, presence
+from factcheck.views import claim_items
 from factcheck.views.common import actor, context
 
 bp = Blueprint("conversation", __name__)
 
 
 def _presence(claim_id: int) -> str:
-    return render_template("claims/_presence.html",
-                           present=presence.others_present(db.session, claim_id, actor(), context().now()))
+    return claim_items.presence_now(presence.others_present(db.session, claim_id, actor(), context().now()))
 
 
 @bp.route("/claims/<id:claim_id>/presence", methods=["GET", "POST"])

@@ -75,17 +75,25 @@ def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *,
         user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
                     if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
         names = user_service.display_names(session, [i for i in user_ids if isinstance(i, int)])
-    return [EventView(e, ACTIONS.get(e.action, e.action.replace(".", " ").replace("_", " ")),
-                      _details(e.changes or {}, names)) for e in events]
+    views = []
+    for e in events:
+        action = e.action
+        views.append(EventView(e, ACTIONS.get(action) or action.replace(".", " ").replace("_", " "),
+                               _details(e.changes or {}, names)))
+    return views
 
 
 def _details(changes: dict[str, Any], names: Mapping[int, str]) -> list[str]:
+    # Every event of a claim page's history, on every view: written plainly (no generator per change, no
+    # call for a value that is absent), as the claim page's cost is the sum of such small steps (issue 15).
     lines = []
     for key, change in changes.items():
         if key in HIDDEN or not isinstance(change, dict) or "after" not in change:
             continue
-        before, after = (_value(key, change.get(side), names) for side in ("before", "after"))
-        label = LABELS.get(key, key.replace("_", " "))
+        before, after = change.get("before"), change["after"]
+        before = "—" if before is None else _value(key, before, names)
+        after = "—" if after is None else _value(key, after, names)
+        label = LABELS.get(key) or key.replace("_", " ")
         lines.append(f"{label}: {after}" if before == "—" else f"{label}: {before} → {after}")
     return lines
 

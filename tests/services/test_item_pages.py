@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, Evidence, Note
-from factcheck.services import article_page, claim_queries, claims, evidence, notes
+from factcheck.services import article_page, claim_queries, claims, evidence, notes, users
 from factcheck.services.articles import blocking_reason
 from factcheck.settings import Settings
 from tests.support.context import ctx
@@ -46,6 +46,26 @@ def test_the_article_page_rows_are_the_claims_the_orm_loads(make):
         assert blocking_reason(settings, row) == blocking_reason(settings, claim)  # type: ignore[arg-type]
     assert {row.status for row in rows} >= {"final", "proposed", "assigned", "open"}
     assert any(row.assignee_name for row in rows)
+
+
+def test_the_claims_read_with_the_checkers_are_what_each_statement_gives_alone(make, count_queries):
+    """An editor's article page reads its claims and the checkers in one statement: the same rows, in the
+    same orders (claims by place, then id; checkers by name, not by id), as ``claim_rows`` and
+    ``users.checkers``; an inactive checker is not offered."""
+    article = _article_in_every_state(make)
+    make.user("checker").display_name = "Aaron First"  # made last, named first
+    make.user("checker", active=False)
+    article_id = article.id
+    db.session.commit()
+    shown = article_page.article(db.session, article_id)
+    with count_queries() as statements:
+        rows, checkers = article_page.claims_and_checkers(db.session, shown)
+    assert len(statements) == 1
+    assert rows == article_page.claim_rows(db.session, shown)
+    assert checkers == users.checkers(db.session)
+    assert checkers[0].display_name == "Aaron First" and checkers != sorted(checkers, key=lambda c: c.id)
+    assert all(isinstance(row, article_page.ArticleClaim) and row.article_status == shown.status for row in rows)
+    assert len(rows) == 4 and len(checkers) == 3  # the final and the proposed claims' checkers, and Aaron
 
 
 def test_loading_the_article_for_a_step_gives_its_claims_in_order(make):

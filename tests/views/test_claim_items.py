@@ -3,12 +3,15 @@ template): what people and sources supplied is escaped, each form carries its to
 each item offers what its viewer may do and nothing more."""
 from __future__ import annotations
 
+import json
 import re
 
 from markupsafe import escape
 
+from factcheck.extensions import db
+from factcheck.models import Claim
 from factcheck.services import claims as claim_service
-from factcheck.services import evidence, notes
+from factcheck.services import evidence, notes, presence
 from tests.support.context import ctx
 
 EVIL = '<script>alert("x")</script> & \'q\''
@@ -86,3 +89,27 @@ def test_the_history_escapes_what_the_log_recorded(make, login_as):
     assert "<script>" not in panel and f"<li>body: {escape(EVIL)}</li>" in panel
     assert f"<strong>{escape(checker.display_name)}</strong> wrote a note" in panel
     assert re.search(r'<li><time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC</time> · ', panel)
+
+
+def test_who_else_is_there_is_escaped_and_the_anchor_is_the_claims_own_json(make, login_as):
+    """The presence region and the anchor are written by claim_items too: a person's name is escaped,
+    the first line says nothing is locked, the page of a reader only asks; the anchor reads back as
+    ``Claim.anchor()``, with nothing in it that could close the ``<pre>``."""
+    checker, other = make.user("checker"), make.user("checker")
+    checker.display_name, other.display_name = f"Ann {EVIL}", "Bo"
+    claim = make.assigned_claim(checker)
+    claim.prefix = "</pre><script>'&"  # as a revision's text might have it before the quote
+    presence.heartbeat(ctx(), actor=checker, claim=claim)
+    claim_service.assign(ctx(), actor=make.user("editor"), claim=claim, assignee=other)
+    presence.heartbeat(ctx(), actor=other, claim=claim)
+    reader = login_as("manager")
+    page = reader.get(f"/claims/{claim.id}").get_data(as_text=True)
+    region = re.search(r'<div id="presence".*?</div></div>', page, re.S)
+    assert region and f'hx-get="/claims/{claim.id}/presence" hx-trigger="every 30s"' in region.group(0)
+    lines = re.findall(r'<p class="presence-line">.*?</p>', region.group(0))
+    assert len(lines) == 2 and f"<strong>Ann {escape(EVIL)}</strong> has this claim open since" in lines[0]
+    assert "nothing is locked" in lines[0] and "nothing is locked" not in lines[1] and "<strong>Bo</strong>" in lines[1]
+    assert "<script>" not in region.group(0)
+    assert region.group(0).endswith(reader.get(f"/claims/{claim.id}/presence").get_data(as_text=True) + "</div>")
+    shown = re.search(r"<pre>(.*?)</pre>", page, re.S)
+    assert shown and "<" not in shown.group(1) and json.loads(shown.group(1)) == db.session.get(Claim, claim.id).anchor()
