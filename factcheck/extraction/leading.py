@@ -146,7 +146,11 @@ def _reported_citing(sentence: str, start: int) -> Attribution | None:
 _LEAD_IN_WORDS = re.compile(
     r"(?:(?i:in\s+the\s+(?:own\s+)?words\s+of)\s+(?P<src>[^,]{2,80})"
     r"|(?i:in\s+(?P<pron>his|her|their|its)\s+(?:own\s+)?words)"
-    r"|(?i:as)\s+(?P<src2>[^,]{2,60}?)(?:,\s+(?P<named>[^,]{2,40}),)?\s+(?:put|puts|has\s+put|had\s+put)\s+it),\s+")
+    r"|(?i:as)\s+(?P<src2>[^,]{2,60}?)(?:,\s+(?P<named>[^,]{2,40}),)?\s+(?:(?:put|puts|has\s+put|had\s+put)\s+it"
+    # "As one analyst pointed out in a column, …", "As many experts have noted, …".
+    r"|(?:has\s+|have\s+|had\s+)?(?:pointed\s+out|noted|observed|argued|explained|warned|wrote|acknowledged|conceded|"
+    r"stressed|emphasi[sz]ed|insisted|predicted|suggested))(?:\s+(?:in|on|at|to|with|during|after|last|this)\s[^,]{1,70})?"
+    r"),\s+")
 _POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
 
 

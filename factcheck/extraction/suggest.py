@@ -27,6 +27,7 @@ from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim, score_floor
 from .sentences import split_sentences
+from .title_lines import title_case_tag
 from .trailing import in_disputed_note
 from .types import Attribution, FurnitureLine, Span, Suggestion
 
@@ -382,6 +383,9 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
     # A headline's subject is what it is about, not who speaks ("Ferry operator adds
     # night crossings"); only an explicit tag ("..., minister says") attributes it.
     leading = attr.parse_leading(body) if not headline or _HEADLINE_SPEECH.search(body) else None
+    if leading is None:
+        # "Black Lawmakers Rip Trump As A 'Fraud.'": a title-case line names its speaker first.
+        leading = title_case_tag(body)
     if leading is None and not headline:
         leading = attr.inner_tag(body)
     if leading is not None:

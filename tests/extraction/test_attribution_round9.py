@@ -1,0 +1,83 @@
+"""Ninth round: cues the rules did not read, each fix tested in wording of our own (invented
+people, places and bodies), with cases that must not change."""
+
+from __future__ import annotations
+
+from factcheck.extraction import suggest_claims
+from factcheck.extraction.title_lines import is_title_case, title_case_tag
+from tests.support.suggested import claimant_by_quote
+
+
+def _by_start(text: str, opening: str) -> str | None:
+    """Claimant of the suggestion that starts with ``opening``."""
+    for s in suggest_claims(text, threshold=0.0):
+        if s.quote.startswith(opening):
+            return s.claimant
+    raise AssertionError(f"no suggestion opens with {opening!r}")
+
+
+def _story(line: str) -> str:
+    return (f"{line}\n\nThe port of Tarn will close its north quay for repairs next month, the harbour board "
+            "said on Tuesday.\n")
+
+
+# Title-case lines: the speaker first, then a verb of speech or stance, or a colon.
+
+def test_a_title_case_line_with_a_verb_of_stance_names_its_subject() -> None:
+    for line, who in (("Harbour Workers Slam Tarn Board Over ‘Reckless’ Quay Closure.", "Harbour Workers"),
+                      ("Mayor Ida Marek Vows To Reopen The North Quay By Spring.", "Ida Marek"),
+                      ("Veterans Rally Outside Parliament To ‘Save Our Pensions.’", "Veterans"),
+                      ("Retired Admiral Reveals ‘Chaotic’ Handover Of The Fleet.", "Retired Admiral")):
+        assert _by_start(_story(line), line[:12]) == who, line
+
+
+def test_a_fronted_phrase_before_a_title_case_subject_is_read_past() -> None:
+    line = "Campaigning In The Valley, Orla Vance Calls Toll Plan ‘A Tax On Farmers.’"
+    assert _by_start(_story(line), "Campaigning In The Valley") == "Orla Vance"
+
+
+def test_a_title_case_line_with_a_speaker_before_its_colon() -> None:
+    for line, who in (("Tomas Berg: Quay Closure Will Cost Tarn Its Ferry Trade.", "Tomas Berg"),
+                      ("Berg on the Port: ‘We Were Never Asked.’", "Berg"),
+                      ("Poll: Most Voters In Tarn Back The Quay Repairs.", "poll")):
+        found = claimant_by_quote(_story(line))
+        # The label is set aside: the claim is what follows the colon.
+        after = line.split(": ", 1)[1]
+        assert [c for q, c in found.items() if after.strip("‘’.") in q] == [who], found
+        assert not any(q.startswith(line[:4]) for q in found), found
+
+
+def test_a_deed_or_a_topic_in_a_title_case_line_names_no_one() -> None:
+    for line in ("Harbour Board Gives Ferry Firm A Second Chance At The Quay.",
+                 "Storm Over Tarn: Ferry Firm Was Told To Leave But Stayed On.",
+                 "Revealed: What The Harbour Board Spent On The North Quay.",
+                 "Wow: The Quay Repairs Could Take Twice As Long As Planned.",
+                 "Editor’s Note: This Story Was Updated On Wednesday."):
+        assert title_case_tag(line) is None, line
+
+
+def test_only_title_case_lines_are_read_so() -> None:
+    # In sentence case, "shows" and "calls" are left to the other readers as before.
+    assert not is_title_case("Harbour workers slam the board over the closure.")
+    assert title_case_tag("Harbour workers slam the board over the closure of the quay.") is None
+
+
+# "As X pointed out, …": a fronted clause that names its source, like "According to X, …".
+
+def test_as_someone_pointed_out_or_noted_is_a_separable_tag() -> None:
+    for text, who in (("As one harbour pilot pointed out in a letter to the board, the quay has sunk by "
+                       "ten centimetres since 2019.", "one harbour pilot"),
+                      ("As several engineers, including Mr. Holm, have noted, the north quay was never built "
+                       "for the new ferries.", "several engineers"),
+                      ("As Ms. Vance put it in an interview with the Tarn Courier in May, the port is "
+                       "running on borrowed time.", "Vance")):
+        found = claimant_by_quote(text)
+        assert list(found.values()) == [who], found
+        # The tag is set aside like "According to X,": the claim is what follows it.
+        assert not next(iter(found)).startswith("As "), found
+
+
+def test_as_with_no_verb_of_speech_is_no_tag() -> None:
+    for text in ("As the storm approached the coast, the ferry firm moved its boats to the north quay.",
+                 "As expected, the harbour board voted to close the quay for two months."):
+        assert set(claimant_by_quote(text).values()) == {None}, text
