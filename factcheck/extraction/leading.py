@@ -646,10 +646,32 @@ def _lead_up(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src"))) if chain else None
 
 
+# "But some note that …", "Others argue the tax …", "Those close to him say that, …": an
+# unnamed share of people holds a view. PolNeAR makes the share ("some") the Source, and a desk
+# checks such a line as an unnamed source's claim, not the outlet's.
+_SHARE_SUBJECT = re.compile(
+    r"(?P<src>[Ss]ome|[Oo]thers|[Mm]any|[Ff]ew|[Mm]ost|[Aa]ll|[Tt]hose\s+close\s+to\s+(?:him|her|them|the\s+[a-z]+))"
+    r"(?:\s+(?:also|still|now|even|privately|publicly|however))?\s+"
+    r"(?P<verb>say|said|note|noted|argue|argued|believe|believed|contend|contended|warn|warned|insist|insisted|"
+    r"suggest|suggested|claim|claimed|agree|agreed|fear|feared|worry|worried|think|thought|point\s+out|"
+    r"pointed\s+out|predict|predicted|maintain|maintained|complain|complained|doubt|doubted|speculate|"
+    r"speculated|wonder|wondered|suspect|suspected)"
+    # A clause follows, not an infinitive or an object ("all agreed to share", "many fear change").
+    r"(?P<that>\s+that\b|(?=\s+(?:the|a|an|he|she|it|they|there|this|these|his|her|its|their|[A-Z][\w'’-]*)\s))")
+
+
+def _share_subject(sentence: str, start: int) -> Attribution | None:
+    m = _SHARE_SUBJECT.match(sentence, start)
+    if m is None:
+        return None
+    src = " ".join(m.group("src").split())
+    return Attribution(chain=[src[0].lower() + src[1:]], leading=True, end=m.end())
+
+
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
                     _role_then_name, _rejection,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
-                    _participle, _progressive, _verb_that, _lead_up)
+                    _participle, _progressive, _verb_that, _lead_up, _share_subject)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:

@@ -81,3 +81,20 @@ def test_as_with_no_verb_of_speech_is_no_tag() -> None:
     for text in ("As the storm approached the coast, the ferry firm moved its boats to the north quay.",
                  "As expected, the harbour board voted to close the quay for two months."):
         assert set(claimant_by_quote(text).values()) == {None}, text
+
+
+# "Some note that …": an unnamed share of people holds the view.
+
+def test_an_unnamed_share_of_people_with_a_verb_of_saying_or_believing_is_the_source() -> None:
+    for text, who in (("But some note that the north quay was rebuilt only eleven years ago.", "some"),
+                      ("Others argue the toll would drive the ferry firms to Holm instead.", "others"),
+                      ("Many suspect that the board had chosen its builder long before the tender.", "many"),
+                      ("Those close to her say that, whatever the board decides, Vance will run again.",
+                       "those close to her")):
+        assert list(claimant_by_quote(text).values()) == [who], text
+
+
+def test_a_share_with_an_infinitive_or_a_plain_object_is_no_tag() -> None:
+    for text in ("Many fear change in a port town that has known little of it since the war.",
+                 "Few thought about the north quay until the storm of 2019 broke its wall in two places."):
+        assert set(claimant_by_quote(text).values()) == {None}, text
