@@ -380,6 +380,14 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
         else:
             state.leading(s, skip, subject)
         return
+    second = _second_speaker(body) if _JOINED_CLAUSE.search(body) else None
+    if second is not None:
+        # "X stressed that A, and rights groups warned that B": two claims, two speakers.
+        cut, rest, tag = second
+        _read_sentence(state, Span(s.start, s.start + skip + cut, s.text[:skip + cut]), headline)
+        rest += s.start + skip
+        state.leading(Span(rest, s.end, state.text[rest:s.end]), 0, tag)
+        return
     # A headline's subject is what it is about, not who speaks ("Ferry operator adds
     # night crossings"); only an explicit tag ("..., minister says") attributes it.
     leading = attr.parse_leading(body) if not headline or _HEADLINE_SPEECH.search(body) else None
@@ -392,6 +400,29 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
         state.leading(s, skip, leading)
     else:
         state.untagged(s, None if headline else _learned(body, state.names))
+
+
+# Where a second clause joins the sentence: ", and …", ", but …", "; …".
+_JOINED_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?=\S)")
+
+
+def _second_speaker(body: str) -> tuple[int, int, Attribution] | None:
+    """Where a second clause with a speaker of its own is joined on ("…, and rights groups
+    warned that …"): the joint's start and end, and the clause's tag; only when the first
+    clause has a speaker too and the two differ."""
+    for joint in _JOINED_CLAUSE.finditer(body):
+        rest = body[joint.end():]
+        if len(rest.split()) < 6:
+            break
+        # Read as after an opener, where a subject in lower case is one ("And engineers warned …").
+        tag = attr.parse_leading("And " + rest)
+        if tag is None or tag.end is None or tag.according or tag.pronoun or not tag.chain:
+            continue
+        first = attr.parse_leading(body)
+        if first is None or not first.chain or tag.chain[-1].lower() == first.chain[-1].lower():
+            return None
+        return joint.start(), joint.end(), tag
+    return None
 
 
 # A claim with a verb: "-ed", "-s", an auxiliary, a common irregular past.

@@ -96,5 +96,27 @@ def test_an_unnamed_share_of_people_with_a_verb_of_saying_or_believing_is_the_so
 
 def test_a_share_with_an_infinitive_or_a_plain_object_is_no_tag() -> None:
     for text in ("Many fear change in a port town that has known little of it since the war.",
-                 "Few thought about the north quay until the storm of 2019 broke its wall in two places."):
+                 "Few thought about the north quay until the storm of 2019 broke its wall in two places.",
+                 # What unnamed people think ought to be done is opinion: not read, as before.
+                 "Some argue the harbour board should have closed the quay two winters ago."):
         assert set(claimant_by_quote(text).values()) == {None}, text
+
+
+# Two speakers in one sentence: "X said A, but Y warned that B" is two claims.
+
+def test_a_second_clause_with_a_speaker_of_its_own_is_a_claim_of_its_own() -> None:
+    text = ("Mayor Ida Marek said the north quay would reopen in May, but harbour engineers warned that the "
+            "wall could not be repaired before the autumn storms.")
+    found = claimant_by_quote(text)
+    assert found == {"Mayor Ida Marek said the north quay would reopen in May": "Ida Marek",
+                     "harbour engineers warned that the wall could not be repaired before the autumn storms.":
+                         "harbour engineers"}, found
+
+
+def test_a_second_clause_of_the_same_speaker_or_with_no_speaker_stays_one_claim() -> None:
+    for text in ("Ida Marek said the north quay would reopen in May, and she said that the ferries would be back "
+                 "within a week of it.",
+                 "Ida Marek said the north quay would reopen in May, and the ferries would be back within a week "
+                 "of it."):
+        assert list(claimant_by_quote(text).values()) == ["Ida Marek"], text
+
