@@ -120,3 +120,18 @@ def test_a_second_clause_of_the_same_speaker_or_with_no_speaker_stays_one_claim(
                  "of it."):
         assert list(claimant_by_quote(text).values()) == ["Ida Marek"], text
 
+
+
+# "…," retired army general Lloyd Pell said: a participle before a role and a name describes the person.
+
+def test_a_participle_before_a_role_and_a_name_is_part_of_the_trailing_speaker() -> None:
+    for tail, who in (("retired harbour pilot Ivo Marek said.", "Ivo Marek"),
+                      ("said retired navy captain Ada Lind.", "Ada Lind"),
+                      ("detained union leader Tomas Berg said in a letter.", "Tomas Berg")):
+        text = f"“The north quay has been sinking for ten years and nobody on the board listened,” {tail}"
+        assert list(claimant_by_quote(text).values()) == [who], text
+
+
+def test_a_participle_before_a_description_alone_is_still_no_speaker() -> None:
+    text = "“The north quay has been sinking for ten years and nobody listened,” said the embattled harbour."
+    assert set(claimant_by_quote(text).values()) == {None}
