@@ -385,11 +385,17 @@ def _passive(sentence: str, start: int) -> Attribution | None:
 
 
 # "The committee welcomed the ruling but said ...": a first verb, then the speech verb.
+# The first verb of "X welcomed the ruling but said …": a past tense, perhaps perfect ("has
+# encouraged"), or a common irregular one ("made a strong condemnation … and pledged …").
+_FIRST_VERB = r"(?:(?:has|have|had)\s+)?(?P<first>[a-z]{3,}ed|made|gave|took|held|met|spoke|sent|wrote)"
+# The second verb, of speech or of a pledge, perhaps perfect ("but has said").
+_SECOND_VERB = (r"(?:(?:has|have|had)\s+)?(?P<verb>said|says|added|warned|noted|stressed|insisted|argued|claimed|"
+                r"stated|told\s+[\w'’.-]+|pledged\s+to|vowed\s+to|promised\s+to)\b")
 _COORDINATED = re.compile(
     r"(?P<src>(?:[Tt]he\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of|for|to|and|the|[A-Z][\w'’.&-]*)){0,7}"
     r"|[Tt]he\s+(?:[\w'’-]+\s+){0,2}[a-z][\w-]*)"
-    r"\s+(?P<first>[a-z]{3,}ed)\b[^,;:.\"“”]{1,80}?,?\s+(?:but|and)\s+(?:also\s+)?"
-    r"(?P<verb>said|says|added|warned|noted|stressed|insisted|argued|claimed|stated|told\s+[\w'’.-]+)\b"
+    r"(?:\s+on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?"
+    rf"\s+{_FIRST_VERB}\b[^,;:.\"“”]{{1,80}}?,?\s+(?:but|and)\s+(?:also\s+)?{_SECOND_VERB}"
 )
 # "X called the case “political revenge”", "X described the result as “a hollow victory”":
 # a verdict in quotation marks.
@@ -428,8 +434,8 @@ def _aside_readers(sentence: str, start: int) -> Attribution | None:
 
 # "The company's president, Takumi Arai, apologized ... and said ...".
 _COORDINATED_ASIDE = re.compile(
-    r"(?P<src>[^,]{2,60}),\s+(?P<inner>[^,]{2,60}),\s+(?P<first>[a-z]{3,}ed)\b[^,;:.\"“”]{1,80}?,?\s+(?:but|and)\s+"
-    r"(?:also\s+)?(?P<verb>said|says|added|warned|noted|stressed|insisted|argued|claimed|stated)\b"
+    rf"(?P<src>[^,]{{2,60}}),\s+(?P<inner>[^,]{{2,60}}),\s+{_FIRST_VERB}\b[^,;:.\"“”]{{1,80}}?,?\s+(?:but|and)\s+"
+    rf"(?:also\s+)?{_SECOND_VERB}"
 )
 
 
@@ -793,7 +799,7 @@ def comma_subject_chain(src: str, inner: str, rest: str, verb: str) -> list[str]
         inner = named
     role_and_name = _role_before_name(inner)
     if re.match(rf"(?:who|which|whose)\b|[a-z]{{3,}}ing\b|{_DISCOURSE}$|(?:at|in|on|during|after|before|later|earlier|"
-                r"speaking|writing|asked)\s", inner) or is_appositive(_BASED_IN.sub("", inner)):
+                r"speaking|writing|asked|like|unlike)\s", inner) or is_appositive(_BASED_IN.sub("", inner)):
         speaker = src
     elif role_and_name and not (is_person_like(src) and CAP_RUN.fullmatch(src)):
         # "The head of the mission, Dutch diplomat Anna Berg, said", "One of them, pensioner

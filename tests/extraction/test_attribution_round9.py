@@ -135,3 +135,20 @@ def test_a_participle_before_a_role_and_a_name_is_part_of_the_trailing_speaker()
 def test_a_participle_before_a_description_alone_is_still_no_speaker() -> None:
     text = "“The north quay has been sinking for ten years and nobody listened,” said the embattled harbour."
     assert set(claimant_by_quote(text).values()) == {None}
+
+
+# "X, like Y, has welcomed A but has said B": the first verb perfect or irregular, an aside with "like".
+
+def test_a_speech_verb_after_a_first_verb_in_the_perfect_or_an_irregular_past() -> None:
+    for text, who in (("The harbour board has welcomed the ruling but has said it will appeal the part on "
+                       "the north quay.", "the harbour board"),
+                      ("The port council on Friday made a strong protest to the ministry and pledged to keep "
+                       "the north quay open through the winter.", "the port council"),
+                      ("Mayor Ida Marek, like her rival, has praised the dock workers but has said the quay "
+                       "must close for repairs.", "Ida Marek")):
+        assert list(claimant_by_quote(text).values()) == [who], text
+
+
+def test_a_first_verb_with_no_speech_verb_after_it_is_no_tag() -> None:
+    text = "The harbour board has welcomed the ruling and has closed the north quay for the winter months."
+    assert set(claimant_by_quote(text).values()) == {None}
