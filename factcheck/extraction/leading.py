@@ -80,7 +80,7 @@ _FRAMING = re.compile(
     r"(?:(?P<cited>(?:[Cc]iting|[Qq]uoting)\s[^,]{2,60})|"
     r"(?:[Ii]n|[Oo]n|[Aa]t|[Dd]uring|[Aa]fter|[Bb]efore|[Ll]ater|[Ee]arlier|[Ww]hen|[Ww]hile|[Aa]s|[Ss]ince|"
     r"[Tt]hough|[Aa]lthough|[Dd]espite|[Ww]ith|[Ww]ithout|[Bb]y|[Ff]rom|[Ff]or|[Uu]ntil|[Oo]nce|[Ii]f|"
-    r"[Ss]hortly|[Bb]ack|[A-Z][a-z]{2,}ing|[A-Z][a-z]{2,}ed)\b[^,]{1,70}),\s+(?=\S)"
+    r"[Ss]hortly|[Bb]ack|[Tt]o|[A-Z][a-z]{2,}ing|[A-Z][a-z]{2,}ed)\b[^,]{1,150}),\s+(?=\S)"
 )
 # "Vesti reported, citing the bureau, that ...".
 _LEAD_CITING = re.compile(
@@ -324,7 +324,9 @@ def _subject_verb(sentence: str, start: int) -> Attribution | None:
 # progressive form, with "that".
 _PROGRESSIVE = re.compile(rf"{SRC}\s+(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+"
                           r"(?P<verb>reporting|claiming|arguing|warning|insisting|predicting|suggesting|urging|"
-                          r"demanding|telling\s+(?:[\w'’.-]+\s+){1,3}?)(?P<that>\s*that\b)")
+                          r"demanding|confirming|stressing|saying|promising|acknowledging|admitting|denying|noting|"
+                          r"explaining|alleging|asserting|maintaining|announcing|emphasi[sz]ing|cautioning|"
+                          r"pointing\s+out|telling\s+(?:[\w'’.-]+\s+){1,3}?)(?P<that>\s*that\b)")
 
 
 def _progressive(sentence: str, start: int) -> Attribution | None:

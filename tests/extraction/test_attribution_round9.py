@@ -152,3 +152,19 @@ def test_a_speech_verb_after_a_first_verb_in_the_perfect_or_an_irregular_past() 
 def test_a_first_verb_with_no_speech_verb_after_it_is_no_tag() -> None:
     text = "The harbour board has welcomed the ruling and has closed the north quay for the winter months."
     assert set(claimant_by_quote(text).values()) == {None}
+
+
+# "The attorney general is confirming that …"; "To varying degrees, …"; a long fronted phrase.
+
+def test_a_verb_of_speech_in_the_progressive_with_that() -> None:
+    for verb in ("confirming", "stressing", "acknowledging", "pointing out"):
+        text = f"The Tarn harbour master is {verb} that the north quay will stay shut until the spring tides."
+        assert list(claimant_by_quote(text).values()) == ["the Tarn harbour master"], text
+
+
+def test_a_fronted_phrase_opening_with_to_or_running_long_is_read_past() -> None:
+    for text, who in (("To varying degrees, all agreed that the wall of the north quay could not be saved.", "all"),
+                      ("Based on a survey of the quay that the harbour board ordered after the storm of 2019 and "
+                       "published only last month, some argued that the repairs would cost twice the estimate.",
+                       "some")):
+        assert list(claimant_by_quote(text).values()) == [who], text
