@@ -213,6 +213,7 @@ def _comma_subject(sentence: str, start: int) -> Attribution | None:
     m = _LEAD_COMMA_SUBJECT.match(sentence, start)
     if not m or (m.group("verb").lower() in CLAUSE_ONLY and not m.group("that")
                  and not _TIME_THEN_CLAUSE.match(sentence, m.end("verb"))
+                 and not _QUOTATION_NEXT.match(sentence, m.end("verb"))
                  and not (m.group("verb").lower() in _STANCE_VERBS
                           and (_speaks(m.group("src")) or _role_before_name(m.group("inner").strip())))):
         return None
@@ -223,6 +224,8 @@ def _comma_subject(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
 
 
+# "X, a pilot who worked the quay, recalled, “…”": a quotation is what the verb gives.
+_QUOTATION_NEXT = re.compile(r"\s*[,:]?\s*[“\"‘]")
 # "The board reported Friday the plant had ...": a time, then a clause without "that".
 _TIME_THEN_CLAUSE = re.compile(
     r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|earlier|"

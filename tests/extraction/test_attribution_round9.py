@@ -168,3 +168,9 @@ def test_a_fronted_phrase_opening_with_to_or_running_long_is_read_past() -> None
                        "published only last month, some argued that the repairs would cost twice the estimate.",
                        "some")):
         assert list(claimant_by_quote(text).values()) == [who], text
+
+
+def test_a_verb_that_needs_that_takes_a_quotation_after_a_subject_with_an_aside() -> None:
+    text = ("Ivo Marek, a pilot who worked the quay for years, recalled, “We had no warning at all before the "
+            "wall gave way.”")
+    assert list(claimant_by_quote(text).values()) == ["Ivo Marek"]
