@@ -27,6 +27,7 @@ from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim, score_floor
 from .sentences import split_sentences
+from .title_lines import title_case_tag
 from .trailing import in_disputed_note
 from .types import Attribution, FurnitureLine, Span, Suggestion
 
@@ -379,15 +380,49 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
         else:
             state.leading(s, skip, subject)
         return
+    second = _second_speaker(body) if _JOINED_CLAUSE.search(body) else None
+    if second is not None:
+        # "X stressed that A, and rights groups warned that B": two claims, two speakers.
+        cut, rest, tag = second
+        _read_sentence(state, Span(s.start, s.start + skip + cut, s.text[:skip + cut]), headline)
+        rest += s.start + skip
+        state.leading(Span(rest, s.end, state.text[rest:s.end]), 0, tag)
+        return
     # A headline's subject is what it is about, not who speaks ("Ferry operator adds
     # night crossings"); only an explicit tag ("..., minister says") attributes it.
     leading = attr.parse_leading(body) if not headline or _HEADLINE_SPEECH.search(body) else None
+    if leading is None:
+        # "Black Lawmakers Rip Trump As A 'Fraud.'": a title-case line names its speaker first.
+        leading = title_case_tag(body)
     if leading is None and not headline:
         leading = attr.inner_tag(body)
     if leading is not None:
         state.leading(s, skip, leading)
     else:
         state.untagged(s, None if headline else _learned(body, state.names))
+
+
+# Where a second clause joins the sentence: ", and …", ", but …", "; …".
+_JOINED_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?=\S)")
+
+
+def _second_speaker(body: str) -> tuple[int, int, Attribution] | None:
+    """Where a second clause with a speaker of its own is joined on ("…, and rights groups
+    warned that …"): the joint's start and end, and the clause's tag; only when the first
+    clause has a speaker too and the two differ."""
+    for joint in _JOINED_CLAUSE.finditer(body):
+        rest = body[joint.end():]
+        if len(rest.split()) < 6:
+            break
+        # Read as after an opener, where a subject in lower case is one ("And engineers warned …").
+        tag = attr.parse_leading("And " + rest)
+        if tag is None or tag.end is None or tag.according or tag.pronoun or not tag.chain:
+            continue
+        first = attr.parse_leading(body)
+        if first is None or not first.chain or tag.chain[-1].lower() == first.chain[-1].lower():
+            return None
+        return joint.start(), joint.end(), tag
+    return None
 
 
 # A claim with a verb: "-ed", "-s", an auxiliary, a common irregular past.

@@ -145,14 +145,26 @@ _CLAUSE_IN_SOURCE = re.compile(
     r"|\d[\d,.]*\s*(?:%|percent\b|per\s+cent\b)")
 
 
+# "retired army general Lloyd Newton": a participle describing the person named after it, not a verb.
+_DESCRIBED_NAME = re.compile(r"[a-z]{3,}ed\s+(?P<rest>(?:[A-Za-z][\w-]*\s+){1,4}?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})")
+
+
+def _described(src: str) -> str:
+    """``src`` without a participle before a role and a full name ("retired general X")."""
+    m = _DESCRIBED_NAME.fullmatch(src.strip())
+    if m is None or not is_person_like(" ".join(m.group("rest").split()[-2:])):
+        return src
+    return m.group("rest")
+
+
 def _verb_source_segment(seg: str) -> Segment | None:
     """"said Anna Berg", "added the ministry"."""
     m = _TAG_VERB_SRC.fullmatch(seg)
-    if not (m and source_ok(m.group("src")) and not VERB_LIKE.search(m.group("src"))
-            and not _CLAUSE_IN_SOURCE.search(m.group("src"))):
+    src = _described(m.group("src")) if m else ""
+    if not (m and source_ok(src) and not VERB_LIKE.search(src) and not _CLAUSE_IN_SOURCE.search(src)):
         return None
-    chain = speaker_chain(m.group("src"))
-    return _speaker_segment(m.group("src"), chain) if chain else _REJECT
+    chain = speaker_chain(src)
+    return _speaker_segment(src, chain) if chain else _REJECT
 
 
 def _speaker_segment(raw: str, chain: list[str]) -> Segment:
@@ -196,12 +208,13 @@ def _source_verb_segment(seg: str) -> Segment | None:
     if _DISPUTED.match(seg):
         return _REJECT
     m = _TAG_SRC_VERB.fullmatch(seg)
-    if not (m and source_ok(m.group("src")) and len(m.group("rest").split()) <= 10
+    src = _described(m.group("src")) if m else ""
+    if not (m and source_ok(src) and len(m.group("rest").split()) <= 10
             and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))
             and not (m.group("verb") in _OBJECT_VERBS and m.group("rest").strip())):
         return None
-    chain = speaker_chain(m.group("src"), " " + m.group("verb") + m.group("rest"))
-    return _speaker_segment(m.group("src"), chain) if chain else _REJECT
+    chain = speaker_chain(src, " " + m.group("verb") + m.group("rest"))
+    return _speaker_segment(src, chain) if chain else _REJECT
 
 
 _SEGMENT_READERS = (_according_segment, _citing_segment, _quoted_segment, _verb_source_segment,
