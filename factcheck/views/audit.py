@@ -16,7 +16,7 @@ from factcheck.forms.audit import AuditFilterForm, VerifyForm
 from factcheck.security import Action
 from factcheck.services import audit_log
 from factcheck.views import jobs
-from factcheck.views.audit_rows import event_rows
+from factcheck.views.audit_rows import event_rows, kept_event_rows
 from factcheck.views.common import actor, context, int_arg, parse_id
 from factcheck.views.history import describe
 
@@ -125,17 +125,15 @@ def index() -> Any:
         form = _filter_form(choices)
         filters, errors, fields = form.filters(), form.error_messages(), _fields(form)
     if errors:
-        page, status = audit_log.Page[audit_log.EventLine]([]), 400
+        page, status = audit_log.Page[audit_log.LineAsRead]([]), 400
     else:
-        page = audit_log.list_lines(db.session, viewer=actor(), filters=filters,
-                                     before_id=int_arg("before"), after_id=int_arg("after"),
-                                     limit=50)
+        page = audit_log.list_lines_as_read(db.session, viewer=actor(), filters=filters,
+                                            before_id=int_arg("before"), after_id=int_arg("after"), limit=50)
         status = 200
     filter_args = filters.query_args() if not errors else {}
     # The filter has read every user: the descriptions name people from it, and the titles come with
     # the events.
-    described = describe(db.session, page.events, everyone=choices.names)
-    rows = event_rows(page.events, described)
+    rows = kept_event_rows(db.session, page.events, choices.names)
     # The verify and export forms send nothing but the token and an idempotency key: written as
     # ``hidden_tag`` writes them, without a form built to write them (7 % of the page).
     return render_template("audit/index.html", page=page, filter_fields=fields, filter_args=filter_args, rows=rows,
