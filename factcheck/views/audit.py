@@ -118,7 +118,7 @@ def _unfiltered_fields(choices: audit_log.FilterChoices) -> Markup:
 @login_required
 def index() -> Any:
     context().require(actor(), Action.AUDIT_READ)
-    choices = audit_log.filter_choices(db.session, parse_id(request.args.get("article")))
+    choices, verification = audit_log.choices_and_verification(db.session, parse_id(request.args.get("article")))
     if _FILTER_NAMES.isdisjoint(request.args):
         filters, errors, fields = audit_log.Filters(), [], _unfiltered_fields(choices)
     else:
@@ -137,7 +137,7 @@ def index() -> Any:
     # The verify and export forms send nothing but the token and an idempotency key: written as
     # ``hidden_tag`` writes them, without a form built to write them (7 % of the page).
     return render_template("audit/index.html", page=page, filter_fields=fields, filter_args=filter_args, rows=rows,
-                           errors=errors, verification=audit_log.last_verification_line(db.session),
+                           errors=errors, verification=verification,
                            hidden_tags=token_and_key), status
 
 
