@@ -122,8 +122,8 @@ class _RowWriter:
         )
 
 
-# Rows written for the log's page, per app: {(mount point, line as read): (names, markup)}.
-_kept: weakref.WeakKeyDictionary[Any, dict[tuple[str, LineAsRead], tuple[Mapping[int, str], str]]] = \
+# Rows written for the log's page, per app: {(mount point, event id): (line as read, names, markup)}.
+_kept: weakref.WeakKeyDictionary[Any, dict[tuple[str, int], tuple[LineAsRead, Mapping[int, str], str]]] = \
     weakref.WeakKeyDictionary()
 _KEPT_AT_MOST = 1000
 
@@ -134,8 +134,8 @@ def kept_event_rows(session: DbSession, lines: Sequence[LineAsRead], names: Mapp
 
     A row's markup is a function of its line as read (every column it shows, the changes as their
     text), the names its description gives people and where the app is mounted: it is kept under the
-    line and the mount point, with the names it was written with, and written again when any of them
-    differs. Events are appended and never change, so a view of the log shares most of its rows with
+    event's id and the mount point, with the line and the names it was written with, and written again
+    when either differs (a tuple's comparison is cheaper than its hash). Events are appended and never change, so a view of the log shares most of its rows with
     the views before it however much the newsroom writes (a new event moves one row in); writing and
     describing 50 rows was a third of the page. At most ``_KEPT_AT_MOST`` rows (some 2 MB) are kept."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -146,9 +146,9 @@ def kept_event_rows(session: DbSession, lines: Sequence[LineAsRead], names: Mapp
     rows: list[str | None] = []
     missing: list[tuple[int, LineAsRead]] = []
     for line in lines:
-        found = kept.get((root, line))
-        if found is not None and found[0] is names:
-            rows.append(found[1])
+        found = kept.get((root, line.id))
+        if found is not None and found[1] is names and found[0] == line:
+            rows.append(found[2])
         else:
             missing.append((len(rows), line))
             rows.append(None)
@@ -159,5 +159,5 @@ def kept_event_rows(session: DbSession, lines: Sequence[LineAsRead], names: Mapp
             kept.clear()
         for (at, line), event, view in zip(missing, events, describe(session, events, everyone=names), strict=True):
             rows[at] = row = write(event, view)
-            kept[(root, line)] = (names, row)
+            kept[(root, line.id)] = (line, names, row)
     return joined(rows)  # type: ignore[arg-type]
