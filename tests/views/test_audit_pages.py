@@ -91,6 +91,11 @@ def test_pages_link_older_and_newer(make, login_as):
     second = _text(manager.get(older_link))
     assert "Newer events" in second and "Older events" not in second
     assert second.count('class="action"><code>test.bulk') == 10
+    # Unfiltered, the links are the log's address and the id, as url_for writes them.
+    plain = _text(manager.get("/audit"))
+    older_id = plain.split('rel="next" href="/audit?before=')[1].split('"')[0]
+    deeper = _text(manager.get(f"/audit?before={older_id}"))
+    assert f'id="event-{int(older_id) - 1}"' in deeper and 'rel="prev" href="/audit?after=' in deeper
 
 
 # ---- verification -------------------------------------------------------------------------------------
@@ -286,8 +291,9 @@ def test_the_log_s_kept_rows_follow_names_and_the_mount_point(make, login_as):
     renamed = _text(client.get("/audit"))
     assert "Renamed Editor <span" in renamed and "assigned to: Renamed &lt;b&gt;Checker&lt;/b&gt;" in renamed
     mounted = _text(client.get("/audit", base_url="http://localhost/desk"))
-    assert f'href="/desk/audit/timeline/claim/{claim.id}"' in mounted
-    assert f'href="/audit/timeline/claim/{claim.id}"' in _text(client.get("/audit"))
+    assert f'href="/desk/audit/timeline/claim/{claim.id}"' in mounted and 'action="/desk/audit/export.csv"' in mounted
+    plain = _text(client.get("/audit"))
+    assert f'href="/audit/timeline/claim/{claim.id}"' in plain and 'action="/audit/export.jsonl"' in plain
 
 
 def test_a_kept_row_shows_an_altered_event_as_the_database_holds_it(make, login_as):
