@@ -123,7 +123,10 @@ def _log_url(filter_args: dict[str, str]) -> Any:
     export's is kept per format and mount point: ``url_for`` three times a view was 3 % of the page."""
     def url(endpoint: str, *, fmt: str | None = None, **page: int) -> str:
         if filter_args:
-            return url_for(endpoint, **({"fmt": fmt} if fmt is not None else {}), **page, **filter_args)
+            values: dict[str, Any] = {**page, **filter_args}
+            if fmt is not None:
+                values["fmt"] = fmt
+            return url_for(endpoint, **values)
         if fmt is None:  # digits need no quoting
             query = "&".join(f"{name}={int(value)}" for name, value in page.items())
             return f"{layout_url(endpoint)}?{query}" if query else layout_url(endpoint)
