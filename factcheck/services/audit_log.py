@@ -22,7 +22,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import bindparam, cast, exists, func, literal_column, null, or_, select, union_all
+from sqlalchemy import (
+    DateTime,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import joinedload
 
@@ -126,11 +139,42 @@ class EventLine(NamedTuple):
     article_title: str | None  # None without an article (or when it is gone)
 
 
+class LineAsRead(NamedTuple):
+    """An ``EventLine`` as the log's page reads it: ``changes`` is the recorded JSON text, decoded by
+    ``line()`` only for an event whose row the page has not written already (views/audit_rows keeps
+    each row's markup by its line as read: every value the row shows, so a row is written again
+    whenever anything it shows differs). Decoding the 50 events' changes was 4 % of the page."""
+
+    id: int
+    created_at: datetime  # as the driver gives it (SQLite's naive, PostgreSQL's in the session's zone)
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: int | None
+    article_id: int | None
+    changes: str | None  # as the database holds it: the JSON column's text
+    request_id: str | None
+    ip_address: str | None
+    hash: str
+    actor_name: str | None
+    article_title: str | None
+
+    def line(self) -> EventLine:
+        """The line with its time in UTC and its changes decoded, as the columns' types make them."""
+        changes = json.loads(self.changes) if self.changes is not None else None
+        return EventLine(self.id, _IN_UTC(self.created_at, None), *self[2:8], changes,  # type: ignore[arg-type]
+                         *self[9:])
+
+
+_IN_UTC = UTCDateTime().process_result_value
+
+
 _LINE_COLUMNS = (AuditEvent.id, AuditEvent.created_at, AuditEvent.actor_id, AuditEvent.actor_label, AuditEvent.action,
                  AuditEvent.object_type, AuditEvent.object_id, AuditEvent.article_id, AuditEvent.changes,
                  AuditEvent.request_id, AuditEvent.ip_address, AuditEvent.hash, User.display_name, Article.title)
 
-Listed = TypeVar("Listed", AuditEvent, EventLine)
+Listed = TypeVar("Listed", AuditEvent, EventLine, LineAsRead)
 
 
 @dataclass(frozen=True)
@@ -261,6 +305,32 @@ def _lines(session: DbSession, values: dict[str, Any], newest_first: bool, count
     return [EventLine(*row) for row in _read(session, statement, {**values, "limit": count}).all()]
 
 
+def list_lines_as_read(session: DbSession, *, viewer: User, filters: Filters | None = None,
+                       before_id: int | None = None, after_id: int | None = None,
+                       limit: int = 50) -> Page[LineAsRead]:
+    """``list_lines`` with each event's changes as their JSON text (``LineAsRead``), for the log's page."""
+    return _page(session, viewer, filters, before_id, after_id, limit,
+                 lambda values, newest_first, count: _lines_as_read(session, values, newest_first, count))
+
+
+# The same columns, the time as the driver gives it and the changes as the database's text: the
+# columns' types make them into a UTC time and a dict for the rows the page writes (``line``).
+_LINES_AS_READ = (select(AuditEvent.id, type_coerce(AuditEvent.created_at, DateTime(timezone=True)).label("created_at"),
+                         *_LINE_COLUMNS[2:8], cast(AuditEvent.changes, Text).label("changes"), *_LINE_COLUMNS[9:])
+                  .outerjoin(User, User.id == AuditEvent.actor_id).outerjoin(Article, Article.id == AuditEvent.article_id))
+
+
+def _lines_as_read_select(names: tuple[str, ...], newest_first: bool) -> Any:
+    return (_LINES_AS_READ.where(*_where(names, AuditEvent))
+            .order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id).limit(bindparam("limit")))
+
+
+def _lines_as_read(session: DbSession, values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:
+    statement = built.once(_lines_as_read_select, tuple(values), newest_first)
+    new = tuple.__new__
+    return [new(LineAsRead, row) for row in _read(session, statement, {**values, "limit": count}).all()]
+
+
 def _read(session: DbSession, statement: Any, params: dict[str, Any] | None = None) -> Any:
     """The statement's rows, on the session's connection: columns need none of the ORM session's
     execution machinery (a tenth of the log's reading time). The flush is what autoflush would have
@@ -269,14 +339,13 @@ def _read(session: DbSession, statement: Any, params: dict[str, Any] | None = No
     return session.connection().execute(statement, params or {})
 
 
-# A constant statement, built once: building it on every view cost more than running it.
-_LAST_VERIFICATION = _LINES.where(AuditEvent.action == audit.VERIFIED).order_by(AuditEvent.id.desc()).limit(1)
+class Verification(NamedTuple):
+    """The newest ``audit.verified`` event, as the log's page shows it."""
 
-
-def last_verification_line(session: DbSession) -> EventLine | None:
-    """``audit.last_verification`` as a line with its actor's name: no lazy load of the actor by the page."""
-    row = _read(session, _LAST_VERIFICATION).first()
-    return EventLine(*row) if row is not None else None
+    created_at: datetime
+    actor_label: str
+    actor_name: str | None  # None when no signed-in person did it (or the account is gone)
+    changes: dict[str, Any]  # what it found: intact, count, first_broken_id, problem
 
 
 def _page(session: DbSession, viewer: User, filters: Filters | None, before_id: int | None, after_id: int | None,
@@ -344,29 +413,38 @@ _UNKNOWN = {"users_top": -1, "users_changed": datetime(1, 1, 1, tzinfo=UTC), "ar
 def _filter_choices_statement(chosen_article: bool) -> Any:
     """The lists' signature (kind -1), and only when it is not the one given (``users_top``,
     ``users_changed``, ``articles_top``) the people (kind 0) and the newest titles (kind 1); the chosen
-    article (kind 2) whenever one is asked for. The signature's subqueries are uncorrelated: each runs
-    once, and the lists' condition, which names no table, is decided before their rows are read."""
+    article (kind 2) whenever one is asked for; the last verification (kind 3), if any, which the
+    page shows above the filter (a statement of its own cost more to run than to answer). The
+    signature's subqueries are uncorrelated: each runs once, and the lists' condition, which names no
+    table, is decided before their rows are read."""
     changed = or_(_USERS_TOP.is_distinct_from(bindparam("users_top")),
                   _USERS_CHANGED.is_distinct_from(bindparam("users_changed", type_=UTCDateTime())),
                   _ARTICLES_TOP.is_distinct_from(bindparam("articles_top")))
     no_time = cast(null(), UTCDateTime())
     signature = select(literal_column("-1").label("kind"), _USERS_TOP.label("id"), null().label("text"),
                        null().label("email"), null().label("sort_text"), _ARTICLES_TOP.label("sort_id"),
-                       _USERS_CHANGED.label("changed"))
+                       _USERS_CHANGED.label("changed"), null().label("recorded"))
     # Users sort by name (in the database's collation, as the filter always listed them), articles
     # newest first.
     people: Any = select(literal_column("0"), User.id, User.display_name, User.email, User.display_name, User.id,
-                         no_time).where(changed)
+                         no_time, null()).where(changed)
     # The condition outside the newest titles' subquery, which keeps its walk of the primary key.
     newest = select(Article.id, Article.title).order_by(Article.id.desc()).limit(_ARTICLE_CHOICES).subquery()
     parts = [signature, people, select(literal_column("1"), newest.c.id, newest.c.title, null(), null(),
-                                       -newest.c.id, no_time).where(changed)]
+                                       -newest.c.id, no_time, null()).where(changed)]
     if chosen_article:
-        parts.append(select(literal_column("2"), Article.id, Article.title, null(), null(), -Article.id, no_time)
-                     .where(Article.id == bindparam("chosen_article")))
+        parts.append(select(literal_column("2"), Article.id, Article.title, null(), null(), -Article.id, no_time,
+                            null()).where(Article.id == bindparam("chosen_article")))
+    # One probe of the (action, id) index; its actor's name, its time and what it found (the JSON text).
+    check = (select(AuditEvent.id, AuditEvent.created_at, AuditEvent.actor_id, AuditEvent.actor_label,
+                    AuditEvent.changes).where(AuditEvent.action == audit.VERIFIED)
+             .order_by(AuditEvent.id.desc()).limit(1).subquery())
+    parts.append(select(literal_column("3"), check.c.id, User.display_name, check.c.actor_label, null(), check.c.id,
+                        check.c.created_at, cast(check.c.changes, Text))
+                 .select_from(check).outerjoin(User, User.id == check.c.actor_id))
     both = union_all(*parts).subquery()
-    return select(both.c.kind, both.c.id, both.c.text, both.c.email, both.c.sort_id, both.c.changed).order_by(
-        both.c.kind, both.c.sort_text, both.c.sort_id)
+    return select(both.c.kind, both.c.id, both.c.text, both.c.email, both.c.sort_id, both.c.changed,
+                  both.c.recorded).order_by(both.c.kind, both.c.sort_text, both.c.sort_id)
 
 
 # Built once per process: building the union cost more than running it.
@@ -380,6 +458,12 @@ def filter_choices(session: DbSession, chosen_article: int | None = None) -> Fil
     chosen, however old), for the filter: one statement, not one for each list. The lists are kept
     with their signature and read again only when it changes: some 340 rows read on every view of
     the log were a tenth of its time."""
+    return choices_and_verification(session, chosen_article)[0]
+
+
+def choices_and_verification(session: DbSession,
+                             chosen_article: int | None = None) -> tuple[FilterChoices, Verification | None]:
+    """``filter_choices`` and the last verification, in the same statement."""
     engine = session.get_bind()
     kept = _KEPT_CHOICES.get(engine)
     params: dict[str, Any] = dict(kept[0] if kept is not None else _UNKNOWN)
@@ -387,6 +471,9 @@ def filter_choices(session: DbSession, chosen_article: int | None = None) -> Fil
         params["chosen_article"] = chosen_article
     rows = _read(session, _FILTER_CHOICES[chosen_article is not None], params).all()
     signature_row, chosen = rows[0], [(row.id, row.text) for row in rows if row.kind == 2]
+    last = rows[-1]
+    verification = Verification(last.changed, last.email, last.text, json.loads(last.recorded)) \
+        if last.kind == 3 else None
     signature = {"users_top": signature_row.id, "users_changed": signature_row.changed,
                  "articles_top": signature_row.sort_id}
     if kept is None or signature != kept[0]:
@@ -399,9 +486,12 @@ def filter_choices(session: DbSession, chosen_article: int | None = None) -> Fil
         _KEPT_CHOICES[engine] = kept
     choices = kept[1]
     if chosen and all(article != chosen[0][0] for article, _title in choices.articles):
-        # Not among the newest, so older than all of them: last.
-        return FilterChoices(choices.actors, [*choices.articles, chosen[0]])
-    return choices
+        # Not among the newest, so older than all of them: last. The same people, so the same names
+        # (views/audit_rows keeps rows by the names they were written with).
+        with_chosen = FilterChoices(choices.actors, [*choices.articles, chosen[0]])
+        with_chosen.__dict__["names"] = choices.names
+        return with_chosen, verification
+    return choices, verification
 
 
 def timeline_subject(session: DbSession, object_type: str, object_id: int) -> Any:

@@ -11,12 +11,13 @@ from wtforms import widgets
 from wtforms.fields.core import UnboundField
 
 from factcheck.extensions import db
+from factcheck.forms import token_and_key
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
 from factcheck.security import Action
 from factcheck.services import audit_log
 from factcheck.views import jobs
-from factcheck.views.audit_rows import event_rows
-from factcheck.views.common import actor, context, int_arg, parse_id
+from factcheck.views.audit_rows import event_rows, kept_event_rows
+from factcheck.views.common import actor, context, int_arg, layout_url, parse_id
 from factcheck.views.history import describe
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -113,31 +114,57 @@ def _unfiltered_fields(choices: audit_log.FilterChoices) -> Markup:
     return fields
 
 
+_PLAIN_URLS: dict[tuple[str, str, str], str] = {}
+
+
+def _log_url(filter_args: dict[str, str]) -> Any:
+    """``url_for(endpoint, **values, **filter_args)`` for the page's links and forms. Unfiltered, the
+    address of a page (``before`` or ``after`` an id) is the log's kept address and the id, and an
+    export's is kept per format and mount point: ``url_for`` three times a view was 3 % of the page."""
+    def url(endpoint: str, *, fmt: str | None = None, **page: int) -> str:
+        if filter_args:
+            values: dict[str, Any] = {**page, **filter_args}
+            if fmt is not None:
+                values["fmt"] = fmt
+            return url_for(endpoint, **values)
+        if fmt is None:  # digits need no quoting
+            query = "&".join(f"{name}={int(value)}" for name, value in page.items())
+            return f"{layout_url(endpoint)}?{query}" if query else layout_url(endpoint)
+        key = (endpoint, fmt, request.script_root)
+        kept = _PLAIN_URLS.get(key)
+        if kept is None:
+            kept = url_for(endpoint, fmt=fmt)
+            if len(_PLAIN_URLS) < 64:
+                _PLAIN_URLS[key] = kept
+        return kept
+    return url
+
+
 @bp.get("")
 @login_required
 def index() -> Any:
     context().require(actor(), Action.AUDIT_READ)
-    choices = audit_log.filter_choices(db.session, parse_id(request.args.get("article")))
+    choices, verification = audit_log.choices_and_verification(db.session, parse_id(request.args.get("article")))
     if _FILTER_NAMES.isdisjoint(request.args):
         filters, errors, fields = audit_log.Filters(), [], _unfiltered_fields(choices)
     else:
         form = _filter_form(choices)
         filters, errors, fields = form.filters(), form.error_messages(), _fields(form)
     if errors:
-        page, status = audit_log.Page[audit_log.EventLine]([]), 400
+        page, status = audit_log.Page[audit_log.LineAsRead]([]), 400
     else:
-        page = audit_log.list_lines(db.session, viewer=actor(), filters=filters,
-                                     before_id=int_arg("before"), after_id=int_arg("after"),
-                                     limit=50)
+        page = audit_log.list_lines_as_read(db.session, viewer=actor(), filters=filters,
+                                            before_id=int_arg("before"), after_id=int_arg("after"), limit=50)
         status = 200
     filter_args = filters.query_args() if not errors else {}
     # The filter has read every user: the descriptions name people from it, and the titles come with
     # the events.
-    described = describe(db.session, page.events, everyone=choices.names)
-    rows = event_rows(page.events, described)
+    rows = kept_event_rows(db.session, page.events, choices.names)
+    # The verify and export forms send nothing but the token and an idempotency key: written as
+    # ``hidden_tag`` writes them, without a form built to write them (7 % of the page).
     return render_template("audit/index.html", page=page, filter_fields=fields, filter_args=filter_args, rows=rows,
-                           errors=errors, verification=audit_log.last_verification_line(db.session),
-                           verify_form=VerifyForm()), status
+                           errors=errors, verification=verification,
+                           hidden_tags=token_and_key, log_url=_log_url(filter_args)), status
 
 
 @bp.get("/timeline/<object_type>/<id:object_id>")

@@ -329,3 +329,18 @@ def test_an_altered_or_foreign_archive_is_caught(make):
     assert audit.verify_archive(forged, None, key=_key()).intact
     against_live = audit.verify_archive(forged, db.session, key=_key())
     assert not against_live.intact and "differs from the live log" in against_live.problem
+
+
+def test_the_last_verification_comes_with_the_filter_choices_kept_or_not(make):
+    editor = make.user("editor")
+    make.article(editor, title="First")
+    assert audit_log.choices_and_verification(db.session)[1] is None
+    audit.verify_and_record(ctx(), actor=None, actor_label="cli")
+    kept, first = audit_log.choices_and_verification(db.session)
+    assert kept is audit_log.filter_choices(db.session)  # the lists kept, the verification read
+    assert first.actor_label == "cli" and first.actor_name is None and first.changes["intact"]["after"] is True
+    manager = make.user("manager")
+    audit.verify_and_record(ctx(), actor=manager)
+    _choices, second = audit_log.choices_and_verification(db.session, chosen_article=999_999)
+    assert second.actor_name == manager.display_name and second.created_at >= first.created_at
+    assert second.changes["count"]["after"] == first.changes["count"]["after"] + 2  # the first check, the manager

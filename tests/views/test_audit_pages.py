@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
@@ -91,6 +91,11 @@ def test_pages_link_older_and_newer(make, login_as):
     second = _text(manager.get(older_link))
     assert "Newer events" in second and "Older events" not in second
     assert second.count('class="action"><code>test.bulk') == 10
+    # Unfiltered, the links are the log's address and the id, as url_for writes them.
+    plain = _text(manager.get("/audit"))
+    older_id = plain.split('rel="next" href="/audit?before=')[1].split('"')[0]
+    deeper = _text(manager.get(f"/audit?before={older_id}"))
+    assert f'id="event-{int(older_id) - 1}"' in deeper and 'rel="prev" href="/audit?after=' in deeper
 
 
 # ---- verification -------------------------------------------------------------------------------------
@@ -270,3 +275,43 @@ def test_the_filter_s_kept_selects_follow_new_people_titles_and_choices(make, lo
     bad = client.get("/audit?actor=12345").get_data(as_text=True)
     assert '<select aria-describedby="actor-error" aria-invalid="true" id="actor" name="actor">' in bad
     assert '<select id="actor" name="actor">' in client.get("/audit").get_data(as_text=True)
+
+
+def test_the_log_s_kept_rows_follow_names_and_the_mount_point(make, login_as):
+    """Each row is written once and kept by what it shows: a renamed actor, a renamed person named in
+    a description and another mount point are each on the next view."""
+    editor = make.user("editor")
+    checker = make.user("checker")
+    claim = make.assigned_claim(editor=editor, checker=checker)
+    client = login_as("manager")
+    first = _text(client.get("/audit"))
+    assert f"{editor.display_name} <span" in first and f"assigned to: {checker.display_name}" in first
+    editor.display_name, checker.display_name = "Renamed Editor", "Renamed <b>Checker</b>"
+    db.session.commit()
+    renamed = _text(client.get("/audit"))
+    assert "Renamed Editor <span" in renamed and "assigned to: Renamed &lt;b&gt;Checker&lt;/b&gt;" in renamed
+    mounted = _text(client.get("/audit", base_url="http://localhost/desk"))
+    assert f'href="/desk/audit/timeline/claim/{claim.id}"' in mounted and 'action="/desk/audit/export.csv"' in mounted
+    plain = _text(client.get("/audit"))
+    assert f'href="/audit/timeline/claim/{claim.id}"' in plain and 'action="/audit/export.jsonl"' in plain
+
+
+def test_a_kept_row_shows_an_altered_event_as_the_database_holds_it(make, login_as):
+    """Rows are kept by the event as read, not by its id: an event altered behind the app's back (the
+    append-only triggers set aside, as the table's owner could) shows what the log now holds."""
+    make.assigned_claim()
+    client = login_as("manager")
+    assert '<td data-label="after">assigned</td>' in _text(client.get("/audit")).replace("\n", "").replace("  ", "")
+    db.session.rollback()  # the test's open read would block the DDL on PostgreSQL
+    postgresql = db.engine.dialect.name == "postgresql"
+    with db.engine.begin() as connection:
+        if postgresql:
+            connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        else:
+            connection.execute(text("DROP TRIGGER audit_events_no_update"))
+        connection.execute(text("UPDATE audit_events SET changes = :changes WHERE action = 'claim.assigned'"),
+                           {"changes": json.dumps({"status": {"before": "open", "after": "altered"}})})
+        if postgresql:
+            connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+    altered = _text(client.get("/audit")).replace("\n", "").replace("  ", "")
+    assert '<td data-label="after">altered</td>' in altered and '<td data-label="after">assigned</td>' not in altered
