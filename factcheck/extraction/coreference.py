@@ -11,16 +11,20 @@ import re
 from . import gender
 from .gender import Gender
 from .lexicon import (
+    ABBREVIATED_TITLES,
     CAP_RUN,
     COURTESY,
+    DATE_WORDS,
     FUNCTION_WORDS,
     LEADING_ADJECTIVES,
     ORG_WORDS,
+    PARTIES,
     SOURCE_NOUNS,
     TITLE_NOUNS,
     TITLE_WORDS,
+    US_STATES,
 )
-from .names import collect_people, is_outlet, strip_titles, title_and_name
+from .names import collect_people, is_outlet, is_person_like, strip_titles, title_and_name
 
 # A quotation standing alone continues the last speaker's words.
 PREVIOUS_SPEAKER = "\x00previous speaker"
@@ -71,7 +75,9 @@ _LOWER_ROLE = re.compile(
 _OTHER_OFFICE = frozenset({"vice", "deputy", "assistant", "former", "acting", "associate", "under", "lieutenant",
                            "interim", "ex"})
 # A definite description of a person by role: "the president", "the Norvian president".
-_ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE_NOUN})", re.I)
+# "the former secretary of state": the office may run on with "of".
+_ROLE = re.compile(rf"the\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_TITLE_NOUN})"
+                   r"(?P<of>\s+(?:of|for)\s+(?:the\s+)?[A-Za-z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?", re.I)
 # A sentence that opens with a name: "Ekdahl thanked ...", "Oleg Marin told ...".
 _SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
                       r"(?=\s+[a-z]|,)", re.M)
@@ -201,10 +207,60 @@ Titled = tuple[int, frozenset[str], str]  # (offset, words of the title, name)
 # the name, which runs to the first word in lower case.
 # Case-sensitive, so that only capitals start a try: the regex runs over the whole text.
 _OFFICE_NAME = re.compile(
+    rf"(?:\b(?P<former>former|then|ex-)\s+)?"
     rf"\b(?P<title>(?:[A-Z][\w'’-]*\s+){{0,2}}(?:{'|'.join(w.capitalize() for w in _TITLE_NOUN.split('|'))}))"
-    r"\s+(?:of|for)\s+(?:the\s+)?"
-    r"(?:[A-Z][\w'’-]*(?:\s+(?:and|&)\s+|,\s+|\s+)){1,5}?"
+    r"(?P<office>\s+(?:of|for)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’-]*(?:\s+(?:and|&)\s+|,\s+|\s+)){1,5}?)"
     r"(?P<name>[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)(?=\s+[a-z]|[,.;])")
+# "Vermont Sen. Bernie Sanders", "Gov. Mike Pence of Indiana", "Sen. Lindsey Graham (R-S.C.)":
+# an abbreviated title, with the state (and party) that the copy may describe the person by later.
+_ABBREVIATED = re.compile(
+    r"(?:(?P<adj>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+)?"
+    rf"\b(?P<abbr>{'|'.join(a.capitalize() for a in ABBREVIATED_TITLES)})\.\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w'’-]+){1,2})"
+    r"(?:\s+of\s+(?P<of>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)|\s+\((?:(?P<party>[RDI])-)?(?P<state>[A-Z][\w.]*(?:\s?[A-Z][\w.]*)?)\))?")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_PARTY_NAMES = frozenset(PARTIES.values())
+# A subordinate clause before the main one: "As far as whether …, the senator said".
+# Words a description may put before its role and still be precise (an office's words, a
+# party, a state): "the former Florida governor", "the GOP nominee".
+_DESCRIBING = TITLE_WORDS | frozenset(PARTIES) | frozenset(w for state in US_STATES.values() for w in state.split())
+# A candidate for the presidency is its party's nominee in campaign copy.
+_SAME_ROLE = {"candidate": "nominee", "challenger": "nominee"}
+_SENTENCE_START = re.compile(r"[.!?][\"”’]?\s+|\n")
+_FRONTED = re.compile(r"(?:As|When|While|After|Before|Asked|If|Although|Though|Since|Despite|Because)\b")
+
+
+def _words_of(title: str) -> frozenset[str]:
+    """A title's words as descriptions are compared: in lower case, "GOP" as "republican",
+    "Sen." as "senator", no article."""
+    words = set()
+    for word in title.lower().replace("’", "'").split():
+        word = ABBREVIATED_TITLES.get(word.rstrip("."), word)
+        words.add(PARTIES.get(word, word))
+    return frozenset(words - {"the", "a", "an"})
+
+
+def _role_words(role: re.Match[str], words: list[str]) -> frozenset[str]:
+    """What a description of a person by role says: "the former secretary of state" is
+    {former, secretary, of, state}."""
+    return _words_of(" ".join([*words, role.group("noun"), role.group("of") or ""]))
+
+
+def _abbreviated_titles(text: str) -> list[Titled]:
+    """People named with an abbreviated title: "Vermont Sen. Bernie Sanders" is the Vermont
+    senator; "Sen. Lindsey Graham (R-S.C.)" the South Carolina senator and a Republican."""
+    found: list[Titled] = []
+    for m in _ABBREVIATED.finditer(text):
+        words = [ABBREVIATED_TITLES[m.group("abbr").lower()]]
+        # "Former Texas Gov. Rick Perry"; not the "But" of "But Sen. Ted Cruz".
+        words += [w for w in (m.group("adj") or "").split() if w.lower() not in FUNCTION_WORDS]
+        place = m.group("of") or US_STATES.get((m.group("state") or "").lower().replace(" ", ""), "")
+        words += place.split()
+        if m.group("party"):
+            words.append(PARTIES.get(m.group("party").lower(), ""))
+        found.append((m.start(), _words_of(" ".join(words)), _POSSESSIVE.sub("", m.group("name"))))
+    return found
 
 
 def collect_titles(text: str) -> list[Titled]:
@@ -214,18 +270,20 @@ def collect_titles(text: str) -> list[Titled]:
     for run in CAP_RUN.finditer(text):
         titled = title_and_name(run.group(0))
         if titled and len(titled[1].split()) >= 2:
-            found.append((run.start(), frozenset(titled[0].lower().split()), titled[1]))
+            found.append((run.start(), _words_of(titled[0]), _POSSESSIVE.sub("", titled[1])))
     for m in _LOWER_ROLE.finditer(text):
         name = strip_titles(m.group("name"))
         if len(name.split()) >= 2 and m.group("name").split()[0].lower() not in FUNCTION_WORDS:
-            words = f"{m.group('adj') or ''} {m.group('title')}".lower().split()
-            found.append((m.start(), frozenset(words), name))
+            found.append((m.start(), _words_of(f"{m.group('adj') or ''} {m.group('title')}"), _POSSESSIVE.sub("", name)))
     for m in _OFFICE_NAME.finditer(text):
-        found.append((m.start(), frozenset(m.group("title").lower().split()), m.group("name")))
+        # "former Secretary of State Hillary Clinton": the office is "former secretary of state".
+        office = f"{m.group('former') or ''} {m.group('title')} {m.group('office')}".replace(",", " ")
+        found.append((m.start(), _words_of(office), m.group("name")))
     for m in _APPOSITION.finditer(text):
         name = m.group("name")
         if name.split()[0].lower() not in ("the", "a", "an") and len(name.split()) >= 2:
-            found.append((m.start(), frozenset(m.group("title").lower().split()), name))
+            found.append((m.start(), _words_of(m.group("title")), name))
+    found += _abbreviated_titles(text)
     found.sort()
     return found
 
@@ -253,11 +311,19 @@ class Speakers:
         # The claim read last: where it ended and whose it was.
         self.prev_start = self.prev_end = -1
         self.prev_chain: list[str] = []
+        # The last speaker a tag described ("the Indiana governor"), with the name it resolved to.
+        self.described: tuple[str, str] | None = None
 
     def resolve(self, chain: list[str], text: str = "", start: int = 0, end: int = 0) -> list[str]:
         self.at, self.end = start, end
         self._know(text)
         resolved = self._resolve(chain, text, start, end)
+        if chain and resolved and chain[-1] != PREVIOUS_SPEAKER:
+            # "The Indiana governor said …" resolved to Mike Pence: the quotations that go on
+            # without a tag are shown as the tag described him (the name comes with that role
+            # only where the tag itself is read).
+            described = chain[-1] != resolved[-1] and chain[-1][:4].lower() == "the "
+            self.described = (resolved[-1], chain[-1]) if described else None
         if end > start:
             self.prev_start, self.prev_end, self.prev_chain = start, end, resolved
         return resolved
@@ -282,7 +348,13 @@ class Speakers:
         if not (_BACKSHIFTED.search(head) or (_PAST_BE.search(head) and _REPORTED_PAST.match(before))
                 or (_WILL.search(before) and _WILL.search(head))):
             return []
-        return list(self.prev_chain)
+        return self._as_described(self.prev_chain)
+
+    def _as_described(self, chain: list[str]) -> list[str]:
+        """``chain`` with its speaker as the last tag described them, when it did."""
+        if self.described and chain and chain[-1] == self.described[0]:
+            return [*chain[:-1], self.described[1]]
+        return list(chain)
 
     def _resolve(self, chain: list[str], text: str, start: int, end: int) -> list[str]:
         if not chain:
@@ -291,8 +363,8 @@ class Speakers:
             # The speaker goes on, through the same relay ("“A,” Saar told The Associated
             # Press. “B.”": B too reached the page through the AP).
             if self.last_chain and self.last_chain[-1] == self.last_any:
-                return list(self.last_chain)
-            return [self.last_any] if self.last_any else []
+                return self._as_described(self.last_chain)
+            return self._as_described([self.last_any]) if self.last_any else []
         return [self._its(who, text, start, end) if who.startswith("its ") else self._one(who, text, start)
                 for who in chain]
 
@@ -404,7 +476,7 @@ class Speakers:
                                     or self.aliases.get(low) or self._claim_body(low, text, start)) or who
         role = _ROLE.fullmatch(who)
         if role:
-            person = self._person(role, start)
+            person = self._person(role, start) or self._described_person(role, text, start)
             if person:
                 return person
         if _DESCRIPTION.fullmatch(who):
@@ -532,8 +604,24 @@ class Speakers:
         the name shows one, and the speaker within reach."""
         want = gender.of_pronoun(low)
         return (self._claim_opener(text, start, want) or self._subject_before(text, start, want)
+                or self._surname_just_before(text, start, want)
                 or self._last_person(start, want) or self._latest_titled(start, want)
                 or self._last_named(text, start, want))
+
+    def _surname_just_before(self, text: str, start: int, want: Gender | None) -> str | None:
+        """"“…,” Obama said after meeting Putin. He didn't suggest retaliation.": the claim
+        just before, in the same paragraph, was tagged with a surname the article never gives
+        in full; "he" is that person, not the last person named in full."""
+        if not (text and self.prev_chain and 0 <= self.prev_end <= start):
+            return None
+        gap = text[self.prev_end:start]
+        if "\n" in gap or len(gap) > _SUBJECT_WINDOW:
+            return None
+        who = self.prev_chain[-1]
+        if (" " in who or not who[:1].isupper() or who.isupper() or who.lower() in PRONOUNS
+                or who.lower() in ORG_WORDS or is_outlet(who) or not self._agrees(who, want)):
+            return None
+        return who
 
     def _agrees(self, person: str | None, want: Gender | None) -> bool:
         return person is not None and gender.agrees(self._gender(person), want)
@@ -585,10 +673,10 @@ class Speakers:
         noun) names the first person given that title after it."""
         if role is None:
             return None
-        wanted = {w.lower() for w in role.group("words").split() if w.lower() not in _OWNERS}
-        if not wanted:
+        words = [w for w in role.group("words").split() if w.lower() not in _OWNERS]
+        if not words:
             return None
-        wanted.add(role.group("noun").lower())
+        wanted = _role_words(role, words)
         for offset, title, name in self.titles:
             if start < offset < start + _AHEAD and wanted <= title and not (title - wanted) & _OTHER_OFFICE:
                 return name
@@ -630,17 +718,83 @@ class Speakers:
         """"the Norvian president" after "Norvian President Mira Halvorsen": the latest
         person named before ``start`` whose title has the role's noun and its other words."""
         words = [w for w in role.group("words").split() if w.lower() not in _OWNERS]
-        wanted = {w.lower() for w in words} | {role.group("noun").lower()}
+        wanted = _role_words(role, words)
+        found = self._titled_with(wanted, start)
+        # "the Norvian fisheries minister" after "Fisheries Minister Leni Haugvik": a
+        # country's adjective may be left out of the title (a party's may not).
+        plain = wanted - {w.lower() for w in words if w[:1].isupper() and w.lower() not in PARTIES}
+        return found or (self._titled_with(plain, start) if plain != wanted else None)
+
+    def _described_person(self, role: re.Match[str], text: str, start: int) -> str | None:
+        """"Mike Pence says … The Indiana governor said …": a description precise enough (a
+        word beside the role's noun) that no title in the article matches stands for the
+        person the sentence before opened with, else the last who spoke, as "he" would; not a
+        person the description rules out (another party, the other sex, a vice president for
+        "the president")."""
+        words = [w for w in role.group("words").split() if w.lower() not in _OWNERS]
+        if not words or not text or not all(w.lower() in _DESCRIBING for w in words):
+            return None  # "the band leader", "the Christian leader": another role than a leader's
+        wanted = _role_words(role, words)
+        want = gender.of_name(role.group(0))
+
+        def fits(person: str | None) -> bool:
+            return self._agrees(person, want) and person is not None and self._may_be(person, wanted)
+
+        described = re.search(re.escape(role.group(0)), text[start:start + _IN_CLAIM], re.I)
+        at = start + described.start() if described else start
+        mentioned = self._mentioned_before(text, at)
+        # A clause fronted before the tag names its subject first ("As far as whether Sanders
+        # still senses hatred of Clinton …, the Vermont senator acknowledged"); the words
+        # before a trailing tag are what was said, not who said it.
+        fronted = _FRONTED.match(text, start) is not None
+        in_claim = [person for offset, person in mentioned if offset >= start] if fronted else []
+        # Then the person a sentence just before opened with ("Mike Pence says too much is made
+        # of Donald Trump’s tweets. … The Indiana governor said …"), the first person the
+        # sentence before names ("On Thursday Hillary Clinton spoke … Donald Trump …. “…,” said
+        # the Democratic nominee."), the last person named before the claim ("… a problem with
+        # Donald Trump’s microphone. … The GOP nominee complained").
+        back = start
+        while back > 0 and text[back - 1] in " \t\r\n\"“‘'":
+            back -= 1  # the quotation marks and the break that open the claim
+        opened = _last_match(_SENTENCE_START, text, max(0, back - _SUBJECT_WINDOW), max(0, back - 1))
+        sentence = opened.end() if opened else max(0, back - _SUBJECT_WINDOW)
+        before = [(offset, person) for offset, person in mentioned if offset < start]
+        first = [person for offset, person in before[::-1] if offset >= sentence]
+        candidates = [*in_claim[::-1], self._subject_before(text, start), *first, *(person for _, person in before)]
+        return next((person for person in candidates if fits(person)), None)
+
+    def _mentioned_before(self, text: str, at: int) -> list[tuple[int, str]]:
+        """The known people named in the lines before ``at``, with where, the nearest first."""
+        origin = max(0, at - _SUBJECT_WINDOW * 2)
+        window = text[origin:at]
+        found: list[tuple[int, str]] = []
+        for surname in self.names:
+            if (" " in surname or not surname[:1].isupper() or surname.lower() in _DESCRIBING
+                    or surname.lower() in DATE_WORDS):
+                continue  # "Republican" is no one's surname, whatever "Kent County Republican" is
+            for m in re.finditer(rf"\b{re.escape(surname)}\b", window):
+                named = self._named(surname, window, m.start())
+                if named and " " in named and is_person_like(named):
+                    found.append((origin + m.start(), named))
+        return sorted(found, reverse=True)
+
+    def _may_be(self, person: str, wanted: frozenset[str]) -> bool:
+        """Whether what the article calls ``person`` elsewhere allows the description: no
+        title of theirs names another party, or the described office with a word that makes
+        it another ("vice presidential nominee" is not "the presidential nominee")."""
+        titles = [title for _, title, name in self.titles if name == person]
+        parties = {w for title in titles for w in title if w in _PARTY_NAMES}
+        if parties and (wanted & _PARTY_NAMES) - parties:
+            return False
+        nouns = {_SAME_ROLE.get(w, w) for w in wanted & TITLE_NOUNS}
+        same_office = [title for title in titles if nouns & {_SAME_ROLE.get(w, w) for w in title}]
+        if titles and not same_office:
+            return False  # "the former governor" is not the man titled a senator
+        return any(not (title - wanted) & _OTHER_OFFICE for title in same_office) if same_office else True
+
+    def _titled_with(self, wanted: frozenset[str], start: int) -> str | None:
         for offset, title, name in reversed(self.titles):
             if offset < start and wanted <= title and not (title - wanted) & _OTHER_OFFICE:
-                return name
-        # "the Norvian fisheries minister" after "Fisheries Minister Leni Haugvik": a
-        # country's adjective may be left out of the title.
-        plain = wanted - {w.lower() for w in words if w[:1].isupper()}
-        if plain == wanted:
-            return None
-        for offset, title, name in reversed(self.titles):
-            if offset < start and plain <= title and not (title - plain) & _OTHER_OFFICE:
                 return name
         return None
 

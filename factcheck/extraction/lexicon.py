@@ -190,3 +190,26 @@ def read_title_case_speech(sentence: str) -> str:
     if len(words) < 4 or sum(w[:1].isupper() for w in words) < 0.6 * len(words):
         return sentence
     return _TITLE_SPEECH.sub(lambda m: m.group(0).lower(), sentence, count=1)
+
+
+# Abbreviated titles before a name ("Sen. Bernie Sanders"), with the office each stands for.
+ABBREVIATED_TITLES = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
+                      "lt": "lieutenant", "adm": "admiral", "col": "colonel", "sec": "secretary"}
+# A party as the copy names it in a title or a description: "GOP nominee" is the Republican nominee.
+PARTIES = {"republican": "republican", "gop": "republican", "democratic": "democratic", "democrat": "democratic",
+           "r": "republican", "d": "democratic", "libertarian": "libertarian", "green": "green"}
+# The states of the United States as AP style abbreviates them after a name ("Sen. Lindsey
+# Graham (R-S.C.)"), for "the South Carolina senator" later; the states AP spells out are
+# read as written.
+US_STATES = {
+    "ala.": "alabama", "ariz.": "arizona", "ark.": "arkansas", "calif.": "california", "colo.": "colorado",
+    "conn.": "connecticut", "del.": "delaware", "fla.": "florida", "ga.": "georgia", "ill.": "illinois",
+    "ind.": "indiana", "kan.": "kansas", "ky.": "kentucky", "la.": "louisiana", "md.": "maryland",
+    "mass.": "massachusetts", "mich.": "michigan", "minn.": "minnesota", "miss.": "mississippi", "mo.": "missouri",
+    "mont.": "montana", "neb.": "nebraska", "nev.": "nevada", "n.h.": "new hampshire", "n.j.": "new jersey",
+    "n.m.": "new mexico", "n.y.": "new york", "n.c.": "north carolina", "n.d.": "north dakota", "okla.": "oklahoma",
+    "ore.": "oregon", "pa.": "pennsylvania", "r.i.": "rhode island", "s.c.": "south carolina", "s.d.": "south dakota",
+    "tenn.": "tennessee", "vt.": "vermont", "va.": "virginia", "wash.": "washington", "w.va.": "west virginia",
+    "wis.": "wisconsin", "wyo.": "wyoming", "alaska": "alaska", "hawaii": "hawaii", "idaho": "idaho",
+    "iowa": "iowa", "maine": "maine", "ohio": "ohio", "texas": "texas", "utah": "utah",
+}
