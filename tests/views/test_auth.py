@@ -121,3 +121,39 @@ def test_people_change_their_own_password(client, make, new_client):
     fresh = new_client()
     assert _login(fresh, user.email, Factory.PASSWORD).status_code == 401
     assert _login(fresh, user.email, "brand new pw").status_code == 302
+
+
+def _form_markup(page: str) -> str:
+    import re
+
+    form = page[page.index("<form"):page.index("</form>")]
+    form = re.sub(r'(name="idempotency_key" type="hidden" value=|name="idempotency_key" value=)"[^"]*"', r'\1"KEY"', form)
+    return re.sub(r">\s+<", "><", form).strip()
+
+
+def test_the_kept_blank_sign_in_form_is_what_wtforms_renders(app):
+    # A GET shows the fields' markup kept from the first showing (views/auth.py); it must be exactly
+    # what building the form for the request renders, token and hidden inputs included.
+    from flask import render_template_string
+
+    from factcheck.forms.auth import LoginForm
+    from factcheck.views import auth
+
+    reference = """<form method="post" novalidate>{{ form.hidden_tag() }}
+        {{ field(form.email, autocomplete="username") }}{{ field(form.password, autocomplete="current-password") }}
+        {{ field(form.remember) }}</form>"""
+    for _ in range(2):  # the first showing keeps the fields, the second uses them
+        with app.test_request_context("/login", method="GET"):
+            shown = auth._sign_in()[0]
+            built = render_template_string(reference, form=LoginForm())
+        assert 'name="csrf_token"' in shown and 'name="email"' in shown
+        assert _form_markup(shown).replace('<button type="submit" class="primary wide">Sign in</button>', "") \
+            == _form_markup(built)
+
+
+def test_a_refused_sign_in_shows_what_was_typed_not_the_blank_form(client, make):
+    user = make.user("editor")
+    page = _login(client, user.email, "not the password").get_data(as_text=True)
+    assert f'value="{user.email}"' in page and "Wrong email or password." in page
+    assert 'name="csrf_token"' in page and 'name="idempotency_key"' in page
+    assert f'value="{user.email}"' not in client.get("/login").get_data(as_text=True)
