@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 
 from factcheck.errors import DomainError
+from factcheck.forms import Form, token_and_key
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.auth import LoginForm, LogoutForm, PasswordForm
 from factcheck.security.throttle import (
@@ -20,6 +23,7 @@ from factcheck.security.throttle import (
 )
 from factcheck.services import users
 from factcheck.views.common import actor, context, safe_local_url
+from factcheck.views.template_macros import field
 
 bp = Blueprint("auth", __name__)
 
@@ -38,6 +42,8 @@ def login() -> Any:
 def _sign_in() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if request.method == "GET":
+        return _blank_sign_in_page()
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -55,7 +61,33 @@ def _sign_in() -> Any:
             return redirect(safe_local_url(request.args.get("next")) or url_for("main.home"))
     elif form.is_submitted():
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", hidden=form.hidden_tag(), fields=_login_fields(form)), status
+
+
+def _login_fields(form: LoginForm) -> Markup:
+    return Markup("\n").join((field(form.email, autocomplete="username"),
+                               field(form.password, autocomplete="current-password"), field(form.remember)))
+
+
+def _password_fields(form: PasswordForm) -> Markup:
+    return Markup("\n").join((field(form.current_password), field(form.new_password), field(form.confirm)))
+
+
+def _blank_fields(form_class: type[Form], write: Callable[[Any], Markup]) -> Markup:
+    """The fields of a form as a GET shows it, rendered once per app. WTForms reads no data on a GET,
+    so they are always blank and their markup the same: building the form and rendering its fields
+    on every showing was a third of the sign-in form's time (issue 15). The CSRF token and a new
+    idempotency key are not part of it: the caller writes them for each request (``token_and_key``)."""
+    kept: dict[type[Form], Markup] = current_app.extensions.setdefault("factcheck.blank_fields", {})
+    fields = kept.get(form_class)
+    if fields is None:
+        fields = kept[form_class] = write(form_class(formdata=None, meta={"csrf": False}))
+    return fields
+
+
+def _blank_sign_in_page() -> tuple[str, int]:
+    return render_template("auth/login.html", hidden=token_and_key(with_id=True),
+                           fields=_blank_fields(LoginForm, _login_fields)), 200
 
 
 _limited_sign_in = limiter.limit(
@@ -81,6 +113,8 @@ def logout() -> Any:
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password() -> Any:
+    if request.method == "GET":
+        return _account_page(token_and_key(), _blank_fields(PasswordForm, _password_fields))
     form = PasswordForm()
     status = 200
     if form.validate_on_submit():
@@ -97,11 +131,20 @@ def change_password() -> Any:
             return redirect(url_for("main.home"))
     elif form.is_submitted():
         status = 422
-    return _account_page(form, status)
+    return _account_page(form.csrf_token(id=False), _password_fields(form), status)
 
 
-def _account_page(form: PasswordForm, status: int = 200) -> tuple[str, int]:
-    return render_template("auth/password.html", form=form, action_form=ActionForm(formdata=None),
+class _ButtonTokens:
+    """What ``button_form`` reads of a form (``hidden_tag``) for a button whose form holds only the
+    CSRF token: the same two hidden inputs as an ``ActionForm`` writes, without building one."""
+
+    @staticmethod
+    def hidden_tag() -> Markup:
+        return token_and_key(with_id=True)
+
+
+def _account_page(hidden: Markup, fields: Markup, status: int = 200) -> tuple[str, int]:
+    return render_template("auth/password.html", hidden=hidden, fields=fields, action_form=_ButtonTokens,
                            mail_configured=context().settings.smtp is not None), status
 
 

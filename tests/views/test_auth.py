@@ -121,3 +121,63 @@ def test_people_change_their_own_password(client, make, new_client):
     fresh = new_client()
     assert _login(fresh, user.email, Factory.PASSWORD).status_code == 401
     assert _login(fresh, user.email, "brand new pw").status_code == 302
+
+
+
+def _forms(page: str) -> list[str]:
+    """The page's forms, the values of their CSRF token and idempotency key blanked."""
+    import re
+
+    page = re.sub(r'(name="(?:csrf_token|idempotency_key)"(?: type="hidden")? value=)"[^"]*"', r'\1"X"', page)
+    return [re.sub(r">\s+<", "><", form).strip() for form in re.findall(r"<form.*?</form>", page, re.S)]
+
+
+LOGIN_REFERENCE = """<form method="post" novalidate>{{ form.hidden_tag() }}
+    {{ field(form.email, autocomplete="username") }}{{ field(form.password, autocomplete="current-password") }}
+    {{ field(form.remember) }}<button type="submit" class="primary wide">Sign in</button></form>"""
+ACCOUNT_REFERENCE = """<form method="post" novalidate>{{ form.csrf_token(id=False) }}
+    {{ field(form.current_password) }}{{ field(form.new_password) }}{{ field(form.confirm) }}
+    <button type="submit" class="primary">Change password</button></form>
+    {{ button_form(url_for('auth.email_notifications', change='off'), 'Turn e-mail off', action_form) }}"""
+
+
+def _reference(template: str, **forms) -> list[str]:
+    from flask import render_template_string
+
+    return _forms(render_template_string(template, **{name: make() for name, make in forms.items()}))
+
+
+def test_the_kept_blank_forms_are_what_wtforms_renders(app, login_as):
+    # A GET shows the fields' markup kept from the first showing (views/auth.py); it must be exactly
+    # what building the forms for the request renders, token and key inputs included.
+    from factcheck.forms.articles import ActionForm
+    from factcheck.forms.auth import LoginForm, PasswordForm
+
+    with app.test_request_context("/login"):
+        login = _reference(LOGIN_REFERENCE, form=LoginForm)
+        account = _reference(ACCOUNT_REFERENCE, form=PasswordForm, action_form=lambda: ActionForm(formdata=None))
+    signed_in = login_as("checker")
+    for _ in range(2):  # the first showing keeps the fields, the second uses them
+        assert _forms(app.test_client().get("/login").get_data(as_text=True)) == login
+        page = signed_in.get("/account/password").get_data(as_text=True)
+        assert _forms(page)[1:3] == account  # after the header's sign-out form
+        # The tokens are the session's: the same as the page's meta tag gives its scripts.
+        token = page.split('<meta name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        assert page.count(f'value="{token}"') == 4 and page.count('name="idempotency_key"') == 2
+
+
+def test_a_refused_sign_in_shows_what_was_typed_not_the_blank_form(client, make):
+    user = make.user("editor")
+    page = _login(client, user.email, "not the password").get_data(as_text=True)
+    assert f'value="{user.email}"' in page and "Wrong email or password." in page
+    assert 'name="csrf_token"' in page and 'name="idempotency_key"' in page
+    assert f'value="{user.email}"' not in client.get("/login").get_data(as_text=True)
+
+
+
+def test_a_refused_password_change_shows_its_error_not_the_blank_form(login_as):
+    page = login_as("checker").submit("/account/password", {
+        "current_password": "not it", "new_password": "long enough", "confirm": "long enough"})
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert 'aria-invalid="true"' in text and 'name="idempotency_key"' in text
