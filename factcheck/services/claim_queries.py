@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, Role, User
 from factcheck.models import ClaimStatus as S
-from factcheck.services import built, driver_sql, loaded_rows
+from factcheck.services import built, loaded_rows
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
 
@@ -408,13 +408,7 @@ def claims_list_rows(session: DbSession, filters: ClaimFilters, *, before_id: in
     may do with each row, in one statement."""
     params = _filter_values(filters, before_id, today)
     statement = built.once(_claims_list, tuple(params))
-    # On the driver, compiled once (``driver_sql``): SQLAlchemy's execution of the kept statement (its
-    # cache key, the result and its processing) was most of the statement's 17 % of the page. The
-    # flush is what autoflush would have done, so the list sees the request's own changes.
-    session.flush()
-    keys, rows = driver_sql.run_plain(session.connection(), statement, {**params, "limit": limit + 1})
-    pick, new = _claim_fields_of(keys), tuple.__new__
-    return ClaimPage.of([new(ClaimRow, pick((*row, None))) for row in rows], limit)
+    return ClaimPage.of(_rows(session, statement, {**params, "limit": limit + 1})[0], limit)
 
 
 # The claims list's conditions by name, each value a parameter of that name (``unassigned`` has none).

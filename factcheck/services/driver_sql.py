@@ -11,7 +11,7 @@ SQLAlchemy would have used (dates from SQLite's text, aware UTC times, booleans)
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,30 +38,20 @@ def run(connection: Connection, statement: Any, params: Mapping[str, Any]) -> li
     """The rows of ``statement`` (kept for the process: it must be one of ``built.once``'s) with
     ``params``, as named tuples of its columns."""
     plan = _plan(connection.dialect, statement)
-    return [plan.row._make(row) for row in _typed_rows(connection, plan, params)]
-
-
-def run_plain(connection: Connection, statement: Any, params: Mapping[str, Any]) -> tuple[tuple[str, ...], Sequence[Any]]:
-    """``run``'s columns' names and its rows as sequences (no named tuple each: a caller that makes
-    its own object of every row, or only compares them, would make a second)."""
-    plan = _plan(connection.dialect, statement)
-    return plan.row._fields, _typed_rows(connection, plan, params)
-
-
-def _typed_rows(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> Sequence[Any]:
     values = {**plan.given, **{name: (processor(params[name]) if processor else params[name])
                                for name, processor in plan.processors.items()}}
     parameters: Any = tuple(values[name] for name in plan.names) if plan.positional else values
-    raw = connection.exec_driver_sql(plan.sql, parameters).fetchall()
-    if not plan.columns:
-        return raw
-    typed = []
-    for row in raw:
-        items = list(row)
-        for position, processor in plan.columns:
-            items[position] = processor(items[position])
-        typed.append(items)
-    return typed
+    cursor = connection.exec_driver_sql(plan.sql, parameters)
+    raw = cursor.fetchall()
+    if plan.columns:
+        typed = []
+        for row in raw:
+            items = list(row)
+            for position, processor in plan.columns:
+                items[position] = processor(items[position])
+            typed.append(plan.row._make(items))
+        return typed
+    return [plan.row._make(row) for row in raw]
 
 
 def _plan(dialect: Dialect, statement: Any) -> _Plan:
