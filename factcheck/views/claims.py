@@ -32,7 +32,7 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
-from factcheck.services import claim_queries, evidence, kept_checkers, notes, notifications, presence
+from factcheck.services import claim_queries, evidence, notes, notifications, presence
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
@@ -273,11 +273,11 @@ def index() -> Any:
     )
     page = claim_queries.claims_list_rows(db.session, filters, before_id=int_arg("before"), limit=settings.page_size,
                                           today=context().now().date())
-    people = kept_checkers.checker_people(db.session)
+    checkers = checker_choices()
     # Only the filters travel to the page links: any other name (``endpoint``, ``_external``…) would be
     # an argument of url_for itself.
     kept: dict[str, Any] = {key: value for key, value in request.args.items() if key in _LIST_FILTERS}
-    may_assign = can(actor(), Action.CLAIM_ASSIGN, settings=settings) and bool(people)
+    may_assign = can(actor(), Action.CLAIM_ASSIGN, settings=settings) and bool(checkers)
     # Only those who may assign need the per-claim check, asked once per kind of claim on the page.
     actions = claim_service.ActionsByKind(settings, actor())
     rows = list_rows.kept_claims_list_rows(
@@ -286,6 +286,7 @@ def index() -> Any:
         assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set())
     # The filter's and the bulk form's options, written with the rows (a Jinja loop over the checkers,
     # twice, cost as much as the rows).
+    people = tuple((c.value, c.label) for c in checkers)
     options = {
         "status": list_rows.kept_options(_STATUSES, filters.status),
         "assignee": list_rows.kept_options(people, filters.assignee_id),

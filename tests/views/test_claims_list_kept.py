@@ -65,9 +65,9 @@ def test_kept_rows_are_kept_per_viewer_cell_and_mount_point(make, login_as):
     assert f'href="/articles/{claim.article_id}"' in _row(as_editor.get("/claims").get_data(as_text=True), claim.id)
 
 
-def test_the_kept_checkers_follow_roles_names_and_accounts(make, login_as):
-    """A role taken away does not touch the user's row: the checkers are compared as read, not trusted
-    to a signature of the users table."""
+def test_the_checkers_offered_follow_roles_names_and_accounts(make, login_as):
+    """A role taken away does not touch the user's row: a list of checkers kept by a signature of the
+    users table would miss it (the checkers are read on every view; keeping them saved 1 % of the page)."""
     admin, editor = make.user("admin"), make.user("editor")
     first, second = make.user("checker"), make.user("checker")
     make.claim(editor=editor)
