@@ -280,7 +280,7 @@ def index() -> Any:
     may_assign = can(actor(), Action.CLAIM_ASSIGN, settings=settings) and bool(checkers)
     # Only those who may assign need the per-claim check, asked once per kind of claim on the page.
     actions = claim_service.ActionsByKind(settings, actor())
-    rows = list_rows.claims_list_rows(
+    rows = list_rows.kept_claims_list_rows(
         page.claims, claim_url=links.by_id("claims.show", "claim_id"), article_url=links.by_id("articles.show", "article_id"),
         may_assign=may_assign,
         assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set())

@@ -9,10 +9,12 @@ around it stays the template's. The markup is the templates' own, as they wrote 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable
+import weakref
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app, request
 from markupsafe import Markup
 
 Link = Callable[[int], str]
@@ -83,20 +85,73 @@ def claims_list_rows(claims: Iterable[Any], *, claim_url: Link, article_url: Lin
                      assignable: Collection[int]) -> Markup:
     """The claims list's rows (claims/index.html): with a checkbox cell for someone who may assign,
     ticked on by the bulk form for the claims they may assign."""
+    return joined(_claim_rows(claims, [_box(claim.id, may_assign, assignable) for claim in claims],
+                              claim_url=claim_url, article_url=article_url))
+
+
+# Per app: (mount point, claim id, its checkbox cell) -> the claim as read and its row as written.
+_kept_claim_rows: weakref.WeakKeyDictionary[Any, dict[tuple[str, int, int], tuple[Any, str]]] = \
+    weakref.WeakKeyDictionary()
+_CLAIM_ROWS_KEPT_AT_MOST = 2000  # some 1.5 MB
+
+
+def kept_claims_list_rows(claims: Sequence[Any], *, claim_url: Link, article_url: Link, may_assign: bool,
+                          assignable: Collection[int]) -> Markup:
+    """``claims_list_rows``, each row written once and kept while its claim reads the same.
+
+    A row is a function of the claim as the list reads it (every column of its ``ClaimRow``: the words,
+    the status, the assignee's id and name, the article's title, the verdict…), of its checkbox cell
+    (none, empty, or a box) and of where the app is mounted (the links): it is kept under the mount point,
+    the claim's id and its cell, with the claim it was written from, and written again when the claim
+    as read differs (compared, never trusted: claims change, and a renamed checker or article changes
+    the columns too). The list's fifty newest claims change little from one view to the next, and
+    writing them was some 8 % of the page. At most ``_CLAIM_ROWS_KEPT_AT_MOST`` rows are kept."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kept = _kept_claim_rows.get(app)
+    if kept is None:
+        kept = _kept_claim_rows[app] = {}
+    root = request.script_root
+    rows: list[str] = []
+    missing: list[tuple[int, tuple[str, int, int], Any]] = []
+    for claim in claims:
+        key = (root, claim.id, _box(claim.id, may_assign, assignable))
+        found = kept.get(key)
+        if found is not None and found[0] == claim:
+            rows.append(found[1])
+        else:
+            missing.append((len(rows), key, claim))
+            rows.append("")
+    if missing:
+        if len(kept) + len(missing) > _CLAIM_ROWS_KEPT_AT_MOST:
+            kept.clear()
+        written = _claim_rows([claim for _at, _key, claim in missing], [key[2] for _at, key, _claim in missing],
+                              claim_url=claim_url, article_url=article_url)
+        for (at, key, claim), row in zip(missing, written, strict=True):
+            rows[at] = row
+            kept[key] = (claim, row)
+    return joined(rows)
+
+
+def _box(claim_id: int, may_assign: bool, assignable: Collection[int]) -> int:
+    """A row's checkbox cell: none (0) for someone who may not assign, else empty (1) or a box (2)."""
+    return (2 if claim_id in assignable else 1) if may_assign else 0
+
+
+def _claim_rows(claims: Iterable[Any], boxes: Sequence[int], *, claim_url: Link, article_url: Link) -> list[str]:
     rows = []
     # A page's claims come from a few articles (newest first, an article's claims together): each
     # article's cell is written once.
     article_cells: dict[int, str] = {}
-    for claim in claims:
+    for claim, box in zip(claims, boxes, strict=True):
         article = article_cells.get(claim.article_id)
         if article is None:
             article = article_cells[claim.article_id] = (
                 f'<a href="{html_text(article_url(claim.article_id))}">{shown(claim.article_title)}</a>')
         select = ""
-        if may_assign:
-            box = (f'<input type="checkbox" name="claim_ids" value="{claim.id}" form="bulk-assign" '
-                   f'id="select-{claim.id}" aria-label="Select claim {claim.id}">') if claim.id in assignable else ""
-            select = f'<td data-label="Select">{box}</td>'
+        if box:
+            checkbox = (f'<input type="checkbox" name="claim_ids" value="{claim.id}" form="bulk-assign" '
+                        f'id="select-{claim.id}" aria-label="Select claim {claim.id}">') if box == 2 else ""
+            select = f'<td data-label="Select">{checkbox}</td>'
         assignee = shown(claim.assignee_name) if claim.assignee_id is not None else "—"
         rows.append(
             f'<tr>{select}<td class="card-title"><a href="{html_text(claim_url(claim.id))}">{claim.id}: '
@@ -107,7 +162,7 @@ def claims_list_rows(claims: Iterable[Any], *, claim_url: Link, article_url: Lin
             f'<td data-label="Due">{date_text(claim.due_date)}</td>'
             f'<td data-label="Verdict">{html_text(claim.verdict_summary)}</td></tr>'
         )
-    return joined(rows)
+    return rows
 
 
 def my_queue_rows(claims: Iterable[Any], *, claim_url: Link, today: date) -> Markup:
