@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import Date, Select, and_, bindparam, case, event, func, literal, literal_column, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, event, func, literal, literal_column, select, union_all
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, Role, User
 from factcheck.models import ClaimStatus as S
-from factcheck.services import built, loaded_rows
+from factcheck.services import built, driver_sql, loaded_rows
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
 
@@ -275,6 +275,35 @@ _PAGE_NOTES = (select(*loaded_rows.select_columns(_NOTE_COLUMNS, _AUTHOR_COLUMNS
                .where(Note.claim_id == bindparam("claim_id")).order_by(Note.id))
 
 
+class _OneStatementCache:
+    """The compiled cache of one kept statement (a few entries: one per dialect and engine). The engine's
+    cache hashes the statement's cache key, a nested tuple of every column and join, at every
+    execution: for the claim page's statements of some fifty columns that cost more than the rest of
+    SQLAlchemy's execution. The key of a kept statement is the same tuple each time (it is memoised on
+    the statement), so comparing it with the kept one is a comparison by identity."""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[Any, Any]] = []
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        for kept, compiled in self._entries:
+            if kept == key:
+                return compiled
+        return default
+
+    def __setitem__(self, key: Any, compiled: Any) -> None:
+        self._entries = [*self._entries[-3:], (key, compiled)]
+
+
+_PAGE_OPTIONS = {statement: {"compiled_cache": _OneStatementCache()}
+                 for statement in (_PAGE_CLAIM, _PAGE_EVIDENCE, _PAGE_NOTES)}
+
+
+def _page_rows(connection: Any, statement: Select[*tuple[Any, ...]], params: dict[str, Any]) -> Any:
+    """The result of one of the page's statements, compiled once per dialect (``_OneStatementCache``)."""
+    return connection.execute(statement, params, execution_options=_PAGE_OPTIONS[statement])
+
+
 def load_claim_page(session: DbSession, claim_id: int) -> Claim:
     """The claim with what its page shows and its steps read: the article, the assignee and proposer,
     the evidence (with who added and removed it) and the conversation (with its authors)."""
@@ -282,7 +311,7 @@ def load_claim_page(session: DbSession, claim_id: int) -> Claim:
     session = loaded_rows.own_session(session)
     session.flush()  # what the session's autoflush would have done: the rows see the request's changes
     connection = session.connection()
-    row = connection.execute(_PAGE_CLAIM, params).first()
+    row = _page_rows(connection, _PAGE_CLAIM, params).first()
     if row is None:
         raise NotFound("There is no such claim.")
     claim: Claim = loaded_rows.persistent(session, _CLAIM_COLUMNS, row)
@@ -293,7 +322,7 @@ def load_claim_page(session: DbSession, claim_id: int) -> Claim:
     # flushed) is kept.
     if "evidence" not in claim.__dict__:
         items = []
-        for row in connection.execute(_PAGE_EVIDENCE, params):
+        for row in _page_rows(connection, _PAGE_EVIDENCE, params):
             item = loaded_rows.persistent(session, _EVIDENCE_COLUMNS, row)
             loaded_rows.set_loaded(item, "added_by", loaded_rows.persistent(session, _ADDED_BY_COLUMNS, row))
             loaded_rows.set_loaded(item, "removed_by", loaded_rows.persistent(session, _REMOVED_BY_COLUMNS, row))
@@ -301,7 +330,7 @@ def load_claim_page(session: DbSession, claim_id: int) -> Claim:
         set_committed_value(claim, "evidence", items)
     if "notes" not in claim.__dict__:
         notes = []
-        for row in connection.execute(_PAGE_NOTES, params):
+        for row in _page_rows(connection, _PAGE_NOTES, params):
             note = loaded_rows.persistent(session, _NOTE_COLUMNS, row)
             loaded_rows.set_loaded(note, "author", loaded_rows.persistent(session, _AUTHOR_COLUMNS, row))
             notes.append(note)
@@ -327,40 +356,44 @@ def load_claim_for_step(session: DbSession, claim_id: int, *, with_article: bool
 @dataclass(frozen=True)
 class ClaimHistory:
     # Rows of the columns the claim page shows (id, created_at, actor_name, actor_label, action,
-    # changes, article_id), not AuditEvent objects: the page only reads them.
-    events: list[Row[Any]]
+    # changes, article_id), named tuples, not AuditEvent objects: the page only reads them.
+    events: list[Any]
     more: bool  # older events exist beyond these; the audit timeline has them all
 
 
-# Built once for each of the four shapes a claim's history takes (with or without evidence, with or
-# without notes), every id a bound parameter: the conditions and the cache key built on every request
-# had cost more than the statement's execution.
-@functools.cache
-def _history_statement(evidence: bool, notes: bool) -> Select[*tuple[Any, ...]]:
-    parts = [and_(AuditEvent.object_type == "claim", AuditEvent.object_id == bindparam("claim_id"))]
-    if evidence:
-        parts.append(and_(AuditEvent.object_type == "evidence",
-                          AuditEvent.object_id.in_(bindparam("evidence_ids", expanding=True))))
-    if notes:
-        parts.append(and_(AuditEvent.object_type == "note", AuditEvent.object_id.in_(bindparam("note_ids", expanding=True))))
-    return (select(AuditEvent.id, AuditEvent.created_at, User.display_name.label("actor_name"),
-                   AuditEvent.actor_label, AuditEvent.action, AuditEvent.changes, AuditEvent.article_id)
-            .outerjoin(User, User.id == AuditEvent.actor_id)
-            .where(or_(*parts)).order_by(AuditEvent.id.desc()).limit(bindparam("limit")))
+def _history_part(object_type: str, which: Any) -> Select[*tuple[Any, ...]]:
+    return (select(AuditEvent.id, AuditEvent.created_at, AuditEvent.actor_id, AuditEvent.actor_label,
+                   AuditEvent.action, AuditEvent.changes, AuditEvent.article_id)
+            .where(AuditEvent.object_type == object_type, which))
+
+
+def _history_statement() -> Select[*tuple[Any, ...]]:
+    """One statement for every claim, its only parameters the claim's id and the limit: the events of
+    the claim, and those of its evidence and of its notes, their ids read by a subquery (each part on the
+    log's index of objects). A list of those ids written out into the SQL at every execution (an
+    expanding parameter) had cost more than the statement's execution, and kept it off the driver."""
+    claim_id: Any = bindparam("claim_id")
+    events = union_all(
+        _history_part("claim", AuditEvent.object_id == claim_id),
+        _history_part("evidence", AuditEvent.object_id.in_(select(Evidence.id).where(Evidence.claim_id == claim_id))),
+        _history_part("note", AuditEvent.object_id.in_(select(Note.id).where(Note.claim_id == claim_id))),
+    ).subquery("events")
+    return (select(events.c.id, events.c.created_at, User.display_name.label("actor_name"), events.c.actor_label,
+                   events.c.action, events.c.changes, events.c.article_id)
+            .outerjoin(User, User.id == events.c.actor_id)
+            .order_by(events.c.id.desc()).limit(bindparam("limit")))
+
+
+_HISTORY = _history_statement()
 
 
 def claim_history(session: DbSession, claim: Claim, limit: int = 100) -> ClaimHistory:
     """What happened to a claim, its evidence and its notes: the newest ``limit`` events, oldest first
     (for the claim page, whose cost must not grow with a long history)."""
-    params: dict[str, Any] = {"claim_id": claim.id, "limit": limit + 1}
-    if claim.evidence:
-        params["evidence_ids"] = [e.id for e in claim.evidence]
-    if claim.notes:
-        params["note_ids"] = [n.id for n in claim.notes]
-    # On the session's connection, as ``nav_counts`` reads (the ORM session's execute cost more than the
-    # statement); the flush is what its autoflush would have done.
+    # On the driver, compiled once (``driver_sql``): a fixed statement of few columns needs none of
+    # SQLAlchemy's execution machinery. The flush is what the session's autoflush would have done.
     session.flush()
-    newest = list(session.connection().execute(_history_statement(bool(claim.evidence), bool(claim.notes)), params))
+    newest = driver_sql.run(session.connection(), _HISTORY, {"claim_id": claim.id, "limit": limit + 1})
     return ClaimHistory(list(reversed(newest[:limit])), len(newest) > limit)
 
 
@@ -443,3 +476,4 @@ def _filter_values(filters: ClaimFilters, before_id: int | None, today: date | N
 def _filtered(stmt: AnySelect, filters: ClaimFilters, before_id: int | None, today: date | None) -> AnySelect:
     values = _filter_values(filters, before_id, today)
     return stmt.where(*(_CLAIMS_LIST_CONDITIONS[name]() for name in values)).params(values)
+

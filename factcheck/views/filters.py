@@ -1,6 +1,7 @@
 """Jinja filters for presentation only."""
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -40,23 +41,31 @@ def _highlight(text: str, claims: list[Any]) -> Markup:
         if covering:
             covering = [c for c in covering if c.end > begin]
         covering.extend(starting.get(begin, ()))
-        piece = str(escape(text[begin:end]))
+        piece = escape(text[begin:end])
         if covering:
             marks = []
-            for claim in reversed(covering):  # innermost first, as each wraps the one inside it
-                first = claim.id not in started
-                started.add(claim.id)
-                marks.append(_mark(claim, first))
-            piece = "".join(reversed(marks)) + piece + "</mark>" * len(marks)
-        pieces.append(piece)
+            for claim in covering:  # outermost first, as each wraps the ones after it
+                claim_id = claim.id
+                before, between, after = _mark_parts(claim.status)
+                anchor = "" if claim_id in started else f' id="claim-mark-{claim_id}"'
+                started.add(claim_id)
+                marks.append(f'{before}{anchor} data-claim-id="{claim_id}"{between}{claim_id}{after}')
+            marks.append(piece)
+            marks.append("</mark>" * len(covering))
+            pieces.append("".join(marks))
+        else:
+            pieces.append(piece)
     return Markup("".join(pieces))
 
 
-def _mark(claim: Any, first: bool) -> str:
-    label = escape(status_text(claim.status))
-    anchor = f' id="claim-mark-{claim.id}"' if first else ""
-    return (f'<mark class="claim status-{escape(claim.status)}"{anchor} data-claim-id="{claim.id}" '
-            f'data-status="{escape(claim.status)}" data-status-label="{label}" title="Claim {claim.id}: {label}">')
+@functools.lru_cache(maxsize=64)
+def _mark_parts(status: str) -> tuple[str, str, str]:
+    """A mark's opening tag for a claim of this status, around its anchor and its id (twice), in three
+    parts: the status and its label escaped once per process, not for every piece of every claim."""
+    label = escape(status_text(status))
+    return (f'<mark class="claim status-{escape(status)}"',
+            f' data-status="{escape(status)}" data-status-label="{label}" title="Claim ',
+            f': {label}">')
 
 
 _ROLE_LABELS = {"checker": "fact-checker"}
