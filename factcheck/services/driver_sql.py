@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Dialect
 Processor = Callable[[Any], Any]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Plan:
     sql: str
     positional: bool
@@ -28,7 +28,10 @@ class _Plan:
     given: dict[str, Any]  # processed values of the parameters that carry their own (constants, LIMIT)
     processors: dict[str, Processor | None]  # of the parameters given at execution
     row: Any  # a named tuple of the result's columns
-    columns: tuple[tuple[int, Processor], ...]  # (position, processor) of the columns that need one
+    types: tuple[Any, ...]  # each column's SQLAlchemy type, for its result processor
+    # (position, processor) of the columns that need one: worked out on the plan's first run, from
+    # the driver's own type codes (psycopg's numeric processors need them).
+    columns: tuple[tuple[int, Processor], ...] | None = None
 
 
 _PLANS: dict[tuple[str, int], tuple[Any, _Plan]] = {}
@@ -42,12 +45,15 @@ def run(connection: Connection, statement: Any, params: Mapping[str, Any]) -> li
                                for name, processor in plan.processors.items()}}
     parameters: Any = tuple(values[name] for name in plan.names) if plan.positional else values
     cursor = connection.exec_driver_sql(plan.sql, parameters)
+    columns = plan.columns
+    if columns is None:
+        columns = plan.columns = _column_processors(connection.dialect, plan, cursor.cursor.description)
     raw = cursor.fetchall()
-    if plan.columns:
+    if columns:
         typed = []
         for row in raw:
             items = list(row)
-            for position, processor in plan.columns:
+            for position, processor in columns:
                 items[position] = processor(items[position])
             typed.append(plan.row._make(items))
         return typed
@@ -74,10 +80,15 @@ def _plan(dialect: Dialect, statement: Any) -> _Plan:
             value = bind.effective_value
             given[name] = processor(value) if processor else value
     entries = compiled._result_columns  # (key, name, objects, type) per column, in order
-    columns = tuple((position, processor) for position, entry in enumerate(entries)
-                    if (processor := entry[3].dialect_impl(dialect).result_processor(dialect, None)) is not None)
     row = namedtuple("Row", [entry[0] for entry in entries], rename=True)  # type: ignore[misc]
-    plan = _Plan(compiled.string, bool(compiled.positional), names, given, processors, row, columns)
+    plan = _Plan(compiled.string, bool(compiled.positional), names, given, processors, row,
+                 tuple(entry[3] for entry in entries))
     # The statement is kept with its plan: its id cannot stand for another while the plan is here.
     _PLANS[key] = (statement, plan)
     return plan
+
+
+def _column_processors(dialect: Dialect, plan: _Plan, description: Any) -> tuple[tuple[int, Processor], ...]:
+    codes = [column[1] for column in description] if description else [None] * len(plan.types)
+    return tuple((position, processor) for position, (type_, code) in enumerate(zip(plan.types, codes, strict=True))
+                 if (processor := type_.dialect_impl(dialect).result_processor(dialect, code)) is not None)

@@ -41,3 +41,18 @@ def test_the_rows_are_sqlalchemy_s_rows(make):
 def test_a_parameter_left_out_is_an_error(make):
     with pytest.raises(KeyError):
         driver_sql.run(db.session.connection(), built.once(_statement), {})
+
+
+def test_a_float_column_is_typed_as_sqlalchemy_types_it(make):
+    """psycopg's numeric result processors need the driver's type code: a plan that asked without it
+    failed on PostgreSQL ("Unknown PG numeric type") for any Float column, such as a claim's score."""
+    claim = make.claim()
+    claim.score = 0.625
+    db.session.flush()
+    statement = built.once(lambda: select(Claim.id, Claim.score, func.avg(Claim.score).over().label("mean"))
+                           .where(Claim.id == bindparam("claim_id")))
+    connection = db.session.connection()
+    expected = connection.execute(statement, {"claim_id": claim.id}).all()
+    rows = driver_sql.run(connection, statement, {"claim_id": claim.id})
+    assert [tuple(row) for row in rows] == [tuple(row) for row in expected] == [(claim.id, 0.625, 0.625)]
+    assert [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
