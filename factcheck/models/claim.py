@@ -57,10 +57,13 @@ class Claim(TimestampMixin, Base):
         Index("ix_claims_status_finalized_at", "status", "finalized_at"),
         Index("ix_claims_due_date_id_status", "due_date", "id", "status"),
         Index("ix_claims_status_assignee_due", "status", "assignee_id", "due_date"),
+        # An article's claims; the articles list counts them and the ones holding the article back
+        # (``services.articles.blocking_condition``) from the index alone.
+        Index("ix_claims_article_status_verdict_resolution", "article_id", "status", "verdict", "resolution"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
 
     # W3C Web Annotation style anchor: TextQuoteSelector (exact/prefix/suffix) + TextPositionSelector.
