@@ -136,12 +136,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # JSON columns are written in the audit chain's canonical form (factcheck.canonical_json), so a
     # stored audit event's changes are the very text its hash covers; a caller's options come on top.
     options = {"json_serializer": canonical_json.dumps, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
-    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
-        # A pre-ping finds a server connection dropped while it sat in the pool; a SQLite
-        # connection is an open file and cannot be dropped, so every request's ping was for nothing.
-        options["pool_pre_ping"] = False
+    # A server connection is pinged only after it sat idle (factcheck.pool_ping), not before every
+    # request; a SQLite connection is an open file and cannot be dropped, so it is never pinged.
+    options.setdefault("pool_pre_ping", False)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite") and not options["pool_pre_ping"]:
+        from factcheck.pool_ping import DEFAULT_IDLE_SECONDS, ping_after_idle
+
+        with app.app_context():
+            ping_after_idle(db.engine, app.config.get("POOL_PING_AFTER_IDLE_SECONDS", DEFAULT_IDLE_SECONDS))
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     from factcheck.security import csrf_tokens
