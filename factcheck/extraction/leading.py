@@ -694,10 +694,34 @@ def _share_subject(sentence: str, start: int) -> Attribution | None:
     return Attribution(chain=[src[0].lower() + src[1:]], leading=True, end=m.end())
 
 
+# "X made it clear that …", "X left no doubt that …": a speaker's statement put as an idiom.
+# A clause must follow: "made clear his aim to …" states no claim of the speaker's.
+_MADE_CLEAR = re.compile(
+    rf"{SRC}\s+{AUX}(?P<verb>(?:made|makes|make)\s+(?:it\s+)?(?:clear|plain)|(?:left|leaves|leave)\s+(?:no|little)\s+"
+    r"doubt|(?:made|makes)\s+no\s+secret\s+of\s+the\s+fact"
+    # "X made the point that …", "X made the case that …": with "that" only.
+    r"|(?:made|makes)\s+the\s+(?:point|case|argument)(?=\s+that\b))"
+    # "… made it clear on Monday that …": a time between the idiom and "that".
+    r"(?P<that>(?:\s+(?:on\s+[A-Z]\w+|last\s+\w+|this\s+\w+|earlier|yesterday|again|repeatedly))?\s+that\b"
+    r"|\s+(?=(?:he|she|it|they|there|we|the|this|these|those|[A-Z][\w'’-]*)\s+[a-z]))")
+
+
+def _made_clear(sentence: str, start: int) -> Attribution | None:
+    if " clear" not in sentence and " plain" not in sentence and " doubt" not in sentence \
+            and " secret" not in sentence and " the point" not in sentence and " the case" not in sentence \
+            and " the argument" not in sentence:
+        return None  # cheap: most sentences have none of the idiom's words
+    m = _MADE_CLEAR.match(sentence, start)
+    if not m or not _subject_ok(m.group("src"), start):
+        return None
+    chain = speaker_chain(m.group("src"))
+    return Attribution(chain=chain, leading=True, end=m.end()) if chain else None
+
+
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
                     _role_then_name, _rejection,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
-                    _participle, _progressive, _verb_that, _lead_up, _share_subject)
+                    _participle, _progressive, _made_clear, _verb_that, _lead_up, _share_subject)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:
