@@ -40,7 +40,15 @@ from .names import (
     source_ok,
     strip_titles,
 )
-from .relays import CITED_BY, QUOTED_AS_SAYING, quoted_as_saying_chain, speaker_chain, told_relay
+from .relays import (
+    CITED_BY,
+    QUOTED_AS_SAYING,
+    described_source_ok,
+    quoted_as_saying_chain,
+    speaker_chain,
+    told_relay,
+    without_participle,
+)
 from .trailing import parse_segment
 from .types import Attribution
 
@@ -277,13 +285,13 @@ def _names_things(sentence: str, m: re.Match[str]) -> bool:
 
 def _subject_ok(raw: str, start: int) -> bool:
     """Lower case only after an opener ("In a statement, the ministry said ...")."""
-    if not source_ok(raw):
+    if not described_source_ok(raw):
         return False
     if not raw[0].islower() or is_pronoun(raw) or ends_in_name(raw):
         return True
     return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS
                             or bool(_BARE_GROUP.fullmatch(raw)) or _people_group(raw)) \
-        and len(raw.split()) <= 6 and not VERB_LIKE.search(raw)
+        and len(raw.split()) <= 6 and not VERB_LIKE.search(without_participle(raw))
 
 
 # A group named by a plural with no determiner ("But critics say …", "Still, tax experts

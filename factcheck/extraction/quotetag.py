@@ -17,7 +17,7 @@ _SUBJECT = (r"(?:[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|[a-z][\w-]*(?=\s+[A-Z
             r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+"
             r"(?:[\w'’-]+\s+){0,3}?[\w'’-]+|[Hh]e|[Ss]he|[Tt]hey)")
 # Past or present tense of a regular verb, or an irregular past a tag uses.
-_VERB = (r"(?:[a-z]{3,}(?:ed|es|s)|[A-Z][a-z]{2,}(?:ed|s)|shot|hit|fired|wrote|spoke|swore|sang|went|struck|"
+_VERB = (r"(?:[a-z]{3,}(?:ed|es|s)|[A-Z][a-z]{2,}(?:ed|s)|said|told|shot|hit|fired|wrote|spoke|swore|sang|went|struck|"
          r"snapped|quipped)")
 _NOT_VERBS = frozenset({"does", "goes", "seems", "is", "was", "has", "its", "needs", "makes", "gets",
                         "takes", "comes", "remains", "appears", "looks"})

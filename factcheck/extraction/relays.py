@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import DETERMINER, NOT_OUTLETS, TITLE_WORDS, is_pronoun
-from .names import clean_source, is_outlet, is_person_like, outlet_in_description
+from .names import clean_source, is_outlet, is_person_like, outlet_in_description, source_ok
 
 Segment = tuple[str, list[str]]  # ("according" | "citing" | "citing-doc" | "speaker" | "verb-only", sources)
 
@@ -170,3 +170,21 @@ def reporters_outlet(name: str) -> str | None:
         m = _OUTLETS_REPORTER.fullmatch(name)
         outlet = m.group("outlet") if m and m.group("outlet")[0].isupper() else None
     return outlet
+
+
+# A participle used as an adjective after a determiner: "the retired surgeon", "an embattled
+# mayor", "two unnamed officials". Its "-ed" made the phrase look like a clause.
+_PARTICIPLE_AFTER_DETERMINER = re.compile(
+    r"(?P<det>(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+)"
+    r"(?:[a-z]+-)?[a-z]{3,}ed\s+(?=[a-z][\w-]*\s*$|[a-z][\w-]*\s+[a-z][\w-]*\s*$)")
+
+
+def without_participle(raw: str) -> str:
+    """``raw`` without a participle adjective after its determiner, for the checks of what a
+    speaker phrase may look like; the speaker keeps it."""
+    return _PARTICIPLE_AFTER_DETERMINER.sub(r"\g<det>", raw, count=1) if "ed " in raw else raw
+
+
+def described_source_ok(raw: str) -> bool:
+    """``source_ok``, a participle adjective after the determiner allowed."""
+    return source_ok(raw) or (without_participle(raw) != raw and source_ok(without_participle(raw)))

@@ -358,7 +358,32 @@ def _dateline_end(sentence: str) -> int:
     return dateline.end() if dateline and dateline.end() < len(sentence) else 0
 
 
+# A party and state after a name: "Sen. Lana Ortiz, D-Nev., said", "according to Rep. Dan
+# Hale, R-Ohio, the …". Its commas made the name look like the end of a clause and the tag
+# like the speaker ("D-Nev"); it is read as if it were not there, the closing comma kept.
+_PARTY_TAG = re.compile(r",\s+[RDI]-[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?(?P<comma>,(?=\s)|(?=[.;:]?\s*$))")
+
+
+_VERB_NEXT = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:said|says|told|tells|added|wrote|writes|warned|argued|noted|"
+                        r"stated|insisted|explained|claimed|predicted|acknowledged|who)\b")
+
+
+def _without_party_tags(s: Span) -> Span:
+    if "-" not in s.text:
+        return s
+
+    def blank(m: re.Match[str]) -> str:
+        # Before the verb the closing comma goes too ("X, D-Nev., said" is "X said"); before
+        # the claim it stays ("according to X, R-Ohio, the …").
+        comma = "" if _VERB_NEXT.match(s.text, m.end()) else m.group("comma")
+        return " " * (m.end() - m.start() - len(comma)) + comma
+    return Span(s.start, s.end, _PARTY_TAG.sub(blank, s.text))
+
+
 def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
+    # The learned readers were fitted on sentences with the party tags in place.
+    learned_body = s.text[_dateline_end(s.text):]
+    s = _without_party_tags(s)
     skip = _dateline_end(s.text)
     body = s.text[skip:]
     if not _SPACE.search(body):
@@ -399,7 +424,7 @@ def _read_sentence(state: _Paragraph, s: Span, headline: bool) -> None:
     if leading is not None:
         state.leading(s, skip, leading)
     else:
-        state.untagged(s, None if headline else _learned(body, state.names))
+        state.untagged(s, None if headline else _learned(learned_body, state.names))
 
 
 # Where a second clause joins the sentence: ", and …", ", but …", "; …".

@@ -29,13 +29,20 @@ _VERBS = (
     r"Suggests|Suggest|Hints|Hint|Threatens|Threaten|Challenges|Challenge|Lambasts|Lambast|Scolds|Scold|"
     r"Chides|Chide|Disputes|Dispute|Sounds\s+Off|Breaks\s+With|Break\s+With|Goes\s+After|Go\s+After|"
     r"Sums\s+Up|Points\s+Out|Point\s+Out|Lashes\s+Out|Lash\s+Out|Weighs\s+In|Weigh\s+In|Pushes\s+For|"
-    r"Push\s+For|Takes\s+Aim|Take\s+Aim|Hits\s+Back|Hit\s+Back|Fires\s+Back|Fire\s+Back|Opens\s+Up|Open\s+Up"
+    r"Push\s+For|Takes\s+Aim|Take\s+Aim|Hits\s+Back|Hit\s+Back|Fires\s+Back|Fire\s+Back|Opens\s+Up|Open\s+Up|"
+    r"Announces|Announce|Responds|Respond|Insults|Insult|"
+    # The past tense, mostly after "Just" ("Senator Just Revealed …", "Mayor Just Vowed To …").
+    r"Said|Told|Warned|Claimed|Admitted|Wrote|Called|Vowed|Slammed|Blasted|Ripped|Attacked|Accused|Blamed|"
+    r"Urged|Demanded|Pledged|Promised|Predicted|Revealed|Praised|Defended|Denied|Rejected|Dismissed|Mocked|"
+    r"Shared|Explained|Announced|Responded|Insulted|Questioned|Threatened|Endorsed|Exposed"
 )
+# "Governor Just Announced …", "Mayor Now Says …": an adverb between the subject and its verb.
+_ADVERB = r"(?:(?:Just|Now|Also|Finally|Again|Quietly|Openly|Publicly)\s+)?"
 _WORD = r"[A-Z][\w'’.-]*"
 # "Railing Against Trump, Sanders Vows …": a fronted participle phrase before the subject.
 _FRONTED = r"(?:[A-Z][a-z]{2,}ing\b[^,:;]{1,50},\s+)?"
 _SUBJECT_VERB = re.compile(
-    rf"{_FRONTED}(?P<src>(?:\d{{1,4}}\s+)?{_WORD}(?:\s+{_WORD}){{0,3}}?)\s+(?:{_VERBS})(?=\s+\S+\s+\S)")
+    rf"{_FRONTED}(?P<src>(?:\d{{1,4}}\s+)?{_WORD}(?:\s+{_WORD}){{0,3}}?)\s+{_ADVERB}(?:{_VERBS})(?=\s+\S+\s+\S)")
 # "Pat Caddell: Voters Worried …", "Obama on Climate Change: The Trends Are …".
 _COLON = re.compile(rf"(?P<src>{_WORD}(?:\s+{_WORD}){{0,2}})(?:\s+on\s+[^:;,.]{{2,40}})?:\s+(?=[\"“‘'A-Z])")
 # Labels before a colon that name no one.

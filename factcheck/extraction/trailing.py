@@ -29,6 +29,7 @@ from .relays import (
     CITED_DOCUMENT,
     QUOTED_AS_SAYING,
     Segment,
+    described_source_ok,
     join_segments,
     reporters_outlet,
     speaker_chain,
@@ -209,7 +210,7 @@ def _source_verb_segment(seg: str) -> Segment | None:
         return _REJECT
     m = _TAG_SRC_VERB.fullmatch(seg)
     src = _described(m.group("src")) if m else ""
-    if not (m and source_ok(src) and len(m.group("rest").split()) <= 10
+    if not (m and described_source_ok(src) and len(m.group("rest").split()) <= 10
             and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))
             and not (m.group("verb") in _OBJECT_VERBS and m.group("rest").strip())):
         return None
@@ -287,7 +288,7 @@ class _Walk:
         if (_SPEAKER_ASIDE.match(seg) or _AGE.fullmatch(seg)) and k > 0:
             # "a port official, who declined to be named, said": the aside is the speaker's.
             return True
-        if source_ok(seg) and len(seg.split()) <= 6:
+        if described_source_ok(seg) and len(seg.split()) <= 6:
             chain = speaker_chain(seg, " " + self.verb_text)
             if chain:
                 self.found(sep_start, chain)
