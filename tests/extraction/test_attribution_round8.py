@@ -15,25 +15,26 @@ def test_a_group_that_holds_a_view_stands_behind_it() -> None:
     assert _claimant("Many experts doubt the bridge will be finished by 2030.") == "many experts"
 
 
-@pytest.mark.parametrize("text", [
-    "Many economists suspect the figures from the port were revised to hide a loss.",
-    "Critics fear the new levy on diesel will hurt farmers in the valley.",
+@pytest.mark.parametrize("text, holder", [
+    ("Many economists suspect the figures from the port were revised to hide a loss.", "many economists"),
+    ("Critics fear the new levy on diesel will hurt farmers in the valley.", "critics"),
 ])
-def test_other_views_lean_to_their_holders_below_the_shipped_threshold(text: str) -> None:
-    # The threshold is chosen on PolNeAR dev with precision allowed to fall 0.005 at most; refitted on
-    # the second pass's rules it is 0.85, and these views stay short of it (0.77-0.83). The model
-    # still leans to their holders, well above any deed below.
+def test_other_views_are_read_as_their_holders_at_the_refitted_threshold(text: str, holder: str) -> None:
+    # The threshold is chosen on PolNeAR dev with precision allowed to fall 0.005 at most. Refitted on
+    # the eighth round's rules it was 0.85 and these views stayed short of it (0.77-0.83); refitted on
+    # the ninth round's it is 0.80, and they are read (0.82, 0.83). A deed stays far below.
     model = stance._model()
     assert model is not None
     found = features(text, {}, model.rates)
     assert found is not None
-    assert 0.75 <= stance.probability(found[0], model.weights) < model.threshold
+    assert stance.probability(found[0], model.weights) >= model.threshold
+    assert _claimant(text) == holder
     deed = features("The storm destroyed three houses on Kestrel Road.", {}, model.rates)
     assert deed is None or stance.probability(deed[0], model.weights) < 0.5
 
 
 def test_a_view_just_above_the_refitted_threshold_is_read() -> None:
-    # 0.877 against the threshold of 0.85 (it was short of the earlier 0.875 by a hair).
+    # Above the refitted threshold (0.80 since the ninth round; 0.85 and 0.875 before).
     assert _claimant("Opponents fear the new levy will drive trade away from the port.") == "opponents"
 
 

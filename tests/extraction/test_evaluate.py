@@ -77,20 +77,22 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned readers (measured in the eighth round's second pass, stance reader
-        # retrained: 0.679, 0.784, 0.937, 0.960, right 0.617; before it 0.678, 0.784, 0.934, 0.959,
-        # right 0.615; seventh round 0.662, 0.790, 0.935, 0.959, right 0.601).
-        assert figures["recall"] >= 0.675
+        # Rules and the learned readers (measured in the ninth round, stance reader retrained:
+        # 0.705, 0.782, 0.958, 0.967, right 0.651; eighth round 0.679, 0.784, 0.937, 0.960, right
+        # 0.617; seventh round 0.662, 0.790, 0.935, 0.959, right 0.601).
+        assert figures["recall"] >= 0.70
         assert figures["precision"] >= 0.78
-        assert figures["right_claimant_of_labelled"] >= 0.615
+        assert figures["right_claimant_of_labelled"] >= 0.645
     else:
-        # Rules, the subject-verb and the stance readers, no CRF (measured in the eighth round: 0.591,
-        # 0.826, 0.937, 0.960, right 0.549; seventh round 0.565, 0.837, 0.939, 0.960, right 0.527).
-        assert figures["recall"] >= 0.585
-        assert figures["precision"] >= 0.82
-        assert figures["right_claimant_of_labelled"] >= 0.545
-    assert figures["claimant_accuracy_strict"] >= 0.93
-    assert figures["claimant_accuracy_lenient"] >= 0.955
+        # Rules, the subject-verb and the stance readers, no CRF (measured in the ninth round: 0.625,
+        # 0.821, 0.955, 0.963, right 0.587; eighth round 0.591, 0.826, 0.937, 0.960, right 0.549;
+        # seventh round 0.565, 0.837, 0.939, 0.960, right 0.527). The ninth round's rules found more
+        # (recall +0.034) at a little less precision (-0.005).
+        assert figures["recall"] >= 0.62
+        assert figures["precision"] >= 0.815
+        assert figures["right_claimant_of_labelled"] >= 0.58
+    assert figures["claimant_accuracy_strict"] >= 0.95
+    assert figures["claimant_accuracy_lenient"] >= 0.96
 
 
 def test_checkthat_dev_test_editor_view() -> None:
