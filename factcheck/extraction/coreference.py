@@ -313,6 +313,9 @@ class Speakers:
         self.prev_chain: list[str] = []
         # The last speaker a tag described ("the Indiana governor"), with the name it resolved to.
         self.described: tuple[str, str] | None = None
+        # The description to show as the role of the claim resolved last ("the Indiana governor"
+        # for Mike Pence), whether its own tag described him or it goes on from one that did.
+        self.role: str | None = None
 
     def resolve(self, chain: list[str], text: str = "", start: int = 0, end: int = 0) -> list[str]:
         self.at, self.end = start, end
@@ -320,10 +323,10 @@ class Speakers:
         resolved = self._resolve(chain, text, start, end)
         if chain and resolved and chain[-1] != PREVIOUS_SPEAKER:
             # "The Indiana governor said …" resolved to Mike Pence: the quotations that go on
-            # without a tag are shown as the tag described him (the name comes with that role
-            # only where the tag itself is read).
+            # without a tag are his too, with the same role.
             described = chain[-1] != resolved[-1] and chain[-1][:4].lower() == "the "
             self.described = (resolved[-1], chain[-1]) if described else None
+        self.role = self.described[1] if self.described and resolved and resolved[-1] == self.described[0] else None
         if end > start:
             self.prev_start, self.prev_end, self.prev_chain = start, end, resolved
         return resolved
@@ -348,13 +351,7 @@ class Speakers:
         if not (_BACKSHIFTED.search(head) or (_PAST_BE.search(head) and _REPORTED_PAST.match(before))
                 or (_WILL.search(before) and _WILL.search(head))):
             return []
-        return self._as_described(self.prev_chain)
-
-    def _as_described(self, chain: list[str]) -> list[str]:
-        """``chain`` with its speaker as the last tag described them, when it did."""
-        if self.described and chain and chain[-1] == self.described[0]:
-            return [*chain[:-1], self.described[1]]
-        return list(chain)
+        return list(self.prev_chain)
 
     def _resolve(self, chain: list[str], text: str, start: int, end: int) -> list[str]:
         if not chain:
@@ -363,8 +360,8 @@ class Speakers:
             # The speaker goes on, through the same relay ("“A,” Saar told The Associated
             # Press. “B.”": B too reached the page through the AP).
             if self.last_chain and self.last_chain[-1] == self.last_any:
-                return self._as_described(self.last_chain)
-            return self._as_described([self.last_any]) if self.last_any else []
+                return list(self.last_chain)
+            return [self.last_any] if self.last_any else []
         return [self._its(who, text, start, end) if who.startswith("its ") else self._one(who, text, start)
                 for who in chain]
 

@@ -252,7 +252,6 @@ _NEXT_TAG = re.compile(
     r"made\s+(?:the|these|those|his|her|their)\s+(?:remarks|comments|statement|statements))\b[^.!?]{0,80}[.!?]?$"
 )
 _BARE_DOCUMENT = re.compile(rf"(?:the|this|these|those|such|new|latest)\s+(?:{DOCUMENTS})", re.I)
-_ROLE_WORDS = re.compile(r"the\s", re.I)
 _NOT_SUBJECT_START = frozenset({"with", "amid", "alongside", "after", "although", "despite", "while", "when", "as",
                                 "in", "on", "at", "by", "from", "if", "because", "since", "though", "before"})
 _OWN_OFFICE = re.compile(r"(?:his|her|their)\s+(?:office|press\s+(?:office|service|secretary)|spokes(?:man|woman|person)|"
@@ -684,9 +683,8 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
         if unit.mention or unit.merged or unit.end <= unit.start:
             continue
         found = _suggestion(text, work, unit, chain, threshold)
-        if found is not None and unit.chain and found.claimant != unit.chain[-1] and _ROLE_WORDS.match(unit.chain[-1]):
-            # "The Norvian president" resolved to the name: the description is the role.
-            found.role = unit.chain[-1]
         if found is not None:
+            # "The Norvian president" resolved to the name: the description is the role.
+            found.role = speakers.role
             suggestions.append(found)
     return suggestions

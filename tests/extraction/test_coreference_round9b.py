@@ -144,13 +144,14 @@ def test_a_trailing_tag_takes_the_first_person_the_sentence_before_names() -> No
     assert _found(text, "A man you can bait").claimant == "Ana Pell"
 
 
-def test_a_quotation_that_goes_on_without_a_tag_keeps_the_description_the_tag_gave() -> None:
+def test_a_quotation_that_goes_on_without_a_tag_keeps_the_name_and_the_role_the_tag_gave() -> None:
     text = ("Republican nominee Dale Forster and Democratic nominee Ana Pell met in Tarn on Monday.\n\n"
             "\"The tax cuts will pay for themselves within a decade,\" the GOP nominee said.\n\n"
             "\"We will build the new port at Varn by 2028.\"\n\n"
             "\"Nobody has ever cut taxes like we will,\" he said.\n")
     tagged = _found(text, "The tax cuts")
     assert (tagged.claimant, tagged.role) == ("Dale Forster", "the GOP nominee")
-    # Where the tag is not read, the speaker is shown as it described him, as before.
-    assert _found(text, "We will build").claimant == "the GOP nominee"
+    # Where the tag is not read, the speaker is still the name, with the role the tag gave.
+    continued = _found(text, "We will build")
+    assert (continued.claimant, continued.role) == ("Dale Forster", "the GOP nominee")
     assert _found(text, "Nobody has ever").claimant == "Dale Forster"
