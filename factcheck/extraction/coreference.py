@@ -196,6 +196,13 @@ def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re
     return found
 
 
+def _age_given(age: str) -> re.Pattern[str]:
+    """Where an article gives a person ``age``: "Donald Trump, 70," and "70-year-old (businessman)
+    Donald Trump"."""
+    return re.compile(rf"\b(?P<name>{_FULL_NAME}|[A-Z][\w'’-]+),\s+{age}(?=[,.;]|\s+(?:and|said|says)\b)|"
+                      rf"\b{age}-year-old\s+(?:[a-z][\w'’-]*\s+){{0,3}}?(?P<before>{_FULL_NAME})\b")
+
+
 def _definite_name(name: str) -> str:
     return name[0].lower() + name[1:] if name.split()[0] in ("The", "the") else name
 
@@ -486,7 +493,7 @@ class Speakers:
         person just named; "several of them" a share of the group the sentence before opened
         with ("The bank's clients queued …")."""
         if _AGED.fullmatch(who):
-            return self._last_mentioned(text, start) or self.last_person
+            return self._given_age(who, text, start) or self._last_mentioned(text, start) or self.last_person
         share = _SHARE_OF_THEM.fullmatch(who)
         if share is None:
             return None
@@ -495,6 +502,21 @@ class Speakers:
             return None
         g = group.group("group")
         return f"{share.group('share').capitalize()} of {g[0].lower() + g[1:]}"
+
+    def _given_age(self, who: str, text: str, start: int) -> str | None:
+        """"the 70-year-old billionaire": the person the article gave that age before ("Donald
+        Trump, 70,", "70-year-old Donald Trump"), the latest of them."""
+        age = re.search(r"\d{1,3}", who)
+        if age is None or not text:
+            return None
+        person = None
+        for m in _age_given(age.group(0)).finditer(text, 0, start):
+            name = m.group("name") or m.group("before")
+            # "Republican Donald Trump, 70,": the article's name for the person, not the words before it.
+            full = self.names.get(name.split()[-1]) or name
+            if " " in full and is_person_like(full):
+                person = full
+        return person
 
     def _definite(self, head: re.Match[str], low: str, text: str, start: int) -> str | None:
         """"the ministry", "the regulator": a body named before, or the one the claim opens

@@ -64,3 +64,28 @@ def test_a_description_that_names_no_one_is_left_as_written_and_goes_on_so() -> 
     assert (_found(text, "We sold").claimant, _found(text, "We sold").role) == ("the band leader", None)
     continued = _found(text, "We will add")
     assert (continued.claimant, continued.role) == ("the band leader", None)
+
+
+_AGES = ("Dale Forster, 70, and Ana Pell, 68, met voters in Tarn on Monday. Later Pell visited the port with "
+         "Mayor Ivo Brandt.\n\n"
+         "\"The tax cuts will pay for themselves within a decade,\" the 70-year-old billionaire said.\n\n"
+         "\"We will build the new port at Varn by 2028,\" the 68-year-old senator said.\n")
+
+
+def test_an_age_names_the_person_the_article_gave_that_age() -> None:
+    older = _found(_AGES, "The tax cuts")
+    assert (older.claimant, older.role) == ("Dale Forster", "the 70-year-old billionaire")
+    younger = _found(_AGES, "We will build")
+    assert (younger.claimant, younger.role) == ("Ana Pell", "the 68-year-old senator")
+
+
+def test_an_age_before_the_name_counts_too() -> None:
+    text = ("The crowd cheered as 70-year-old businessman Dale Forster took the stage next to Ana Pell in Tarn.\n\n"
+            "\"The tax cuts will pay for themselves within a decade,\" the 70-year-old billionaire said.\n")
+    assert _found(text, "The tax cuts").claimant == "Dale Forster"
+
+
+def test_an_age_the_article_never_gave_is_still_the_person_just_named() -> None:
+    text = ("Dale Forster, 70, met Ana Pell in Tarn on Monday.\n\n"
+            "\"We will build the new port at Varn by 2028,\" the 68-year-old senator said.\n")
+    assert _found(text, "We will build").claimant == "Ana Pell"
