@@ -87,3 +87,48 @@ def test_the_default_period_moves_with_the_day(login_as, clock):
     assert 'value="2024-02-02"' in second and 'id="date_to" name="date_to" type="date" value="2024-03-02"' in second
     chosen = _text(manager.get("/dashboard?date_from=2024-01-01"))
     assert 'value="2024-01-01"' in chosen and "From 2024-01-01 to 2024-03-02" in chosen
+
+
+def _workload_row(page: str, name: str) -> str:
+    row = re.search(rf'<tr><th scope="row" class="card-title">{re.escape(name)}</th>.*?</tr>', page)
+    assert row, name
+    return row.group(0)
+
+
+def test_kept_charts_and_tables_follow_the_figures(make, login_as):
+    """The charts' and tables' markup is kept between views by the figures it shows: a claim that
+    moves shows on the very next view, and markup kept for older figures comes back with them."""
+    manager = login_as("manager")
+    editor, checker = make.user("editor"), make.user("checker")
+    assert "Nothing is overdue." in _text(manager.get("/dashboard"))
+    make.final_claim()
+    assert '<desc id="chart-verdicts-desc">Final verdicts. verified: 1.</desc>' in _text(manager.get("/dashboard"))
+    make.final_claim(verdict="false")
+    page = _text(manager.get("/dashboard"))
+    assert '<desc id="chart-verdicts-desc">Final verdicts. verified: 1; false: 1.</desc>' in page
+    claim = make.assigned_claim(checker, editor=editor)
+    before = _text(manager.get("/dashboard"))
+    assert "Nothing is overdue." in before
+    assert '<td data-label="Assigned">1</td>' in _workload_row(before, checker.display_name)
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
+    after = _text(manager.get("/dashboard"))
+    assert "Overdue claims: 1" in after and f'<a href="/claims/{claim.id}">' in after
+    assert '<td data-label="Overdue">1</td>' in _workload_row(after, checker.display_name)
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2099, 1, 1))
+    again = _text(manager.get("/dashboard"))
+    assert "Nothing is overdue." in again
+    assert '<td data-label="Overdue">0</td>' in _workload_row(again, checker.display_name)
+
+
+def test_a_chosen_period_is_read_afresh_for_each_day_and_query(login_as, clock):
+    """The chosen period's fields are kept by the values typed and the day: an open end follows the day,
+    and a bad period stays refused however often it is asked for."""
+    manager = login_as("manager")
+    for _ in range(2):
+        response = manager.get("/dashboard?date_from=2024-03-05&date_to=2024-03-01")
+        assert response.status_code == 400 and "The end date is before the start date." in _text(response)
+    assert "From 2024-01-01 to 2024-03-01" in _text(manager.get("/dashboard?date_from=2024-01-01"))
+    clock.set(datetime(2024, 3, 2, 9, 0, tzinfo=UTC))
+    assert "From 2024-01-01 to 2024-03-02" in _text(manager.get("/dashboard?date_from=2024-01-01"))
+    response = manager.get("/dashboard?date_from=2024-01-01&date_to=2024-01-31")
+    assert response.status_code == 200 and "From 2024-01-01 to 2024-01-31" in _text(response)
