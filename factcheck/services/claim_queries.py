@@ -8,7 +8,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import Date, Select, and_, bindparam, case, event, func, literal, literal_column, select, union_all
+from sqlalchemy import (
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    event,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -248,9 +262,9 @@ def claims_by_id(session: DbSession, ids: list[int]) -> list[Claim]:
                                 .where(Claim.id.in_(ids)).order_by(Claim.id)))
 
 
-# The claim page's three statements, built once, the claim's id a bound parameter (building the condition
+# The claim page's two statements, built once, the claim's id a bound parameter (building the condition
 # and the statement's cache key on every request cost as much as running it). Its evidence and notes are
-# read by statements of their own and set as the claim's loaded collections: the same rows as
+# read by a statement of their own and set as the claim's loaded collections: the same rows as
 # ``selectinload`` gives. They select what the ORM's ``joinedload`` of the same people would, but run on
 # the session's connection and their rows become the session's objects (``loaded_rows``): the ORM's
 # execution and loading path cost two to three times the statements themselves (issue 15).
@@ -265,15 +279,32 @@ _PAGE_CLAIM = (select(*loaded_rows.select_columns(_CLAIM_COLUMNS, _ARTICLE_COLUM
                .where(Claim.id == bindparam("claim_id")))
 _EVIDENCE_COLUMNS = loaded_rows.Columns(Evidence)
 _ADDED_BY_COLUMNS, _REMOVED_BY_COLUMNS = loaded_rows.Columns(User, _ADDED_BY), loaded_rows.Columns(User, _REMOVED_BY)
-_PAGE_EVIDENCE = (select(*loaded_rows.select_columns(_EVIDENCE_COLUMNS, _ADDED_BY_COLUMNS, _REMOVED_BY_COLUMNS))
-                  .join(_ADDED_BY, _ADDED_BY.id == Evidence.added_by_id)
-                  .outerjoin(_REMOVED_BY, _REMOVED_BY.id == Evidence.removed_by_id)
-                  .where(Evidence.claim_id == bindparam("claim_id")).order_by(Evidence.id))
 _NOTE_COLUMNS, _AUTHOR_COLUMNS = loaded_rows.Columns(Note), loaded_rows.Columns(User, _AUTHOR)
-_PAGE_NOTES = (select(*loaded_rows.select_columns(_NOTE_COLUMNS, _AUTHOR_COLUMNS))
-               .join(_AUTHOR, _AUTHOR.id == Note.author_id)
-               .where(Note.claim_id == bindparam("claim_id")).order_by(Note.id))
 
+
+def _items_statement() -> Any:
+    """The claim's evidence (with who added and removed it) and then its notes (with their authors), in
+    one statement: each row holds the columns of both, the other's NULL (typed as its column, so they
+    are read as the column would be), ``part`` saying which it is. One execution fewer for the page than
+    a statement each (issue 15)."""
+    columns = loaded_rows.select_columns(_EVIDENCE_COLUMNS, _ADDED_BY_COLUMNS, _REMOVED_BY_COLUMNS,
+                                         _NOTE_COLUMNS, _AUTHOR_COLUMNS)
+    notes_from = _NOTE_COLUMNS.start
+
+    def only(kept: range) -> list[Any]:
+        return [column if n in kept else type_coerce(null(), column.type) for n, column in enumerate(columns)]
+
+    evidence = (select(*only(range(notes_from)), literal(0).label("part"), Evidence.id.label("item_id"))
+                .join(_ADDED_BY, _ADDED_BY.id == Evidence.added_by_id)
+                .outerjoin(_REMOVED_BY, _REMOVED_BY.id == Evidence.removed_by_id)
+                .where(Evidence.claim_id == bindparam("claim_id")))
+    notes = (select(*only(range(notes_from, len(columns))), literal(1), Note.id)
+             .join(_AUTHOR, _AUTHOR.id == Note.author_id)
+             .where(Note.claim_id == bindparam("claim_id")))
+    return union_all(evidence, notes).order_by("part", "item_id")
+
+
+_PAGE_ITEMS = _items_statement()
 
 class _OneStatementCache:
     """The compiled cache of one kept statement (a few entries: one per dialect and engine). The engine's
@@ -296,7 +327,7 @@ class _OneStatementCache:
 
 
 _PAGE_OPTIONS = {statement: {"compiled_cache": _OneStatementCache()}
-                 for statement in (_PAGE_CLAIM, _PAGE_EVIDENCE, _PAGE_NOTES)}
+                 for statement in (_PAGE_CLAIM, _PAGE_ITEMS)}
 
 
 def _page_rows(connection: Any, statement: Select[*tuple[Any, ...]], params: dict[str, Any]) -> Any:
@@ -320,22 +351,34 @@ def load_claim_page(session: DbSession, claim_id: int) -> Claim:
     loaded_rows.set_loaded(claim, "proposed_by", loaded_rows.persistent(session, _PROPOSER_COLUMNS, row))
     # As the ORM's own loaders do, a collection this session already holds (with any change not yet
     # flushed) is kept.
-    if "evidence" not in claim.__dict__:
-        items = []
-        for row in _page_rows(connection, _PAGE_EVIDENCE, params):
-            item = loaded_rows.persistent(session, _EVIDENCE_COLUMNS, row)
-            loaded_rows.set_loaded(item, "added_by", loaded_rows.persistent(session, _ADDED_BY_COLUMNS, row))
-            loaded_rows.set_loaded(item, "removed_by", loaded_rows.persistent(session, _REMOVED_BY_COLUMNS, row))
-            items.append(item)
-        set_committed_value(claim, "evidence", items)
-    if "notes" not in claim.__dict__:
-        notes = []
-        for row in _page_rows(connection, _PAGE_NOTES, params):
-            note = loaded_rows.persistent(session, _NOTE_COLUMNS, row)
-            loaded_rows.set_loaded(note, "author", loaded_rows.persistent(session, _AUTHOR_COLUMNS, row))
-            notes.append(note)
-        set_committed_value(claim, "notes", notes)
+    wants_evidence, wants_notes = "evidence" not in claim.__dict__, "notes" not in claim.__dict__
+    if wants_evidence or wants_notes:
+        items: list[Evidence] = []
+        notes: list[Note] = []
+        for row in _page_rows(connection, _PAGE_ITEMS, params):
+            if row.part:
+                if wants_notes:
+                    notes.append(_page_note(session, row))
+            elif wants_evidence:
+                items.append(_page_evidence(session, row))
+        if wants_evidence:
+            set_committed_value(claim, "evidence", items)
+        if wants_notes:
+            set_committed_value(claim, "notes", notes)
     return claim
+
+
+def _page_evidence(session: Session, row: Any) -> Evidence:
+    item: Evidence = loaded_rows.persistent(session, _EVIDENCE_COLUMNS, row)
+    loaded_rows.set_loaded(item, "added_by", loaded_rows.persistent(session, _ADDED_BY_COLUMNS, row))
+    loaded_rows.set_loaded(item, "removed_by", loaded_rows.persistent(session, _REMOVED_BY_COLUMNS, row))
+    return item
+
+
+def _page_note(session: Session, row: Any) -> Note:
+    note: Note = loaded_rows.persistent(session, _NOTE_COLUMNS, row)
+    loaded_rows.set_loaded(note, "author", loaded_rows.persistent(session, _AUTHOR_COLUMNS, row))
+    return note
 
 
 # What a step on the claim reads: its row (the version the optimistic lock checks, the status the state

@@ -197,3 +197,31 @@ def test_the_article_page_objects_are_what_the_orm_loads_and_the_sessions_own(ma
     db.session.execute(update(Article).where(Article.id == article_id).values(byline="Changed elsewhere"))
     again = article_page.article(db.session, article_id)  # the expired instance filled from the row
     assert again is loaded and again.byline == "Changed elsewhere" and again.current_revision is not None
+
+
+def test_the_claim_page_reads_its_evidence_and_notes_in_one_statement(make, count_queries):
+    """Both collections, each in id order, from one statement; a collection the session already holds
+    (with a change not yet flushed) is kept, the other read."""
+    editor, checker = make.user("editor"), make.user("checker")
+    claim = make.proposed_claim(checker, editor=editor)
+    evidence.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/z", title="Z", stance="refutes")
+    for n in range(3):
+        notes.add_note(ctx(), actor=editor if n % 2 else checker, claim=claim, body=f"Note {n}")
+    claim_id, authors = claim.id, [checker.email, editor.email, checker.email]
+    db.session.expunge_all()
+    evidence_ids = list(db.session.scalars(select(Evidence.id).where(Evidence.claim_id == claim_id).order_by(Evidence.id)))
+    note_ids = list(db.session.scalars(select(Note.id).where(Note.claim_id == claim_id).order_by(Note.id)))
+    assert len(evidence_ids) >= 2 and len(note_ids) == 3
+
+    with count_queries() as statements:
+        loaded = claim_queries.load_claim_page(db.session, claim_id)
+    assert len(statements) == 2, statements  # the claim's row; its evidence and notes
+    assert [item.id for item in loaded.evidence] == evidence_ids
+    assert [note.id for note in loaded.notes] == note_ids
+    assert [note.author.email for note in loaded.notes] == authors
+
+    loaded.evidence[0].title = "Renamed, not flushed"
+    db.session.expire(loaded, ["notes"])
+    again = claim_queries.load_claim_page(db.session, claim_id)
+    assert again is loaded and again.evidence[0].title == "Renamed, not flushed"
+    assert [note.id for note in again.notes] == note_ids
