@@ -19,6 +19,7 @@ from factcheck.views import jobs
 from factcheck.views.audit_rows import event_rows, kept_event_rows
 from factcheck.views.common import actor, context, int_arg, layout_url, parse_id
 from factcheck.views.history import describe
+from factcheck.views.kept import Kept
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -93,8 +94,8 @@ def _recorded_outside_the_vocabulary(name: str) -> str | None:
 
 # The query-string names the filter reads (its fields); any other (before, after) pages the log.
 _FILTER_NAMES = frozenset(name for name, value in vars(AuditFilterForm).items() if isinstance(value, UnboundField))
-_UNFILTERED_KEPT_AT_MOST = 8
-_unfiltered: dict[tuple[Any, ...], Markup] = {}
+# Someone joined or an article came in: a new key (a few at most are ever current).
+_unfiltered: Kept[Markup] = Kept(at_most=8)
 
 
 def _fields(form: AuditFilterForm) -> Markup:
@@ -105,13 +106,8 @@ def _unfiltered_fields(choices: audit_log.FilterChoices) -> Markup:
     """The filter's fields when nothing is filtered (the log's first view, and its older pages): the
     form at its defaults, which depend on nothing but the people and titles offered. Written once for
     each such list and kept: building, validating and writing the form was a tenth of the page."""
-    key = (tuple(choices.actors), tuple(choices.articles))
-    fields = _unfiltered.get(key)
-    if fields is None:
-        if len(_unfiltered) >= _UNFILTERED_KEPT_AT_MOST:  # someone joined or an article came in: start over
-            _unfiltered.clear()
-        fields = _unfiltered[key] = _fields(_filter_form(choices))
-    return fields
+    return _unfiltered.get((tuple(choices.actors), tuple(choices.articles)),
+                           lambda: _fields(_filter_form(choices)))
 
 
 _PLAIN_URLS: dict[tuple[str, str, str], str] = {}

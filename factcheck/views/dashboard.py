@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any
@@ -18,6 +17,7 @@ from factcheck.services import dashboard
 from factcheck.views import links, list_rows
 from factcheck.views.charts import kept_chart
 from factcheck.views.common import actor, context
+from factcheck.views.kept import Kept
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -74,17 +74,7 @@ def index() -> Any:
 # The tables' rows, kept per process by the exact rows (and addresses) they write, as the charts are:
 # written afresh they were a quarter of the view's time outside its statements, for rows that change only
 # when a claim does.
-_KEPT_ROWS = 32
-_kept_rows: dict[tuple[Any, ...], Markup] = {}
-
-
-def _kept(key: tuple[Any, ...], write: Callable[[], Markup]) -> Markup:
-    rows = _kept_rows.get(key)
-    if rows is None:
-        if len(_kept_rows) >= _KEPT_ROWS:
-            _kept_rows.clear()  # figures long gone; a bound, not a policy
-        rows = _kept_rows[key] = write()
-    return rows
+_kept_rows: Kept[Markup] = Kept(at_most=32)
 
 
 # A row's every field as a plain tuple, for the key: hashed and compared in C, where the frozen
@@ -100,10 +90,10 @@ def _rows(board: dashboard.Dashboard) -> dict[str, Markup]:
     overdue, waiting = tuple(map(_overdue_fields, board.overdue)), tuple(map(_waiting_fields, board.waiting))
     workload = tuple([(w.name, tuple(w.counts.items()), w.overdue) for w in board.workload])
     return {
-        "overdue": _kept(("overdue", overdue, addresses), lambda: list_rows.overdue_rows(
+        "overdue": _kept_rows.get(("overdue", overdue, addresses), lambda: list_rows.overdue_rows(
             board.overdue, claim_url=claim_url, article_url=article_url)),
-        "workload": _kept(("workload", workload), lambda: list_rows.workload_rows(board.workload)),
-        "waiting": _kept(("waiting", waiting, addresses), lambda: list_rows.waiting_rows(
+        "workload": _kept_rows.get(("workload", workload), lambda: list_rows.workload_rows(board.workload)),
+        "waiting": _kept_rows.get(("waiting", waiting, addresses), lambda: list_rows.waiting_rows(
             board.waiting, article_url=article_url)),
     }
 
@@ -114,8 +104,8 @@ _PERIOD_ORDER = tuple(sorted(_PERIOD_NAMES))
 _default_fields: dict[dashboard.Period, Markup] = {}
 
 
-_KEPT_PERIODS = 64
-_chosen: dict[tuple[Any, ...], tuple[dashboard.Period, int, tuple[str, ...], Markup]] = {}
+# A bound: typed values cannot make it grow.
+_chosen: Kept[tuple[dashboard.Period, int, tuple[str, ...], Markup]] = Kept(at_most=64)
 
 
 def _chosen_period(today: date, default: dashboard.Period) -> tuple[dashboard.Period, int, list[str], Markup]:
@@ -123,12 +113,7 @@ def _chosen_period(today: date, default: dashboard.Period) -> tuple[dashboard.Pe
     its fields: worked out once per process for the exact values typed and the day, not a form built,
     validated and written on every view (a chosen period's link is followed again and again)."""
     key = (today, tuple([tuple(request.args.getlist(name)) for name in _PERIOD_ORDER]))
-    chosen = _chosen.get(key)
-    if chosen is None:
-        if len(_chosen) >= _KEPT_PERIODS:
-            _chosen.clear()  # a bound: typed values cannot make it grow
-        chosen = _chosen[key] = _read_period(today, default)
-    period, status, errors, fields = chosen
+    period, status, errors, fields = _chosen.get(key, lambda: _read_period(today, default))
     return period, status, list(errors), fields
 
 
