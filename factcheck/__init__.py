@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from factcheck import sqlite_memstatus  # noqa: F401  (before any connection: see the module)
+
 if TYPE_CHECKING:  # the services import this package too, and must not pull in Flask
     from flask import Flask
 
