@@ -487,3 +487,71 @@ def test_positions_that_skip_with_the_ids_are_named_as_the_serial_walk_names_the
     report = _same_as_serial()
     assert not report.intact and report.first_broken_id == ids[10] + 1000 and "position" in report.problem
     assert report.count == 10
+
+
+def _taken_by_keyed_rows(monkeypatch) -> list[bool]:
+    """Whether each window of rows (PostgreSQL) was taken by ``_RangeCheck.keyed_rows`` (False: read
+    again with ``_SELECT`` and walked row by row)."""
+    taken: list[bool] = []
+    keyed_rows = audit_ranges._RangeCheck.keyed_rows
+
+    def spy(self, rows):
+        reason = keyed_rows(self, rows)
+        taken.append(reason is None)
+        return reason
+
+    monkeypatch.setattr(audit_ranges._RangeCheck, "keyed_rows", spy)
+    return taken
+
+
+def test_postgresql_takes_an_intact_chain_by_its_keyed_rows(app, monkeypatch, window):
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        pytest.skip("SQLite's windows come as one row each")
+    ids = _write()
+    taken = _taken_by_keyed_rows(monkeypatch)
+    report = audit.verify(ctx(), processes=1, range_size=RANGE)
+    assert report.intact and report.count == EVENTS and report.head.id == ids[-1] and report.slow_reads == ()
+    assert taken and all(taken)
+
+
+@pytest.mark.parametrize("position", [0, 3, RANGE, EVENTS - 1])
+def test_a_link_and_hash_that_trade_a_character_are_named_as_the_serial_walk_names_them(
+        app, owner, monkeypatch, window, position):  # noqa: F811
+    """PostgreSQL sends the link and the hash as one text (``_KEYED_ROWS``): an event whose link lost
+    its last character to the front of its hash would send the same 128 characters as before, and is
+    still the altered event the serial walk names (its payload holds the shorter link). PostgreSQL's
+    columns hold 64 characters at most, so there the link is only cut short (127 characters sent)."""
+    ids = _write()
+    event = db.session.get(AuditEvent, ids[position])
+    prev, stored = event.prev_hash, event.hash
+    db.session.rollback()
+    owner.disable_triggers()
+    if db.engine.dialect.name == "postgresql":
+        with pytest.raises(sa.exc.DataError):  # a varchar(64)
+            owner("UPDATE audit_events SET hash = :hash WHERE id = :id", hash=prev[-1] + stored, id=ids[position])
+        owner("UPDATE audit_events SET prev_hash = :prev WHERE id = :id", prev=prev[:-1], id=ids[position])
+    else:
+        owner("UPDATE audit_events SET prev_hash = :prev, hash = :hash WHERE id = :id",
+              prev=prev[:-1], hash=prev[-1] + stored, id=ids[position])
+    taken = _taken_by_keyed_rows(monkeypatch)
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[position] and report.count == position
+    if not audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        assert False in taken
+
+
+def test_an_unkeyed_event_after_keyed_ones_is_read_again_and_named_as_the_serial_walk_names_it(
+        app, owner, monkeypatch, window):  # noqa: F811
+    """A keyed event recomputed unkeyed (plain SHA-256, by someone without the key) in the middle of
+    the chain: its window cannot be taken by its keyed rows (the payload is NULL for it), is read again
+    with ``_SELECT``, and the downgrade is named as the serial walk names it."""
+    ids = _write()
+    row = db.session.execute(select(*AuditEvent.__table__.c).where(AuditEvent.id == ids[13])).one()
+    db.session.rollback()
+    event = SimpleNamespace(**row._asdict())
+    event.hash_alg = "sha256"
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET hash = :hash, hash_alg = 'sha256' WHERE id = :id",
+          hash=audit.compute_hash(event), id=ids[13])
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[13] and report.count == 13
