@@ -44,6 +44,7 @@ import os
 import queue
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -68,6 +69,17 @@ RAMP = 4
 READERS = 2
 # Ranges per process: a range that is slower (another process took the core) holds the others up less.
 RANGES_PER_PROCESS = 4
+# The checking thread pauses (seconds) every so many MACs of a window (SQLite's). It holds the
+# interpreter while it hashes, and a reader whose statement is done needs it to hand its window over
+# and start the next: without a pause it waits for the interpreter's switch interval (5 ms, about a
+# third of the time a window takes to build), its core idle. A pause hands the interpreter over within
+# about a millisecond. Measured with the cores to ourselves (``chrt -r 1``, 10 alternations of 4 rounds):
+# 2.38-4.01 µs an event of wall clock against 3.34-4.52 without it, faster in 8 pairs of 10 (issue 15,
+# tenth round); a time.sleep(0) does not hand it over (3.75-3.93). On a loaded machine the readers are the slower side anyway and the
+# checking thread waits for them. Not one process-wide setting (``sys.setswitchinterval``, eighth round):
+# only this thread yields.
+HAND_OVER_EVERY = 1_000
+HAND_OVER_PAUSE = 0.000_05
 
 
 def _quoted_pg(column: str) -> str:
@@ -255,6 +267,16 @@ def _shape_problem(values: Sequence[Any]) -> str | None:
     return None
 
 
+def _in_turns(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of ``HAND_OVER_EVERY``, the thread pausing before each slice but the first
+    (``HAND_OVER_PAUSE``): the interpreter goes to a reader that waits for it."""
+    every, pause = HAND_OVER_EVERY, HAND_OVER_PAUSE
+    for start in range(0, len(items), every):
+        if start:
+            time.sleep(pause)
+        yield items[start:start + every]
+
+
 class _RangeCheck:
     """The range's own checks, window after window in id order: the state of the walk along it."""
 
@@ -308,13 +330,14 @@ class _RangeCheck:
         self.last_id = last_id
         return None
 
-    def macs(self, payloads: Iterable[bytes]) -> list[str]:
+    def macs(self, payloads: Sequence[bytes]) -> list[str]:
         """Each payload's HMAC in hex, from the two prepared states: a plain loop over bound methods
-        (mapping the hash objects' methods over lists of them cost a fifth more, for the lists)."""
+        (mapping the hash objects' methods over lists of them cost a fifth more, for the lists; so did
+        chains of ``map`` over them, issue 15, tenth round), in turns with the readers (``_in_turns``)."""
         inner_copy, outer_copy = self.inner.copy, self.outer.copy
         macs: list[str] = []
         append = macs.append
-        for payload in payloads:
+        for payload in itertools.chain.from_iterable(_in_turns(payloads)):
             inner = inner_copy()
             inner.update(payload)
             outer = outer_copy()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -555,3 +556,24 @@ def test_an_unkeyed_event_after_keyed_ones_is_read_again_and_named_as_the_serial
           hash=audit.compute_hash(event), id=ids[13])
     report = _same_as_serial()
     assert not report.intact and report.first_broken_id == ids[13] and report.count == 13
+
+
+def test_the_checking_thread_hands_over_between_turns_and_keeps_every_item_in_order(monkeypatch):
+    monkeypatch.setattr(audit_ranges, "HAND_OVER_EVERY", 3)
+    monkeypatch.setattr(audit_ranges, "HAND_OVER_PAUSE", 0.01)
+    started = time.perf_counter()
+    items = list(itertools.chain.from_iterable(audit_ranges._in_turns(list(range(10)))))
+    assert items == list(range(10))
+    assert time.perf_counter() - started >= 0.03  # a pause before each of the three turns after the first
+    assert list(audit_ranges._in_turns([])) == []
+
+
+@pytest.mark.parametrize("position", [2, 13])
+def test_windows_checked_in_short_turns_name_an_altered_event_as_the_serial_walk_does(app, owner, monkeypatch, position):  # noqa: F811
+    monkeypatch.setattr(audit_ranges, "HAND_OVER_EVERY", 2)
+    ids = _write()
+    assert _same_as_serial().intact
+    owner.disable_triggers()
+    owner("UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id", id=ids[position])
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[position] and "altered" in report.problem
