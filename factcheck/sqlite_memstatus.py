@@ -1,6 +1,6 @@
 """SQLite without its memory statistics, when the process starts (issue 15, tenth round).
 
-SQLite as Debian (and most builds) ships it keeps statistics of the memory it allocates
+SQLite as Debian ships it (and SQLite's own default build) keeps statistics of the memory it allocates
 (``SQLITE_CONFIG_MEMSTATUS``, on by default), and for that takes one mutex, global to the process,
 around every allocation: each string an SQL expression makes, each value a row copies. Two threads
 that run statements at once (``audit_ranges``' readers: each window's payloads are built by such
@@ -64,9 +64,9 @@ def turn_off() -> bool:
         return False
     try:
         library = _library()
-    except OSError:
-        return False
-    if library is None or memory_in_use(library) != 0:
+        if library is None or memory_in_use(library) != 0:
+            return False
+    except (OSError, AttributeError):  # no such library, or one without these functions
         return False
     if library.sqlite3_shutdown() != 0:
         return False
