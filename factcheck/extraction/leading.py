@@ -279,6 +279,10 @@ def _names_things(sentence: str, m: re.Match[str]) -> bool:
     if (verb in ("added", "adds") and not has_that and not is_person_like(raw)
             and not re.match(r"\s*[:,]", sentence[m.end("verb"):])):
         return True
+    if verb in _NOUN_LIKE_VERBS and raw.endswith(("'s", "’s")):
+        # "Despite Mr. Trump's claims that …", "the agency's reports of …": a noun the
+        # possessive owns, not a verb.
+        return True
     return verb in _NOUN_LIKE_VERBS and not has_that and (
         bool(_NUMBER_WORD.search(raw.split()[-1])) or bool(_VERB_AFTER.match(sentence, m.end("verb"))))
 
@@ -324,11 +328,27 @@ def _subject_verb(sentence: str, start: int) -> Attribution | None:
         # "It was reported that ...", "it is understood that": no one in particular.
         return None
     raw = m.group("src")
+    if m.group("verb").lower() == "saying":
+        sent = _SENT_SAYING.fullmatch(raw)
+        if sent is None:
+            # "The group ran an ad saying …": the subject is cut from its own verb.
+            return None
+        # "Rubio's campaign sent out a press release saying …": who sent it speaks.
+        raw = sent.group("who")
+        if not _subject_ok(raw, start):
+            return None
     chain = speaker_chain(raw, " " + m.group("verb").lower() + sentence[m.end("verb"):][:60])
     if not chain:
         return None
     found = Attribution(chain=chain, leading=True, pronoun=is_pronoun(raw), end=m.end())
     return _relayed(sentence, found) if m.group("that") else found
+
+
+# A subject that sent a document, read before "saying": "X sent out a press release".
+_SENT_SAYING = re.compile(
+    r"(?P<who>.+?)\s+(?:(?:also|later|then|quickly)\s+)?(?:sent(?:\s+out)?|put\s+out|issued|released|published|"
+    r"posted|circulated|distributed|e-?mailed)\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:statement|release|letter|memo|tweet|e-?mail|note|message|notice|post)")
 
 
 # "KHT 7 is reporting that …", "Critics have been arguing that …": a verb of speech in its
@@ -650,11 +670,33 @@ _NOT_SAYING = frozenset({"ensured", "ensures", "means", "meant", "is", "was", "h
 def _verb_that(sentence: str, start: int) -> Attribution | None:
     m = _VERB_THAT.match(sentence, start)
     if not m or m.group("verb") in _NOT_SAYING or m.group("src").lower() in ("it", "this", "there") \
+            or (m.group("verb") in _NOUN_LIKE_VERBS and m.group("src").endswith(("'s", "’s"))) \
             or not _subject_ok(m.group("src"), start) \
             or not _speaks(m.group("src")) or VERB_LIKE.search(m.group("src")):
         return None
     chain = speaker_chain(m.group("src"), " " + m.group("verb") + " that")
     return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src")), end=m.end()) if chain else None
+
+
+# "But experts note that …", "Critics argue that …": a group speaking in the plain present,
+# which the speech verbs list holds only in the third person singular and the past; "that"
+# and a clause must follow.
+_PLURAL_THAT = re.compile(
+    rf"{SRC}\s+{AUX}(?P<verb>note|argue|warn|insist|believe|contend|predict|suggest|acknowledge|admit|maintain|"
+    r"fear|worry|agree|stress|concede|caution|complain|assert|allege|explain|point\s+out|acknowledge|estimate|"
+    r"caution|charge|counter|recall|observe)\s+that\s+(?=[\w'’“\"])")
+
+
+def _plural_that(sentence: str, start: int) -> Attribution | None:
+    m = _PLURAL_THAT.match(sentence, start)
+    if not m:
+        return None
+    raw = m.group("src")
+    if raw.lower() in ("it", "this", "there", "he", "she") or not _subject_ok(raw, start) or VERB_LIKE.search(raw) \
+            or not (_speaks(raw) or _BARE_GROUP.fullmatch(raw) or _people_group(raw) or raw.lower() in ("we", "they")):
+        return None
+    chain = speaker_chain(raw, " " + m.group("verb") + " that")
+    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(raw), end=m.end()) if chain else None
 
 
 # "Marek went on to say …", "The minister was quick to deny …", "Sand took to Twitter to
@@ -729,7 +771,7 @@ def _made_clear(sentence: str, start: int) -> Attribution | None:
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
                     _role_then_name, _rejection,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
-                    _participle, _progressive, _made_clear, _verb_that, _lead_up, _share_subject)
+                    _participle, _progressive, _made_clear, _verb_that, _plural_that, _lead_up, _share_subject)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:
@@ -909,7 +951,7 @@ _INNER_GROUP = r"(?:(?!(?:which|that|where|the|a|an|and|or|but|as|if)\s)[a-z][\w
 # "The bridge, engineers say, will …", "…, advisers to Mr. Lund say, the mayor has …": a
 # group's tag between commas, the group perhaps said to be someone's.
 _MID_GROUP = re.compile(
-    rf"[^,]{{3,80}},\s+(?P<src>(?:{_BARE_GROUP.pattern}|{_INNER_GROUP}|(?:[a-z][\w-]+\s+)?(?:advisers|aides|allies))"
+    rf"[^,]{{3,80}},\s+(?P<src>(?:{_BARE_GROUP.pattern}|{_INNER_GROUP}|(?:[a-z][\w-]+\s+)?(?:advisers|aides|allies|sources|insiders))"
     r"(?:\s+(?:to|of|for|close\s+to|at|in|with)\s+[\w'’.-]+(?:\s+[\w'’.-]+){0,3})?)\s+(?:also\s+)?(?:say|said)\s*,\s+\S")
 _INNER_TAG = re.compile(
     rf"(?:^|,\s+|\b(?:which|that|where)\s+)(?P<src>{_INNER_SHARE}|{_BARE_GROUP.pattern}|{_INNER_GROUP})"

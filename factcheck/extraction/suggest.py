@@ -22,7 +22,7 @@ from .furniture import find_furniture
 from .leading import blank_discourse
 from .lexicon import CAP_RUN, DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
 from .names import is_appositive, is_outlet, is_person_like, source_ok, trim_subject
-from .quotemarks import read_double_apostrophes, read_wrong_openings
+from .quotemarks import read_double_apostrophes, read_mixed_marks, read_wrong_openings
 from .quotetag import QUOTE_ENDS, quotation_tag
 from .relays import relay_name, speaker_chain
 from .scoring import claim_kind, score_ceiling, score_claim, score_floor
@@ -57,6 +57,10 @@ _BYLINE = re.compile(
 # Wire-copy credit lines: part of the article, never a claim.
 _CREDITS = re.compile(r"\(?(?:Additional |Further )?(?:reporting|writing|editing|compiled|produced|translated|"
                       r"research|graphics)(?: and \w+)? by\b", re.I)
+
+
+# No-break and narrow spaces (common in some outlets' copy: "Rep.\xa0Scott said") read as spaces.
+_SPACES = str.maketrans({"\xa0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " "})
 
 
 @dataclass(slots=True)
@@ -186,16 +190,22 @@ def _tag_after_quotation(trail: str) -> list[str] | None:
         # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
         # …": the tag, then the writer's own words.
         parsed = attr.parse_trailing("X, " + tail.lstrip(", ").split(",")[0])
-    if not (parsed and parsed.content_end == 1):
+    first = tail.lstrip(", ").split(",")[0]
+    head = _TAG_SETTING.split(first, 1)[0]
+    if head != first and (not (parsed and parsed.content_end == 1) or _SETTING_FIRST.match(first, len(head))):
         # "“…,” he told a press conference after chairing the council's meeting here
-        # today.": the tag ends where the writer says when or where it was said.
-        head = _TAG_SETTING.split(tail.lstrip(", ").split(",")[0], 1)[0]
+        # today.", "“…,” said Rep. Ann Lowe at the time": the tag ends where the writer
+        # says when or where it was said.
         parsed = attr.parse_trailing("X, " + head)
     return parsed.chain if parsed and parsed.content_end == 1 else None
 
 
 _SIGNATURE = re.compile(r"(?:--|[―—–])\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\.?")
-_TAG_SETTING = re.compile(r"\s+(?=(?:after|before|while|during|following|ahead\s+of|on\s+the\s+sidelines\s+of)\s)")
+_TAG_SETTING = re.compile(r"\s+(?=(?:after|before|while|when|during|following|ahead\s+of|on\s+the\s+sidelines\s+of|"
+                          r"at\s+the\s+time)(?:\s|$))")
+# Settings a name read whole would swallow ("Rep. Ann Lowe at the time"): cut even when the
+# whole tag reads.
+_SETTING_FIRST = re.compile(r"\s+(?:when|at\s+the\s+time)(?:\s|$)")
 
 
 def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int],
@@ -503,6 +513,9 @@ def _learned(body: str, names: dict[str, str]) -> list[str] | None:
     if owned:
         # "Senator Lund's doctor is calling …": the doctor speaks, not Lund.
         raw += owned.group(0)
+    elif raw.endswith(("'s", "’s")) and len(raw) > 2:
+        # "Despite Mr. Lund's claims that …": the owner of the claims is who speaks.
+        raw = raw[:-2]
     if raw.split(None, 1)[0].lower() in _NOT_SUBJECT_START:
         return None  # "With Donald Trump", "Amid what …": a fronted phrase, not the subject
     if in_disputed_note(body, span[0]):
@@ -671,8 +684,8 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     """Check-worthy claims of ``text``; offsets refer to ``text`` exactly as given."""
     if furniture is None:
         furniture = find_furniture(text)
-    # Lines in capitals are read re-cased; offsets are the same in both.
-    work = read_wrong_openings(read_double_apostrophes(recase(text)))
+    # Lines in capitals are read re-cased, no-break spaces as spaces; offsets are the same in both.
+    work = read_mixed_marks(read_wrong_openings(read_double_apostrophes(recase(text)))).translate(_SPACES)
     sentences = _outside(furniture, split_sentences(work), work)
     names = attr.collect_names(" ".join(s.text for s in sentences))
     speakers = Speakers(names, collect_titles(work))
