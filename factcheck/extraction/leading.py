@@ -294,7 +294,8 @@ def _subject_ok(raw: str, start: int) -> bool:
     if not raw[0].islower() or is_pronoun(raw) or ends_in_name(raw):
         return True
     return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS
-                            or bool(_BARE_GROUP.fullmatch(raw)) or _people_group(raw)) \
+                            or bool(_BARE_GROUP.fullmatch(raw)) or _people_group(raw)
+                            or bool(_CLOSE_SOURCES.fullmatch(raw))) \
         and len(raw.split()) <= 6 and not VERB_LIKE.search(without_participle(raw))
 
 
@@ -304,6 +305,13 @@ _BARE_GROUP = re.compile(r"(?:[a-z][\w-]+\s+)?(?:experts|critics|analysts|offici
                          r"researchers|lawmakers|activists|advocates|opponents|supporters|historians|strategists|"
                          r"pollsters|doctors|lawyers|prosecutors|investigators|diplomats|residents)")
 
+
+
+# Unnamed insiders, perhaps said whose they are ("But sources close to her campaign say …",
+# "Rather, people familiar with the talks said …").
+_CLOSE_SOURCES = re.compile(r"(?:[a-z][\w-]+\s+)?(?:sources|aides|advisers|advisors|allies|insiders|people)"
+                            r"(?:\s+(?:close\s+to|familiar\s+with|in|inside|within|at|around)\s+"
+                            r"(?:[\w'’.-]+\s+){0,3}[\w'’.-]+)?")
 
 
 # Any group named by what its people do, after an opener ("But engineers warned …", "…, and
