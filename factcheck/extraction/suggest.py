@@ -24,7 +24,7 @@ from .lexicon import CAP_RUN, DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUN
 from .names import is_appositive, is_outlet, is_person_like, source_ok, trim_subject
 from .quotemarks import read_double_apostrophes, read_mixed_marks, read_wrong_openings
 from .quotetag import QUOTE_ENDS, quotation_tag
-from .relays import relay_name, speaker_chain
+from .relays import relay_name, speaker_chain, told_relay
 from .scoring import claim_kind, score_ceiling, score_claim, score_floor
 from .sentences import split_sentences
 from .title_lines import title_case_tag
@@ -170,8 +170,27 @@ def _quote_chain(lead: str, trail: str, last_char: str = "") -> list[str] | None
         return chain
     if trail.strip() in ("", "."):
         lead_tag = attr.lead_tag_only(lead) or attr.parse_colon_intro(lead.rstrip())
-        return lead_tag.chain if lead_tag else None
+        return lead_tag.chain if lead_tag else _participle_before(lead)
     return None
+
+
+# "…, telling Reuters, “…”", "…, adding: “…”": a participle of speech just before the quotation.
+_PARTICIPLE_BEFORE = re.compile(r",\s+(?P<verb>telling\s+(?P<obj>[^,:]{2,40})|saying|adding|declaring|writing|"
+                                r"insisting|explaining|warning|noting|arguing)\s*[,:]?\s*$")
+
+
+def _participle_before(lead: str) -> list[str] | None:
+    """Who speaks a quotation that a participle introduces after the writer's clause
+    ("Trump returned the compliment, telling Reuters, “…”"): the clause's subject, the
+    outlet told as its relay."""
+    m = _PARTICIPLE_BEFORE.search(lead)
+    if m is None:
+        return None
+    tag = attr.parse_leading(lead[:m.start()] + ", saying, x")
+    if tag is None or not tag.chain or tag.according:
+        return None
+    relay = told_relay("told " + m.group("obj")) if m.group("obj") else None
+    return [relay, *tag.chain] if relay and relay != tag.chain[-1] and len(tag.chain) == 1 else tag.chain
 
 
 def _tag_after_quotation(trail: str) -> list[str] | None:
