@@ -336,11 +336,8 @@ def _subject_verb(sentence: str, start: int) -> Attribution | None:
         # "It was reported that ...", "it is understood that": no one in particular.
         return None
     raw = m.group("src")
-    if m.group("verb").lower() == "saying":
-        sent = _SENT_SAYING.fullmatch(raw)
-        if sent is None:
-            # "The group ran an ad saying …": the subject is cut from its own verb.
-            return None
+    sent = _SENT_SAYING.fullmatch(raw) if m.group("verb").lower() == "saying" else None
+    if sent is not None:
         # "Rubio's campaign sent out a press release saying …": who sent it speaks.
         raw = sent.group("who")
         if not _subject_ok(raw, start):

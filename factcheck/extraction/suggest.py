@@ -59,10 +59,6 @@ _CREDITS = re.compile(r"\(?(?:Additional |Further )?(?:reporting|writing|editing
                       r"research|graphics)(?: and \w+)? by\b", re.I)
 
 
-# No-break and narrow spaces (common in some outlets' copy: "Rep.\xa0Scott said") read as spaces.
-_SPACES = str.maketrans({"\xa0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " "})
-
-
 @dataclass(slots=True)
 class _Unit:
     start: int
@@ -184,7 +180,8 @@ def _participle_before(lead: str) -> list[str] | None:
     ("Trump returned the compliment, telling Reuters, “…”"): the clause's subject, the
     outlet told as its relay."""
     m = _PARTICIPLE_BEFORE.search(lead)
-    if m is None:
+    if m is None or attr.parse_leading(lead[:m.start()]) is not None:
+        # "Byrne also wrote the agents knew …, saying, “…”": the clause is a claim of its own.
         return None
     tag = attr.parse_leading(lead[:m.start()] + ", saying, x")
     if tag is None or not tag.chain or tag.according:
@@ -514,6 +511,10 @@ _OWNED = re.compile(r"(?:\s+[a-z][\w-]*){1,2}?(?=\s+(?:is|are|was|were|has|have|
                     r"[a-z]{3,}(?:ed|s))\b)")
 
 
+# Words before "'s" that make a contraction ("Let's", "It's"), not a possessive.
+_CONTRACTED = frozenset({"", "let", "it", "that", "what", "here", "there", "he", "she", "who", "where", "how"})
+
+
 def _learned(body: str, names: dict[str, str]) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
@@ -532,7 +533,7 @@ def _learned(body: str, names: dict[str, str]) -> list[str] | None:
     if owned:
         # "Senator Lund's doctor is calling …": the doctor speaks, not Lund.
         raw += owned.group(0)
-    elif raw.endswith(("'s", "’s")) and len(raw) > 2:
+    elif raw.endswith(("'s", "’s")) and raw[:-2].lower() not in _CONTRACTED:
         # "Despite Mr. Lund's claims that …": the owner of the claims is who speaks.
         raw = raw[:-2]
     if raw.split(None, 1)[0].lower() in _NOT_SUBJECT_START:
@@ -685,6 +686,8 @@ def _suggestion(text: str, work: str, unit: _Unit, chain: list[str], threshold: 
     if _BYLINE.fullmatch(read) or _CREDITS.match(read):
         return None
     quote = text[unit.start:unit.end]
+    # No-break and narrow spaces (some outlets' copy: "the Washington\xa0Free Beacon") shown as spaces.
+    chain = [" ".join(c.split()) for c in chain]
     claimant = chain[-1] if chain else None
     floor = score_floor(quote, claimant)
     if max(floor, score_ceiling(quote, headline=unit.headline, attributed=bool(unit.chain))) < threshold:
@@ -703,8 +706,8 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     """Check-worthy claims of ``text``; offsets refer to ``text`` exactly as given."""
     if furniture is None:
         furniture = find_furniture(text)
-    # Lines in capitals are read re-cased, no-break spaces as spaces; offsets are the same in both.
-    work = read_mixed_marks(read_wrong_openings(read_double_apostrophes(recase(text)))).translate(_SPACES)
+    # Lines in capitals are read re-cased; offsets are the same in both.
+    work = read_mixed_marks(read_wrong_openings(read_double_apostrophes(recase(text))))
     sentences = _outside(furniture, split_sentences(work), work)
     names = attr.collect_names(" ".join(s.text for s in sentences))
     speakers = Speakers(names, collect_titles(work))

@@ -49,6 +49,7 @@ _TAG_CITING = re.compile(r"(?:(?:which|who|that|and)\s+)?(?:citing|quoting|cited
 # Case-sensitive: "the United States" is not a tag ending in the verb "states".
 _TAG_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}(?P<rest>(?:\s+.*)?)", re.S)
 _BY_AGENT = re.compile(r"\s+by\s")
+_SAID_WHEN = re.compile(r"\s+(?:at\s+the\s+time|when\s.*)$", re.S)
 _TAG_VERB_SRC = re.compile(rf"{AUX}(?P<verb>said|says|added|adds|claimed|claims|stated|reported|reports|wrote|"
                            rf"tweeted|argued|insisted|warned|noted|explained|declared|announced|according\s+to)\s+"
                            rf"(?P<src>.+)", re.I)
@@ -162,7 +163,8 @@ def _described(src: str) -> str:
 def _verb_source_segment(seg: str) -> Segment | None:
     """"said Anna Berg", "added the ministry"."""
     m = _TAG_VERB_SRC.fullmatch(seg)
-    src = _described(m.group("src")) if m else ""
+    # "said Rep. Ann Lowe at the time", "said Dan Berg when asked about it": the setting goes.
+    src = _described(_SAID_WHEN.sub("", m.group("src"))) if m else ""
     if not (m and source_ok(src) and not VERB_LIKE.search(src) and not _CLAUSE_IN_SOURCE.search(src)):
         return None
     chain = speaker_chain(src)
