@@ -279,12 +279,23 @@ def _names_things(sentence: str, m: re.Match[str]) -> bool:
     if (verb in ("added", "adds") and not has_that and not is_person_like(raw)
             and not re.match(r"\s*[:,]", sentence[m.end("verb"):])):
         return True
-    if verb in _NOUN_LIKE_VERBS and raw.endswith(("'s", "’s")):
-        # "Despite Mr. Trump's claims that …", "the agency's reports of …": a noun the
-        # possessive owns, not a verb.
+    if _possessive(raw) and not has_that:
+        # "the agency's reports of …", "Lund's continued absence": a possessive owns a noun
+        # (or its adjective); it is no subject of a verb.
         return True
     return verb in _NOUN_LIKE_VERBS and not has_that and (
         bool(_NUMBER_WORD.search(raw.split()[-1])) or bool(_VERB_AFTER.match(sentence, m.end("verb"))))
+
+
+# Words before "'s" that make a contraction ("he's said", "it's reported"), not a possessive.
+_CONTRACTED = frozenset({"he", "she", "it", "that", "who", "there", "what", "here", "let"})
+# A fronted preposition before a possessive subject ("Despite Lund's claims that …").
+_FRONTED_WORD = re.compile(r"(?:Despite|Amid|After|Before|With|Without|Given|Following|Under|Against)\s+")
+
+
+def _possessive(raw: str) -> bool:
+    words = raw[:-2].split() if raw.endswith(("'s", "’s")) else []
+    return bool(words) and words[-1].lower() not in _CONTRACTED
 
 
 def _subject_ok(raw: str, start: int) -> bool:
@@ -330,12 +341,20 @@ _IMPERSONAL = re.compile(r"\s+(?:(?:also|later|earlier|now|widely)\s+)?(?:was|is
 def _subject_verb(sentence: str, start: int) -> Attribution | None:
     """"X said (on Tuesday) (that) ..."."""
     m = _LEAD_SRC_VERB.match(sentence, start)
-    if not m or _names_things(sentence, m) or not _subject_ok(m.group("src"), start):
-        return None
-    if m.group("src").lower() == "it" and _IMPERSONAL.match(sentence, m.end("src")):
-        # "It was reported that ...", "it is understood that": no one in particular.
+    if not m or _names_things(sentence, m):
         return None
     raw = m.group("src")
+    if _possessive(raw):
+        # "Despite Mr. Lund's claims that …", "Lund's repeated insistence that …": the owner
+        # of what is claimed speaks.
+        raw = _FRONTED_WORD.sub("", raw[:-2], count=1)
+        if not _subject_ok(raw, start) or not (ends_in_name(raw) or CAP_RUN.fullmatch(raw)):
+            return None
+    elif not _subject_ok(raw, start):
+        return None
+    if raw.lower() == "it" and _IMPERSONAL.match(sentence, m.end("src")):
+        # "It was reported that ...", "it is understood that": no one in particular.
+        return None
     sent = _SENT_SAYING.fullmatch(raw) if m.group("verb").lower() == "saying" else None
     if sent is not None:
         # "Rubio's campaign sent out a press release saying …": who sent it speaks.

@@ -148,3 +148,14 @@ def test_a_no_break_space_in_a_claimant_is_shown_as_a_space() -> None:
     text = "The harbour lost $4 million last year, the Varn\xa0Harbour Gazette reported on Friday.\n"
     found = suggest_claims(text, threshold=0.0)
     assert found and found[0].claimant == "the Varn Harbour Gazette"
+
+
+def test_the_owner_of_claims_that_speaks_and_a_possessive_is_no_claimant() -> None:
+    text = ("Peter Orlan, a radio host, was arrested in January.\n\n"
+            "Despite Orlan's continued insistence that he was at the refuge as a reporter, a judge kept him in "
+            "jail after hearing clips of his show.\n")
+    assert _found(text, "Despite Orlan's").claimant == "Peter Orlan"
+    tag = attr.parse_leading("Orlan's repeated claim that the harbour was sold in secret angered the council.")
+    assert tag is not None and tag.chain == ["Orlan"]
+    # Without "that" a possessive owns a noun and no one speaks.
+    assert attr.parse_leading("Orlan's continued absence from the hearings angered the council.") is None
