@@ -12,9 +12,10 @@ higher precision), precision falling by no more than 0.005 (at three places) fro
 suggester without the reader.
 
 ``--crossfit`` measures the reader honestly on train articles it was not fitted on: the
-first 720 articles of train (by file name) are split into two halves (even and odd places);
-each half is scored by a model fitted on the other half and the last 120 articles, with the
-threshold chosen above. Only aggregate figures are printed. The test split is never read.
+unread train articles (tools/polnear_splits.py: 660 of the first 720 by file name) are split
+into two halves (even and odd places); each half is scored by a model fitted on the other half
+and the readable articles (the last 120 and the outlet slice of 60), with the threshold chosen
+above. Only aggregate figures are printed. The test split is never read.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from factcheck.extraction.leading import blank_discourse
 from factcheck.extraction.names import collect_names
 from tools.evaluate import PolnearCounts
 from tools.evaluate_attribution import Relation, read_ann
+from tools.polnear_splits import split
 from tools.train_attribution_crf import DEFAULT_DATA, _spans
 from tools.train_checkworthiness import fit
 
@@ -44,7 +46,6 @@ THRESHOLDS = [round(0.50 + 0.025 * i, 3) for i in range(19)]
 # Precision on dev may fall by 0.005 at most, at three places as `make eval` prints it (the
 # floor in tests/extraction/test_evaluate.py).
 MAX_PRECISION_LOSS = 0.005
-UNREAD = 720
 
 
 def articles(folder: Path) -> list[Article]:
@@ -174,7 +175,7 @@ def choose_threshold(weights: dict[str, float], fold_rates: stance.Rates, dev: l
 
 
 def crossfit(train: list[Article], questions: Asked, threshold: float) -> None:
-    unread, rest = train[:UNREAD], train[UNREAD:]
+    rest, unread = split(train, lambda a: a[0])
     halves = [unread[0::2], unread[1::2]]
     total_base, total = PolnearCounts(), PolnearCounts()
     for k, half in enumerate(halves):
@@ -186,14 +187,14 @@ def crossfit(train: list[Article], questions: Asked, threshold: float) -> None:
             for field in ("labelled", "covered", "attributed", "on_content", "named", "strict", "lenient",
                           "covered_right"):
                 setattr(target, field, getattr(target, field) + getattr(c, field))
-    print(line(f"unread {UNREAD} without the reader", total_base))
-    print(line(f"unread {UNREAD}, cross-fitted", total))
+    print(line(f"unread {len(unread)} without the reader", total_base))
+    print(line(f"unread {len(unread)}, cross-fitted", total))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--crossfit", action="store_true", help="also score the first 720 train articles, cross-fitted")
+    parser.add_argument("--crossfit", action="store_true", help="also score the unread train articles, cross-fitted")
     args = parser.parse_args(argv)
     train = articles(args.data / "train")
     dev = articles(args.data / "dev")

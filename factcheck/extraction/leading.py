@@ -279,8 +279,23 @@ def _names_things(sentence: str, m: re.Match[str]) -> bool:
     if (verb in ("added", "adds") and not has_that and not is_person_like(raw)
             and not re.match(r"\s*[:,]", sentence[m.end("verb"):])):
         return True
+    if _possessive(raw) and not has_that:
+        # "the agency's reports of …", "Lund's continued absence": a possessive owns a noun
+        # (or its adjective); it is no subject of a verb.
+        return True
     return verb in _NOUN_LIKE_VERBS and not has_that and (
         bool(_NUMBER_WORD.search(raw.split()[-1])) or bool(_VERB_AFTER.match(sentence, m.end("verb"))))
+
+
+# Words before "'s" that make a contraction ("he's said", "it's reported"), not a possessive.
+_CONTRACTED = frozenset({"he", "she", "it", "that", "who", "there", "what", "here", "let"})
+# A fronted preposition before a possessive subject ("Despite Lund's claims that …").
+_FRONTED_WORD = re.compile(r"(?:Despite|Amid|After|Before|With|Without|Given|Following|Under|Against)\s+")
+
+
+def _possessive(raw: str) -> bool:
+    words = raw[:-2].split() if raw.endswith(("'s", "’s")) else []
+    return bool(words) and words[-1].lower() not in _CONTRACTED
 
 
 def _subject_ok(raw: str, start: int) -> bool:
@@ -290,7 +305,8 @@ def _subject_ok(raw: str, start: int) -> bool:
     if not raw[0].islower() or is_pronoun(raw) or ends_in_name(raw):
         return True
     return bool(start) and (bool(DETERMINER.match(raw)) or raw.split()[0] in NP_OPENERS
-                            or bool(_BARE_GROUP.fullmatch(raw)) or _people_group(raw)) \
+                            or bool(_BARE_GROUP.fullmatch(raw)) or _people_group(raw)
+                            or bool(_CLOSE_SOURCES.fullmatch(raw))) \
         and len(raw.split()) <= 6 and not VERB_LIKE.search(without_participle(raw))
 
 
@@ -300,6 +316,13 @@ _BARE_GROUP = re.compile(r"(?:[a-z][\w-]+\s+)?(?:experts|critics|analysts|offici
                          r"researchers|lawmakers|activists|advocates|opponents|supporters|historians|strategists|"
                          r"pollsters|doctors|lawyers|prosecutors|investigators|diplomats|residents)")
 
+
+
+# Unnamed insiders, perhaps said whose they are ("But sources close to her campaign say …",
+# "Rather, people familiar with the talks said …").
+_CLOSE_SOURCES = re.compile(r"(?:[a-z][\w-]+\s+)?(?:sources|aides|advisers|advisors|allies|insiders|people)"
+                            r"(?:\s+(?:close\s+to|familiar\s+with|in|inside|within|at|around)\s+"
+                            r"(?:[\w'’.-]+\s+){0,3}[\w'’.-]+)?")
 
 
 # Any group named by what its people do, after an opener ("But engineers warned …", "…, and
@@ -318,17 +341,38 @@ _IMPERSONAL = re.compile(r"\s+(?:(?:also|later|earlier|now|widely)\s+)?(?:was|is
 def _subject_verb(sentence: str, start: int) -> Attribution | None:
     """"X said (on Tuesday) (that) ..."."""
     m = _LEAD_SRC_VERB.match(sentence, start)
-    if not m or _names_things(sentence, m) or not _subject_ok(m.group("src"), start):
-        return None
-    if m.group("src").lower() == "it" and _IMPERSONAL.match(sentence, m.end("src")):
-        # "It was reported that ...", "it is understood that": no one in particular.
+    if not m or _names_things(sentence, m):
         return None
     raw = m.group("src")
+    if _possessive(raw):
+        # "Despite Mr. Lund's claims that …", "Lund's repeated insistence that …": the owner
+        # of what is claimed speaks.
+        raw = _FRONTED_WORD.sub("", raw[:-2], count=1)
+        if not _subject_ok(raw, start) or not (ends_in_name(raw) or CAP_RUN.fullmatch(raw)):
+            return None
+    elif not _subject_ok(raw, start):
+        return None
+    if raw.lower() == "it" and _IMPERSONAL.match(sentence, m.end("src")):
+        # "It was reported that ...", "it is understood that": no one in particular.
+        return None
+    sent = _SENT_SAYING.fullmatch(raw) if m.group("verb").lower() == "saying" else None
+    if sent is not None:
+        # "Rubio's campaign sent out a press release saying …": who sent it speaks.
+        raw = sent.group("who")
+        if not _subject_ok(raw, start):
+            return None
     chain = speaker_chain(raw, " " + m.group("verb").lower() + sentence[m.end("verb"):][:60])
     if not chain:
         return None
     found = Attribution(chain=chain, leading=True, pronoun=is_pronoun(raw), end=m.end())
     return _relayed(sentence, found) if m.group("that") else found
+
+
+# A subject that sent a document, read before "saying": "X sent out a press release".
+_SENT_SAYING = re.compile(
+    r"(?P<who>.+?)\s+(?:(?:also|later|then|quickly)\s+)?(?:sent(?:\s+out)?|put\s+out|issued|released|published|"
+    r"posted|circulated|distributed|e-?mailed)\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:statement|release|letter|memo|tweet|e-?mail|note|message|notice|post)")
 
 
 # "KHT 7 is reporting that …", "Critics have been arguing that …": a verb of speech in its
@@ -650,11 +694,33 @@ _NOT_SAYING = frozenset({"ensured", "ensures", "means", "meant", "is", "was", "h
 def _verb_that(sentence: str, start: int) -> Attribution | None:
     m = _VERB_THAT.match(sentence, start)
     if not m or m.group("verb") in _NOT_SAYING or m.group("src").lower() in ("it", "this", "there") \
+            or (m.group("verb") in _NOUN_LIKE_VERBS and m.group("src").endswith(("'s", "’s"))) \
             or not _subject_ok(m.group("src"), start) \
             or not _speaks(m.group("src")) or VERB_LIKE.search(m.group("src")):
         return None
     chain = speaker_chain(m.group("src"), " " + m.group("verb") + " that")
     return Attribution(chain=chain, leading=True, pronoun=is_pronoun(m.group("src")), end=m.end()) if chain else None
+
+
+# "But experts note that …", "Critics argue that …": a group speaking in the plain present,
+# which the speech verbs list holds only in the third person singular and the past; "that"
+# and a clause must follow.
+_PLURAL_THAT = re.compile(
+    rf"{SRC}\s+{AUX}(?P<verb>note|argue|warn|insist|believe|contend|predict|suggest|acknowledge|admit|maintain|"
+    r"fear|worry|agree|stress|concede|caution|complain|assert|allege|explain|point\s+out|acknowledge|estimate|"
+    r"caution|charge|counter|recall|observe)\s+that\s+(?=[\w'’“\"])")
+
+
+def _plural_that(sentence: str, start: int) -> Attribution | None:
+    m = _PLURAL_THAT.match(sentence, start)
+    if not m:
+        return None
+    raw = m.group("src")
+    if raw.lower() in ("it", "this", "there", "he", "she") or not _subject_ok(raw, start) or VERB_LIKE.search(raw) \
+            or not (_speaks(raw) or _BARE_GROUP.fullmatch(raw) or _people_group(raw) or raw.lower() in ("we", "they")):
+        return None
+    chain = speaker_chain(raw, " " + m.group("verb") + " that")
+    return Attribution(chain=chain, leading=True, pronoun=is_pronoun(raw), end=m.end()) if chain else None
 
 
 # "Marek went on to say …", "The minister was quick to deny …", "Sand took to Twitter to
@@ -729,7 +795,7 @@ def _made_clear(sentence: str, start: int) -> Attribution | None:
 _LEADING_READERS = (_in_words, _quoted_as_saying, _reported_citing, _according, _mid_tag, _long_asides,
                     _role_then_name, _rejection,
                     _comma_subject, _passive, _subject_verb, _coordinated, _verdict, _figure, _aside_readers,
-                    _participle, _progressive, _made_clear, _verb_that, _lead_up, _share_subject)
+                    _participle, _progressive, _made_clear, _verb_that, _plural_that, _lead_up, _share_subject)
 
 
 def _parse_leading(sentence: str, depth: int, start: int = 0) -> Attribution | None:
@@ -909,7 +975,7 @@ _INNER_GROUP = r"(?:(?!(?:which|that|where|the|a|an|and|or|but|as|if)\s)[a-z][\w
 # "The bridge, engineers say, will …", "…, advisers to Mr. Lund say, the mayor has …": a
 # group's tag between commas, the group perhaps said to be someone's.
 _MID_GROUP = re.compile(
-    rf"[^,]{{3,80}},\s+(?P<src>(?:{_BARE_GROUP.pattern}|{_INNER_GROUP}|(?:[a-z][\w-]+\s+)?(?:advisers|aides|allies))"
+    rf"[^,]{{3,80}},\s+(?P<src>(?:{_BARE_GROUP.pattern}|{_INNER_GROUP}|(?:[a-z][\w-]+\s+)?(?:advisers|aides|allies|sources|insiders))"
     r"(?:\s+(?:to|of|for|close\s+to|at|in|with)\s+[\w'’.-]+(?:\s+[\w'’.-]+){0,3})?)\s+(?:also\s+)?(?:say|said)\s*,\s+\S")
 _INNER_TAG = re.compile(
     rf"(?:^|,\s+|\b(?:which|that|where)\s+)(?P<src>{_INNER_SHARE}|{_BARE_GROUP.pattern}|{_INNER_GROUP})"

@@ -168,6 +168,8 @@ NOT_A_HEAD = _words(
 INTRO = re.compile(
     r"(?:incidentally|meanwhile|however|moreover|furthermore|separately|additionally|also|still|nevertheless|"
     r"nonetheless|indeed|instead|earlier|later|elsewhere|in addition|by contrast|at the same time|"
+    r"rather|in fact|in turn|in response|for example|for instance|likewise|similarly|of course|after all|even so|"
+    r"(?:hours|days|minutes|moments|weeks|months|years|a\s+(?:day|week|month|year)|two\s+days)\s+(?:later|earlier)|"
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|last week|this week|"
     r"in a statement|in an interview|in a (?:post|video|letter|speech)[^,]{0,30}|but|and|so|yet)\s*,?\s+",
     re.I,

@@ -36,3 +36,18 @@ def read_wrong_openings(text: str) -> str:
     if "”" not in text:
         return text
     return _WRONG_OPENING.sub(lambda m: m.group(1) + "“", text)
+
+
+# A quotation opened with one kind of mark and closed with the other: "Just when …,” and
+# “It was …," as copy pasted from several sources types them. Neither crosses another mark.
+_STRAIGHT_THEN_CURLY = re.compile(r'(?:^|(?<=[\s(\[—–-]))"(?=[^\W\d_])([^"“”\n]{1,400}?)”', re.M)
+_CURLY_THEN_STRAIGHT = re.compile(r'“([^"“”\n]{1,400}?[\w.,!?;:’)\-—])"(?![\w])')
+
+
+def read_mixed_marks(text: str) -> str:
+    """``text`` with quotations opened by one kind of double mark and closed by the other
+    read as “…”; same length."""
+    if '"' not in text:
+        return text
+    text = _STRAIGHT_THEN_CURLY.sub(lambda m: "“" + m.group(1) + "”", text)
+    return _CURLY_THEN_STRAIGHT.sub(lambda m: "“" + m.group(1) + "”", text)

@@ -22,9 +22,9 @@ from .furniture import find_furniture
 from .leading import blank_discourse
 from .lexicon import CAP_RUN, DOCUMENTS, FUNCTION_WORDS, NP_OPENERS, SOURCE_NOUNS
 from .names import is_appositive, is_outlet, is_person_like, source_ok, trim_subject
-from .quotemarks import read_double_apostrophes, read_wrong_openings
+from .quotemarks import read_double_apostrophes, read_mixed_marks, read_wrong_openings
 from .quotetag import QUOTE_ENDS, quotation_tag
-from .relays import relay_name, speaker_chain
+from .relays import relay_name, speaker_chain, told_relay
 from .scoring import claim_kind, score_ceiling, score_claim, score_floor
 from .sentences import split_sentences
 from .title_lines import title_case_tag
@@ -166,8 +166,28 @@ def _quote_chain(lead: str, trail: str, last_char: str = "") -> list[str] | None
         return chain
     if trail.strip() in ("", "."):
         lead_tag = attr.lead_tag_only(lead) or attr.parse_colon_intro(lead.rstrip())
-        return lead_tag.chain if lead_tag else None
+        return lead_tag.chain if lead_tag else _participle_before(lead)
     return None
+
+
+# "…, telling Reuters, “…”", "…, adding: “…”": a participle of speech just before the quotation.
+_PARTICIPLE_BEFORE = re.compile(r",\s+(?P<verb>telling\s+(?P<obj>[^,:]{2,40})|saying|adding|declaring|writing|"
+                                r"insisting|explaining|warning|noting|arguing)\s*[,:]?\s*$")
+
+
+def _participle_before(lead: str) -> list[str] | None:
+    """Who speaks a quotation that a participle introduces after the writer's clause
+    ("Trump returned the compliment, telling Reuters, “…”"): the clause's subject, the
+    outlet told as its relay."""
+    m = _PARTICIPLE_BEFORE.search(lead)
+    if m is None or attr.parse_leading(lead[:m.start()]) is not None:
+        # "Byrne also wrote the agents knew …, saying, “…”": the clause is a claim of its own.
+        return None
+    tag = attr.parse_leading(lead[:m.start()] + ", saying, x")
+    if tag is None or not tag.chain or tag.according:
+        return None
+    relay = told_relay("told " + m.group("obj")) if m.group("obj") else None
+    return [relay, *tag.chain] if relay and relay != tag.chain[-1] and len(tag.chain) == 1 else tag.chain
 
 
 def _tag_after_quotation(trail: str) -> list[str] | None:
@@ -186,16 +206,22 @@ def _tag_after_quotation(trail: str) -> list[str] | None:
         # "“…,” said O'Neill, on his first day …", "“…,” Trump told the crowd, reciting
         # …": the tag, then the writer's own words.
         parsed = attr.parse_trailing("X, " + tail.lstrip(", ").split(",")[0])
-    if not (parsed and parsed.content_end == 1):
+    first = tail.lstrip(", ").split(",")[0]
+    head = _TAG_SETTING.split(first, 1)[0]
+    if head != first and (not (parsed and parsed.content_end == 1) or _SETTING_FIRST.match(first, len(head))):
         # "“…,” he told a press conference after chairing the council's meeting here
-        # today.": the tag ends where the writer says when or where it was said.
-        head = _TAG_SETTING.split(tail.lstrip(", ").split(",")[0], 1)[0]
+        # today.", "“…,” said Rep. Ann Lowe at the time": the tag ends where the writer
+        # says when or where it was said.
         parsed = attr.parse_trailing("X, " + head)
     return parsed.chain if parsed and parsed.content_end == 1 else None
 
 
 _SIGNATURE = re.compile(r"(?:--|[―—–])\s*(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\.?")
-_TAG_SETTING = re.compile(r"\s+(?=(?:after|before|while|during|following|ahead\s+of|on\s+the\s+sidelines\s+of)\s)")
+_TAG_SETTING = re.compile(r"\s+(?=(?:after|before|while|when|during|following|ahead\s+of|on\s+the\s+sidelines\s+of|"
+                          r"at\s+the\s+time)(?:\s|$))")
+# Settings a name read whole would swallow ("Rep. Ann Lowe at the time"): cut even when the
+# whole tag reads.
+_SETTING_FIRST = re.compile(r"\s+(?:when|at\s+the\s+time)(?:\s|$)")
 
 
 def _quote_blocks(text: str, para: list[Span], units: list[_Unit], used: set[int],
@@ -485,6 +511,10 @@ _OWNED = re.compile(r"(?:\s+[a-z][\w-]*){1,2}?(?=\s+(?:is|are|was|were|has|have|
                     r"[a-z]{3,}(?:ed|s))\b)")
 
 
+# Words before "'s" that make a contraction ("Let's", "It's"), not a possessive.
+_CONTRACTED = frozenset({"", "let", "it", "that", "what", "here", "there", "he", "she", "who", "where", "how"})
+
+
 def _learned(body: str, names: dict[str, str]) -> list[str] | None:
     """The learned reader's Source, when the rules found no tag and accept it as a speaker
     that names someone (a name, a source noun, he/she/they; not "some")."""
@@ -503,6 +533,9 @@ def _learned(body: str, names: dict[str, str]) -> list[str] | None:
     if owned:
         # "Senator Lund's doctor is calling …": the doctor speaks, not Lund.
         raw += owned.group(0)
+    elif raw.endswith(("'s", "’s")) and raw[:-2].lower() not in _CONTRACTED:
+        # "Despite Mr. Lund's claims that …": the owner of the claims is who speaks.
+        raw = raw[:-2]
     if raw.split(None, 1)[0].lower() in _NOT_SUBJECT_START:
         return None  # "With Donald Trump", "Amid what …": a fronted phrase, not the subject
     if in_disputed_note(body, span[0]):
@@ -653,6 +686,8 @@ def _suggestion(text: str, work: str, unit: _Unit, chain: list[str], threshold: 
     if _BYLINE.fullmatch(read) or _CREDITS.match(read):
         return None
     quote = text[unit.start:unit.end]
+    # No-break and narrow spaces (some outlets' copy: "the Washington\xa0Free Beacon") shown as spaces.
+    chain = [" ".join(c.split()) for c in chain]
     claimant = chain[-1] if chain else None
     floor = score_floor(quote, claimant)
     if max(floor, score_ceiling(quote, headline=unit.headline, attributed=bool(unit.chain))) < threshold:
@@ -672,7 +707,7 @@ def suggest_claims(text: str, *, furniture: list[FurnitureLine] | None = None,
     if furniture is None:
         furniture = find_furniture(text)
     # Lines in capitals are read re-cased; offsets are the same in both.
-    work = read_wrong_openings(read_double_apostrophes(recase(text)))
+    work = read_mixed_marks(read_wrong_openings(read_double_apostrophes(recase(text))))
     sentences = _outside(furniture, split_sentences(work), work)
     names = attr.collect_names(" ".join(s.text for s in sentences))
     speakers = Speakers(names, collect_titles(work))

@@ -48,6 +48,8 @@ _TAG_ACCORDING = re.compile(r"(?:(?:all\s+)?according\s+to|as\s+(?:reported|quot
 _TAG_CITING = re.compile(r"(?:(?:which|who|that|and)\s+)?(?:citing|quoting|cited|quoted|relying\s+on)\s+(?P<src>.+)", re.I)
 # Case-sensitive: "the United States" is not a tag ending in the verb "states".
 _TAG_SRC_VERB = re.compile(rf"{SRC}\s+{AUX}{VERB}(?P<rest>(?:\s+.*)?)", re.S)
+_BY_AGENT = re.compile(r"\s+by\s")
+_SAID_WHEN = re.compile(r"\s+(?:at\s+the\s+time|when\s.*)$", re.S)
 _TAG_VERB_SRC = re.compile(rf"{AUX}(?P<verb>said|says|added|adds|claimed|claims|stated|reported|reports|wrote|"
                            rf"tweeted|argued|insisted|warned|noted|explained|declared|announced|according\s+to)\s+"
                            rf"(?P<src>.+)", re.I)
@@ -161,7 +163,8 @@ def _described(src: str) -> str:
 def _verb_source_segment(seg: str) -> Segment | None:
     """"said Anna Berg", "added the ministry"."""
     m = _TAG_VERB_SRC.fullmatch(seg)
-    src = _described(m.group("src")) if m else ""
+    # "said Rep. Ann Lowe at the time", "said Dan Berg when asked about it": the setting goes.
+    src = _described(_SAID_WHEN.sub("", m.group("src"))) if m else ""
     if not (m and source_ok(src) and not VERB_LIKE.search(src) and not _CLAUSE_IN_SOURCE.search(src)):
         return None
     chain = speaker_chain(src)
@@ -209,6 +212,9 @@ def _source_verb_segment(seg: str) -> Segment | None:
     if _DISPUTED.match(seg):
         return _REJECT
     m = _TAG_SRC_VERB.fullmatch(seg)
+    if m and _BY_AGENT.match(m.group("rest")):
+        # "…, a fact later confirmed by the department": a participle with its agent, no tag.
+        return None
     src = _described(m.group("src")) if m else ""
     if not (m and described_source_ok(src) and len(m.group("rest").split()) <= 10
             and not (m.group("verb") not in ("told", "tells") and _CLAUSE_REST.match(m.group("rest")))
