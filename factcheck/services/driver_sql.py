@@ -11,11 +11,18 @@ SQLAlchemy would have used (dates from SQLite's text, aware UTC times, booleans)
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.types import TypeDecorator
+
+from factcheck.services import built
 
 Processor = Callable[[Any], Any]
 
@@ -92,3 +99,103 @@ def _column_processors(dialect: Dialect, plan: _Plan, description: Any) -> tuple
     codes = [column[1] for column in description] if description else [None] * len(plan.types)
     return tuple((position, processor) for position, (type_, code) in enumerate(zip(plan.types, codes, strict=True))
                  if (processor := type_.dialect_impl(dialect).result_processor(dialect, code)) is not None)
+
+
+# ---- several statements in one round trip (PostgreSQL) ------------------------------------------------
+# On PostgreSQL every statement is a round trip to the server, and each costs the request more than a
+# few dozen rows of work there: the page waits, the server process is woken, and the driver and
+# SQLAlchemy prepare, send and read each one. A page that reads several independent selects can read
+# them in one statement instead: a single row whose columns are the selects' rows, each as a JSON
+# array of arrays (``json_agg`` of ``json_build_array``, in each select's order). The rows are made
+# again here as named tuples of the select's columns, their values typed as the driver and the
+# columns' types would have typed them.
+
+_FROM_JSON_TYPES = (sqltypes.Integer, sqltypes.String, sqltypes.Boolean, sqltypes.Date, sqltypes.DateTime,
+                    sqltypes.Float, sqltypes.NullType)
+
+
+@dataclass(frozen=True)
+class Together:
+    """Selects read in one statement (``together``): ``run_together`` gives each one's rows."""
+    statement: Any
+    rows: tuple[Any, ...]  # a named tuple of each select's columns
+    types: tuple[tuple[Any, ...], ...]  # each select's columns' SQLAlchemy types
+    # Per dialect, each select's (position, converter) of the columns that need one: worked out on the
+    # first run.
+    converters: dict[str, tuple[tuple[tuple[int, Processor], ...], ...]] = field(default_factory=dict)
+
+
+def together(*parts: tuple[Any, Callable[[Any], Sequence[Any]] | None]) -> Together:
+    """One PostgreSQL statement reading every ``(select, order)`` of ``parts``: ``order(subquery)``
+    gives the order of the select's rows by the subquery's columns (None: any order). Build it once
+    (``built.once`` of the statement is not needed: keep the ``Together``)."""
+    columns, rows, types = [], [], []
+    for n, (part, order) in enumerate(parts):
+        # Constant IN lists written in (built.constant_lists): an expanding list cannot be run here.
+        sub = built.constant_lists(part).subquery(f"part_{n}")
+        for column in sub.c:
+            if not isinstance(_base(column.type), _FROM_JSON_TYPES):
+                raise ValueError(f"a column of type {column.type!r} cannot be read back from JSON")
+        row = func.json_build_array(*sub.c)
+        aggregated = func.json_agg(aggregate_order_by(row, *order(sub)) if order is not None else row)
+        columns.append(select(aggregated).select_from(sub).scalar_subquery().label(f"part_{n}"))
+        rows.append(namedtuple("Row", [column.key for column in sub.c], rename=True))
+        types.append(tuple(column.type for column in sub.c))
+    return Together(select(*columns), tuple(rows), tuple(types))
+
+
+def run_together(connection: Connection, selects: Together, params: Mapping[str, Any]) -> list[list[Any]]:
+    """Each select's rows (named tuples of its columns), from one statement and one round trip."""
+    [row] = run(connection, selects.statement, params)
+    dialect = connection.dialect
+    every = selects.converters.get(dialect.name)
+    if every is None:
+        every = selects.converters[dialect.name] = tuple(_from_json(dialect, types) for types in selects.types)
+    out: list[list[Any]] = []
+    for values, make, converters in zip(row, selects.rows, every, strict=True):
+        if not values:  # json_agg of no rows is NULL
+            out.append([])
+        elif converters:
+            typed = []
+            for items in values:
+                for position, convert in converters:
+                    if items[position] is not None:
+                        items[position] = convert(items[position])
+                typed.append(make._make(items))
+            out.append(typed)
+        else:
+            out.append([make._make(items) for items in values])
+    return out
+
+
+def _from_json(dialect: Dialect, types: tuple[Any, ...]) -> tuple[tuple[int, Processor], ...]:
+    """(position, converter) of the columns whose JSON value is not what the driver would give: dates
+    and times come as ISO text (then through the column type's own result processor, as UTCDateTime's
+    makes a time UTC), a float that happens to be whole as an integer."""
+    converters: list[tuple[int, Processor]] = []
+    for position, type_ in enumerate(types):
+        base = _base(type_)
+        if isinstance(base, sqltypes.Float):  # the driver's float, which JSON may have written whole
+            converters.append((position, float))
+            continue
+        processor = type_.dialect_impl(dialect).result_processor(dialect, None)
+        parse: Processor | None = None
+        if isinstance(base, sqltypes.DateTime):
+            parse = datetime.fromisoformat
+        elif isinstance(base, sqltypes.Date):
+            parse = date.fromisoformat
+        if parse is None:
+            if processor is not None:
+                converters.append((position, processor))
+            continue
+        converters.append((position, parse if processor is None else _then(parse, processor)))
+    return tuple(converters)
+
+
+def _base(type_: Any) -> Any:
+    """The type a column's values have on the driver: a TypeDecorator's implementation."""
+    return type_.impl_instance if isinstance(type_, TypeDecorator) else type_
+
+
+def _then(first: Processor, second: Processor) -> Processor:
+    return lambda value: second(first(value))

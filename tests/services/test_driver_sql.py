@@ -56,3 +56,35 @@ def test_a_float_column_is_typed_as_sqlalchemy_types_it(make):
     rows = driver_sql.run(connection, statement, {"claim_id": claim.id})
     assert [tuple(row) for row in rows] == [tuple(row) for row in expected] == [(claim.id, 0.625, 0.625)]
     assert [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
+
+
+def test_selects_read_together_are_the_selects_rows(make):
+    """``together``: several selects in one PostgreSQL statement, each one's rows (as JSON) made again
+    with the values and types the driver gives for the select alone, in the order asked for."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("one statement for several selects is PostgreSQL's (json_agg)")
+    checker = make.user("checker")
+    for due in (date(2024, 3, 1), date(2024, 3, 5), date(2024, 4, 1)):
+        claim = make.assigned_claim(checker, due_date=due)
+    claim.article.title = "Quotes \" ' \\ <b>&amp;</b>\n\t— ✓ \u2028"
+    claim.score = 0.1 + 0.2
+    db.session.flush()
+    claims = _statement()
+    scores = (select(Claim.id, Claim.score, func.avg(Claim.score).over().label("mean"), Claim.assignee_id)
+              .where(Claim.id == bindparam("claim_id")))
+    nothing = select(Claim.id, Claim.due_date).where(Claim.id < 0)
+    selects = driver_sql.together((claims, lambda rows: (rows.c.id.desc(),)), (scores, None), (nothing, None))
+    connection = db.session.connection()
+    for day in (date(2024, 3, 2), date(2024, 3, 30), date(2024, 1, 1)):
+        params = {"day": day, "claim_id": claim.id}
+        first, second, third = driver_sql.run_together(connection, selects, params)
+        expected = list(reversed(connection.execute(built.once(_statement), params).all()))
+        assert [tuple(row) for row in first] == [tuple(row) for row in expected]
+        assert [tuple(map(type, row)) for row in first] == [tuple(map(type, row)) for row in expected]
+        assert [tuple(row) for row in second] == [tuple(row) for row in connection.execute(scores, params).all()]
+        assert third == []
+    [row] = second
+    assert row.score == 0.1 + 0.2 and type(row.score) is float and row.assignee_id == checker.id
+    titles = [row.title for row in driver_sql.run_together(connection, selects, {"day": date(2025, 1, 1),
+                                                                                "claim_id": claim.id})[0]]
+    assert claim.article.title in titles
