@@ -88,3 +88,24 @@ def test_selects_read_together_are_the_selects_rows(make):
     titles = [row.title for row in driver_sql.run_together(connection, selects, {"day": date(2025, 1, 1),
                                                                                 "claim_id": claim.id})[0]]
     assert claim.article.title in titles
+
+
+def test_a_statement_too_long_for_psycopg_s_cache_is_sent_as_it_is(make):
+    """A statement longer than psycopg keeps converted (4,096 characters, 50 parameters) is written with
+    $1, $2… once and run on psycopg's raw cursor: the same rows, and the engine's other statements
+    keep their cursor."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's")
+    claim = make.assigned_claim(due_date=date(2024, 3, 1))
+    day = bindparam("day", type_=Date())
+    long = built.once(lambda: select(Claim.id, Claim.due_date, *(
+        (Claim.due_date < day).label(f"before_the_day_with_a_long_name_{n:03}") for n in range(60))).where(
+            Claim.id == bindparam("claim_id")).order_by(Claim.id))
+    connection = db.session.connection()
+    params = {"day": date(2024, 3, 2), "claim_id": claim.id}
+    assert driver_sql._plan(connection.dialect, long).raw and not driver_sql._plan(connection.dialect,
+                                                                                 built.once(_statement)).raw
+    [row] = driver_sql.run(connection, long, params)
+    assert tuple(row) == tuple(connection.execute(long, params).one())
+    assert row.due_date == date(2024, 3, 1) and row[2] is True
+    assert type(connection.connection.dbapi_connection.cursor()).__name__ == "Cursor"
