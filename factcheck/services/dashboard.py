@@ -226,7 +226,7 @@ def _run(session: DbSession, statement: Any, period: Period | None = None, today
     # On the driver, compiled once (driver_sql): aggregates need none of the ORM session's execution
     # machinery, nor a cache key walked at every view. The flush is what autoflush would have done.
     session.flush()
-    return driver_sql.run(session.connection(), statement, params)
+    return driver_sql.run_lean(session.connection(), statement, params)
 
 
 def _period_counts(session: DbSession, period: Period,

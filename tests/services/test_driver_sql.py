@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import Date, bindparam, func, select
 
 from factcheck.extensions import db
@@ -109,3 +110,30 @@ def test_a_statement_too_long_for_psycopg_s_cache_is_sent_as_it_is(make):
     assert tuple(row) == tuple(connection.execute(long, params).one())
     assert row.due_date == date(2024, 3, 1) and row[2] is True
     assert type(connection.connection.dbapi_connection.cursor()).__name__ == "Cursor"
+
+
+def test_run_lean_gives_run_s_rows_and_is_counted(make):
+    """``run_lean`` (no SQLAlchemy result: the statement through ``Connection._cursor_execute``) gives
+    ``run``'s rows, values and types, and the engine's cursor events see its statement."""
+    checker = make.user("checker")
+    for due in (date(2024, 3, 1), date(2024, 3, 5), date(2024, 4, 1)):
+        make.assigned_claim(checker, due_date=due)
+    statement = built.once(_statement)
+    connection = db.session.connection()
+    seen: list[str] = []
+
+    def on_execute(conn, cursor, sql, parameters, context, executemany):
+        seen.append(sql)
+
+    for day in (date(2024, 3, 2), date(2024, 3, 30), date(2024, 1, 1)):
+        expected = driver_sql.run(connection, statement, {"day": day})
+        sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            rows = driver_sql.run_lean(connection, statement, {"day": day})
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+        assert rows == expected and [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
+        assert not rows or rows[0]._fields == expected[0]._fields
+    assert len(seen) == 3 and all("claims" in sql for sql in seen)
+    with pytest.raises(sa.exc.DBAPIError):  # the driver's error, wrapped as SQLAlchemy wraps it
+        driver_sql.run_lean(connection, built.once(lambda: select(func.no_such_function(Claim.id))), {})
