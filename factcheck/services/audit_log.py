@@ -328,7 +328,14 @@ def _lines_as_read_select(names: tuple[str, ...], newest_first: bool) -> Any:
 def _lines_as_read(session: DbSession, values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:
     statement = built.once(_lines_as_read_select, tuple(values), newest_first)
     new = tuple.__new__
-    return [new(LineAsRead, row) for row in _read(session, statement, {**values, "limit": count}).all()]
+    return [new(LineAsRead, row) for row in _lean(session, statement, {**values, "limit": count})]
+
+
+def _lean(session: DbSession, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """A kept statement's rows on the driver (``driver_sql.run_lean``): neither the cache key walked
+    nor a result built for the page's two statements. The flush is what autoflush would have done."""
+    session.flush()
+    return driver_sql.run_lean(session.connection(), statement, params)
 
 
 def _read(session: DbSession, statement: Any, params: dict[str, Any] | None = None) -> Any:
@@ -468,7 +475,7 @@ def choices_and_verification(session: DbSession,
     """``filter_choices`` and the last verification, in the same statement."""
     engine = session.get_bind()
     params = _choices_params(engine, chosen_article)
-    return _choices_read(engine, _read(session, _FILTER_CHOICES[chosen_article is not None], params).all())
+    return _choices_read(engine, _lean(session, _FILTER_CHOICES[chosen_article is not None], params))
 
 
 def _choices_params(engine: Any, chosen_article: int | None) -> dict[str, Any]:
