@@ -427,13 +427,17 @@ def explain_pages(app, info, plans: dict[str, int]) -> None:
             continue
         raw = engine.raw_connection()
         try:
-            cursor = raw.cursor()
             for n, (statement, params, ms) in enumerate(ranked[:wanted], start=1):
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+                on = raw.cursor()
+                if isinstance(params, tuple | list):  # written with $1, $2… (driver_sql's long statements)
+                    import psycopg
+
+                    on = psycopg.RawCursor(raw.dbapi_connection)
+                on.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
                 say(f"-- EXPLAIN ANALYZE, {page} statement {n} ({ms:.1f} ms in the page):")
                 say(" ".join(statement.split()))
                 say(f"-- parameters: {params}")
-                for (line,) in cursor.fetchall():
+                for (line,) in on.fetchall():
                     say(line)
         finally:
             raw.close()

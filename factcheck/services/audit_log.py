@@ -42,7 +42,7 @@ from sqlalchemy.orm import joinedload
 from factcheck.models import Article, AuditEvent, Claim, Evidence, Note, Revision, User
 from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action, require
-from factcheck.services import audit, built
+from factcheck.services import audit, built, driver_sql
 from factcheck.services.checkpoints import Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
@@ -328,7 +328,14 @@ def _lines_as_read_select(names: tuple[str, ...], newest_first: bool) -> Any:
 def _lines_as_read(session: DbSession, values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:
     statement = built.once(_lines_as_read_select, tuple(values), newest_first)
     new = tuple.__new__
-    return [new(LineAsRead, row) for row in _read(session, statement, {**values, "limit": count}).all()]
+    return [new(LineAsRead, row) for row in _lean(session, statement, {**values, "limit": count})]
+
+
+def _lean(session: DbSession, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """A kept statement's rows on the driver (``driver_sql.run_lean``): neither the cache key walked
+    nor a result built for the page's two statements. The flush is what autoflush would have done."""
+    session.flush()
+    return driver_sql.run_lean(session.connection(), statement, params)
 
 
 def _read(session: DbSession, statement: Any, params: dict[str, Any] | None = None) -> Any:
@@ -410,7 +417,7 @@ _ARTICLES_TOP = select(func.max(Article.id)).scalar_subquery()
 _UNKNOWN = {"users_top": -1, "users_changed": datetime(1, 1, 1, tzinfo=UTC), "articles_top": -1}
 
 
-def _filter_choices_statement(chosen_article: bool) -> Any:
+def _filter_choices_statement(chosen_article: bool, sort_text: bool = False) -> Any:
     """The lists' signature (kind -1), and only when it is not the one given (``users_top``,
     ``users_changed``, ``articles_top``) the people (kind 0) and the newest titles (kind 1); the chosen
     article (kind 2) whenever one is asked for; the last verification (kind 3), if any, which the
@@ -443,8 +450,10 @@ def _filter_choices_statement(chosen_article: bool) -> Any:
                         check.c.created_at, cast(check.c.changes, Text))
                  .select_from(check).outerjoin(User, User.id == check.c.actor_id))
     both = union_all(*parts).subquery()
+    # ``sort_text``: the order's text as a last column, for a statement that orders the rows itself.
     return select(both.c.kind, both.c.id, both.c.text, both.c.email, both.c.sort_id, both.c.changed,
-                  both.c.recorded).order_by(both.c.kind, both.c.sort_text, both.c.sort_id)
+                  both.c.recorded, *([both.c.sort_text] if sort_text else [])
+                  ).order_by(both.c.kind, both.c.sort_text, both.c.sort_id)
 
 
 # Built once per process: building the union cost more than running it.
@@ -465,11 +474,23 @@ def choices_and_verification(session: DbSession,
                              chosen_article: int | None = None) -> tuple[FilterChoices, Verification | None]:
     """``filter_choices`` and the last verification, in the same statement."""
     engine = session.get_bind()
+    params = _choices_params(engine, chosen_article)
+    return _choices_read(engine, _lean(session, _FILTER_CHOICES[chosen_article is not None], params))
+
+
+def _choices_params(engine: Any, chosen_article: int | None) -> dict[str, Any]:
+    """The choices statement's parameters: the signature of the lists kept, and the chosen article."""
     kept = _KEPT_CHOICES.get(engine)
     params: dict[str, Any] = dict(kept[0] if kept is not None else _UNKNOWN)
     if chosen_article is not None:
         params["chosen_article"] = chosen_article
-    rows = _read(session, _FILTER_CHOICES[chosen_article is not None], params).all()
+    return params
+
+
+def _choices_read(engine: Any, rows: Sequence[Any]) -> tuple[FilterChoices, Verification | None]:
+    """The choices and the last verification from the choices statement's rows (read with
+    ``_choices_params``), the lists kept with their signature."""
+    kept = _KEPT_CHOICES.get(engine)
     signature_row, chosen = rows[0], [(row.id, row.text) for row in rows if row.kind == 2]
     last = rows[-1]
     verification = Verification(last.changed, last.email, last.text, json.loads(last.recorded)) \
@@ -492,6 +513,52 @@ def choices_and_verification(session: DbSession,
         with_chosen.__dict__["names"] = choices.names
         return with_chosen, verification
     return choices, verification
+
+
+def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None = None, after_id: int | None = None,
+                    limit: int = 50) -> tuple[FilterChoices, Verification | None, Page[LineAsRead]]:
+    """The log's page with nothing filtered (its first view and its older and newer pages), the
+    filter's choices and the last verification: ``choices_and_verification`` and
+    ``list_lines_as_read``. On PostgreSQL both selects are read in one statement (one round trip to
+    the server, not two: ``driver_sql.together``); elsewhere, one each."""
+    engine = session.get_bind()
+    if engine.dialect.name != "postgresql":
+        choices, verification = choices_and_verification(session)
+        return choices, verification, list_lines_as_read(session, viewer=viewer, before_id=before_id,
+                                                          after_id=after_id, limit=limit)
+    read: list[tuple[FilterChoices, Verification | None]] = []
+
+    def fetch(values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:
+        session.flush()  # what autoflush would have done
+        choice_rows, line_rows = driver_sql.run_together(
+            session.connection(), _choices_and_lines(tuple(values), newest_first),
+            {**_choices_params(engine, None), **values, "limit": count})
+        read.append(_choices_read(engine, choice_rows))
+        new = tuple.__new__
+        return [new(LineAsRead, row) for row in line_rows]
+
+    page = _page(session, viewer, None, before_id, after_id, limit, fetch)
+    if not read:  # no lines were asked for (not so without a filter, but never a page without choices)
+        return (*choices_and_verification(session), page)
+    return (*read[0], page)
+
+
+_CHOICES_AND_LINES: dict[tuple[Any, ...], driver_sql.Together] = {}
+
+
+def _choices_and_lines(names: tuple[str, ...], newest_first: bool) -> driver_sql.Together:
+    """The choices (without a chosen article) and the page's lines in one PostgreSQL statement, built
+    once per shape of the lines' conditions."""
+    key = (names, newest_first)
+    selects = _CHOICES_AND_LINES.get(key)
+    if selects is None:
+        choices = _filter_choices_statement(False, sort_text=True)
+        lines = _lines_as_read_select(names, newest_first)
+        selects = _CHOICES_AND_LINES[key] = driver_sql.together(
+            (choices, lambda rows: (rows.c.kind, rows.c.sort_text, rows.c.sort_id)),
+            (lines, lambda rows: (rows.c.id.desc() if newest_first else rows.c.id,)),
+        )
+    return selects
 
 
 def timeline_subject(session: DbSession, object_type: str, object_id: int) -> Any:

@@ -138,12 +138,59 @@ def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: 
     today = today or ctx.now().date()
     period = period or Period.last_days(today=today)
     board = Dashboard(period, today)
+    if session.get_bind().dialect.name == "postgresql":
+        return _in_one_statement(session, board, ctx.settings)
     board.claims_by_status, board.verdicts = _period_counts(session, period, ctx.settings.verdict_scale)
     board.turnaround = turnaround(session, period)
     board.overdue_count, board.overdue = _overdue(session, today)
     board.workload = _workload(session, today)
     board.gate, board.waiting = _gate(session, ctx.settings)
     return board
+
+
+def _in_one_statement(session: DbSession, board: Dashboard, settings: Settings) -> Dashboard:
+    """``summary``'s five selects read in one statement (PostgreSQL): the same selects, each one's rows
+    a JSON array of the one row (``driver_sql.together``). Every statement was a round trip to the
+    server, and on PostgreSQL each cost the page more in the driver, SQLAlchemy and the wait than the
+    server's work on its few rows; SQLite has no round trip and keeps a statement each."""
+    period, today = board.period, board.today
+    selects = _together(period.end is None, settings)
+    # The flush is what autoflush would have done.
+    session.flush()
+    period_rows, turnaround_rows, overdue_rows, workload_rows, gate_rows = driver_sql.run_together(
+        session.connection(), selects, {**_period_params(period), "day_from": period.date_from,
+                                        "day_to": period.date_to, "today": today})
+    board.claims_by_status, board.verdicts = _read_period_counts(period_rows, settings.verdict_scale)
+    [(count, median, p90)] = turnaround_rows
+    board.turnaround = Turnaround(count, _float(median), _float(p90))
+    board.overdue_count, board.overdue = _read_overdue(overdue_rows)
+    board.workload = _read_workload(workload_rows)
+    board.gate, board.waiting = _read_gate(gate_rows)
+    return board
+
+
+_TOGETHER: dict[tuple[Any, ...], driver_sql.Together] = {}
+
+
+def _together(open_ended: bool, settings: Settings) -> driver_sql.Together:
+    """The five selects of PostgreSQL's dashboard as one statement, built once per shape (a period
+    without an end; the verdicts that need a resolution, a setting)."""
+    key = (open_ended, settings.verdicts_needing_resolution)
+    selects = _TOGETHER.get(key)
+    if selects is None:
+        period = Period(date.min, date.max) if open_ended else Period(date.min, date.min)
+        selects = _TOGETHER[key] = driver_sql.together(
+            (running_counts.period_counts(), None),
+            (_percentiles("postgresql", period), None),
+            (_overdue_list(sqlite=False), lambda rows: (rows.c.due_date, rows.c.id)),
+            (_workload_select(), None),
+            (_waiting(settings), lambda rows: (rows.c.status.desc(), rows.c.updated_at, rows.c.id)),
+        )
+    return selects
+
+
+def _period_params(period: Period) -> dict[str, Any]:
+    return {"period_start": period.start, "period_end": period.end}
 
 
 # ---- the statements, built once ---------------------------------------------------------------------
@@ -179,7 +226,7 @@ def _run(session: DbSession, statement: Any, period: Period | None = None, today
     # On the driver, compiled once (driver_sql): aggregates need none of the ORM session's execution
     # machinery, nor a cache key walked at every view. The flush is what autoflush would have done.
     session.flush()
-    return driver_sql.run(session.connection(), statement, params)
+    return driver_sql.run_lean(session.connection(), statement, params)
 
 
 def _period_counts(session: DbSession, period: Period,
@@ -187,9 +234,13 @@ def _period_counts(session: DbSession, period: Period,
     """Claims brought in during the period by the status they have now (in workflow order), and the
     verdicts made final during it (in the order of the verdict scale): one statement for both, over
     the running counts of the period's days (at most days × statuses rows, however many claims)."""
+    return _read_period_counts(_run(session, _statement(session, running_counts.period_counts), days=period), scale)
+
+
+def _read_period_counts(rows: list[Any],
+                        scale: tuple[str, ...]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     statuses: dict[str, int] = {}
     verdicts: dict[str, int] = {}
-    rows = _run(session, _statement(session, running_counts.period_counts), days=period)
     for kind, value, count in rows:
         (statuses if kind == running_counts.CREATED else verdicts)[value] = int(count)
     ordered = [verdict for verdict in scale if verdict in verdicts] + sorted(
@@ -219,12 +270,7 @@ def turnaround(session: DbSession, period: Period) -> Turnaround:
     dialect = session.get_bind().dialect.name
 
     def percentiles() -> Any:
-        durations = _durations(dialect, period)
-        return select(
-            func.count(),
-            func.percentile_cont(0.5).within_group(durations.c.seconds),
-            func.percentile_cont(0.9).within_group(durations.c.seconds),
-        ).select_from(durations)
+        return _percentiles(dialect, period)
 
     if dialect == "postgresql":
         [(count, median, p90)] = _run(session, _statement(session, percentiles, period.end is None), period)
@@ -253,6 +299,16 @@ def turnaround(session: DbSession, period: Period) -> Turnaround:
     return Turnaround(n, _interpolate(by_pos, 0.5, n), _interpolate(by_pos, 0.9, n))
 
 
+def _percentiles(dialect: str, period: Period) -> Any:
+    """PostgreSQL's turnaround: the count, the median and the 90th percentile in one row."""
+    durations = _durations(dialect, period)
+    return select(
+        func.count(),
+        func.percentile_cont(0.5).within_group(durations.c.seconds),
+        func.percentile_cont(0.9).within_group(durations.c.seconds),
+    ).select_from(durations)
+
+
 def _interpolate(by_pos: dict[int, float], p: float, n: int) -> float:
     rank = p * (n - 1)
     low = int(rank)
@@ -268,19 +324,26 @@ def _overdue(session: DbSession, today: date) -> tuple[int, list[OverdueClaim]]:
     sqlite = session.get_bind().dialect.name == "sqlite"
 
     def overdue_list() -> Any:
-        overdue = _overdue_on_the_day()
-        # Every row carries the count (an uncorrelated subquery of the running counts: run once); no
-        # row, no overdue claim.
-        count = running_counts.overdue_total()
-        if sqlite:
-            overdue = _without_status_index(overdue)
-        # Only what the list shows: the claim's label, due date and status, its article's title, its checker.
-        return (select(Claim.id, Claim.quote, Claim.statement, Claim.text_changed, Claim.status, Claim.due_date,
-                       Claim.article_id, Article.title, User.display_name, count.label("overdue_count"))
-                .join(Article, Article.id == Claim.article_id).outerjoin(User, User.id == Claim.assignee_id)
-                .where(overdue).order_by(Claim.due_date, Claim.id).limit(LIST_LIMIT))
+        return _overdue_list(sqlite)
 
-    rows = _run(session, _statement(session, overdue_list), today=today)
+    return _read_overdue(_run(session, _statement(session, overdue_list), today=today))
+
+
+def _overdue_list(sqlite: bool) -> Any:
+    overdue = _overdue_on_the_day()
+    # Every row carries the count (an uncorrelated subquery of the running counts: run once); no
+    # row, no overdue claim.
+    count = running_counts.overdue_total()
+    if sqlite:
+        overdue = _without_status_index(overdue)
+    # Only what the list shows: the claim's label, due date and status, its article's title, its checker.
+    return (select(Claim.id, Claim.quote, Claim.statement, Claim.text_changed, Claim.status, Claim.due_date,
+                   Claim.article_id, Article.title, User.display_name, count.label("overdue_count"))
+            .join(Article, Article.id == Claim.article_id).outerjoin(User, User.id == Claim.assignee_id)
+            .where(overdue).order_by(Claim.due_date, Claim.id).limit(LIST_LIMIT))
+
+
+def _read_overdue(rows: list[Any]) -> tuple[int, list[OverdueClaim]]:
     return (rows[0].overdue_count if rows else 0,
             [OverdueClaim(row.id, _claim_label(row), row.status, row.due_date, row.article_id, row.title,
                           row.display_name) for row in rows])
@@ -318,18 +381,27 @@ def _without_status_index(condition: ColumnElement[bool]) -> ColumnElement[bool]
 def _workload(session: DbSession, today: date) -> list[Workload]:
     """Every active checker with their open claims by status (none is a row too: idle people show),
     from the running counts: one row per checker, however many claims they hold."""
-    states = tuple(state.value for state in WORKLOAD_STATES)
-
     def workload() -> Any:
-        counts = running_counts.held_by_checker(states).subquery()
-        return (
-            select(User.id, User.display_name, *(counts.c[state] for state in states), counts.c.overdue)
-            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value))
-            .outerjoin(counts, counts.c.user_id == User.id)
-            .where(User.is_active_account.is_(True))
-        )
+        return _workload_select()
 
-    rows = _run(session, _statement(session, workload), today=today)
+    return _read_workload(_run(session, _statement(session, workload), today=today))
+
+
+_STATES = tuple(state.value for state in WORKLOAD_STATES)
+
+
+def _workload_select() -> Any:
+    counts = running_counts.held_by_checker(_STATES).subquery()
+    return (
+        select(User.id, User.display_name, *(counts.c[state] for state in _STATES), counts.c.overdue)
+        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value))
+        .outerjoin(counts, counts.c.user_id == User.id)
+        .where(User.is_active_account.is_(True))
+    )
+
+
+def _read_workload(rows: list[Any]) -> list[Workload]:
+    states = _STATES
     return sorted((Workload(user_id, name, {state: int(n or 0) for state, n in zip(states, counts, strict=True)},
                             int(overdue or 0)) for user_id, name, *counts, overdue in rows),
                   key=lambda w: (-w.total, w.name))
@@ -340,21 +412,28 @@ def _gate(session: DbSession, settings: Settings) -> tuple[list[tuple[str, int]]
     claims: one statement, every row carrying the counts (uncorrelated subqueries, run once; no row,
     no article at the gate)."""
     def waiting() -> Any:
-        unsettled = (
-            select(func.count(Claim.id))
-            .where(Claim.article_id == Article.id, blocking_condition(settings))
-            .correlate(Article).scalar_subquery()
-        )
-        # The 20 articles are picked first and only theirs are counted: counting in the same statement
-        # as the sort counted the unsettled claims of every article at the gate.
-        order = (Article.status.desc(), Article.updated_at, Article.id)
-        picked = (select(Article.id).where(Article.status.in_([s.value for s in AT_THE_GATE]))
-                  .order_by(*order).limit(LIST_LIMIT).subquery())
-        counts = [running_counts.articles_in(status.value) for status in AT_THE_GATE]
-        return (select(Article.id, Article.title, Article.status, Article.updated_at, unsettled, *counts)
-                .join(picked, picked.c.id == Article.id).order_by(*order))
+        return _waiting(settings)
 
-    rows = _run(session, _statement(session, waiting, settings.verdicts_needing_resolution))
+    return _read_gate(_run(session, _statement(session, waiting, settings.verdicts_needing_resolution)))
+
+
+def _waiting(settings: Settings) -> Any:
+    unsettled = (
+        select(func.count(Claim.id))
+        .where(Claim.article_id == Article.id, blocking_condition(settings))
+        .correlate(Article).scalar_subquery()
+    )
+    # The 20 articles are picked first and only theirs are counted: counting in the same statement
+    # as the sort counted the unsettled claims of every article at the gate.
+    order = (Article.status.desc(), Article.updated_at, Article.id)
+    picked = (select(Article.id).where(Article.status.in_([s.value for s in AT_THE_GATE]))
+              .order_by(*order).limit(LIST_LIMIT).subquery())
+    counts = [running_counts.articles_in(status.value) for status in AT_THE_GATE]
+    return (select(Article.id, Article.title, Article.status, Article.updated_at, unsettled, *counts)
+            .join(picked, picked.c.id == Article.id).order_by(*order))
+
+
+def _read_gate(rows: list[Any]) -> tuple[list[tuple[str, int]], list[WaitingArticle]]:
     counts = rows[0][-len(AT_THE_GATE):] if rows else (0,) * len(AT_THE_GATE)
     return ([(status.value, count) for status, count in zip(AT_THE_GATE, counts, strict=True)],
             [WaitingArticle(*row[:5]) for row in rows])

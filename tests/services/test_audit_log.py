@@ -344,3 +344,46 @@ def test_the_last_verification_comes_with_the_filter_choices_kept_or_not(make):
     _choices, second = audit_log.choices_and_verification(db.session, chosen_article=999_999)
     assert second.actor_name == manager.display_name and second.created_at >= first.created_at
     assert second.changes["count"]["after"] == first.changes["count"]["after"] + 2  # the first check, the manager
+
+
+def test_the_unfiltered_page_is_the_choices_the_verification_and_the_lines(make):
+    """``unfiltered_page`` (one statement on PostgreSQL, the choices' and the lines' selects read as
+    JSON) gives what ``choices_and_verification`` and ``list_lines_as_read`` give: the same people in
+    the same order, the same titles, the same verification and the same lines, values and types, on
+    the first page and deeper, and the lists kept until someone joins."""
+    manager = make.user("manager")
+    editor = make.user("editor")
+    editor.display_name = 'Zoë "<b>O\'Neil</b>" & \\ —\n'
+    make.user("checker").display_name = "adam"
+    make.claim(editor=editor, article=make.article(editor, title="Quotes \" ' \\ <i>x</i> ✓"))
+    audit.verify_and_record(ctx(), actor=manager)
+    ids = _add(70, action="test.bulk", actor=editor)
+    audit_log.unfiltered_page(db.session, viewer=manager)  # the viewer loaded again after the commit
+    seen: list[str] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    for before, after in ((None, None), (ids[30], None), (None, ids[10]), (ids[0] - 1_000_000, None), (None, ids[-1])):
+        sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            choices, verification, page = audit_log.unfiltered_page(db.session, viewer=manager, before_id=before,
+                                                                     after_id=after, limit=50)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+        together = db.engine.dialect.name == "postgresql"
+        # One statement, or two on SQLite; a page deeper than the first asks once more whether there
+        # are events on its other side.
+        assert len(seen) == (1 if together else 2) + ((before, after) != (None, None) and bool(page.events)), seen
+        seen.clear()
+        expected_choices, expected_verification = audit_log.choices_and_verification(db.session)
+        expected = audit_log.list_lines_as_read(db.session, viewer=manager, before_id=before, after_id=after, limit=50)
+        assert (choices.actors, choices.articles) == (expected_choices.actors, expected_choices.articles)
+        assert verification == expected_verification and verification is not None
+        assert page == expected
+        assert [tuple(map(type, line)) for line in page.events] == [tuple(map(type, line)) for line in expected.events]
+        assert [line.line() for line in page.events] == [line.line() for line in expected.events]
+    first = audit_log.unfiltered_page(db.session, viewer=manager)[0]
+    assert audit_log.unfiltered_page(db.session, viewer=manager)[0] is first  # kept
+    make.user("checker")
+    assert audit_log.unfiltered_page(db.session, viewer=manager)[0] is not first  # someone joined

@@ -172,3 +172,56 @@ def test_on_sqlite_the_workload_reads_the_running_counts_not_the_claims(app, mak
     # per checker: nothing that grows with the claims.
     assert "SEARCH running_counts USING PRIMARY KEY (kind=? AND day<?)" in plan, plan
     assert "claims" not in plan, plan
+
+
+def _five_statements(board: dashboard.Dashboard) -> dashboard.Dashboard:
+    """The figures of ``board``'s period and day as the five statements read them, one each."""
+    session, settings = db.session, ctx().settings
+    period, today = board.period, board.today
+    separate = dashboard.Dashboard(period, today)
+    separate.claims_by_status, separate.verdicts = dashboard._period_counts(session, period, settings.verdict_scale)
+    separate.turnaround = dashboard.turnaround(session, period)
+    separate.overdue_count, separate.overdue = dashboard._overdue(session, today)
+    separate.workload = dashboard._workload(session, today)
+    separate.gate, separate.waiting = dashboard._gate(session, settings)
+    return separate
+
+
+def test_on_postgresql_the_figures_are_read_in_one_statement(make, clock):
+    """PostgreSQL reads the five selects in one statement (their rows as JSON): the figures, their
+    order and their types are those of the five statements, for a period with an end and one without."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads a statement each (no round trips to save)")
+    manager, editor = make.user("manager"), make.user("editor")
+    ann, bob = make.user("checker"), make.user("checker")
+    ann.display_name = 'Ann "<b>O\'Neil</b>" & Ünal\n'
+    for hours, verdict in ((1.25, "false"), (7, "verified"), (0.001, "misleading"), (30, "false")):
+        _finalize_after(make, clock, hours, verdict=verdict)
+    for days, checker in ((-3, ann), (-1, bob), (-3, ann), (0, bob), (2, ann)):
+        claim = make.assigned_claim(checker, editor=editor, due_date=date(2024, 3, 10) + timedelta(days))
+    claim.article.title = "Tram <script>'line'</script> \\ \"approved\" — ✓"
+    claims.start_work(ctx(), actor=bob, claim=make.assigned_claim(bob, editor=editor))
+    db.session.flush()
+    dashboard.summary(ctx(), viewer=manager)  # the viewer and their roles loaded again after the commits
+    seen: list[str] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    for period in (MARCH, Period(date(2024, 3, 5), date.max), Period(date(2030, 1, 1), date(2030, 1, 2))):
+        sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            board = dashboard.summary(ctx(), viewer=manager, period=period, today=date(2024, 3, 10))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+        assert len(seen) == 1, [statement[:60] for statement in seen]
+        seen.clear()
+        separate = _five_statements(board)
+        assert repr(board) == repr(separate)
+        assert [type(value) for value in (board.overdue[0].due_date, board.waiting[0].updated_at)] == [
+            type(separate.overdue[0].due_date), type(separate.waiting[0].updated_at)]
+        assert board.waiting[0].updated_at.tzinfo is UTC
+    march = dashboard.summary(ctx(), viewer=manager, period=MARCH, today=date(2024, 3, 10))
+    assert march.turnaround.count == 4 and march.turnaround.median_seconds == pytest.approx(4.125 * 3600, abs=0.5)
+    assert [row.id for row in march.overdue] == [row.id for row in _five_statements(march).overdue]
+    assert len(march.overdue) == 3 and march.overdue_count == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import Date, bindparam, func, select
 
 from factcheck.extensions import db
@@ -56,3 +57,83 @@ def test_a_float_column_is_typed_as_sqlalchemy_types_it(make):
     rows = driver_sql.run(connection, statement, {"claim_id": claim.id})
     assert [tuple(row) for row in rows] == [tuple(row) for row in expected] == [(claim.id, 0.625, 0.625)]
     assert [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
+
+
+def test_selects_read_together_are_the_selects_rows(make):
+    """``together``: several selects in one PostgreSQL statement, each one's rows (as JSON) made again
+    with the values and types the driver gives for the select alone, in the order asked for."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("one statement for several selects is PostgreSQL's (json_agg)")
+    checker = make.user("checker")
+    for due in (date(2024, 3, 1), date(2024, 3, 5), date(2024, 4, 1)):
+        claim = make.assigned_claim(checker, due_date=due)
+    claim.article.title = "Quotes \" ' \\ <b>&amp;</b>\n\t— ✓ \u2028"
+    claim.score = 0.1 + 0.2
+    db.session.flush()
+    claims = _statement()
+    scores = (select(Claim.id, Claim.score, func.avg(Claim.score).over().label("mean"), Claim.assignee_id)
+              .where(Claim.id == bindparam("claim_id")))
+    nothing = select(Claim.id, Claim.due_date).where(Claim.id < 0)
+    selects = driver_sql.together((claims, lambda rows: (rows.c.id.desc(),)), (scores, None), (nothing, None))
+    connection = db.session.connection()
+    for day in (date(2024, 3, 2), date(2024, 3, 30), date(2024, 1, 1)):
+        params = {"day": day, "claim_id": claim.id}
+        first, second, third = driver_sql.run_together(connection, selects, params)
+        expected = list(reversed(connection.execute(built.once(_statement), params).all()))
+        assert [tuple(row) for row in first] == [tuple(row) for row in expected]
+        assert [tuple(map(type, row)) for row in first] == [tuple(map(type, row)) for row in expected]
+        assert [tuple(row) for row in second] == [tuple(row) for row in connection.execute(scores, params).all()]
+        assert third == []
+    [row] = second
+    assert row.score == 0.1 + 0.2 and type(row.score) is float and row.assignee_id == checker.id
+    titles = [row.title for row in driver_sql.run_together(connection, selects, {"day": date(2025, 1, 1),
+                                                                                "claim_id": claim.id})[0]]
+    assert claim.article.title in titles
+
+
+def test_a_statement_too_long_for_psycopg_s_cache_is_sent_as_it_is(make):
+    """A statement longer than psycopg keeps converted (4,096 characters, 50 parameters) is written with
+    $1, $2… once and run on psycopg's raw cursor: the same rows, and the engine's other statements
+    keep their cursor."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's")
+    claim = make.assigned_claim(due_date=date(2024, 3, 1))
+    day = bindparam("day", type_=Date())
+    long = built.once(lambda: select(Claim.id, Claim.due_date, *(
+        (Claim.due_date < day).label(f"before_the_day_with_a_long_name_{n:03}") for n in range(60))).where(
+            Claim.id == bindparam("claim_id")).order_by(Claim.id))
+    connection = db.session.connection()
+    params = {"day": date(2024, 3, 2), "claim_id": claim.id}
+    assert driver_sql._plan(connection.dialect, long).raw and not driver_sql._plan(connection.dialect,
+                                                                                 built.once(_statement)).raw
+    [row] = driver_sql.run(connection, long, params)
+    assert tuple(row) == tuple(connection.execute(long, params).one())
+    assert row.due_date == date(2024, 3, 1) and row[2] is True
+    assert type(connection.connection.dbapi_connection.cursor()).__name__ == "Cursor"
+
+
+def test_run_lean_gives_run_s_rows_and_is_counted(make):
+    """``run_lean`` (no SQLAlchemy result: the statement through ``Connection._cursor_execute``) gives
+    ``run``'s rows, values and types, and the engine's cursor events see its statement."""
+    checker = make.user("checker")
+    for due in (date(2024, 3, 1), date(2024, 3, 5), date(2024, 4, 1)):
+        make.assigned_claim(checker, due_date=due)
+    statement = built.once(_statement)
+    connection = db.session.connection()
+    seen: list[str] = []
+
+    def on_execute(conn, cursor, sql, parameters, context, executemany):
+        seen.append(sql)
+
+    for day in (date(2024, 3, 2), date(2024, 3, 30), date(2024, 1, 1)):
+        expected = driver_sql.run(connection, statement, {"day": day})
+        sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            rows = driver_sql.run_lean(connection, statement, {"day": day})
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+        assert rows == expected and [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
+        assert not rows or rows[0]._fields == expected[0]._fields
+    assert len(seen) == 3 and all("claims" in sql for sql in seen)
+    with pytest.raises(sa.exc.DBAPIError):  # the driver's error, wrapped as SQLAlchemy wraps it
+        driver_sql.run_lean(connection, built.once(lambda: select(func.no_such_function(Claim.id))), {})

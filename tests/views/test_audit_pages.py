@@ -315,3 +315,21 @@ def test_a_kept_row_shows_an_altered_event_as_the_database_holds_it(make, login_
             connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
     altered = _text(client.get("/audit")).replace("\n", "").replace("  ", "")
     assert '<td data-label="after">altered</td>' in altered and '<td data-label="after">assigned</td>' not in altered
+
+
+def test_the_unfiltered_log_reads_its_choices_and_events_in_one_statement_on_postgresql(
+        make, login_as, count_queries, database_url):
+    """The signed-in user, then the filter's choices with the last verification and the page's events:
+    one statement on PostgreSQL (each is a round trip to the server), two on SQLite. Filtered, the
+    choices come first (the filter is read with them)."""
+    make.claim()
+    manager = login_as("manager")
+    together = database_url.startswith("postgresql")
+    for url, expected in (("/audit", 1 if together else 2), ("/audit?action=claim.created", 2)):
+        assert manager.get(url).status_code == 200
+        with count_queries() as seen:
+            page = _text(manager.get(url))
+        assert 'class="action"><code>claim.created' in page
+        read = [statement for statement in seen if "users.password_hash" not in statement]
+        assert len(seen) - len(read) == 1  # the signed-in user
+        assert len(read) == expected, (url, [s[:80] for s in read])

@@ -132,3 +132,17 @@ def test_a_chosen_period_is_read_afresh_for_each_day_and_query(login_as, clock):
     assert "From 2024-01-01 to 2024-03-02" in _text(manager.get("/dashboard?date_from=2024-01-01"))
     response = manager.get("/dashboard?date_from=2024-01-01&date_to=2024-01-31")
     assert response.status_code == 200 and "From 2024-01-01 to 2024-01-31" in _text(response)
+
+
+def test_the_page_reads_its_figures_in_one_statement_on_postgresql(make, login_as, count_queries, database_url):
+    """The signed-in user, then the figures: on PostgreSQL one statement for all of them (each
+    statement is a round trip to the server), on SQLite one for each of the five."""
+    manager = login_as("manager")
+    _newsroom(make, 2)
+    assert manager.get("/dashboard").status_code == 200
+    with count_queries() as seen:
+        page = _text(manager.get("/dashboard"))
+    assert "Overdue claims: 2" in page
+    figures = [statement for statement in seen if "users.password_hash" not in statement]
+    assert len(seen) - len(figures) == 1  # the signed-in user
+    assert len(figures) == (1 if database_url.startswith("postgresql") else 5), [s[:80] for s in figures]
