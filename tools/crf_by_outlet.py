@@ -87,7 +87,7 @@ def reader(model: Path | None, cues: frozenset[str]) -> Iterator[None]:
     try:
         yield
     finally:
-        learned.cue_words, learned._tagger, stance._model = saved  # type: ignore[assignment]
+        learned.cue_words, learned._tagger, stance._model = saved
         learned._gate.cache_clear()
         if tagger is not None:
             tagger.close()
