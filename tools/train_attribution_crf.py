@@ -9,6 +9,11 @@ PolNeAR train (first annotator of each article) becomes a sequence of tokens lab
 (inside a labelled Source), C (inside a Cue) or O. The CRF is fitted with L-BFGS (seeded
 data order; crfsuite's L-BFGS is deterministic), its L2 weight is picked on PolNeAR dev by
 token F1 of S, and the model is written beside learned.py. The test split is never read.
+
+``--by-outlet`` writes nothing: it estimates how the reader carries over to an outlet it was
+not trained on (tools/crf_by_outlet.py), fitting one CRF per group of held-out outlets on
+the other outlets' train articles and scoring a sample of the held-out ones with the whole
+suggester. Dev and test are not read.
 """
 
 from __future__ import annotations
@@ -69,12 +74,14 @@ def _articles(folder: Path) -> list[tuple[str, dict[str, list[tuple[int, int]]]]
 # A cue word: letters only, in a Cue at least this often, and in at least this share of its uses.
 CUE_MIN_COUNT = 8
 CUE_MIN_SHARE = 0.5
+# The L2 weight the last `make train` kept on dev (the default of --by-outlet).
+C2 = 1.0
 
 
-def cue_lexicon(folder: Path) -> list[str]:
+def cue_lexicon(articles: list[tuple[str, dict[str, list[tuple[int, int]]]]]) -> list[str]:
     in_cue: Counter[str] = Counter()
     total: Counter[str] = Counter()
-    for text, spans in _articles(folder):
+    for text, spans in articles:
         for word, start, end in tokens(text):
             low = word.lower()
             total[low] += 1
@@ -84,8 +91,13 @@ def cue_lexicon(folder: Path) -> list[str]:
 
 
 def read_split(folder: Path) -> list[tuple[list[list[str]], list[str]]]:
+    return sequences(_articles(folder))
+
+
+def sequences(articles: list[tuple[str, dict[str, list[tuple[int, int]]]]]) -> list[tuple[list[list[str]], list[str]]]:
+    """Each sentence of 3 to MAX_TOKENS tokens: its features and its S / C / O labels."""
     data = []
-    for text, spans in _articles(folder):
+    for text, spans in articles:
         for s in split_sentences(text):
             toks = tokens(s.text)
             if not 3 <= len(toks) <= MAX_TOKENS:
@@ -95,11 +107,11 @@ def read_split(folder: Path) -> list[tuple[list[list[str]], list[str]]]:
     return data
 
 
-def _fit(train: list, c2: float, path: Path, iterations: int) -> None:
+def fit(train: list, c2: float, path: Path, iterations: int, c1: float = 0.0) -> None:
     trainer = pycrfsuite.Trainer(verbose=False)
     for xseq, yseq in train:
         trainer.append(xseq, yseq)
-    trainer.set_params({"c1": 0.0, "c2": c2, "max_iterations": iterations, "feature.minfreq": 2})
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations, "feature.minfreq": 2})
     trainer.train(str(path))
 
 
@@ -121,8 +133,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--by-outlet", action="store_true",
+                        help="write nothing; estimate the reader on outlets held out of training (tools/crf_by_outlet.py)")
+    parser.add_argument("--folds", type=int, default=7, help="--by-outlet: groups of outlets (7: leave one out)")
+    parser.add_argument("--per-outlet", type=int, default=40, help="--by-outlet: held-out articles scored per outlet")
+    parser.add_argument("--c2", type=float, default=C2, help="--by-outlet: the L2 weight")
+    parser.add_argument("--jobs", type=int, default=1, help="--by-outlet: folds fitted at once")
+    parser.add_argument("--limit", type=int, default=None, help="--by-outlet: only the first articles of each outlet")
+    parser.add_argument("--only", default=None, help="--by-outlet: only the fold that holds out this outlet")
     args = parser.parse_args(argv)
-    cues = cue_lexicon(args.data / "train")
+    if args.by_outlet:
+        from tools.crf_by_outlet import by_outlet
+
+        by_outlet(args.data, args.folds, args.per_outlet, args.c2, args.iterations, args.seed, args.jobs, args.limit,
+                  args.only)
+        return 0
+    cues = cue_lexicon(_articles(args.data / "train"))
     CUES_PATH.write_text("\n".join(cues) + "\n", encoding="utf-8")
     learned.cue_words.cache_clear()
     learned._gate.cache_clear()
@@ -133,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     best = (-1.0, 0.0)
     for c2 in (0.1, 1.0):
         candidate = args.out.with_suffix(f".c2-{c2}")
-        _fit(train, c2, candidate, args.iterations)
+        fit(train, c2, candidate, args.iterations)
         f1 = _source_f1(candidate, dev)
         print(f"c2={c2}: Source token F1 on dev {f1:.3f}", flush=True)
         best = max(best, (f1, c2))
