@@ -36,7 +36,7 @@ from factcheck.services import claim_queries, evidence, notes, notifications, pr
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-from factcheck.views import claim_items, links, list_rows
+from factcheck.views import claim_items, links, list_rows, note_html
 from factcheck.views.common import (
     actor,
     checker_choices,
@@ -54,8 +54,9 @@ from factcheck.views.list_rows import html_text
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 # A note's HTML depends on nothing but its text: rendered (markdown, then sanitised) once per process for
 # the notes viewed most rather than on every view of their claim, where it was a twentieth of the page.
-# Notes are short; were all at the form's 10,000 characters, the cache would hold about 12 MB.
-_note_html = functools.lru_cache(maxsize=512)(notes.render_markdown)
+# Notes are short; were all at the form's 10,000 characters, the cache would hold about 12 MB. A note not
+# kept (a claim seen for the first time) is written directly when it is plain words (``note_html``).
+_note_html = functools.lru_cache(maxsize=512)(note_html.render)
 # The bulk form's priorities as its field offers them, its default chosen.
 _BULK_PRIORITIES = list_rows.options(((c.value, c.label) for c in BulkAssignForm.priority.kwargs["choices"]),
                                      BulkAssignForm.priority.kwargs["default"])
