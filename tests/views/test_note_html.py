@@ -41,14 +41,14 @@ def test_hand_picked_notes_read_as_the_parser_writes_them(body: str) -> None:
     assert note_html.render(body) == notes.render_markdown(body)
 
 
-@pytest.mark.parametrize("pieces", [_PIECES, _PLAIN], ids=["any", "plain"])
-def test_generated_notes_read_as_the_parser_writes_them(pieces: list[str]) -> None:
+@pytest.mark.parametrize(("pieces", "at_least"), [(_PIECES, 100), (_PLAIN, 400)], ids=["any", "plain"])
+def test_generated_notes_read_as_the_parser_writes_them(pieces: list[str], at_least: int) -> None:
     direct = 0
     for body in _bodies(10_000, 15, pieces):
         assert note_html.render(body) == notes.render_markdown(body), body
         direct += bool(note_html._SIMPLE.fullmatch(body)) and not body.endswith(" ")
     # Both ways are exercised: written directly and through the parser.
-    assert 300 < direct < 9_500
+    assert at_least < direct < 9_500
 
 
 def test_plain_words_with_bold_are_written_directly() -> None:
