@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Field, SelectField
 
 from factcheck.errors import EditConflict
@@ -36,7 +37,7 @@ from factcheck.services import claim_queries, evidence, notes, notifications, pr
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-from factcheck.views import claim_items, links, list_rows
+from factcheck.views import claim_forms, claim_items, links, list_rows, note_html
 from factcheck.views.common import (
     actor,
     checker_choices,
@@ -54,8 +55,9 @@ from factcheck.views.list_rows import html_text
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 # A note's HTML depends on nothing but its text: rendered (markdown, then sanitised) once per process for
 # the notes viewed most rather than on every view of their claim, where it was a twentieth of the page.
-# Notes are short; were all at the form's 10,000 characters, the cache would hold about 12 MB.
-_note_html = functools.lru_cache(maxsize=512)(notes.render_markdown)
+# Notes are short; were all at the form's 10,000 characters, the cache would hold about 12 MB. A note not
+# kept (a claim seen for the first time) is written directly when it is plain words (``note_html``).
+_note_html = functools.lru_cache(maxsize=512)(note_html.render)
 # The bulk form's priorities as its field offers them, its default chosen.
 _BULK_PRIORITIES = list_rows.options(((c.value, c.label) for c in BulkAssignForm.priority.kwargs["choices"]),
                                      BulkAssignForm.priority.kwargs["default"])
@@ -75,34 +77,29 @@ _FORMS_OF_ACTION = {
 }
 
 
-def _forms(claim: Claim, actions: claim_service.ClaimActions, **bound: FlaskForm) -> dict[str, FlaskForm]:
-    """The forms of the claim page the viewer may use (building all eleven on every view cost an
-    eighth of the page's time); the one just submitted keeps its input and errors."""
-    version = str(claim.version)
-    wanted = {name for action, names in _FORMS_OF_ACTION.items() if getattr(actions, action) for name in names}
-    defaults: dict[str, Callable[[], FlaskForm]] = {
-        # An attributed claim's evidence answers one of two questions: the checker says which, first.
-        "evidence_form": lambda: EvidenceForm(formdata=None, question="" if claim.claimant else "substance"),
-        "propose_form": lambda: ProposeForm(formdata=None, version=version, verdicts=context().settings.verdict_scale),
-        "return_form": lambda: ReturnForm(formdata=None, version=version),
-        "accept_form": lambda: AcceptVerdictForm(formdata=None, version=version),
-        "dismiss_form": lambda: DismissForm(formdata=None, version=version),
-        "triage_form": lambda: AcceptSuggestionForm(
-            formdata=None, version=version, statement=claim.statement, claimant=claim.claimant or "",
-            via=", ".join(claim.via or [])),
-        "resolve_form": lambda: ResolveForm(formdata=None, version=version),
-        "reanchor_form": lambda: ReanchorForm(formdata=None, version=version),
-        "action_form": lambda: ActionForm(formdata=None),
-        "assign_form": lambda: AssignForm(formdata=None, version=version, assignee_id=claim.assignee_id,
-                                          due_date=claim.due_date, priority=claim.priority),
-    }
-    # The note form and the evidence's removal forms send nothing the page must fill in: their markup is
-    # written without them (views/claim_items.py), and they exist only when one was posted.
-    forms = {name: make() for name, make in defaults.items() if name in wanted and name not in bound}
-    forms.update(bound)
-    if "assign_form" in forms:
-        forms["assign_form"].assignee_id.choices = checker_choices()
-    return forms
+def _forms(claim: Claim, actions: claim_service.ClaimActions, bound: dict[str, FlaskForm]) -> dict[str, Markup]:
+    """The insides of the claim page's forms the viewer may use (building all eleven on every view cost
+    an eighth of the page's time; building those offered, a seventh of a checker's): written from kept
+    markup with the claim's values (``claim_forms``); the one just submitted keeps its input and errors.
+    The note form and the evidence's removal forms send nothing the page must fill in: their markup is
+    written without them (views/claim_items.py)."""
+    settings = context().settings
+    offered = _offered(actions)
+    checkers = checker_choices() if "assign_form" in offered else ()
+    posted_assign = bound.get("assign_form")
+    if posted_assign is not None:
+        posted_assign.assignee_id.choices = checkers
+    return {name: claim_forms.inside(name, claim, settings=settings, checkers=checkers, posted=bound.get(name))
+            for name in offered if name in claim_forms.FORMS}
+
+
+class _ButtonTokens:
+    """What ``button_form`` reads of a form (``hidden_tag``) for the take and start buttons, whose form
+    holds only the CSRF token: the same two hidden inputs as an ``ActionForm`` writes, without one."""
+
+    @staticmethod
+    def hidden_tag() -> Markup:
+        return token_and_key(with_id=True)
 
 
 def _conflict_rows(conflict: EditConflict | None) -> list[tuple[str, str, str]]:
@@ -125,7 +122,11 @@ def _conflict_rows(conflict: EditConflict | None) -> list[tuple[str, str, str]]:
             for field, value in attempted.items()]
 
 
-def _kept_input(forms: dict[str, FlaskForm], shown: dict[str, FlaskForm]) -> list[tuple[str, str]]:
+def _has_errors(form: FlaskForm | None) -> bool:
+    return form is not None and bool(form.errors or form.form_errors)
+
+
+def _kept_input(forms: dict[str, FlaskForm], shown: set[str]) -> list[tuple[str, str]]:
     """What the person typed into a form the page no longer offers (they may not take that step any
     more): shown back to them, so nothing they wrote is lost."""
     kept = []
@@ -153,8 +154,7 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             present: list[presence.Present] | None = None, **bound: FlaskForm) -> tuple[str, int]:
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
-    forms = _forms(claim, actions, **bound)
-    offered = {name: form for name, form in forms.items() if name not in bound or name in _offered(actions)}
+    forms = _forms(claim, actions, bound)
     history = claim_queries.claim_history(db.session, claim)
     # Counted and grouped here once rather than by Jinja filters over the evidence in the template.
     by_question: dict[str, list[Evidence]] = {"attribution": [], "substance": []}
@@ -181,7 +181,9 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         timeline_url=links.by_id("audit.timeline", "object_id", object_type="claim")(claim_id),
         anchor_json=claim_items.anchor_json(claim, current_app.jinja_env), history=claim_items.history(described),
         history_count=len(described), history_more=history.more, conflict=conflict, problem=problem,
-        conflict_rows=_conflict_rows(conflict), actions=actions, kept_input=_kept_input(bound, offered), **forms,
+        conflict_rows=_conflict_rows(conflict), actions=actions, kept_input=_kept_input(bound, _offered(actions)),
+        forms=forms, token_and_key=token_and_key, action_form=_ButtonTokens,
+        remove_evidence_form=bound.get("remove_evidence_form"), evidence_errors=_has_errors(bound.get("evidence_form")),
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
         conversation=conversation, **presence_of(claim, actions, present), evidence_by_question=by_question,
         evidence_items=evidence_items, evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
