@@ -11,13 +11,14 @@ SQLAlchemy would have used (dates from SQLite's text, aware UTC times, booleans)
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
 
 Processor = Callable[[Any], Any]
+Processors = tuple[tuple[int, Processor], ...]
 
 
 @dataclass
@@ -41,14 +42,7 @@ def run(connection: Connection, statement: Any, params: Mapping[str, Any]) -> li
     """The rows of ``statement`` (kept for the process: it must be one of ``built.once``'s) with
     ``params``, as named tuples of its columns."""
     plan = _plan(connection.dialect, statement)
-    values = {**plan.given, **{name: (processor(params[name]) if processor else params[name])
-                               for name, processor in plan.processors.items()}}
-    parameters: Any = tuple(values[name] for name in plan.names) if plan.positional else values
-    cursor = connection.exec_driver_sql(plan.sql, parameters)
-    columns = plan.columns
-    if columns is None:
-        columns = plan.columns = _column_processors(connection.dialect, plan, cursor.cursor.description)
-    raw = cursor.fetchall()
+    raw, columns = _rows(connection, plan, params)
     if columns:
         typed = []
         for row in raw:
@@ -58,6 +52,24 @@ def run(connection: Connection, statement: Any, params: Mapping[str, Any]) -> li
             typed.append(plan.row._make(items))
         return typed
     return [plan.row._make(row) for row in raw]
+
+
+def untyped(connection: Connection, statement: Any, params: Mapping[str, Any]) -> tuple[Sequence[Any], Processors]:
+    """``run``'s rows as the driver gives them (plain tuples, not yet typed), with the position and
+    processor of each column that needs one: for a caller that reads only some columns of some rows
+    and types just those (``article_page``'s union of claims and checkers)."""
+    return _rows(connection, _plan(connection.dialect, statement), params)
+
+
+def _rows(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> tuple[Sequence[Any], Processors]:
+    values = {**plan.given, **{name: (processor(params[name]) if processor else params[name])
+                               for name, processor in plan.processors.items()}}
+    parameters: Any = tuple(values[name] for name in plan.names) if plan.positional else values
+    cursor = connection.exec_driver_sql(plan.sql, parameters)
+    columns = plan.columns
+    if columns is None:
+        columns = plan.columns = _column_processors(connection.dialect, plan, cursor.cursor.description)
+    return cursor.fetchall(), columns
 
 
 def _plan(dialect: Dialect, statement: Any) -> _Plan:

@@ -56,3 +56,20 @@ def test_a_float_column_is_typed_as_sqlalchemy_types_it(make):
     rows = driver_sql.run(connection, statement, {"claim_id": claim.id})
     assert [tuple(row) for row in rows] == [tuple(row) for row in expected] == [(claim.id, 0.625, 0.625)]
     assert [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
+
+
+def test_untyped_rows_typed_by_their_processors_are_run_s_rows(make):
+    """``untyped`` gives the driver's rows and the processors that make them ``run``'s."""
+    checker = make.user("checker")
+    make.assigned_claim(checker, due_date=date(2024, 3, 1))
+    statement = built.once(_statement)
+    connection = db.session.connection()
+    rows, processors = driver_sql.untyped(connection, statement, {"day": date(2024, 4, 1)})
+    typed = []
+    for row in rows:
+        items = list(row)
+        for position, processor in processors:
+            items[position] = processor(items[position])
+        typed.append(tuple(items))
+    assert typed == [tuple(row) for row in driver_sql.run(connection, statement, {"day": date(2024, 4, 1)})]
+    assert len(typed) == 1
