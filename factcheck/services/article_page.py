@@ -144,9 +144,9 @@ def claims_and_checkers(session: DbSession, shown: Article) -> tuple[list[Articl
     """``claim_rows`` and ``users.checkers``, in one statement."""
     status = shown.status
     session.flush()
-    # On the driver (``driver_sql``: compiled once, no cache key or result metadata per execution), and
-    # only the claims' columns typed: reading the union's fifty-odd rows through SQLAlchemy's result,
-    # every column of every row processed and looked up by name, was a sixth of the page (issue 15).
+    # On the driver (``driver_sql``: compiled once, no cache key walked per execution), and only the
+    # claims' columns typed: reading the union's fifty-odd rows through SQLAlchemy's result, every
+    # column of every row processed and looked up by name, was a sixth of the page (issue 15).
     rows, typed = driver_sql.untyped(session.connection(), _CLAIMS_AND_CHECKERS, {"article_id": shown.id})
     typed = tuple(item for item in typed if item[0] < _CLAIM_WIDTH)
     claims, checkers = [], []

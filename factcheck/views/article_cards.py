@@ -36,16 +36,16 @@ def cards(claims: list[ArticleClaim], *, triage: Collection[int], assignable: Co
     idempotency key (one per form, as ``form.csrf_token()`` in a template gives).
 
     The cards around the tokens are kept per process (``_kept``) under everything they show: each
-    claim's row (every column, its version included), what the viewer may do with it and its three
-    addresses. A view of the same claims by the same kind of viewer writes only the tokens."""
-    shown = []
-    for claim in claims:
-        claim_id = claim.id
-        may_triage = claim_id in triage
-        shown.append((_key(claim), may_triage, claim_id in assignable, claim_url(claim_id),
-                      accept_url(claim_id) if may_triage else "", dismiss_url(claim_id) if may_triage else ""))
-    key = tuple(shown)
-    parts = _kept.get(key, lambda: [_card(claim, *card[1:]) for claim, card in zip(claims, shown, strict=True)])
+    claim's row (every column, its version included), what the viewer may do with it, and the three
+    addresses' form (each a function of the claim's id alone, as ``links.by_id`` makes them). A view of
+    the same claims by the same kind of viewer writes only the tokens."""
+    shown = tuple((_key(claim), claim.id in triage, claim.id in assignable) for claim in claims)
+    # The addresses are the same function of a claim's id for every claim: asked once, of a stand-in.
+    key = (claim_url(0), accept_url(0), dismiss_url(0), shown)
+    parts = _kept.get(key, lambda: [
+        _card(claim, may_triage, may_tick, claim_url(claim.id), accept_url(claim.id) if may_triage else "",
+              dismiss_url(claim.id) if may_triage else "")
+        for claim, (_row, may_triage, may_tick) in zip(claims, shown, strict=True)])
     pieces: list[str] = []
     for card in parts:
         if len(card) == 1:
