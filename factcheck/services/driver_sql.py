@@ -26,6 +26,7 @@ from sqlalchemy.types import TypeDecorator
 from factcheck.services import built
 
 Processor = Callable[[Any], Any]
+Processors = tuple[tuple[int, Processor], ...]
 
 
 @dataclass
@@ -51,6 +52,23 @@ def run(connection: Connection, statement: Any, params: Mapping[str, Any]) -> li
     """The rows of ``statement`` (kept for the process: it must be one of ``built.once``'s) with
     ``params``, as named tuples of its columns."""
     plan = _plan(connection.dialect, statement)
+    description, raw = _fetched(connection, plan, params)
+    return _typed(connection.dialect, plan, description, raw)
+
+
+def untyped(connection: Connection, statement: Any, params: Mapping[str, Any]) -> tuple[Sequence[Any], Processors]:
+    """``run``'s rows as the driver gives them (plain tuples, not yet typed), with the position and
+    processor of each column that needs one: for a caller that reads only some columns of some rows
+    and types just those (``article_page``'s union of claims and checkers)."""
+    plan = _plan(connection.dialect, statement)
+    description, raw = _fetched(connection, plan, params)
+    columns = plan.columns
+    if columns is None:
+        columns = plan.columns = _column_processors(connection.dialect, plan, description)
+    return raw, columns
+
+
+def _fetched(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, Sequence[Any]]:
     values = {**plan.given, **{name: (processor(params[name]) if processor else params[name])
                                for name, processor in plan.processors.items()}}
     parameters: Any = tuple(values[name] for name in plan.names) if plan.positional else values
@@ -64,7 +82,7 @@ def run(connection: Connection, statement: Any, params: Mapping[str, Any]) -> li
             driver.cursor_factory = factory  # type: ignore[union-attr]
     else:
         cursor = connection.exec_driver_sql(plan.sql, parameters)
-    return _typed(connection.dialect, plan, cursor.cursor.description, cursor.fetchall())
+    return cursor.cursor.description, cursor.fetchall()
 
 
 def run_lean(connection: Connection, statement: Any, params: Mapping[str, Any]) -> list[Any]:

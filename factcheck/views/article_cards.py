@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from factcheck.services.article_page import ArticleClaim
+from factcheck.views.kept import Kept
 from factcheck.views.list_rows import html_text, status_label
 
 # What the triage forms send back: the claims list and what changes with it, swapped in by htmx.
@@ -32,17 +33,45 @@ def cards(claims: list[ArticleClaim], *, triage: Collection[int], assignable: Co
           token_and_key: Callable[[], Markup]) -> Markup:
     """Every claim's card, in order: with the triage forms for the claims in ``triage`` and a tick box for
     those in ``assignable``. ``token_and_key`` renders a triage form's CSRF token with a new
-    idempotency key (one per form, as ``form.csrf_token()`` in a template gives)."""
-    return Markup("".join(_card(c, c.id in triage, c.id in assignable, claim_url, accept_url, dismiss_url,
-                                token_and_key) for c in claims))
+    idempotency key (one per form, as ``form.csrf_token()`` in a template gives).
+
+    The cards around the tokens are kept per process (``_kept``) under everything they show: each
+    claim's row (every column, its version included), what the viewer may do with it, and the three
+    addresses' form (each a function of the claim's id alone, as ``links.by_id`` makes them). A view of
+    the same claims by the same kind of viewer writes only the tokens."""
+    shown = tuple((_key(claim), claim.id in triage, claim.id in assignable) for claim in claims)
+    # The addresses are the same function of a claim's id for every claim: asked once, of a stand-in.
+    key = (claim_url(0), accept_url(0), dismiss_url(0), shown)
+    parts = _kept.get(key, lambda: [
+        _card(claim, may_triage, may_tick, claim_url(claim.id), accept_url(claim.id) if may_triage else "",
+              dismiss_url(claim.id) if may_triage else "")
+        for claim, (_row, may_triage, may_tick) in zip(claims, shown, strict=True)])
+    pieces: list[str] = []
+    for card in parts:
+        if len(card) == 1:
+            pieces.append(card[0])
+        else:  # the two triage forms' tokens go between its three parts
+            pieces += (card[0], token_and_key(), card[1], token_and_key(), card[2])
+    return Markup("".join(pieces))
 
 
-def _card(claim: ArticleClaim, may_triage: bool, may_tick: bool, claim_url: Callable[[int], str],
-          accept_url: Callable[[int], str], dismiss_url: Callable[[int], str],
-          token_and_key: Callable[[], Markup]) -> str:
+# The cards of an article's claims for one kind of viewer, each as the text around its forms' tokens.
+# Keys hold every value a card shows, so a changed claim is a new key, never a stale card (``Kept``).
+_kept: Kept[list[tuple[str, ...]]] = Kept(at_most=512)
+_VIA = ArticleClaim._fields.index("via")
+
+
+def _key(claim: ArticleClaim) -> tuple[Any, ...]:
+    """The row as a key: every column (the relays, a list, as a tuple)."""
+    return (*claim[:_VIA], tuple(claim.via) if claim.via else None, *claim[_VIA + 1:])
+
+
+def _card(claim: ArticleClaim, may_triage: bool, may_tick: bool, claim_url: str, accept_url: str,
+          dismiss_url: str) -> tuple[str, ...]:
+    """The card's markup: one piece, or (for a claim the viewer may triage) three around its two tokens."""
     claim_id = claim.id
     status = html_text(claim.status)
-    link = html_text(claim_url(claim_id))
+    link = html_text(claim_url)
     tick = (f'<input type="checkbox" name="claim_ids" value="{claim_id}" form="bulk-assign" id="select-{claim_id}" '
             f'aria-label="Select claim {claim_id} for assignment"> ') if may_tick else ""
     claimant = ""
@@ -52,41 +81,45 @@ def _card(claim: ArticleClaim, may_triage: bool, may_tick: bool, claim_url: Call
     # Jinja's ``round`` filter is Python's round to no decimals (a float), then ``int``.
     score = (f' <span class="score" title="check-worthiness">{int(round(claim.score * 100, 0))}%</span>'
              if claim.score is not None else "")
-    triage = _triage(claim, link, accept_url, dismiss_url, token_and_key) if may_triage else ""
+    triage = _triage(claim, link, accept_url, dismiss_url) if may_triage else ("",)
     assigned = ""
     if claim.assignee_id:
         due = f", due {claim.due_date.isoformat()}" if claim.due_date else ""
         assigned = f"Assigned to {html_text(str(claim.assignee_name))}{due} · {html_text(claim.priority)} priority"
     verdict = f" · verdict: <strong>{html_text(claim.verdict)}</strong>" if claim.verdict else ""
     label = html_text(claim.label)  # type: ignore[misc]  # Claim.label, borrowed by the row class
-    return f"""
+    before = f"""
       <li id="claim-{claim_id}" class="claim-card status-{status}">
         <p>{tick}<span class="badge status-{status}">{status_label(claim.status)}</span> <a href="{link}">Claim {claim_id}</a>
           {claimant}
           <span class="kind">{html_text(claim.kind)}</span>{score}</p>
         <blockquote>{label}</blockquote>
-        {triage}
+        """
+    after = f"""
         <p class="meta">
           {assigned}
           {verdict}
         </p>
       </li>
       """
+    if len(triage) == 1:
+        return (f"{before}{after}",)
+    return (before + triage[0], triage[1], triage[2] + after)
 
 
-def _triage(claim: ArticleClaim, link: str, accept_url: Callable[[int], str], dismiss_url: Callable[[int], str],
-            token_and_key: Callable[[], Markup]) -> str:
+def _triage(claim: ArticleClaim, link: str, accept_url: str, dismiss_url: str) -> tuple[str, str, str]:
+    """The triage forms, as the text before, between and after their two tokens."""
     claim_id = claim.id
-    accept = html_text(accept_url(claim_id))
-    dismiss = html_text(dismiss_url(claim_id))
+    accept = html_text(accept_url)
+    dismiss = html_text(dismiss_url)
     kept = (f'<input type="hidden" name="version" value="{int(claim.version)}">'
             '<input type="hidden" name="return_to" value="article">')
-    return f"""
+    return (f"""
         <div class="triage">
 
           <form method="post" action="{accept}" class="inline"
                 hx-post="{accept}" {_SWAP}>
-            {token_and_key()}
+            """, f"""
             {kept}
             <button type="submit" class="primary">Accept</button>
           </form>
@@ -94,13 +127,13 @@ def _triage(claim: ArticleClaim, link: str, accept_url: Callable[[int], str], di
 
           <form method="post" action="{dismiss}" class="inline dismiss-form" data-confirm="Dismiss claim {claim_id}?"
                 hx-post="{dismiss}" {_SWAP}>
-            {token_and_key()}
+            """, f"""
             {kept}
             <label for="dismiss-reason-{claim_id}">Reason</label>
 {_DISMISS_REASONS.format(id=claim_id)}            <button type="submit">Dismiss</button>
           </form>
         </div>
-        """
+        """)
 
 
 def blockers(blocking: Iterable[Any], *, claim_url: Callable[[int], str]) -> Markup:

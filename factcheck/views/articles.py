@@ -17,15 +17,16 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.views import article_cards, jobs, links
+from factcheck.views import article_cards, article_text, jobs, links
 from factcheck.views.common import actor, context, text_arg
-from factcheck.views.list_rows import article_rows, options
+from factcheck.views.list_rows import article_rows, kept_options
 from factcheck.views.pager import current_pager
 from factcheck.views.template_macros import field
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 # The bulk-assignment form's priorities and the one chosen at first, as the form defines them.
 _PRIORITIES = BulkAssignForm.priority
+_PRIORITY_CHOICES = tuple((c.value, c.label) for c in _PRIORITIES.kwargs["choices"])
 
 
 @bp.get("")
@@ -124,10 +125,10 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
     # The bulk-assignment form sends nothing the page fills in: its token and its options are written
     # without building it (a WTForms form with its select fields cost more than the rest of its markup).
+    # Both lists of options are kept by their contents (``kept_options``): the same on every view.
     bulk_options = {
-        "assignee": options((c.id, c.choice_label) for c in checkers),
-        "priority": options(((c.value, c.label) for c in _PRIORITIES.kwargs["choices"]),
-                                      _PRIORITIES.kwargs["default"]),
+        "assignee": kept_options(tuple((c.id, c.choice_label) for c in checkers)),
+        "priority": kept_options(_PRIORITY_CHOICES, _PRIORITIES.kwargs["default"]),
     } if assignable else None
     # A row has every field the gate's rule reads.
     gate = blockers if blockers is not None else [
@@ -143,8 +144,10 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
             accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
             dismiss_url=links.by_id("claims.dismiss", "claim_id"),
             token_and_key=token_and_key),
-        # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text.
-        text_claims=[c for c in claims if c.revision_id == article.current_revision_id],
+        # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text;
+        # the marked text is kept per text and marks (``article_text``).
+        article_text=article_text.marked(article.text, (c for c in claims
+                                                        if c.revision_id == article.current_revision_id)),
         bulk_options=bulk_options, token_and_key=token_and_key,
         # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
         link=lambda endpoint: links.by_id(endpoint, "article_id")(article.id),

@@ -137,3 +137,19 @@ def test_run_lean_gives_run_s_rows_and_is_counted(make):
     assert len(seen) == 3 and all("claims" in sql for sql in seen)
     with pytest.raises(sa.exc.DBAPIError):  # the driver's error, wrapped as SQLAlchemy wraps it
         driver_sql.run_lean(connection, built.once(lambda: select(func.no_such_function(Claim.id))), {})
+
+def test_untyped_rows_typed_by_their_processors_are_run_s_rows(make):
+    """``untyped`` gives the driver's rows and the processors that make them ``run``'s."""
+    checker = make.user("checker")
+    make.assigned_claim(checker, due_date=date(2024, 3, 1))
+    statement = built.once(_statement)
+    connection = db.session.connection()
+    rows, processors = driver_sql.untyped(connection, statement, {"day": date(2024, 4, 1)})
+    typed = []
+    for row in rows:
+        items = list(row)
+        for position, processor in processors:
+            items[position] = processor(items[position])
+        typed.append(tuple(items))
+    assert typed == [tuple(row) for row in driver_sql.run(connection, statement, {"day": date(2024, 4, 1)})]
+    assert len(typed) == 1
