@@ -211,9 +211,11 @@ def add_note(ctx: Context, *, actor: User, claim: Claim, body: str, reply_to: in
                 notify(ctx, recipient=writer, kind="reply", actor=actor, claim=claim,
                        message=f"{actor.display_name} replied in a thread you wrote in on claim {claim.id}: "
                                f"“{claim.label}”")
-        audit.record(ctx, actor=actor, action="note.added", object_type="note", object_id=note.id,
-                     article_id=claim.article_id,
-                     changes=audit.created({"claim_id": claim.id, "body": body,
-                                            "reply_to": root.id if root else None,
-                                            "mentions": [u.email for u in mentioned] or None}))
+        # The same event as ``audit.record`` writes, without the AuditEvent object it returns (nobody
+        # reads it here): building that object and setting its id and link at commit was a tenth of the
+        # audit's share of a note post.
+        audit.record_many(ctx, actor=actor, action="note.added", object_type="note", article_id=claim.article_id,
+                          objects=[(note.id, audit.created({"claim_id": claim.id, "body": body,
+                                                            "reply_to": root.id if root else None,
+                                                            "mentions": [u.email for u in mentioned] or None}))])
     return note
