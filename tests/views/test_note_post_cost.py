@@ -114,3 +114,31 @@ def test_the_note_returned_is_the_sessions_row(make):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "note.added",
                                                        AuditEvent.object_id == note.id))
     assert event is not None and event.changes["body"] == {"before": None, "after": "Looking for the minutes."}
+
+
+def test_a_note_sent_with_a_key_writes_the_key_and_its_answer_in_the_notes_transaction(make, login_as, count_queries):
+    """A form sent with an idempotency key (as every page's form is): the key's row is inserted with
+    the note, holding where the answer sent the person; no transaction of its own writes that after
+    the answer. A retry is told it was saved, sent to the same place, and posts nothing."""
+    from factcheck.models import IdempotencyKey
+    from factcheck.services import idempotency
+    from factcheck.views.idempotency import ALREADY_SAVED
+
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)
+    client = login_as(checker)
+    claim_id = claim.id
+    client.get(f"/claims/{claim_id}")
+    data = {"body": "Sent once, with a key.", idempotency.FIELD: "k" * 24}
+    with count_queries() as seen:
+        response = client.submit(f"/claims/{claim_id}/notes", data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/claims/{claim_id}")
+    kinds = _kinds(list(seen))
+    assert kinds == ["SELECT users", "SELECT idempotency_keys", "SELECT claims", "INSERT notes", _lock(),
+                     "SELECT audit_events", "INSERT audit_events", "INSERT idempotency_keys", "DELETE idempotency_keys"], kinds
+    assert db.session.scalar(select(IdempotencyKey.location).where(IdempotencyKey.user_id == checker.id)) \
+        == f"/claims/{claim_id}"
+    again = client.submit(f"/claims/{claim_id}/notes", data)
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/claims/{claim_id}")
+    assert ALREADY_SAVED in client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Note.id)).where(Note.body == "Sent once, with a key.")) == 1
