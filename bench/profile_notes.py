@@ -16,6 +16,7 @@ the timing, as the load test's next page view shows it). Prints the CPU time (ti
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import sys
 import time
@@ -40,9 +41,15 @@ def writers(app, database: str):
     return out
 
 
+WITH_KEY = False
+
+
 def post(client, token: str, claim: int, n: int, hook=None) -> float:
-    """Post a note; the CPU time it took (``hook``: a profile function, set for the post alone)."""
+    """Post a note; the CPU time it took (``hook``: a profile function, set for the post alone). With
+    ``--with-key``, each post carries a new idempotency key, as a browser's form does."""
     data = {"csrf_token": token, "body": f"Bench note {n} from the profile."}
+    if WITH_KEY:
+        data["idempotency_key"] = secrets.token_urlsafe(18)
     started = time.process_time()
     if hook is None:
         response = client.post(f"/claims/{claim}/notes", data=data)
@@ -65,9 +72,12 @@ def main() -> int:
     parser.add_argument("--database", required=True)
     parser.add_argument("--posts", type=int, default=300, help="posts of each writer")
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--with-key", action="store_true", help="send an idempotency key with each post, as browsers do")
     parser.add_argument("--calls", action="store_true",
                         help="also count the Python and C function calls of a post: steadier than time on a busy machine")
     args = parser.parse_args()
+    global WITH_KEY
+    WITH_KEY = args.with_key
     import tempfile
 
     from bench import run

@@ -99,6 +99,12 @@ def used(session: DbSession) -> Pending | None:
     return value if isinstance(value, Pending) else None
 
 
+def expecting(session: DbSession) -> bool:
+    """Whether a key waits on ``session`` for the commit that carries out its submission."""
+    pending = session.info.get(_PENDING)
+    return isinstance(pending, Pending) and not pending.inserted
+
+
 def answer_to(session: DbSession, location: str) -> None:
     """Where the answer will send the person if the submission's change is committed, said before
     the commit: the key's row is then written with it, and ``remember_location`` has nothing left to

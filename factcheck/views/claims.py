@@ -480,7 +480,8 @@ def add_note(claim_id: int) -> Any:
     form = NoteForm()
     # A form sent with an idempotency key: the key's row is written, in the note's transaction, with
     # where the answer sends the person, rather than by a transaction of its own after the answer.
-    idempotency.answer_to(db.session, _done_location(_where(claim)))
+    if idempotency.expecting(db.session):
+        idempotency.answer_to(db.session, _done_location(_where(claim)))
     return _submit(claim, "note", "note_form", form, lambda: notes.add_note(
         context(), actor=actor(), claim=claim, body=form.body.data, reply_to=form.reply_to.data),
         "Reply posted." if form.reply_to.data else "Note posted.", errors_on="body")
