@@ -25,7 +25,6 @@ from sqlalchemy import (
     Table,
     Text,
     select,
-    text,
     type_coerce,
 )
 from sqlalchemy import cast as sql_cast
@@ -157,15 +156,23 @@ def compute_hash(event: Any, key: bytes | None = None) -> str:
     return _hasher(key or b"")(event)
 
 
+# The chain's statements as the driver takes them, on the session's connection: built and executed
+# through SQLAlchemy, reading the lock and the head cost more than running them (issue 15).
+_LOCK_SQL = {
+    "postgresql": f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY})",
+    # Any write statement takes SQLite's single writer lock (waiting up to busy_timeout), even one
+    # that matches no row; matching none also keeps the append-only trigger quiet.
+    "sqlite": "UPDATE audit_events SET id = id WHERE 0 = 1",
+}
+_HEAD_SQL = "SELECT hash, seq FROM audit_events ORDER BY id DESC LIMIT 1"
+
+
 def _lock_chain(session: DbSession) -> None:
     """Serialise writers of the chain until commit, so the last hash read next stays the last one."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
-    elif dialect == "sqlite":
-        # Any write statement takes SQLite's single writer lock (waiting up to busy_timeout), even one
-        # that matches no row; matching none also keeps the append-only trigger quiet.
-        session.execute(text("UPDATE audit_events SET id = id WHERE 0 = 1"))
+    connection = session.connection()
+    sql = _LOCK_SQL.get(connection.dialect.name)
+    if sql is not None:
+        connection.exec_driver_sql(sql)
 
 
 def last_hash(session: DbSession) -> str:
@@ -175,10 +182,42 @@ def last_hash(session: DbSession) -> str:
 
 def _last_link(session: DbSession) -> tuple[str, int]:
     """The newest event's hash and position (read under the chain lock)."""
-    latest = session.execute(select(AuditEvent.hash, AuditEvent.seq).order_by(AuditEvent.id.desc()).limit(1)).first()
+    latest = session.connection().exec_driver_sql(_HEAD_SQL).first()
     if latest is None:
         return GENESIS_HASH, 0
-    return latest.hash, latest.seq or 0
+    return latest[0], latest[1] or 0
+
+
+@dataclass(frozen=True, slots=True)
+class _OneRow:
+    sql: str
+    names: tuple[str, ...]
+    positional: bool
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+
+_ONE_ROW: dict[tuple[str, tuple[str, ...]], _OneRow] = {}
+
+
+def _insert_one(session: DbSession, table: Table, row: dict[str, Any], raw: str) -> int:
+    """Insert one event (its column ``raw`` bound as it is: JSON text already) and return its id, in
+    one statement (INSERT … RETURNING) compiled once per dialect and columns: the usual commit writes
+    one event, and reading its id back was one more statement (on PostgreSQL one more round trip)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    key = (dialect.name, tuple(row))
+    plan = _ONE_ROW.get(key)
+    if plan is None:
+        compiled = table.insert().returning(table.c.id).compile(dialect=dialect, column_keys=list(row))
+        names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
+        if set(names) != set(row) or compiled.escaped_bind_names:
+            raise ValueError(f"cannot insert {table.name} with columns {tuple(row)!r}")
+        processors = tuple(None if name == raw else table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+                           for name in names)
+        plan = _ONE_ROW[key] = _OneRow(compiled.string, names, bool(compiled.positional), processors)
+    values = [processor(row[name]) if processor else row[name] for name, processor in zip(plan.names, plan.processors, strict=True)]
+    parameters: Any = tuple(values) if plan.positional else dict(zip(plan.names, values, strict=True))
+    return int(connection.exec_driver_sql(plan.sql, parameters).scalar_one())
 
 
 # ---- commit-time chaining --------------------------------------------------------------------------
@@ -324,18 +363,22 @@ def _link_pending(session: Session) -> None:
         linked = [{**row, "changes": item.values["changes"]} for item, row in zip(pending, rows, strict=True)]
         for listener in _LINK_LISTENERS:
             listener(session, linked)
-    # The driver's executemany (pipelined on PostgreSQL), not an ORM flush, which sends one
-    # statement per event on SQLite, nor a multi-row INSERT ... RETURNING, slower to bind and plan:
+    # Several events: the driver's executemany (pipelined on PostgreSQL), not an ORM flush, which sends
+    # one statement per event on SQLite, nor a multi-row INSERT ... RETURNING, slower to bind and plan:
     # an import records thousands of events, all inside the lock. Ids are read back by seq.
+    # One event (a commit of the web's forms) is inserted with its id returned.
     table = cast(Table, AuditEvent.__table__)
-    bulk.insert_rows(session, table, rows, raw=("changes",))
     heads: dict[int, tuple[CheckpointSink, int]] = {}
     for item, row in zip(pending, rows, strict=True):
         heads[id(item.sink)] = (item.sink, row["seq"])
-    wanted = {row["seq"] for item, row in zip(pending, rows, strict=True) if item.event is not None}
-    wanted.update(head_seq for _sink, head_seq in heads.values())
-    ids = dict(session.execute(select(table.c.seq, table.c.id).where(
-        table.c.seq > last_seq, table.c.seq.in_(sorted(wanted)))).all())
+    if len(rows) == 1:
+        ids = {rows[0]["seq"]: _insert_one(session, table, rows[0], "changes")}
+    else:
+        bulk.insert_rows(session, table, rows, raw=("changes",))
+        wanted = {row["seq"] for item, row in zip(pending, rows, strict=True) if item.event is not None}
+        wanted.update(head_seq for _sink, head_seq in heads.values())
+        ids = dict(session.execute(select(table.c.seq, table.c.id).where(
+            table.c.seq > last_seq, table.c.seq.in_(sorted(wanted)))).all())
     for item, row in zip(pending, rows, strict=True):
         if item.event is not None:
             event = item.event

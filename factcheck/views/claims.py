@@ -33,7 +33,7 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
-from factcheck.services import claim_queries, evidence, notes, notifications, presence
+from factcheck.services import claim_queries, evidence, idempotency, notes, notifications, presence
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
@@ -215,11 +215,16 @@ def _where(claim: Claim) -> _Where:
 
 def _done(where: _Where, message: str) -> Any:
     flash(message, "success")
+    return redirect(_done_location(where))
+
+
+def _done_location(where: _Where) -> str:
+    """Where a step carried out sends the person (``_done``)."""
     claim_id = where.claim_id
     # Triage and assignment also happen from the article page; send the editor back where they were.
     if request.form.get("return_to") == "article":
-        return redirect(url_for("articles.show", article_id=where.article_id, _anchor=f"claim-{claim_id}"))
-    return redirect(url_for("claims.show", claim_id=claim_id))
+        return url_for("articles.show", article_id=where.article_id, _anchor=f"claim-{claim_id}")
+    return url_for("claims.show", claim_id=claim_id)
 
 
 def _offered(actions: claim_service.ClaimActions) -> set[str]:
@@ -475,6 +480,10 @@ def remove_evidence(claim_id: int, evidence_id: int) -> Any:
 def add_note(claim_id: int) -> Any:
     claim = _load(claim_id, "note")
     form = NoteForm()
+    # A form sent with an idempotency key: the key's row is written, in the note's transaction, with
+    # where the answer sends the person, rather than by a transaction of its own after the answer.
+    if idempotency.expecting(db.session):
+        idempotency.answer_to(db.session, _done_location(_where(claim)))
     return _submit(claim, "note", "note_form", form, lambda: notes.add_note(
         context(), actor=actor(), claim=claim, body=form.body.data, reply_to=form.reply_to.data),
         "Reply posted." if form.reply_to.data else "Note posted.", errors_on="body")
