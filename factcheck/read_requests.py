@@ -19,9 +19,11 @@ before; a service's unit of work (``services.db.transaction``) starts it on entr
 in it too. After that commit or rollback the connection reads without a transaction again.
 
 Left alone: POST and the other writing methods, anything outside a request (jobs, the CLI), a
-connection already in a transaction (a pool ping left one open) or given an isolation level,
-read-only or deferrable mode of its own, a server whose default isolation is not READ COMMITTED,
-and every driver but psycopg (SQLite). Off with ``FACTCHECK_READS_WITHOUT_TRANSACTION=0``.
+connection already in a transaction or given an isolation level, read-only or deferrable mode of its
+own, a server whose default isolation is not READ COMMITTED, and every driver but psycopg (SQLite).
+Off with ``FACTCHECK_READS_WITHOUT_TRANSACTION=0``. Statements sent on the driver's own cursor
+(``connection.connection.cursor()``, as audit verification reads) pass no listener: in a GET only
+reads may go that way.
 """
 from __future__ import annotations
 
