@@ -148,6 +148,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         with app.app_context():
             ping_after_idle(db.engine, app.config.get("POOL_PING_AFTER_IDLE_SECONDS", DEFAULT_IDLE_SECONDS))
+    if app.config.get("FACTCHECK_READS_WITHOUT_TRANSACTION", True):
+        # A GET or HEAD request's statements go without BEGIN and ROLLBACK on PostgreSQL until one
+        # writes (factcheck.read_requests); SQLite's connections are left as they are.
+        from factcheck.read_requests import read_without_transaction
+
+        with app.app_context():
+            read_without_transaction(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     from factcheck.security import csrf_tokens

@@ -143,6 +143,10 @@ def load_config(
         # E-mail of notifications; without an SMTP server none is written or sent.
         "FACTCHECK_SMTP_URL": env.get("FACTCHECK_SMTP_URL", "").strip(),
         "FACTCHECK_MAIL_FROM": env.get("FACTCHECK_MAIL_FROM", "").strip(),
+        # On PostgreSQL a GET or HEAD request reads without BEGIN and ROLLBACK until it writes
+        # (factcheck.read_requests); 0 sends them as before.
+        "FACTCHECK_READS_WITHOUT_TRANSACTION": env.get("FACTCHECK_READS_WITHOUT_TRANSACTION", "1").lower()
+        in {"1", "true", "yes", "on"},
     }
     settings.update(overrides)
     if settings["FACTCHECK_JOBS"] not in ("rq", "thread"):

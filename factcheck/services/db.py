@@ -9,10 +9,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session, scoped_session
 
+from factcheck.read_requests import transaction_from_here
+
 
 @contextmanager
 def transaction(session: Session | scoped_session[Any]) -> Iterator[None]:
-    """Commit the change and its audit event together, or neither."""
+    """Commit the change and its audit event together, or neither. The reads in the block are in the
+    same transaction, also where a GET request's reads are not (``factcheck.read_requests``)."""
+    transaction_from_here(session)
     try:
         yield
         session.commit()
