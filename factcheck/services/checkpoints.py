@@ -71,8 +71,12 @@ class FileCheckpoints:
 
     def record(self, head: Head) -> None:
         line = json.dumps({**head.as_dict(), "at": datetime.now(UTC).isoformat()}, separators=(",", ":")) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        try:
+            fd = os.open(self.path, flags, 0o600)
+        except FileNotFoundError:  # the folder only: made here once, not looked up at every commit
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, flags, 0o600)
         try:
             os.write(fd, line.encode())
         finally:

@@ -44,3 +44,16 @@ def test_checkpoints_go_to_the_instance_folder_unless_configured(tmp_path):
                                               "FACTCHECK_AUDIT_CHECKPOINT_FILE": str(tmp_path / "x.jsonl")}))
     assert isinstance(both, AllCheckpoints) and len(both.sinks) == 2
     assert isinstance(from_config({}), NoCheckpoints)
+
+
+def test_a_checkpoint_file_in_a_missing_folder_is_made_and_then_appended_to(tmp_path):
+    """The folder is made on the first commit that needs it; later commits append to the same file,
+    owner-only, and the highest head is the one read back."""
+    from factcheck.services.checkpoints import Head
+
+    checkpoints = FileCheckpoints(tmp_path / "not" / "yet" / "checkpoints.jsonl")
+    checkpoints.record(Head(1, "a" * 64, 1))
+    checkpoints.record(Head(5, "b" * 64, 2))
+    assert checkpoints.path.read_text().count("\n") == 2
+    assert checkpoints.path.stat().st_mode & 0o777 == 0o600
+    assert checkpoints.highest() == Head(5, "b" * 64, 2)
