@@ -1,14 +1,14 @@
 """The article page's text with its claims marked, written once per text and set of marks and kept.
 
-The marks (``filters._highlight``: the text cut at every claim's start and end, each piece escaped and
-wrapped in the marks of the claims covering it) were about a twelfth of the page (issue 15), and they
+The marks (the ``highlight`` filter's, written by ``write``: the text cut at every claim's start and
+end, each piece escaped and wrapped in the marks of the claims covering it) were about a twelfth of the page (issue 15), and they
 are the same on every view until the text or a claim's place or status changes: a new revision is a
 new text, and a claim added, moved, dismissed or checked is a new span or status. So the markup is
 kept per process under the text and every mark's id, place and status (``kept.Kept``, bounded).
 
 Written here, a piece is escaped as plain text (``list_rows.html_text``: the same entities as
-``markupsafe.escape``) and a mark's tag from its status's parts made once; the markup is the filter's,
-byte for byte (``tests/views/test_article_text.py`` holds it so on random texts and overlapping spans).
+``markupsafe.escape``) and a mark's tag from its status's parts made once; ``filters._highlight``
+says what the marks mean.
 """
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ def marked(text: str, claims: Iterable[Any]) -> Markup:
 
 
 def write(text: str, spans: Iterable[Span]) -> Markup:
-    """The filter's markup of ``text`` for these spans (see ``filters._highlight`` for what it means)."""
+    """``text`` with each span marked (``filters._highlight`` says what the marks mean): cut at every
+    span's start and end, each piece escaped as plain text and wrapped in the marks covering it."""
     length = len(text)
     ordered = sorted((s for s in spans if 0 <= s[1] < s[2] <= length), key=lambda s: (s[1], -s[2], s[0]))
     cuts = sorted({0, length, *(s[1] for s in ordered), *(s[2] for s in ordered)})
