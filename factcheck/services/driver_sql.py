@@ -69,9 +69,7 @@ def untyped(connection: Connection, statement: Any, params: Mapping[str, Any]) -
 
 
 def _fetched(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, Sequence[Any]]:
-    values = {**plan.given, **{name: (processor(params[name]) if processor else params[name])
-                               for name, processor in plan.processors.items()}}
-    parameters: Any = tuple(values[name] for name in plan.names) if plan.positional else values
+    parameters = _parameters(plan, params)
     if plan.raw:
         driver = connection.connection.dbapi_connection
         factory = driver.cursor_factory  # type: ignore[union-attr]
@@ -93,9 +91,7 @@ def run_lean(connection: Connection, statement: Any, params: Mapping[str, Any]) 
     built for each statement by ``exec_driver_sql`` were some 0.1 ms a statement, more than SQLite took
     to answer the dashboard's."""
     plan = _plan(connection.dialect, statement)
-    values = {**plan.given, **{name: (processor(params[name]) if processor else params[name])
-                               for name, processor in plan.processors.items()}}
-    parameters: Any = tuple(values[name] for name in plan.names) if plan.positional else values
+    parameters = _parameters(plan, params)
     driver = connection.connection
     cursor = _raw_cursor()(driver.dbapi_connection) if plan.raw else driver.cursor()
     try:
@@ -117,6 +113,14 @@ class _Lean:
 
     def handle_dbapi_exception(self, _error: BaseException) -> None:
         pass
+
+
+def _parameters(plan: _Plan, params: Mapping[str, Any]) -> Any:
+    """The statement's parameters as the driver takes them: bound as their columns' types bind them,
+    constants included, in place order where the driver's style is positional."""
+    values = {**plan.given, **{name: (processor(params[name]) if processor else params[name])
+                               for name, processor in plan.processors.items()}}
+    return tuple(values[name] for name in plan.names) if plan.positional else values
 
 
 def _typed(dialect: Dialect, plan: _Plan, description: Any, raw: Sequence[Any]) -> list[Any]:
