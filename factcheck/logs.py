@@ -98,7 +98,7 @@ def configure_from_environment() -> None:
 
 def init_app(app: Flask) -> None:
     from flask import g, request  # here, not at the top: gunicorn.conf.py imports this module
-    from sqlalchemy import inspect
+    from sqlalchemy.orm.base import DEFAULT_STATE_ATTR
 
     @app.after_request
     def _note_the_user(response: Response) -> Response:
@@ -111,7 +111,9 @@ def init_app(app: Flask) -> None:
         # touching its attributes: a write's commit expired them, and reading one would load the
         # user again (one more statement per form sent, issue 15). Only an authenticated user is
         # ever loaded; Flask-Login's anonymous user has no key.
-        state = inspect(user, raiseerr=False)
+        # The instance's ORM state as ``inspect(user)`` returns it, read directly: inspect() looks the
+        # object's type up in SQLAlchemy's registry of inspectable types on every response.
+        state = getattr(user, DEFAULT_STATE_ATTR, None)
         if state is not None and state.identity is not None:
             request.environ[USER_ID_KEY] = str(state.identity[0])
         elif getattr(user, "is_authenticated", False):

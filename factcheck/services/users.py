@@ -130,6 +130,13 @@ def _session_user_statement(badges: bool) -> Any:
                    User.is_active_account.is_(True)))
 
 
+@functools.lru_cache(maxsize=64)
+def _roles_of(text: str | None) -> frozenset[Role]:
+    """The roles of the user's row (their names joined by commas): a handful of combinations, each
+    parsed once rather than on every request."""
+    return frozenset(Role(role) for role in text.split(",")) if text else frozenset()
+
+
 def session_user(session: DbSession, token: str, *, badges: bool = False) -> User | None:
     """The active user signed in on the device holding ``token``, or None when that session ended.
     With ``badges``, the navigation's counts are read in the same statement and kept for the
@@ -141,12 +148,14 @@ def session_user(session: DbSession, token: str, *, badges: bool = False) -> Use
     # cost twice the statement on every signed-in request (issue 15). The flush is what autoflush
     # would have done.
     session.flush()
-    row = session.connection().execute(_session_user_statement(badges), {"token_hash": _token_hash(token)}).first()
-    if row is None:
+    # On the driver (``driver_sql.run_lean``): SQLAlchemy's execution of the kept statement (its cache
+    # key walked, an execution context and a result built) cost more than SQLite took to answer it.
+    rows = driver_sql.run_lean(session.connection(), _session_user_statement(badges), {"token_hash": _token_hash(token)})
+    if not rows:
         return None
+    row = rows[0]
     user: User = loaded_rows.persistent(session, _USER_COLUMNS, row)
-    roles = row[_USER_COLUMNS.end]
-    user.keep_roles(frozenset(Role(role) for role in roles.split(",")) if roles else frozenset())
+    user.keep_roles(_roles_of(row[_USER_COLUMNS.end]))
     user.session_token = token
     claim_queries.keep_nav_counts(session, user.id, claim_queries.nav_counts_of(row) if badges else None)
     return user

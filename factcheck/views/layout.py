@@ -16,25 +16,47 @@ from markupsafe import Markup
 
 from factcheck.models import Role
 from factcheck.security.csrf_tokens import csrf_token
-from factcheck.security.permissions import Action, can
+from factcheck.security.permissions import PERMISSIONS, Action, can
 from factcheck.views.common import runtime
 
 # A few kilobytes each: one per signed-in device and page it has seen recently.
 _MAX_KEPT = 2048
 
 
+# The permissions that choose the header's links. Granted by role alone, with no condition on the
+# user or an object, they follow from the roles, whether the account is active and the settings, and
+# are worked out once per such set (issue 15); should a condition ever be added to one, every header
+# asks them again.
+_LINK_ACTIONS = (Action.DASHBOARD_READ, Action.AUDIT_READ, Action.USERS_MANAGE)
+_BY_ROLE_ALONE = all(grant.condition is None for action in _LINK_ACTIONS for grant in PERMISSIONS[action])
+
+
+def _links_shown(user: Any, settings: Any, kept: dict[tuple[Any, ...], tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The role chips and which links the header shows (queue, review, dashboard, audit, users)."""
+    roles, active = user.roles, user.is_active
+    key = (roles, active, id(settings))
+    shown = kept.get(key) if _BY_ROLE_ALONE else None
+    if shown is None or shown[0] is not settings:
+        shown = (settings, tuple(sorted(roles)), user.has_role(Role.CHECKER), user.has_role(Role.EDITOR, Role.ADMIN),
+                 *(can(user, action, settings=settings) for action in _LINK_ACTIONS))
+        if len(kept) >= _MAX_KEPT:
+            kept.clear()
+        kept[key] = shown
+    return shown[1:]
+
+
 def header_renderer(macro: Any) -> Any:
     """The template global ``signed_in_header(user, nav)`` for one app, rendering with ``macro``."""
     kept: dict[tuple[Any, ...], Markup] = {}
+    links: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def signed_in_header(user: Any, nav: Any) -> Markup:
-        settings = runtime().settings
+        chips, show_queue, show_review, show_dashboard, show_audit, show_users = \
+            _links_shown(user, runtime().settings, links)
         arguments = (
-            request.endpoint or "", user.display_name, tuple(sorted(user.roles)),
+            request.endpoint or "", user.display_name, chips,
             nav.my_queue, nav.review_queue, nav.unread,
-            user.has_role(Role.CHECKER), user.has_role(Role.EDITOR, Role.ADMIN),
-            can(user, Action.DASHBOARD_READ, settings=settings), can(user, Action.AUDIT_READ, settings=settings),
-            can(user, Action.USERS_MANAGE, settings=settings), csrf_token(),
+            show_queue, show_review, show_dashboard, show_audit, show_users, csrf_token(),
         )
         key = (request.script_root, *arguments)
         html = kept.get(key)
