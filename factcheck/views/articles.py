@@ -100,6 +100,21 @@ def _empty_claim_form() -> Markup:
     return Markup(f"{hidden}\n{token_and_key(with_id=True)}\n        {fields}")
 
 
+@functools.cache
+def _publish_input() -> str:
+    """The publish form's address field, empty: the page never shows a posted one (a refused publish
+    redirects with its errors flashed), so it is the same markup on every view, rendered once per
+    process (building the form on every view of an approved article was a fiftieth of the page)."""
+    form = PublishForm(formdata=None, meta={"csrf": False})
+    return str(field(form.published_url, type="url", placeholder="https://…"))
+
+
+def _publish_form() -> Markup:
+    """What ``csrf_token(id=False)`` and the address field of a new ``PublishForm`` render, with this
+    page's token and a new idempotency key."""
+    return Markup(f"{token_and_key()}\n        {_publish_input()}")
+
+
 class _Blocker(NamedTuple):
     """A claim holding the article back, as the gate lists it (``articles.Blocker`` of a row)."""
 
@@ -153,7 +168,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
         link=lambda endpoint: links.by_id(endpoint, "article_id")(article.id),
         timeline_url=links.by_id("audit.timeline", "object_id", object_type="article")(article.id) if actions.timeline else None,
         revision_url=links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None,
-        publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
+        publish_form=_publish_form() if actions.publish else None, blockers=gate,
         blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
         actions=actions, english=intake.english(article), assignable=assignable,
     ), status
