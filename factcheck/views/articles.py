@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import functools
+import weakref
+from collections.abc import Callable
 from typing import Any, NamedTuple, cast
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from markupsafe import Markup
 
@@ -115,6 +117,39 @@ def _publish_form() -> Markup:
     return Markup(f"{token_and_key()}\n        {_publish_input()}")
 
 
+# The article's own addresses the page links to, by endpoint.
+_ARTICLE_ENDPOINTS = ("articles.show", "articles.approve", "articles.publish", "articles.revise",
+                      "articles.fact_check_report", "articles.add_claim")
+
+
+class _Addresses(NamedTuple):
+    """Every address the page writes but the revision's, each a function of an id (``links.by_id``)."""
+
+    claim: Callable[[int], str]
+    accept: Callable[[int], str]
+    dismiss: Callable[[int], str]
+    timeline: Callable[[int], str]
+    article: dict[str, Callable[[int], str]]
+
+
+# Per app and mount point: asking ``links.by_id`` for each of the page's ten addresses on every view
+# (its key built and looked up each time) was about a fiftieth of the page.
+_addresses: weakref.WeakKeyDictionary[Flask, dict[str, _Addresses]] = weakref.WeakKeyDictionary()
+
+
+def _page_addresses() -> _Addresses:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kept = _addresses.setdefault(app, {})
+    found = kept.get(request.script_root)
+    if found is None:
+        found = kept[request.script_root] = _Addresses(
+            links.by_id("claims.show", "claim_id"), links.by_id("claims.accept_suggestion", "claim_id"),
+            links.by_id("claims.dismiss", "claim_id"),
+            links.by_id("audit.timeline", "object_id", object_type="article"),
+            {endpoint: links.by_id(endpoint, "article_id") for endpoint in _ARTICLE_ENDPOINTS})
+    return found
+
+
 class _Blocker(NamedTuple):
     """A claim holding the article back, as the gate lists it (``articles.Blocker`` of a row)."""
 
@@ -148,25 +183,25 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     # A row has every field the gate's rule reads.
     gate = blockers if blockers is not None else [
         _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
-    claim_url = links.by_id("claims.show", "claim_id")
+    addresses = _page_addresses()
+    claim_url = addresses.claim
     revision = article.current_revision
+    article_links = {endpoint: address(article.id) for endpoint, address in addresses.article.items()}
     return render_template(
         "articles/show.html", article=article, claims=claims,
         claim_form=claim_form if actions.add_claim else None, claim_url=claim_url,
         empty_claim_form=_empty_claim_form() if actions.add_claim and claim_form is None else None,
         cards=article_cards.cards(
             claims, triage=triage, assignable=assignable, claim_url=claim_url,
-            accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
-            dismiss_url=links.by_id("claims.dismiss", "claim_id"),
-            token_and_key=token_and_key),
+            accept_url=addresses.accept, dismiss_url=addresses.dismiss, token_and_key=token_and_key),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text;
         # the marked text is kept per text and marks (``article_text``).
         article_text=article_text.marked(article.text, (c for c in claims
                                                         if c.revision_id == article.current_revision_id)),
         bulk_options=bulk_options, token_and_key=token_and_key,
         # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
-        link=lambda endpoint: links.by_id(endpoint, "article_id")(article.id),
-        timeline_url=links.by_id("audit.timeline", "object_id", object_type="article")(article.id) if actions.timeline else None,
+        link=article_links.__getitem__,
+        timeline_url=addresses.timeline(article.id) if actions.timeline else None,
         revision_url=links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None,
         publish_form=_publish_form() if actions.publish else None, blockers=gate,
         blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
