@@ -19,8 +19,8 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.views import article_cards, article_text, jobs, links
-from factcheck.views.common import actor, context, text_arg
+from factcheck.views import article_cards, article_head, article_text, jobs, links
+from factcheck.views.common import actor, context, layout_url, text_arg
 from factcheck.views.list_rows import article_rows, kept_options
 from factcheck.views.pager import current_pager
 from factcheck.views.template_macros import field
@@ -187,10 +187,20 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     claim_url = addresses.claim
     revision = article.current_revision
     article_links = {endpoint: address(article.id) for endpoint, address in addresses.article.items()}
+    revision_url = links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None
+    timeline_url = addresses.timeline(article.id) if actions.timeline else None
+    publish_form = _publish_form() if actions.publish else None
     return render_template(
         "articles/show.html", article=article, claims=claims,
         claim_form=claim_form if actions.add_claim else None, claim_url=claim_url,
         empty_claim_form=_empty_claim_form() if actions.add_claim and claim_form is None else None,
+        head=article_head.head(article, revision=revision, revision_url=revision_url, timeline_url=timeline_url,
+                               actions=actions, link=article_links, token_and_key=token_and_key,
+                               publish_form=publish_form),
+        bulk_form=article_head.bulk_form(
+            action=layout_url("claims.bulk_assign"), return_to=article_links["articles.show"],
+            token_and_key=token_and_key, assignees=bulk_options["assignee"], priorities=bulk_options["priority"],
+        ) if bulk_options else "",
         cards=article_cards.cards(
             claims, triage=triage, assignable=assignable, claim_url=claim_url,
             accept_url=addresses.accept, dismiss_url=addresses.dismiss, token_and_key=token_and_key),
@@ -200,10 +210,8 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
                                                         if c.revision_id == article.current_revision_id)),
         bulk_options=bulk_options, token_and_key=token_and_key,
         # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
-        link=article_links.__getitem__,
-        timeline_url=addresses.timeline(article.id) if actions.timeline else None,
-        revision_url=links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None,
-        publish_form=_publish_form() if actions.publish else None, blockers=gate,
+        link=article_links.__getitem__, timeline_url=timeline_url, revision_url=revision_url,
+        publish_form=publish_form, blockers=gate,
         blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
         actions=actions, english=intake.english(article), assignable=assignable,
     ), status
