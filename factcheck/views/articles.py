@@ -189,14 +189,13 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     article_links = {endpoint: address(article.id) for endpoint, address in addresses.article.items()}
     revision_url = links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None
     timeline_url = addresses.timeline(article.id) if actions.timeline else None
-    publish_form = _publish_form() if actions.publish else None
     return render_template(
         "articles/show.html", article=article, claims=claims,
-        claim_form=claim_form if actions.add_claim else None, claim_url=claim_url,
+        claim_form=claim_form if actions.add_claim else None,
         empty_claim_form=_empty_claim_form() if actions.add_claim and claim_form is None else None,
         head=article_head.head(article, revision=revision, revision_url=revision_url, timeline_url=timeline_url,
                                actions=actions, link=article_links, token_and_key=token_and_key,
-                               publish_form=publish_form),
+                               publish_form=_publish_form() if actions.publish else None),
         bulk_form=article_head.bulk_form(
             action=layout_url("claims.bulk_assign"), return_to=article_links["articles.show"],
             token_and_key=token_and_key, assignees=bulk_options["assignee"], priorities=bulk_options["priority"],
@@ -208,12 +207,11 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
         # the marked text is kept per text and marks (``article_text``).
         article_text=article_text.marked(article.text, (c for c in claims
                                                         if c.revision_id == article.current_revision_id)),
-        bulk_options=bulk_options, token_and_key=token_and_key,
+        token_and_key=token_and_key,
         # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
-        link=article_links.__getitem__, timeline_url=timeline_url, revision_url=revision_url,
-        publish_form=publish_form, blockers=gate,
+        link=article_links.__getitem__, blockers=gate,
         blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
-        actions=actions, english=intake.english(article), assignable=assignable,
+        actions=actions, english=intake.english(article),
     ), status
 
 
