@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import functools
+import weakref
+from collections.abc import Callable
 from typing import Any, NamedTuple, cast
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from markupsafe import Markup
 
@@ -17,8 +19,8 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.views import article_cards, article_text, jobs, links
-from factcheck.views.common import actor, context, text_arg
+from factcheck.views import article_cards, article_head, article_text, jobs, links
+from factcheck.views.common import actor, context, layout_url, text_arg
 from factcheck.views.list_rows import article_rows, kept_options
 from factcheck.views.pager import current_pager
 from factcheck.views.template_macros import field
@@ -100,6 +102,54 @@ def _empty_claim_form() -> Markup:
     return Markup(f"{hidden}\n{token_and_key(with_id=True)}\n        {fields}")
 
 
+@functools.cache
+def _publish_input() -> str:
+    """The publish form's address field, empty: the page never shows a posted one (a refused publish
+    redirects with its errors flashed), so it is the same markup on every view, rendered once per
+    process (building the form on every view of an approved article was a fiftieth of the page)."""
+    form = PublishForm(formdata=None, meta={"csrf": False})
+    return str(field(form.published_url, type="url", placeholder="https://…"))
+
+
+def _publish_form() -> Markup:
+    """What ``csrf_token(id=False)`` and the address field of a new ``PublishForm`` render, with this
+    page's token and a new idempotency key."""
+    return Markup(f"{token_and_key()}\n        {_publish_input()}")
+
+
+# The article's own addresses the page links to, by endpoint.
+_ARTICLE_ENDPOINTS = ("articles.show", "articles.approve", "articles.publish", "articles.revise",
+                      "articles.fact_check_report", "articles.add_claim")
+
+
+class _Addresses(NamedTuple):
+    """Every address the page writes but the revision's, each a function of an id (``links.by_id``)."""
+
+    claim: Callable[[int], str]
+    accept: Callable[[int], str]
+    dismiss: Callable[[int], str]
+    timeline: Callable[[int], str]
+    article: dict[str, Callable[[int], str]]
+
+
+# Per app and mount point: asking ``links.by_id`` for each of the page's ten addresses on every view
+# (its key built and looked up each time) was about a fiftieth of the page.
+_addresses: weakref.WeakKeyDictionary[Flask, dict[str, _Addresses]] = weakref.WeakKeyDictionary()
+
+
+def _page_addresses() -> _Addresses:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kept = _addresses.setdefault(app, {})
+    found = kept.get(request.script_root)
+    if found is None:
+        found = kept[request.script_root] = _Addresses(
+            links.by_id("claims.show", "claim_id"), links.by_id("claims.accept_suggestion", "claim_id"),
+            links.by_id("claims.dismiss", "claim_id"),
+            links.by_id("audit.timeline", "object_id", object_type="article"),
+            {endpoint: links.by_id(endpoint, "article_id") for endpoint in _ARTICLE_ENDPOINTS})
+    return found
+
+
 class _Blocker(NamedTuple):
     """A claim holding the article back, as the gate lists it (``articles.Blocker`` of a row)."""
 
@@ -133,29 +183,35 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     # A row has every field the gate's rule reads.
     gate = blockers if blockers is not None else [
         _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
-    claim_url = links.by_id("claims.show", "claim_id")
+    addresses = _page_addresses()
+    claim_url = addresses.claim
     revision = article.current_revision
+    article_links = {endpoint: address(article.id) for endpoint, address in addresses.article.items()}
+    revision_url = links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None
+    timeline_url = addresses.timeline(article.id) if actions.timeline else None
     return render_template(
         "articles/show.html", article=article, claims=claims,
-        claim_form=claim_form if actions.add_claim else None, claim_url=claim_url,
+        claim_form=claim_form if actions.add_claim else None,
         empty_claim_form=_empty_claim_form() if actions.add_claim and claim_form is None else None,
+        head=article_head.head(article, revision=revision, revision_url=revision_url, timeline_url=timeline_url,
+                               actions=actions, link=article_links, token_and_key=token_and_key,
+                               publish_form=_publish_form() if actions.publish else None),
+        bulk_form=article_head.bulk_form(
+            action=layout_url("claims.bulk_assign"), return_to=article_links["articles.show"],
+            token_and_key=token_and_key, assignees=bulk_options["assignee"], priorities=bulk_options["priority"],
+        ) if bulk_options else "",
         cards=article_cards.cards(
             claims, triage=triage, assignable=assignable, claim_url=claim_url,
-            accept_url=links.by_id("claims.accept_suggestion", "claim_id"),
-            dismiss_url=links.by_id("claims.dismiss", "claim_id"),
-            token_and_key=token_and_key),
+            accept_url=addresses.accept, dismiss_url=addresses.dismiss, token_and_key=token_and_key),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text;
         # the marked text is kept per text and marks (``article_text``).
         article_text=article_text.marked(article.text, (c for c in claims
                                                         if c.revision_id == article.current_revision_id)),
-        bulk_options=bulk_options, token_and_key=token_and_key,
+        token_and_key=token_and_key,
         # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
-        link=lambda endpoint: links.by_id(endpoint, "article_id")(article.id),
-        timeline_url=links.by_id("audit.timeline", "object_id", object_type="article")(article.id) if actions.timeline else None,
-        revision_url=links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None,
-        publish_form=PublishForm(formdata=None) if actions.publish else None, blockers=gate,
+        link=article_links.__getitem__, blockers=gate,
         blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
-        actions=actions, english=intake.english(article), assignable=assignable,
+        actions=actions, english=intake.english(article),
     ), status
 
 
