@@ -33,7 +33,7 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
-from factcheck.services import claim_queries, evidence, idempotency, notes, notifications, presence
+from factcheck.services import claim_page, claim_queries, evidence, idempotency, notes, notifications, presence
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
@@ -152,10 +152,12 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
-            present: list[presence.Present] | None = None, **bound: FlaskForm) -> tuple[str, int]:
+            present: list[presence.Present] | None = None, history: claim_queries.ClaimHistory | None = None,
+            **bound: FlaskForm) -> tuple[str, int]:
     actions = claim_service.allowed_actions(context().settings, actor(), claim)
     forms = _forms(claim, actions, bound)
-    history = claim_queries.claim_history(db.session, claim)
+    if history is None:
+        history = claim_queries.claim_history(db.session, claim)
     # Counted and grouped here once rather than by Jinja filters over the evidence in the template.
     by_question: dict[str, list[Evidence]] = {"attribution": [], "substance": []}
     for item in claim.evidence:
@@ -350,9 +352,14 @@ def show(claim_id: int) -> Any:
     # Opening the claim is reading what was notified about it (first: its commit would expire the
     # claim's loaded conversation, which the page and the manager's note permission read). Whether there
     # is anything to read is asked with who else has the claim open: one statement for both.
-    opening = presence.on_opening(db.session, claim_id, actor(), context().now())
-    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=opening.unread)
-    return _render(claim_queries.load_claim_page(db.session, claim_id), present=opening.present)
+    # The claim, its items and its history are read in the same go (one round trip on PostgreSQL), and
+    # loaded again after the commit only when there was something to mark read.
+    opened = claim_page.read_on_opening(db.session, claim_id, actor(), context().now())
+    if opened.unread:
+        notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=True)
+        return _render(claim_queries.load_claim_page(db.session, claim_id), present=opened.present)
+    assert opened.claim is not None
+    return _render(opened.claim, present=opened.present, history=opened.history)
 
 
 @bp.post("/<id:claim_id>/assign")
