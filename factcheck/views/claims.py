@@ -174,7 +174,7 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         note_url=html_text(links.by_id("claims.add_note", "claim_id")(claim_id)) if actions.note else "",
         mentions_url=html_text(layout_url("conversation.mention_suggestions")) if actions.note else "",
         oob=_NOTES_OOB, render_markdown=_note_html, token_and_key=token_and_key)
-    described = describe(db.session, history.events)
+    described = describe(db.session, history.events, known=_people_shown(claim))
     return render_template(
         "claims/show.html", claim=claim, article=claim.article,
         article_url=links.by_id("articles.show", "article_id")(claim.article_id),
@@ -190,6 +190,17 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         conversation=conversation, **presence_of(claim, actions, present), evidence_by_question=by_question,
         evidence_items=evidence_items, evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
     ), status
+
+
+def _people_shown(claim: Claim) -> dict[int, str]:
+    """The names of the people the page has loaded with the claim (its assignee and proposer, who added
+    and removed its evidence, who wrote its notes) and of the viewer: the history names no one else on
+    most claims, so its names need no statement of their own."""
+    viewer = actor()
+    people = [viewer, claim.assignee, claim.proposed_by, *(n.author for n in claim.notes)]
+    for item in claim.evidence:
+        people += (item.added_by, item.removed_by)
+    return {person.id: person.display_name for person in people if person is not None}
 
 
 def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None,
