@@ -63,20 +63,26 @@ def read_on_opening(session: DbSession, claim_id: int, viewer: User, now: dateti
 def _claim_of(session: Any, row: Any, items: Sequence[Any]) -> Claim:
     """The session's objects for the page's rows, as ``claim_queries.load_claim_page`` makes them (a
     collection the session already holds is kept, as the ORM's loaders do)."""
-    claim: Claim = loaded_rows.persistent(session, claim_queries._CLAIM_COLUMNS, row)
-    loaded_rows.set_loaded(claim, "article", loaded_rows.persistent(session, claim_queries._ARTICLE_COLUMNS, row))
-    loaded_rows.set_loaded(claim, "assignee", loaded_rows.persistent(session, claim_queries._ASSIGNEE_COLUMNS, row))
-    loaded_rows.set_loaded(claim, "proposed_by",
-                           loaded_rows.persistent(session, claim_queries._PROPOSER_COLUMNS, row))
+    q = claim_queries
+    people = _People(session)
+    claim: Claim = loaded_rows.persistent(session, q._CLAIM_COLUMNS, row)
+    loaded_rows.set_loaded(claim, "article", loaded_rows.persistent(session, q._ARTICLE_COLUMNS, row))
+    loaded_rows.set_loaded(claim, "assignee", people.of(q._ASSIGNEE_COLUMNS, row))
+    loaded_rows.set_loaded(claim, "proposed_by", people.of(q._PROPOSER_COLUMNS, row))
     wants_evidence, wants_notes = "evidence" not in claim.__dict__, "notes" not in claim.__dict__
     if wants_evidence or wants_notes:
         evidence, notes = [], []
         for item in items:
             if item.part:
                 if wants_notes:
-                    notes.append(claim_queries._page_note(session, item))
+                    note = loaded_rows.persistent(session, q._NOTE_COLUMNS, item)
+                    loaded_rows.set_loaded(note, "author", people.of(q._AUTHOR_COLUMNS, item))
+                    notes.append(note)
             elif wants_evidence:
-                evidence.append(claim_queries._page_evidence(session, item))
+                piece = loaded_rows.persistent(session, q._EVIDENCE_COLUMNS, item)
+                loaded_rows.set_loaded(piece, "added_by", people.of(q._ADDED_BY_COLUMNS, item))
+                loaded_rows.set_loaded(piece, "removed_by", people.of(q._REMOVED_BY_COLUMNS, item))
+                evidence.append(piece)
         if wants_evidence:
             set_committed_value(claim, "evidence", evidence)
         if wants_notes:
@@ -84,15 +90,45 @@ def _claim_of(session: Any, row: Any, items: Sequence[Any]) -> Claim:
     return claim
 
 
+class _People:
+    """The page's people, each made into the session's object once: the same few (the assignee, who
+    added each piece of evidence, who wrote each note) come back on most rows. Once an instance holds
+    every column, ``loaded_rows.persistent`` would find it again and fill in nothing."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.made: dict[Any, Any] = {}
+
+    def of(self, group: loaded_rows.Columns, row: Sequence[Any]) -> Any:
+        user_id = row[group.start + group.keys.index(group.primary_key[0])]
+        if user_id is None:
+            return None
+        person = self.made.get(user_id)
+        if person is None:
+            person = self.made[user_id] = loaded_rows.persistent(self.session, group, row)
+        return person
+
+
 def run_all(connection: Connection, statements: Sequence[Any], params: Mapping[str, Any]) -> list[list[Any]]:
     """Each kept statement's rows (``driver_sql.run_lean``'s named tuples), each statement given the
     parameters of ``params`` it names. On psycopg they are sent in one pipeline: one round trip for all,
     each still its own statement to the engine's events (logged, counted, and starting a transaction
     where ``read_requests`` says one is needed)."""
-    if connection.dialect.driver != "psycopg":
-        return [driver_sql.run_lean(connection, statement, params) for statement in statements]
     dialect = connection.dialect
     driver = connection.connection
+    if dialect.driver != "psycopg":
+        rows = []
+        for statement in statements:
+            plan = driver_sql._plan(dialect, statement)
+            parameters = driver_sql._parameters(plan, params)
+            cursor = driver.cursor()
+            try:
+                connection._cursor_execute(cursor, plan.sql, parameters,
+                                           driver_sql._Lean(plan.sql, parameters))  # type: ignore[arg-type]
+                rows.append(_typed(dialect, plan, cursor.description, cursor.fetchall()))
+            finally:
+                cursor.close()
+        return rows
     raw = driver.dbapi_connection
     errors = dialect.loaded_dbapi.Error
     sent: list[tuple[Any, Any]] = []
@@ -106,7 +142,7 @@ def run_all(connection: Connection, statements: Sequence[Any], params: Mapping[s
                 connection._cursor_execute(cursor, plan.sql, parameters,
                                            driver_sql._Lean(plan.sql, parameters))  # type: ignore[arg-type]
         # The pipeline's end waited for every result; each cursor now holds its own.
-        return [driver_sql._typed(dialect, plan, cursor.description, cursor.fetchall()) for plan, cursor in sent]
+        return [_typed(dialect, plan, cursor.description, cursor.fetchall()) for plan, cursor in sent]
     except errors as error:
         # Raised at the pipeline's end, outside the engine's execution: handed to it as its own errors are
         # (wrapped, and the connection invalidated if it was lost).
@@ -116,3 +152,22 @@ def run_all(connection: Connection, statements: Sequence[Any], params: Mapping[s
     finally:
         for _plan, cursor in sent:
             cursor.close()
+
+
+def _typed(dialect: Any, plan: Any, description: Any, raw: Sequence[Any]) -> list[Any]:
+    """``driver_sql``'s typing of the driver's rows, a NULL left as it is rather than given to its
+    column's processor (which gives None back): the page's evidence and notes come in one statement whose
+    rows are half NULLs, each of the other group's columns (``claim_queries._items_statement``)."""
+    columns = plan.columns
+    if columns is None:
+        columns = plan.columns = driver_sql._column_processors(dialect, plan, description)
+    make = plan.row._make
+    typed = []
+    for row in raw:
+        items = list(row)
+        for position, processor in columns:
+            value = items[position]
+            if value is not None:
+                items[position] = processor(value)
+        typed.append(make(items))
+    return typed
