@@ -154,7 +154,7 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             present: list[presence.Present] | None = None, history: claim_queries.ClaimHistory | None = None,
             **bound: FlaskForm) -> tuple[str, int]:
-    actions = claim_service.allowed_actions(context().settings, actor(), claim)
+    actions = claim_service.page_actions(context().settings, actor(), claim)
     forms = _forms(claim, actions, bound)
     if history is None:
         history = claim_queries.claim_history(db.session, claim)
