@@ -262,6 +262,16 @@ class ActionsByKind:
         return allowed
 
 
+def page_actions(settings: Settings, viewer: User | None, claim: Claim) -> ClaimActions:
+    """``allowed_actions`` for the claim page: the answer kept for the claim's kind as it stands to viewers
+    of this one's shape (``ActionsByKind``, as the lists ask it), not the eleven steps walked on every view
+    (3-5 % of the page). A manager is asked in full: a mention in the conversation the page loaded may let
+    them write, which the kind does not say."""
+    if viewer is None or Role.MANAGER in viewer.roles:
+        return allowed_actions(settings, viewer, claim)
+    return ActionsByKind(settings, viewer).of_row(_ClaimFacts(claim))
+
+
 class _ClaimFacts:
     """An ORM claim seen as a row of ``ActionsByKind`` (its fields and its article's status)."""
 

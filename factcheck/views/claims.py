@@ -33,7 +33,7 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
-from factcheck.services import claim_queries, evidence, idempotency, notes, notifications, presence
+from factcheck.services import claim_page, claim_queries, evidence, idempotency, notes, notifications, presence
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
@@ -152,10 +152,12 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
-            present: list[presence.Present] | None = None, **bound: FlaskForm) -> tuple[str, int]:
-    actions = claim_service.allowed_actions(context().settings, actor(), claim)
+            present: list[presence.Present] | None = None, history: claim_queries.ClaimHistory | None = None,
+            **bound: FlaskForm) -> tuple[str, int]:
+    actions = claim_service.page_actions(context().settings, actor(), claim)
     forms = _forms(claim, actions, bound)
-    history = claim_queries.claim_history(db.session, claim)
+    if history is None:
+        history = claim_queries.claim_history(db.session, claim)
     # Counted and grouped here once rather than by Jinja filters over the evidence in the template.
     by_question: dict[str, list[Evidence]] = {"attribution": [], "substance": []}
     for item in claim.evidence:
@@ -172,7 +174,7 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         note_url=html_text(links.by_id("claims.add_note", "claim_id")(claim_id)) if actions.note else "",
         mentions_url=html_text(layout_url("conversation.mention_suggestions")) if actions.note else "",
         oob=_NOTES_OOB, render_markdown=_note_html, token_and_key=token_and_key)
-    described = describe(db.session, history.events)
+    described = describe(db.session, history.events, known=_people_shown(claim))
     return render_template(
         "claims/show.html", claim=claim, article=claim.article,
         article_url=links.by_id("articles.show", "article_id")(claim.article_id),
@@ -188,6 +190,17 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
         conversation=conversation, **presence_of(claim, actions, present), evidence_by_question=by_question,
         evidence_items=evidence_items, evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
     ), status
+
+
+def _people_shown(claim: Claim) -> dict[int, str]:
+    """The names of the people the page has loaded with the claim (its assignee and proposer, who added
+    and removed its evidence, who wrote its notes) and of the viewer: the history names no one else on
+    most claims, so its names need no statement of their own."""
+    viewer = actor()
+    people = [viewer, claim.assignee, claim.proposed_by, *(n.author for n in claim.notes)]
+    for item in claim.evidence:
+        people += (item.added_by, item.removed_by)
+    return {person.id: person.display_name for person in people if person is not None}
 
 
 def presence_of(claim: Claim, actions: claim_service.ClaimActions | None = None,
@@ -350,9 +363,14 @@ def show(claim_id: int) -> Any:
     # Opening the claim is reading what was notified about it (first: its commit would expire the
     # claim's loaded conversation, which the page and the manager's note permission read). Whether there
     # is anything to read is asked with who else has the claim open: one statement for both.
-    opening = presence.on_opening(db.session, claim_id, actor(), context().now())
-    notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=opening.unread)
-    return _render(claim_queries.load_claim_page(db.session, claim_id), present=opening.present)
+    # The claim, its items and its history are read in the same go (one round trip on PostgreSQL), and
+    # loaded again after the commit only when there was something to mark read.
+    opened = claim_page.read_on_opening(db.session, claim_id, actor(), context().now())
+    if opened.unread:
+        notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=True)
+        return _render(claim_queries.load_claim_page(db.session, claim_id), present=opened.present)
+    assert opened.claim is not None
+    return _render(opened.claim, present=opened.present, history=opened.history)
 
 
 @bp.post("/<id:claim_id>/assign")

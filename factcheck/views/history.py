@@ -65,16 +65,24 @@ class EventView:
 
 
 def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *,
-             everyone: Mapping[int, str] | None = None) -> list[EventView]:
+             everyone: Mapping[int, str] | None = None, known: Mapping[int, str] | None = None) -> list[EventView]:
     """The events (objects, listing lines, or rows with their ``action`` and ``changes``) as a desk would
-    say them; ``everyone``: every user's name, when the page has read them already (one statement fewer)."""
+    say them; ``everyone``: every user's name, when the page has read them already (one statement fewer);
+    ``known``: the names of some people the page has read already (only the others are asked for: on
+    the claim page, the people it shows are most often all its history names)."""
     events = list(events)
     if everyone is not None:
         names: Mapping[int, str] = everyone
     else:
         user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
                     if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
-        names = user_service.display_names(session, [i for i in user_ids if isinstance(i, int)])
+        wanted = [i for i in user_ids if isinstance(i, int)]
+        if known:
+            found = {i: known[i] for i in wanted if i in known}
+            found.update(user_service.display_names(session, [i for i in wanted if i not in known]))
+            names = found
+        else:
+            names = user_service.display_names(session, wanted)
     views = []
     for e in events:
         action = e.action
