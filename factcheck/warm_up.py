@@ -2,8 +2,8 @@
 ``post_worker_init``): every template compiled.
 
 A new worker (at start, and each time one is recycled after ``max_requests``) otherwise compiles each
-template on the first request that renders it: lexing, parsing and generating Python for the claim
-page's templates took a first claim page 50–100 ms longer than the next, and in the throughput bench
+template on the first request that renders it: lexing, parsing and generating Python for its
+templates made a worker's first claim page cost 160–180 ms of CPU instead of 40–50, and in the throughput bench
 (3 workers, ~700 requests each) template compilation was 6–7 % of the server's CPU under the mix
 (docs/performance.md, "Eleventh round: the mix").
 
