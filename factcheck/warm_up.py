@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 
 from flask import Flask
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
@@ -40,6 +41,11 @@ def bytecode_cache(setting: str | None) -> BytecodeCache | None:
     try:
         if setting:
             os.makedirs(setting, mode=0o700, exist_ok=True)
+            folder = os.lstat(setting)
+            # Code is loaded from here: a folder someone else owns or may write to is not used (as
+            # Jinja refuses its own default folder then).
+            if not stat.S_ISDIR(folder.st_mode) or folder.st_uid != os.getuid() or folder.st_mode & 0o022:
+                raise RuntimeError("the folder must be this user's and writable by nobody else")
             return FileSystemBytecodeCache(setting)
         return FileSystemBytecodeCache()
     except (OSError, RuntimeError) as error:

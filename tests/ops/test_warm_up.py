@@ -61,6 +61,10 @@ def test_where_the_compiled_templates_are_kept(tmp_path: Path, caplog: pytest.Lo
     with caplog.at_level(logging.WARNING, logger="factcheck.warm_up"):
         assert bytecode_cache(str(tmp_path / "a-file" / "below")) is None  # cannot be made: compiled anew
     assert "not kept on disk" in caplog.text
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # anyone could put code there
+    assert bytecode_cache(str(shared)) is None
 
 
 def test_an_unwritable_cache_still_warms(app: Flask, client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
