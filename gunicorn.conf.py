@@ -31,6 +31,10 @@ Why these values:
   requests they hold (an export in flight included, up to this long), then exit.
 * ``max_requests`` with jitter recycles workers now and then, so slow leaks never pile up and the
   workers never restart all at once.
+* Each worker compiles every template before it takes a connection (``post_worker_init``,
+  factcheck/warm_up.py), loading them from a bytecode cache on disk when an earlier worker left
+  them there (``FACTCHECK_TEMPLATE_CACHE_DIR``), so a new or recycled worker's first pages are not
+  slowed by compilation.
 * ``FACTCHECK_TRUSTED_PROXIES`` (default 0): how many reverse proxies stand in front (nginx: 1).
   When set, werkzeug's ProxyFix takes the client's address, scheme and host from that many
   X-Forwarded-* hops, so the audit log records people's addresses (not nginx's) and sign-in
@@ -87,8 +91,15 @@ trusted_proxies = _int("FACTCHECK_TRUSTED_PROXIES", 0)
 
 
 def post_worker_init(worker: Any) -> None:
-    """Wrap the app in ProxyFix in each worker (the app itself stays a plain Flask app, so
+    """Prepare the app before the worker's first connection (its templates compiled:
+    factcheck/warm_up.py), then wrap it in ProxyFix (the app itself stays a plain Flask app, so
     `flask --app wsgi` and the tests see it unchanged)."""
+    from flask import Flask
+
+    from factcheck.warm_up import warm_up
+
+    if isinstance(worker.wsgi, Flask):
+        warm_up(worker.wsgi)
     if trusted_proxies > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
