@@ -12,6 +12,12 @@ covering half its Content has a claimant strictly right. Each error is printed w
 kind: ``missing`` (no attributed suggestion covers it; ``unattributed`` when a suggestion
 without claimant does), ``wrong`` (covered, claimant not the Source), and whether the Source
 lies in the sentence of the Content's start (``same``) or not (``other``).
+
+``--why`` adds, for each error left without a claimant in the Content's own sentence, why the
+stance reader (extraction/stance.py, asked last) did not give one: ``no-candidate`` (no subject
+and verb it weighs; ``src-at-start`` when the Source opens the sentence, else ``src-later``),
+``candidate-not-source`` (its best subject is someone else), ``below-threshold`` (with the
+probability), ``rejected`` (the suggester's test of a speaker turned it down), ``not-asked``.
 """
 
 from __future__ import annotations
@@ -20,10 +26,13 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from factcheck.extraction import suggest_claims
+from factcheck.extraction import Suggestion, stance, suggest, suggest_claims
+from factcheck.extraction.leading import blank_discourse
 from factcheck.extraction.names import collect_names
 from tools.evaluate import _PRONOUN_SOURCES, PolnearCounts, _overlap, _strictly_right
+from tools.evaluate_attribution import Relation
 from tools.polnear_splits import outlet, outlet_slice, split
 from tools.train_attribution_crf import DEFAULT_DATA
 from tools.train_stance import Article, articles
@@ -45,10 +54,56 @@ def _sentence(text: str, at: int) -> tuple[int, int]:
     return start, min(ends) + 1 if ends else len(text)
 
 
-def report(arts: list[Article], *, show: bool = True) -> tuple[PolnearCounts, Counter[str]]:
+# Where a sentence the stance reader was asked about starts, and the sentence.
+Asked = list[tuple[int, str, dict[str, str]]]
+
+
+def _suggest_and_ask(text: str) -> tuple[list[Suggestion], Asked]:
+    """The suggestions, and the sentences the learned readers were asked about."""
+    asked: Asked = []
+    where = {"start": 0}
+    read, learned = suggest._read_sentence, suggest._learned
+
+    def reading(state: Any, s: Any, headline: bool) -> None:
+        where["start"] = s.start + suggest._dateline_end(s.text)
+        read(state, s, headline)
+
+    def asking(body: str, names: dict[str, str]) -> list[str] | None:
+        asked.append((where["start"], blank_discourse(body), names))
+        return learned(body, names)
+
+    suggest._read_sentence, suggest._learned = reading, asking
+    try:
+        return suggest_claims(text), asked
+    finally:
+        suggest._read_sentence, suggest._learned = read, learned
+
+
+def why_unattributed(s: Suggestion, rel: Relation, asked: Asked) -> str:
+    """Why the stance reader gave ``s`` (a suggestion covering ``rel``'s Content) no claimant."""
+    model = stance._model()
+    question = next((a for a in asked if s.start <= a[0] + len(a[1]) // 2 < s.end), None)
+    if model is None or question is None:
+        return "not-asked"
+    start, body, names = question
+    source = (rel.source_span[0] - start, rel.source_span[1] - start)
+    scored = [(stance.probability(f, model.weights), span) for f, span in stance.candidates(body, names, model.rates,
+                                                                                          model.wide)]
+    if not scored:
+        return "no-candidate/" + ("src-at-start" if body[:max(0, source[0])].strip() == "" else "src-later")
+    p, span = max(scored)
+    own = [q for q, (a, b) in scored if a < source[1] and source[0] < b]
+    if not own:
+        return f"candidate-not-source {body[span[0]:span[1]]!r} p={p:.2f}"
+    if max(own) < model.threshold:
+        return f"below-threshold p={max(own):.2f}"
+    return "rejected" if p == max(own) else f"candidate-not-source {body[span[0]:span[1]]!r} p={p:.2f}"
+
+
+def report(arts: list[Article], *, show: bool = True, why: bool = False) -> tuple[PolnearCounts, Counter[str]]:
     counts, kinds = PolnearCounts(), Counter[str]()
     for stem, text, relations, _ in arts:
-        suggestions = suggest_claims(text)
+        suggestions, asked = _suggest_and_ask(text)
         names = collect_names(text)
         counts.add(relations, suggestions, names)
         for rel in relations:
@@ -63,9 +118,12 @@ def report(arts: list[Article], *, show: bool = True) -> tuple[PolnearCounts, Co
             place = "same" if a <= rel.source_span[0] < b else "other"
             kind = ("wrong" if attributed else "unattributed" if covering else "missing") + "/" + place
             kinds[kind] += 1
+            reason = why_unattributed(covering[0], rel, asked) if why and kind == "unattributed/same" else ""
+            if reason:
+                kinds["why " + reason.split()[0]] += 1
             if show:
                 content = " … ".join(text[x:y] for x, y in rel.contents).replace("\n", " ")
-                print(f"--- {stem} [{kind}] source {rel.source!r}")
+                print(f"--- {stem} [{kind}] source {rel.source!r}" + (f" ({reason})" if reason else ""))
                 print(f"  content: {content[:300]}")
                 lo, hi = min(a, rel.source_span[0]), max(b, rel.source_span[1])
                 print(f"  context: {text[max(0, lo - 150):hi + 50]!r}"[:900])
@@ -79,9 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--set", choices=("slice", "west", "dev"), default="slice")
     parser.add_argument("--quiet", action="store_true", help="only the figures")
+    parser.add_argument("--why", action="store_true", help="why the stance reader left each unattributed")
     args = parser.parse_args(argv)
     arts = chosen(args.data, args.set)
-    counts, kinds = report(arts, show=not args.quiet)
+    counts, kinds = report(arts, show=not args.quiet, why=args.why)
     print(f"== {args.set}: {len(arts)} articles")
     for key, value in counts.report().items():
         print(f"  {key}: {value}")

@@ -1,6 +1,6 @@
 """Fit the stance reader (factcheck/extraction/stance.py) on PolNeAR train.
 
-    python -m tools.train_stance [--data ../shared/data/attribution/polnear] [--crossfit]
+    python -m tools.train_stance [--data ../shared/data/attribution/polnear] [--crossfit] [--wide]
 
 The examples are the sentences the suggester leaves without a speaker (every tag reader,
 the CRF and the counted subject verbs have found none) that open with a subject and a verb.
@@ -16,6 +16,10 @@ unread train articles (tools/polnear_splits.py: 660 of the first 720 by file nam
 into two halves (even and odd places); each half is scored by a model fitted on the other half
 and the readable articles (the last 120 and the outlet slice of 60), with the threshold chosen
 above. Only aggregate figures are printed. The test split is never read.
+
+``--wide`` fits the reader on subjects after an opening conjunction and the first clause
+boundaries too (``stance.WIDE``, saved with the weights); the eleventh round measured it and
+left it off (docs/extraction.md, "Eleventh round: wide attributions").
 """
 
 from __future__ import annotations
@@ -124,13 +128,12 @@ def asked(arts: list[Article]) -> Asked:
     return {stem: _asked(text) for stem, text, _, _ in arts}
 
 
-def examples(arts: list[Article], questions: Asked, fold_rates: stance.Rates) -> list[Example]:
+def examples(arts: list[Article], questions: Asked, fold_rates: stance.Rates,
+             wide: stance.Wide = stance.NARROW) -> list[Example]:
     out: list[Example] = []
     for stem, _, relations, _ in arts:
         for start, body, names in questions[stem]:
-            found = stance.features(body, names, fold_rates)
-            if found is not None:
-                feats, span = found
+            for feats, span in stance.candidates(body, names, fold_rates, wide):
                 out.append((feats, int(_positive(start, start + len(body), (start + span[0], start + span[1]),
                                                  relations))))
     return out
@@ -160,13 +163,14 @@ def line(name: str, c: PolnearCounts) -> str:
             f"strict {c.strict / c.named:.3f}")
 
 
-def choose_threshold(weights: dict[str, float], fold_rates: stance.Rates, dev: list[Article]) -> float:
+def choose_threshold(weights: dict[str, float], fold_rates: stance.Rates, dev: list[Article],
+                     wide: stance.Wide = stance.NARROW) -> float:
     base = score(dev, None)
     print(line("dev without the reader", base), flush=True)
     floor = round(round(base.on_content / base.attributed, 3) - MAX_PRECISION_LOSS, 3)
     best = (base.covered_right, 0.0, 1.0)
     for t in THRESHOLDS:
-        c = score(dev, stance.Model(weights, t, fold_rates))
+        c = score(dev, stance.Model(weights, t, fold_rates, wide))
         print(line(f"dev at {t}", c), flush=True)
         precision = c.on_content / c.attributed
         if round(precision, 3) >= floor and (c.covered_right, precision) > best[:2]:
@@ -174,15 +178,15 @@ def choose_threshold(weights: dict[str, float], fold_rates: stance.Rates, dev: l
     return best[2]
 
 
-def crossfit(train: list[Article], questions: Asked, threshold: float) -> None:
+def crossfit(train: list[Article], questions: Asked, threshold: float, wide: stance.Wide = stance.NARROW) -> None:
     rest, unread = split(train, lambda a: a[0])
     halves = [unread[0::2], unread[1::2]]
     total_base, total = PolnearCounts(), PolnearCounts()
     for k, half in enumerate(halves):
         other = halves[1 - k]
         fold_rates = rates(other + rest)
-        weights = fitted(examples(other + rest, questions, fold_rates))
-        model = stance.Model(weights, threshold, fold_rates)
+        weights = fitted(examples(other + rest, questions, fold_rates, wide))
+        model = stance.Model(weights, threshold, fold_rates, wide)
         for target, c in ((total_base, score(half, None)), (total, score(half, model))):
             for field in ("labelled", "covered", "attributed", "on_content", "named", "strict", "lenient",
                           "covered_right"):
@@ -195,21 +199,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--crossfit", action="store_true", help="also score the unread train articles, cross-fitted")
+    parser.add_argument("--wide", action="store_true",
+                        help="also weigh subjects after an opening conjunction and clause boundaries (stance.WIDE)")
     args = parser.parse_args(argv)
+    wide = stance.WIDE if args.wide else stance.NARROW
     train = articles(args.data / "train")
     dev = articles(args.data / "dev")
     questions = asked(train)
     train_rates = rates(train)
-    data = examples(train, questions, train_rates)
+    data = examples(train, questions, train_rates, wide)
     print(f"{len(data)} examples ({sum(y for _, y in data)} positive) from {len(train)} train articles", flush=True)
     weights = fitted(data)
-    threshold = choose_threshold(weights, train_rates, dev)
-    stance.WEIGHTS_PATH.write_text(json.dumps({"threshold": threshold, "weights": weights, "cue": train_rates.cue,
-                                               "source": train_rates.source}, sort_keys=True, indent=0) + "\n",
-                                   encoding="utf-8")
+    threshold = choose_threshold(weights, train_rates, dev, wide)
+    saved: dict[str, Any] = {"threshold": threshold, "weights": weights, "cue": train_rates.cue,
+                             "source": train_rates.source}
+    if wide != stance.NARROW:
+        saved.update(places=sorted(wide.places), extend=wide.extend)
+    stance.WEIGHTS_PATH.write_text(json.dumps(saved, sort_keys=True, indent=0) + "\n", encoding="utf-8")
     print(f"{len(weights)} weights, threshold {threshold}, into {stance.WEIGHTS_PATH}")
     if args.crossfit:
-        crossfit(train, questions, threshold)
+        crossfit(train, questions, threshold, wide)
     return 0
 
 
