@@ -14,7 +14,7 @@ from typing import Any
 from flask import request, url_for
 from markupsafe import Markup
 
-from factcheck.views.common import context, parse_id
+from factcheck.views.common import context, layout_url, parse_id
 from factcheck.views.list_rows import html_text
 
 
@@ -33,6 +33,8 @@ class Pager:
         args: dict[str, Any] = {name: value for name, value in kept.items() if value}
 
         def to(number: int) -> str:
+            if not args:  # the list's kept address and the number (what ``url_for`` builds: digits need no quoting)
+                return f"{layout_url(endpoint)}?page={number}" if number > 1 else layout_url(endpoint)
             return url_for(endpoint, **(args | {"page": number} if number > 1 else args))
         return PageLinks(
             number=self.number, first_row=self.offset + 1, last_row=self.offset + shown,
