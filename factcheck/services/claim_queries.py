@@ -23,14 +23,13 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, Role, User
 from factcheck.models import ClaimStatus as S
-from factcheck.services import built, driver_sql, loaded_rows
+from factcheck.services import built, driver_sql, lean_rows, loaded_rows
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
 
@@ -95,25 +94,37 @@ def _listing(*columns: Any) -> Select[*tuple[Any, ...]]:
             .join(Article, Article.id == Claim.article_id))
 
 
-def _rows(session: DbSession, stmt: Select[*tuple[Any, ...]], params: dict[str, Any] | None = None,
-          *, extra: int = 0) -> tuple[list[ClaimRow], Sequence[Row[Any]]]:
-    """The statement's rows as ``ClaimRow``s (and the rows themselves, for the ``extra`` columns at their
-    end that are not a claim's). On the session's connection: a list's plain columns need none of the
-    ORM session's execution machinery, which cost more than the statement; the flush is what autoflush
-    would have done, so a list sees the request's own changes."""
+def _rows(session: DbSession, stmt: Select[*tuple[Any, ...]], params: dict[str, Any]) -> tuple[list[ClaimRow], Sequence[Any]]:
+    """The statement's rows as ``ClaimRow``s (and the rows as the driver gave them, for columns at their
+    end that are not a claim's). On the session's connection and its driver (``lean_rows``: compiled
+    once, no cache key walked and no result built per execution, which together cost more than SQLite
+    took to answer); the flush is what autoflush would have done, so a list sees the request's own
+    changes."""
     session.flush()
-    result = session.connection().execute(stmt, params or {})
-    keys = tuple(result.keys())
-    rows = result.all()
-    pick = _claim_fields_of(keys[:len(keys) - extra])
+    raw, typed, keys = lean_rows.fetch(session.connection(), stmt, params)
+    return claim_rows_of(raw, typed, keys), raw
+
+
+def claim_rows_of(raw: Iterable[Sequence[Any]], typed: driver_sql.Processors, keys: tuple[str, ...]) -> list[ClaimRow]:
+    """Rows as the driver gives them (of the columns ``keys``) as ``ClaimRow``s, each column that needs it
+    typed by its processor (``typed``: SQLite's dates, times and booleans)."""
+    pick = _claim_fields_of(keys)
     # ``tuple.__new__`` rather than ``ClaimRow._make``, whose call and length check (``pick`` gives every
     # field) were a third of making a row.
     new = tuple.__new__
-    return [new(ClaimRow, pick((*row, None))) for row in rows], rows
+    if not typed:
+        return [new(ClaimRow, pick((*row, None))) for row in raw]
+    claims = []
+    for row in raw:
+        items = [*row, None]
+        for position, processor in typed:
+            items[position] = processor(items[position])
+        claims.append(new(ClaimRow, pick(items)))
+    return claims
 
 
 @functools.lru_cache(maxsize=32)
-def _claim_fields_of(keys: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+def _claim_fields_of(keys: tuple[str, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     """For rows of these columns with a None after them: the ``ClaimRow`` fields in order, a field the
     statement does not select taken from that None (a C getter, not a dict and keywords per row)."""
     return operator.itemgetter(*(keys.index(name) if name in keys else len(keys) for name in ClaimRow._fields))
@@ -155,7 +166,7 @@ class Queue:
 
     @classmethod
     def of(cls, session: DbSession, stmt: Select[*tuple[Any, ...]], **params: Any) -> Queue:
-        claims, rows = _rows(session, stmt, params, extra=1)
+        claims, rows = _rows(session, stmt, params)
         return cls(claims, rows[0][-1] if rows else 0)
 
 

@@ -16,12 +16,12 @@ from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, Publish
 from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus, Claim
 from factcheck.security import Action
-from factcheck.services import article_page, intake, report, revisions, suggestions
+from factcheck.services import article_page, articles_list, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.views import article_cards, article_head, article_text, jobs, links
 from factcheck.views.common import actor, context, layout_url, text_arg
-from factcheck.views.list_rows import article_rows, kept_options
+from factcheck.views.list_rows import article_rows, html_text, kept_options, status_label
 from factcheck.views.pager import current_pager
 from factcheck.views.template_macros import field
 
@@ -31,20 +31,31 @@ _PRIORITIES = BulkAssignForm.priority
 _PRIORITY_CHOICES = tuple((c.value, c.label) for c in _PRIORITIES.kwargs["choices"])
 
 
+# The status filter's options for each status chosen (or none), written once: the template's loop
+# over the statuses wrote the same markup on every view.
+_ARTICLE_STATUSES = tuple(s.value for s in ArticleStatus)
+
+
+@functools.lru_cache(maxsize=len(_ARTICLE_STATUSES) + 1)
+def _status_options(chosen: str | None) -> Markup:
+    return Markup("".join(f'<option value="{html_text(s)}" {"selected" if s == chosen else ""}>{status_label(s)}</option>'
+                          for s in _ARTICLE_STATUSES))
+
+
 @bp.get("")
 @login_required
 def index() -> Any:
     status = request.args.get("status") or None
-    if status not in {s.value for s in ArticleStatus}:
+    if status not in _ARTICLE_STATUSES:
         status = None
     query = text_arg("q")
     pager = current_pager()
-    # One row past the page says whether a next page exists.
-    found = article_service.list_articles(db.session, context().settings, status=status, query=query,
-                                          limit=pager.size + 1, offset=pager.offset)
+    # One row past the page says whether a next page exists. On the driver (``articles_list``).
+    found = articles_list.list_articles(db.session, context().settings, status=status, query=query,
+                                        limit=pager.size + 1, offset=pager.offset)
     shown = found[:pager.size]
     return render_template("articles/index.html", articles=shown, status=status, query=query or "",
-                           statuses=[s.value for s in ArticleStatus],
+                           status_options=_status_options(status),
                            rows=article_rows(shown, article_url=links.by_id("articles.show", "article_id")),
                            pages=pager.links("articles.index", len(shown), more=len(found) > pager.size,
                                              kept={"q": query, "status": status}))

@@ -33,7 +33,16 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
-from factcheck.services import claim_page, claim_queries, evidence, idempotency, notes, notifications, presence
+from factcheck.services import (
+    claim_page,
+    claim_queries,
+    claims_list,
+    evidence,
+    idempotency,
+    notes,
+    notifications,
+    presence,
+)
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
@@ -291,9 +300,9 @@ def index() -> Any:
         verdict=verdict if verdict in settings.verdict_scale else None,
         overdue=request.args.get("overdue") == "1", unassigned=request.args.get("unassigned") == "1",
     )
-    page = claim_queries.claims_list_rows(db.session, filters, before_id=int_arg("before"), limit=settings.page_size,
-                                          today=context().now().date())
-    checkers = checker_choices()
+    # The page's claims and the checkers its filter and bulk form offer, in one statement.
+    page, checkers = claims_list.claims_and_checkers(db.session, filters, before_id=int_arg("before"),
+                                                     limit=settings.page_size, today=context().now().date())
     # Only the filters travel to the page links: any other name (``endpoint``, ``_external``…) would be
     # an argument of url_for itself.
     kept: dict[str, Any] = {key: value for key, value in request.args.items() if key in _LIST_FILTERS}
@@ -306,7 +315,7 @@ def index() -> Any:
         assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set())
     # The filter's and the bulk form's options, written with the rows (a Jinja loop over the checkers,
     # twice, cost as much as the rows).
-    people = tuple((c.value, c.label) for c in checkers)
+    people = tuple((c.id, c.choice_label) for c in checkers)
     options = {
         "status": list_rows.kept_options(_STATUSES, filters.status),
         "assignee": list_rows.kept_options(people, filters.assignee_id),

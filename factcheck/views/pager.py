@@ -8,18 +8,18 @@ query string and is never trusted: anything that is not a page number shows the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import request, url_for
 from markupsafe import Markup
 
-from factcheck.views.common import context, parse_id
+from factcheck.views.common import context, layout_url, parse_id
 from factcheck.views.list_rows import html_text
 
 
-@dataclass(frozen=True)
-class Pager:
+# Named tuples, not frozen dataclasses: a frozen dataclass sets each field through ``object.__setattr__``,
+# and both are made on every view of three lists.
+class Pager(NamedTuple):
     number: int  # 1 for the first page
     size: int
 
@@ -33,6 +33,8 @@ class Pager:
         args: dict[str, Any] = {name: value for name, value in kept.items() if value}
 
         def to(number: int) -> str:
+            if not args:  # the list's kept address and the number (what ``url_for`` builds: digits need no quoting)
+                return f"{layout_url(endpoint)}?page={number}" if number > 1 else layout_url(endpoint)
             return url_for(endpoint, **(args | {"page": number} if number > 1 else args))
         return PageLinks(
             number=self.number, first_row=self.offset + 1, last_row=self.offset + shown,
@@ -42,8 +44,7 @@ class Pager:
         )
 
 
-@dataclass(frozen=True)
-class PageLinks:
+class PageLinks(NamedTuple):
     number: int
     first_row: int
     last_row: int
@@ -71,5 +72,7 @@ class PageLinks:
 
 def current_pager() -> Pager:
     """The page the query string asks for (``?page=N``); the first for a missing or bad number."""
-    return Pager(parse_id(request.args.get("page")) or 1, context().settings.page_size)
+    args = request.args
+    # ``in`` first: ``get`` of a missing name raises and catches a KeyError built as an HTTP error.
+    return Pager((parse_id(args["page"]) if "page" in args else None) or 1, context().settings.page_size)
 
