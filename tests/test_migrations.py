@@ -20,7 +20,10 @@ TRIGGERS = {
 
 def _triggers() -> set[str]:
     statement = {"sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
-                 "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"}[db.engine.dialect.name]
+                 # The schema the tests run in: one database holds a schema per test process.
+                 "postgresql": "SELECT tgname FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid "
+                               "WHERE NOT tgisinternal AND pg_class.relnamespace = current_schema()::regnamespace",
+                 }[db.engine.dialect.name]
     with db.engine.connect() as connection:
         return set(connection.scalars(text(statement)))
 
