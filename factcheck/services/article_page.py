@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.errors import NotFound
 from factcheck.models import Article, Claim, Revision, User
-from factcheck.services import driver_sql, lean_untyped, loaded_rows
+from factcheck.services import driver_sql, loaded_rows
 from factcheck.services.context import DbSession
 from factcheck.services.users import CHECKERS, Checker
 
@@ -116,7 +116,7 @@ def claim_rows(session: DbSession, shown: Article) -> list[ArticleClaim]:
     # execution machinery, which cost more than reading the rows (issue 15). The flush is what the
     # session's autoflush would have done: the rows see the request's own changes.
     session.flush()
-    rows, typed = lean_untyped.untyped(session.connection(), _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": shown.id})
+    rows, typed = driver_sql.untyped(session.connection(), _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": shown.id})
     typed = _claim_processors(typed)
     return [_claim(row, typed, status) for row in sorted(rows, key=_PLACE)]
 
@@ -212,10 +212,10 @@ def claims_and_checkers(session: DbSession, shown: Article) -> tuple[list[Articl
     session.flush()
     connection = session.connection()
     dialect = connection.dialect.name
-    # On the driver (``lean_untyped``: compiled once, no cache key walked, no result built), and only
+    # On the driver (``driver_sql.untyped``: compiled once, no cache key walked, no result built), and only
     # the claims' columns typed: reading the union's rows through SQLAlchemy's result, every column of
     # every row processed and looked up by name, was a sixth of the page (issue 15).
-    rows, typed = lean_untyped.untyped(connection, _CLAIMS_AND_CHECKERS[dialect], {"article_id": shown.id})
+    rows, typed = driver_sql.untyped(connection, _CLAIMS_AND_CHECKERS[dialect], {"article_id": shown.id})
     typed = _claim_processors(typed)
     in_any_order, checkers = [], []
     for row in rows:

@@ -2,14 +2,14 @@
 
 ``articles.list_articles`` runs its kept statement through SQLAlchemy's execution (the cache key
 walked over the select with its two counting subqueries, a result and its metadata built) for fifty
-rows; here the same statement, built by the same function, runs on the driver (``lean_rows``), its
+rows; here the same statement, built by the same function, runs on the driver (``driver_sql.untyped_named``), its
 rows typed by the same processors (SQLite's creation times).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from factcheck.services import articles, built, lean_rows
+from factcheck.services import articles, built, driver_sql
 from factcheck.services.articles import ArticleRow
 from factcheck.services.context import DbSession
 from factcheck.settings import Settings
@@ -27,8 +27,8 @@ def list_articles(session: DbSession, settings: Settings, *, status: str | None 
     statement = built.once(articles._article_list, bool(status), bool(query), settings,
                            connection.dialect.name == "postgresql")
     session.flush()  # what autoflush would have done: the list sees the request's own changes
-    raw, typed, _keys = lean_rows.fetch(connection, statement, params)
+    raw, typed, _keys = driver_sql.untyped_named(connection, statement, params)
     new = tuple.__new__
     if not typed:
         return [new(ArticleRow, row) for row in raw]
-    return [new(ArticleRow, lean_rows.typed(row, typed)) for row in raw]
+    return [new(ArticleRow, driver_sql.typed(row, typed)) for row in raw]

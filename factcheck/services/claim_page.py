@@ -120,14 +120,7 @@ def run_all(connection: Connection, statements: Sequence[Any], params: Mapping[s
         rows = []
         for statement in statements:
             plan = driver_sql._plan(dialect, statement)
-            parameters = driver_sql._parameters(plan, params)
-            cursor = driver.cursor()
-            try:
-                connection._cursor_execute(cursor, plan.sql, parameters,
-                                           driver_sql._Lean(plan.sql, parameters))  # type: ignore[arg-type]
-                rows.append(_typed(dialect, plan, cursor.description, cursor.fetchall()))
-            finally:
-                cursor.close()
+            rows.append(_typed(dialect, plan, *driver_sql._lean_fetched(connection, plan, params)))
         return rows
     raw = driver.dbapi_connection
     errors = dialect.loaded_dbapi.Error

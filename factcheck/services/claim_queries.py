@@ -29,7 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, Role, User
 from factcheck.models import ClaimStatus as S
-from factcheck.services import built, driver_sql, lean_rows, loaded_rows
+from factcheck.services import built, driver_sql, loaded_rows
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
 
@@ -96,12 +96,12 @@ def _listing(*columns: Any) -> Select[*tuple[Any, ...]]:
 
 def _rows(session: DbSession, stmt: Select[*tuple[Any, ...]], params: dict[str, Any]) -> tuple[list[ClaimRow], Sequence[Any]]:
     """The statement's rows as ``ClaimRow``s (and the rows as the driver gave them, for columns at their
-    end that are not a claim's). On the session's connection and its driver (``lean_rows``: compiled
+    end that are not a claim's). On the session's connection and its driver (``driver_sql.untyped_named``: compiled
     once, no cache key walked and no result built per execution, which together cost more than SQLite
     took to answer); the flush is what autoflush would have done, so a list sees the request's own
     changes."""
     session.flush()
-    raw, typed, keys = lean_rows.fetch(session.connection(), stmt, params)
+    raw, typed, keys = driver_sql.untyped_named(session.connection(), stmt, params)
     return claim_rows_of(raw, typed, keys), raw
 
 

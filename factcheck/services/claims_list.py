@@ -4,7 +4,7 @@ The page shows a page of claims (``claim_queries.claims_list_rows``) and, for it
 its bulk-assign form, every active checker (``users.checkers``). Each statement went through
 SQLAlchemy's execution (its cache key walked over the whole select, a result and its metadata built)
 for a few dozen rows, which cost about what the database took to answer; here they run on the driver
-(``lean_rows``).
+(``driver_sql.untyped_named``).
 
 On PostgreSQL both are read in one statement, a ``UNION ALL`` (as the article page reads its claims
 with the checkers): a statement there is a round trip, and psycopg's work on each. On SQLite, where a
@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, literal_column, null, select, union_all
 
-from factcheck.services import built, claim_queries, lean_rows
+from factcheck.services import built, claim_queries, driver_sql
 from factcheck.services.claim_queries import ClaimFilters, ClaimPage, ClaimRow
 from factcheck.services.context import DbSession
 from factcheck.services.users import CHECKERS, Checker
@@ -33,12 +33,12 @@ def claims_and_checkers(session: DbSession, filters: ClaimFilters, *, before_id:
     if connection.dialect.name != "postgresql":
         page = claim_queries.claims_list_rows(session, filters, before_id=before_id, limit=limit, today=today)
         # No flush: ``claims_list_rows`` has just made it.
-        raw, typed, _keys = lean_rows.fetch(connection, CHECKERS, {})
-        return page, [Checker(*(lean_rows.typed(row, typed) if typed else row)) for row in raw]
+        raw, typed, _keys = driver_sql.untyped_named(connection, CHECKERS, {})
+        return page, [Checker(*(driver_sql.typed(row, typed) if typed else row)) for row in raw]
     params = claim_queries._filter_values(filters, before_id, today)
     statement = built.once(_with_checkers, tuple(params))
     session.flush()  # what the session's autoflush would have done: the list sees the request's changes
-    raw, typed, keys = lean_rows.fetch(connection, statement, {**params, "limit": limit + 1})
+    raw, typed, keys = driver_sql.untyped_named(connection, statement, {**params, "limit": limit + 1})
     part = keys.index("part")
     place = operator.itemgetter(part + 3)
     # The rows come in no particular order (an ORDER BY over the union would sort the claims' wide rows

@@ -57,15 +57,31 @@ def run(connection: Connection, statement: Any, params: Mapping[str, Any]) -> li
 
 
 def untyped(connection: Connection, statement: Any, params: Mapping[str, Any]) -> tuple[Sequence[Any], Processors]:
-    """``run``'s rows as the driver gives them (plain tuples, not yet typed), with the position and
+    """``run_lean``'s rows as the driver gives them (plain tuples, not yet typed), with the position and
     processor of each column that needs one: for a caller that reads only some columns of some rows
-    and types just those (``article_page``'s union of claims and checkers)."""
+    and types just those (``article_page``'s claims and checkers)."""
+    rows, columns, _names = untyped_named(connection, statement, params)
+    return rows, columns
+
+
+def untyped_named(connection: Connection, statement: Any, params: Mapping[str, Any]
+                  ) -> tuple[Sequence[Any], Processors, tuple[str, ...]]:
+    """``untyped`` and the names of the statement's columns: for a caller that makes its own kind of
+    row, or two kinds from one statement (the lists), rather than ``run_lean``'s named tuples."""
     plan = _plan(connection.dialect, statement)
-    description, raw = _fetched(connection, plan, params)
+    description, rows = _lean_fetched(connection, plan, params)
     columns = plan.columns
     if columns is None:
         columns = plan.columns = _column_processors(connection.dialect, plan, description)
-    return raw, columns
+    return rows, columns, plan.row._fields
+
+
+def typed(row: Sequence[Any], processors: Processors) -> list[Any]:
+    """An untyped row's values, each column with a processor through it."""
+    items = list(row)
+    for position, processor in processors:
+        items[position] = processor(items[position])
+    return items
 
 
 def _fetched(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, Sequence[Any]]:
@@ -91,12 +107,17 @@ def run_lean(connection: Connection, statement: Any, params: Mapping[str, Any]) 
     built for each statement by ``exec_driver_sql`` were some 0.1 ms a statement, more than SQLite took
     to answer the dashboard's."""
     plan = _plan(connection.dialect, statement)
+    description, rows = _lean_fetched(connection, plan, params)
+    return _typed(connection.dialect, plan, description, rows)
+
+
+def _lean_fetched(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, Sequence[Any]]:
     parameters = _parameters(plan, params)
     driver = connection.connection
     cursor = _raw_cursor()(driver.dbapi_connection) if plan.raw else driver.cursor()
     try:
         connection._cursor_execute(cursor, plan.sql, parameters, _Lean(plan.sql, parameters))  # type: ignore[arg-type]
-        return _typed(connection.dialect, plan, cursor.description, cursor.fetchall())
+        return cursor.description, cursor.fetchall()
     finally:
         cursor.close()
 

@@ -1,4 +1,4 @@
-"""The list pages read their rows on the driver (``lean_rows``): the same rows, typed the same way, as
+"""The list pages read their rows on the driver (``driver_sql.untyped_named``): the same rows, typed the same way, as
 the services that read them through SQLAlchemy (issue 15)."""
 from __future__ import annotations
 
