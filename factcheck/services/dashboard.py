@@ -34,7 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action
-from factcheck.services import built, driver_sql, running_counts
+from factcheck.services import built, driver_sql, running_counts, unchanged
 from factcheck.services.articles import blocking_condition
 from factcheck.services.claim_queries import overdue_condition
 from factcheck.services.context import Context, DbSession
@@ -146,7 +146,11 @@ def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: 
     settings = ctx.settings
     if connection.dialect.name == "postgresql":
         return _in_one_statement(connection, board, settings)
-    return _one_by_one(connection, board, settings)
+    # The same figures until the database changes (SQLite says when: ``unchanged``). The figures depend
+    # on nothing else but the period, the day and the two settings that the statements and their
+    # reading follow.
+    key = ("dashboard", period, today, settings.verdict_scale, settings.verdicts_needing_resolution)
+    return unchanged.kept_while_unchanged(connection, key, lambda: _one_by_one(connection, board, settings))
 
 
 def _one_by_one(connection: Connection, board: Dashboard, settings: Settings) -> Dashboard:
