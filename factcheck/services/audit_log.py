@@ -535,12 +535,21 @@ def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None =
     """The log's page with nothing filtered (its first view and its older and newer pages), the
     filter's choices and the last verification: ``choices_and_verification`` and
     ``list_lines_as_read``. On PostgreSQL both selects are read in one statement (one round trip to
-    the server, not two: ``driver_sql.together``); elsewhere, one each."""
+    the server, not two: ``driver_sql.together``); elsewhere, one each, and the three read again
+    only once the database has changed (``unchanged``: one question for the page, not one for each
+    read). The viewer's permission is checked every time."""
     engine = session.get_bind()
     if engine.dialect.name != "postgresql":
-        choices, verification = choices_and_verification(session)
-        return choices, verification, list_lines_as_read(session, viewer=viewer, before_id=before_id,
-                                                          after_id=after_id, limit=limit)
+        require(viewer, Action.AUDIT_READ)
+
+        def whole_page() -> tuple[FilterChoices, Verification | None, Page[LineAsRead]]:
+            choices, verification = choices_and_verification(session)
+            return choices, verification, list_lines_as_read(session, viewer=viewer, before_id=before_id,
+                                                              after_id=after_id, limit=limit)
+
+        session.flush()  # what autoflush would have done
+        return unchanged.kept_while_unchanged(session.connection(), ("audit page", before_id, after_id, limit),
+                                              whole_page)
     read: list[tuple[FilterChoices, Verification | None]] = []
 
     def fetch(values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:
