@@ -42,7 +42,7 @@ from sqlalchemy.orm import joinedload
 from factcheck.models import Article, AuditEvent, Claim, Evidence, Note, Revision, User
 from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action, require
-from factcheck.services import audit, built, driver_sql
+from factcheck.services import audit, built, driver_sql, unchanged
 from factcheck.services.checkpoints import Head
 from factcheck.services.context import Context, DbSession
 from factcheck.services.db import transaction
@@ -308,9 +308,18 @@ def _lines(session: DbSession, values: dict[str, Any], newest_first: bool, count
 def list_lines_as_read(session: DbSession, *, viewer: User, filters: Filters | None = None,
                        before_id: int | None = None, after_id: int | None = None,
                        limit: int = 50) -> Page[LineAsRead]:
-    """``list_lines`` with each event's changes as their JSON text (``LineAsRead``), for the log's page."""
-    return _page(session, viewer, filters, before_id, after_id, limit,
-                 lambda values, newest_first, count: _lines_as_read(session, values, newest_first, count))
+    """``list_lines`` with each event's changes as their JSON text (``LineAsRead``), for the log's page.
+    On SQLite a page is read again only once the database has changed (``unchanged``): the log and what
+    its lines show (names, titles) are rows like any other."""
+    require(viewer, Action.AUDIT_READ)
+
+    def read() -> Page[LineAsRead]:
+        return _page(session, viewer, filters, before_id, after_id, limit,
+                     lambda values, newest_first, count: _lines_as_read(session, values, newest_first, count))
+
+    session.flush()  # what autoflush would have done
+    return unchanged.kept_while_unchanged(session.connection(), ("audit lines", filters or Filters(), before_id,
+                                                                  after_id, limit), read)
 
 
 # The same columns, the time as the driver gives it and the changes as the database's text: the
@@ -472,10 +481,16 @@ def filter_choices(session: DbSession, chosen_article: int | None = None) -> Fil
 
 def choices_and_verification(session: DbSession,
                              chosen_article: int | None = None) -> tuple[FilterChoices, Verification | None]:
-    """``filter_choices`` and the last verification, in the same statement."""
+    """``filter_choices`` and the last verification, in the same statement; on SQLite read again only
+    once the database has changed (``unchanged``)."""
     engine = session.get_bind()
-    params = _choices_params(engine, chosen_article)
-    return _choices_read(engine, _lean(session, _FILTER_CHOICES[chosen_article is not None], params))
+
+    def read() -> tuple[FilterChoices, Verification | None]:
+        params = _choices_params(engine, chosen_article)
+        return _choices_read(engine, _lean(session, _FILTER_CHOICES[chosen_article is not None], params))
+
+    session.flush()  # what autoflush would have done
+    return unchanged.kept_while_unchanged(session.connection(), ("audit choices", chosen_article), read)
 
 
 def _choices_params(engine: Any, chosen_article: int | None) -> dict[str, Any]:
@@ -520,12 +535,21 @@ def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None =
     """The log's page with nothing filtered (its first view and its older and newer pages), the
     filter's choices and the last verification: ``choices_and_verification`` and
     ``list_lines_as_read``. On PostgreSQL both selects are read in one statement (one round trip to
-    the server, not two: ``driver_sql.together``); elsewhere, one each."""
+    the server, not two: ``driver_sql.together``); elsewhere, one each, and the three read again
+    only once the database has changed (``unchanged``: one question for the page, not one for each
+    read). The viewer's permission is checked every time."""
     engine = session.get_bind()
     if engine.dialect.name != "postgresql":
-        choices, verification = choices_and_verification(session)
-        return choices, verification, list_lines_as_read(session, viewer=viewer, before_id=before_id,
-                                                          after_id=after_id, limit=limit)
+        require(viewer, Action.AUDIT_READ)
+
+        def whole_page() -> tuple[FilterChoices, Verification | None, Page[LineAsRead]]:
+            choices, verification = choices_and_verification(session)
+            return choices, verification, list_lines_as_read(session, viewer=viewer, before_id=before_id,
+                                                              after_id=after_id, limit=limit)
+
+        session.flush()  # what autoflush would have done
+        return unchanged.kept_while_unchanged(session.connection(), ("audit page", before_id, after_id, limit),
+                                              whole_page)
     read: list[tuple[FilterChoices, Verification | None]] = []
 
     def fetch(values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 from typing import cast as cast_type
 
@@ -26,13 +27,14 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, Role, User, UserRole
 from factcheck.models.base import UTCDateTime
 from factcheck.security.permissions import Action
-from factcheck.services import built, driver_sql, running_counts
+from factcheck.services import built, driver_sql, running_counts, unchanged
 from factcheck.services.articles import blocking_condition
 from factcheck.services.claim_queries import overdue_condition
 from factcheck.services.context import Context, DbSession
@@ -138,27 +140,66 @@ def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: 
     today = today or ctx.now().date()
     period = period or Period.last_days(today=today)
     board = Dashboard(period, today)
-    if session.get_bind().dialect.name == "postgresql":
-        return _in_one_statement(session, board, ctx.settings)
-    board.claims_by_status, board.verdicts = _period_counts(session, period, ctx.settings.verdict_scale)
-    board.turnaround = turnaround(session, period)
-    board.overdue_count, board.overdue = _overdue(session, today)
-    board.workload = _workload(session, today)
-    board.gate, board.waiting = _gate(session, ctx.settings)
+    # The flush is what autoflush would have done; then the statements run on the connection itself.
+    session.flush()
+    connection = session.connection()
+    settings = ctx.settings
+    if connection.dialect.name == "postgresql":
+        return _in_one_statement(connection, board, settings)
+    # The same figures until the database changes (SQLite says when: ``unchanged``). The figures depend
+    # on nothing else but the period, the day and the two settings that the statements and their
+    # reading follow.
+    key = ("dashboard", period, today, settings.verdict_scale, settings.verdicts_needing_resolution)
+    return unchanged.kept_while_unchanged(connection, key, lambda: _one_by_one(connection, board, settings))
+
+
+def _one_by_one(connection: Connection, board: Dashboard, settings: Settings) -> Dashboard:
+    """``summary``'s five selects, a statement each (SQLite, where a statement is no round trip), on
+    the connection that the session holds: looked up once, not through the session's proxy for each
+    statement with a flush before each (that plumbing cost more than two of the statements took to
+    run). The same statements and readers as ``_period_counts``, ``turnaround``, ``_overdue``,
+    ``_workload`` and ``_gate``, which stay for the tests that compare them with PostgreSQL's one
+    statement."""
+    period, today = board.period, board.today
+    period_counts, ranks, overdue, workload, gate = _sqlite_statements(connection.dialect.name, period.end is None,
+                                                                       settings)
+    run, on_the_day = driver_sql.run_lean, {"today": today}
+    board.claims_by_status, board.verdicts = _read_period_counts(
+        run(connection, period_counts, {"day_from": period.date_from, "day_to": period.date_to}),
+        settings.verdict_scale)
+    board.turnaround = _read_ranks(run(connection, ranks, _period_params(period)))
+    board.overdue_count, board.overdue = _read_overdue(run(connection, overdue, on_the_day))
+    board.workload = _read_workload(run(connection, workload, on_the_day))
+    board.gate, board.waiting = _read_gate(run(connection, gate, {}))
     return board
 
 
-def _in_one_statement(session: DbSession, board: Dashboard, settings: Settings) -> Dashboard:
+_SQLITE: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _sqlite_statements(dialect: str, open_ended: bool, settings: Settings) -> tuple[Any, ...]:
+    """The five statements of ``_one_by_one``, built once per shape (the dialect, a period without an
+    end, the verdicts that need a resolution): the statements ``_statement`` keeps for the five
+    functions, looked up once for all five."""
+    key = (dialect, open_ended, settings.verdicts_needing_resolution)
+    statements = _SQLITE.get(key)
+    if statements is None:
+        period = Period(date.min, date.max) if open_ended else Period(date.min, date.min)
+        statements = _SQLITE[key] = tuple(built.constant_lists(statement) for statement in (
+            running_counts.period_counts(), _ranks(dialect, period), _overdue_list(dialect == "sqlite"),
+            _workload_select(), _waiting(settings)))
+    return statements
+
+
+def _in_one_statement(connection: Connection, board: Dashboard, settings: Settings) -> Dashboard:
     """``summary``'s five selects read in one statement (PostgreSQL): the same selects, each one's rows
     a JSON array of the one row (``driver_sql.together``). Every statement was a round trip to the
     server, and on PostgreSQL each cost the page more in the driver, SQLAlchemy and the wait than the
     server's work on its few rows; SQLite has no round trip and keeps a statement each."""
     period, today = board.period, board.today
     selects = _together(period.end is None, settings)
-    # The flush is what autoflush would have done.
-    session.flush()
     period_rows, turnaround_rows, overdue_rows, workload_rows, gate_rows = driver_sql.run_together(
-        session.connection(), selects, {**_period_params(period), "day_from": period.date_from,
+        connection, selects, {**_period_params(period), "day_from": period.date_from,
                                         "day_to": period.date_to, "today": today})
     board.claims_by_status, board.verdicts = _read_period_counts(period_rows, settings.verdict_scale)
     [(count, median, p90)] = turnaround_rows
@@ -245,8 +286,11 @@ def _read_period_counts(rows: list[Any],
         (statuses if kind == running_counts.CREATED else verdicts)[value] = int(count)
     ordered = [verdict for verdict in scale if verdict in verdicts] + sorted(
         v for v in verdicts if v not in scale and v)
-    return ([(status.value, statuses[status.value]) for status in ClaimStatus if status.value in statuses],
+    return ([(status, statuses[status]) for status in _STATUS_ORDER if status in statuses],
             [(verdict, verdicts[verdict]) for verdict in ordered])
+
+
+_STATUS_ORDER = tuple(status.value for status in ClaimStatus)
 
 
 def _durations(dialect: str, period: Period) -> Any:
@@ -276,22 +320,29 @@ def turnaround(session: DbSession, period: Period) -> Turnaround:
         [(count, median, p90)] = _run(session, _statement(session, percentiles, period.end is None), period)
         return Turnaround(count, _float(median), _float(p90))
 
-    # SQLite has no percentile_cont: rank the durations and keep only the rows around each percentile.
     def ranks() -> Any:
-        durations = _durations(dialect, period)
-        ranked = select(
-            durations.c.seconds,
-            (func.row_number().over(order_by=durations.c.seconds) - 1).label("pos"),
-            func.count().over().label("n"),
-        ).subquery()
-        wanted = []
-        for p in (0.5, 0.9):
-            rank = p * (ranked.c.n - 1)
-            floor = cast(rank, Integer)
-            wanted.append(and_(ranked.c.pos >= floor, ranked.c.pos <= floor + 1))
-        return select(ranked.c.pos, ranked.c.n, ranked.c.seconds).where(wanted[0] | wanted[1])
+        return _ranks(dialect, period)
 
-    rows = _run(session, _statement(session, ranks, period.end is None), period)
+    return _read_ranks(_run(session, _statement(session, ranks, period.end is None), period))
+
+
+def _ranks(dialect: str, period: Period) -> Any:
+    """SQLite has no percentile_cont: rank the durations and keep only the rows around each percentile."""
+    durations = _durations(dialect, period)
+    ranked = select(
+        durations.c.seconds,
+        (func.row_number().over(order_by=durations.c.seconds) - 1).label("pos"),
+        func.count().over().label("n"),
+    ).subquery()
+    wanted = []
+    for p in (0.5, 0.9):
+        rank = p * (ranked.c.n - 1)
+        floor = cast(rank, Integer)
+        wanted.append(and_(ranked.c.pos >= floor, ranked.c.pos <= floor + 1))
+    return select(ranked.c.pos, ranked.c.n, ranked.c.seconds).where(wanted[0] | wanted[1])
+
+
+def _read_ranks(rows: list[Any]) -> Turnaround:
     if not rows:
         return Turnaround(0, None, None)
     n = rows[0].n
@@ -401,10 +452,19 @@ def _workload_select() -> Any:
 
 
 def _read_workload(rows: list[Any]) -> list[Workload]:
+    """The checkers, most open claims first, then by name. Sorted as plain tuples of the counts and
+    their sum, each person's sum taken once (a row per checker: 39 on the bench's newsroom)."""
     states = _STATES
-    return sorted((Workload(user_id, name, {state: int(n or 0) for state, n in zip(states, counts, strict=True)},
-                            int(overdue or 0)) for user_id, name, *counts, overdue in rows),
-                  key=lambda w: (-w.total, w.name))
+    people = []
+    for user_id, name, *held, overdue in rows:
+        counts = [int(n or 0) for n in held]
+        people.append((-sum(counts), name, user_id, counts, overdue))
+    people.sort(key=_BY_LOAD_AND_NAME)
+    return [Workload(user_id, name, dict(zip(states, counts, strict=True)), int(overdue or 0))
+            for _total, name, user_id, counts, overdue in people]
+
+
+_BY_LOAD_AND_NAME = itemgetter(0, 1)
 
 
 def _gate(session: DbSession, settings: Settings) -> tuple[list[tuple[str, int]], list[WaitingArticle]]:

@@ -105,9 +105,22 @@ def _fields(form: AuditFilterForm) -> Markup:
 def _unfiltered_fields(choices: audit_log.FilterChoices) -> Markup:
     """The filter's fields when nothing is filtered (the log's first view, and its older pages): the
     form at its defaults, which depend on nothing but the people and titles offered. Written once for
-    each such list and kept: building, validating and writing the form was a tenth of the page."""
-    return _unfiltered.get((tuple(choices.actors), tuple(choices.articles)),
-                           lambda: _fields(_filter_form(choices)))
+    each such list and kept: building, validating and writing the form was a tenth of the page. The
+    very choices written last time (kept by ``audit_log`` until someone joins or an article comes in)
+    are known by themselves, without their 350 people and titles made into a key."""
+    global _last_fields
+    last = _last_fields
+    if last is not None and last[0] is choices:
+        return last[1]
+    fields = _unfiltered.get((tuple(choices.actors), tuple(choices.articles)),
+                             lambda: _fields(_filter_form(choices)))
+    _last_fields = (choices, fields)
+    return fields
+
+
+# The choices last written and their fields (the choices kept alive with them: their identity cannot
+# stand for another's while they are here).
+_last_fields: tuple[audit_log.FilterChoices, Markup] | None = None
 
 
 _PLAIN_URLS: dict[tuple[str, str, str], str] = {}

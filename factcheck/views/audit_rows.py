@@ -126,6 +126,10 @@ class _RowWriter:
 _kept: weakref.WeakKeyDictionary[Any, dict[tuple[str, int], tuple[LineAsRead, Mapping[int, str], str]]] = \
     weakref.WeakKeyDictionary()
 _KEPT_AT_MOST = 1000
+# Per app, the lines and names last written and their markup (the lines kept alive with it: their
+# identity cannot stand for another list's while they are here).
+_last: weakref.WeakKeyDictionary[Any, tuple[Sequence[LineAsRead], Mapping[int, str], str, Markup]] = \
+    weakref.WeakKeyDictionary()
 
 
 def kept_event_rows(session: DbSession, lines: Sequence[LineAsRead], names: Mapping[int, str]) -> Markup:
@@ -139,10 +143,15 @@ def kept_event_rows(session: DbSession, lines: Sequence[LineAsRead], names: Mapp
     the views before it however much the newsroom writes (a new event moves one row in); writing and
     describing 50 rows was a third of the page. At most ``_KEPT_AT_MOST`` rows (some 2 MB) are kept."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    root = request.script_root
+    last = _last.get(app)
+    # The very lines written last time (services.unchanged gives a page's lines again, the same list,
+    # while the database has not changed): their markup as it was, without a row looked up.
+    if last is not None and last[0] is lines and last[1] is names and last[2] == root:
+        return last[3]
     kept = _kept.get(app)
     if kept is None:
         kept = _kept[app] = {}
-    root = request.script_root
     rows: list[str | None] = []
     missing: list[tuple[int, LineAsRead]] = []
     for line in lines:
@@ -160,4 +169,6 @@ def kept_event_rows(session: DbSession, lines: Sequence[LineAsRead], names: Mapp
         for (at, line), event, view in zip(missing, events, describe(session, events, everyone=names), strict=True):
             rows[at] = row = write(event, view)
             kept[(root, line.id)] = (line, names, row)
-    return joined(rows)  # type: ignore[arg-type]
+    markup = joined(rows)  # type: ignore[arg-type]
+    _last[app] = (lines, names, root, markup)
+    return markup

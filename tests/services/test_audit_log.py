@@ -371,10 +371,15 @@ def test_the_unfiltered_page_is_the_choices_the_verification_and_the_lines(make)
                                                                      after_id=after, limit=50)
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", on_execute)
-        together = db.engine.dialect.name == "postgresql"
-        # One statement, or two on SQLite; a page deeper than the first asks once more whether there
-        # are events on its other side.
-        assert len(seen) == (1 if together else 2) + ((before, after) != (None, None) and bool(page.events)), seen
+        deeper = (before, after) != (None, None) and bool(page.events)
+        if db.engine.dialect.name == "postgresql":
+            # One statement; a page deeper than the first asks once more whether there are events on
+            # its other side.
+            assert len(seen) == 1 + deeper, seen
+        else:
+            # SQLite reads again only what it has not read since the last write (services.unchanged):
+            # the first page was read above, the choices with it; a deeper page's lines are new.
+            assert len(seen) == (0 if (before, after) == (None, None) else 1 + deeper), seen
         seen.clear()
         expected_choices, expected_verification = audit_log.choices_and_verification(db.session)
         expected = audit_log.list_lines_as_read(db.session, viewer=manager, before_id=before, after_id=after, limit=50)

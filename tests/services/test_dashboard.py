@@ -225,3 +225,59 @@ def test_on_postgresql_the_figures_are_read_in_one_statement(make, clock):
     assert march.turnaround.count == 4 and march.turnaround.median_seconds == pytest.approx(4.125 * 3600, abs=0.5)
     assert [row.id for row in march.overdue] == [row.id for row in _five_statements(march).overdue]
     assert len(march.overdue) == 3 and march.overdue_count == 3
+
+
+def _overdue_titles(board: dashboard.Dashboard) -> list[str]:
+    return [row.article_title for row in board.overdue]
+
+
+def test_on_sqlite_the_figures_are_kept_until_anything_is_written(make, count_queries):
+    """SQLite: the figures of an unchanged database are given again without a statement; a write
+    through the app, one committed by another connection (another worker, the command line) and one not
+    committed yet each show at the next reading, and a write rolled back leaves no trace."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL reads its one statement every time")
+    manager, editor, checker = make.user("manager"), make.user("editor"), make.user("checker")
+    claim = make.assigned_claim(checker, editor=editor)
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
+    first = dashboard.summary(ctx(), viewer=manager)
+    assert first.overdue_count == 1
+    with count_queries() as seen:
+        again = dashboard.summary(ctx(), viewer=manager)
+    assert again == first and not seen, seen
+    # Through the app: its transaction commits on the session's connection.
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2099, 1, 1))
+    assert dashboard.summary(ctx(), viewer=manager).overdue_count == 0
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
+    assert _overdue_titles(dashboard.summary(ctx(), viewer=manager)) == ["Tram line approved"]
+    # Committed by a connection the app knows nothing of.
+    path = db.engine.url.database
+    other = sa.create_engine(f"sqlite:///{path}")
+    with other.begin() as connection:
+        connection.execute(sa.text("UPDATE articles SET title = 'Renamed elsewhere'"))
+    other.dispose()
+    assert _overdue_titles(dashboard.summary(ctx(), viewer=manager)) == ["Renamed elsewhere"]
+    # Written on the session's connection and not committed: read afresh, and not kept past the rollback.
+    db.session.execute(sa.update(Claim).where(Claim.id == claim.id).values(due_date=date(2099, 1, 1)))
+    assert dashboard.summary(ctx(), viewer=manager).overdue_count == 0
+    db.session.rollback()
+    assert dashboard.summary(ctx(), viewer=manager).overdue_count == 1
+    # Another day, another period: each read for itself.
+    tomorrow = dashboard.summary(ctx(), viewer=manager, today=date.today() + timedelta(days=1))
+    assert tomorrow.today == date.today() + timedelta(days=1)
+    assert tomorrow.period != first.period
+
+
+def test_on_sqlite_a_database_in_memory_is_read_every_time(count_queries):
+    """No second connection can watch a database in memory: its figures are read at every view."""
+    from sqlalchemy.pool import StaticPool
+
+    from factcheck.services import unchanged
+
+    engine = sa.create_engine("sqlite://", poolclass=StaticPool)
+    reads = []
+    with engine.connect() as connection:
+        for _ in range(2):
+            unchanged.kept_while_unchanged(connection, "key", lambda: reads.append(1))
+    assert len(reads) == 2
+    engine.dispose()
