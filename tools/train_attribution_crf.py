@@ -90,11 +90,12 @@ def cue_lexicon(articles: list[tuple[str, dict[str, list[tuple[int, int]]]]]) ->
                   if n >= CUE_MIN_COUNT and n >= CUE_MIN_SHARE * total[w] and re.fullmatch(r"[a-z’']+", w))
 
 
-def read_split(folder: Path) -> list[tuple[list[list[str]], list[str]]]:
-    return sequences(_articles(folder))
+def read_split(folder: Path, groups: frozenset[str] | None = None) -> list[tuple[list[list[str]], list[str]]]:
+    return sequences(_articles(folder), groups)
 
 
-def sequences(articles: list[tuple[str, dict[str, list[tuple[int, int]]]]]) -> list[tuple[list[list[str]], list[str]]]:
+def sequences(articles: list[tuple[str, dict[str, list[tuple[int, int]]]]],
+              groups: frozenset[str] | None = None) -> list[tuple[list[list[str]], list[str]]]:
     """Each sentence of 3 to MAX_TOKENS tokens: its features and its S / C / O labels."""
     data = []
     for text, spans in articles:
@@ -103,7 +104,7 @@ def sequences(articles: list[tuple[str, dict[str, list[tuple[int, int]]]]]) -> l
             if not 3 <= len(toks) <= MAX_TOKENS:
                 continue
             labels = [_label(s.start + a, s.start + b, spans) for _, a, b in toks]
-            data.append((features([t[0] for t in toks]), labels))
+            data.append((features([t[0] for t in toks], groups), labels))
     return data
 
 
@@ -127,6 +128,18 @@ def _source_f1(path: Path, dev: list) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def parse_groups(text: str | None) -> frozenset[str]:
+    if text is None:
+        return learned.OUTLET_GROUPS
+    if text == "all":
+        return learned.ALL_OUTLET_GROUPS
+    groups = frozenset(g for g in text.split(",") if g and g != "none")
+    unknown = groups - learned.ALL_OUTLET_GROUPS
+    if unknown:
+        raise SystemExit(f"unknown feature groups: {sorted(unknown)}")
+    return groups
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -141,29 +154,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="--by-outlet: folds fitted at once")
     parser.add_argument("--limit", type=int, default=None, help="--by-outlet: only the first articles of each outlet")
     parser.add_argument("--only", default=None, help="--by-outlet: only the fold that holds out this outlet")
+    parser.add_argument("--grid", default="0.1,1.0",
+                        help="the L2 weights tried; the best by Source token F1 on dev is kept")
+    parser.add_argument("--groups", default=None,
+                        help="outlet-independent feature groups (comma-separated, 'all' or 'none'; "
+                             "default: learned.OUTLET_GROUPS, what the shipped model is fitted with)")
+    parser.add_argument("--keep-all", action="store_true",
+                        help="keep every candidate beside --out as <out>.c2-<c2> (for comparing on dev)")
     args = parser.parse_args(argv)
+    groups = parse_groups(args.groups)
     if args.by_outlet:
         from tools.crf_by_outlet import by_outlet
+
+        # Every fold (forked) fits and reads with these groups; this process only.
+        learned.OUTLET_GROUPS = groups
 
         by_outlet(args.data, args.folds, args.per_outlet, args.c2, args.iterations, args.seed, args.jobs, args.limit,
                   args.only)
         return 0
     cues = cue_lexicon(_articles(args.data / "train"))
-    CUES_PATH.write_text("\n".join(cues) + "\n", encoding="utf-8")
+    cue_text = "\n".join(cues) + "\n"
+    if not CUES_PATH.is_file() or CUES_PATH.read_text(encoding="utf-8") != cue_text:
+        CUES_PATH.write_text(cue_text, encoding="utf-8")
     learned.cue_words.cache_clear()
     learned._gate.cache_clear()
     print(f"{len(cues)} cue words learnt from train into {CUES_PATH}", flush=True)
-    train = read_split(args.data / "train")
-    dev = read_split(args.data / "dev")
+    train = read_split(args.data / "train", groups)
+    dev = read_split(args.data / "dev", groups)
     random.Random(args.seed).shuffle(train)
+    grid = [float(c) for c in args.grid.split(",")]
     best = (-1.0, 0.0)
-    for c2 in (0.1, 1.0):
+    for c2 in grid:
         candidate = args.out.with_suffix(f".c2-{c2}")
         fit(train, c2, candidate, args.iterations)
         f1 = _source_f1(candidate, dev)
-        print(f"c2={c2}: Source token F1 on dev {f1:.3f}", flush=True)
+        print(f"c2={c2}: Source token F1 on dev {f1:.3f} ({candidate.stat().st_size / 1e6:.1f} MB)", flush=True)
         best = max(best, (f1, c2))
-    for c2 in (0.1, 1.0):
+    if args.keep_all:
+        print(f"best c2={best[1]} (dev F1 {best[0]:.3f}); candidates kept beside {args.out}")
+        return 0
+    for c2 in grid:
         candidate = args.out.with_suffix(f".c2-{c2}")
         if c2 == best[1]:
             shutil.move(candidate, args.out)

@@ -16,7 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .lexicon import SPEECH_VERBS
+from .lexicon import (
+    FUNCTION_WORDS,
+    NEWS_OUTLETS,
+    ORG_WORDS,
+    PRONOUNS_LOWER,
+    SOURCE_NOUNS,
+    SPEECH_VERBS,
+    TITLE_WORDS,
+)
 
 MODEL_PATH = Path(__file__).with_name("attribution_crf.model")
 # Words PolNeAR train marks as (part of) a Cue at least half of the times they occur,
@@ -35,6 +43,12 @@ _QUOTES = frozenset('"“”‘’«»')
 MIN_CONFIDENCE = 0.55
 # Sentences longer than this many tokens are left to the rules.
 MAX_TOKENS = 80
+# Groups of clues that say the same on every outlet (a word's kind by the rules' lexicon,
+# its long shape, its place in a capitalised run or among the quotation marks, ...), added to
+# the word-level features; see ``outlet_features``. The model file is fitted with the groups
+# named here: change them only with a refit (``make train``).
+OUTLET_GROUPS: frozenset[str] = frozenset()
+ALL_OUTLET_GROUPS = frozenset({"kind", "long", "suffix2", "run", "quotes", "quarter", "pairs", "context"})
 
 
 def tokens(sentence: str) -> list[tuple[str, int, int]]:
@@ -95,10 +109,118 @@ def _nearest_cue(flags: list[bool]) -> list[str]:
     return out
 
 
-def features(words: list[str]) -> list[list[str]]:
+_KINDS: dict[str, str] = {}
+_LONG_SHAPES: dict[str, str] = {}
+_LONG = re.compile(r"([A-Z])[A-Z]*|([a-z])[a-z]*|(\d)\d*")
+
+
+def _kind(low: str) -> str:
+    """What the rules' lexicon calls a word: the same on every outlet, unlike the word."""
+    kind = _KINDS.get(low)
+    if kind is None:
+        if low in PRONOUNS_LOWER:
+            kind = "pro"
+        elif low in FUNCTION_WORDS:
+            kind = "fn"
+        elif low in TITLE_WORDS or low + "." in TITLE_WORDS:
+            kind = "title"
+        elif low in NEWS_OUTLETS:
+            kind = "outlet"
+        elif low in ORG_WORDS:
+            kind = "org"
+        elif SOURCE_NOUNS.fullmatch(low):
+            kind = "src"
+        else:
+            kind = "-"
+        if len(_KINDS) < 200_000:
+            _KINDS[low] = kind
+    return kind
+
+
+def _long_shape(word: str) -> str:
+    """"McCain" -> XxXx, "R-Ky." -> X-Xx.: letters and digits by class, runs collapsed."""
+    shape = _LONG_SHAPES.get(word)
+    if shape is None:
+        shape = _LONG.sub(lambda m: "X" if m.group(1) else "x" if m.group(2) else "d", word)
+        if len(_LONG_SHAPES) < 200_000:
+            _LONG_SHAPES[word] = shape
+    return shape
+
+
+def _runs(words: list[str]) -> list[str]:
+    """Each token's place in a run of capitalised words: B(egins), I(nside), S(ingle), -."""
+    caps = [w[:1].isupper() for w in words]
+    n = len(words)
+    out = []
+    for i, cap in enumerate(caps):
+        if not cap:
+            out.append("-")
+            continue
+        before = i > 0 and caps[i - 1]
+        after = i + 1 < n and caps[i + 1]
+        out.append("I" if before else "B" if after else "S")
+    return out
+
+
+def _quote_places(words: list[str]) -> list[str]:
+    """Each token's place among the sentence's quotation marks: none in the sentence,
+    before the first, between the first and the last, after the last."""
+    marks = [i for i, w in enumerate(words) if w in _QUOTES]
+    if not marks:
+        return ["none"] * len(words)
+    first, last = marks[0], marks[-1]
+    return ["pre" if i < first else "post" if i > last else "in" for i in range(len(words))]
+
+
+def outlet_features(words: list[str], lows: list[str], near: list[str], quoted: list[bool],
+                    groups: frozenset[str]) -> list[list[str]]:
+    """The clues in ``groups`` for each token, which read the same on any outlet."""
+    n = len(words)
+    kinds = [_kind(low) for low in lows] if groups & {"kind", "pairs", "context"} else []
+    runs = _runs(words) if groups & {"run", "pairs", "context"} else []
+    columns: list[list[str]] = []
+    if "kind" in groups:
+        columns.append(["kd=" + k for k in kinds])
+    if "long" in groups:
+        columns.append(["L=" + _long_shape(w) for w in words])
+    if "suffix2" in groups:
+        columns.append(["x2=" + low[-2:] for low in lows])
+    if "run" in groups:
+        columns.append(["cr=" + r for r in runs])
+    if "quotes" in groups:
+        columns.append(["qp=" + place for place in _quote_places(words)])
+    if "quarter" in groups:
+        columns.append([f"qt={4 * i // n}" for i in range(n)])
+    if "pairs" in groups:
+        columns.append([f"nk={d}|{k}" for d, k in zip(near, kinds, strict=True)])
+        columns.append([f"nr={d}|{r}" for d, r in zip(near, runs, strict=True)])
+        columns.append([f"qk={q}|{k}" for q, k in zip(quoted, kinds, strict=True)])
+    out = [list(f) for f in zip(*columns, strict=True)] if columns else [[] for _ in words]
+    if "context" in groups:
+        _add_context(out, kinds, runs)
+    return out
+
+
+def _add_context(out: list[list[str]], kinds: list[str], runs: list[str]) -> None:
+    """The kind and capitalised-run place of two tokens either side, and the previous kind."""
+    n = len(out)
+    for i, f in enumerate(out):
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"kd{d}={kinds[j]}")
+                f.append(f"cr{d}={runs[j]}")
+        if i:
+            f.append(f"kk={kinds[i - 1]}|{kinds[i]}")
+
+
+def features(words: list[str], groups: frozenset[str] | None = None) -> list[list[str]]:
     """Per-token features: the word, its shape, prefix and suffix, whether it is a
     reporting verb or a learned cue word, where the nearest cue word is, whether it sits
-    inside quotation marks, and the same for its neighbours."""
+    inside quotation marks, and the same for its neighbours; then the outlet-independent
+    clues of ``groups`` (OUTLET_GROUPS unless given)."""
+    if groups is None:
+        groups = OUTLET_GROUPS
     lows = [w.lower() for w in words]
     cues = cue_words()
     reporting = [low in _REPORTING for low in lows]
@@ -128,6 +250,9 @@ def features(words: list[str]) -> list[list[str]]:
             f.append(f"b={lows[i - 1]}|{low}")
             f.append(f"ss={shapes[i - 1]}{shapes[i]}")
         out.append(f)
+    if groups:
+        for f, extra in zip(out, outlet_features(words, lows, near, quoted, groups), strict=True):
+            f.extend(extra)
     return out
 
 
