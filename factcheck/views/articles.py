@@ -16,7 +16,7 @@ from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, Publish
 from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus, Claim
 from factcheck.security import Action
-from factcheck.services import article_page, articles_list, intake, report, revisions, suggestions
+from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.views import article_cards, article_head, article_text, jobs, links
@@ -50,9 +50,9 @@ def index() -> Any:
         status = None
     query = text_arg("q")
     pager = current_pager()
-    # One row past the page says whether a next page exists. On the driver (``articles_list``).
-    found = articles_list.list_articles(db.session, context().settings, status=status, query=query,
-                                        limit=pager.size + 1, offset=pager.offset)
+    # One row past the page says whether a next page exists.
+    found = article_service.list_articles(db.session, context().settings, status=status, query=query,
+                                          limit=pager.size + 1, offset=pager.offset)
     shown = found[:pager.size]
     return render_template("articles/index.html", articles=shown, status=status, query=query or "",
                            status_options=_status_options(status),
