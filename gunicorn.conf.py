@@ -29,8 +29,11 @@ Why these values:
 * ``timeout`` 120 s: how long a worker may stay silent before the master replaces it.
 * ``graceful_timeout`` 60 s: on SIGTERM (a deploy, a scale-down) workers stop accepting, finish the
   requests they hold (an export in flight included, up to this long), then exit.
-* ``max_requests`` with jitter recycles workers now and then, so slow leaks never pile up and the
-  workers never restart all at once.
+* ``max_requests`` (10,000) with jitter recycles workers now and then, so slow leaks never pile up
+  and the workers never restart all at once. A worker's start costs 1.1-1.5 s of CPU (imports,
+  ``create_app``, its templates): at 2,000 requests that was 0.55-0.75 ms a request, a fifth of a
+  page's; a worker's bounded caches fill within its first ~1,000 requests (89-93 MB at start,
+  113-115 MB after 4,300: docs/performance.md, "Eleventh round").
 * Each worker compiles every template before it takes a connection (``post_worker_init``,
   factcheck/warm_up.py), loading them from a bytecode cache on disk when an earlier worker left
   them there (``FACTCHECK_TEMPLATE_CACHE_DIR``), so a new or recycled worker's first pages are not
@@ -79,7 +82,7 @@ threads = _int("FACTCHECK_THREADS", 4)
 timeout = _int("FACTCHECK_WORKER_TIMEOUT", 120)
 graceful_timeout = _int("FACTCHECK_GRACEFUL_TIMEOUT", 60)
 keepalive = 5
-max_requests = _int("FACTCHECK_MAX_REQUESTS", 2000)
+max_requests = _int("FACTCHECK_MAX_REQUESTS", 10_000)
 max_requests_jitter = max_requests // 10
 # The reverse proxy's address: only its X-Forwarded-* headers are believed (docs/deploy.md).
 forwarded_allow_ips = os.environ.get("FACTCHECK_FORWARDED_ALLOW_IPS", "127.0.0.1")
