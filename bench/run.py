@@ -505,7 +505,12 @@ def requests_per_worker(log_path: Path, start: int) -> list[int]:
         log.seek(start)
         for line in log:
             if b'"gunicorn.access"' in line:
-                pid = json.loads(line).get("pid")
+                try:
+                    pid = json.loads(line).get("pid")
+                except ValueError:
+                    # Several processes append to one log: a line cut by one stopping mid-write is left
+                    # out of the count rather than failing the whole throughput part.
+                    continue
                 counts[pid] = counts.get(pid, 0) + 1
     return sorted(counts.values(), reverse=True)
 
