@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, literal_column, null, select, union_all
 
-from factcheck.services import built, claim_queries, driver_sql
+from factcheck.services import built, claim_queries, driver_sql, users
 from factcheck.services.claim_queries import ClaimFilters, ClaimPage, ClaimRow
 from factcheck.services.context import DbSession
 from factcheck.services.users import CHECKERS, Checker
@@ -31,10 +31,8 @@ def claims_and_checkers(session: DbSession, filters: ClaimFilters, *, before_id:
     """``claim_queries.claims_list_rows`` and ``users.checkers``."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        page = claim_queries.claims_list_rows(session, filters, before_id=before_id, limit=limit, today=today)
-        # No flush: ``claims_list_rows`` has just made it.
-        raw, typed, _keys = driver_sql.untyped_named(connection, CHECKERS, {})
-        return page, [Checker(*(driver_sql.typed(row, typed) if typed else row)) for row in raw]
+        return (claim_queries.claims_list_rows(session, filters, before_id=before_id, limit=limit, today=today),
+                users.checkers(session))
     params = claim_queries._filter_values(filters, before_id, today)
     statement = built.once(_with_checkers, tuple(params))
     session.flush()  # what the session's autoflush would have done: the list sees the request's changes

@@ -263,10 +263,11 @@ CHECKERS = (select(User.id, User.display_name, User.email)
 
 def checkers(session: DbSession) -> list[Checker]:
     """The active checkers, by name."""
-    # On the session's connection, as ``display_names``: the ORM session's execution path cost about
-    # as much as the statement (issue 15). The flush is what autoflush would have done.
+    # On the driver (``driver_sql``): SQLAlchemy's execution path cost about as much as the statement
+    # (issue 15). The flush is what autoflush would have done.
     session.flush()
-    return [Checker(*row) for row in session.connection().execute(CHECKERS)]
+    raw, typed, _names = driver_sql.untyped_named(session.connection(), CHECKERS, {})
+    return [Checker(*(driver_sql.typed(row, typed) if typed else row)) for row in raw]
 
 
 def _role_values(roles: list[str]) -> list[str]:
