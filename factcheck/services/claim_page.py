@@ -151,9 +151,7 @@ def _typed(dialect: Any, plan: Any, description: Any, raw: Sequence[Any]) -> lis
     """``driver_sql``'s typing of the driver's rows, a NULL left as it is rather than given to its
     column's processor (which gives None back): the page's evidence and notes come in one statement whose
     rows are half NULLs, each of the other group's columns (``claim_queries._items_statement``)."""
-    columns = plan.columns
-    if columns is None:
-        columns = plan.columns = driver_sql._column_processors(dialect, plan, description)
+    columns = driver_sql.processors(dialect, plan, description)
     make = plan.row._make
     typed = []
     for row in raw:

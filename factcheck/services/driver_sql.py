@@ -70,10 +70,7 @@ def untyped_named(connection: Connection, statement: Any, params: Mapping[str, A
     row, or two kinds from one statement (the lists), rather than ``run_lean``'s named tuples."""
     plan = _plan(connection.dialect, statement)
     description, rows = _lean_fetched(connection, plan, params)
-    columns = plan.columns
-    if columns is None:
-        columns = plan.columns = _column_processors(connection.dialect, plan, description)
-    return rows, columns, plan.row._fields
+    return rows, processors(connection.dialect, plan, description), plan.row._fields
 
 
 def typed(row: Sequence[Any], processors: Processors) -> list[Any]:
@@ -146,9 +143,7 @@ def _parameters(plan: _Plan, params: Mapping[str, Any]) -> Any:
 
 def _typed(dialect: Dialect, plan: _Plan, description: Any, raw: Sequence[Any]) -> list[Any]:
     """The driver's rows as the plan's named tuples, each column through its result processor."""
-    columns = plan.columns
-    if columns is None:
-        columns = plan.columns = _column_processors(dialect, plan, description)
+    columns = processors(dialect, plan, description)
     if columns:
         typed = []
         for row in raw:
@@ -158,6 +153,14 @@ def _typed(dialect: Dialect, plan: _Plan, description: Any, raw: Sequence[Any]) 
             typed.append(plan.row._make(items))
         return typed
     return [plan.row._make(row) for row in raw]
+
+
+def processors(dialect: Dialect, plan: _Plan, description: Any) -> Processors:
+    """The (position, processor) of the plan's columns that need one, worked out on its first run."""
+    columns = plan.columns
+    if columns is None:
+        columns = plan.columns = _column_processors(dialect, plan, description)
+    return columns
 
 
 def _plan(dialect: Dialect, statement: Any) -> _Plan:
