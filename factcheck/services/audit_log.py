@@ -365,8 +365,12 @@ class Verification(NamedTuple):
 
 
 def _page(session: DbSession, viewer: User, filters: Filters | None, before_id: int | None, after_id: int | None,
-          limit: int, fetch: Callable[[dict[str, Any], bool, int], list[Listed]]) -> Page[Listed]:
+          limit: int, fetch: Callable[[dict[str, Any], bool, int], list[Listed]],
+          past: Callable[[dict[str, Any]], bool] | None = None) -> Page[Listed]:
+    """The page of ``fetch``'s events; ``past(conditions)`` (default: a statement, ``_any``) says whether
+    any event meets the filters' conditions and one of the keyset's, past either end of the page."""
     require(viewer, Action.AUDIT_READ)
+    beyond: Callable[[dict[str, Any]], bool] = past if past is not None else lambda values: _any(session, values)
     filters = filters or Filters()
     bounds = _id_bounds(session, filters)
     if bounds is None:
@@ -378,14 +382,14 @@ def _page(session: DbSession, viewer: User, filters: Filters | None, before_id: 
         if not events:
             return Page([])
         newer = events[0].id if len(rows) > limit else None
-        older = events[-1].id if _any(session, {**where, "before": events[-1].id}) else None
+        older = events[-1].id if beyond({**where, "before": events[-1].id}) else None
         return Page(events, older, newer)
     rows = fetch({**where, "before": before_id} if before_id is not None else where, True, limit + 1)
     events = rows[:limit]
     if not events:
         return Page([])
     older = events[-1].id if len(rows) > limit else None
-    newer = events[0].id if before_id is not None and _any(session, {**where, "after": events[0].id}) else None
+    newer = events[0].id if before_id is not None and beyond({**where, "after": events[0].id}) else None
     return Page(events, older, newer)
 
 
@@ -535,9 +539,10 @@ def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None =
     """The log's page with nothing filtered (its first view and its older and newer pages), the
     filter's choices and the last verification: ``choices_and_verification`` and
     ``list_lines_as_read``. On PostgreSQL both selects are read in one statement (one round trip to
-    the server, not two: ``driver_sql.together``); elsewhere, one each, and the three read again
-    only once the database has changed (``unchanged``: one question for the page, not one for each
-    read). The viewer's permission is checked every time."""
+    the server, not two: ``driver_sql.together``), with the log's newest and oldest ids for the
+    links to older and newer pages; elsewhere, one each, and the three read again only once the
+    database has changed (``unchanged``: one question for the page, not one for each read). The
+    viewer's permission is checked every time."""
     engine = session.get_bind()
     if engine.dialect.name != "postgresql":
         require(viewer, Action.AUDIT_READ)
@@ -550,18 +555,31 @@ def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None =
         session.flush()  # what autoflush would have done
         return unchanged.kept_while_unchanged(session.connection(), ("audit page", before_id, after_id, limit),
                                               whole_page)
+    # On PostgreSQL whether there are events past either end of the page is answered by the log's
+    # newest and oldest ids, read in the same statement and snapshot (``unchanged.gated``), not by a
+    # statement of its own. The page itself is read at every view: it shows the log as the database
+    # holds it, whoever changed it.
+    session.flush()  # what autoflush would have done
+    connection = session.connection()
     read: list[tuple[FilterChoices, Verification | None]] = []
+    probed: list[unchanged.Probe] = []
 
     def fetch(values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:
-        session.flush()  # what autoflush would have done
-        choice_rows, line_rows = driver_sql.run_together(
-            session.connection(), _choices_and_lines(tuple(values), newest_first),
-            {**_choices_params(engine, None), **values, "limit": count})
+        probe, (choice_rows, line_rows) = unchanged.read_together(
+            connection, _choices_and_lines(tuple(values), newest_first, count),
+            {**_choices_params(engine, None), **values}, None)
+        probed.append(probe)
         read.append(_choices_read(engine, choice_rows))
         new = tuple.__new__
         return [new(LineAsRead, row) for row in line_rows]
 
-    page = _page(session, viewer, None, before_id, after_id, limit, fetch)
+    def past(values: dict[str, Any]) -> bool:
+        [probe] = probed
+        if "before" in values:
+            return probe.bottom_id is not None and probe.bottom_id < values["before"]
+        return probe.top_id is not None and probe.top_id > values["after"]
+
+    page = _page(session, viewer, None, before_id, after_id, limit, fetch, past)
     if not read:  # no lines were asked for (not so without a filter, but never a page without choices)
         return (*choices_and_verification(session), page)
     return (*read[0], page)
@@ -570,17 +588,21 @@ def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None =
 _CHOICES_AND_LINES: dict[tuple[Any, ...], driver_sql.Together] = {}
 
 
-def _choices_and_lines(names: tuple[str, ...], newest_first: bool) -> driver_sql.Together:
-    """The choices (without a chosen article) and the page's lines in one PostgreSQL statement, built
-    once per shape of the lines' conditions."""
-    key = (names, newest_first)
+def _choices_and_lines(names: tuple[str, ...], newest_first: bool, count: int) -> driver_sql.Together:
+    """The choices (without a chosen article) and the page's ``count`` lines in one PostgreSQL
+    statement, built once per shape of the lines' conditions and count (the page's, always the same:
+    a LIMIT written in, not a parameter, so that PostgreSQL can plan the prepared statement once)."""
+    key = (names, newest_first, count)
     selects = _CHOICES_AND_LINES.get(key)
     if selects is None:
+        if len(_CHOICES_AND_LINES) >= 64:  # a bound: counts come from the caller
+            _CHOICES_AND_LINES.clear()
         choices = _filter_choices_statement(False, sort_text=True)
-        lines = _lines_as_read_select(names, newest_first)
-        selects = _CHOICES_AND_LINES[key] = driver_sql.together(
-            (choices, lambda rows: (rows.c.kind, rows.c.sort_text, rows.c.sort_id)),
-            (lines, lambda rows: (rows.c.id.desc() if newest_first else rows.c.id,)),
+        lines = _lines_as_read_select(names, newest_first).limit(count)
+        selects = _CHOICES_AND_LINES[key] = unchanged.gated(
+            (unchanged.constants_written(choices), lambda rows: (rows.c.kind, rows.c.sort_text, rows.c.sort_id)),
+            (unchanged.constants_written(lines), lambda rows: (rows.c.id.desc() if newest_first else rows.c.id,)),
+            gate=False,
         )
     return selects
 

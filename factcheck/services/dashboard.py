@@ -144,12 +144,12 @@ def summary(ctx: Context, *, viewer: User, period: Period | None = None, today: 
     session.flush()
     connection = session.connection()
     settings = ctx.settings
-    if connection.dialect.name == "postgresql":
-        return _in_one_statement(connection, board, settings)
-    # The same figures until the database changes (SQLite says when: ``unchanged``). The figures depend
-    # on nothing else but the period, the day and the two settings that the statements and their
-    # reading follow.
+    # The same figures until the database changes (``unchanged``: SQLite says when; on PostgreSQL the
+    # audit log's newest event does). The figures depend on nothing else but the period, the day and the
+    # two settings that the statements and their reading follow.
     key = ("dashboard", period, today, settings.verdict_scale, settings.verdicts_needing_resolution)
+    if connection.dialect.name == "postgresql":
+        return _in_one_statement(connection, board, settings, key)
     return unchanged.kept_while_unchanged(connection, key, lambda: _one_by_one(connection, board, settings))
 
 
@@ -191,23 +191,30 @@ def _sqlite_statements(dialect: str, open_ended: bool, settings: Settings) -> tu
     return statements
 
 
-def _in_one_statement(connection: Connection, board: Dashboard, settings: Settings) -> Dashboard:
+def _in_one_statement(connection: Connection, board: Dashboard, settings: Settings, key: Any) -> Dashboard:
     """``summary``'s five selects read in one statement (PostgreSQL): the same selects, each one's rows
     a JSON array of the one row (``driver_sql.together``). Every statement was a round trip to the
     server, and on PostgreSQL each cost the page more in the driver, SQLAlchemy and the wait than the
-    server's work on its few rows; SQLite has no round trip and keeps a statement each."""
+    server's work on its few rows; SQLite has no round trip and keeps a statement each. The statement
+    reads the five only when the audit log's newest event is not the one the board kept for ``key``
+    was read with (``unchanged.read_together``); else that board is given again."""
     period, today = board.period, board.today
     selects = _together(period.end is None, settings)
-    period_rows, turnaround_rows, overdue_rows, workload_rows, gate_rows = driver_sql.run_together(
-        connection, selects, {**_period_params(period), "day_from": period.date_from,
-                                        "day_to": period.date_to, "today": today})
+    kept = unchanged.kept_for(connection, key)
+    try:
+        probe, (period_rows, turnaround_rows, overdue_rows, workload_rows, gate_rows) = unchanged.read_together(
+            connection, selects, {**_period_params(period), "day_from": period.date_from,
+                                       "day_to": period.date_to, "today": today}, kept)
+    except unchanged.Unchanged as same:
+        kept_board: Dashboard = same.value
+        return kept_board
     board.claims_by_status, board.verdicts = _read_period_counts(period_rows, settings.verdict_scale)
     [(count, median, p90)] = turnaround_rows
     board.turnaround = Turnaround(count, _float(median), _float(p90))
     board.overdue_count, board.overdue = _read_overdue(overdue_rows)
     board.workload = _read_workload(workload_rows)
     board.gate, board.waiting = _read_gate(gate_rows)
-    return board
+    return unchanged.keep(connection, key, probe, board)
 
 
 _TOGETHER: dict[tuple[Any, ...], driver_sql.Together] = {}
@@ -220,12 +227,13 @@ def _together(open_ended: bool, settings: Settings) -> driver_sql.Together:
     selects = _TOGETHER.get(key)
     if selects is None:
         period = Period(date.min, date.max) if open_ended else Period(date.min, date.min)
-        selects = _TOGETHER[key] = driver_sql.together(
-            (running_counts.period_counts(), None),
-            (_percentiles("postgresql", period), None),
-            (_overdue_list(sqlite=False), lambda rows: (rows.c.due_date, rows.c.id)),
-            (_workload_select(), None),
-            (_waiting(settings), lambda rows: (rows.c.status.desc(), rows.c.updated_at, rows.c.id)),
+        written = unchanged.constants_written
+        selects = _TOGETHER[key] = unchanged.gated(
+            (written(running_counts.period_counts()), None),
+            (written(_percentiles("postgresql", period)), None),
+            (written(_overdue_list(sqlite=False)), lambda rows: (rows.c.due_date, rows.c.id)),
+            (_workload_select(written), None),
+            (written(_waiting(settings)), lambda rows: (rows.c.status.desc(), rows.c.updated_at, rows.c.id)),
         )
     return selects
 
@@ -441,8 +449,9 @@ def _workload(session: DbSession, today: date) -> list[Workload]:
 _STATES = tuple(state.value for state in WORKLOAD_STATES)
 
 
-def _workload_select() -> Any:
-    counts = running_counts.held_by_checker(_STATES).subquery()
+def _workload_select(constants: Callable[[Any], Any] = lambda select: select) -> Any:
+    """``constants``: what is done to the counts' select before it is joined (``unchanged.constants_written``)."""
+    counts = constants(running_counts.held_by_checker(_STATES)).subquery()
     return (
         select(User.id, User.display_name, *(counts.c[state] for state in _STATES), counts.c.overdue)
         .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value))

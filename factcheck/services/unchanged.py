@@ -12,8 +12,23 @@ and read afresh at the first view after a write.
 Figures are read for keeping, and kept figures given, only on a connection that holds no write of its
 own not committed yet (``in_transaction``: the sqlite3 driver begins a transaction only before a
 write): its own rows are not committed, so the watching connection cannot see them. A database in
-memory has no second connection to watch it: read every time. PostgreSQL has no such number; its
-pages read as before.
+memory has no second connection to watch it: read every time.
+
+PostgreSQL has no such number, but the audit log is one for the app's own writes: every write of the
+application records its events in the transaction of the change (tests/services/test_every_write_audits.py),
+and they are inserted at its commit under the chain lock (``audit._link_pending``:
+``pg_advisory_xact_lock``, released only once the commit is visible), so events become visible in
+the order of their ids, none is ever updated or deleted (the append-only triggers), and the newest
+event's hash names the whole chain up to it. Two snapshots whose newest event is the same event see
+the same committed writes of the app, from every process. So the dashboard's figures are read in one
+statement with that hash (``gated``, ``read_together``), which reads them only when the hash is not
+the one they were kept with, or when its own transaction has written
+(``pg_current_xact_id_if_assigned``: its uncommitted rows have no event yet). Unchanged, the server
+probes one index and sends one short row, and the page takes the board it kept. A change made
+behind the app's back (SQL typed at a console) records no event: it shows at the first view after
+the app's next write. The audit log's own page is not kept so (it shows the log as the database
+holds it, an event altered by its table's owner included); it reads the probe for the ids at either
+end of the log.
 """
 from __future__ import annotations
 
@@ -21,10 +36,17 @@ import itertools
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, NamedTuple, TypeVar
 
+from sqlalchemy import String, bindparam, case, func, literal_column, null, select
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter
+
+from factcheck.models import AuditEvent
+from factcheck.services import built, driver_sql
 
 Read = TypeVar("Read")
 
@@ -112,4 +134,126 @@ def kept_while_unchanged(connection: Connection, key: Hashable, read: Callable[[
                 if len(watch.kept) >= _KEPT_AT_MOST:
                     watch.kept.clear()
                 watch.kept[key] = (began, value)
+    return value
+
+
+# ---- PostgreSQL: kept while the audit log's newest event is the same -----------------------------------
+
+# The newest event's hash (one probe of the primary key), and whether the statement's own transaction
+# has written anything (an id is assigned at a transaction's first write, not before).
+_NEWEST = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
+_WROTE = func.pg_current_xact_id_if_assigned().is_not(None)
+_KEPT_NEWEST = bindparam("kept_newest", type_=String())
+# Never an event's hash (64 hex digits): what is given when nothing is kept, so the figures are read.
+_NOTHING_KEPT = "-"
+# The newest event's id and the oldest's: the log's own pages ask whether there are events past either
+# end of a page, which for an unfiltered log these answer in the same snapshot.
+_PROBE = select(_NEWEST.label("newest"), _WROTE.label("wrote"),
+                select(func.max(AuditEvent.id)).scalar_subquery().label("top_id"),
+                select(func.min(AuditEvent.id)).scalar_subquery().label("bottom_id"))
+
+
+class Probe(NamedTuple):
+    """What ``read_together`` saw of the log in its statement's snapshot."""
+
+    newest: str | None  # the newest event's hash; None: the log is empty
+    wrote: bool  # the statement's transaction had written (its figures are its own, not the database's)
+    top_id: int | None
+    bottom_id: int | None
+
+
+def gated(*parts: tuple[Any, Callable[[Any], Sequence[Any]] | None], gate: bool = True) -> driver_sql.Together:
+    """``driver_sql.together(*parts)`` with the probe read first and, with ``gate``, every part read
+    only when the newest event's hash is not ``kept_newest`` or the transaction has written (else its
+    rows come back empty). Give parts with their constants written into the SQL
+    (``constants_written``). Build it once, as ``driver_sql.together``'s statement is."""
+    selects = driver_sql.together((constants_written(_PROBE), None), *parts)
+    if not gate:
+        return selects
+    probe, *columns = selects.statement.selected_columns
+    changed = constants_written(select(_NEWEST.is_distinct_from(_KEPT_NEWEST) | _WROTE)).selected_columns[0]
+    statement = select(probe, *(case((changed, column.element), else_=null()).label(column.name)
+                                for column in columns))
+    return driver_sql.Together(statement, selects.rows, selects.types)
+
+
+_WRITER = postgresql_psycopg.dialect()
+
+
+def constants_written(statement: Any) -> Any:
+    """The statement with each constant of the code (a status, a kind of count, an action, a LIMIT:
+    an anonymous parameter holding its value) written into its SQL. psycopg prepares a statement
+    run five times on a connection, and PostgreSQL then plans it once for every value of the
+    parameters (a generic plan) only if that plan looks no dearer than those it made for the values
+    given; a constant left as a parameter made the generic plan guess (a LIMIT at a tenth of the
+    table, an action at an average one's share), so it was never taken and the page's one statement
+    was planned afresh at every view, most of the server's work once the figures are kept. Named
+    parameters (the period, the day, the keyset, the kept hash) stay parameters. IN lists of constants
+    are written too (``built.constant_lists`` first). A select joined by the ORM to a subquery whose
+    constants were replaced loses its join's left side: write the subquery's before joining it."""
+    def replace(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, BindParameter) and element.unique and not element.required \
+                and element.callable is None and not element.expanding:
+            write = element.type.literal_processor(_WRITER)
+            if write is not None:
+                return literal_column(write(element.value), type_=element.type)
+        return None
+    return visitors.replacement_traverse(built.constant_lists(statement), {}, replace)
+
+
+class _KeptReads:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.kept: dict[Hashable, tuple[str, Any]] = {}
+
+
+_kept_reads: weakref.WeakKeyDictionary[Engine, _KeptReads] = weakref.WeakKeyDictionary()
+
+
+def _reads(engine: Engine) -> _KeptReads:
+    reads = _kept_reads.get(engine)
+    if reads is None:
+        with _watches_lock:
+            reads = _kept_reads.get(engine)
+            if reads is None:
+                reads = _kept_reads[engine] = _KeptReads()
+    return reads
+
+
+class Unchanged(Exception):
+    """Raised by ``read_together`` when the figures kept for the key are the database's (PostgreSQL)."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+
+def kept_for(connection: Connection, key: Hashable) -> tuple[str, Any] | None:
+    """The newest event's hash and the figures kept with it for ``key`` (PostgreSQL), if any."""
+    return _reads(connection.engine).kept.get(key)
+
+
+def read_together(connection: Connection, selects: driver_sql.Together, params: dict[str, Any],
+                  kept: tuple[str, Any] | None) -> tuple[Probe, list[list[Any]]]:
+    """``driver_sql.run_together`` of ``gated`` selects: the probe and each select's rows. With what
+    was ``kept`` (``kept_for``, looked up before the statement), raises ``Unchanged`` with the kept
+    figures when the statement found the same newest event and no write of its own transaction, and so
+    read nothing else; the caller keeps what it makes of the rows with ``keep``."""
+    rows = driver_sql.run_together(connection, selects, {**params, "kept_newest": kept[0] if kept else _NOTHING_KEPT})
+    probe = Probe(*rows[0][0])
+    if kept is not None and not probe.wrote and probe.newest == kept[0]:
+        raise Unchanged(kept[1])
+    return probe, rows[1:]
+
+
+def keep(connection: Connection, key: Hashable, probe: Probe, value: Read) -> Read:
+    """Keep ``value``, read in the snapshot ``probe`` describes, for ``key``: given again by
+    ``read_together`` while the newest event is the same. Not kept when the log was empty (no hash
+    names that state) or the transaction had written. The caller must not change ``value``."""
+    if probe.newest is not None and not probe.wrote:
+        reads = _reads(connection.engine)
+        with reads.lock:
+            if len(reads.kept) >= _KEPT_AT_MOST and key not in reads.kept:
+                reads.kept.clear()
+            reads.kept[key] = (probe.newest, value)
     return value

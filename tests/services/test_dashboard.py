@@ -281,3 +281,49 @@ def test_on_sqlite_a_database_in_memory_is_read_every_time(count_queries):
             unchanged.kept_while_unchanged(connection, "key", lambda: reads.append(1))
     assert len(reads) == 2
     engine.dispose()
+
+
+def test_on_postgresql_the_board_is_kept_while_the_audit_log_s_newest_event_is_the_same(make, count_queries):
+    """PostgreSQL: the board is given again while no event has been committed since it was read (its
+    one statement then reads only the newest event); a write through the app (its event) shows at the
+    next reading, and a write of the session's own transaction not committed yet is read, not kept,
+    and gone after its rollback."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps its figures by PRAGMA data_version")
+    manager, editor, checker = make.user("manager"), make.user("editor"), make.user("checker")
+    claim = make.assigned_claim(checker, editor=editor)
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
+    first = dashboard.summary(ctx(), viewer=manager)
+    assert first.overdue_count == 1
+    with count_queries() as seen:
+        again = dashboard.summary(ctx(), viewer=manager)
+    assert again is first and len(seen) == 1, seen
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2099, 1, 1))
+    moved = dashboard.summary(ctx(), viewer=manager)
+    assert moved.overdue_count == 0 and moved is not first
+    assert dashboard.summary(ctx(), viewer=manager) is moved
+    # Not committed: the transaction's own write is in the figures, which are not kept.
+    db.session.execute(sa.update(Claim).where(Claim.id == claim.id).values(due_date=date(2020, 1, 1)))
+    own = dashboard.summary(ctx(), viewer=manager)
+    assert own.overdue_count == 1
+    assert dashboard.summary(ctx(), viewer=manager) is not own
+    db.session.rollback()
+    assert dashboard.summary(ctx(), viewer=manager) is moved
+    # The period and the day are the board's key.
+    other_day = dashboard.summary(ctx(), viewer=manager, today=date.today() + timedelta(days=1))
+    assert other_day is not moved and other_day.today == date.today() + timedelta(days=1)
+
+
+def test_on_postgresql_the_board_s_statement_is_planned_once_per_connection(make):
+    """The kept board's statement has the code's constants written in, so PostgreSQL plans the
+    prepared statement once for all views (a generic plan) instead of at every view."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    manager = make.user("manager")
+    db.session.commit()
+    for _ in range(20):  # psycopg prepares it at its fifth run; PostgreSQL plans five runs for their values
+        dashboard.summary(ctx(), viewer=manager)
+    [(generic, custom)] = db.session.execute(sa.text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%part_0.newest%'"
+        " AND statement LIKE '%running_counts%'")).all()
+    assert generic >= 5 and custom <= 5, (generic, custom)

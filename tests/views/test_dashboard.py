@@ -154,3 +154,38 @@ def test_the_page_reads_its_figures_in_one_statement_on_postgresql(make, login_a
             page = _text(manager.get("/dashboard"))
         assert "Overdue claims: 3" in page
         assert len([statement for statement in seen if "users.password_hash" not in statement]) == 5
+
+
+def test_on_postgresql_two_app_instances_show_each_other_s_writes(app, make, login_as, database_url, tmp_path):
+    """Two app instances on one database (two gunicorn masters: each its own engine, pool and kept
+    boards): a board one keeps is read again once the other has written through the app."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's kept figures follow PRAGMA data_version (tests/services/test_dashboard.py)")
+    from factcheck import create_app
+    from tests.conftest import Client, base_config
+
+    other = create_app(base_config(database_url, tmp_path / "other_checkpoints.jsonl"))
+    other.test_client_class = Client
+    manager = login_as("manager")
+    there = login_as(manager.user, client=other.test_client())
+    _newsroom(make, 1)
+    for client in (manager, there, manager, there):
+        assert "Overdue claims: 1" in _text(client.get("/dashboard"))
+    editor, checker = make.user("editor"), make.user("checker")
+    claims.assign(ctx(), actor=editor, claim=make.claim(), assignee=checker, due_date=date(2020, 1, 1))
+    assert "Overdue claims: 2" in _text(there.get("/dashboard"))
+    assert "Overdue claims: 2" in _text(manager.get("/dashboard"))
+    # Written through the other instance's own page (a form post, its event committed there).
+    claim = make.claim(editor=editor)
+    editor_there = login_as(editor, client=other.test_client())
+    with other.app_context():
+        response = editor_there.submit(f"/claims/{claim.id}/assign", {
+            "assignee_id": checker.id, "due_date": "2020-01-02", "priority": "normal", "version": claim.version})
+    assert response.status_code in (302, 303), response.status_code
+    assert "Overdue claims: 3" in _text(manager.get("/dashboard"))
+    assert "Overdue claims: 3" in _text(there.get("/dashboard"))
+    with other.app_context():
+        from factcheck.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
