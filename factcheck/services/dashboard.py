@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    literal_column,
     select,
 )
 from sqlalchemy.engine import Connection
@@ -232,7 +233,7 @@ def _together(open_ended: bool, settings: Settings) -> driver_sql.Together:
             (written(running_counts.period_counts()), None),
             (written(_percentiles("postgresql", period)), None),
             (written(_overdue_list(sqlite=False)), lambda rows: (rows.c.due_date, rows.c.id)),
-            (_workload_select(written), None),
+            (_workload_select(written=True), None),
             (written(_waiting(settings)), lambda rows: (rows.c.status.desc(), rows.c.updated_at, rows.c.id)),
         )
     return selects
@@ -449,12 +450,19 @@ def _workload(session: DbSession, today: date) -> list[Workload]:
 _STATES = tuple(state.value for state in WORKLOAD_STATES)
 
 
-def _workload_select(constants: Callable[[Any], Any] = lambda select: select) -> Any:
-    """``constants``: what is done to the counts' select before it is joined (``unchanged.constants_written``)."""
-    counts = constants(running_counts.held_by_checker(_STATES)).subquery()
+def _workload_select(written: bool = False) -> Any:
+    """``written``: the code's constants written into the SQL (``unchanged.constants_written``), the
+    counts' before they are joined (the ORM's join of a select rewritten afterwards loses its left side)."""
+    held = running_counts.held_by_checker(_STATES)
+    checker: Any = Role.CHECKER.value
+    if written:
+        held = unchanged.constants_written(held)
+        checker = literal_column(f"'{checker}'") if checker.isalpha() else checker
+    counts = held.subquery()
     return (
         select(User.id, User.display_name, *(counts.c[state] for state in _STATES), counts.c.overdue)
-        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CHECKER.value))
+        .select_from(User)  # named: a literal in the join's condition leaves the ORM no left side to infer
+        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == checker))
         .outerjoin(counts, counts.c.user_id == User.id)
         .where(User.is_active_account.is_(True))
     )

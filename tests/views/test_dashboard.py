@@ -161,11 +161,22 @@ def test_on_postgresql_two_app_instances_show_each_other_s_writes(app, make, log
     boards): a board one keeps is read again once the other has written through the app."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite's kept figures follow PRAGMA data_version (tests/services/test_dashboard.py)")
-    from factcheck import create_app
+    from factcheck import create_app, jobs
+    from factcheck.extensions import db
     from tests.conftest import Client, base_config
 
     other = create_app(base_config(database_url, tmp_path / "other_checkpoints.jsonl"))
     other.test_client_class = Client
+    try:
+        _two_instances(other, make, login_as)
+    finally:
+        jobs.shutdown(other)  # as the app fixture does: nothing of the other instance outlives the test
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _two_instances(other, make, login_as) -> None:
     manager = login_as("manager")
     there = login_as(manager.user, client=other.test_client())
     _newsroom(make, 1)
@@ -184,8 +195,3 @@ def test_on_postgresql_two_app_instances_show_each_other_s_writes(app, make, log
     assert response.status_code in (302, 303), response.status_code
     assert "Overdue claims: 3" in _text(manager.get("/dashboard"))
     assert "Overdue claims: 3" in _text(there.get("/dashboard"))
-    with other.app_context():
-        from factcheck.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
