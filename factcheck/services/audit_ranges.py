@@ -82,33 +82,48 @@ HAND_OVER_EVERY = 1_000
 HAND_OVER_PAUSE = 0.000_05
 
 
-def _quoted_pg(column: str) -> str:
+def _escaped_pg(column: str) -> str:
     # JSON's escapes for the two characters that need one in every string; a control character is
     # left as it is, which no canonical payload holds: such an event takes the reference path.
-    return f"""'"' || replace(replace({column}, '\\', '\\\\'), '"', '\\"') || '"'"""
+    return f"""replace(replace({column}, '\\', '\\\\'), '"', '\\"')"""
+
+
+def _joined_pg(pieces: Sequence[str]) -> str:
+    """``pieces`` joined by ``||`` as a balanced tree: ``(a || b) || (c || d)``. A chain
+    ``a || b || c || d`` is evaluated from the left, each ``||`` copying everything joined so far
+    into a new text, so that the front of the payload is copied once per piece after it (some 20
+    times); in a tree each byte is copied about five times. The backend's CPU for the expression alone
+    (medians of 7 and 15 passes over the bench's chain): 1.91 and 2.21 -> 1.83 and 1.97 µs an event
+    (issue 15, twelfth round)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    middle = len(pieces) // 2
+    return f"({_joined_pg(pieces[:middle])} || {_joined_pg(pieces[middle:])})"
 
 
 # The canonical payload (keys sorted, no spaces, UTF-8) built by the database; NULL where a value
 # has no place in it (the event then takes the reference path).
 PAYLOAD = {
-    "postgresql": (
-        """'{"action":' || """ + _quoted_pg("action")
-        + """ || ',"actor_id":' || coalesce(actor_id::text, 'null')"""
-        + """ || ',"actor_label":' || """ + _quoted_pg("actor_label")
-        + """ || ',"article_id":' || coalesce(article_id::text, 'null')"""
-        + """ || ',"changes":' || changes::text"""
-        + """ || ',"created_at":"' || replace(to_char(created_at AT TIME ZONE 'UTC', """
-        + """'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || '+00:00"'"""
-        + """ || ',"ip_address":' || coalesce(""" + _quoted_pg("ip_address") + """, 'null')"""
-        + """ || ',"object_id":' || coalesce(object_id::text, 'null')"""
-        + """ || ',"object_type":' || """ + _quoted_pg("object_type")
+    "postgresql": _joined_pg([
+        # Each literal holds the quotation marks around the texts beside it: a '"' of its own would be
+        # one more ``||`` a text (and PostgreSQL does not fold literals that the chain keeps apart).
+        """'{"action":"'""", _escaped_pg("action"),
+        """'","actor_id":'""", "coalesce(actor_id::text, 'null')",
+        """',"actor_label":"'""", _escaped_pg("actor_label"),
+        """'","article_id":'""", "coalesce(article_id::text, 'null')",
+        """',"changes":'""", "changes::text",
+        """',"created_at":"'""",
+        """replace(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '')""",
+        """'+00:00","ip_address":'""", f"""coalesce('"' || {_escaped_pg("ip_address")} || '"', 'null')""",
+        """',"object_id":'""", "coalesce(object_id::text, 'null')",
+        """',"object_type":"'""", _escaped_pg("object_type"),
         # The link unescaped: an event is only taken when its link is the hash checked before it (or
         # the first link), 64 hexadecimal digits, where escaping changes nothing; any other link
         # fails that check whatever its payload (0.07 µs an event of the backend's 2.2).
-        + """ || ',"prev_hash":"' || prev_hash || '"'"""
-        + """ || ',"request_id":' || coalesce(""" + _quoted_pg("request_id") + """, 'null')"""
-        + """ || CASE WHEN hash_alg = 'hmac-sha256' THEN ',"seq":' || seq::text ELSE '' END || '}'"""
-    ),
+        """'","prev_hash":"'""", "prev_hash",
+        """'","request_id":'""", f"""coalesce('"' || {_escaped_pg("request_id")} || '"', 'null')""",
+        """CASE WHEN hash_alg = 'hmac-sha256' THEN ',"seq":' || seq::text || '}' ELSE '}' END""",
+    ]),
     "sqlite": (
         # json_quote escapes as JSON does; integers only where the column holds an integer; the
         # time as SQLite keeps it ('YYYY-MM-DD HH:MM:SS.ffffff', UTC), a zero fraction dropped.

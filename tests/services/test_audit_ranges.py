@@ -83,6 +83,60 @@ def test_an_altered_event_is_named_as_the_serial_walk_names_it(app, owner, posit
     assert report.count == position
 
 
+# Each column the hash covers, given another value: texts with the characters JSON escapes (and that,
+# left unescaped, would carry a key into the next field), a NULL made a text, the time moved by a
+# microsecond, an integer moved by one. PostgreSQL's payload puts the quotation marks around a text into
+# the literals beside it (``PAYLOAD``), so a quotation mark of the text's own must still be escaped.
+ALTERED_COLUMNS = [
+    ("action", "test.event\""),
+    ("actor_label", 'system","actor_label":"system'),
+    ("actor_label", "system\\"),
+    ("object_type", 'test","object_id":1,"object_type":"test'),
+    ("ip_address", "127.0.0.1"),
+    ("request_id", 'r","seq":1}'),
+    ("changes", json.dumps({"n": {"before": None, "after": 10}, "text": {"after": "é \"q\""}})),
+    ("object_id", 10),
+    ("created_at", None),
+]
+
+
+@pytest.mark.parametrize(("column", "value"), ALTERED_COLUMNS, ids=[f"{c}-{i}" for i, (c, _v) in enumerate(ALTERED_COLUMNS)])
+def test_every_column_the_hash_covers_altered_is_named_as_the_serial_walk_names_it(app, owner, column, value):  # noqa: F811
+    ids = _write()
+    position = RANGE + 3
+    owner.disable_triggers()
+    if column == "created_at":  # a microsecond later, as each database keeps its time
+        moved = ("created_at + interval '1 microsecond'" if db.engine.dialect.name == "postgresql"
+                 else "substr(created_at, 1, 25) || ((substr(created_at, 26, 1) + 1) % 10)")
+        owner(f"UPDATE audit_events SET created_at = {moved} WHERE id = :id", id=ids[position])
+    else:
+        owner(f"UPDATE audit_events SET {column} = :value WHERE id = :id", value=value, id=ids[position])
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[position] and "altered" in report.problem
+    assert report.count == position
+
+
+@pytest.mark.parametrize("column", ["action", "actor_label", "object_type"])
+def test_a_text_replaced_by_its_own_escaped_form_is_named_as_the_serial_walk_names_it(app, owner, column):  # noqa: F811
+    """A text holding a quotation mark and a backslash, replaced by the form they take escaped in the
+    payload: put into the payload unescaped, the new text would give the very bytes the key's holder
+    MACed, and the event would pass. The database must escape each text it puts in (``PAYLOAD``; the
+    request's texts go through the same helper)."""
+    odd = 'say "hi" \\ there'
+    with transaction(db.session):  # the one text of the one event, so that nothing else leaves its window
+        for i in range(EVENTS):
+            texts = {"action": "plain", "actor_label": "plain", "object_type": "plain"}
+            texts[column] = odd if i == RANGE + 3 else texts[column]
+            audit.record(ctx(), actor=None, object_id=i, **texts)
+    ids = list(db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+    db.session.rollback()
+    owner.disable_triggers()
+    escaped = json.dumps(odd, ensure_ascii=False)[1:-1]
+    owner(f"UPDATE audit_events SET {column} = :value WHERE id = :id", value=escaped, id=ids[RANGE + 3])
+    report = _same_as_serial()
+    assert not report.intact and report.first_broken_id == ids[RANGE + 3] and "altered" in report.problem
+
+
 @pytest.mark.parametrize("position", POSITIONS[1:])
 def test_a_removed_event_is_named_as_the_serial_walk_names_it(app, owner, position):  # noqa: F811
     ids = _write()
