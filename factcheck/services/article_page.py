@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import operator
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -109,16 +110,58 @@ def load(session: DbSession, article_id: int) -> Article:
     return found
 
 
-def claim_rows(session: DbSession, shown: Article) -> list[ArticleClaim]:
+class ArticleClaims(list[ArticleClaim]):
+    """An article's claims as its page shows them, in order, with ``key``: the driver's rows they were
+    made of and the article's status, which hold every value of every claim (the page's kept cards are
+    kept under it, as the claims themselves are here)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, claims: tuple[ArticleClaim, ...], key: tuple[Any, ...]) -> None:
+        super().__init__(claims)
+        self.key = key
+
+
+# The claims (and checkers) made of the driver's rows, kept per process under those rows and the
+# article's status: an article's page is read again and again with the same rows, and typing them (the
+# dates and the relays' JSON on SQLite) and making them into rows in their order was a third of reading
+# them (issue 15). Any change to a claim, its assignee's name or the checkers is a new row, so a new key.
+# The kept claims are shared between views: nothing changes them (their ``via`` lists included).
+# Bounded, and emptied when full (as ``views.kept`` does): a bound, not an eviction policy.
+_Made = tuple[tuple[ArticleClaim, ...], tuple[Checker, ...]]
+_kept: dict[tuple[Any, ...], _Made] = {}
+_AT_MOST = 512
+
+
+def _kept_or_made(key: tuple[Any, ...], make: Callable[[], _Made]) -> _Made:
+    found = _kept.get(key)
+    if found is None:
+        if len(_kept) >= _AT_MOST:
+            _kept.clear()
+        found = _kept[key] = make()
+    return found
+
+
+def _rows_key(rows: Sequence[Any]) -> tuple[Any, ...]:
+    """The driver's rows as a key: as they are, but the relays' JSON as a tuple where the driver made it a
+    list (psycopg does; SQLite gives its text)."""
+    return tuple(row if row[_VIA].__class__ is not list else (*row[:_VIA], tuple(row[_VIA]), *row[_VIA + 1:])
+                 for row in rows)
+
+
+def claim_rows(session: DbSession, shown: Article) -> ArticleClaims:
     """The article's claims as its page shows them, in the order of ``Article.claims``."""
     status = shown.status
     # On the session's connection, in its transaction: a Core statement needs none of the ORM session's
     # execution machinery, which cost more than reading the rows (issue 15). The flush is what the
     # session's autoflush would have done: the rows see the request's own changes.
     session.flush()
-    rows, typed = driver_sql.untyped(session.connection(), _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": shown.id})
-    typed = _claim_processors(typed)
-    return [_claim(row, typed, status) for row in sorted(rows, key=_PLACE)]
+    connection = session.connection()
+    rows, typed = driver_sql.untyped(connection, _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": shown.id})
+    key = (connection.dialect.name, False, status, _rows_key(rows))
+    claims, _checkers = _kept_or_made(key, lambda: (
+        tuple(_claim(row, _claim_processors(typed), status) for row in sorted(rows, key=_PLACE)), ()))
+    return ArticleClaims(claims, key)
 
 
 # The relationship's order (``Article.claims``: by start, then id), both integers, so the same in Python
@@ -206,7 +249,7 @@ def _checkers(aggregated: str | None, sort: bool) -> tuple[Checker, ...]:
     return tuple(found)
 
 
-def claims_and_checkers(session: DbSession, shown: Article) -> tuple[list[ArticleClaim], list[Checker]]:
+def claims_and_checkers(session: DbSession, shown: Article) -> tuple[ArticleClaims, list[Checker]]:
     """``claim_rows`` and ``users.checkers``, in one statement."""
     status = shown.status
     session.flush()
@@ -216,12 +259,20 @@ def claims_and_checkers(session: DbSession, shown: Article) -> tuple[list[Articl
     # the claims' columns typed: reading the union's rows through SQLAlchemy's result, every column of
     # every row processed and looked up by name, was a sixth of the page (issue 15).
     rows, typed = driver_sql.untyped(connection, _CLAIMS_AND_CHECKERS[dialect], {"article_id": shown.id})
-    typed = _claim_processors(typed)
-    in_any_order, checkers = [], []
+    key = (dialect, True, status, _rows_key(rows))
+    claims, checkers = _kept_or_made(key, lambda: _claims_and_checkers(rows, _claim_processors(typed), status,
+                                                                   dialect in _SORTED_HERE))
+    return ArticleClaims(claims, key), list(checkers)
+
+
+def _claims_and_checkers(rows: Sequence[Any], typed: driver_sql.Processors, status: str, sort: bool
+                         ) -> tuple[tuple[ArticleClaim, ...], tuple[Checker, ...]]:
+    in_any_order: list[Any] = []
+    checkers: tuple[Checker, ...] = ()
     for row in rows:
         if row[_CLAIM_WIDTH]:  # the part: the checkers' row
-            checkers = list(_checkers(row[_CLAIM_WIDTH + 1], dialect in _SORTED_HERE))
+            checkers = _checkers(row[_CLAIM_WIDTH + 1], sort)
         else:
             in_any_order.append(row)
     in_any_order.sort(key=_PLACE)
-    return [_claim(row, typed, status) for row in in_any_order], checkers
+    return tuple(_claim(row, typed, status) for row in in_any_order), checkers
