@@ -129,17 +129,22 @@ class ArticleClaims(list[ArticleClaim]):
 # The kept claims are shared between views: nothing changes them (their ``via`` lists included).
 # Bounded, and emptied when full (as ``views.kept`` does): a bound, not an eviction policy.
 _Made = tuple[tuple[ArticleClaim, ...], tuple[Checker, ...]]
-_kept: dict[tuple[Any, ...], _Made] = {}
+_kept: dict[tuple[Any, ...], tuple[_Made, tuple[Any, ...]]] = {}
 _AT_MOST = 512
 
 
-def _kept_or_made(key: tuple[Any, ...], make: Callable[[], _Made]) -> _Made:
+def _kept_or_made(key: tuple[Any, ...], make: Callable[[], _Made]) -> tuple[tuple[ArticleClaim, ...],
+                                                                          tuple[Checker, ...], tuple[Any, ...]]:
+    """The claims and checkers kept under ``key`` (made the first time), and the key they were first kept
+    under: equal to ``key``, but its texts the kept ones, so that the page's other stores keyed by it hold
+    one copy of them and find their entries by identity rather than comparing the texts again."""
     found = _kept.get(key)
     if found is None:
         if len(_kept) >= _AT_MOST:
             _kept.clear()
-        found = _kept[key] = make()
-    return found
+        found = _kept[key] = (make(), key)
+    (claims, checkers), kept_key = found
+    return claims, checkers, kept_key
 
 
 def _rows_key(rows: Sequence[Any]) -> tuple[Any, ...]:
@@ -161,12 +166,12 @@ def claim_rows(session: DbSession, shown: Article) -> ArticleClaims:
     if dialect.name in _ONE_VALUE:
         [(claims_json,)], _typed = driver_sql.untyped(connection, _CLAIMS_ONE_VALUE, {"article_id": shown.id})
         key: tuple[Any, ...] = (dialect.name, False, status, claims_json)
-        claims, _checkers = _kept_or_made(key, lambda: (_claims_of_json(
+        claims, _checkers, key = _kept_or_made(key, lambda: (_claims_of_json(
             claims_json, dialect, status, lambda: _claims_of_rows(connection, shown.id, status)), ()))
         return ArticleClaims(claims, key)
     rows, typed = driver_sql.untyped(connection, _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": shown.id})
     key = (dialect.name, False, status, _rows_key(rows))
-    claims, _checkers = _kept_or_made(key, lambda: (_claims_in_order(rows, typed, status), ()))
+    claims, _checkers, key = _kept_or_made(key, lambda: (_claims_in_order(rows, typed, status), ()))
     return ArticleClaims(claims, key)
 
 
@@ -277,14 +282,14 @@ def claims_and_checkers(session: DbSession, shown: Article) -> tuple[ArticleClai
         [(claims_json, checkers_json)], _typed = driver_sql.untyped(
             connection, _CLAIMS_AND_CHECKERS_ONE_ROW, {"article_id": shown.id})
         key: tuple[Any, ...] = (dialect, True, status, claims_json, checkers_json)
-        claims, checkers = _kept_or_made(key, lambda: (
+        claims, checkers, key = _kept_or_made(key, lambda: (
             _claims_of_json(claims_json, connection.dialect, status,
                             lambda: _claims_of_rows(connection, shown.id, status)),
             _checkers(checkers_json, True)))
         return ArticleClaims(claims, key), list(checkers)
     rows, typed = driver_sql.untyped(connection, _CLAIMS_AND_CHECKERS[dialect], {"article_id": shown.id})
     key = (dialect, True, status, _rows_key(rows))
-    claims, checkers = _kept_or_made(key, lambda: _claims_and_checkers(rows, _claim_processors(typed), status,
+    claims, checkers, key = _kept_or_made(key, lambda: _claims_and_checkers(rows, _claim_processors(typed), status,
                                                                    dialect in _SORTED_HERE))
     return ArticleClaims(claims, key), list(checkers)
 

@@ -88,7 +88,7 @@ def test_kept_claims_are_read_again_once_anything_they_show_changes(make):
     first, _ = article_page.claims_and_checkers(db.session, shown)
     again, _ = article_page.claims_and_checkers(db.session, shown)
     assert again == first and all(a is b for a, b in zip(again, first, strict=True))  # kept
-    assert again.key == first.key
+    assert again.key is first.key  # the kept key itself: the page's other stores find it by identity
     # A claim changed (its status and version), the assignee renamed, a checker added: each read at once.
     claim = db.session.get(Claim, ids[2])
     editor = db.session.scalar(select(User).where(User.display_name.like("Editor%")))
