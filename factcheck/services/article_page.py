@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import json
 import operator
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, bindparam, cast, func, literal, null, select, union_all
+from sqlalchemy import Dialect, Text, bindparam, case, cast, func, literal, null, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -109,16 +110,78 @@ def load(session: DbSession, article_id: int) -> Article:
     return found
 
 
-def claim_rows(session: DbSession, shown: Article) -> list[ArticleClaim]:
+class ArticleClaims(list[ArticleClaim]):
+    """An article's claims as its page shows them, in order, with ``key``: the driver's rows they were
+    made of and the article's status, which hold every value of every claim (the page's kept cards are
+    kept under it, as the claims themselves are here)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, claims: tuple[ArticleClaim, ...], key: tuple[Any, ...]) -> None:
+        super().__init__(claims)
+        self.key = key
+
+
+# The claims (and checkers) made of the driver's rows, kept per process under those rows and the
+# article's status: an article's page is read again and again with the same rows, and typing them (the
+# dates and the relays' JSON on SQLite) and making them into rows in their order was a third of reading
+# them (issue 15). Any change to a claim, its assignee's name or the checkers is a new row, so a new key.
+# The kept claims are shared between views: nothing changes them (their ``via`` lists included).
+# Bounded, and emptied when full (as ``views.kept`` does): a bound, not an eviction policy.
+_Made = tuple[tuple[ArticleClaim, ...], tuple[Checker, ...]]
+_kept: dict[tuple[Any, ...], tuple[_Made, tuple[Any, ...]]] = {}
+_AT_MOST = 512
+
+
+def _kept_or_made(key: tuple[Any, ...], make: Callable[[], _Made]) -> tuple[tuple[ArticleClaim, ...],
+                                                                          tuple[Checker, ...], tuple[Any, ...]]:
+    """The claims and checkers kept under ``key`` (made the first time), and the key they were first kept
+    under: equal to ``key``, but its texts the kept ones, so that the page's other stores keyed by it hold
+    one copy of them and find their entries by identity rather than comparing the texts again."""
+    found = _kept.get(key)
+    if found is None:
+        if len(_kept) >= _AT_MOST:
+            _kept.clear()
+        found = _kept[key] = (make(), key)
+    (claims, checkers), kept_key = found
+    return claims, checkers, kept_key
+
+
+def _rows_key(rows: Sequence[Any]) -> tuple[Any, ...]:
+    """The driver's rows as a key: as they are, but the relays' JSON as a tuple where the driver made it a
+    list (psycopg does; SQLite gives its text)."""
+    return tuple(row if row[_VIA].__class__ is not list else (*row[:_VIA], tuple(row[_VIA]), *row[_VIA + 1:])
+                 for row in rows)
+
+
+def claim_rows(session: DbSession, shown: Article) -> ArticleClaims:
     """The article's claims as its page shows them, in the order of ``Article.claims``."""
     status = shown.status
     # On the session's connection, in its transaction: a Core statement needs none of the ORM session's
     # execution machinery, which cost more than reading the rows (issue 15). The flush is what the
     # session's autoflush would have done: the rows see the request's own changes.
     session.flush()
-    rows, typed = driver_sql.untyped(session.connection(), _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": shown.id})
-    typed = _claim_processors(typed)
-    return [_claim(row, typed, status) for row in sorted(rows, key=_PLACE)]
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name in _ONE_VALUE:
+        [(claims_json,)], _typed = driver_sql.untyped(connection, _CLAIMS_ONE_VALUE, {"article_id": shown.id})
+        key: tuple[Any, ...] = (dialect.name, False, status, claims_json)
+        claims, _checkers, key = _kept_or_made(key, lambda: (_claims_of_json(
+            claims_json, dialect, status, lambda: _claims_of_rows(connection, shown.id, status)), ()))
+        return ArticleClaims(claims, key)
+    rows, typed = driver_sql.untyped(connection, _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": shown.id})
+    key = (dialect.name, False, status, _rows_key(rows))
+    claims, _checkers, key = _kept_or_made(key, lambda: (_claims_in_order(rows, typed, status), ()))
+    return ArticleClaims(claims, key)
+
+
+def _claims_of_rows(connection: Any, article_id: int, status: str) -> tuple[ArticleClaim, ...]:
+    rows, typed = driver_sql.untyped(connection, _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": article_id})
+    return _claims_in_order(rows, typed, status)
+
+
+def _claims_in_order(rows: Sequence[Any], typed: driver_sql.Processors, status: str) -> tuple[ArticleClaim, ...]:
+    return tuple(_claim(row, _claim_processors(typed), status) for row in sorted(rows, key=_PLACE))
 
 
 # The relationship's order (``Article.claims``: by start, then id), both integers, so the same in Python
@@ -206,7 +269,7 @@ def _checkers(aggregated: str | None, sort: bool) -> tuple[Checker, ...]:
     return tuple(found)
 
 
-def claims_and_checkers(session: DbSession, shown: Article) -> tuple[list[ArticleClaim], list[Checker]]:
+def claims_and_checkers(session: DbSession, shown: Article) -> tuple[ArticleClaims, list[Checker]]:
     """``claim_rows`` and ``users.checkers``, in one statement."""
     status = shown.status
     session.flush()
@@ -215,13 +278,79 @@ def claims_and_checkers(session: DbSession, shown: Article) -> tuple[list[Articl
     # On the driver (``driver_sql.untyped``: compiled once, no cache key walked, no result built), and only
     # the claims' columns typed: reading the union's rows through SQLAlchemy's result, every column of
     # every row processed and looked up by name, was a sixth of the page (issue 15).
+    if dialect in _ONE_VALUE:
+        [(claims_json, checkers_json)], _typed = driver_sql.untyped(
+            connection, _CLAIMS_AND_CHECKERS_ONE_ROW, {"article_id": shown.id})
+        key: tuple[Any, ...] = (dialect, True, status, claims_json, checkers_json)
+        claims, checkers, key = _kept_or_made(key, lambda: (
+            _claims_of_json(claims_json, connection.dialect, status,
+                            lambda: _claims_of_rows(connection, shown.id, status)),
+            _checkers(checkers_json, True)))
+        return ArticleClaims(claims, key), list(checkers)
     rows, typed = driver_sql.untyped(connection, _CLAIMS_AND_CHECKERS[dialect], {"article_id": shown.id})
-    typed = _claim_processors(typed)
-    in_any_order, checkers = [], []
+    key = (dialect, True, status, _rows_key(rows))
+    claims, checkers, key = _kept_or_made(key, lambda: _claims_and_checkers(rows, _claim_processors(typed), status,
+                                                                   dialect in _SORTED_HERE))
+    return ArticleClaims(claims, key), list(checkers)
+
+
+def _claims_and_checkers(rows: Sequence[Any], typed: driver_sql.Processors, status: str, sort: bool
+                         ) -> tuple[tuple[ArticleClaim, ...], tuple[Checker, ...]]:
+    in_any_order: list[Any] = []
+    checkers: tuple[Checker, ...] = ()
     for row in rows:
         if row[_CLAIM_WIDTH]:  # the part: the checkers' row
-            checkers = list(_checkers(row[_CLAIM_WIDTH + 1], dialect in _SORTED_HERE))
+            checkers = _checkers(row[_CLAIM_WIDTH + 1], sort)
         else:
             in_any_order.append(row)
     in_any_order.sort(key=_PLACE)
-    return [_claim(row, typed, status) for row in in_any_order], checkers
+    return tuple(_claim(row, typed, status) for row in in_any_order), checkers
+
+
+# SQLite: the claims as one value, a JSON array of each claim's columns (``json_group_array`` of
+# ``json_array``), and with the checkers' array beside it in one row. SQLite's own work grows with the
+# values it hands the driver (twenty claims' twenty-two columns each were 84 µs, where the same rows as
+# one value are 50), and the one text is the key the claims are kept under (``_kept``): a view of the
+# same claims hashes it and reads no further. The columns are those of ``_CLAIM_ROWS``, in its order,
+# each value as SQLite holds it (texts, integers, NULLs), so the same processors type them; but the
+# score, a REAL, goes as its text with seventeen significant digits (JSON's number from SQLite has
+# fifteen, not always the same float again). Seventeen digits from SQLite's ``printf`` (``%!.17g``:
+# without the ``!`` it stops at sixteen) read back as the same float for every score the app makes
+# (check-worthiness, from 0 to 1: 30,000 random floats and 15,000 random bit patterns in that range,
+# SQLite 3.40), but not for some of magnitude 1e299; so a score outside 0–1 is sent as ``"?"`` and the
+# claims are then read as rows (a second statement, for data the app never writes).
+_ONE_VALUE = frozenset({"sqlite"})
+_SCORE = _ClaimColumns._fields.index("score")
+_CLAIM_COLUMNS = list(_CLAIM_ROWS.selected_columns)
+_CLAIMS_ONE_VALUE = (
+    select(func.json_group_array(func.json_array(*(
+        case((column.is_(None), null()), (column.between(0, 1), func.printf("%!.17g", column)), else_=literal("?"))
+        if position == _SCORE else column
+        for position, column in enumerate(_CLAIM_COLUMNS)))))
+    .select_from(Claim).outerjoin(User, User.id == Claim.assignee_id)
+    .where(Claim.article_id == bindparam("article_id")))
+_CLAIMS_AND_CHECKERS_ONE_ROW = select(
+    _CLAIMS_ONE_VALUE.scalar_subquery(),
+    select(func.json_group_array(_CHECKER_ROW)).select_from(_WHO_CHECKS).scalar_subquery())
+# The claims' columns' processors by dialect (as ``driver_sql`` works them out for the rows' own).
+_JSON_PROCESSORS: dict[str, driver_sql.Processors] = {}
+
+
+def _claims_of_json(claims_json: str, dialect: Dialect, status: str,
+                    as_rows: Callable[[], tuple[ArticleClaim, ...]]) -> tuple[ArticleClaim, ...]:
+    """The claims of the array's JSON, typed and in order (``as_rows`` reads them as rows where a score
+    could not be sent exactly)."""
+    typed = _JSON_PROCESSORS.get(dialect.name)
+    if typed is None:
+        typed = _JSON_PROCESSORS[dialect.name] = _claim_processors(tuple(
+            (position, processor) for position, column in enumerate(_CLAIM_COLUMNS)
+            if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None))
+    rows = json.loads(claims_json)
+    for row in rows:
+        score = row[_SCORE]
+        if score is not None:
+            if score == "?":
+                return as_rows()
+            row[_SCORE] = float(score)
+    rows.sort(key=_PLACE)
+    return tuple(_claim(row, typed, status) for row in rows)

@@ -39,13 +39,16 @@ def cards(claims: list[ArticleClaim], *, triage: Collection[int], assignable: Co
     claim's row (every column, its version included), what the viewer may do with it, and the three
     addresses' form (each a function of the claim's id alone, as ``links.by_id`` makes them). A view of
     the same claims by the same kind of viewer writes only the tokens."""
-    shown = tuple((_key(claim), claim.id in triage, claim.id in assignable) for claim in claims)
+    may = tuple((claim.id in triage, claim.id in assignable) for claim in claims)
+    # The claims as read (``article_page.ArticleClaims.key``: the rows they were made of) stand for every
+    # value of every card: hashing them is cheaper than a key made of each claim's columns again.
+    rows = getattr(claims, "key", None)
     # The addresses are the same function of a claim's id for every claim: asked once, of a stand-in.
-    key = (claim_url(0), accept_url(0), dismiss_url(0), shown)
+    key = (claim_url(0), accept_url(0), dismiss_url(0), rows if rows is not None else tuple(map(_key, claims)), may)
     parts = _kept.get(key, lambda: [
         _card(claim, may_triage, may_tick, claim_url(claim.id), accept_url(claim.id) if may_triage else "",
               dismiss_url(claim.id) if may_triage else "")
-        for claim, (_row, may_triage, may_tick) in zip(claims, shown, strict=True)])
+        for claim, (may_triage, may_tick) in zip(claims, may, strict=True)])
     pieces: list[str] = []
     for card in parts:
         if len(card) == 1:

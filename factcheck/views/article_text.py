@@ -36,6 +36,18 @@ def marked(text: str, claims: Iterable[Any]) -> Markup:
     return _kept.get((text, spans), lambda: write(text, spans))
 
 
+# The same, kept under the claims as read (``article_page.ArticleClaims.key``: every value of every
+# claim) and the revision they are marked in: the spans need not be made again from the claims on a view.
+_kept_by_rows: Kept[Markup] = Kept(at_most=512)
+
+
+def marked_claims(text: str, revision_id: int | None, claims: Any) -> Markup:
+    """``marked`` of the article page's claims (``article_page.ArticleClaims``) on the current revision's
+    ``text``: those on an older revision (orphaned ones) are listed but cannot be marked in it."""
+    return _kept_by_rows.get((text, revision_id, claims.key), lambda: marked(
+        text, (c for c in claims if c.revision_id == revision_id)))
+
+
 def write(text: str, spans: Iterable[Span]) -> Markup:
     """``text`` with each span marked (``filters._highlight`` says what the marks mean): cut at every
     span's start and end, each piece escaped as plain text and wrapped in the marks covering it."""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, cast
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
-from factcheck.forms import token_and_key
+from factcheck.forms import token_writer
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, PublishForm, ReviseForm
 from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus, Claim
@@ -19,8 +19,11 @@ from factcheck.security import Action
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
+from factcheck.services.users import Checker
+from factcheck.settings import Settings
 from factcheck.views import article_cards, article_head, article_text, jobs, links
 from factcheck.views.common import actor, context, layout_url, text_arg
+from factcheck.views.kept import Kept
 from factcheck.views.list_rows import article_rows, html_text, kept_options, status_label
 from factcheck.views.pager import current_pager
 from factcheck.views.template_macros import field
@@ -106,7 +109,7 @@ def _empty_claim_inputs() -> tuple[str, str]:
     return str(form.hidden_tag()), "\n        ".join(field(form[name]) for name in ("quote", "statement", "claimant"))
 
 
-def _empty_claim_form() -> Markup:
+def _empty_claim_form(token_and_key: Callable[..., Markup]) -> Markup:
     """What ``hidden_tag`` and the fields of a new, empty ``ClaimForm`` render, with this page's token
     and a new idempotency key."""
     hidden, fields = _empty_claim_inputs()
@@ -122,7 +125,7 @@ def _publish_input() -> str:
     return str(field(form.published_url, type="url", placeholder="https://…"))
 
 
-def _publish_form() -> Markup:
+def _publish_form(token_and_key: Callable[..., Markup]) -> Markup:
     """What ``csrf_token(id=False)`` and the address field of a new ``PublishForm`` render, with this
     page's token and a new idempotency key."""
     return Markup(f"{token_and_key()}\n        {_publish_input()}")
@@ -168,11 +171,36 @@ class _Blocker(NamedTuple):
     reason: str
 
 
+@functools.lru_cache(maxsize=16)
+def _assignee_options(checkers: tuple[Checker, ...]) -> Markup:
+    """The bulk form's checkers as options, kept by the checkers (``article_page`` keeps the same tuple's
+    contents until one joins, leaves or is renamed): making their pairs again was a hundredth of the page."""
+    return kept_options(tuple((c.id, c.choice_label) for c in checkers))
+
+
+# The gate's list and its markup, kept under the claims as read (``ArticleClaims.key``: every value of
+# every claim), the settings the rule reads and the claims' address: the same on every view until a
+# claim changes (the rule of each claim and the list's markup were a fortieth of the page).
+_kept_gates: Kept[tuple[tuple[_Blocker, ...], Markup]] = Kept(at_most=512)
+
+
+def _gate(claims: article_page.ArticleClaims, settings: Settings, claim_url: Callable[[int], str]
+          ) -> tuple[tuple[_Blocker, ...], Markup]:
+    """The claims holding the article back (a row has every field the gate's rule reads), and their list."""
+    def make() -> tuple[tuple[_Blocker, ...], Markup]:
+        gate = tuple(_Blocker(c, reason) for c in claims
+                     if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None)
+        return gate, article_cards.blockers(gate, claim_url=claim_url)
+    return _kept_gates.get((claims.key, settings, claim_url(0)), make)
+
+
 def render_article(article: Article, *, claim_form: ClaimForm | None = None,
                    blockers: list[article_service.Blocker] | None = None, status: int = 200) -> tuple[str, int]:
     settings = context().settings
     viewer = actor()
     actions = article_service.allowed_actions(settings, viewer, article)
+    # Every form of the page carries the session's token, written once, and a key of its own.
+    token_and_key = token_writer()
     # The checkers (as rows: their options are written, not a form's choices) are read only for a viewer
     # who may assign, with the claims; the forms are built only for a viewer the page shows them to
     # (building all four on every view was a tenth of the page).
@@ -188,14 +216,16 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     # without building it (a WTForms form with its select fields cost more than the rest of its markup).
     # Both lists of options are kept by their contents (``kept_options``): the same on every view.
     bulk_options = {
-        "assignee": kept_options(tuple((c.id, c.choice_label) for c in checkers)),
+        "assignee": _assignee_options(tuple(checkers)),
         "priority": kept_options(_PRIORITY_CHOICES, _PRIORITIES.kwargs["default"]),
     } if assignable else None
-    # A row has every field the gate's rule reads.
-    gate = blockers if blockers is not None else [
-        _Blocker(c, reason) for c in claims if (reason := article_service.blocking_reason(settings, cast(Claim, c))) is not None]
     addresses = _page_addresses()
     claim_url = addresses.claim
+    gate: Sequence[Any]
+    if blockers is None:
+        gate, blocking = _gate(claims, settings, claim_url)
+    else:  # a refused approval's own list
+        gate, blocking = blockers, article_cards.blockers(blockers, claim_url=claim_url)
     revision = article.current_revision
     article_links = {endpoint: address(article.id) for endpoint, address in addresses.article.items()}
     revision_url = links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None
@@ -203,10 +233,10 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     return render_template(
         "articles/show.html", article=article, claims=claims,
         claim_form=claim_form if actions.add_claim else None,
-        empty_claim_form=_empty_claim_form() if actions.add_claim and claim_form is None else None,
+        empty_claim_form=_empty_claim_form(token_and_key) if actions.add_claim and claim_form is None else None,
         head=article_head.head(article, revision=revision, revision_url=revision_url, timeline_url=timeline_url,
                                actions=actions, link=article_links, token_and_key=token_and_key,
-                               publish_form=_publish_form() if actions.publish else None),
+                               publish_form=_publish_form(token_and_key) if actions.publish else None),
         bulk_form=article_head.bulk_form(
             action=layout_url("claims.bulk_assign"), return_to=article_links["articles.show"],
             token_and_key=token_and_key, assignees=bulk_options["assignee"], priorities=bulk_options["priority"],
@@ -216,12 +246,11 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
             accept_url=addresses.accept, dismiss_url=addresses.dismiss, token_and_key=token_and_key),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text;
         # the marked text is kept per text and marks (``article_text``).
-        article_text=article_text.marked(article.text, (c for c in claims
-                                                        if c.revision_id == article.current_revision_id)),
+        article_text=article_text.marked_claims(article.text, article.current_revision_id, claims),
         token_and_key=token_and_key,
         # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
         link=article_links.__getitem__, blockers=gate,
-        blocking=article_cards.blockers(gate, claim_url=claim_url) if gate and actions.show_gate else "",
+        blocking=blocking if gate and actions.show_gate else "",
         actions=actions, english=intake.english(article),
     ), status
 
