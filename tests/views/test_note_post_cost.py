@@ -197,3 +197,39 @@ def test_a_note_inserted_in_a_savepoint_leaves_the_commit_to_take_the_lock(make,
     lock = "pg_advisory_xact_lock" if db.engine.dialect.name == "postgresql" else "UPDATE audit_events"
     assert any(lock in s for s in seen), seen
     assert audit.verify(ctx()).intact
+
+
+def test_the_claim_a_note_is_posted_on_is_loaded_as_the_orm_loads_it(make):
+    """The step's claim read on the driver (``load_claim_for_step`` without the article) holds every
+    column as the ORM's own load does (the JSON list, the dates, the aware times, the flags), is the
+    session's persistent row, loads what it did not read when asked, and is written when changed."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from factcheck.models import Claim
+    from factcheck.services import claim_queries
+
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)
+    claim.via = ["Reuters", "AFP"]
+    claim.due_date = date(2026, 12, 1)
+    claim.text_changed = True
+    claim.score = 0.75
+    db.session.commit()
+    claim_id, checker_id = claim.id, checker.id
+    db.session.expunge_all()
+    loaded = claim_queries.load_claim_for_step(db.session, claim_id, with_article=False)
+    with Session(db.engine) as other:
+        expected = other.get(Claim, claim_id)
+        assert expected is not None
+        for column in inspect(Claim).column_attrs:
+            mine, theirs = getattr(loaded, column.key), getattr(expected, column.key)
+            assert (mine, type(mine)) == (theirs, type(theirs)), column.key
+        assert loaded.first_assigned_at is not None and loaded.first_assigned_at.tzinfo is not None
+    assert inspect(loaded).persistent and db.session.get(Claim, claim_id) is loaded
+    assert loaded.article.id == loaded.article_id and loaded.assignee.id == checker_id
+    loaded.claimant = "A spokesperson"
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Claim, claim_id).claimant == "A spokesperson"
