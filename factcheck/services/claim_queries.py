@@ -397,11 +397,22 @@ def _page_note(session: Session, row: Any) -> Note:
 # evidence, notes and people are loaded only when the page is shown again (a refusal, a conflict).
 _STEP_CLAIM = select(Claim).where(Claim.id == bindparam("claim_id"))
 _STEP_CLAIM_WITH_ARTICLE = _STEP_CLAIM.options(joinedload(Claim.article))
+# The claim alone (a note, the mix's write) on the driver, made the session's as the ORM would load it
+# (``loaded_rows``): the ORM's execution and loading were a quarter of a note post's view (issue 15).
+_STEP_COLUMNS = loaded_rows.Columns(Claim)
+_STEP_CLAIM_ROW = select(*loaded_rows.select_columns(_STEP_COLUMNS)).where(Claim.id == bindparam("claim_id"))
 
 
 def load_claim_for_step(session: DbSession, claim_id: int, *, with_article: bool) -> Claim:
     """The claim a write changes (404 when there is none), without what only its page shows."""
-    claim = session.scalar(_STEP_CLAIM_WITH_ARTICLE if with_article else _STEP_CLAIM, {"claim_id": claim_id})
+    claim: Claim | None
+    if with_article:
+        claim = session.scalar(_STEP_CLAIM_WITH_ARTICLE, {"claim_id": claim_id})
+    else:
+        own = loaded_rows.own_session(session)
+        own.flush()  # what the session's autoflush would have done
+        rows = driver_sql.run_lean(own.connection(), _STEP_CLAIM_ROW, {"claim_id": claim_id})
+        claim = loaded_rows.persistent(own, _STEP_COLUMNS, rows[0]) if rows else None
     if claim is None:
         raise NotFound("There is no such claim.")
     return claim

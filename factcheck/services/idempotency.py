@@ -141,6 +141,14 @@ def _executed(state: ORMExecuteState) -> None:
         state.session.info[_WROTE] = True
 
 
+def wrote(session: DbSession) -> None:
+    """Say that a statement run on the session's connection, past the session (``driver_sql``), wrote:
+    the key waiting on the session is used up by its commit, as by any write through the session."""
+    info = session.info
+    if _PENDING in info:
+        info[_WROTE] = True
+
+
 @event.listens_for(Session, "before_commit")
 def _use_key(session: Session) -> None:
     pending = session.info.get(_PENDING)

@@ -3,8 +3,9 @@ keeps what it guarantees: the note and its audit event in one transaction, the c
 note returned as the session's row.
 
 A note post runs the same statements however much the claim, the conversation and the audit log
-hold: the signed-in user, the claim, the note's INSERT (its id returned), the chain lock, the head
-of the chain, and the event's INSERT (its id returned: no statement reads it back)."""
+hold: the signed-in user, the claim, the note's INSERT (its id returned; it takes the chain lock too:
+on PostgreSQL in the statement itself, on SQLite by being a write), the head of the chain, and the
+event's INSERT (its id returned: no statement reads it back)."""
 from __future__ import annotations
 
 from sqlalchemy import func, inspect, select
@@ -42,8 +43,11 @@ def _post(client, claim_id: int, body: str, count_queries) -> list[str]:
     return list(seen)
 
 
-def _lock() -> str:
-    return "LOCK" if db.engine.dialect.name == "postgresql" else "UPDATE audit_events"
+def _note_insert_locks(statements: list[str]) -> None:
+    """On PostgreSQL the note's INSERT takes the chain lock; no statement of its own does."""
+    insert = next(s for s in statements if s.split()[:3] == ["INSERT", "INTO", "notes"])
+    assert ("pg_advisory_xact_lock" in insert) == (db.engine.dialect.name == "postgresql"), insert
+    assert not any("UPDATE audit_events" in s for s in statements), statements
 
 
 def test_a_note_post_runs_the_same_statements_however_much_there_is(make, login_as, count_queries):
@@ -59,7 +63,7 @@ def test_a_note_post_runs_the_same_statements_however_much_there_is(make, login_
         make.claim(editor=editor)
     later = _kinds(_post(client, claim.id, "Another look, with more around.", count_queries))
     assert first == later
-    assert later == ["SELECT users", "SELECT claims", "INSERT notes", _lock(), "SELECT audit_events",
+    assert later == ["SELECT users", "SELECT claims", "INSERT notes", "SELECT audit_events",
                      "INSERT audit_events"], later
 
 
@@ -69,8 +73,9 @@ def test_a_checkers_note_post_runs_as_few(make, login_as, count_queries):
     client = login_as(checker)
     client.get(f"/claims/{claim.id}")
     seen = _post(client, claim.id, "Started on the council minutes.", count_queries)
-    assert _kinds(seen) == ["SELECT users", "SELECT claims", "INSERT notes", _lock(), "SELECT audit_events",
+    assert _kinds(seen) == ["SELECT users", "SELECT claims", "INSERT notes", "SELECT audit_events",
                             "INSERT audit_events"], seen
+    _note_insert_locks(seen)
     inserts = [s for s in seen if s.split()[0].upper() == "INSERT"]
     assert all("RETURNING" in s.upper() for s in inserts), inserts  # both ids come back with their rows
 
@@ -134,7 +139,7 @@ def test_a_note_sent_with_a_key_writes_the_key_and_its_answer_in_the_notes_trans
         response = client.submit(f"/claims/{claim_id}/notes", data)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/claims/{claim_id}")
     kinds = _kinds(list(seen))
-    assert kinds == ["SELECT users", "SELECT idempotency_keys", "SELECT claims", "INSERT notes", _lock(),
+    assert kinds == ["SELECT users", "SELECT idempotency_keys", "SELECT claims", "INSERT notes",
                      "SELECT audit_events", "INSERT audit_events", "INSERT idempotency_keys", "DELETE idempotency_keys"], kinds
     assert db.session.scalar(select(IdempotencyKey.location).where(IdempotencyKey.user_id == checker.id)) \
         == f"/claims/{claim_id}"
@@ -142,3 +147,89 @@ def test_a_note_sent_with_a_key_writes_the_key_and_its_answer_in_the_notes_trans
     assert again.status_code == 302 and again.headers["Location"].endswith(f"/claims/{claim_id}")
     assert ALREADY_SAVED in client.get(f"/claims/{claim_id}").get_data(as_text=True)
     assert db.session.scalar(select(func.count(Note.id)).where(Note.body == "Sent once, with a key.")) == 1
+
+
+def _chain_lock_held(pid: int) -> bool:
+    with db.engine.connect() as other:
+        return bool(other.exec_driver_sql(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = %(pid)s "
+            "AND ((classid::bigint << 32) | objid::bigint) = %(key)s", {"pid": pid, "key": audit._CHAIN_LOCK_KEY},
+        ).scalar())
+
+
+def test_the_notes_insert_holds_the_chain_lock_until_its_transaction_ends(make, count_queries):
+    """The note's INSERT takes the lock the event's commit needs, and the transaction keeps it to the
+    end (another writer of the chain waits); rolled back, the lock goes and the next commit takes its
+    own (PostgreSQL: seen in pg_locks from another connection; SQLite: its one writer, by the INSERT)."""
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)
+    claim_id, author_id = claim.id, checker.id
+    db.session.commit()
+    postgresql = db.engine.dialect.name == "postgresql"
+    pid = db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar() if postgresql else 0
+    notes._insert_note(ctx(), claim_id=claim_id, author_id=author_id, body="Held.", parent_id=None)
+    if postgresql:
+        assert _chain_lock_held(pid)
+    db.session.rollback()
+    if postgresql:
+        assert not _chain_lock_held(pid)
+    assert db.session.scalar(select(func.count(Note.id)).where(Note.body == "Held.")) == 0
+    # The marker went with the transaction: the next commit of an event takes the lock itself.
+    audit.record(ctx(), actor=checker, action="test.event", object_type="claim", object_id=claim_id)
+    with count_queries() as seen:
+        db.session.commit()
+    lock = "pg_advisory_xact_lock" if postgresql else "UPDATE audit_events"
+    assert any(lock in s for s in seen), seen
+
+
+def test_a_note_inserted_in_a_savepoint_leaves_the_commit_to_take_the_lock(make, count_queries):
+    """A savepoint rolled back would release the lock while the transaction goes on: a note inserted
+    in one does not spare the commit its own lock statement, and the chain stays whole."""
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)
+    claim_id, author_id = claim.id, checker.id
+    db.session.commit()
+    with db.session.begin_nested():
+        notes._insert_note(ctx(), claim_id=claim_id, author_id=author_id, body="In a savepoint.", parent_id=None)
+    audit.record(ctx(), actor=checker, action="test.event", object_type="claim", object_id=claim_id)
+    with count_queries() as seen:
+        db.session.commit()
+    lock = "pg_advisory_xact_lock" if db.engine.dialect.name == "postgresql" else "UPDATE audit_events"
+    assert any(lock in s for s in seen), seen
+    assert audit.verify(ctx()).intact
+
+
+def test_the_claim_a_note_is_posted_on_is_loaded_as_the_orm_loads_it(make):
+    """The step's claim read on the driver (``load_claim_for_step`` without the article) holds every
+    column as the ORM's own load does (the JSON list, the dates, the aware times, the flags), is the
+    session's persistent row, loads what it did not read when asked, and is written when changed."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from factcheck.models import Claim
+    from factcheck.services import claim_queries
+
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)
+    claim.via = ["Reuters", "AFP"]
+    claim.due_date = date(2026, 12, 1)
+    claim.text_changed = True
+    claim.score = 0.75
+    db.session.commit()
+    claim_id, checker_id = claim.id, checker.id
+    db.session.expunge_all()
+    loaded = claim_queries.load_claim_for_step(db.session, claim_id, with_article=False)
+    with Session(db.engine) as other:
+        expected = other.get(Claim, claim_id)
+        assert expected is not None
+        for column in inspect(Claim).column_attrs:
+            mine, theirs = getattr(loaded, column.key), getattr(expected, column.key)
+            assert (mine, type(mine)) == (theirs, type(theirs)), column.key
+        assert loaded.first_assigned_at is not None and loaded.first_assigned_at.tzinfo is not None
+    assert inspect(loaded).persistent and db.session.get(Claim, claim_id) is loaded
+    assert loaded.article.id == loaded.article_id and loaded.assignee.id == checker_id
+    loaded.claimant = "A spokesperson"
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Claim, claim_id).claimant == "A spokesperson"
