@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.globals import _cv_request
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup, escape
 
@@ -12,6 +13,7 @@ from factcheck.forms import Form, token_and_key
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.auth import LoginForm, LogoutForm, PasswordForm
 from factcheck.security.csrf_tokens import csrf_token
+from factcheck.security.login import request_user
 from factcheck.security.throttle import (
     PER_ACCOUNT,
     PER_ADDRESS,
@@ -37,7 +39,12 @@ def _device() -> str:
 def login() -> Any:
     # Only a POST can be a failed sign-in, which is all the limits count: the limiter's decorator
     # would look the limits up for every showing of the form too (a tenth of its time, issue 15).
-    return _limited_sign_in() if request.method == "POST" else _sign_in()
+    method = _cv_request.get().request.method  # the request's own objects, not the proxies (issue 15)
+    if method == "POST":
+        return _limited_sign_in()
+    if method == "GET" and not request_user().is_authenticated:
+        return _blank_sign_in_page()
+    return _sign_in()
 
 
 def _sign_in() -> Any:
@@ -100,15 +107,16 @@ def _blank_sign_in_page() -> str:
     third of the form's time (issue 15). A message waiting in the session (signed out, please sign
     in) is shown, and taken out, by rendering the page as before; so is every showing while templates
     are reloaded when they change (development)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if "_flashes" in session or app.jinja_env.auto_reload:
+    request_context = _cv_request.get()
+    app, mount_point = request_context.app, request_context.request.script_root
+    if "_flashes" in request_context.session or app.jinja_env.auto_reload:
         return _render_sign_in_page(token_and_key(with_id=True))
     kept: dict[str, list[str]] = app.extensions.setdefault("factcheck.sign_in_page", {})
-    page = kept.get(request.script_root)
+    page = kept.get(mount_point)
     if page is None:
         page = _sign_in_page_cut()
         if len(kept) < _MAX_MOUNT_POINTS:
-            kept[request.script_root] = page
+            kept[mount_point] = page
     head, between, tail = page
     return f"{head}{escape(csrf_token())}{between}{escape(idempotency.new_key())}{tail}"
 
