@@ -4,13 +4,16 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.globals import _cv_request
 from flask_login import current_user, login_required, login_user, logout_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from factcheck.errors import DomainError
 from factcheck.forms import Form, token_and_key
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.auth import LoginForm, LogoutForm, PasswordForm
+from factcheck.security.csrf_tokens import csrf_token
+from factcheck.security.login import request_user
 from factcheck.security.throttle import (
     PER_ACCOUNT,
     PER_ADDRESS,
@@ -21,7 +24,7 @@ from factcheck.security.throttle import (
     first_failure_in_window,
     limiter,
 )
-from factcheck.services import users
+from factcheck.services import idempotency, users
 from factcheck.views.common import actor, context, safe_local_url
 from factcheck.views.template_macros import field
 
@@ -36,7 +39,12 @@ def _device() -> str:
 def login() -> Any:
     # Only a POST can be a failed sign-in, which is all the limits count: the limiter's decorator
     # would look the limits up for every showing of the form too (a tenth of its time, issue 15).
-    return _limited_sign_in() if request.method == "POST" else _sign_in()
+    method = _cv_request.get().request.method  # the request's own objects, not the proxies (issue 15)
+    if method == "POST":
+        return _limited_sign_in()
+    if method == "GET" and not request_user().is_authenticated:
+        return _blank_sign_in_page()
+    return _sign_in()
 
 
 def _sign_in() -> Any:
@@ -85,9 +93,47 @@ def _blank_fields(form_class: type[Form], write: Callable[[Any], Markup]) -> Mar
     return fields
 
 
-def _blank_sign_in_page() -> tuple[str, int]:
-    return render_template("auth/login.html", hidden=token_and_key(with_id=True),
-                           fields=_blank_fields(LoginForm, _login_fields)), 200
+# Where the kept sign-in page is cut: each showing writes its own token and key there.
+_CUT = "\x00"
+# A deployment has one or two; the server may take one from a header, so their number is bounded.
+_MAX_MOUNT_POINTS = 16
+
+
+def _blank_sign_in_page() -> str:
+    """The sign-in form as a GET shows it to someone signed out. Nothing on it but the CSRF token's
+    and the idempotency key's values changes from one showing to the next (the layout of a signed-out
+    person, the blank fields, the mount point's addresses), so it is rendered once per app and mount
+    point, and each request writes its two values into it: rendering base.html and login.html was a
+    third of the form's time (issue 15). A message waiting in the session (signed out, please sign
+    in) is shown, and taken out, by rendering the page as before; so is every showing while templates
+    are reloaded when they change (development)."""
+    request_context = _cv_request.get()
+    app, mount_point = request_context.app, request_context.request.script_root
+    if "_flashes" in request_context.session or app.jinja_env.auto_reload:
+        return _render_sign_in_page(token_and_key(with_id=True))
+    kept: dict[str, list[str]] = app.extensions.setdefault("factcheck.sign_in_page", {})
+    page = kept.get(mount_point)
+    if page is None:
+        page = _sign_in_page_cut()
+        if len(kept) < _MAX_MOUNT_POINTS:
+            kept[mount_point] = page
+    head, between, tail = page
+    return f"{head}{escape(csrf_token())}{between}{escape(idempotency.new_key())}{tail}"
+
+
+def _sign_in_page_cut() -> list[str]:
+    """The page rendered with the hidden inputs ``token_and_key`` writes, cut where their two values go."""
+    name = escape(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    hidden = Markup(f'<input id="{name}" name="{name}" type="hidden" value="{_CUT}">'
+                    f'<input type="hidden" name="{escape(idempotency.FIELD)}" value="{_CUT}">')
+    parts = _render_sign_in_page(hidden).split(_CUT)
+    if len(parts) != 3:
+        raise RuntimeError("auth/login.html must write {{ hidden }} once and nothing else with a NUL character")
+    return parts
+
+
+def _render_sign_in_page(hidden: Markup) -> str:
+    return render_template("auth/login.html", hidden=hidden, fields=_blank_fields(LoginForm, _login_fields))
 
 
 _limited_sign_in = limiter.limit(
