@@ -186,8 +186,9 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     heartbeat = presence.editing(actions)
     if present is None:
         present = presence.others_present(db.session, claim_id, viewer, context().now())
-    body = render_template(
-        "claims/_body.html", claim=claim, article=claim.article,
+    # Rendered without Flask's template context: its one name the body reads (``current_user``) given.
+    body = current_app.jinja_env.get_template("claims/_body.html").render(
+        current_user=viewer, claim=claim, article=claim.article,
         article_url=links.by_id("articles.show", "article_id")(claim.article_id),
         # The claim's own addresses, each asked of the URL map once per process (``links``), not per view.
         link=lambda endpoint: links.by_id(endpoint, "claim_id")(claim_id),
