@@ -41,23 +41,51 @@ def read_on_opening(session: DbSession, claim_id: int, viewer: User, now: dateti
     same rows, made into the same objects. The claim's objects are made only when nothing is unread:
     marking the notifications read commits, which expires them, and the page then loads the claim
     afterwards as before (``unread``)."""
+    opening = open_claim(session, claim_id, viewer, now)
+    if opening.unread:
+        return Opened(opening.present, True, None, None)
+    claim, history = opening.objects()
+    return Opened(opening.present, False, claim, history)
+
+
+class Opening:
+    """What ``open_claim`` read: who else is there and whether anything is unread, typed; the claim's,
+    its items' and its history's rows as the driver gave them (``rows``), made into the session's
+    objects only when asked (``objects``): a page the view has kept for exactly these rows needs none."""
+
+    __slots__ = ("_fetched", "_session", "present", "unread")
+
+    def __init__(self, session: Any, present: list[presence.Present], unread: bool, fetched: Sequence[Fetched]) -> None:
+        self._session, self.present, self.unread, self._fetched = session, present, unread, fetched
+
+    @property
+    def rows(self) -> tuple[Sequence[Any], ...]:
+        """The driver's rows of the claim, its items and its history (plain values, compared with ``==``)."""
+        return tuple(fetched.raw for fetched in self._fetched)
+
+    def objects(self) -> tuple[Claim, claim_queries.ClaimHistory]:
+        claim_rows, items, newest = (_typed(*fetched) for fetched in self._fetched)
+        claim = _claim_of(self._session, claim_rows[0], items)
+        history = claim_queries.ClaimHistory(list(reversed(newest[:HISTORY_SHOWN])), len(newest) > HISTORY_SHOWN)
+        return claim, history
+
+
+def open_claim(session: DbSession, claim_id: int, viewer: User, now: datetime) -> Opening:
+    """The four statements of ``read_on_opening``, the claim's rows left as the driver gave them (404
+    when there is no such claim and nothing unread)."""
     own = loaded_rows.own_session(session)
     own.flush()  # what the session's autoflush would have done: the rows see the request's changes
     params = {"claim_id": claim_id, "viewer_id": viewer.id, "user_id": viewer.id,
               "fresh_since": now - presence.FRESH_FOR, "limit": HISTORY_SHOWN + 1}
-    opening, claim_rows, items, newest = run_all(own.connection(), (_OPENING, _CLAIM, _ITEMS, _HISTORY), params)
+    opening, *fetched = fetch_all(own.connection(), (_OPENING, _CLAIM, _ITEMS, _HISTORY), params)
     present, unread = [], False
-    for flag, user_id, name, since in opening:
+    for flag, user_id, name, since in _typed(*opening):
         unread = bool(flag)
         if user_id is not None:
             present.append(presence.Present(presence.Person(user_id, name), since))
-    if unread:
-        return Opened(present, True, None, None)
-    if not claim_rows:
+    if not unread and not fetched[0].raw:
         raise NotFound("There is no such claim.")
-    claim = _claim_of(own, claim_rows[0], items)
-    history = claim_queries.ClaimHistory(list(reversed(newest[:HISTORY_SHOWN])), len(newest) > HISTORY_SHOWN)
-    return Opened(present, False, claim, history)
+    return Opening(own, present, unread, fetched)
 
 
 def _claim_of(session: Any, row: Any, items: Sequence[Any]) -> Claim:
@@ -109,19 +137,34 @@ class _People:
         return person
 
 
+class Fetched(NamedTuple):
+    """A kept statement's rows as the driver gave them, with what types them (``_typed``)."""
+
+    plan: Any
+    columns: driver_sql.Processors
+    raw: Sequence[Any]
+
+
 def run_all(connection: Connection, statements: Sequence[Any], params: Mapping[str, Any]) -> list[list[Any]]:
     """Each kept statement's rows (``driver_sql.run_lean``'s named tuples), each statement given the
-    parameters of ``params`` it names. On psycopg they are sent in one pipeline: one round trip for all,
-    each still its own statement to the engine's events (logged, counted, and starting a transaction
-    where ``read_requests`` says one is needed)."""
+    parameters of ``params`` it names (``fetch_all``)."""
+    return [_typed(*fetched) for fetched in fetch_all(connection, statements, params)]
+
+
+def fetch_all(connection: Connection, statements: Sequence[Any], params: Mapping[str, Any]) -> list[Fetched]:
+    """Each kept statement's rows as the driver gave them, each statement given the parameters of
+    ``params`` it names. On psycopg they are sent in one pipeline: one round trip for all, each still its
+    own statement to the engine's events (logged, counted, and starting a transaction where
+    ``read_requests`` says one is needed)."""
     dialect = connection.dialect
     driver = connection.connection
     if dialect.driver != "psycopg":
-        rows = []
+        fetched = []
         for statement in statements:
             plan = driver_sql._plan(dialect, statement)
-            rows.append(_typed(dialect, plan, *driver_sql._lean_fetched(connection, plan, params)))
-        return rows
+            description, rows = driver_sql._lean_fetched(connection, plan, params)
+            fetched.append(Fetched(plan, driver_sql.processors(dialect, plan, description), rows))
+        return fetched
     raw = driver.dbapi_connection
     errors = dialect.loaded_dbapi.Error
     sent: list[tuple[Any, Any]] = []
@@ -135,7 +178,8 @@ def run_all(connection: Connection, statements: Sequence[Any], params: Mapping[s
                 connection._cursor_execute(cursor, plan.sql, parameters,
                                            driver_sql._Lean(plan.sql, parameters))  # type: ignore[arg-type]
         # The pipeline's end waited for every result; each cursor now holds its own.
-        return [_typed(dialect, plan, cursor.description, cursor.fetchall()) for plan, cursor in sent]
+        return [Fetched(plan, driver_sql.processors(dialect, plan, cursor.description), cursor.fetchall())
+                for plan, cursor in sent]
     except errors as error:
         # Raised at the pipeline's end, outside the engine's execution: handed to it as its own errors are
         # (wrapped, and the connection invalidated if it was lost).
@@ -147,11 +191,10 @@ def run_all(connection: Connection, statements: Sequence[Any], params: Mapping[s
             cursor.close()
 
 
-def _typed(dialect: Any, plan: Any, description: Any, raw: Sequence[Any]) -> list[Any]:
+def _typed(plan: Any, columns: driver_sql.Processors, raw: Sequence[Any]) -> list[Any]:
     """``driver_sql``'s typing of the driver's rows, a NULL left as it is rather than given to its
     column's processor (which gives None back): the page's evidence and notes come in one statement whose
     rows are half NULLs, each of the other group's columns (``claim_queries._items_statement``)."""
-    columns = driver_sql.processors(dialect, plan, description)
     make = plan.row._make
     typed = []
     for row in raw:

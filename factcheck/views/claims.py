@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -33,6 +33,7 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
+from factcheck.security.permission_shapes import viewer_shape
 from factcheck.services import (
     claim_page,
     claim_queries,
@@ -46,7 +47,7 @@ from factcheck.services import (
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-from factcheck.views import claim_forms, claim_items, links, list_rows, note_html
+from factcheck.views import claim_forms, claim_items, kept_claim_pages, links, list_rows, note_html
 from factcheck.views.common import (
     actor,
     checker_choices,
@@ -58,7 +59,7 @@ from factcheck.views.common import (
     shown_on_the_form,
     text_arg,
 )
-from factcheck.views.history import describe
+from factcheck.views.history import describe, named_people
 from factcheck.views.list_rows import html_text
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
@@ -86,29 +87,18 @@ _FORMS_OF_ACTION = {
 }
 
 
-def _forms(claim: Claim, actions: claim_service.ClaimActions, bound: dict[str, FlaskForm]) -> dict[str, Markup]:
+def _forms(claim: Claim, offered: set[str], checkers: list[Any], bound: dict[str, FlaskForm]) -> dict[str, Markup]:
     """The insides of the claim page's forms the viewer may use (building all eleven on every view cost
     an eighth of the page's time; building those offered, a seventh of a checker's): written from kept
     markup with the claim's values (``claim_forms``); the one just submitted keeps its input and errors.
     The note form and the evidence's removal forms send nothing the page must fill in: their markup is
-    written without them (views/claim_items.py)."""
+    written without them (views/claim_items.py). ``checkers``: those the assignment form offers."""
     settings = context().settings
-    offered = _offered(actions)
-    checkers = checker_choices() if "assign_form" in offered else ()
     posted_assign = bound.get("assign_form")
     if posted_assign is not None:
         posted_assign.assignee_id.choices = checkers
     return {name: claim_forms.inside(name, claim, settings=settings, checkers=checkers, posted=bound.get(name))
             for name in offered if name in claim_forms.FORMS}
-
-
-class _ButtonTokens:
-    """What ``button_form`` reads of a form (``hidden_tag``) for the take and start buttons, whose form
-    holds only the CSRF token: the same two hidden inputs as an ``ActionForm`` writes, without one."""
-
-    @staticmethod
-    def hidden_tag() -> Markup:
-        return token_and_key(with_id=True)
 
 
 def _conflict_rows(conflict: EditConflict | None) -> list[tuple[str, str, str]]:
@@ -162,11 +152,19 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             present: list[presence.Present] | None = None, history: claim_queries.ClaimHistory | None = None,
-            **bound: FlaskForm) -> tuple[str, int]:
-    actions = claim_service.page_actions(context().settings, actor(), claim)
-    forms = _forms(claim, actions, bound)
+            keep: Hashable | None = None, **bound: FlaskForm) -> tuple[str, int]:
+    """The claim page; ``keep``: what a plain view's rows, viewer and settings were (``show``), for the
+    body to be kept for them (``kept_claim_pages``)."""
+    viewer = actor()
+    actions = claim_service.page_actions(context().settings, viewer, claim)
+    offered = _offered(actions)
+    checkers = checker_choices() if "assign_form" in offered else None
+    forms = _forms(claim, offered, checkers or [], bound)
     if history is None:
         history = claim_queries.claim_history(db.session, claim)
+    # The body is written with stand-ins for the forms' tokens and keys and for the presence region,
+    # filled in below (and on every view of a body kept).
+    holes = kept_claim_pages.Holes()
     # Counted and grouped here once rather than by Jinja filters over the evidence in the template.
     by_question: dict[str, list[Evidence]] = {"attribution": [], "substance": []}
     for item in claim.evidence:
@@ -176,29 +174,61 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     changes = (links.by_id("claims.edit_evidence", "evidence_id", claim_id=claim_id),
                links.by_id("claims.remove_evidence", "evidence_id", claim_id=claim_id)) if actions.evidence else None
     evidence_items = functools.partial(claim_items.evidence_items, changes=changes,
-                                       token_and_key=token_and_key) if claim.evidence else None
+                                       token_and_key=holes.token_and_key) if claim.evidence else None
     # The form's links, built once rather than in every thread's reply form.
     conversation = claim_items.conversation(
         notes.threads(claim.notes), may_note=actions.note, sent=claim_items.NoteInput.of(bound.get("note_form")),
         note_url=html_text(links.by_id("claims.add_note", "claim_id")(claim_id)) if actions.note else "",
         mentions_url=html_text(layout_url("conversation.mention_suggestions")) if actions.note else "",
-        oob=_NOTES_OOB, render_markdown=_note_html, token_and_key=token_and_key)
-    described = describe(db.session, history.events, known=_people_shown(claim))
-    return render_template(
-        "claims/show.html", claim=claim, article=claim.article,
+        oob=_NOTES_OOB, render_markdown=_note_html, token_and_key=holes.token_and_key)
+    known = _people_shown(claim)
+    described = describe(db.session, history.events, known=known)
+    heartbeat = presence.editing(actions)
+    if present is None:
+        present = presence.others_present(db.session, claim_id, viewer, context().now())
+    # Rendered without Flask's template context: its one name the body reads (``current_user``) given.
+    body = current_app.jinja_env.get_template("claims/_body.html").render(
+        current_user=viewer, claim=claim, article=claim.article,
         article_url=links.by_id("articles.show", "article_id")(claim.article_id),
         # The claim's own addresses, each asked of the URL map once per process (``links``), not per view.
         link=lambda endpoint: links.by_id(endpoint, "claim_id")(claim_id),
         timeline_url=links.by_id("audit.timeline", "object_id", object_type="claim")(claim_id),
         anchor_json=claim_items.anchor_json(claim, current_app.jinja_env), history=claim_items.history(described),
         history_count=len(described), history_more=history.more, conflict=conflict, problem=problem,
-        conflict_rows=_conflict_rows(conflict), actions=actions, kept_input=_kept_input(bound, _offered(actions)),
-        forms=forms, token_and_key=token_and_key, action_form=_ButtonTokens,
+        conflict_rows=_conflict_rows(conflict), actions=actions,
+        forms=forms, token_and_key=holes.token_and_key, action_form=holes,
         remove_evidence_form=bound.get("remove_evidence_form"), evidence_errors=_has_errors(bound.get("evidence_form")),
         still_missing=claim_service.evidence_still_missing(claim) if actions.propose else [],
-        conversation=conversation, **presence_of(claim, actions, present), evidence_by_question=by_question,
+        conversation=conversation, presence_region=kept_claim_pages.PRESENCE, evidence_by_question=by_question,
         evidence_items=evidence_items, evidence_count=sum(1 for item in claim.evidence if item.removed_at is None),
-    ), status
+    )
+    parts, whole = kept_claim_pages.split(body, holes)
+    # Kept only for a plain view whose history names no one but the people the page loaded (their names
+    # are in the rows the key holds).
+    if (whole and keep is not None and status == 200 and not bound and conflict is None and problem is None
+            and all(person in known for person in named_people(history.events))):
+        kept_claim_pages.keep(current_app, claim_id, viewer.id,
+                              kept_claim_pages.Body(keep, parts, heartbeat, checkers))
+    return _whole_page(claim_id, kept_claim_pages.fill(parts, _presence_region(claim_id, present, heartbeat),
+                                                       token_and_key),
+                       problem, _kept_input(bound, offered)), status
+
+
+def _whole_page(claim_id: int, body: Markup, problem: str | None = None,
+                kept_input: list[tuple[str, str]] | None = None) -> str:
+    return render_template("claims/show.html", claim_id=claim_id, body=body, problem=problem, kept_input=kept_input)
+
+
+def _presence_region(claim_id: int, present: list[presence.Present], heartbeat: bool) -> Markup:
+    url = links.by_id("conversation.presence_now", "claim_id")(claim_id)
+    if not present:  # most views: nobody else there, the same region every time
+        return _nobody_present(url, heartbeat)
+    return claim_items.presence_region(present, heartbeat=heartbeat, url=url)
+
+
+@functools.lru_cache(maxsize=1024)
+def _nobody_present(url: str, heartbeat: bool) -> Markup:
+    return claim_items.presence_region((), heartbeat=heartbeat, url=url)
 
 
 def _people_shown(claim: Claim) -> dict[int, str]:
@@ -374,12 +404,21 @@ def show(claim_id: int) -> Any:
     # is anything to read is asked with who else has the claim open: one statement for both.
     # The claim, its items and its history are read in the same go (one round trip on PostgreSQL), and
     # loaded again after the commit only when there was something to mark read.
-    opened = claim_page.read_on_opening(db.session, claim_id, actor(), context().now())
-    if opened.unread:
+    viewer = actor()
+    opening = claim_page.open_claim(db.session, claim_id, viewer, context().now())
+    if opening.unread:
         notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=True)
-        return _render(claim_queries.load_claim_page(db.session, claim_id), present=opened.present)
-    assert opened.claim is not None
-    return _render(opened.claim, present=opened.present, history=opened.history)
+        return _render(claim_queries.load_claim_page(db.session, claim_id), present=opening.present)
+    # The body written for the same rows, viewer and settings (and checkers, where it offers them) is the
+    # same body: kept, its tokens and presence filled in (``kept_claim_pages``).
+    key = (viewer.display_name, viewer_shape(viewer), context().settings, opening.rows)
+    kept = kept_claim_pages.kept(current_app, claim_id, viewer.id)
+    if kept is not None and kept.key == key and (kept.checkers is None or kept.checkers == checker_choices()):
+        body = kept_claim_pages.fill(kept.parts, _presence_region(claim_id, opening.present, kept.heartbeat),
+                                     token_and_key)
+        return _whole_page(claim_id, body)
+    claim, history = opening.objects()
+    return _render(claim, present=opening.present, history=history, keep=key)
 
 
 @bp.post("/<id:claim_id>/assign")

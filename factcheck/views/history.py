@@ -74,9 +74,7 @@ def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *,
     if everyone is not None:
         names: Mapping[int, str] = everyone
     else:
-        user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
-                    if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
-        wanted = [i for i in user_ids if isinstance(i, int)]
+        wanted = named_people(events)
         if known:
             found = {i: known[i] for i in wanted if i in known}
             found.update(user_service.display_names(session, [i for i in wanted if i not in known]))
@@ -89,6 +87,13 @@ def describe(session: DbSession, events: Iterable[Recorded | Row[Any]], *,
         views.append(EventView(e, ACTIONS.get(action) or action.replace(".", " ").replace("_", " "),
                                _details(e.changes or {}, names)))
     return views
+
+
+def named_people(events: Iterable[Recorded | Row[Any]]) -> list[int]:
+    """The ids of the people the events' changes name (whose names a description shows)."""
+    user_ids = {change.get(side) for e in events for key, change in (e.changes or {}).items()
+                if key in USER_FIELDS and isinstance(change, dict) for side in ("before", "after")}
+    return [i for i in user_ids if isinstance(i, int)]
 
 
 def _details(changes: dict[str, Any], names: Mapping[int, str]) -> list[str]:

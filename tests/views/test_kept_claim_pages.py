@@ -1,0 +1,133 @@
+"""The claim page's body kept per claim and viewer for the rows it was written from
+(``views/kept_claim_pages.py``): a view of the same rows shows the same page with its own tokens and
+presence; any change to what the page shows (the claim, its items, its history, the viewer, the
+settings, the checkers offered) shows the change on the next view."""
+from __future__ import annotations
+
+import re
+
+from factcheck.extensions import db
+from factcheck.models import User
+from factcheck.services import claims, evidence, notes, presence
+from factcheck.services import users as user_service
+from factcheck.views import kept_claim_pages
+from tests.support.context import configure, ctx
+
+_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="[^"]*"')
+_KEY = re.compile(r'name="idempotency_key" value="([^"]*)"')
+
+
+def _masked(page: str) -> str:
+    return _KEY.sub('name="idempotency_key" value="K"', _TOKEN.sub('name="csrf_token" type="hidden" value="T"', page))
+
+
+def test_a_view_of_the_same_rows_is_the_same_page_with_new_keys(app, make, login_as, count_queries):
+    checker = make.user("checker")
+    claim = make.assigned_claim(checker)
+    evidence.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/a?b=1&c=2",
+                          title="Minutes <draft>", stance="supports")
+    notes.add_note(ctx(), actor=checker, claim=claim, body="Ask **the council** & the mayor")
+    claim_id = claim.id
+    db.session.commit()
+    client = login_as(checker)
+    client.get(f"/claims/{claim_id}")  # the sign-in's flash; the assignment's notification marked read
+    first = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert kept_claim_pages.kept(app, claim_id, checker.id) is not None
+    with count_queries() as statements:
+        response = client.get(f"/claims/{claim_id}")
+    second = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert len(statements) == 5  # as a page written anew: kept or not, the same reads
+    assert _masked(second) == _masked(first)
+    # Every form of the page has its own new idempotency key on every view.
+    keys_first, keys_second = _KEY.findall(first), _KEY.findall(second)
+    assert len(keys_second) == len(keys_first) >= 4
+    assert len(set(keys_first + keys_second)) == 2 * len(keys_first)
+    assert "Minutes &lt;draft&gt;" in second and "<strong>the council</strong> &amp; the mayor" in second
+    # The kept page's forms still post: its token and key are this view's.
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]*)"', second).group(1)
+    posted = client.post(f"/claims/{claim_id}/notes", data={"csrf_token": token, "body": "Second note",
+                                                              "idempotency_key": keys_second[-1]})
+    assert posted.status_code == 302
+    assert "Second note" in client.get(f"/claims/{claim_id}").get_data(as_text=True)
+
+
+def test_any_change_to_what_the_page_shows_is_shown_on_the_next_view(app, make, login_as):
+    editor, checker = make.user("editor"), make.user("checker")
+    claim = make.assigned_claim(checker, editor=editor)
+    claim_id = claim.id
+    db.session.commit()
+    client = login_as(editor)
+    client.get(f"/claims/{claim_id}")
+    client.get(f"/claims/{claim_id}")
+
+    evidence.add_evidence(ctx(), actor=checker, claim=claim, url="https://example.org/new", title="New source",
+                          stance="refutes")
+    db.session.commit()
+    assert "New source" in client.get(f"/claims/{claim_id}").get_data(as_text=True)
+
+    db.session.get(User, checker.id).display_name = "Renamed <Checker>"
+    db.session.commit()
+    page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Renamed &lt;Checker&gt;" in page
+
+    # The checkers offered by the assignment form are read on every view that offers it.
+    newcomer = make.user("checker")
+    newcomer.display_name = "Newcomer Checker"
+    db.session.commit()
+    assert "Newcomer Checker" in client.get(f"/claims/{claim_id}").get_data(as_text=True)
+
+    # Settings: the verdict scale the proposal form offers to the checker.
+    checker_client = login_as(checker)
+    assert "wildly off" not in checker_client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    configure(app, verdict_scale=("verified", "wildly off"))
+    assert "wildly off" in checker_client.get(f"/claims/{claim_id}").get_data(as_text=True)
+
+
+def test_each_viewer_sees_their_own_page_and_who_else_is_there(app, make, login_as):
+    editor, checker = make.user("editor"), make.user("checker")
+    checker.display_name = "Cleo Checker"
+    claim = make.assigned_claim(checker, editor=editor)
+    claim_id = claim.id
+    db.session.commit()
+    reader = login_as("manager")
+    checker_client = login_as(checker)
+    for _ in range(2):
+        assert "Propose a verdict" in checker_client.get(f"/claims/{claim_id}").get_data(as_text=True)
+        assert "Propose a verdict" not in reader.get(f"/claims/{claim_id}").get_data(as_text=True)
+    # The editor's kept page shows who else has the claim open, read on every view.
+    editor_client = login_as(editor)
+    before = editor_client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "has this claim open" not in before
+    presence.heartbeat(ctx(), actor=db.session.get(User, checker.id), claim=claim)
+    db.session.commit()
+    after = editor_client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "<strong>Cleo Checker</strong> has this claim open" in after
+
+
+def test_the_viewers_roles_are_part_of_what_the_page_was_written_for(make, login_as):
+    claim = make.claim()
+    claim_id = claim.id
+    person = make.user("checker")
+    db.session.commit()
+    client = login_as(person)
+    for _ in range(2):
+        assert 'id="assign-heading"' not in client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    user_service.set_roles(ctx(), actor=make.user("admin"), user=db.session.get(User, person.id),
+                           roles=["checker", "editor"])
+    db.session.commit()
+    assert 'id="assign-heading"' in client.get(f"/claims/{claim_id}").get_data(as_text=True)
+
+
+def test_a_step_taken_shows_the_new_state(make, login_as):
+    editor, checker = make.user("editor"), make.user("checker")
+    claim = make.proposed_claim(checker, editor=editor)
+    claim_id = claim.id
+    db.session.commit()
+    client = login_as(editor)
+    assert "Review the proposed verdict" in client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    client.get(f"/claims/{claim_id}")
+    claims.accept_verdict(ctx(), actor=editor, claim=claim)
+    db.session.commit()
+    page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Review the proposed verdict" not in page and "accepted the verdict" in page
