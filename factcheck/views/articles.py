@@ -24,7 +24,7 @@ from factcheck.settings import Settings
 from factcheck.views import article_cards, article_head, article_text, jobs, links
 from factcheck.views.common import actor, context, layout_url, text_arg
 from factcheck.views.kept import Kept
-from factcheck.views.list_rows import article_rows, html_text, kept_options, status_label
+from factcheck.views.list_rows import article_rows, html_text, kept_options, kept_page, status_label
 from factcheck.views.pager import current_pager
 from factcheck.views.template_macros import field
 
@@ -59,7 +59,9 @@ def index() -> Any:
     shown = found[:pager.size]
     return render_template("articles/index.html", articles=shown, status=status, query=query or "",
                            status_options=_status_options(status),
-                           rows=article_rows(shown, article_url=links.by_id("articles.show", "article_id")),
+                           # Written again only when the articles read differ (``kept_page``).
+                           rows=kept_page(("articles",), shown, lambda: article_rows(
+                               shown, article_url=links.by_id("articles.show", "article_id"))),
                            pages=pager.links("articles.index", len(shown), more=len(found) > pager.size,
                                              kept={"q": query, "status": status}))
 

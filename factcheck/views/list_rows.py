@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -145,6 +145,34 @@ def _kept_rows(kind: str, claims: Sequence[Any], extras: Sequence[int],
             rows[at] = row
             kept[key] = (claim, row)
     return rows
+
+
+# Per app: (the list, mount point, what else the page's rows depend on) -> the rows read and their markup.
+_kept_pages: weakref.WeakKeyDictionary[Any, dict[Hashable, tuple[Sequence[Any], Markup]]] = weakref.WeakKeyDictionary()
+_PAGES_KEPT_AT_MOST = 64  # some 30 KB each
+
+
+def kept_page(key: Hashable, rows: Sequence[Any], write: Callable[[], Markup]) -> Markup:
+    """A list page's rows as ``write()`` writes them from ``rows``, kept per app and mount point under
+    ``key`` (the list, and whatever besides ``rows`` the markup depends on: the viewer, their shape
+    and settings where the rows show what they may do) with the rows they were written from, and
+    written again when the rows read now differ (compared, never trusted). The same rows come back
+    view after view (``kept_reads`` gives the same row objects when the database does, which makes
+    the comparison one of identities); looking each of fifty rows up in ``_kept_rows`` and working
+    out which the viewer may assign was some 6 % of the claims list."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kept = _kept_pages.get(app)
+    if kept is None:
+        kept = _kept_pages[app] = {}
+    full_key = (request.script_root, key)
+    found = kept.get(full_key)
+    if found is not None and found[0] == rows:
+        return found[1]
+    markup = write()
+    if len(kept) >= _PAGES_KEPT_AT_MOST:
+        kept.clear()
+    kept[full_key] = (rows, markup)
+    return markup
 
 
 def _box(claim_id: int, may_assign: bool, assignable: Collection[int]) -> int:
