@@ -29,7 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, Role, User
 from factcheck.models import ClaimStatus as S
-from factcheck.services import built, driver_sql, loaded_rows
+from factcheck.services import built, driver_sql, kept_reads, loaded_rows
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
 
@@ -101,8 +101,11 @@ def _rows(session: DbSession, stmt: Select[*tuple[Any, ...]], params: dict[str, 
     took to answer); the flush is what autoflush would have done, so a list sees the request's own
     changes."""
     session.flush()
-    raw, typed, keys = driver_sql.untyped_named(session.connection(), stmt, params)
-    return claim_rows_of(raw, typed, keys), raw
+    connection = session.connection()
+    raw, typed, keys = driver_sql.untyped_named(connection, stmt, params)
+    # The rows made of the same rows as before are the ones made then (``kept_reads``).
+    return kept_reads.made_of((connection.dialect.name, id(stmt), *params.items()), raw,
+                              lambda rows: claim_rows_of(rows, typed, keys)), raw
 
 
 def claim_rows_of(raw: Iterable[Sequence[Any]], typed: driver_sql.Processors, keys: tuple[str, ...]) -> list[ClaimRow]:

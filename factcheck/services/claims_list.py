@@ -29,24 +29,19 @@ from factcheck.services.users import CHECKERS, Checker
 
 def claims_and_checkers(session: DbSession, filters: ClaimFilters, *, before_id: int | None = None, limit: int = 50,
                         today: date | None = None) -> tuple[ClaimPage[ClaimRow], list[Checker]]:
-    """``claim_queries.claims_list_rows`` and ``users.checkers``. The claims made of the rows read are
-    kept while the same rows come back (``kept_reads``): typing fifty rows and making their
-    ``ClaimRow``s was some 5 % of the page."""
+    """``claim_queries.claims_list_rows`` and ``users.checkers``. What is made of the rows read is kept
+    while the same rows come back (``kept_reads``, as ``claim_queries`` keeps its lists'): typing fifty
+    rows and making their ``ClaimRow``s was some 5 % of the page."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return (claim_queries.claims_list_rows(session, filters, before_id=before_id, limit=limit, today=today),
+                users.checkers(session))
     params = claim_queries._filter_values(filters, before_id, today)
     values = {**params, "limit": limit + 1}
-    connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect != "postgresql":
-        statement = built.once(claim_queries._claims_list, tuple(params))
-        session.flush()  # what the session's autoflush would have done: the list sees the request's changes
-        raw, typed, keys = driver_sql.untyped_named(connection, statement, values)
-        page = kept_reads.made_of((dialect, id(statement), *values.items()), raw,
-                                  lambda rows: ClaimPage.of(claim_queries.claim_rows_of(rows, typed, keys), limit))
-        return page, users.checkers(session)
     statement = built.once(_with_checkers, tuple(params))
     session.flush()
     raw, typed, keys = driver_sql.untyped_named(connection, statement, values)
-    return kept_reads.made_of((dialect, id(statement), *values.items()), raw,
+    return kept_reads.made_of(("postgresql", id(statement), *values.items()), raw,
                               lambda rows: _claims_and_checkers_of(rows, typed, keys, limit))
 
 

@@ -343,7 +343,8 @@ def index() -> Any:
             assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set())
     # Written again only when the claims read differ: the rows depend besides on whether the viewer may
     # assign and, through the check per claim, on the viewer's id, roles and the settings.
-    rows = list_rows.kept_page(("claims", may_assign, viewer.id, viewer_shape(viewer), settings), page.claims, write)
+    rows = list_rows.kept_page(("claims", may_assign, viewer.id, viewer_shape(viewer)), page.claims, write,
+                               written_for=settings)
     # The filter's and the bulk form's options, written with the rows (a Jinja loop over the checkers,
     # twice, cost as much as the rows).
     people = tuple((c.id, c.choice_label) for c in checkers)

@@ -147,31 +147,34 @@ def _kept_rows(kind: str, claims: Sequence[Any], extras: Sequence[int],
     return rows
 
 
-# Per app: (the list, mount point, what else the page's rows depend on) -> the rows read and their markup.
-_kept_pages: weakref.WeakKeyDictionary[Any, dict[Hashable, tuple[Sequence[Any], Markup]]] = weakref.WeakKeyDictionary()
+# Per app, in its extensions: (mount point, the list, what else the page's rows depend on) -> the rows
+# read, the object they were written for and their markup. In the app's own dictionary: a weak
+# dictionary's lookup makes a weak reference every time.
+_KEPT_PAGES = "factcheck.kept_list_pages"
 _PAGES_KEPT_AT_MOST = 64  # some 30 KB each
 
 
-def kept_page(key: Hashable, rows: Sequence[Any], write: Callable[[], Markup]) -> Markup:
+def kept_page(key: Hashable, rows: Sequence[Any], write: Callable[[], Markup], *, written_for: Any = None) -> Markup:
     """A list page's rows as ``write()`` writes them from ``rows``, kept per app and mount point under
-    ``key`` (the list, and whatever besides ``rows`` the markup depends on: the viewer, their shape
-    and settings where the rows show what they may do) with the rows they were written from, and
-    written again when the rows read now differ (compared, never trusted). The same rows come back
-    view after view (``kept_reads`` gives the same row objects when the database does, which makes
-    the comparison one of identities); looking each of fifty rows up in ``_kept_rows`` and working
-    out which the viewer may assign was some 6 % of the claims list."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    kept = _kept_pages.get(app)
+    ``key`` (the list, and whatever besides ``rows`` the markup depends on: the viewer and their shape
+    where the rows show what they may do) with the rows they were written from and ``written_for``
+    (an object compared by identity, not hashed: the settings), and written again when the rows read
+    now differ (compared, never trusted). The same rows come back view after view (``kept_reads``
+    gives the same row objects when the database does, which makes the comparison one of identities);
+    looking each of fifty rows up in ``_kept_rows`` and working out which the viewer may assign was
+    some 6 % of the claims list."""
+    extensions = current_app.extensions
+    kept = extensions.get(_KEPT_PAGES)
     if kept is None:
-        kept = _kept_pages[app] = {}
+        kept = extensions.setdefault(_KEPT_PAGES, {})
     full_key = (request.script_root, key)
     found = kept.get(full_key)
-    if found is not None and found[0] == rows:
-        return found[1]
+    if found is not None and found[1] is written_for and found[0] == rows:
+        return found[2]
     markup = write()
     if len(kept) >= _PAGES_KEPT_AT_MOST:
         kept.clear()
-    kept[full_key] = (rows, markup)
+    kept[full_key] = (rows, written_for, markup)
     return markup
 
 

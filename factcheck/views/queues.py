@@ -19,8 +19,10 @@ bp = Blueprint("queues", __name__)
 def mine() -> Any:
     pager = current_pager()
     queue = claim_queries.my_queue(db.session, actor(), limit=pager.size, offset=pager.offset)
-    rows = list_rows.kept_my_queue_rows(queue.claims, claim_url=links.by_id("claims.show", "claim_id"),
-                                        today=context().now().date())
+    today = context().now().date()
+    # Written again only when the claims read differ, or the day (their due marks) moves on.
+    rows = list_rows.kept_page(("mine", today), queue.claims, lambda: list_rows.kept_my_queue_rows(
+        queue.claims, claim_url=links.by_id("claims.show", "claim_id"), today=today))
     return render_template("queues/mine.html", claims=queue.claims, rows=rows, total=queue.total,
                            pages=pager.links("queues.mine", len(queue.claims),
                                              more=pager.offset + len(queue.claims) < queue.total, kept={}))
@@ -31,7 +33,8 @@ def mine() -> Any:
 def review() -> Any:
     pager = current_pager()
     queue = claim_queries.review_queue(db.session, limit=pager.size, offset=pager.offset)
-    rows = list_rows.kept_review_queue_rows(queue.claims, claim_url=links.by_id("claims.show", "claim_id"))
+    rows = list_rows.kept_page(("review",), queue.claims, lambda: list_rows.kept_review_queue_rows(
+        queue.claims, claim_url=links.by_id("claims.show", "claim_id")))
     return render_template("queues/review.html", claims=queue.claims, rows=rows, total=queue.total,
                            pages=pager.links("queues.review", len(queue.claims),
                                              more=pager.offset + len(queue.claims) < queue.total, kept={}))
