@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Column, Dialect, Table, insert
@@ -48,20 +50,20 @@ def insert_rows(session: DbSession, table: Table, rows: Sequence[Mapping[str, An
             common[column.key] = _default_value(column)
     plan = _plan(dialect, table, given + tuple(common), frozenset(raw))
     fixed = {name: _bound(plan, name, common[name]) for name in common}
-    slots = [(name, processor, fixed.get(name, _FROM_ROW))
-             for name, processor in zip(plan.names, plan.processors, strict=True)]
+    # Built a column at a time, each column one pass in C (itemgetter, map, repeat) and the rows
+    # zipped together at the end: a generator over each row's columns cost 12 µs a row of ~17
+    # columns, a fifth of the time an import holds the write lock (issue 12's 200 ms).
+    count = len(rows)
+    columns = [repeat(fixed[name], count) if name in fixed
+               else map(processor, map(itemgetter(name), rows)) if processor else map(itemgetter(name), rows)
+               for name, processor in zip(plan.names, plan.processors, strict=True)]
     parameters: list[Any]
     if plan.positional:
-        parameters = [tuple(value if value is not _FROM_ROW else (processor(row[name]) if processor else row[name])
-                            for name, processor, value in slots) for row in rows]
+        parameters = list(zip(*columns, strict=True))
     else:
-        processed = [(name, processor) for name, processor, value in slots if value is _FROM_ROW]
-        parameters = [{**fixed, **{name: processor(row[name]) if processor else row[name] for name, processor in processed}}
-                      for row in rows]
+        parameters = [dict(zip(plan.names, values, strict=True)) for values in zip(*columns, strict=True)]
     connection.exec_driver_sql(plan.sql, parameters)
 
-
-_FROM_ROW = object()
 
 
 def _python_default(column: Column[Any]) -> bool:
