@@ -66,6 +66,7 @@ class ImportRun:
         self.error: BaseException | None = None
         self.held_from: tuple[float, float] | None = None  # (wall, thread CPU)
         self.held_wall = self.held_cpu = self.paused = 0.0
+        self.import_cpu = 0.0  # the whole import's, in its thread: extraction, then the transaction
         self.thread = threading.Thread(target=self._run, name="import")
         self.holds_from = "INSERT INTO articles" if db.engine.dialect.name == "sqlite" else "SELECT pg_advisory_xact_lock"
 
@@ -94,7 +95,9 @@ class ImportRun:
         with self.app.app_context():
             try:
                 editor = db.session.get(User, self.editor_id)
+                started = time.thread_time()
                 self.suggestions = intake.import_article(ctx(), actor=editor, title=TITLE, text=self.text).suggestions
+                self.import_cpu = time.thread_time() - started
             except BaseException as error:
                 self.error = error
             finally:
@@ -248,8 +251,13 @@ def test_a_note_saved_during_a_long_import_does_not_wait(app, make):
     # CPU time too grows when another test worker shares the cores (their caches and the core's
     # other thread): 0.18 s alone was seen as 0.21-0.23 s beside a full suite. A stretch over the
     # budget is measured once more, the same import with nobody waiting, and the smaller counts.
-    held_cpu = run.held_cpu if run.held_cpu < BUDGET else min(run.held_cpu, _stretch_cpu_of_another_import(app, editor_id))
-    assert 0 < held_cpu < BUDGET, measured + f"; measured again: {held_cpu:.3f} s of CPU"
+    # On a slower host the same stretch costs more than 200 ms of CPU (0.17-0.29 s was seen on one
+    # where the whole import took 2.7-3.4 s): what stays true on any host is that the stretch is a
+    # small part of the import, the extraction (90 % and more of its work) being done before it.
+    # Held while extracting, the stretch would be nearly all of it.
+    budget = max(BUDGET, run.import_cpu / 8)
+    held_cpu = run.held_cpu if run.held_cpu < budget else min(run.held_cpu, _stretch_cpu_of_another_import(app, editor_id))
+    assert 0 < held_cpu < budget, measured + f"; measured again: {held_cpu:.3f} s of CPU; the import took {run.import_cpu:.3f} s"
 
 
 def _stretch_cpu_of_another_import(app: Flask, editor_id: int) -> float:
