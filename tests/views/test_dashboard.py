@@ -161,6 +161,10 @@ def test_on_postgresql_two_app_instances_show_each_other_s_writes(app, make, log
     boards): a board one keeps is read again once the other has written through the app."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite's kept figures follow PRAGMA data_version (tests/services/test_dashboard.py)")
+    import gc
+
+    import sqlalchemy as sa
+
     from factcheck import create_app, jobs
     from factcheck.extensions import db
     from tests.conftest import Client, base_config
@@ -173,7 +177,15 @@ def test_on_postgresql_two_app_instances_show_each_other_s_writes(app, make, log
         jobs.shutdown(other)  # as the app fixture does: nothing of the other instance outlives the test
         with other.app_context():
             db.session.remove()
-            db.engine.dispose()
+            engine = db.engine
+            # One connection of the other instance is still checked out, in a transaction, here (not
+            # yet found by whom; the app fixture's instance leaves none): closed before the pool is, so
+            # psycopg does not warn of it while some later test runs.
+            gc.collect()
+            for connection in [o for o in gc.get_objects() if isinstance(o, sa.engine.Connection)]:
+                if connection.engine is engine and not connection.closed:
+                    connection.close()
+            engine.dispose()
 
 
 def _two_instances(other, make, login_as) -> None:
