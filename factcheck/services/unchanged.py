@@ -49,6 +49,7 @@ from factcheck.models import AuditEvent
 from factcheck.services import built, driver_sql
 
 Read = TypeVar("Read")
+Kept = TypeVar("Kept")
 
 # Reads kept per engine: the dashboard's periods, the log's pages, each with the tick its reading began.
 _KEPT_AT_MOST = 32
@@ -95,14 +96,19 @@ _watches: weakref.WeakKeyDictionary[Engine, _Watch] = weakref.WeakKeyDictionary(
 _watches_lock = threading.Lock()
 
 
-def _watch(engine: Engine) -> _Watch:
-    watch = _watches.get(engine)
-    if watch is None:
+def _per_engine(store: weakref.WeakKeyDictionary[Engine, Kept], engine: Engine, make: Callable[[], Kept]) -> Kept:
+    """The engine's entry in ``store``, made once however many threads ask at the same time."""
+    found = store.get(engine)
+    if found is None:
         with _watches_lock:
-            watch = _watches.get(engine)
-            if watch is None:
-                watch = _watches[engine] = _Watch(engine)
-    return watch
+            found = store.get(engine)
+            if found is None:
+                found = store[engine] = make()
+    return found
+
+
+def _watch(engine: Engine) -> _Watch:
+    return _per_engine(_watches, engine, lambda: _Watch(engine))
 
 
 def kept_while_unchanged(connection: Connection, key: Hashable, read: Callable[[], Read]) -> Read:
@@ -211,13 +217,7 @@ _kept_reads: weakref.WeakKeyDictionary[Engine, _KeptReads] = weakref.WeakKeyDict
 
 
 def _reads(engine: Engine) -> _KeptReads:
-    reads = _kept_reads.get(engine)
-    if reads is None:
-        with _watches_lock:
-            reads = _kept_reads.get(engine)
-            if reads is None:
-                reads = _kept_reads[engine] = _KeptReads()
-    return reads
+    return _per_engine(_kept_reads, engine, _KeptReads)
 
 
 class Unchanged(Exception):
