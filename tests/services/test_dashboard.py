@@ -231,17 +231,23 @@ def _overdue_titles(board: dashboard.Dashboard) -> list[str]:
     return [row.article_title for row in board.overdue]
 
 
+def _one_overdue_claim(make):
+    """A manager, an editor, a checker and one claim overdue, with the board as the manager first reads it."""
+    manager, editor, checker = make.user("manager"), make.user("editor"), make.user("checker")
+    claim = make.assigned_claim(checker, editor=editor)
+    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
+    first = dashboard.summary(ctx(), viewer=manager)
+    assert first.overdue_count == 1
+    return manager, editor, checker, claim, first
+
+
 def test_on_sqlite_the_figures_are_kept_until_anything_is_written(make, count_queries):
     """SQLite: the figures of an unchanged database are given again without a statement; a write
     through the app, one committed by another connection (another worker, the command line) and one not
     committed yet each show at the next reading, and a write rolled back leaves no trace."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL reads its one statement every time")
-    manager, editor, checker = make.user("manager"), make.user("editor"), make.user("checker")
-    claim = make.assigned_claim(checker, editor=editor)
-    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
-    first = dashboard.summary(ctx(), viewer=manager)
-    assert first.overdue_count == 1
+    manager, editor, checker, claim, first = _one_overdue_claim(make)
     with count_queries() as seen:
         again = dashboard.summary(ctx(), viewer=manager)
     assert again == first and not seen, seen
@@ -290,11 +296,7 @@ def test_on_postgresql_the_board_is_kept_while_the_audit_log_s_newest_event_is_t
     and gone after its rollback."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite keeps its figures by PRAGMA data_version")
-    manager, editor, checker = make.user("manager"), make.user("editor"), make.user("checker")
-    claim = make.assigned_claim(checker, editor=editor)
-    claims.assign(ctx(), actor=editor, claim=claim, assignee=checker, due_date=date(2020, 1, 1))
-    first = dashboard.summary(ctx(), viewer=manager)
-    assert first.overdue_count == 1
+    manager, editor, checker, claim, first = _one_overdue_claim(make)
     with count_queries() as seen:
         again = dashboard.summary(ctx(), viewer=manager)
     assert again is first and len(seen) == 1, seen
