@@ -47,6 +47,22 @@ class StatementLog:
         return sum(ms for _s, _p, ms in self.statements)
 
 
+def _run_delay_reader():
+    """A function giving the nanoseconds the calling thread has spent runnable but waiting for a CPU
+    (Linux's ``/proc/thread-self/schedstat``, second field), or None where that cannot be read."""
+    path = "/proc/thread-self/schedstat"
+    try:
+        with open(path, "rb") as stat:
+            int(stat.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+    def run_delay() -> int:
+        with open(path, "rb") as stat:
+            return int(stat.read().split()[1])
+    return run_delay
+
+
 def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20, min_runs: int = 5,
                        budget: float = 3.0) -> list[dict]:
     """Median and fastest milliseconds of GET of several (client, url, engine or None), at least
@@ -55,7 +71,17 @@ def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20,
     that load from elsewhere on the machine, a collection or a cold cache falls on all of them alike.
     The bench times a page at 1x, 4x and 16x data and the limit beside each this way: timed one size
     after another, right after each fill, the 16x figures had been up to 2.5 times the 1x ones for pages
-    that, interleaved, take the same time at both sizes."""
+    that, interleaved, take the same time at both sizes.
+
+    A request's milliseconds are its wall-clock time less the time its thread waited, runnable, for a
+    CPU (the scheduler's run-queue delay): what the request costs a worker that has a core when it
+    wants one, its CPU and its waits on the database (a PostgreSQL server, a disk) included. On the
+    shared 2 cores at load 14-17 the process ran about a sixth of the wall clock and a request of 2 ms
+    of CPU was preempted in half the rounds: the wall-clock medians fell on either side of a 10 ms wait
+    from one size to the next (docs/performance.md, "Thirteenth round: growth at full scale"). Where the
+    delay cannot be read (not Linux), the wall clock. ``wall_ms`` and ``cpu_ms`` (this process's CPU,
+    the whole request on SQLite) are reported beside it."""
+    run_delay = _run_delay_reader()
     for _ in range(warmup):
         for client, url, _engine in targets:
             response = client.get(url)
@@ -63,16 +89,24 @@ def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20,
             if response.status_code != 200:
                 raise AssertionError(f"GET {url} answered {response.status_code}")
     times: list[list[float]] = [[] for _ in targets]
+    walls: list[list[float]] = [[] for _ in targets]
+    cpus: list[list[float]] = [[] for _ in targets]
     deadline = time.perf_counter() + budget
     while len(times[0]) < min_runs or (len(times[0]) < runs and time.perf_counter() < deadline):
         for n, (client, url, _engine) in enumerate(targets):
-            started = time.perf_counter()
+            waited = run_delay() if run_delay else 0
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             response.get_data()
-            times[n].append(time.perf_counter() - started)
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            waited = (run_delay() - waited) / 1e9 if run_delay else 0.0
+            times[n].append(max(wall - waited, cpu))
+            walls[n].append(wall)
+            cpus[n].append(cpu)
             response.close()
     results = [{"ms": statistics.median(t) * 1000, "min_ms": min(t) * 1000, "runs": len(t), "queries": None,
-                "sql_ms": None} for t in times]
+                "sql_ms": None, "wall_ms": statistics.median(w) * 1000, "cpu_ms": statistics.median(c) * 1000}
+               for t, w, c in zip(times, walls, cpus, strict=True)]
     for result, (client, url, engine) in zip(results, targets, strict=True):
         if engine is not None:
             with StatementLog(engine) as log:

@@ -215,7 +215,8 @@ def measure_pages(stages: list[Stage], budget: dict) -> dict[int, dict[str, dict
                 "path": specs[stage.multiplier][name][1],
                 "app_ms": mine and mine["ms"], "queries": mine and mine["queries"], "sql_ms": mine and mine["sql_ms"],
                 "limit_ms": theirs and theirs["ms"], "ratio": mine and theirs and mine["ms"] / theirs["ms"],
-                "min_ratio": mine and theirs and mine["min_ms"] / theirs["min_ms"]}
+                "min_ratio": mine and theirs and mine["min_ms"] / theirs["min_ms"],
+                "wall_ms": mine and mine["wall_ms"], "cpu_ms": mine and mine["cpu_ms"]}
     return out
 
 
@@ -224,11 +225,15 @@ def print_pages(pages: dict[str, dict]) -> None:
         width = int(fmt.split(".")[0].rstrip("df"))
         return format(value, fmt) if value is not None else f"{'—':>{width}}"
 
+    # "app ms" and "limit ms": medians of each request's wall clock less the time it waited for a CPU
+    # (measure.interleaved_timing); "wall ms" the app's wall-clock median, "CPU ms" its process's CPU.
     # "min ratio": the fastest request of each, which another process taking the CPU disturbs least.
-    say(f"{'page':<14}{'path':<34}{'app ms':>9}{'limit ms':>10}{'ratio':>8}{'min ratio':>10}{'queries':>9}{'SQL ms':>9}")
+    say(f"{'page':<14}{'path':<34}{'app ms':>9}{'limit ms':>10}{'ratio':>8}{'min ratio':>10}{'queries':>9}{'SQL ms':>9}"
+        f"{'wall ms':>9}{'CPU ms':>8}")
     for name, row in pages.items():
         say(f"{name:<14}{row['path']:<34}{f(row['app_ms'], '9.1f')}{f(row['limit_ms'], '10.2f')}"
-            f"{f(row['ratio'], '8.1f')}{f(row.get('min_ratio'), '10.1f')}{f(row['queries'], '9d')}{f(row['sql_ms'], '9.1f')}")
+            f"{f(row['ratio'], '8.1f')}{f(row.get('min_ratio'), '10.1f')}{f(row['queries'], '9d')}{f(row['sql_ms'], '9.1f')}"
+            f"{f(row.get('wall_ms'), '9.1f')}{f(row.get('cpu_ms'), '8.1f')}")
 
 
 def export_once(client, query: str, traced: bool) -> tuple[int, float, int]:
