@@ -1,6 +1,7 @@
 """Shared by the page benchmarks: time a page through the test client and count its SQL."""
 from __future__ import annotations
 
+import contextlib
 import statistics
 import threading
 import time
@@ -47,19 +48,55 @@ class StatementLog:
         return sum(ms for _s, _p, ms in self.statements)
 
 
-def _run_delay_reader():
-    """A function giving the nanoseconds the calling thread has spent runnable but waiting for a CPU
-    (Linux's ``/proc/thread-self/schedstat``, second field), or None where that cannot be read."""
-    path = "/proc/thread-self/schedstat"
+def _schedstat_delay(path: str) -> int:
+    with open(path, "rb") as stat:
+        return int(stat.read().split()[1])
+
+
+def _server_backends(engines) -> list[str]:
+    """The schedstat files of the PostgreSQL backends (a server on this machine) connected to the
+    databases of ``engines``: their waits for a CPU during a request are the machine's load too."""
+    names = sorted({e.url.database for e in engines if e is not None and e.dialect.name == "postgresql"})
+    if not names:
+        return []
+    engine = next(e for e in engines if e is not None and e.dialect.name == "postgresql")
     try:
-        with open(path, "rb") as stat:
-            int(stat.read().split()[1])
+        with engine.connect() as connection:
+            pids = connection.scalars(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = ANY(:names)"
+                                              " AND backend_type = 'client backend'"),
+                                      {"names": names}).all()
+    except sa.exc.SQLAlchemyError:
+        return []
+    paths = []
+    for pid in pids:
+        path = f"/proc/{pid}/schedstat"
+        try:
+            _schedstat_delay(path)
+        except (OSError, ValueError, IndexError):  # another machine's server, or not ours to read
+            continue
+        paths.append(path)
+    return paths
+
+
+def _run_delay_reader(engines=()):
+    """A function giving the nanoseconds the calling thread, and the PostgreSQL backends serving
+    ``engines``' databases, have spent runnable but waiting for a CPU (Linux's schedstat, second
+    field), or None where the thread's cannot be read. A backend that ends is left out from then on."""
+    own = "/proc/thread-self/schedstat"
+    try:
+        _schedstat_delay(own)
     except (OSError, ValueError, IndexError):
         return None
+    backends = _server_backends(list(engines))
+    last: dict[str, int] = {}
 
     def run_delay() -> int:
-        with open(path, "rb") as stat:
-            return int(stat.read().split()[1])
+        total = _schedstat_delay(own)
+        for path in backends:
+            with contextlib.suppress(OSError, ValueError, IndexError):  # ended: its last figure stays
+                last[path] = _schedstat_delay(path)
+            total += last.get(path, 0)
+        return total
     return run_delay
 
 
@@ -75,19 +112,22 @@ def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20,
 
     A request's milliseconds are its wall-clock time less the time its thread waited, runnable, for a
     CPU (the scheduler's run-queue delay): what the request costs a worker that has a core when it
-    wants one, its CPU and its waits on the database (a PostgreSQL server, a disk) included. On the
+    wants one, its CPU and its waits on the database (a PostgreSQL server, a disk) included; on
+    PostgreSQL the server's backends for these databases (on this machine) have their own waits for a
+    CPU taken off too: the time the request waited on a backend that waited for a CPU. On the
     shared 2 cores at load 14-17 the process ran about a sixth of the wall clock and a request of 2 ms
     of CPU was preempted in half the rounds: the wall-clock medians fell on either side of a 10 ms wait
     from one size to the next (docs/performance.md, "Thirteenth round: growth at full scale"). Where the
     delay cannot be read (not Linux), the wall clock. ``wall_ms`` and ``cpu_ms`` (this process's CPU,
     the whole request on SQLite) are reported beside it."""
-    run_delay = _run_delay_reader()
     for _ in range(warmup):
         for client, url, _engine in targets:
             response = client.get(url)
             response.close()
             if response.status_code != 200:
                 raise AssertionError(f"GET {url} answered {response.status_code}")
+    # After the warm-up, when the pools hold the connections the requests will use.
+    run_delay = _run_delay_reader(engine for _client, _url, engine in targets)
     times: list[list[float]] = [[] for _ in targets]
     walls: list[list[float]] = [[] for _ in targets]
     cpus: list[list[float]] = [[] for _ in targets]
