@@ -5,7 +5,8 @@ A list page (the claims list, the queues, the article list) reads its rows on th
 booleans) into a row of its own kind: for the claims list's fifty claims that was as much again as
 the list's own markup, and for the article list's fifty articles a tenth of the page. The rows a list shows change seldom between two views, so what was made of them is
 kept with the rows as the driver gave them, and used again only when the rows read now are equal
-(compared, never trusted: every view still runs its statement, so it sees every change). Comparing
+(compared, never trusted: every view still runs its statement, so it sees every change — or, for the
+claims list and the queues on SQLite, learns from ``unchanged`` that nothing has been written since). Comparing
 fifty tuples of plain values is done in C, a few microseconds.
 
 What is made must depend on nothing but the rows and the key: the key names the statement (kept for
