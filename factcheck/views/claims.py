@@ -322,8 +322,9 @@ def _load(claim_id: int, step: str) -> Claim:
 @login_required
 def index() -> Any:
     settings = context().settings
-    args = request.args
-    # The list as most open it, unfiltered: none of the seven arguments looked up (2 % of the page).
+    # The list as most open it, unfiltered: none of the seven arguments looked up (2 % of the page), and
+    # no query string parsed into werkzeug's arguments (another 2 %).
+    args = request.args if request.query_string else _NO_ARGS
     filters = _list_filters(args, settings) if args else _NO_FILTERS
     # The page's claims and the checkers its filter and bulk form offer, in one statement.
     page, checkers = claims_list.claims_and_checkers(db.session, filters, before_id=int_arg("before") if args else None,
@@ -332,7 +333,8 @@ def index() -> Any:
     # an argument of url_for itself.
     kept: dict[str, Any] = {key: value for key, value in args.items() if key in _LIST_FILTERS} if args else {}
     viewer = actor()
-    may_assign = can(viewer, Action.CLAIM_ASSIGN, settings=settings) and bool(checkers)
+    shape = viewer_shape(viewer)
+    may_assign = _may_assign(viewer, shape, settings) and bool(checkers)
 
     def write() -> Markup:
         # Only those who may assign need the per-claim check, asked once per kind of claim on the page.
@@ -343,31 +345,144 @@ def index() -> Any:
             assignable={c.id for c in page.claims if actions.may("assign", c)} if may_assign else set())
     # Written again only when the claims read differ: the rows depend besides on whether the viewer may
     # assign and, through the check per claim, on the viewer's id, roles and the settings.
-    rows = list_rows.kept_page(("claims", may_assign, viewer.id, viewer_shape(viewer)), page.claims, write,
-                               written_for=settings)
-    # The filter's and the bulk form's options, written with the rows (a Jinja loop over the checkers,
-    # twice, cost as much as the rows).
-    people = tuple((c.id, c.choice_label) for c in checkers)
-    options = {
-        "status": list_rows.kept_options(_STATUSES, filters.status),
-        "assignee": list_rows.kept_options(people, filters.assignee_id),
-        "verdict": list_rows.kept_options(tuple((v, v) for v in settings.verdict_scale), filters.verdict),
-    }
-    # The bulk form is written, not built: it shows nothing the request sent (building the WTForms form to
-    # write its token and priorities was 6 % of the page); ``bulk_assign`` builds it to read what is sent.
-    bulk_token = token_and_key() if may_assign else None
-    if may_assign:
-        options["bulk_assignee"] = list_rows.kept_options(people)
-        options["bulk_priority"] = _BULK_PRIORITIES
+    rows = list_rows.kept_page(("claims", may_assign, viewer.id, shape), page.claims, write, written_for=settings)
+    people = _people(checkers)
+    # The bulk form shows nothing the request sent (building the WTForms form to write its token and
+    # priorities was 6 % of the page); ``bulk_assign`` builds it to read what is sent.
+    bulk_form = _bulk_form(people, token_and_key()) if may_assign else None
     return render_template(
-        "claims/index.html", page=page, rows=rows, filters=filters, bulk_token=bulk_token, options=options,
+        "claims/index.html", page=page, rows=rows, filter_form=_filter_form(filters, people, settings.verdict_scale),
+        bulk_form=bulk_form,
         newest_url=url_for("claims.index", **kept) if "before" in args else None,
         older_url=_older_url(page.next_before_id, kept) if page.next_before_id else None,
         may_assign=may_assign,
     )
 
 
+# Per kind of viewer (``viewer_shape``): whether they may assign claims, with the settings it was asked
+# under (compared by identity: hashing the frozen settings cost more than the check). The check reads
+# nothing else of the viewer.
+_MAY_ASSIGN: dict[Hashable, tuple[Any, bool]] = {}
+
+
+def _may_assign(viewer: Any, shape: Hashable, settings: Any) -> bool:
+    """``can(viewer, CLAIM_ASSIGN)``, asked once per kind of viewer and settings (some 3 % of the page)."""
+    found = _MAY_ASSIGN.get(shape)
+    if found is not None and found[0] is settings:
+        return found[1]
+    allowed = can(viewer, Action.CLAIM_ASSIGN, settings=settings)
+    if len(_MAY_ASSIGN) >= 64:
+        _MAY_ASSIGN.clear()
+    _MAY_ASSIGN[shape] = (settings, allowed)
+    return allowed
+
+
+class _People(NamedTuple):
+    """The checkers the list offers as (id, "Name (e-mail)") pairs, with the list they were made from."""
+
+    checkers: list[Any]
+    pairs: tuple[tuple[int, str], ...]
+    options: Markup  # every checker's ``<option>``, none chosen (the bulk form's)
+
+
+_kept_people: _People | None = None
+
+
+def _people(checkers: list[Any]) -> _People:
+    """The checkers' pairs and options, made again only when the list of checkers is another object:
+    the same list comes back while the database has not changed (``claims_list``), and making the
+    pairs and hashing them to find their options was some 5 % of the page."""
+    global _kept_people
+    kept = _kept_people
+    if kept is not None and kept.checkers is checkers:
+        return kept
+    pairs = tuple((c.id, c.choice_label) for c in checkers)
+    kept = _kept_people = _People(checkers, pairs, list_rows.options(pairs))
+    return kept
+
+
+# The filter form (claims/index.html wrote it): per filters, verdict scale and checkers' pairs, with the
+# pairs (compared by identity) and the markup.
+_kept_filter_forms: dict[Hashable, tuple[tuple[Any, ...], Markup]] = {}
+_FILTER_FORM = """<form method="get" class="filters" role="search" aria-label="Filter claims">
+  <label for="f-status">Status</label>
+  <select id="f-status" name="status"><option value="">Any</option>
+    {status}
+  </select>
+  <label for="f-assignee">Assignee</label>
+  <select id="f-assignee" name="assignee"><option value="">Anyone</option>
+    {assignee}
+  </select>
+  <label for="f-verdict">Verdict</label>
+  <select id="f-verdict" name="verdict"><option value="">Any</option>
+    {verdict}
+  </select>
+  <label for="f-article">Article id</label>
+  <input id="f-article" name="article" inputmode="numeric" size="6" value="{article}">
+  <span class="checkbox"><input type="checkbox" id="f-overdue" name="overdue" value="1" {overdue}> <label for="f-overdue">Overdue</label></span>
+  <span class="checkbox"><input type="checkbox" id="f-unassigned" name="unassigned" value="1" {unassigned}> <label for="f-unassigned">Unassigned</label></span>
+  <button type="submit">Filter</button>
+</form>"""
+
+
+def _filter_form(filters: ClaimFilters, people: _People, verdicts: tuple[str, ...]) -> Markup:
+    """The list's filter form, its options and the values chosen: the same on most views (a template's
+    seven expressions and three option lists looked up by their contents were some 6 % of the page)."""
+    key = (filters, verdicts)
+    found = _kept_filter_forms.get(key)
+    if found is not None and found[0] is people.pairs:
+        return found[1]
+    markup = Markup(_FILTER_FORM.format(
+        status=list_rows.kept_options(_STATUSES, filters.status),
+        assignee=list_rows.options(people.pairs, filters.assignee_id),
+        verdict=list_rows.options(((v, v) for v in verdicts), filters.verdict),
+        article=list_rows.shown(filters.article_id or ""),
+        overdue="checked" if filters.overdue else "", unassigned="checked" if filters.unassigned else ""))
+    if len(_kept_filter_forms) >= 64:
+        _kept_filter_forms.clear()
+    _kept_filter_forms[key] = (people.pairs, markup)
+    return markup
+
+
+# The bulk-assign form (claims/index.html wrote it) in three parts: before its token, between the token
+# and the address it returns to, after that address.
+_BULK_FORM = (
+    '<form method="post" action="{action}" id="bulk-assign" class="bulk-assign panel">\n  ',
+    '\n  <input type="hidden" name="return_to" value="',
+    """">
+  <fieldset>
+    <legend>Assign the selected claims</legend>
+    <label for="bulk-assignee">Checker</label>
+    <select id="bulk-assignee" name="assignee_id">{assignees}</select>
+    <label for="bulk-due">Due</label><input type="date" id="bulk-due" name="due_date">
+    <label for="bulk-priority">Priority</label>
+    <select id="bulk-priority" name="priority">{priorities}</select>
+    <button type="submit" class="primary">Assign selected</button>
+  </fieldset>
+</form>""")
+_kept_bulk_forms: dict[str, tuple[tuple[Any, ...], str, str]] = {}
+
+
+def _bulk_form(people: _People, token: Markup) -> Markup:
+    """The bulk-assign form (claims/index.html wrote it): its token and key (new every view) and the
+    address it returns to (this one) written between the parts kept per mount point with the checkers
+    it offers."""
+    root = request.script_root
+    found = _kept_bulk_forms.get(root)
+    if found is None or found[0] is not people.pairs:
+        head, _middle, tail = _BULK_FORM
+        found = (people.pairs, head.format(action=html_text(layout_url("claims.bulk_assign"))),
+                 tail.format(assignees=people.options, priorities=_BULK_PRIORITIES))
+        if len(_kept_bulk_forms) >= 16:
+            _kept_bulk_forms.clear()
+        _kept_bulk_forms[root] = found
+    _pairs, head, tail = found
+    # The return address escaped as the template's ``{{ request.full_path }}`` escaped it.
+    return Markup(f"{head}{token}{_BULK_FORM[1]}{html_text(request.full_path)}{tail}")
+
+
 _NO_FILTERS = ClaimFilters()
+_NO_ARGS: dict[str, str] = {}
 _STATUS_VALUES = frozenset(s.value for s in ClaimStatus)
 
 

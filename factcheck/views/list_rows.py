@@ -17,6 +17,8 @@ from typing import Any
 from flask import current_app, request
 from markupsafe import Markup
 
+from factcheck.services import kept_reads
+
 Link = Callable[[int], str]
 
 
@@ -148,8 +150,8 @@ def _kept_rows(kind: str, claims: Sequence[Any], extras: Sequence[int],
 
 
 # Per app, in its extensions: (mount point, the list, what else the page's rows depend on) -> the rows
-# read, the object they were written for and their markup. In the app's own dictionary: a weak
-# dictionary's lookup makes a weak reference every time.
+# read, the object they were written for and their markup (``kept_reads.MadeOf``). In the app's own
+# dictionary: a weak dictionary's lookup makes a weak reference every time.
 _KEPT_PAGES = "factcheck.kept_list_pages"
 _PAGES_KEPT_AT_MOST = 64  # some 30 KB each
 
@@ -159,23 +161,15 @@ def kept_page(key: Hashable, rows: Sequence[Any], write: Callable[[], Markup], *
     ``key`` (the list, and whatever besides ``rows`` the markup depends on: the viewer and their shape
     where the rows show what they may do) with the rows they were written from and ``written_for``
     (an object compared by identity, not hashed: the settings), and written again when the rows read
-    now differ (compared, never trusted). The same rows come back view after view (``kept_reads``
-    gives the same row objects when the database does, which makes the comparison one of identities);
-    looking each of fifty rows up in ``_kept_rows`` and working out which the viewer may assign was
-    some 6 % of the claims list."""
+    now differ (compared, never trusted: ``kept_reads.MadeOf``, the mechanism that keeps the typed
+    rows too). The same rows come back view after view (``kept_reads`` gives the same row objects when
+    the database does, which makes the comparison one of identities); looking each of fifty rows up in
+    ``_kept_rows`` and working out which the viewer may assign was some 6 % of the claims list."""
     extensions = current_app.extensions
     kept = extensions.get(_KEPT_PAGES)
     if kept is None:
-        kept = extensions.setdefault(_KEPT_PAGES, {})
-    full_key = (request.script_root, key)
-    found = kept.get(full_key)
-    if found is not None and found[1] is written_for and found[0] == rows:
-        return found[2]
-    markup = write()
-    if len(kept) >= _PAGES_KEPT_AT_MOST:
-        kept.clear()
-    kept[full_key] = (rows, written_for, markup)
-    return markup
+        kept = extensions.setdefault(_KEPT_PAGES, kept_reads.MadeOf(_PAGES_KEPT_AT_MOST))
+    return kept.get((request.script_root, key), rows, write, made_for=written_for)
 
 
 def _box(claim_id: int, may_assign: bool, assignable: Collection[int]) -> int:

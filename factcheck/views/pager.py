@@ -72,7 +72,8 @@ class PageLinks(NamedTuple):
 
 def current_pager() -> Pager:
     """The page the query string asks for (``?page=N``); the first for a missing or bad number."""
-    args = request.args
-    # ``in`` first: ``get`` of a missing name raises and catches a KeyError built as an HTTP error.
-    return Pager((parse_id(args["page"]) if "page" in args else None) or 1, context().settings.page_size)
+    # No query string (most views): nothing parsed into werkzeug's arguments. ``in`` first: ``get`` of
+    # a missing name raises and catches a KeyError built as an HTTP error.
+    args = request.args if request.query_string else None
+    return Pager((parse_id(args["page"]) if args and "page" in args else None) or 1, context().settings.page_size)
 
