@@ -29,7 +29,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from factcheck.errors import NotFound
 from factcheck.models import PRIORITY_RANK, Article, AuditEvent, Claim, Evidence, Note, Notification, Role, User
 from factcheck.models import ClaimStatus as S
-from factcheck.services import built, driver_sql, kept_reads, loaded_rows
+from factcheck.models.running_count import NO_DAY, RunningCount
+from factcheck.services import built, driver_sql, kept_reads, loaded_rows, running_counts
 from factcheck.services.context import DbSession
 from factcheck.services.workflow import CHECKER_TO_DO, UNSETTLED
 
@@ -243,11 +244,25 @@ def nav_badges(user_id: Any, *, queue: Any, review: Any) -> tuple[Any, Any, Any]
             return value if condition else literal(0)
         return case((condition, value), else_=literal(0))
 
+    def held(statuses: Iterable[S], *where: Any) -> Any:
+        # The claims checkers hold, by status, as the triggers keep them (``running_counts``: claims in
+        # these statuses with an assignee, one row per checker and status). The queue counted its index
+        # entries on every signed-in page, and the review queue all proposed claims: work that grew with
+        # the newsroom, for a badge (issue 15).
+        return (select(func.coalesce(func.sum(RunningCount.n), 0))
+                .where(RunningCount.kind == literal_column(f"'{running_counts.HELD}'"),
+                       RunningCount.day == literal(NO_DAY, Date()),
+                       RunningCount.value.in_([literal_column(f"'{status.value}'") for status in sorted(statuses)]),
+                       *where)
+                .scalar_subquery())
+
     unread = (select(func.count()).select_from(Notification)
               .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
     # The statuses written into the statement (a third of its time on SQLite as a list of parameters).
-    mine = only(queue, count(Claim.assignee_id == user_id, _statuses(CHECKER_TO_DO)))
-    waiting = only(review, count(Claim.status == S.PROPOSED))
+    mine = only(queue, held(CHECKER_TO_DO, RunningCount.user_id == user_id))
+    # Every proposed claim: those a checker holds, and any without an assignee (none, as the workflow
+    # goes, but counted: the review queue lists them) by the status and assignee index.
+    waiting = only(review, held((S.PROPOSED,)) + count(Claim.status == S.PROPOSED, Claim.assignee_id.is_(None)))
     return unread, mine, waiting
 
 

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, g, request, url_for
-from flask_login import current_user
+from flask import request, url_for
+from flask.globals import _cv_app, _cv_request
 
 from factcheck.digits import plain_digits
 from factcheck.errors import DomainError
 from factcheck.extensions import db
 from factcheck.forms import choices
 from factcheck.models import User
+from factcheck.security.login import request_user
 from factcheck.services import users as user_service
 from factcheck.services.context import Context, RequestInfo, Runtime
 
@@ -28,24 +29,29 @@ MAX_ID = 2**31 - 1
 
 
 def actor() -> User:
-    """The signed-in user as a real model instance (services compare ids and roles on it)."""
-    return current_user._get_current_object()
+    """The signed-in user as a real model instance (services compare ids and roles on it): what
+    ``current_user._get_current_object()`` gives, read from the contexts once (issue 15)."""
+    if _cv_request.get(None) is None:
+        return None  # type: ignore[return-value]  # Flask-Login's answer outside a request
+    return request_user()
 
 
 def runtime() -> Runtime:
-    return current_app.extensions["factcheck"]
+    return _cv_app.get().app.extensions["factcheck"]  # current_app's, in one lookup
 
 
 def request_id() -> str:
     """The request's id: the client's X-Request-ID when it is plainly an id, else 32 random hex digits.
 
     It ties log lines, audit events and the response together and is no secret; os.urandom is the
-    source uuid4 reads too, without building a UUID on every request (issue 15)."""
-    found = g.get("request_id")
+    source uuid4 reads too, without building a UUID on every request (issue 15). ``g`` and the
+    request are read from their contexts, not through Flask's proxies."""
+    request_g = _cv_app.get().g
+    found = request_g.get("request_id")
     if found is None:
-        supplied = request.headers.get("X-Request-ID")
+        supplied = _cv_request.get().request.headers.get("X-Request-ID")
         found = supplied if supplied and _REQUEST_ID.fullmatch(supplied) else os.urandom(16).hex()
-        g.request_id = found
+        request_g.request_id = found
     return found
 
 
@@ -56,7 +62,7 @@ def layout_url(endpoint: str, filename: str | None = None) -> str:
     """``url_for`` of an address the layout links on every page (the navigation, the stylesheet),
     built once per process and mount point rather than fifteen times a page (issue 15). Only for
     endpoints without variables: what they build depends on nothing but where the app is mounted."""
-    key = (endpoint, request.script_root, filename)
+    key = (endpoint, _cv_request.get().request.script_root, filename)
     url = _LAYOUT_URLS.get(key)
     if url is None:
         url = url_for(endpoint, filename=filename) if filename is not None else url_for(endpoint)
@@ -72,10 +78,14 @@ def checker_choices() -> list[Any]:
 
 def context() -> Context:
     """The services' context for this request: session, settings, clock, who asks from where."""
-    if "service_context" not in g:
-        g.service_context = Context.of(db.session, runtime(),
-                                       RequestInfo(ip_address=request.remote_addr, request_id=request_id()))
-    return g.service_context
+    app_context = _cv_app.get()
+    request_g = app_context.g
+    found = request_g.get("service_context")
+    if found is None:
+        found = request_g.service_context = Context.of(
+            db.session, app_context.app.extensions["factcheck"],
+            RequestInfo(ip_address=_cv_request.get().request.remote_addr, request_id=request_id()))
+    return found
 
 
 def text_arg(name: str, max_length: int = 200) -> str | None:
