@@ -11,7 +11,7 @@ from wtforms import widgets
 from wtforms.fields.core import UnboundField
 
 from factcheck.extensions import db
-from factcheck.forms import token_and_key
+from factcheck.forms import token_writer
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
 from factcheck.security import Action
 from factcheck.services import audit_log
@@ -174,10 +174,11 @@ def index() -> Any:
     # the events.
     rows = kept_event_rows(db.session, page.events, choices.names)
     # The verify and export forms send nothing but the token and an idempotency key: written as
-    # ``hidden_tag`` writes them, without a form built to write them (7 % of the page).
+    # ``hidden_tag`` writes them, without a form built to write them (7 % of the page); the session's
+    # token looked up and escaped once for the three forms (``token_writer``).
     return render_template("audit/index.html", page=page, filter_fields=fields, filter_args=filter_args, rows=rows,
                            errors=errors, verification=verification,
-                           hidden_tags=token_and_key, log_url=_log_url(filter_args)), status
+                           hidden_tags=token_writer(), log_url=_log_url(filter_args)), status
 
 
 @bp.get("/timeline/<object_type>/<id:object_id>")
