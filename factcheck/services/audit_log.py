@@ -17,7 +17,7 @@ import io
 import json
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -618,8 +618,7 @@ def _page_with_choices(session: DbSession, viewer: User, filters: Filters | None
             {**_choices_params(engine, chosen_article), **values}, None)
         probed.append(probe)
         read.append(_choices_read(engine, choice_rows))
-        new = tuple.__new__
-        return [new(LineAsRead, row) for row in line_rows]
+        return line_rows  # made as ``LineAsRead``s by the statement's reading (``_choices_and_lines``)
 
     def past(values: dict[str, Any]) -> bool:
         [probe] = probed
@@ -650,11 +649,15 @@ def _choices_and_lines(names: tuple[str, ...], newest_first: bool, count: int,
             _CHOICES_AND_LINES.clear()
         choices = _filter_choices_statement(chosen, sort_text=True)
         lines = _lines_as_read_select(names, newest_first).limit(count)
-        selects = _CHOICES_AND_LINES[key] = unchanged.gated(
+        selects = unchanged.gated(
             (unchanged.constants_written(choices), lambda rows: (rows.c.kind, rows.c.sort_text, rows.c.sort_id)),
             (unchanged.constants_written(lines), lambda rows: (rows.c.id.desc() if newest_first else rows.c.id,)),
             gate=False,
         )
+        # The lines read as ``LineAsRead``s (the same columns, in the same order), not as rows made
+        # again as lines.
+        assert len(selects.rows[-1]._fields) == len(LineAsRead._fields)
+        selects = _CHOICES_AND_LINES[key] = replace(selects, rows=(*selects.rows[:-1], LineAsRead))
     return selects
 
 
