@@ -17,7 +17,7 @@ import io
 import json
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -411,6 +411,9 @@ def recorded(session: DbSession, *, action: str | None = None, object_type: str 
 class FilterChoices:
     actors: list[tuple[int, str, str]]  # (id, display name, email), by name
     articles: list[tuple[int, str]]  # (id, title), newest first, and the chosen one however old
+    # Kept lists only: these lists with an older article chosen, by (id, title), each made once while
+    # the lists are kept (so that a filtered view's choices are the same object at every view).
+    with_chosen: dict[tuple[int, str], FilterChoices] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def names(self) -> dict[int, str]:
@@ -527,11 +530,32 @@ def _choices_read(engine: Any, rows: Sequence[Any]) -> tuple[FilterChoices, Veri
     choices = kept[1]
     if chosen and all(article != chosen[0][0] for article, _title in choices.articles):
         # Not among the newest, so older than all of them: last. The same people, so the same names
-        # (views/audit_rows keeps rows by the names they were written with).
-        with_chosen = FilterChoices(choices.actors, [*choices.articles, chosen[0]])
-        with_chosen.__dict__["names"] = choices.names
+        # (views/audit_rows keeps rows by the names they were written with). Made once while the
+        # lists are kept (a few at most: the dict starts again with new lists).
+        with_chosen = choices.with_chosen.get(chosen[0])
+        if with_chosen is None:
+            with_chosen = FilterChoices(choices.actors, [*choices.articles, chosen[0]])
+            with_chosen.__dict__["names"] = choices.names
+            if len(choices.with_chosen) >= 64:
+                choices.with_chosen.clear()
+            choices.with_chosen[chosen[0]] = with_chosen
         return with_chosen, verification
     return choices, verification
+
+
+def kept_choices(session: DbSession, chosen_article: int | None = None) -> FilterChoices | None:
+    """The filter's choices as last read from this database (with ``chosen_article`` as it was read
+    with them, if it is an older one), or None when none were read yet: what a filtered view on
+    PostgreSQL validates its filters against before the statement that reads the choices again with
+    the page's events (``filtered_page``), which says whether they are still the database's."""
+    kept = _KEPT_CHOICES.get(session.get_bind())
+    if kept is None:
+        return None
+    choices = kept[1]
+    if chosen_article is None or any(article == chosen_article for article, _title in choices.articles):
+        return choices
+    return next((found for (article, _title), found in choices.with_chosen.items() if article == chosen_article),
+                None)
 
 
 def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None = None, after_id: int | None = None,
@@ -543,7 +567,31 @@ def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None =
     links to older and newer pages; elsewhere, one each, and the three read again only once the
     database has changed (``unchanged``: one question for the page, not one for each read). The
     viewer's permission is checked every time."""
+    return _page_with_choices(session, viewer, None, None, before_id, after_id, limit)
+
+
+def filtered_page(session: DbSession, *, viewer: User, filters: Filters, chosen_article: int | None,
+                  before_id: int | None = None, after_id: int | None = None,
+                  limit: int = 50) -> tuple[FilterChoices, Verification | None, Page[LineAsRead]]:
+    """``unfiltered_page`` with ``filters`` (and ``chosen_article``, the article the filter's form
+    asked for, offered however old): on PostgreSQL the choices with that article, the last
+    verification and the filtered page's events in one statement, not one for the choices and one
+    for the events (a date filter's id range is still read first, and whether there are events past
+    either end of an older or newer page is its own question, as before). The caller validated
+    ``filters`` against choices read before: it compares them with those given back (``kept_choices``
+    are the same object while the lists are unchanged). Elsewhere ``choices_and_verification`` and
+    ``list_lines_as_read``."""
+    return _page_with_choices(session, viewer, filters, chosen_article, before_id, after_id, limit)
+
+
+def _page_with_choices(session: DbSession, viewer: User, filters: Filters | None, chosen_article: int | None,
+                       before_id: int | None, after_id: int | None,
+                       limit: int) -> tuple[FilterChoices, Verification | None, Page[LineAsRead]]:
     engine = session.get_bind()
+    if engine.dialect.name != "postgresql" and filters is not None:
+        choices, verification = choices_and_verification(session, chosen_article)
+        return choices, verification, list_lines_as_read(session, viewer=viewer, filters=filters,
+                                                         before_id=before_id, after_id=after_id, limit=limit)
     if engine.dialect.name != "postgresql":
         require(viewer, Action.AUDIT_READ)
 
@@ -566,12 +614,11 @@ def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None =
 
     def fetch(values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:
         probe, (choice_rows, line_rows) = unchanged.read_together(
-            connection, _choices_and_lines(tuple(values), newest_first, count),
-            {**_choices_params(engine, None), **values}, None)
+            connection, _choices_and_lines(tuple(values), newest_first, count, chosen_article is not None),
+            {**_choices_params(engine, chosen_article), **values}, None)
         probed.append(probe)
         read.append(_choices_read(engine, choice_rows))
-        new = tuple.__new__
-        return [new(LineAsRead, row) for row in line_rows]
+        return line_rows  # made as ``LineAsRead``s by the statement's reading (``_choices_and_lines``)
 
     def past(values: dict[str, Any]) -> bool:
         [probe] = probed
@@ -579,31 +626,38 @@ def unfiltered_page(session: DbSession, *, viewer: User, before_id: int | None =
             return probe.bottom_id is not None and probe.bottom_id < values["before"]
         return probe.top_id is not None and probe.top_id > values["after"]
 
-    page = _page(session, viewer, None, before_id, after_id, limit, fetch, past)
-    if not read:  # no lines were asked for (not so without a filter, but never a page without choices)
-        return (*choices_and_verification(session), page)
+    # The log's ends answer for the unfiltered log only: a filter's events past a page are asked for.
+    unfiltered = filters is None or filters == Filters()
+    page = _page(session, viewer, filters, before_id, after_id, limit, fetch, past if unfiltered else None)
+    if not read:  # no lines were asked for (a date range without events), but never a page without choices
+        return (*choices_and_verification(session, chosen_article), page)
     return (*read[0], page)
 
 
 _CHOICES_AND_LINES: dict[tuple[Any, ...], driver_sql.Together] = {}
 
 
-def _choices_and_lines(names: tuple[str, ...], newest_first: bool, count: int) -> driver_sql.Together:
-    """The choices (without a chosen article) and the page's ``count`` lines in one PostgreSQL
+def _choices_and_lines(names: tuple[str, ...], newest_first: bool, count: int,
+                       chosen: bool = False) -> driver_sql.Together:
+    """The choices (with a chosen article or not) and the page's ``count`` lines in one PostgreSQL
     statement, built once per shape of the lines' conditions and count (the page's, always the same:
     a LIMIT written in, not a parameter, so that PostgreSQL can plan the prepared statement once)."""
-    key = (names, newest_first, count)
+    key = (names, newest_first, count, chosen)
     selects = _CHOICES_AND_LINES.get(key)
     if selects is None:
         if len(_CHOICES_AND_LINES) >= 64:  # a bound: counts come from the caller
             _CHOICES_AND_LINES.clear()
-        choices = _filter_choices_statement(False, sort_text=True)
+        choices = _filter_choices_statement(chosen, sort_text=True)
         lines = _lines_as_read_select(names, newest_first).limit(count)
-        selects = _CHOICES_AND_LINES[key] = unchanged.gated(
+        selects = unchanged.gated(
             (unchanged.constants_written(choices), lambda rows: (rows.c.kind, rows.c.sort_text, rows.c.sort_id)),
             (unchanged.constants_written(lines), lambda rows: (rows.c.id.desc() if newest_first else rows.c.id,)),
             gate=False,
         )
+        # The lines read as ``LineAsRead``s (the same columns, in the same order), not as rows made
+        # again as lines.
+        assert len(selects.rows[-1]._fields) == len(LineAsRead._fields)
+        selects = _CHOICES_AND_LINES[key] = replace(selects, rows=(*selects.rows[:-1], LineAsRead))
     return selects
 
 

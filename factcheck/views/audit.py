@@ -11,7 +11,7 @@ from wtforms import widgets
 from wtforms.fields.core import UnboundField
 
 from factcheck.extensions import db
-from factcheck.forms import token_and_key
+from factcheck.forms import token_writer
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
 from factcheck.security import Action
 from factcheck.services import audit_log
@@ -67,6 +67,8 @@ class _SelectWrittenOnce(widgets.Select):
 
 _PLAIN_SELECT = widgets.Select()
 _SELECTS = _SelectWrittenOnce()
+# A filter's filters, its error messages and its fields' markup.
+_Filtered = tuple[audit_log.Filters, list[str], Markup]
 
 
 def _filter_form(choices: audit_log.FilterChoices | None = None) -> AuditFilterForm:
@@ -94,6 +96,41 @@ def _recorded_outside_the_vocabulary(name: str) -> str | None:
 
 # The query-string names the filter reads (its fields); any other (before, after) pages the log.
 _FILTER_NAMES = frozenset(name for name, value in vars(AuditFilterForm).items() if isinstance(value, UnboundField))
+_FILTER_ORDER = tuple(sorted(_FILTER_NAMES))
+_FILTERED_KEPT_AT_MOST = 64
+# A filter's outcome by the values asked for and the choices it was validated against (by identity:
+# each entry holds its choices, so that identity is never another's while it is kept).
+_filtered_kept: dict[tuple[Any, ...], tuple[audit_log.FilterChoices, _Filtered]] = {}
+
+
+def _filtered(choices: audit_log.FilterChoices) -> _Filtered:
+    """The filter asked for, validated against ``choices``: its filters, its errors and its fields'
+    markup. Kept by the values asked for and the very choices (the lists ``audit_log`` keeps until
+    someone joins or an article comes in): building, validating and writing the form was a sixth of a
+    filtered view. Not kept when an action or object type outside the vocabulary is asked for (whether
+    the log holds it is asked of the database)."""
+    args = request.args
+    if not all(_plainly_known(name) for name in ("action", "object_type")):
+        form = _filter_form(choices)
+        return form.filters(), form.error_messages(), _fields(form)
+    key = (id(choices), *(tuple(args.getlist(name)) for name in _FILTER_ORDER))
+    found = _filtered_kept.get(key)
+    if found is not None and found[0] is choices:
+        return found[1]
+    form = _filter_form(choices)
+    filtered = form.filters(), form.error_messages(), _fields(form)
+    if len(_filtered_kept) >= _FILTERED_KEPT_AT_MOST:
+        _filtered_kept.clear()
+    _filtered_kept[key] = (choices, filtered)
+    return filtered
+
+
+def _plainly_known(name: str) -> bool:
+    """Whether the action or object type asked for is decided without the database: none, one of
+    the vocabulary, or a value that could name no kind of event (``_recorded_outside_the_vocabulary``)."""
+    value = request.args.get(name) or None
+    known = audit_log.ACTIONS if name == "action" else audit_log.OBJECT_TYPES
+    return value is None or value in known or not _EVENT_KIND.fullmatch(value)
 # Someone joined or an article came in: a new key (a few at most are ever current).
 _unfiltered: Kept[Markup] = Kept(at_most=8)
 
@@ -154,6 +191,7 @@ def _log_url(filter_args: dict[str, str]) -> Any:
 def index() -> Any:
     context().require(actor(), Action.AUDIT_READ)
     status = 200
+    errors: list[str]
     if _FILTER_NAMES.isdisjoint(request.args):
         # The choices and the page's lines at once (one statement on PostgreSQL): nothing to filter
         # needs the choices first.
@@ -161,23 +199,42 @@ def index() -> Any:
             db.session, viewer=actor(), before_id=int_arg("before"), after_id=int_arg("after"), limit=50)
         filters, errors, fields = audit_log.Filters(), [], _unfiltered_fields(choices)
     else:
-        choices, verification = audit_log.choices_and_verification(db.session, parse_id(request.args.get("article")))
-        form = _filter_form(choices)
-        filters, errors, fields = form.filters(), form.error_messages(), _fields(form)
+        chosen = parse_id(request.args.get("article"))
+        provisional = audit_log.kept_choices(db.session, chosen) if db.engine.dialect.name == "postgresql" else None
+        filtered = _filtered(provisional) if provisional is not None else None
+        if filtered is not None and not filtered[1]:
+            # PostgreSQL: the filters as the choices last read validate them, and the page's events
+            # read with the choices in one statement. The same choices given back (the lists have
+            # not changed) validated them; other ones validate them again, and the events are read
+            # again only if that changes the filters.
+            choices, verification, page = audit_log.filtered_page(
+                db.session, viewer=actor(), filters=filtered[0], chosen_article=chosen,
+                before_id=int_arg("before"), after_id=int_arg("after"), limit=50)
+            if choices is not provisional:
+                lines_read_for, filtered = filtered[0], _filtered(choices)
+                if not filtered[1] and filtered[0] != lines_read_for:
+                    page = audit_log.list_lines_as_read(db.session, viewer=actor(), filters=filtered[0],
+                                                        before_id=int_arg("before"), after_id=int_arg("after"),
+                                                        limit=50)
+        else:
+            choices, verification = audit_log.choices_and_verification(db.session, chosen)
+            filtered = _filtered(choices)
+            page = audit_log.Page[audit_log.LineAsRead]([]) if filtered[1] else audit_log.list_lines_as_read(
+                db.session, viewer=actor(), filters=filtered[0], before_id=int_arg("before"),
+                after_id=int_arg("after"), limit=50)
+        filters, errors, fields = filtered
         if errors:
             page, status = audit_log.Page[audit_log.LineAsRead]([]), 400
-        else:
-            page = audit_log.list_lines_as_read(db.session, viewer=actor(), filters=filters,
-                                                before_id=int_arg("before"), after_id=int_arg("after"), limit=50)
     filter_args = filters.query_args() if not errors else {}
     # The filter has read every user: the descriptions name people from it, and the titles come with
     # the events.
     rows = kept_event_rows(db.session, page.events, choices.names)
     # The verify and export forms send nothing but the token and an idempotency key: written as
-    # ``hidden_tag`` writes them, without a form built to write them (7 % of the page).
+    # ``hidden_tag`` writes them, without a form built to write them (7 % of the page); the session's
+    # token looked up and escaped once for the three forms (``token_writer``).
     return render_template("audit/index.html", page=page, filter_fields=fields, filter_args=filter_args, rows=rows,
                            errors=errors, verification=verification,
-                           hidden_tags=token_and_key, log_url=_log_url(filter_args)), status
+                           hidden_tags=token_writer(), log_url=_log_url(filter_args)), status
 
 
 @bp.get("/timeline/<object_type>/<id:object_id>")

@@ -146,8 +146,10 @@ def kept_event_rows(session: DbSession, lines: Sequence[LineAsRead], names: Mapp
     root = request.script_root
     last = _last.get(app)
     # The very lines written last time (services.unchanged gives a page's lines again, the same list,
-    # while the database has not changed): their markup as it was, without a row looked up.
-    if last is not None and last[0] is lines and last[1] is names and last[2] == root:
+    # while the SQLite database has not changed), or lines equal to them: their markup as it was.
+    if last is not None and last[1] is names and last[2] == root and (last[0] is lines or last[0] == lines):
+        # PostgreSQL reads the page at every view: lines equal to those written last time (a tuple's
+        # comparison, value by value, in C) are the same rows, without 50 of them looked up.
         return last[3]
     kept = _kept.get(app)
     if kept is None:
