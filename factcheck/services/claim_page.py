@@ -14,12 +14,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy import literal_column
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.errors import NotFound
 from factcheck.models import Claim, User
-from factcheck.services import claim_queries, driver_sql, loaded_rows, presence
+from factcheck.services import claim_queries, driver_sql, loaded_rows, presence, unchanged
 from factcheck.services.context import DbSession
 
 # The statements are those of the functions that read the same things one at a time (which the page
@@ -51,41 +52,126 @@ def read_on_opening(session: DbSession, claim_id: int, viewer: User, now: dateti
 class Opening:
     """What ``open_claim`` read: who else is there and whether anything is unread, typed; the claim's,
     its items' and its history's rows as the driver gave them (``rows``), made into the session's
-    objects only when asked (``objects``): a page the view has kept for exactly these rows needs none."""
+    objects only when asked (``objects``): a page the view has kept for exactly these rows needs none.
+    ``unchanged``: the database has not changed since the reading ``stamp`` named (then the rows were not
+    read; they are read if asked for). ``stamp``: what names the state of the database the rows were read
+    in, for a page written from them to be kept with (None: not to be trusted past this view)."""
 
-    __slots__ = ("_fetched", "_session", "present", "unread")
+    __slots__ = ("_fetched", "_params", "_session", "present", "stamp", "unchanged", "unread")
 
-    def __init__(self, session: Any, present: list[presence.Present], unread: bool, fetched: Sequence[Fetched]) -> None:
+    def __init__(self, session: Any, present: list[presence.Present], unread: bool,
+                 fetched: Sequence[Fetched] | None, params: Mapping[str, Any] | None = None,
+                 stamp: Any = None, unchanged: bool = False) -> None:
         self._session, self.present, self.unread, self._fetched = session, present, unread, fetched
+        self._params, self.stamp, self.unchanged = params, stamp, unchanged
+
+    def _read(self) -> Sequence[Fetched]:
+        if self._fetched is None:  # the database was unchanged, but the rows are wanted after all
+            self._fetched = fetch_all(self._session.connection(), (_CLAIM, _ITEMS, _HISTORY), self._params or {})
+        return self._fetched
 
     @property
     def rows(self) -> tuple[Sequence[Any], ...]:
         """The driver's rows of the claim, its items and its history (plain values, compared with ``==``)."""
-        return tuple(fetched.raw for fetched in self._fetched)
+        return tuple(fetched.raw for fetched in self._read())
 
     def objects(self) -> tuple[Claim, claim_queries.ClaimHistory]:
-        claim_rows, items, newest = (_typed(*fetched) for fetched in self._fetched)
+        claim_rows, items, newest = (_typed(*fetched) for fetched in self._read())
         claim = _claim_of(self._session, claim_rows[0], items)
         history = claim_queries.ClaimHistory(list(reversed(newest[:HISTORY_SHOWN])), len(newest) > HISTORY_SHOWN)
         return claim, history
 
 
-def open_claim(session: DbSession, claim_id: int, viewer: User, now: datetime) -> Opening:
+def open_claim(session: DbSession, claim_id: int, viewer: User, now: datetime, stamp: Any = None) -> Opening:
     """The four statements of ``read_on_opening``, the claim's rows left as the driver gave them (404
-    when there is no such claim and nothing unread)."""
+    when there is no such claim and nothing unread). ``stamp``: the ``Opening.stamp`` a page kept for
+    this claim and viewer was written with; when the database has not changed since, only who else is
+    there and whether anything is unread are read (``Opening.unchanged``): one statement, not four."""
     own = loaded_rows.own_session(session)
     own.flush()  # what the session's autoflush would have done: the rows see the request's changes
     params = {"claim_id": claim_id, "viewer_id": viewer.id, "user_id": viewer.id,
               "fresh_since": now - presence.FRESH_FOR, "limit": HISTORY_SHOWN + 1}
-    opening, *fetched = fetch_all(own.connection(), (_OPENING, _CLAIM, _ITEMS, _HISTORY), params)
+    connection = own.connection()
+    if connection.dialect.name == "sqlite":
+        since = _sqlite_since(connection)
+        if stamp is not None and since is not None and stamp > since:
+            [opening] = fetch_all(connection, (_OPENING,), params)
+            return _opened(own, opening, None, params, stamp, unchanged=True)
+        began = next(unchanged._ticks) if since is not None else None
+        opening, *fetched = fetch_all(connection, (_OPENING, _CLAIM, _ITEMS, _HISTORY), params)
+        return _opened(own, opening, fetched, params, _sqlite_stamp(connection, began))
+    if connection.dialect.name != "postgresql":
+        opening, *fetched = fetch_all(connection, (_OPENING, _CLAIM, _ITEMS, _HISTORY), params)
+        return _opened(own, opening, fetched, params, None)
+    if stamp is not None:
+        # A page is kept: first ask whether the database has changed since (with who else is there).
+        [opening] = fetch_all(connection, (_OPENING_PROBED,), params)
+        newest = _newest(opening)
+        if newest == stamp:
+            return _opened(own, opening, None, params, stamp, unchanged=True)
+        return _opened(own, opening, fetch_all(connection, (_CLAIM, _ITEMS, _HISTORY), params), params, newest)
+    # The probe's statement is sent first: rows read after it hold every change it saw, and perhaps
+    # later ones, which a later probe then sees.
+    opening, *fetched = fetch_all(connection, (_OPENING_PROBED, _CLAIM, _ITEMS, _HISTORY), params)
+    return _opened(own, opening, fetched, params, _newest(opening))
+
+
+def _opened(session: Any, opening: Fetched, fetched: Sequence[Fetched] | None, params: Mapping[str, Any],
+            stamp: Any, *, unchanged: bool = False) -> Opening:
     present, unread = [], False
-    for flag, user_id, name, since in _typed(*opening):
+    for flag, user_id, name, since, *_probe in _typed(*opening):
         unread = bool(flag)
         if user_id is not None:
             present.append(presence.Present(presence.Person(user_id, name), since))
-    if not unread and not fetched[0].raw:
+    if not unread and fetched is not None and not fetched[0].raw:
         raise NotFound("There is no such claim.")
-    return Opening(own, present, unread, fetched)
+    return Opening(session, present, unread, fetched, params, stamp, unchanged)
+
+
+# ---- whether the database has changed since a page was written --------------------------------------
+# The same signs ``unchanged`` keeps the dashboard's figures by. SQLite: the watch's ``PRAGMA
+# data_version``, which moves at any commit to the file by any connection; a reading is stamped with a
+# tick taken after the watch last gave its number, and trusted while no change has been seen since.
+# PostgreSQL: the audit log's newest event, which every write of the application adds to in the
+# transaction of its change (``unchanged``'s docstring), asked in the opening's own statement, with
+# whether that statement's transaction has written (its rows would be its own). People are renamed, and
+# their roles changed, outside the application too (the application has no way to rename anyone): so
+# the statement also reads the row versions (``xmin``, new at every insert and update) of every user
+# and role, a few dozen rows. A reading is stamped with the three, and trusted while they are the same.
+_PEOPLE: Any = literal_column("(SELECT md5(string_agg(u.id::text || ':' || u.xmin::text, ',' ORDER BY u.id)) "
+                         "FROM users AS u)")
+_ROLES: Any = literal_column("(SELECT md5(string_agg(r.user_id::text || ':' || r.role || ':' || r.xmin::text, ',' "
+                        "ORDER BY r.user_id, r.role)) FROM user_roles AS r)")
+_OPENING_PROBED = unchanged.constants_written(
+    _OPENING.add_columns(unchanged._NEWEST.label("newest"), _PEOPLE.label("people"), _ROLES.label("roles"),
+                         unchanged._WROTE.label("wrote")))
+
+
+def _sqlite_since(connection: Connection) -> int | None:
+    """The watch's tick since which the database has not changed; None when it cannot tell, or when the
+    connection holds a write of its own not yet committed (which the watch does not see)."""
+    driver: Any = connection.connection.dbapi_connection
+    if driver is None or driver.in_transaction:
+        return None
+    watch = unchanged._watch(connection.engine)
+    with watch.lock:
+        return watch.now()
+
+
+def _sqlite_stamp(connection: Connection, began: int | None) -> int | None:
+    """``began`` (taken before the rows were read) if no change has been seen since."""
+    if began is None:
+        return None
+    watch = unchanged._watch(connection.engine)
+    with watch.lock:
+        return began if watch.since < began else None
+
+
+def _newest(opening: Fetched) -> tuple[str, str, str] | None:
+    """The probe's newest event's hash and the versions of the users and their roles; None when the log
+    is empty or the statement's transaction wrote."""
+    *_opening, newest, people, roles, wrote = opening.raw[0]
+    return None if wrote or newest is None else (newest, people, roles)
 
 
 def _claim_of(session: Any, row: Any, items: Sequence[Any]) -> Claim:
@@ -163,7 +249,7 @@ def fetch_all(connection: Connection, statements: Sequence[Any], params: Mapping
         for statement in statements:
             plan = driver_sql._plan(dialect, statement)
             description, rows = driver_sql._lean_fetched(connection, plan, params)
-            fetched.append(Fetched(plan, driver_sql.processors(dialect, plan, description), rows))
+            fetched.append(Fetched(plan, _processors(dialect, plan, description), rows))
         return fetched
     raw = driver.dbapi_connection
     errors = dialect.loaded_dbapi.Error
@@ -178,8 +264,7 @@ def fetch_all(connection: Connection, statements: Sequence[Any], params: Mapping
                 connection._cursor_execute(cursor, plan.sql, parameters,
                                            driver_sql._Lean(plan.sql, parameters))  # type: ignore[arg-type]
         # The pipeline's end waited for every result; each cursor now holds its own.
-        return [Fetched(plan, driver_sql.processors(dialect, plan, cursor.description), cursor.fetchall())
-                for plan, cursor in sent]
+        return [Fetched(plan, _processors(dialect, plan, cursor), cursor.fetchall()) for plan, cursor in sent]
     except errors as error:
         # Raised at the pipeline's end, outside the engine's execution: handed to it as its own errors are
         # (wrapped, and the connection invalidated if it was lost).
@@ -189,6 +274,15 @@ def fetch_all(connection: Connection, statements: Sequence[Any], params: Mapping
     finally:
         for _plan, cursor in sent:
             cursor.close()
+
+
+def _processors(dialect: Any, plan: Any, described: Any) -> driver_sql.Processors:
+    """``driver_sql.processors``, the cursor's description (``described``: it, or the cursor) asked only on
+    the plan's first run: psycopg builds it anew at every asking, an object per column (a hundred and
+    sixteen for the page's claim and items)."""
+    if plan.columns is not None:
+        return plan.columns
+    return driver_sql.processors(dialect, plan, getattr(described, "description", described))
 
 
 def _typed(plan: Any, columns: driver_sql.Processors, raw: Sequence[Any]) -> list[Any]:

@@ -12,7 +12,7 @@ from wtforms import Field, SelectField
 
 from factcheck.errors import EditConflict
 from factcheck.extensions import db
-from factcheck.forms import token_and_key
+from factcheck.forms import token_and_key, token_writer
 from factcheck.forms.articles import ActionForm
 from factcheck.forms.claims import (
     MISSING_EVIDENCE_VERSION,
@@ -152,9 +152,9 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             present: list[presence.Present] | None = None, history: claim_queries.ClaimHistory | None = None,
-            keep: Hashable | None = None, **bound: FlaskForm) -> tuple[str, int]:
-    """The claim page; ``keep``: what a plain view's rows, viewer and settings were (``show``), for the
-    body to be kept for them (``kept_claim_pages``)."""
+            keep: tuple[Hashable, Hashable, Any] | None = None, **bound: FlaskForm) -> tuple[str, int]:
+    """The claim page; ``keep``: what a plain view's viewer and settings, rows and their stamp were
+    (``show``), for the body to be kept for them (``kept_claim_pages``)."""
     viewer = actor()
     actions = claim_service.page_actions(context().settings, viewer, claim)
     offered = _offered(actions)
@@ -207,10 +207,11 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     # are in the rows the key holds).
     if (whole and keep is not None and status == 200 and not bound and conflict is None and problem is None
             and all(person in known for person in named_people(history.events))):
+        shown_to, rows, stamp = keep
         kept_claim_pages.keep(current_app, claim_id, viewer.id,
-                              kept_claim_pages.Body(keep, parts, heartbeat, checkers))
+                              kept_claim_pages.Body(shown_to, rows, parts, heartbeat, checkers, stamp))
     return _whole_page(claim_id, kept_claim_pages.fill(parts, _presence_region(claim_id, present, heartbeat),
-                                                       token_and_key),
+                                                       token_writer()),
                        problem, _kept_input(bound, offered)), status
 
 
@@ -538,20 +539,28 @@ def show(claim_id: int) -> Any:
     # The claim, its items and its history are read in the same go (one round trip on PostgreSQL), and
     # loaded again after the commit only when there was something to mark read.
     viewer = actor()
-    opening = claim_page.open_claim(db.session, claim_id, viewer, context().now())
+    settings = context().settings
+    # The body written for the same rows, viewer and settings (and checkers, where it offers them) is the
+    # same body: kept, its tokens and presence filled in (``kept_claim_pages``). While the database has
+    # not changed since it was written (its stamp), its rows are not read again.
+    shown_to = (viewer.display_name, viewer_shape(viewer), settings)
+    kept = kept_claim_pages.kept(current_app, claim_id, viewer.id)
+    if kept is not None and kept.viewer != shown_to:
+        kept = None
+    opening = claim_page.open_claim(db.session, claim_id, viewer, context().now(),
+                                    stamp=kept.stamp if kept is not None else None)
     if opening.unread:
         notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=True)
         return _render(claim_queries.load_claim_page(db.session, claim_id), present=opening.present)
-    # The body written for the same rows, viewer and settings (and checkers, where it offers them) is the
-    # same body: kept, its tokens and presence filled in (``kept_claim_pages``).
-    key = (viewer.display_name, viewer_shape(viewer), context().settings, opening.rows)
-    kept = kept_claim_pages.kept(current_app, claim_id, viewer.id)
-    if kept is not None and kept.key == key and (kept.checkers is None or kept.checkers == checker_choices()):
+    if kept is not None and (opening.unchanged or kept.rows == opening.rows) \
+            and (kept.checkers is None or kept.checkers == checker_choices()):
+        if not opening.unchanged and opening.stamp != kept.stamp:  # the same rows, read in a later state
+            kept_claim_pages.keep(current_app, claim_id, viewer.id, kept._replace(stamp=opening.stamp))
         body = kept_claim_pages.fill(kept.parts, _presence_region(claim_id, opening.present, kept.heartbeat),
-                                     token_and_key)
+                                     token_writer())
         return _whole_page(claim_id, body)
     claim, history = opening.objects()
-    return _render(claim, present=opening.present, history=history, keep=key)
+    return _render(claim, present=opening.present, history=history, keep=(shown_to, opening.rows, opening.stamp))
 
 
 @bp.post("/<id:claim_id>/assign")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple
 
@@ -51,10 +52,14 @@ class Body(NamedTuple):
     """A written body: its text split at the stand-ins (text, kind, text, …, text) and what it was
     written for."""
 
-    key: Hashable
+    viewer: Hashable  # the viewer's name and roles, and the settings
+    rows: Hashable  # the rows of the claim, its items and its history
     parts: Sequence[str]
     heartbeat: bool  # whether the presence region sends the viewer's heartbeat
     checkers: Sequence[Any] | None  # the assignment form's checkers, when it is offered
+    # What names the database's state the rows were read in (``claim_page.Opening.stamp``): while the
+    # database has not changed since, the rows are not read again. None: read them at every view.
+    stamp: Any = None
 
 
 def split(text: str, holes: Holes) -> tuple[list[str], bool]:
@@ -66,7 +71,8 @@ def split(text: str, holes: Holes) -> tuple[list[str], bool]:
 
 
 def fill(parts: Sequence[str], presence_region: Markup, token_and_key: Callable[..., Markup]) -> Markup:
-    """The body with this view's tokens, idempotency keys and presence region."""
+    """The body with this view's tokens, idempotency keys and presence region (``token_and_key``: one
+    writer for the view, ``forms.token_writer``)."""
     out = []
     for n, part in enumerate(parts):
         if not n % 2:
@@ -85,8 +91,15 @@ def kept(app: Flask, claim_id: int, viewer_id: int) -> Body | None:
 
 
 def keep(app: Flask, claim_id: int, viewer_id: int, body: Body) -> None:
-    bodies: dict[tuple[int, int], Body] = app.extensions.setdefault(_EXTENSION, {})
+    bodies: OrderedDict[tuple[int, int], Body] = app.extensions.setdefault(_EXTENSION, OrderedDict())
     bodies.pop((claim_id, viewer_id), None)
     if len(bodies) >= _MAX_KEPT:
-        bodies.pop(next(iter(bodies), (0, 0)), None)  # the one written longest ago
+        # The one written longest ago (a plain dict's first key, found past the slots of those taken
+        # out before it, was found more slowly the more had been taken out).
+        bodies.popitem(last=False)
     bodies[(claim_id, viewer_id)] = body
+
+
+def forget(app: Flask) -> None:
+    """Every body kept (the next view of each claim writes its page anew)."""
+    app.extensions.pop(_EXTENSION, None)

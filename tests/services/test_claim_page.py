@@ -107,3 +107,31 @@ def test_a_statement_that_fails_is_the_engines_error_and_the_session_goes_on(mak
         claim_page.run_all(db.session.connection(), (claim_page._CLAIM, failing), {"claim_id": 1})
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Claim)) is not None
+
+
+def test_a_stamp_is_trusted_only_while_nothing_has_been_written(make, clock, count_queries):  # noqa: F811
+    """``open_claim``'s stamp: given back unchanged, only who else is there and what is unread are read
+    (one statement); after a write of another connection, or with a write of the reading's own
+    transaction not yet committed, the rows are read again and the latter is given no stamp."""
+    claim, _editor, checker = _claim_with_everything(make)
+    viewer = make.user("editor")
+    db.session.commit()
+    claim_id = claim.id
+    stamp = claim_page.open_claim(db.session, claim_id, viewer, clock.now).stamp
+    assert stamp is not None
+    with count_queries() as statements:
+        opening = claim_page.open_claim(db.session, claim_id, viewer, clock.now, stamp=stamp)
+    assert opening.unchanged and len(statements) == 1
+    assert opening.rows == claim_page.open_claim(db.session, claim_id, viewer, clock.now).rows  # read if asked
+    notes.add_note(ctx(), actor=checker, claim=claim, body="Later.")
+    db.session.commit()
+    opening = claim_page.open_claim(db.session, claim_id, viewer, clock.now, stamp=stamp)
+    assert not opening.unchanged and opening.stamp not in (None, stamp)
+    assert "Later." in str(opening.rows[1])
+    later = opening.stamp
+    db.session.get(Claim, claim_id).statement = "Changed, not committed."
+    db.session.flush()
+    opening = claim_page.open_claim(db.session, claim_id, viewer, clock.now, stamp=later)
+    assert not opening.unchanged and opening.stamp is None
+    assert "Changed, not committed." in str(opening.rows[0])
+    db.session.rollback()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
 from factcheck.extensions import db
 from factcheck.models import User
 from factcheck.services import claims, evidence, notes, presence
@@ -37,7 +39,9 @@ def test_a_view_of_the_same_rows_is_the_same_page_with_new_keys(app, make, login
         response = client.get(f"/claims/{claim_id}")
     second = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert len(statements) == 5  # as a page written anew: kept or not, the same reads
+    # The signed-in user's and the opening's (who else is there, anything unread, and whether the
+    # database has changed since the page was written): the claim's rows are not read again.
+    assert len(statements) == 2
     assert _masked(second) == _masked(first)
     # Every form of the page has its own new idempotency key on every view.
     keys_first, keys_second = _KEY.findall(first), _KEY.findall(second)
@@ -131,3 +135,59 @@ def test_a_step_taken_shows_the_new_state(make, login_as):
     db.session.commit()
     page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
     assert "Review the proposed verdict" not in page and "accepted the verdict" in page
+
+
+def test_rows_are_read_again_only_once_the_database_has_changed(app, make, login_as, count_queries):
+    editor, checker = make.user("editor"), make.user("checker")
+    claim, elsewhere = make.assigned_claim(checker, editor=editor), make.claim(editor=editor)
+    claim_id = claim.id
+    db.session.commit()
+    client = login_as(editor)
+    client.get(f"/claims/{claim_id}")
+    first = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+
+    def view() -> tuple[str, int]:
+        with count_queries() as statements:
+            page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+        return page, len(statements)
+
+    # The editor's page offers the assignment form: its checkers are read on every view (a statement).
+    page, count = view()
+    assert count == 3 and _masked(page) == _masked(first)
+    # A write of the application anywhere (here a note on another claim): the rows are read again, found
+    # the same, and the kept body shown; from then on they are not read again.
+    notes.add_note(ctx(), actor=editor, claim=elsewhere, body="Elsewhere")
+    db.session.commit()
+    for expected in (6, 3):
+        page, count = view()
+        assert count == expected and _masked(page) == _masked(first)
+    # The page written anew reads as many statements whatever the claim holds.
+    kept_claim_pages.forget(app)
+    assert view()[1] == 6
+    for n in range(3):
+        notes.add_note(ctx(), actor=editor, claim=claim, body=f"Round {n}")
+        evidence.add_evidence(ctx(), actor=checker, claim=claim, url=f"https://example.org/{n}", title=f"Source {n}",
+                              stance="supports")
+    db.session.commit()
+    client.get(f"/claims/{claim_id}")
+    kept_claim_pages.forget(app)
+    page, count = view()
+    assert count == 6 and "Source 2" in page and "Round 2" in page
+
+
+def test_a_person_renamed_outside_the_application_is_shown_on_the_next_view(app, make, login_as):
+    """No event of the audit log says so (the application has no way to rename anyone): the page's
+    people's rows are compared all the same."""
+    editor, checker = make.user("editor"), make.user("checker")
+    claim = make.assigned_claim(checker, editor=editor)
+    notes.add_note(ctx(), actor=checker, claim=claim, body="A note")
+    claim_id, checker_id = claim.id, checker.id
+    db.session.commit()
+    client = login_as(editor)
+    for _ in range(3):
+        assert "Renamed &lt;Checker&gt;" not in client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    db.session.execute(sa.text("UPDATE users SET display_name = :name WHERE id = :id"),
+                       {"name": "Renamed <Checker>", "id": checker_id})
+    db.session.commit()
+    page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert page.count("Renamed &lt;Checker&gt;") >= 2  # the assignee and the note's author

@@ -46,7 +46,10 @@ def test_statements_per_page_do_not_grow_with_the_data(make, login_as, count_que
     url = PAGES[page](world)
 
     def statements() -> list[str]:
-        assert client.get(url).status_code == 200
+        # Twice first: the claim page's first view after a change may mark notifications read, the
+        # next writes the page anew, and only then is it the view of a page kept (2 statements).
+        for _ in range(2):
+            assert client.get(url).status_code == 200
         with count_queries() as seen:
             assert client.get(url).status_code == 200
         return list(seen)
