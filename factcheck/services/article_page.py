@@ -403,12 +403,19 @@ _PAGE = {
 
 
 class PageRows(NamedTuple):
-    """What ``page_rows`` read: the article's row (``article_row``'s) and its claims' and checkers' JSON."""
+    """What ``page_rows`` read: the article's row as the driver gave it (``as_read``: compared by a kept
+    page before anything is typed) and its claims' and checkers' JSON."""
 
-    article: tuple[Any, ...]
+    as_read: tuple[Any, ...]
     claims_json: str | None
     checkers_json: str | None
     with_checkers: bool
+    processors: driver_sql.Processors  # of the article's columns that need one
+
+    @property
+    def article(self) -> tuple[Any, ...]:
+        """The article's row typed, as ``article_row`` gives it (for ``article_of_row``)."""
+        return tuple(driver_sql.typed(self.as_read, self.processors)) if self.processors else self.as_read
 
 
 def page_rows(session: DbSession, article_id: int, *, with_checkers: bool) -> PageRows:
@@ -419,13 +426,29 @@ def page_rows(session: DbSession, article_id: int, *, with_checkers: bool) -> Pa
     connection = session.connection()
     statement = _PAGE.get(connection.dialect.name)
     if statement is None:
-        row = article_row(session, article_id)
-        return PageRows(tuple(row), None, None, with_checkers)
-    rows = driver_sql.run_lean(connection, statement, {"article_id": article_id, "with_checkers": with_checkers})
+        return PageRows(tuple(article_row(session, article_id)), None, None, with_checkers, ())
+    # Untyped: a view of a kept page compares the driver's values and types none of them (SQLite's
+    # dates and the revision's furniture JSON were a thirtieth of such a view).
+    rows, processors = driver_sql.untyped(connection, statement, {"article_id": article_id,
+                                                                  "with_checkers": with_checkers})
     if not rows:
         raise NotFound("There is no such article.")
     row = rows[0]
-    return PageRows(row[:_ARTICLE_WIDTH], row[_ARTICLE_WIDTH], row[_ARTICLE_WIDTH + 1], with_checkers)
+    return PageRows(tuple(row[:_ARTICLE_WIDTH]), row[_ARTICLE_WIDTH], row[_ARTICLE_WIDTH + 1], with_checkers,
+                    _article_processors(processors))
+
+
+_ARTICLE_PROCESSORS: dict[int, tuple[driver_sql.Processors, driver_sql.Processors]] = {}
+
+
+def _article_processors(processors: driver_sql.Processors) -> driver_sql.Processors:
+    """The processors of the article's columns among the statement's (kept by the plan's own tuple)."""
+    kept = _ARTICLE_PROCESSORS.get(id(processors))
+    if kept is not None and kept[0] is processors:
+        return kept[1]
+    own = tuple((position, processor) for position, processor in processors if position < _ARTICLE_WIDTH)
+    _ARTICLE_PROCESSORS[id(processors)] = (processors, own)
+    return own
 
 
 def page_claims(session: DbSession, article_id: int, status: str, read: PageRows

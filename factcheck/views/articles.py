@@ -299,15 +299,14 @@ def show(article_id: int) -> Any:
     viewer = actor()
     settings = context().settings
     read = article_page.page_rows(db.session, article_id, with_checkers=_may_assign(viewer, settings))
-    row = read.article
     kept = kept_article_pages.kept(current_app, article_id, viewer.id)
-    if kept is not None and kept.row == row and kept.viewer == _viewer_key(viewer, settings):
+    if kept is not None and kept.row == read.as_read and kept.viewer == _viewer_key(viewer, settings):
         claims = article_page.page_claims(db.session, article_id, kept.status, read)
         if claims[0].key == kept.claims:
             return _whole_page(kept.title, kept_article_pages.fill(kept.parts, token_writer()))
-    article = article_page.article_of_row(db.session, row)
+    article = article_page.article_of_row(db.session, read.article)
     return render_article(article, read=article_page.page_claims(db.session, article_id, article.status, read),
-                          keep=row)
+                          keep=read.as_read)
 
 
 def _may_assign(viewer: Any, settings: Settings) -> bool:

@@ -49,7 +49,7 @@ class Body(NamedTuple):
     """A written body: its text split at the stand-ins (text, kind, text, …, text) and what it was
     written for."""
 
-    row: Any  # the article's row (``article_page.page_rows``)
+    row: Any  # the article's row as the driver gave it (``article_page.PageRows.as_read``)
     viewer: Hashable  # the viewer's roles, the settings, the mount point
     claims: Hashable  # the claims as read (``article_page.ArticleClaims.key``)
     status: str  # the article's status (the claims' statement reads it)
