@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Dialect, Text, bindparam, case, cast, func, literal, null, select, union_all
+from sqlalchemy import Boolean, Dialect, Text, bindparam, case, cast, func, literal, null, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -81,14 +81,25 @@ _CLAIM_ROWS = (select(Claim.id, Claim.revision_id, Claim.start, Claim.end, Claim
 
 def article(session: DbSession, article_id: int) -> Article:
     """The article with its current revision (404 when there is none); its claims are not loaded."""
+    return article_of_row(session, article_row(session, article_id))
+
+
+def article_row(session: DbSession, article_id: int) -> Any:
+    """The row ``article`` makes the article and its current revision of (404 when there is none): every
+    column of both, typed, compared with ``==`` by a page kept for it (``views.kept_article_pages``)."""
     session = loaded_rows.own_session(session)
     session.flush()  # what the session's autoflush would have done: the row sees the request's changes
     # On the driver (``driver_sql.run_lean``: compiled once, no cache key walked, no result built):
     # through SQLAlchemy's execution and result the one row cost about as much as making its objects.
     rows = driver_sql.run_lean(session.connection(), _ARTICLE, {"article_id": article_id})
-    row = rows[0] if rows else None
-    if row is None:
+    if not rows:
         raise NotFound("There is no such article.")
+    return rows[0]
+
+
+def article_of_row(session: DbSession, row: Any) -> Article:
+    """The session's article and current revision of ``article_row``'s row."""
+    session = loaded_rows.own_session(session)
     found: Article = loaded_rows.persistent(session, _ARTICLE_COLUMNS, row)
     loaded_rows.set_loaded(found, "current_revision", loaded_rows.persistent(session, _REVISION_COLUMNS, row))
     return found
@@ -156,7 +167,11 @@ def _rows_key(rows: Sequence[Any]) -> tuple[Any, ...]:
 
 def claim_rows(session: DbSession, shown: Article) -> ArticleClaims:
     """The article's claims as its page shows them, in the order of ``Article.claims``."""
-    status = shown.status
+    return claim_rows_of(session, shown.id, shown.status)
+
+
+def claim_rows_of(session: DbSession, article_id: int, status: str) -> ArticleClaims:
+    """``claim_rows`` of the article ``article_id`` whose status is ``status``."""
     # On the session's connection, in its transaction: a Core statement needs none of the ORM session's
     # execution machinery, which cost more than reading the rows (issue 15). The flush is what the
     # session's autoflush would have done: the rows see the request's own changes.
@@ -164,12 +179,12 @@ def claim_rows(session: DbSession, shown: Article) -> ArticleClaims:
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name in _ONE_VALUE:
-        [(claims_json,)], _typed = driver_sql.untyped(connection, _CLAIMS_ONE_VALUE, {"article_id": shown.id})
+        [(claims_json,)], _typed = driver_sql.untyped(connection, _CLAIMS_ONE_VALUE, {"article_id": article_id})
         key: tuple[Any, ...] = (dialect.name, False, status, claims_json)
         claims, _checkers, key = _kept_or_made(key, lambda: (_claims_of_json(
-            claims_json, dialect, status, lambda: _claims_of_rows(connection, shown.id, status)), ()))
+            claims_json, dialect, status, lambda: _claims_of_rows(connection, article_id, status)), ()))
         return ArticleClaims(claims, key)
-    rows, typed = driver_sql.untyped(connection, _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": shown.id})
+    rows, typed = driver_sql.untyped(connection, _CLAIM_ROWS_IN_ANY_ORDER, {"article_id": article_id})
     key = (dialect.name, False, status, _rows_key(rows))
     claims, _checkers, key = _kept_or_made(key, lambda: (_claims_in_order(rows, typed, status), ()))
     return ArticleClaims(claims, key)
@@ -271,7 +286,11 @@ def _checkers(aggregated: str | None, sort: bool) -> tuple[Checker, ...]:
 
 def claims_and_checkers(session: DbSession, shown: Article) -> tuple[ArticleClaims, list[Checker]]:
     """``claim_rows`` and ``users.checkers``, in one statement."""
-    status = shown.status
+    return claims_and_checkers_of(session, shown.id, shown.status)
+
+
+def claims_and_checkers_of(session: DbSession, article_id: int, status: str) -> tuple[ArticleClaims, list[Checker]]:
+    """``claims_and_checkers`` of the article ``article_id`` whose status is ``status``."""
     session.flush()
     connection = session.connection()
     dialect = connection.dialect.name
@@ -280,14 +299,14 @@ def claims_and_checkers(session: DbSession, shown: Article) -> tuple[ArticleClai
     # every row processed and looked up by name, was a sixth of the page (issue 15).
     if dialect in _ONE_VALUE:
         [(claims_json, checkers_json)], _typed = driver_sql.untyped(
-            connection, _CLAIMS_AND_CHECKERS_ONE_ROW, {"article_id": shown.id})
+            connection, _CLAIMS_AND_CHECKERS_ONE_ROW, {"article_id": article_id})
         key: tuple[Any, ...] = (dialect, True, status, claims_json, checkers_json)
         claims, checkers, key = _kept_or_made(key, lambda: (
             _claims_of_json(claims_json, connection.dialect, status,
-                            lambda: _claims_of_rows(connection, shown.id, status)),
+                            lambda: _claims_of_rows(connection, article_id, status)),
             _checkers(checkers_json, True)))
         return ArticleClaims(claims, key), list(checkers)
-    rows, typed = driver_sql.untyped(connection, _CLAIMS_AND_CHECKERS[dialect], {"article_id": shown.id})
+    rows, typed = driver_sql.untyped(connection, _CLAIMS_AND_CHECKERS[dialect], {"article_id": article_id})
     key = (dialect, True, status, _rows_key(rows))
     claims, checkers, key = _kept_or_made(key, lambda: _claims_and_checkers(rows, _claim_processors(typed), status,
                                                                    dialect in _SORTED_HERE))
@@ -354,3 +373,122 @@ def _claims_of_json(claims_json: str, dialect: Dialect, status: str,
             row[_SCORE] = float(score)
     rows.sort(key=_PLACE)
     return tuple(_claim(row, typed, status) for row in rows)
+
+
+# ---- the page in one statement ------------------------------------------------------------------------
+# The article's row (the article with its current revision) and, beside it in the same row, its claims as
+# one JSON value and, for a viewer who may assign, the active checkers as another: one statement and (on
+# PostgreSQL) one round trip, where the article and its claims were two (issue 15: on PostgreSQL each
+# statement was about a sixth of the page's time, mostly waiting on the server). The claims' text is the
+# key they are kept under (``_kept``), as on SQLite before; on PostgreSQL the claims are
+# ``json_agg(json_build_array(…))`` of ``_CLAIM_ROWS``' columns, cast to text, and typed back here as
+# ``driver_sql`` types the JSON of the selects it reads together (dates and times from their ISO text, the
+# score a float even when JSON wrote it whole, the relays a list as the driver gives them).
+_ARTICLE_WIDTH = len(_ARTICLE.selected_columns)
+_WITH_CHECKERS = bindparam("with_checkers", type_=Boolean)
+_PG_CLAIMS = cast(
+    select(func.json_agg(func.json_build_array(*_CLAIM_COLUMNS)))
+    .select_from(Claim).outerjoin(User, User.id == Claim.assignee_id)
+    .where(Claim.article_id == bindparam("article_id")).scalar_subquery(), Text)
+_PG_CHECKERS = cast(
+    select(func.json_agg(aggregate_order_by(
+        func.json_build_array(_WHO_CHECKS.c.id, _WHO_CHECKS.c.display_name, _WHO_CHECKS.c.email),
+        _WHO_CHECKS.c.display_name, _WHO_CHECKS.c.id))).select_from(_WHO_CHECKS).scalar_subquery(), Text)
+_SQLITE_CHECKERS = select(func.json_group_array(_CHECKER_ROW)).select_from(_WHO_CHECKS).scalar_subquery()
+_PAGE = {
+    "sqlite": _ARTICLE.add_columns(_CLAIMS_ONE_VALUE.scalar_subquery(),
+                                   case((_WITH_CHECKERS, _SQLITE_CHECKERS), else_=null())),
+    "postgresql": _ARTICLE.add_columns(_PG_CLAIMS, case((_WITH_CHECKERS, _PG_CHECKERS), else_=null())),
+}
+
+
+class PageRows(NamedTuple):
+    """What ``page_rows`` read: the article's row as the driver gave it (``as_read``: compared by a kept
+    page before anything is typed) and its claims' and checkers' JSON."""
+
+    as_read: tuple[Any, ...]
+    claims_json: str | None
+    checkers_json: str | None
+    with_checkers: bool
+    processors: driver_sql.Processors  # of the article's columns that need one
+
+    @property
+    def article(self) -> tuple[Any, ...]:
+        """The article's row typed, as ``article_row`` gives it (for ``article_of_row``)."""
+        return tuple(driver_sql.typed(self.as_read, self.processors)) if self.processors else self.as_read
+
+
+def page_rows(session: DbSession, article_id: int, *, with_checkers: bool) -> PageRows:
+    """The article's row, its claims and (``with_checkers``) the active checkers, in one statement (404
+    when there is no such article). A dialect without its statement here reads them as two."""
+    session = loaded_rows.own_session(session)
+    session.flush()  # what the session's autoflush would have done: the rows see the request's changes
+    connection = session.connection()
+    statement = _PAGE.get(connection.dialect.name)
+    if statement is None:
+        return PageRows(tuple(article_row(session, article_id)), None, None, with_checkers, ())
+    # Untyped: a view of a kept page compares the driver's values and types none of them (SQLite's
+    # dates and the revision's furniture JSON were a thirtieth of such a view).
+    rows, processors = driver_sql.untyped(connection, statement, {"article_id": article_id,
+                                                                  "with_checkers": with_checkers})
+    if not rows:
+        raise NotFound("There is no such article.")
+    row = rows[0]
+    return PageRows(tuple(row[:_ARTICLE_WIDTH]), row[_ARTICLE_WIDTH], row[_ARTICLE_WIDTH + 1], with_checkers,
+                    _article_processors(processors))
+
+
+_ARTICLE_PROCESSORS: dict[int, tuple[driver_sql.Processors, driver_sql.Processors]] = {}
+
+
+def _article_processors(processors: driver_sql.Processors) -> driver_sql.Processors:
+    """The processors of the article's columns among the statement's (kept by the plan's own tuple)."""
+    kept = _ARTICLE_PROCESSORS.get(id(processors))
+    if kept is not None and kept[0] is processors:
+        return kept[1]
+    own = tuple((position, processor) for position, processor in processors if position < _ARTICLE_WIDTH)
+    _ARTICLE_PROCESSORS[id(processors)] = (processors, own)
+    return own
+
+
+def page_claims(session: DbSession, article_id: int, status: str, read: PageRows
+                ) -> tuple[ArticleClaims, list[Checker]]:
+    """The claims (and checkers, where read) of ``page_rows``, as ``claims_and_checkers`` (or
+    ``claim_rows``, with no checkers) gives them, kept under the same kind of key."""
+    connection = loaded_rows.own_session(session).connection()
+    dialect = connection.dialect
+    if dialect.name not in _PAGE:
+        return (claims_and_checkers_of(session, article_id, status) if read.with_checkers
+                else (claim_rows_of(session, article_id, status), []))
+    claims_json = read.claims_json or "[]"  # PostgreSQL's json_agg of no rows is NULL
+    key: tuple[Any, ...] = ((dialect.name, True, status, claims_json, read.checkers_json) if read.with_checkers
+                            else (dialect.name, False, status, claims_json))
+    if dialect.name in _ONE_VALUE:
+        def make() -> _Made:
+            return (_claims_of_json(claims_json, dialect, status, lambda: _claims_of_rows(connection, article_id, status)),
+                    _checkers(read.checkers_json, True) if read.with_checkers else ())
+    else:
+        def make() -> _Made:
+            return (_claims_of_typed_json(claims_json, dialect, status),
+                    _checkers(read.checkers_json, dialect.name in _SORTED_HERE) if read.with_checkers else ())
+    claims, checkers, key = _kept_or_made(key, make)
+    return ArticleClaims(claims, key), list(checkers)
+
+
+# The claims' columns' converters from JSON by dialect (``driver_sql``'s, as for selects read together).
+_FROM_JSON: dict[str, driver_sql.Processors] = {}
+
+
+def _claims_of_typed_json(claims_json: str, dialect: Dialect, status: str) -> tuple[ArticleClaim, ...]:
+    """The claims of PostgreSQL's JSON array of their columns, typed as the driver's rows are, in order."""
+    converters = _FROM_JSON.get(dialect.name)
+    if converters is None:
+        converters = _FROM_JSON[dialect.name] = driver_sql._from_json(
+            dialect, tuple(column.type for column in _CLAIM_COLUMNS))
+    rows = json.loads(claims_json)
+    for row in rows:
+        for position, convert in converters:
+            if row[position] is not None:
+                row[position] = convert(row[position])
+    rows.sort(key=_PLACE)
+    return tuple(ArticleClaim._make((*row, status)) for row in rows)

@@ -15,13 +15,14 @@ from factcheck.forms import token_writer
 from factcheck.forms.articles import ActionForm, ArticleForm, ClaimForm, PublishForm, ReviseForm
 from factcheck.forms.claims import BulkAssignForm
 from factcheck.models import Article, ArticleStatus, Claim
-from factcheck.security import Action
+from factcheck.security import Action, can
+from factcheck.security.permission_shapes import viewer_shape
 from factcheck.services import article_page, intake, report, revisions, suggestions
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services.users import Checker
 from factcheck.settings import Settings
-from factcheck.views import article_cards, article_head, article_text, jobs, links
+from factcheck.views import article_cards, article_head, article_text, jobs, kept_article_pages, links
 from factcheck.views.common import actor, context, layout_url, text_arg
 from factcheck.views.kept import Kept
 from factcheck.views.list_rows import article_rows, html_text, kept_options, kept_page, status_label
@@ -197,17 +198,30 @@ def _gate(claims: article_page.ArticleClaims, settings: Settings, claim_url: Cal
 
 
 def render_article(article: Article, *, claim_form: ClaimForm | None = None,
-                   blockers: list[article_service.Blocker] | None = None, status: int = 200) -> tuple[str, int]:
+                   blockers: list[article_service.Blocker] | None = None, status: int = 200,
+                   read: tuple[article_page.ArticleClaims, list[Checker]] | None = None,
+                   keep: Any = None) -> tuple[str, int]:
+    """The article page. ``read``: its claims (and checkers) read already for this view; ``keep``: the
+    article's row (``article_page.article_row``) of a plain view, for the body to be kept for it and the
+    claims read (``kept_article_pages``)."""
     settings = context().settings
     viewer = actor()
     actions = article_service.allowed_actions(settings, viewer, article)
     # Every form of the page carries the session's token, written once, and a key of its own.
     token_and_key = token_writer()
+    # A plain view's body is written with stand-ins for the tokens and keys, filled in below (and on
+    # every view of the body kept).
+    holes = kept_article_pages.Holes() if keep is not None else None
+    writer: Callable[..., Markup] = holes if holes is not None else token_and_key
     # The checkers (as rows: their options are written, not a form's choices) are read only for a viewer
     # who may assign, with the claims; the forms are built only for a viewer the page shows them to
     # (building all four on every view was a tenth of the page).
-    claims, checkers = (article_page.claims_and_checkers(db.session, article) if actions.assign
-                        else (article_page.claim_rows(db.session, article), []))
+    if read is None:
+        read = (article_page.claims_and_checkers(db.session, article) if actions.assign
+                else (article_page.claim_rows(db.session, article), []))
+    claims, checkers = read
+    if not actions.assign:  # read for a viewer who may assign, but not on an article signed off
+        checkers = []
     # Asked once per kind of claim (an article's claims come in a handful of kinds), and only the two
     # steps a card offers: all eleven of every kind were a tenth of the page.
     by_kind = claim_service.ActionsByKind(settings, viewer)
@@ -232,36 +246,73 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     article_links = {endpoint: address(article.id) for endpoint, address in addresses.article.items()}
     revision_url = links.by_id("articles.revision", "article_id", number=revision.number)(article.id) if revision else None
     timeline_url = addresses.timeline(article.id) if actions.timeline else None
-    return render_template(
-        "articles/show.html", article=article, claims=claims,
+    # Rendered without Flask's template context (the body reads none of its names).
+    body = current_app.jinja_env.get_template("articles/_body.html").render(
+        article=article, claims=claims,
         claim_form=claim_form if actions.add_claim else None,
-        empty_claim_form=_empty_claim_form(token_and_key) if actions.add_claim and claim_form is None else None,
+        empty_claim_form=_empty_claim_form(writer) if actions.add_claim and claim_form is None else None,
         head=article_head.head(article, revision=revision, revision_url=revision_url, timeline_url=timeline_url,
-                               actions=actions, link=article_links, token_and_key=token_and_key,
-                               publish_form=_publish_form(token_and_key) if actions.publish else None),
+                               actions=actions, link=article_links, token_and_key=writer,
+                               publish_form=_publish_form(writer) if actions.publish else None),
         bulk_form=article_head.bulk_form(
             action=layout_url("claims.bulk_assign"), return_to=article_links["articles.show"],
-            token_and_key=token_and_key, assignees=bulk_options["assignee"], priorities=bulk_options["priority"],
+            token_and_key=writer, assignees=bulk_options["assignee"], priorities=bulk_options["priority"],
         ) if bulk_options else "",
         cards=article_cards.cards(
             claims, triage=triage, assignable=assignable, claim_url=claim_url,
-            accept_url=addresses.accept, dismiss_url=addresses.dismiss, token_and_key=token_and_key),
+            accept_url=addresses.accept, dismiss_url=addresses.dismiss, token_and_key=writer),
         # Claims left on an older revision (orphaned ones) are listed but cannot be marked in this text;
         # the marked text is kept per text and marks (``article_text``).
         article_text=article_text.marked_claims(article.text, article.current_revision_id, claims),
-        token_and_key=token_and_key,
+        token_and_key=writer,
         # The article's own addresses, each asked of the URL map once per process (``links``), not per view.
         link=article_links.__getitem__, blockers=gate,
         blocking=blocking if gate and actions.show_gate else "",
         actions=actions, english=intake.english(article),
-    ), status
+    )
+    if holes is None:
+        return _whole_page(article.title, Markup(body)), status
+    parts, whole = kept_article_pages.split(body, holes)
+    if whole and status == 200 and claim_form is None and blockers is None:
+        kept_article_pages.keep(current_app, article.id, viewer.id, kept_article_pages.Body(
+            keep, _viewer_key(viewer, settings), claims.key, article.status, article.title, parts))
+    return _whole_page(article.title, kept_article_pages.fill(parts, token_and_key)), status
+
+
+def _viewer_key(viewer: Any, settings: Settings) -> tuple[Any, ...]:
+    """What a kept body was written for besides the article's and its claims' rows and the viewer's id:
+    their roles, the settings the rules read and where the app is mounted (the page's addresses)."""
+    return (viewer_shape(viewer), settings, request.script_root)
+
+
+def _whole_page(title: str, body: Markup) -> str:
+    return render_template("articles/show.html", title=title, body=body)
 
 
 @bp.get("/<id:article_id>")
 @login_required
 def show(article_id: int) -> Any:
-    # The claims are read as the rows the page shows, not loaded as objects.
-    return render_article(article_page.article(db.session, article_id))
+    # The article's row and its claims (with the checkers, for a viewer who may assign) in one statement,
+    # the claims as the rows the page shows, not loaded as objects. The body written for the same article
+    # row, claims, viewer and settings is the same body: kept, its tokens filled in
+    # (``kept_article_pages``); the article's objects, its actions and the body are made only when not.
+    viewer = actor()
+    settings = context().settings
+    read = article_page.page_rows(db.session, article_id, with_checkers=_may_assign(viewer, settings))
+    kept = kept_article_pages.kept(current_app, article_id, viewer.id)
+    if kept is not None and kept.row == read.as_read and kept.viewer == _viewer_key(viewer, settings):
+        claims = article_page.page_claims(db.session, article_id, kept.status, read)
+        if claims[0].key == kept.claims:
+            return _whole_page(kept.title, kept_article_pages.fill(kept.parts, token_writer()))
+    article = article_page.article_of_row(db.session, read.article)
+    return render_article(article, read=article_page.page_claims(db.session, article_id, article.status, read),
+                          keep=read.as_read)
+
+
+def _may_assign(viewer: Any, settings: Settings) -> bool:
+    """Whether the viewer's roles let them assign claims at all: the checkers are read with the claims
+    for them (``actions.assign`` also asks that the article is open)."""
+    return can(viewer, Action.CLAIM_ASSIGN, settings=settings)
 
 
 @bp.post("/<id:article_id>/claims")
