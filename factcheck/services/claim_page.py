@@ -93,11 +93,11 @@ def open_claim(session: DbSession, claim_id: int, viewer: User, now: datetime, s
               "fresh_since": now - presence.FRESH_FOR, "limit": HISTORY_SHOWN + 1}
     connection = own.connection()
     if connection.dialect.name == "sqlite":
-        since = _sqlite_since(connection)
+        since = unchanged.unchanged_since(connection)
         if stamp is not None and since is not None and stamp > since:
             [opening] = fetch_all(connection, (_OPENING,), params)
             return _opened(own, opening, None, params, stamp, unchanged=True)
-        began = next(unchanged._ticks) if since is not None else None
+        began = unchanged.reading_begins() if since is not None else None
         opening, *fetched = fetch_all(connection, (_OPENING, _CLAIM, _ITEMS, _HISTORY), params)
         return _opened(own, opening, fetched, params, _sqlite_stamp(connection, began))
     if connection.dialect.name != "postgresql":
@@ -143,28 +143,13 @@ _PEOPLE: Any = literal_column("(SELECT md5(string_agg(u.id::text || ':' || u.xmi
 _ROLES: Any = literal_column("(SELECT md5(string_agg(r.user_id::text || ':' || r.role || ':' || r.xmin::text, ',' "
                         "ORDER BY r.user_id, r.role)) FROM user_roles AS r)")
 _OPENING_PROBED = unchanged.constants_written(
-    _OPENING.add_columns(unchanged._NEWEST.label("newest"), _PEOPLE.label("people"), _ROLES.label("roles"),
-                         unchanged._WROTE.label("wrote")))
-
-
-def _sqlite_since(connection: Connection) -> int | None:
-    """The watch's tick since which the database has not changed; None when it cannot tell, or when the
-    connection holds a write of its own not yet committed (which the watch does not see)."""
-    driver: Any = connection.connection.dbapi_connection
-    if driver is None or driver.in_transaction:
-        return None
-    watch = unchanged._watch(connection.engine)
-    with watch.lock:
-        return watch.now()
+    _OPENING.add_columns(unchanged.NEWEST_EVENT.label("newest"), _PEOPLE.label("people"), _ROLES.label("roles"),
+                         unchanged.TRANSACTION_WROTE.label("wrote")))
 
 
 def _sqlite_stamp(connection: Connection, began: int | None) -> int | None:
     """``began`` (taken before the rows were read) if no change has been seen since."""
-    if began is None:
-        return None
-    watch = unchanged._watch(connection.engine)
-    with watch.lock:
-        return began if watch.since < began else None
+    return began if began is not None and unchanged.still_unchanged(connection, began) else None
 
 
 def _newest(opening: Fetched) -> tuple[str, str, str] | None:

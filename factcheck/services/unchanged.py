@@ -111,6 +111,32 @@ def _watch(engine: Engine) -> _Watch:
     return _per_engine(_watches, engine, lambda: _Watch(engine))
 
 
+def unchanged_since(connection: Connection) -> int | None:
+    """SQLite: the tick since which the database has not changed, for a reading of one's own (the claim
+    page's rows); None when that cannot be told (another database, one in memory, or a write of the
+    connection's own not committed yet, which the watch does not see)."""
+    if connection.dialect.name != "sqlite":
+        return None
+    driver: Any = connection.connection.dbapi_connection
+    if driver is None or driver.in_transaction:
+        return None
+    watch = _watch(connection.engine)
+    with watch.lock:
+        return watch.now()
+
+
+def reading_begins() -> int:
+    """The tick of a reading beginning now: taken after ``unchanged_since`` gave a tick, before the rows are read."""
+    return next(_ticks)
+
+
+def still_unchanged(connection: Connection, began: int) -> bool:
+    """Whether no change of the database has been seen since the reading of tick ``began`` began."""
+    watch = _watch(connection.engine)
+    with watch.lock:
+        return watch.since < began
+
+
 def kept_while_unchanged(connection: Connection, key: Hashable, read: Callable[[], Read]) -> Read:
     """``read()``, or what it returned for ``key`` (every value it depends on other than the database's
     rows) if nothing has been written to the database since its reading began. Not SQLite, a database
@@ -147,14 +173,14 @@ def kept_while_unchanged(connection: Connection, key: Hashable, read: Callable[[
 
 # The newest event's hash (one probe of the primary key), and whether the statement's own transaction
 # has written anything (an id is assigned at a transaction's first write, not before).
-_NEWEST = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
-_WROTE = func.pg_current_xact_id_if_assigned().is_not(None)
-_KEPT_NEWEST = bindparam("kept_newest", type_=String())
+NEWEST_EVENT = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
+TRANSACTION_WROTE = func.pg_current_xact_id_if_assigned().is_not(None)
+_KEPTNEWEST_EVENT = bindparam("kept_newest", type_=String())
 # Never an event's hash (64 hex digits): what is given when nothing is kept, so the figures are read.
 _NOTHING_KEPT = "-"
 # The newest event's id and the oldest's: the log's own pages ask whether there are events past either
 # end of a page, which for an unfiltered log these answer in the same snapshot.
-_PROBE = select(_NEWEST.label("newest"), _WROTE.label("wrote"),
+_PROBE = select(NEWEST_EVENT.label("newest"), TRANSACTION_WROTE.label("wrote"),
                 select(func.max(AuditEvent.id)).scalar_subquery().label("top_id"),
                 select(func.min(AuditEvent.id)).scalar_subquery().label("bottom_id"))
 
@@ -177,7 +203,7 @@ def gated(*parts: tuple[Any, Callable[[Any], Sequence[Any]] | None], gate: bool 
     if not gate:
         return selects
     probe, *columns = selects.statement.selected_columns
-    changed = constants_written(select(_NEWEST.is_distinct_from(_KEPT_NEWEST) | _WROTE)).selected_columns[0]
+    changed = constants_written(select(NEWEST_EVENT.is_distinct_from(_KEPTNEWEST_EVENT) | TRANSACTION_WROTE)).selected_columns[0]
     statement = select(probe, *(case((changed, column.element), else_=null()).label(column.name)
                                 for column in columns))
     return driver_sql.Together(statement, selects.rows, selects.types)
