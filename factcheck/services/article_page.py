@@ -483,7 +483,7 @@ def _claims_of_typed_json(claims_json: str, dialect: Dialect, status: str) -> tu
     """The claims of PostgreSQL's JSON array of their columns, typed as the driver's rows are, in order."""
     converters = _FROM_JSON.get(dialect.name)
     if converters is None:
-        converters = _FROM_JSON[dialect.name] = driver_sql._from_json(
+        converters = _FROM_JSON[dialect.name] = driver_sql.from_json(
             dialect, tuple(column.type for column in _CLAIM_COLUMNS))
     rows = json.loads(claims_json)
     for row in rows:

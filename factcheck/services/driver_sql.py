@@ -281,7 +281,7 @@ def run_together(connection: Connection, selects: Together, params: Mapping[str,
     dialect = connection.dialect
     every = selects.converters.get(dialect.name)
     if every is None:
-        every = selects.converters[dialect.name] = tuple(_from_json(dialect, types) for types in selects.types)
+        every = selects.converters[dialect.name] = tuple(from_json(dialect, types) for types in selects.types)
     out: list[list[Any]] = []
     for values, make, converters in zip(row, selects.rows, every, strict=True):
         if not values:  # json_agg of no rows is NULL
@@ -299,7 +299,7 @@ def run_together(connection: Connection, selects: Together, params: Mapping[str,
     return out
 
 
-def _from_json(dialect: Dialect, types: tuple[Any, ...]) -> tuple[tuple[int, Processor], ...]:
+def from_json(dialect: Dialect, types: tuple[Any, ...]) -> tuple[tuple[int, Processor], ...]:
     """(position, converter) of the columns whose JSON value is not what the driver would give: dates
     and times come as ISO text (then through the column type's own result processor, as UTCDateTime's
     makes a time UTC), a float that happens to be whole as an integer."""
