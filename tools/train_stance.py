@@ -20,6 +20,18 @@ above. Only aggregate figures are printed. The test split is never read.
 ``--wide`` fits the reader on subjects after an opening conjunction and the first clause
 boundaries too (``stance.WIDE``, saved with the weights); the eleventh round measured it and
 left it off (docs/extraction.md, "Eleventh round: wide attributions").
+
+``--long off|shared|kind|all`` reads the longer subjects (``stance.LONG_SUBJECTS``) with their
+features shared or apart (``stance.LONG_APART``); with ``all`` and ``--long-threshold`` the two
+models are fitted apart and the longer subjects get a threshold of their own, chosen on dev by the
+rule above with the opening pattern's (``--threshold``, or searched first) fixed: how the shipped
+weights were fitted (docs/extraction.md, "Thirteenth round"), and what ``make train`` does as
+stance.py ships (searching the opening pattern's threshold first):
+
+    python -m tools.train_stance --crossfit --long all --long-threshold --threshold 0.8
+
+``--fronted-lower on`` and ``--deed-speech on`` try the thirteenth round's other shapes; ``--out``
+writes the weights elsewhere. The file records the switches it was fitted with.
 """
 
 from __future__ import annotations
@@ -139,6 +151,21 @@ def examples(arts: list[Article], questions: Asked, fold_rates: stance.Rates,
     return out
 
 
+def fitted_apart(arts: list[Article], questions: Asked, fold_rates: stance.Rates,
+                 wide: stance.Wide = stance.NARROW) -> dict[str, float]:
+    """With the longer subjects' features all apart (``stance.LONG_APART`` "all"), two models in
+    one file: the opening pattern's fitted on the examples the reader has without the longer
+    subjects (as without them: the same weights), the longer subjects' on theirs alone."""
+    stance.LONG_SUBJECTS = False
+    try:
+        plain = fitted(examples(arts, questions, fold_rates, wide))
+    finally:
+        stance.LONG_SUBJECTS = True
+    longer = [e for e in examples(arts, questions, fold_rates, wide) if "long=True" in e[0]]
+    print(f"{len(longer)} examples of longer subjects ({sum(y for _, y in longer)} positive)", flush=True)
+    return plain | fitted(longer)
+
+
 def fitted(data: list[Example]) -> dict[str, float]:
     """The reader's weights, those too small to matter left out."""
     return {f: round(w, 4) for f, w in fit(data, epochs=EPOCHS, rate=RATE, l2=L2, min_count=MIN_COUNT, seed=SEED).items() if abs(w) >= 1e-3 or f == "bias"}
@@ -164,29 +191,43 @@ def line(name: str, c: PolnearCounts) -> str:
 
 
 def choose_threshold(weights: dict[str, float], fold_rates: stance.Rates, dev: list[Article],
-                     wide: stance.Wide = stance.NARROW) -> float:
+                     wide: stance.Wide = stance.NARROW, long_apart: bool = False,
+                     fixed: float | None = None) -> tuple[float, float | None]:
+    """The threshold by the rule above; with ``long_apart``, first without the longer subjects
+    (their threshold out of reach; ``fixed``: already chosen so), then theirs by the same rule with
+    the first one fixed."""
     base = score(dev, None)
     print(line("dev without the reader", base), flush=True)
     floor = round(round(base.on_content / base.attributed, 3) - MAX_PRECISION_LOSS, 3)
-    best = (base.covered_right, 0.0, 1.0)
-    for t in THRESHOLDS:
-        c = score(dev, stance.Model(weights, t, fold_rates, wide))
-        print(line(f"dev at {t}", c), flush=True)
-        precision = c.on_content / c.attributed
-        if round(precision, 3) >= floor and (c.covered_right, precision) > best[:2]:
-            best = (c.covered_right, precision, t)
-    return best[2]
+
+    def pick(model: Any, name: str) -> float:
+        best = (base.covered_right, 0.0, 1.0)
+        for t in THRESHOLDS:
+            c = score(dev, model(t))
+            print(line(f"dev at {name} {t}", c), flush=True)
+            precision = c.on_content / c.attributed
+            if round(precision, 3) >= floor and (c.covered_right, precision) > best[:2]:
+                best = (c.covered_right, precision, t)
+        return best[2]
+
+    if not long_apart:
+        return pick(lambda t: stance.Model(weights, t, fold_rates, wide), "threshold"), None
+    threshold = fixed if fixed is not None else pick(lambda t: stance.Model(weights, t, fold_rates, wide, 2.0),
+                                                     "threshold (no longer subjects)")
+    return threshold, pick(lambda t: stance.Model(weights, threshold, fold_rates, wide, t), "long threshold")
 
 
-def crossfit(train: list[Article], questions: Asked, threshold: float, wide: stance.Wide = stance.NARROW) -> None:
+def crossfit(train: list[Article], questions: Asked, threshold: float, wide: stance.Wide = stance.NARROW,
+             long_threshold: float | None = None, apart: bool = False) -> None:
     rest, unread = split(train, lambda a: a[0])
     halves = [unread[0::2], unread[1::2]]
     total_base, total = PolnearCounts(), PolnearCounts()
     for k, half in enumerate(halves):
         other = halves[1 - k]
         fold_rates = rates(other + rest)
-        weights = fitted(examples(other + rest, questions, fold_rates, wide))
-        model = stance.Model(weights, threshold, fold_rates, wide)
+        weights = fitted_apart(other + rest, questions, fold_rates, wide) if apart \
+            else fitted(examples(other + rest, questions, fold_rates, wide))
+        model = stance.Model(weights, threshold, fold_rates, wide, long_threshold)
         for target, c in ((total_base, score(half, None)), (total, score(half, model))):
             for field in ("labelled", "covered", "attributed", "on_content", "named", "strict", "lenient",
                           "covered_right"):
@@ -201,24 +242,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crossfit", action="store_true", help="also score the unread train articles, cross-fitted")
     parser.add_argument("--wide", action="store_true",
                         help="also weigh subjects after an opening conjunction and clause boundaries (stance.WIDE)")
+    parser.add_argument("--long", choices=("off", "shared", "kind", "all"), default=None,
+                        help="read longer subjects (stance.LONG_SUBJECTS), their features shared, their kinds "
+                             "apart, or all apart (stance.LONG_APART); default: as stance.py ships")
+    parser.add_argument("--fronted-lower", choices=("on", "off"), default=None,
+                        help="read lower-case subjects after a fronted clause (stance.FRONTED_LOWER)")
+    parser.add_argument("--deed-speech", choices=("on", "off"), default=None,
+                        help="read deeds whose object is words (stance.DEED_SPEECH)")
+    parser.add_argument("--long-threshold", action="store_true",
+                        help="give the longer subjects a threshold of their own, chosen after the threshold")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="with --long all --long-threshold: the opening pattern's threshold, already chosen "
+                             "(its weights are those fitted without the longer subjects)")
+    parser.add_argument("--out", type=Path, default=None, help="write the weights here, not beside stance.py")
     args = parser.parse_args(argv)
+    if args.long is not None:
+        stance.LONG_SUBJECTS = args.long != "off"
+        stance.LONG_APART = "" if args.long in ("off", "shared") else args.long
+    if args.fronted_lower is not None:
+        stance.FRONTED_LOWER = args.fronted_lower == "on"
+    if args.deed_speech is not None:
+        stance.DEED_SPEECH = args.deed_speech == "on"
     wide = stance.WIDE if args.wide else stance.NARROW
     train = articles(args.data / "train")
     dev = articles(args.data / "dev")
     questions = asked(train)
     train_rates = rates(train)
-    data = examples(train, questions, train_rates, wide)
-    print(f"{len(data)} examples ({sum(y for _, y in data)} positive) from {len(train)} train articles", flush=True)
-    weights = fitted(data)
-    threshold = choose_threshold(weights, train_rates, dev, wide)
+    # As shipped (LONG_APART "all"), the longer subjects are fitted apart with their own threshold.
+    apart = stance.LONG_SUBJECTS and stance.LONG_APART == "all" and (args.long_threshold or args.long is None)
+    if apart:
+        weights = fitted_apart(train, questions, train_rates, wide)
+    else:
+        data = examples(train, questions, train_rates, wide)
+        print(f"{len(data)} examples ({sum(y for _, y in data)} positive) from {len(train)} train articles",
+              flush=True)
+        weights = fitted(data)
+    threshold, long_threshold = choose_threshold(weights, train_rates, dev, wide,
+                                                 stance.LONG_SUBJECTS and (args.long_threshold or apart),
+                                                 args.threshold)
     saved: dict[str, Any] = {"threshold": threshold, "weights": weights, "cue": train_rates.cue,
                              "source": train_rates.source}
+    if long_threshold is not None:
+        saved["long_threshold"] = long_threshold
     if wide != stance.NARROW:
         saved.update(places=sorted(wide.places), extend=wide.extend)
-    stance.WEIGHTS_PATH.write_text(json.dumps(saved, sort_keys=True, indent=0) + "\n", encoding="utf-8")
-    print(f"{len(weights)} weights, threshold {threshold}, into {stance.WEIGHTS_PATH}")
+    # As fitted: stance.py must read the same subjects (tests/extraction hold the shipped file to it).
+    saved.update(long_subjects=stance.LONG_SUBJECTS, long_apart=stance.LONG_APART,
+                 fronted_lower=stance.FRONTED_LOWER, deed_speech=stance.DEED_SPEECH)
+    out = args.out or stance.WEIGHTS_PATH
+    out.write_text(json.dumps(saved, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+    print(f"{len(weights)} weights, threshold {threshold}, longer subjects {long_threshold}, into {out}")
     if args.crossfit:
-        crossfit(train, questions, threshold, wide)
+        crossfit(train, questions, threshold, wide, long_threshold, apart)
     return 0
 
 

@@ -77,12 +77,13 @@ def test_polnear_dev() -> None:
     figures = evaluate_polnear(POLNEAR_DEV)
     assert figures["articles"] == 84
     if learned.available():
-        # Rules and the learned readers (measured in the ninth round, stance reader retrained:
+        # Rules and the learned readers (measured in the thirteenth round, the longer subjects read
+        # apart: right 0.653 (929/1422), precision 0.7806; ninth round, stance reader retrained:
         # 0.705, 0.782, 0.958, 0.967, right 0.651; eighth round 0.679, 0.784, 0.937, 0.960, right
         # 0.617; seventh round 0.662, 0.790, 0.935, 0.959, right 0.601).
         assert figures["recall"] >= 0.70
         assert figures["precision"] >= 0.78
-        assert figures["right_claimant_of_labelled"] >= 0.645
+        assert figures["right_claimant_of_labelled"] >= 0.65
     else:
         # Rules, the subject-verb and the stance readers, no CRF (measured in the ninth round: 0.625,
         # 0.821, 0.955, 0.963, right 0.587; eighth round 0.591, 0.826, 0.937, 0.960, right 0.549;
