@@ -5,8 +5,15 @@
 The spec names the server, the duration and one entry per connection: who signs in (through the
 /login form, with its CSRF token), the paths it reads and the claims it posts notes on. Each request
 is a write with probability ``write_ratio`` (a note posted through the claim page's form, CSRF token
-included; the redirect is not followed), otherwise a GET of one of the connection's paths. Prints
-one JSON line: requests, requests/s, p50/p95/p99 ms, errors.
+included; the redirect is not followed), otherwise a GET of one of the connection's paths.
+
+With ``warmup`` (seconds) in the spec, the connections first run the same mix for that long, uncounted:
+the server's workers then have served a few hundred requests each (statements compiled, caches filled)
+before the measured window, as a long-running server's workers have. The window's start and end are
+printed as they happen (``{"event": "measuring"}``, ``{"event": "done"}``), so that the caller can read
+the server's CPU for the window alone (the sign-ins and the warm-up left out). Prints one JSON line at
+the end: requests, requests/s, p50/p95/p99 ms (all, the reads', the writes'), errors, this process's CPU
+in the window, and the window's latencies (ms; all, and the writes' alone).
 """
 from __future__ import annotations
 
@@ -64,6 +71,7 @@ def token(html: bytes) -> str:
 
 def worker(spec: dict, entry: dict, deadline_box: list, latencies: list, errors: list, ready: threading.Barrier,
            seed: int) -> None:
+    """``deadline_box``: [start of the measured window, its end]; requests started before the window are not counted."""
     rng = random.Random(seed)
     connection = Connection(spec["base"])
     csrf = ""
@@ -84,7 +92,7 @@ def worker(spec: dict, entry: dict, deadline_box: list, latencies: list, errors:
     ready.wait()
     reads, writes = entry["reads"], entry.get("writes") or []
     n = 0
-    while time.perf_counter() < deadline_box[0]:
+    while time.perf_counter() < deadline_box[1]:
         n += 1
         write = writes and rng.random() < spec["write_ratio"]
         started = time.perf_counter()
@@ -103,6 +111,10 @@ def worker(spec: dict, entry: dict, deadline_box: list, latencies: list, errors:
                 ok = status == 200
         except Exception as error:
             status, ok = repr(error), False
+        if started < deadline_box[0]:
+            if not ok:
+                errors.append(f"warm-up: {status}")
+            continue  # the warm-up
         latencies.append(((time.perf_counter() - started) * 1000, "write" if write else "read"))
         if not ok:
             errors.append(str(status))
@@ -113,27 +125,44 @@ def run(spec: dict) -> dict:
     errors: list[str] = []
     entries = spec["connections"]
     ready = threading.Barrier(len(entries) + 1)
-    deadline_box = [float("inf")]
+    deadline_box = [float("inf"), float("inf")]
     threads = [threading.Thread(target=worker, args=(spec, e, deadline_box, latencies, errors, ready, i), daemon=True)
                for i, e in enumerate(entries)]
     for thread in threads:
         thread.start()
     ready.wait()
-    started = time.perf_counter()
-    deadline_box[0] = started + spec["duration"]
+    started = time.perf_counter() + float(spec.get("warmup") or 0)
+    deadline_box[1] = started + spec["duration"]
+    deadline_box[0] = started
+    _sleep_until(started)
+    cpu = time.process_time()
+    print(json.dumps({"event": "measuring"}), flush=True)
+    _sleep_until(deadline_box[1])
+    elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    print(json.dumps({"event": "done"}), flush=True)
     for thread in threads:
         thread.join(spec["duration"] + 120)
-    elapsed = time.perf_counter() - started
     times = sorted(ms for ms, _kind in latencies)
+    writes = sorted(ms for ms, kind in latencies if kind == "write")
+    reads = sorted(ms for ms, kind in latencies if kind == "read")
 
-    def pct(p: float) -> float | None:
+    def pct(p: float, times: list[float] = times) -> float | None:
         return round(times[min(len(times) - 1, int(p * len(times)))], 1) if times else None
 
     return {"mode": spec["mode"], "connections": len(entries), "seconds": round(elapsed, 1), "requests": len(times),
             "writes": sum(1 for _ms, kind in latencies if kind == "write"),
             "rps": round(len(times) / elapsed, 1) if elapsed else None,
-            "p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "errors": len(errors),
-            "error_sample": sorted(set(errors))[:5]}
+            "p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+            "read_p50_ms": pct(0.5, reads), "write_p50_ms": pct(0.5, writes), "write_p95_ms": pct(0.95, writes),
+            "errors": len(errors),
+            "error_sample": sorted(set(errors))[:5], "cpu_s": round(cpu, 4),
+            "latencies_ms": [round(ms, 2) for ms in times], "write_latencies_ms": [round(ms, 2) for ms in writes]}
+
+
+def _sleep_until(moment: float) -> None:
+    while (left := moment - time.perf_counter()) > 0:
+        time.sleep(min(left, 0.5))
 
 
 if __name__ == "__main__":

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import os
 import platform
 import re
-import resource
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import tracemalloc
@@ -578,51 +579,111 @@ def load_spec(info, base: str, mode: str, duration: float) -> dict:
     return {"base": base, "mode": mode, "duration": duration, "write_ratio": 0.2, "connections": connections}
 
 
-def run_load(spec: dict, folder: Path) -> dict:
+def run_load(spec: dict, folder: Path, server_pid: int | None = None) -> dict:
+    """One run of bench/loadgen.py; with ``server_pid``, the server's CPU seconds within the measured
+    window alone (``server_cpu_s``: read when the load generator says the window starts and ends, so
+    the connections' sign-ins and the warm-up are left out)."""
     path = folder / f"load-{spec['mode']}.json"
     path.write_text(json.dumps(spec))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "loadgen.py"), str(path)], capture_output=True,
-                          text=True, timeout=spec["duration"] + 300)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"loadgen failed: {done.stderr[-500:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["loadgen_cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    marks: dict[str, float] = {}
+    lines: list[str] = []
+    errors = folder / f"load-{spec['mode']}.stderr"
+    with open(errors, "w") as stderr, subprocess.Popen([sys.executable, str(ROOT / "bench" / "loadgen.py"), str(path)],
+                                                       stdout=subprocess.PIPE, stderr=stderr, text=True) as process:
+        timer = threading.Timer(spec["duration"] + float(spec.get("warmup") or 0) + 300, process.kill)
+        timer.start()
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                event = line.startswith('{"event"') and json.loads(line)["event"]
+                if event and server_pid is not None:
+                    marks[event] = server_cpu_seconds(server_pid)
+                elif not event:
+                    lines.append(line)
+            process.wait()
+        finally:
+            timer.cancel()
+    if process.returncode != 0 or not lines:
+        raise RuntimeError(f"loadgen failed: {errors.read_text()[-500:]}")
+    result = json.loads(lines[-1])
+    result["loadgen_cpu_s"] = result.pop("cpu_s")
+    if server_pid is not None:
+        result["server_cpu_s"] = marks["done"] - marks["measuring"]
     return result
 
 
 THROUGHPUT_KEYS = ("mix_rps", "limit_rps", "p95_ms", "app_per_worker", "limit_per_worker", "app_server_cpu_ms",
-                   "limit_server_cpu_ms", "loadgen_cpu_ms")
+                   "limit_server_cpu_ms", "loadgen_cpu_ms", "rounds")
+# Seconds of the mix each server serves, uncounted, before its first measured window.
+WARMUP_SECONDS = 3.0
+
+
+def _merged(runs: list[dict]) -> dict:
+    """One server's measured windows as one: requests and seconds summed, percentiles of all latencies."""
+    times = sorted(ms for r in runs for ms in r["latencies_ms"])
+    writes = sorted(ms for r in runs for ms in r["write_latencies_ms"])
+    seconds = sum(r["seconds"] for r in runs)
+
+    def pct(p: float, times: list[float] = times) -> float | None:
+        return round(times[min(len(times) - 1, int(p * len(times)))], 1) if times else None
+
+    errors = [e for r in runs for e in r["error_sample"]]
+    return {"requests": len(times), "writes": sum(r["writes"] for r in runs), "seconds": round(seconds, 1),
+            "rps": round(len(times) / seconds, 1) if seconds else None, "p50_ms": pct(0.5), "p95_ms": pct(0.95),
+            "p99_ms": pct(0.99), "write_p50_ms": pct(0.5, writes), "write_p95_ms": pct(0.95, writes),
+            "errors": sum(r["errors"] for r in runs), "error_sample": sorted(set(errors))[:5],
+            "server_cpu_s": sum(r["server_cpu_s"] for r in runs), "loadgen_cpu_s": sum(r["loadgen_cpu_s"] for r in runs),
+            "per_worker": [sum(n) for n in itertools.zip_longest(*(r["per_worker"] for r in runs), fillvalue=0)]}
 
 
 def measure_throughput(info, folder: Path, duration: float, checkpoints: Path | None = None) -> dict:
+    """The mix against the app and against the limit, each server given ``duration`` seconds in all.
+
+    Both servers run side by side and take turns under the load, app, limit, limit, app, each turn half
+    the duration: the machine's other load, which moves within a minute, then weighs on both alike
+    (one run of each in turn moved their ratio by ±10 points). Before its first turn each server serves
+    the mix for ``WARMUP_SECONDS`` uncounted, so that the windows measure workers as a running server has
+    them (statements compiled, caches filled), not their first requests; the server's CPU is read for
+    the windows alone."""
     env = {**app_environment(info.url, checkpoints), "BENCH_LIMIT_DATABASE_URL": info.url,
            "FACTCHECK_LOG_FORMAT": "json"}
     log = folder / "gunicorn.log"
-    results = {}
-    for mode, target in (("app", "wsgi:app"), ("limit", "bench.limit_app:create_app_from_env()")):
-        with gunicorn(target, env, log) as (base, server):
-            start, cpu = log.stat().st_size, server_cpu_seconds(server.pid)
-            r = results[mode] = run_load(load_spec(info, base, mode, duration), folder)
-            r["server_cpu_s"] = server_cpu_seconds(server.pid) - cpu
-        r["per_worker"] = requests_per_worker(log, start)
+    runs: dict[str, list[dict]] = {"app": [], "limit": []}
+    with gunicorn("wsgi:app", env, log) as (app_base, app_server), \
+            gunicorn("bench.limit_app:create_app_from_env()", env, log) as (limit_base, limit_server):
+        servers = {"app": (app_base, app_server), "limit": (limit_base, limit_server)}
+        for mode in ("app", "limit", "limit", "app"):
+            base, server = servers[mode]
+            spec = load_spec(info, base, mode, duration / 2)
+            spec["warmup"] = 0.0 if runs[mode] else WARMUP_SECONDS
+            start = log.stat().st_size
+            r = run_load(spec, folder, server.pid)
+            # Both servers log to one file, only the one under load writes (its access lines).
+            r["per_worker"] = requests_per_worker(log, start)
+            runs[mode].append(r)
+    results = {mode: _merged(turns) for mode, turns in runs.items()}
+    for mode, r in results.items():
         # Per request: the server's CPU (all its processes) and the load generator's (a process on the
-        # same cores, its sign-in included), and how the requests fell on the workers.
+        # same cores), within the measured windows, and how the requests fell on the workers.
         say(f"{mode:<6} {r['requests']:>7,} requests ({r['writes']:,} writes) in {r['seconds']} s = {r['rps']} req/s; "
-            f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms; errors {r['errors']} {r['error_sample']}")
+            f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms (writes: p50 {r['write_p50_ms']} ms, "
+            f"p95 {r['write_p95_ms']} ms); errors {r['errors']} {r['error_sample']}")
         say(f"{'':<6} CPU per request: server {r['server_cpu_s'] / r['requests'] * 1000:.2f} ms, load generator "
             f"{r['loadgen_cpu_s'] / r['requests'] * 1000:.2f} ms; requests per worker "
             f"{' / '.join(f'{n:,}' for n in r['per_worker'])}")
     app, limit = results["app"], results["limit"]
     if app["errors"] > app["requests"] * 0.01:
         raise RuntimeError(f"{app['errors']} of {app['requests']} requests failed: {app['error_sample']}")
-    say(f"mix throughput is {app['rps'] / limit['rps']:.1%} of the limit's")
+    # Each round: the app's turn and the limit's turn next to it (first and second, fourth and third).
+    rounds = [{"app_rps": runs["app"][i]["rps"], "limit_rps": runs["limit"][i]["rps"]} for i in range(2)]
+    say(f"mix throughput is {app['rps'] / limit['rps']:.1%} of the limit's (by round: "
+        f"{', '.join(format(r['app_rps'] / r['limit_rps'], '.1%') for r in rounds)})")
     return {"mix_rps": app["rps"], "limit_rps": limit["rps"], "p95_ms": app["p95_ms"],
             "app_per_worker": app["per_worker"], "limit_per_worker": limit["per_worker"],
             "app_server_cpu_ms": round(app["server_cpu_s"] / app["requests"] * 1000, 3),
             "limit_server_cpu_ms": round(limit["server_cpu_s"] / limit["requests"] * 1000, 3),
-            "loadgen_cpu_ms": {mode: round(r["loadgen_cpu_s"] / r["requests"] * 1000, 3) for mode, r in results.items()}}
+            "loadgen_cpu_ms": {mode: round(r["loadgen_cpu_s"] / r["requests"] * 1000, 3) for mode, r in results.items()},
+            "rounds": rounds}
 
 
 def measure_suggest(sentences: int) -> float | None:

@@ -220,6 +220,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         with app.app_context():
             ping_after_idle(db.engine, app.config.get("POOL_PING_AFTER_IDLE_SECONDS", DEFAULT_IDLE_SECONDS))
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite") and app.config.get("SQLITE_WRITERS_QUEUE", True):
+        # SQLite's writers wait for one another in a queue, not in SQLite's sleeps (factcheck.sqlite_writers).
+        from factcheck.sqlite_writers import queue_writers
+
+        with app.app_context():
+            queue_writers(db.engine)
     if app.config.get("FACTCHECK_READS_WITHOUT_TRANSACTION", True):
         # A GET or HEAD request's statements go without BEGIN and ROLLBACK on PostgreSQL until one
         # writes (factcheck.read_requests); SQLite's connections are left as they are.
