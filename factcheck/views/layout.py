@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Hashable
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template
 from flask.globals import _cv_app, _cv_request
 from markupsafe import Markup
 
@@ -57,12 +57,13 @@ def header_renderer(macro: Any) -> Any:
     def signed_in_header(user: Any, nav: Any) -> Markup:
         chips, show_queue, show_review, show_dashboard, show_audit, show_users = \
             _links_shown(user, runtime().settings, links)
+        asked = _cv_request.get().request  # the request proxy's lookups, without it
         arguments = (
-            request.endpoint or "", user.display_name, chips,
+            asked.endpoint or "", user.display_name, chips,
             nav.my_queue, nav.review_queue, nav.unread,
             show_queue, show_review, show_dashboard, show_audit, show_users, csrf_token(),
         )
-        key = (request.script_root, *arguments)
+        key = (asked.script_root, *arguments)
         html = kept.get(key)
         if html is None:
             html = Markup(macro(*arguments))
@@ -125,8 +126,14 @@ def page(template: str, body: Markup, **values: Hashable) -> str:
     return f"{found[0]}{header}{found[1]}{body}{found[2]}"
 
 
-def _nav(user: Any) -> Any:
-    """The badges as the layout's context processor gives them (``notifications._nav_counts``)."""
-    from factcheck.views.notifications import _NavCountsOnDemand
+_nav_counts: list[Any] = []
 
-    return _NavCountsOnDemand(user)
+
+def _nav(user: Any) -> Any:
+    """The badges as the layout's context processor gives them (``notifications._nav_counts``); its class
+    imported once (views/notifications imports this module's importers)."""
+    if not _nav_counts:
+        from factcheck.views.notifications import _NavCountsOnDemand
+
+        _nav_counts.append(_NavCountsOnDemand)
+    return _nav_counts[0](user)
