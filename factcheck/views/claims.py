@@ -217,7 +217,7 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
 
 def _whole_page(claim_id: int, body: Markup, problem: str | None = None,
                 kept_input: list[tuple[str, str]] | None = None) -> str:
-    if problem is None and kept_input is None:  # the layout kept (``layout.page``)
+    if problem is None:  # the layout kept (``layout.page``); what was typed is shown only with a problem
         return layout.page("claims/show.html", body, claim_id=claim_id)
     return render_template("claims/show.html", claim_id=claim_id, body=body, problem=problem, kept_input=kept_input)
 

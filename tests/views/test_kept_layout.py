@@ -107,3 +107,17 @@ def test_each_session_has_its_own_layout_token(make, login_as):
     assert meta[0] == meta[2] and meta[1] == meta[3] and meta[0] != meta[1]
     for page, token in zip(pages, meta, strict=True):  # the header's sign-out form: the same session's token
         assert f'name="csrf_token" value="{token}"' in page
+
+
+def test_a_refused_write_shows_its_problem_in_the_layout(app, make, login_as, compared):
+    editor, checker = make.user("editor"), make.user("checker")
+    claim = make.claim(editor=editor)
+    claim_id = claim.id
+    db.session.commit()
+    client = login_as(editor)
+    for _ in range(2):
+        client.get(f"/claims/{claim_id}")
+    refused = client.submit(f"/claims/{claim_id}/assign", {"assignee_id": checker.id, "priority": "high"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="problem"' in page
+    assert page.count('<meta name="csrf-token"') == 1 and page.count('class="site-header"') == 1
