@@ -22,7 +22,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services.users import Checker
 from factcheck.settings import Settings
-from factcheck.views import article_cards, article_head, article_text, jobs, kept_article_pages, links
+from factcheck.views import article_cards, article_head, article_text, jobs, kept_article_pages, layout, links
 from factcheck.views.common import actor, context, layout_url, text_arg
 from factcheck.views.kept import Kept
 from factcheck.views.list_rows import article_rows, html_text, kept_options, kept_page, status_label
@@ -286,7 +286,7 @@ def _viewer_key(viewer: Any, settings: Settings) -> tuple[Any, ...]:
 
 
 def _whole_page(title: str, body: Markup) -> str:
-    return render_template("articles/show.html", title=title, body=body)
+    return layout.page("articles/show.html", body, title=title)  # the layout kept
 
 
 @bp.get("/<id:article_id>")

@@ -47,7 +47,7 @@ from factcheck.services import (
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-from factcheck.views import claim_forms, claim_items, kept_claim_pages, links, list_rows, note_html
+from factcheck.views import claim_forms, claim_items, kept_claim_pages, layout, links, list_rows, note_html
 from factcheck.views.common import (
     actor,
     checker_choices,
@@ -217,6 +217,8 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
 
 def _whole_page(claim_id: int, body: Markup, problem: str | None = None,
                 kept_input: list[tuple[str, str]] | None = None) -> str:
+    if problem is None:  # the layout kept (``layout.page``); what was typed is shown only with a problem
+        return layout.page("claims/show.html", body, claim_id=claim_id)
     return render_template("claims/show.html", claim_id=claim_id, body=body, problem=problem, kept_input=kept_input)
 
 

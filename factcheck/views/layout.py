@@ -9,15 +9,19 @@ or session makes a new one. The session's token being part of the key, no two se
 """
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Hashable
 from typing import Any
 
-from flask import request
+from flask import render_template
+from flask.globals import _cv_app, _cv_request
 from markupsafe import Markup
 
 from factcheck.models import Role
 from factcheck.security.csrf_tokens import csrf_token
 from factcheck.security.permissions import PERMISSIONS, Action, can
-from factcheck.views.common import runtime
+from factcheck.views.common import actor, runtime
 
 # A few kilobytes each: one per signed-in device and page it has seen recently.
 _MAX_KEPT = 2048
@@ -53,12 +57,13 @@ def header_renderer(macro: Any) -> Any:
     def signed_in_header(user: Any, nav: Any) -> Markup:
         chips, show_queue, show_review, show_dashboard, show_audit, show_users = \
             _links_shown(user, runtime().settings, links)
+        asked = _cv_request.get().request  # the request proxy's lookups, without it
         arguments = (
-            request.endpoint or "", user.display_name, chips,
+            asked.endpoint or "", user.display_name, chips,
             nav.my_queue, nav.review_queue, nav.unread,
             show_queue, show_review, show_dashboard, show_audit, show_users, csrf_token(),
         )
-        key = (request.script_root, *arguments)
+        key = (asked.script_root, *arguments)
         html = kept.get(key)
         if html is None:
             html = Markup(macro(*arguments))
@@ -68,3 +73,67 @@ def header_renderer(macro: Any) -> Any:
         return html
 
     return signed_in_header
+
+
+# The layout around a kept body (issue 15). A page whose body is kept (the claim page, the article page)
+# was still rendered through ``render_template`` on every view: the context processors, base.html's
+# blocks, the flashes asked for, the layout's addresses, the header looked up: a fifth of such a view.
+# What the layout shows besides the header and the body depends on the template, the values the page
+# gives it (its title), where the app is mounted and the session's CSRF token (the csrf-token meta),
+# and on the flashes, of which a kept layout has none. So it is rendered once per such key with
+# stand-ins where the header and the body go, split there and kept; a view with no flash waiting fills
+# in this view's header (itself kept per header key, above) and the body. Anything else takes
+# ``render_template``.
+_NONCE = secrets.token_hex(16)
+_HEADER, _BODY = "h", "b"
+_HEADER_HOLE = Markup(f"\ue000{_NONCE}{_HEADER}\ue001")
+_BODY_HOLE = Markup(f"\ue000{_NONCE}{_BODY}\ue001")
+_HOLE = re.compile(f"\ue000{_NONCE}([{_HEADER}{_BODY}])\ue001")
+# A few kilobytes each (base.html's head, without the header): one per session and page seen recently.
+_MAX_LAYOUTS = 1024
+_EXTENSION = "factcheck.kept_layouts"
+
+
+def _header_hole(user: Any, nav: Any) -> Markup:
+    return _HEADER_HOLE
+
+
+def page(template: str, body: Markup, **values: Hashable) -> str:
+    """``render_template(template, body=body, **values)``, for a signed-in viewer with no flash waiting
+    from the layout kept for ``template``, ``values``, the mount point and the session's CSRF token, with
+    this view's header and ``body`` filled in. ``template`` extends base.html and shows ``body`` once,
+    and nothing but ``values`` besides."""
+    request_context = _cv_request.get()
+    app = _cv_app.get().app
+    flashes = request_context.flashes
+    user = actor()
+    if flashes or (flashes is None and "_flashes" in request_context.session) \
+            or user is None or not user.is_authenticated:
+        return render_template(template, body=body, **values)
+    key = (template, tuple(values.items()), request_context.request.script_root, csrf_token())
+    layouts: dict[Hashable, tuple[str, str, str]] = app.extensions.setdefault(_EXTENSION, {})
+    found = layouts.get(key)
+    if found is None:
+        text = render_template(template, body=_BODY_HOLE, signed_in_header=_header_hole, **values)
+        parts = _HOLE.split(text)
+        if parts[1::2] != [_HEADER, _BODY]:  # not the layout this expects: rendered whole, not kept
+            return render_template(template, body=body, **values)
+        found = (parts[0], parts[2], parts[4])
+        if len(layouts) >= _MAX_LAYOUTS:
+            layouts.pop(next(iter(layouts)), None)  # the one kept longest ago
+        layouts[key] = found
+    header: Markup = app.jinja_env.globals["signed_in_header"](user, _nav(user))  # type: ignore[operator]
+    return f"{found[0]}{header}{found[1]}{body}{found[2]}"
+
+
+_nav_counts: list[Any] = []
+
+
+def _nav(user: Any) -> Any:
+    """The badges as the layout's context processor gives them (``notifications._nav_counts``); its class
+    imported once (views/notifications imports this module's importers)."""
+    if not _nav_counts:
+        from factcheck.views.notifications import _NavCountsOnDemand
+
+        _nav_counts.append(_NavCountsOnDemand)
+    return _nav_counts[0](user)
