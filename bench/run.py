@@ -168,6 +168,13 @@ class OwnStores:
         return self.client.get(*args, **kwargs)
 
 
+def _own_kept_reads():
+    """A store like ``kept_reads``' own, for one stage (``OwnStores``)."""
+    from factcheck.services import kept_reads
+
+    return kept_reads.MadeOf(64)
+
+
 @dataclass
 class Stage:
     """One filled database (1x, 4x or 16x of the scale's data) with the app and the limit on it."""
@@ -178,7 +185,7 @@ class Stage:
     checkpoints: Path
     clients: dict = field(default_factory=dict)
     limit: object = None
-    kept_reads: dict = field(default_factory=dict)
+    kept_reads: object = field(default_factory=lambda: _own_kept_reads())
 
     @property
     def engine(self):
