@@ -16,22 +16,19 @@ person wrote can be taken for one; a body whose stand-ins do not count up to tho
 """
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple
 
 from flask import Flask
 from markupsafe import Markup
 
-_NONCE = secrets.token_hex(16)
+from factcheck.views import stand_ins
+
 _TOKEN, _TOKEN_WITH_ID = "0", "1"
-_HOLE = re.compile(f"\ue000{_NONCE}([01])\ue001")
-_PLAIN = Markup(f"\ue000{_NONCE}{_TOKEN}\ue001")
-_WITH_ID = Markup(f"\ue000{_NONCE}{_TOKEN_WITH_ID}\ue001")
+_STAND_INS = stand_ins.StandIns(_TOKEN + _TOKEN_WITH_ID)
+_PLAIN, _WITH_ID = _STAND_INS.mark(_TOKEN), _STAND_INS.mark(_TOKEN_WITH_ID)
 # Bodies are some 10-40 kB (the article's text marked, twenty cards): a few MB per worker at most.
-_MAX_KEPT = 256
-_EXTENSION = "factcheck.kept_article_pages"
+_BODIES = stand_ins.KeptPerApp("factcheck.kept_article_pages", at_most=256)
 
 
 class Holes:
@@ -60,30 +57,19 @@ class Body(NamedTuple):
 def split(text: str, holes: Holes) -> tuple[list[str], bool]:
     """The body's text split at its stand-ins, and whether they are those ``holes`` wrote (if not, the
     body is filled in but not kept)."""
-    parts = _HOLE.split(text)
+    parts = _STAND_INS.split(text)
     return parts, len(parts) // 2 == holes.tokens
 
 
 def fill(parts: Sequence[str], token_and_key: Callable[..., Markup]) -> Markup:
     """The body with this view's tokens and idempotency keys."""
-    out = []
-    for n, part in enumerate(parts):
-        if not n % 2:
-            out.append(part)
-        elif part == _TOKEN:
-            out.append(token_and_key())
-        else:
-            out.append(token_and_key(with_id=True))
-    return Markup("".join(out))
+    return stand_ins.fill(parts, {_TOKEN: token_and_key, _TOKEN_WITH_ID: lambda: token_and_key(with_id=True)})
 
 
 def kept(app: Flask, article_id: int, viewer_id: int) -> Body | None:
-    return app.extensions.get(_EXTENSION, {}).get((article_id, viewer_id))
+    found: Body | None = _BODIES.get(app, (article_id, viewer_id))
+    return found
 
 
 def keep(app: Flask, article_id: int, viewer_id: int, body: Body) -> None:
-    bodies: dict[tuple[int, int], Body] = app.extensions.setdefault(_EXTENSION, {})
-    bodies.pop((article_id, viewer_id), None)
-    if len(bodies) >= _MAX_KEPT:
-        bodies.pop(next(iter(bodies), (0, 0)), None)  # the one written longest ago
-    bodies[(article_id, viewer_id)] = body
+    _BODIES.put(app, (article_id, viewer_id), body)

@@ -15,22 +15,19 @@ person wrote can be taken for one; a body whose stand-ins do not count up to tho
 """
 from __future__ import annotations
 
-import re
-import secrets
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple
 
 from flask import Flask
 from markupsafe import Markup
 
-_NONCE = secrets.token_hex(16)
+from factcheck.views import stand_ins
+
 _TOKEN, _TOKEN_WITH_ID, _PRESENCE = "0", "1", "2"
-PRESENCE = Markup(f"\ue000{_NONCE}{_PRESENCE}\ue001")
-_HOLE = re.compile(f"\ue000{_NONCE}([012])\ue001")
+_STAND_INS = stand_ins.StandIns(_TOKEN + _TOKEN_WITH_ID + _PRESENCE)
+PRESENCE = _STAND_INS.mark(_PRESENCE)
 # Bodies are some 10-40 kB: a few MB per worker at most.
-_MAX_KEPT = 256
-_EXTENSION = "factcheck.kept_claim_pages"
+_BODIES = stand_ins.KeptPerApp("factcheck.kept_claim_pages", at_most=256)
 
 
 class Holes:
@@ -42,7 +39,7 @@ class Holes:
 
     def token_and_key(self, *, with_id: bool = False) -> Markup:
         self.tokens += 1
-        return Markup(f"\ue000{_NONCE}{_TOKEN_WITH_ID if with_id else _TOKEN}\ue001")
+        return _STAND_INS.mark(_TOKEN_WITH_ID if with_id else _TOKEN)
 
     def hidden_tag(self) -> Markup:
         return self.token_and_key(with_id=True)
@@ -65,7 +62,7 @@ class Body(NamedTuple):
 def split(text: str, holes: Holes) -> tuple[list[str], bool]:
     """The body's text split at its stand-ins, and whether they are those ``holes`` wrote and one presence
     region (if not, the body is filled in but not kept)."""
-    parts = _HOLE.split(text)
+    parts = _STAND_INS.split(text)
     kinds = parts[1::2]
     return parts, kinds.count(_PRESENCE) == 1 and len(kinds) == holes.tokens + 1
 
@@ -73,33 +70,19 @@ def split(text: str, holes: Holes) -> tuple[list[str], bool]:
 def fill(parts: Sequence[str], presence_region: Markup, token_and_key: Callable[..., Markup]) -> Markup:
     """The body with this view's tokens, idempotency keys and presence region (``token_and_key``: one
     writer for the view, ``forms.token_writer``)."""
-    out = []
-    for n, part in enumerate(parts):
-        if not n % 2:
-            out.append(part)
-        elif part == _TOKEN:
-            out.append(token_and_key())
-        elif part == _TOKEN_WITH_ID:
-            out.append(token_and_key(with_id=True))
-        else:
-            out.append(presence_region)
-    return Markup("".join(out))
+    return stand_ins.fill(parts, {_TOKEN: token_and_key, _TOKEN_WITH_ID: lambda: token_and_key(with_id=True),
+                                  _PRESENCE: lambda: presence_region})
 
 
 def kept(app: Flask, claim_id: int, viewer_id: int) -> Body | None:
-    return app.extensions.get(_EXTENSION, {}).get((claim_id, viewer_id))
+    found: Body | None = _BODIES.get(app, (claim_id, viewer_id))
+    return found
 
 
 def keep(app: Flask, claim_id: int, viewer_id: int, body: Body) -> None:
-    bodies: OrderedDict[tuple[int, int], Body] = app.extensions.setdefault(_EXTENSION, OrderedDict())
-    bodies.pop((claim_id, viewer_id), None)
-    if len(bodies) >= _MAX_KEPT:
-        # The one written longest ago (a plain dict's first key, found past the slots of those taken
-        # out before it, was found more slowly the more had been taken out).
-        bodies.popitem(last=False)
-    bodies[(claim_id, viewer_id)] = body
+    _BODIES.put(app, (claim_id, viewer_id), body)
 
 
 def forget(app: Flask) -> None:
     """Every body kept (the next view of each claim writes its page anew)."""
-    app.extensions.pop(_EXTENSION, None)
+    _BODIES.forget(app)

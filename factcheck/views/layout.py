@@ -9,8 +9,6 @@ or session makes a new one. The session's token being part of the key, no two se
 """
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Hashable
 from typing import Any
 
@@ -21,6 +19,7 @@ from markupsafe import Markup
 from factcheck.models import Role
 from factcheck.security.csrf_tokens import csrf_token
 from factcheck.security.permissions import PERMISSIONS, Action, can
+from factcheck.views import stand_ins
 from factcheck.views.common import actor, runtime
 
 # A few kilobytes each: one per signed-in device and page it has seen recently.
@@ -84,14 +83,11 @@ def header_renderer(macro: Any) -> Any:
 # stand-ins where the header and the body go, split there and kept; a view with no flash waiting fills
 # in this view's header (itself kept per header key, above) and the body. Anything else takes
 # ``render_template``.
-_NONCE = secrets.token_hex(16)
 _HEADER, _BODY = "h", "b"
-_HEADER_HOLE = Markup(f"\ue000{_NONCE}{_HEADER}\ue001")
-_BODY_HOLE = Markup(f"\ue000{_NONCE}{_BODY}\ue001")
-_HOLE = re.compile(f"\ue000{_NONCE}([{_HEADER}{_BODY}])\ue001")
+_STAND_INS = stand_ins.StandIns(_HEADER + _BODY)
+_HEADER_HOLE, _BODY_HOLE = _STAND_INS.mark(_HEADER), _STAND_INS.mark(_BODY)
 # A few kilobytes each (base.html's head, without the header): one per session and page seen recently.
-_MAX_LAYOUTS = 1024
-_EXTENSION = "factcheck.kept_layouts"
+_LAYOUTS = stand_ins.KeptPerApp("factcheck.kept_layouts", at_most=1024)
 
 
 def _header_hole(user: Any, nav: Any) -> Markup:
@@ -111,17 +107,14 @@ def page(template: str, body: Markup, **values: Hashable) -> str:
             or user is None or not user.is_authenticated:
         return render_template(template, body=body, **values)
     key = (template, tuple(values.items()), request_context.request.script_root, csrf_token())
-    layouts: dict[Hashable, tuple[str, str, str]] = app.extensions.setdefault(_EXTENSION, {})
-    found = layouts.get(key)
+    found: tuple[str, str, str] | None = _LAYOUTS.get(app, key)
     if found is None:
         text = render_template(template, body=_BODY_HOLE, signed_in_header=_header_hole, **values)
-        parts = _HOLE.split(text)
+        parts = _STAND_INS.split(text)
         if parts[1::2] != [_HEADER, _BODY]:  # not the layout this expects: rendered whole, not kept
             return render_template(template, body=body, **values)
         found = (parts[0], parts[2], parts[4])
-        if len(layouts) >= _MAX_LAYOUTS:
-            layouts.pop(next(iter(layouts)), None)  # the one kept longest ago
-        layouts[key] = found
+        _LAYOUTS.put(app, key, found)
     header: Markup = app.jinja_env.globals["signed_in_header"](user, _nav(user))  # type: ignore[operator]
     return f"{found[0]}{header}{found[1]}{body}{found[2]}"
 

@@ -25,10 +25,10 @@ def compared(app, monkeypatch):
 
     def checked(template, body, **values):
         reference = render_template(template, body=body, **values)
-        before = len(app.extensions.get(layout._EXTENSION, {}))
+        before = layout._LAYOUTS.size(app)
         page = real(template, body, **values)
         assert page == reference
-        written["kept" if len(app.extensions.get(layout._EXTENSION, {})) == before else "whole"] += 1
+        written["kept" if layout._LAYOUTS.size(app) == before else "whole"] += 1
         return page
 
     monkeypatch.setattr(layout, "page", checked)
@@ -88,7 +88,7 @@ def test_a_flash_waiting_over_a_kept_layout_is_shown_once(app, make, login_as):
     client = login_as(checker)
     for _ in range(3):
         page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
-    assert "flash-success" not in page and layout._EXTENSION in app.extensions
+    assert "flash-success" not in page and layout._LAYOUTS.size(app) > 0
     with client.session_transaction() as session:
         session["_flashes"] = [("warning", "Mind <the> gap")]
     page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
