@@ -126,7 +126,7 @@ def _nav(user: Any) -> Any:
     """The badges as the layout's context processor gives them (``notifications._nav_counts``); its class
     imported once (views/notifications imports this module's importers)."""
     if not _nav_counts:
-        from factcheck.views.notifications import _NavCountsOnDemand
+        from factcheck.views.notifications import NavCountsOnDemand
 
-        _nav_counts.append(_NavCountsOnDemand)
+        _nav_counts.append(NavCountsOnDemand)
     return _nav_counts[0](user)

@@ -13,7 +13,7 @@ from factcheck.views.common import actor, context
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
-class _NavCountsOnDemand:
+class NavCountsOnDemand:
     """The header's badges (unread, my queue, review queue), read by one small statement when a
     template first shows one of them: a fragment that has no header (the claim page's presence
     heartbeat, every 30 s for each open page) reads nothing."""
@@ -36,7 +36,7 @@ class _NavCountsOnDemand:
 def _nav_counts() -> dict[str, Any]:
     if not current_user.is_authenticated:
         return {"nav": claim_queries.NavCounts()}
-    return {"nav": _NavCountsOnDemand(actor())}
+    return {"nav": NavCountsOnDemand(actor())}
 
 
 @bp.get("")
