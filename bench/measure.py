@@ -100,6 +100,26 @@ def _run_delay_reader(engines=()):
     return run_delay
 
 
+class Rotating:
+    """Addresses asked in turn, one per request: a page's first views (another claim or article each
+    time), not the same page again. Its ``str`` names it in errors and reports."""
+
+    def __init__(self, urls: list[str]) -> None:
+        self._urls, self._next = urls, 0
+
+    def __call__(self) -> str:
+        url = self._urls[self._next % len(self._urls)]
+        self._next += 1
+        return url
+
+    def __str__(self) -> str:
+        return f"{self._urls[0]} … ({len(self._urls)} in turn)"
+
+
+def _url(url) -> str:
+    return url() if callable(url) else url
+
+
 def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20, min_runs: int = 5,
                        budget: float = 3.0) -> list[dict]:
     """Median and fastest milliseconds of GET of several (client, url, engine or None), at least
@@ -122,12 +142,12 @@ def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20,
     the whole request on SQLite) are reported beside it."""
     for _ in range(warmup):
         for client, url, _engine in targets:
-            response = client.get(url)
+            response = client.get(_url(url))
             response.close()
             if response.status_code != 200:
                 raise AssertionError(f"GET {url} answered {response.status_code}")
     # After the warm-up, when the pools hold the connections the requests will use.
-    run_delay = _run_delay_reader(engine for _client, _url, engine in targets)
+    run_delay = _run_delay_reader(engine for _client, _address, engine in targets)
     times: list[list[float]] = [[] for _ in targets]
     walls: list[list[float]] = [[] for _ in targets]
     cpus: list[list[float]] = [[] for _ in targets]
@@ -135,8 +155,9 @@ def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20,
     while len(times[0]) < min_runs or (len(times[0]) < runs and time.perf_counter() < deadline):
         for n, (client, url, _engine) in enumerate(targets):
             waited = run_delay() if run_delay else 0
+            address = _url(url)
             started, cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
+            response = client.get(address)
             response.get_data()
             wall, cpu = time.perf_counter() - started, time.process_time() - cpu
             waited = (run_delay() - waited) / 1e9 if run_delay else 0.0
@@ -150,6 +171,6 @@ def interleaved_timing(targets: list[tuple], *, warmup: int = 2, runs: int = 20,
     for result, (client, url, engine) in zip(results, targets, strict=True):
         if engine is not None:
             with StatementLog(engine) as log:
-                client.get(url).close()
+                client.get(_url(url)).close()
             result.update(queries=log.count, sql_ms=log.ms)
     return results

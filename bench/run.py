@@ -50,11 +50,14 @@ import sqlalchemy as sa  # noqa: E402
 from bench import datagen  # noqa: E402
 from bench.chain import BENCH_AUDIT_KEY  # noqa: E402
 from bench.limit_app import create_limit_app  # noqa: E402
-from bench.measure import StatementLog, interleaved_timing  # noqa: E402
+from bench.measure import Rotating, StatementLog, interleaved_timing  # noqa: E402
 
 SCALES = {"full": 1.0, "small": 0.05}
 PAGES = ["sign-in form", "articles", "article page", "claim page", "claims list", "my queue", "review queue",
-         "audit log", "dashboard", "/healthz"]
+         "audit log", "dashboard", "/healthz", "article page, first views", "claim page, first views"]
+# First views: more ids than requests of one page at one size (warm-up, timed runs, the statement count),
+# so no article or claim is asked twice by one viewer and nothing the app keeps per page is used again.
+FIRST_VIEWS = 64
 MULTIPLIERS = (1, 4, 16)
 SECRET = "bench-secret-key-not-for-production"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -122,12 +125,16 @@ def sign_in(app, email: str):
     return client
 
 
-def page_specs(info: datagen.Dataset) -> list[tuple[str, str | None, str, str]]:
-    """(page, who, factcheck path, limit path) for every main page."""
+def page_specs(info: datagen.Dataset) -> list[tuple[str, str | None, str | Rotating, str | Rotating]]:
+    """(page, who, factcheck path, limit path) for every main page; a first-views page's paths are
+    ``Rotating``: another article or claim at each request."""
     article = max(1, info.sizes.articles // 2)
     claim = info.sample_claim("final")
     checker = info.checker_ids[0]
     dashboard_rows = 2 * 20 + len(info.checker_ids) + 16
+    # Spread over the ids, other than the one page asked again and again above.
+    article_ids = sorted({1 + k * info.sizes.articles // FIRST_VIEWS for k in range(FIRST_VIEWS)} - {article})
+    claim_ids = sorted({1 + k * info.sizes.claims // FIRST_VIEWS for k in range(FIRST_VIEWS)} - {claim})
     return [
         ("sign-in form", None, "/login", "/limit/login"),
         ("articles", info.editors[0], "/articles", "/limit/articles"),
@@ -139,6 +146,10 @@ def page_specs(info: datagen.Dataset) -> list[tuple[str, str | None, str, str]]:
         ("audit log", info.managers[0], "/audit", "/limit/audit"),
         ("dashboard", info.managers[0], "/dashboard", f"/limit/dashboard?n={dashboard_rows}"),
         ("/healthz", None, "/healthz", "/limit/healthz"),
+        ("article page, first views", info.editors[1 % len(info.editors)],
+         Rotating([f"/articles/{a}" for a in article_ids]), Rotating([f"/limit/article?id={a}" for a in article_ids])),
+        ("claim page, first views", info.editors[1 % len(info.editors)],
+         Rotating([f"/claims/{c}" for c in claim_ids]), Rotating([f"/limit/claim?id={c}" for c in claim_ids])),
     ]
 
 
@@ -242,7 +253,7 @@ def measure_pages(stages: list[Stage], budget: dict) -> dict[int, dict[str, dict
         for n, stage in enumerate(stages):
             mine, theirs = results[2 * n], results[2 * n + 1]
             out[stage.multiplier][name] = {
-                "path": specs[stage.multiplier][name][1],
+                "path": str(specs[stage.multiplier][name][1]),
                 "app_ms": mine and mine["ms"], "queries": mine and mine["queries"], "sql_ms": mine and mine["sql_ms"],
                 "limit_ms": theirs and theirs["ms"], "ratio": mine and theirs and mine["ms"] / theirs["ms"],
                 "min_ratio": mine and theirs and mine["min_ms"] / theirs["min_ms"],
@@ -258,10 +269,10 @@ def print_pages(pages: dict[str, dict]) -> None:
     # "app ms" and "limit ms": medians of each request's wall clock less the time it waited for a CPU
     # (measure.interleaved_timing); "wall ms" the app's wall-clock median, "CPU ms" its process's CPU.
     # "min ratio": the fastest request of each, which another process taking the CPU disturbs least.
-    say(f"{'page':<14}{'path':<34}{'app ms':>9}{'limit ms':>10}{'ratio':>8}{'min ratio':>10}{'queries':>9}{'SQL ms':>9}"
+    say(f"{'page':<26}{'path':<34}{'app ms':>9}{'limit ms':>10}{'ratio':>8}{'min ratio':>10}{'queries':>9}{'SQL ms':>9}"
         f"{'wall ms':>9}{'CPU ms':>8}")
     for name, row in pages.items():
-        say(f"{name:<14}{row['path']:<34}{f(row['app_ms'], '9.1f')}{f(row['limit_ms'], '10.2f')}"
+        say(f"{name:<26}{row['path']:<34}{f(row['app_ms'], '9.1f')}{f(row['limit_ms'], '10.2f')}"
             f"{f(row['ratio'], '8.1f')}{f(row.get('min_ratio'), '10.1f')}{f(row['queries'], '9d')}{f(row['sql_ms'], '9.1f')}"
             f"{f(row.get('wall_ms'), '9.1f')}{f(row.get('cpu_ms'), '8.1f')}")
 
@@ -795,7 +806,7 @@ def print_scaling(stages: dict[str, dict[int, dict]], multipliers) -> None:
     """App median ms at each size, its growth, the ratio to the limit at each size (which the machine's
     other load affects far less than the milliseconds) and the SQL statements at each size."""
     say("\n== scaling (app median ms; ratio to the limit at the same size; SQL statements)")
-    say(f"{'page':<14}" + "".join(f"{f'{m}x':>10}" for m in multipliers) + f"{'16x/1x':>9}"
+    say(f"{'page':<26}" + "".join(f"{f'{m}x':>10}" for m in multipliers) + f"{'16x/1x':>9}"
         + "".join(f"{f'ratio {m}x':>10}" for m in multipliers) + f"{'statements':>14}")
 
     def cell(value, width, fmt):
@@ -806,7 +817,7 @@ def print_scaling(stages: dict[str, dict[int, dict]], multipliers) -> None:
         ms = {m: rows.get(m, {}).get("app_ms") for m in multipliers}
         growth = ms[16] / ms[1] if ms.get(1) and ms.get(16) else None
         statements = " → ".join(str(rows.get(m, {}).get("queries", "—")) for m in multipliers)
-        say(f"{name:<14}" + "".join(cell(ms.get(m), 10, ".1f") for m in multipliers) + cell(growth, 9, ".2f")
+        say(f"{name:<26}" + "".join(cell(ms.get(m), 10, ".1f") for m in multipliers) + cell(growth, 9, ".2f")
             + "".join(cell(rows.get(m, {}).get("ratio"), 10, ".1f") for m in multipliers) + f"{statements:>14}")
 
 
