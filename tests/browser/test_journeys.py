@@ -237,7 +237,7 @@ def test_selection_tool_works_from_the_keyboard(open_page):
     editor = open_page("editor@demo.test")
     editor.goto("/articles")
     editor.get_by_role("link", name="Valmora port handled record cargo last year").click()
-    editor.wait_for_load_state()  # selection.js listens from here on; a selection made earlier goes unseen
+    editor.wait_for_load_state()  # the page and its scripts are there before the keyboard is used
     text = editor.locator("#article-text").evaluate("el => el.textContent")
     passage = "Dock workers' union leader Marco Ferrant"
     select = """(passage) => {
@@ -273,3 +273,35 @@ def test_selection_tool_works_from_the_keyboard(open_page):
     expect(editor.locator("#start")).to_have_value(str(text.index(passage)))
     expect(editor.locator("#statement")).to_be_focused()
     expect(button).to_be_hidden()
+
+
+def test_a_passage_selected_while_the_page_still_loads_is_offered(open_page):
+    """A person who selects a passage before the page's scripts have run (a slow connection) still gets
+    the "Make a claim of this" button: selection.js looks at the selection when it starts."""
+    editor = open_page("editor@demo.test")
+    editor.goto("/articles")
+    href = editor.get_by_role("link", name="Valmora port handled record cargo last year").get_attribute("href")
+    held = []
+    editor.route("**/js/selection.js", lambda route: held.append(route))  # held back until a passage is selected
+    editor.goto(href, wait_until="commit")
+    editor.locator("#article-text").wait_for(state="attached")
+    editor.evaluate("""(passage) => {
+        const root = document.getElementById('article-text');
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode())) {
+            const at = node.data.indexOf(passage);
+            if (at >= 0) {
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + passage.length);
+                getSelection().removeAllRanges();
+                getSelection().addRange(range);
+                return;
+            }
+        }
+    }""", "Dock workers' union leader Marco Ferrant")
+    expect(editor.locator("#make-claim-button")).to_have_count(0)  # no script yet, no button
+    assert held, "the page asked for selection.js"
+    held[0].continue_()
+    expect(editor.get_by_role("button", name="Make a claim of this")).to_be_visible()

@@ -134,6 +134,9 @@
     pending = window.requestAnimationFrame(function () { pending = 0; update(); });
   });
   window.addEventListener("resize", function () { if (current) place(current.range); });
+  // A passage selected while the page was still loading (before this deferred script ran) raised its
+  // selectionchange before anyone listened: offer the button for it now.
+  update();
 
   // Keep the selection while the button is pressed.
   button.addEventListener("mousedown", function (event) { event.preventDefault(); });
