@@ -57,6 +57,25 @@ def _select_with_mouse(page: Page, passage: str) -> None:
     page.mouse.up()
 
 
+# Selects the passage as the keyboard (or a script) would: one range over it, no mouse.
+_SELECT_PASSAGE = """(passage) => {
+    const root = document.getElementById('article-text');
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+        const at = node.data.indexOf(passage);
+        if (at >= 0) {
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + passage.length);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+            return;
+        }
+    }
+}"""
+
+
 def _expect_flash(page: Page, text: str | re.Pattern) -> None:
     """Wait until the page's one flash message is this one. Strict: a second message on the page
     (an earlier action's left beside it) fails the assertion instead of satisfying it."""
@@ -240,32 +259,16 @@ def test_selection_tool_works_from_the_keyboard(open_page):
     editor.wait_for_load_state()  # the page and its scripts are there before the keyboard is used
     text = editor.locator("#article-text").evaluate("el => el.textContent")
     passage = "Dock workers' union leader Marco Ferrant"
-    select = """(passage) => {
-        const root = document.getElementById('article-text');
-        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-        let node;
-        while ((node = walker.nextNode())) {
-            const at = node.data.indexOf(passage);
-            if (at >= 0) {
-                const range = document.createRange();
-                range.setStart(node, at);
-                range.setEnd(node, at + passage.length);
-                getSelection().removeAllRanges();
-                getSelection().addRange(range);
-                return;
-            }
-        }
-    }"""
     button = editor.locator("#make-claim-button")
     # A selection made with the keyboard (caret browsing): Tab reaches the button, Escape hides it.
-    editor.evaluate(select, passage)
+    editor.evaluate(_SELECT_PASSAGE, passage)
     expect(button).to_be_visible()
     editor.keyboard.press("Tab")
     expect(button).to_be_focused()
     editor.keyboard.press("Escape")
     expect(button).to_be_hidden()
 
-    editor.evaluate(select, passage)
+    editor.evaluate(_SELECT_PASSAGE, passage)
     expect(button).to_be_visible()
     editor.keyboard.press("Tab")
     editor.keyboard.press("Enter")
@@ -285,22 +288,7 @@ def test_a_passage_selected_while_the_page_still_loads_is_offered(open_page):
     editor.route("**/js/selection.js", lambda route: held.append(route))  # held back until a passage is selected
     editor.goto(href, wait_until="commit")
     editor.locator("#article-text").wait_for(state="attached")
-    editor.evaluate("""(passage) => {
-        const root = document.getElementById('article-text');
-        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-        let node;
-        while ((node = walker.nextNode())) {
-            const at = node.data.indexOf(passage);
-            if (at >= 0) {
-                const range = document.createRange();
-                range.setStart(node, at);
-                range.setEnd(node, at + passage.length);
-                getSelection().removeAllRanges();
-                getSelection().addRange(range);
-                return;
-            }
-        }
-    }""", "Dock workers' union leader Marco Ferrant")
+    editor.evaluate(_SELECT_PASSAGE, "Dock workers' union leader Marco Ferrant")
     expect(editor.locator("#make-claim-button")).to_have_count(0)  # no script yet, no button
     assert held, "the page asked for selection.js"
     held[0].continue_()
