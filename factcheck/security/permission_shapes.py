@@ -22,7 +22,10 @@ Answers = TypeVar("Answers")
 # A few roles' combinations times the settings an app runs with; cleared, never evicted one by one, in a
 # test run that makes many settings.
 _MAX_SHAPES = 256
-_KEPT: dict[tuple[Hashable, frozenset[Role] | None, Settings], Any] = {}
+# Keyed by the settings' id, the settings themselves kept beside the answers and compared by identity:
+# hashing the frozen settings on every page cost more than the answer (their id cannot be reused while
+# they are held here).
+_KEPT: dict[tuple[Hashable, frozenset[Role] | None, int], tuple[Settings, Any]] = {}
 
 
 def viewer_shape(user: User | None) -> frozenset[Role] | None:
@@ -36,10 +39,13 @@ def viewer_shape(user: User | None) -> frozenset[Role] | None:
 def kept_answers(topic: Hashable, user: User | None, settings: Settings, make: Callable[[], Answers]) -> Answers:
     """The answers ``topic`` keeps for viewers of ``user``'s shape under ``settings`` (``make()`` the first
     time). Whoever fills them must key each answer by what it depends on besides the shape and settings."""
-    key = (topic, viewer_shape(user), settings)
-    answers = _KEPT.get(key)
-    if answers is None:
-        if len(_KEPT) >= _MAX_SHAPES:
-            _KEPT.clear()
-        answers = _KEPT.setdefault(key, make())
+    key = (topic, viewer_shape(user), id(settings))
+    found = _KEPT.get(key)
+    if found is not None and found[0] is settings:
+        answers: Answers = found[1]
+        return answers
+    if len(_KEPT) >= _MAX_SHAPES:
+        _KEPT.clear()
+    answers = make()
+    _KEPT[key] = (settings, answers)
     return answers

@@ -33,7 +33,7 @@ from factcheck.forms.claims import (
 )
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
-from factcheck.security.permission_shapes import viewer_shape
+from factcheck.security.permission_shapes import kept_answers, viewer_shape
 from factcheck.services import (
     claim_page,
     claim_queries,
@@ -337,7 +337,7 @@ def index() -> Any:
     kept: dict[str, Any] = {key: value for key, value in args.items() if key in _LIST_FILTERS} if args else {}
     viewer = actor()
     shape = viewer_shape(viewer)
-    may_assign = _may_assign(viewer, shape, settings) and bool(checkers)
+    may_assign = _may_assign(viewer, settings) and bool(checkers)
 
     def write() -> Markup:
         # Only those who may assign need the per-claim check, asked once per kind of claim on the page.
@@ -362,22 +362,10 @@ def index() -> Any:
     )
 
 
-# Per kind of viewer (``viewer_shape``): whether they may assign claims, with the settings it was asked
-# under (compared by identity: hashing the frozen settings cost more than the check). The check reads
-# nothing else of the viewer.
-_MAY_ASSIGN: dict[Hashable, tuple[Any, bool]] = {}
-
-
-def _may_assign(viewer: Any, shape: Hashable, settings: Any) -> bool:
+def _may_assign(viewer: Any, settings: Any) -> bool:
     """``can(viewer, CLAIM_ASSIGN)``, asked once per kind of viewer and settings (some 3 % of the page)."""
-    found = _MAY_ASSIGN.get(shape)
-    if found is not None and found[0] is settings:
-        return found[1]
-    allowed = can(viewer, Action.CLAIM_ASSIGN, settings=settings)
-    if len(_MAY_ASSIGN) >= 64:
-        _MAY_ASSIGN.clear()
-    _MAY_ASSIGN[shape] = (settings, allowed)
-    return allowed
+    return kept_answers(Action.CLAIM_ASSIGN, viewer, settings,
+                        lambda: can(viewer, Action.CLAIM_ASSIGN, settings=settings))
 
 
 class _People(NamedTuple):
