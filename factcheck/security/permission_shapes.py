@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from factcheck.kept_by_identity import KeptByIdentity
 from factcheck.models import Role, User
 from factcheck.settings import Settings
 
@@ -22,10 +23,9 @@ Answers = TypeVar("Answers")
 # A few roles' combinations times the settings an app runs with; cleared, never evicted one by one, in a
 # test run that makes many settings.
 _MAX_SHAPES = 256
-# Keyed by the settings' id, the settings themselves kept beside the answers and compared by identity:
-# hashing the frozen settings on every page cost more than the answer (their id cannot be reused while
-# they are held here).
-_KEPT: dict[tuple[Hashable, frozenset[Role] | None, int], tuple[Settings, Any]] = {}
+# Kept per settings by identity (``kept_by_identity``): hashing the frozen settings on every page cost
+# more than the answer.
+_KEPT: KeptByIdentity[Any] = KeptByIdentity(at_most=_MAX_SHAPES)
 
 
 def viewer_shape(user: User | None) -> frozenset[Role] | None:
@@ -39,13 +39,5 @@ def viewer_shape(user: User | None) -> frozenset[Role] | None:
 def kept_answers(topic: Hashable, user: User | None, settings: Settings, make: Callable[[], Answers]) -> Answers:
     """The answers ``topic`` keeps for viewers of ``user``'s shape under ``settings`` (``make()`` the first
     time). Whoever fills them must key each answer by what it depends on besides the shape and settings."""
-    key = (topic, viewer_shape(user), id(settings))
-    found = _KEPT.get(key)
-    if found is not None and found[0] is settings:
-        answers: Answers = found[1]
-        return answers
-    if len(_KEPT) >= _MAX_SHAPES:
-        _KEPT.clear()
-    answers = make()
-    _KEPT[key] = (settings, answers)
+    answers: Answers = _KEPT.get(settings, (topic, viewer_shape(user)), make)
     return answers

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeDecorator
 
+from factcheck.kept_by_identity import KeptByIdentity
 from factcheck.services import built
 
 Processor = Callable[[Any], Any]
@@ -45,7 +46,9 @@ class _Plan:
     raw: bool = False
 
 
-_PLANS: dict[tuple[str, int], tuple[Any, _Plan]] = {}
+# Per statement (by identity: each is kept for the process, ``built.once``) and dialect's name. Bounded
+# against statements that are not kept after all (each would be a new entry).
+_PLANS: KeptByIdentity[_Plan] = KeptByIdentity(at_most=4096)
 
 
 def run(connection: Connection, statement: Any, params: Mapping[str, Any]) -> list[Any]:
@@ -164,10 +167,10 @@ def processors(dialect: Dialect, plan: _Plan, description: Any) -> Processors:
 
 
 def _plan(dialect: Dialect, statement: Any) -> _Plan:
-    key = (dialect.name, id(statement))
-    kept = _PLANS.get(key)
-    if kept is not None and kept[0] is statement:
-        return kept[1]
+    return _PLANS.get(statement, dialect.name, lambda: _planned(dialect, statement))
+
+
+def _planned(dialect: Dialect, statement: Any) -> _Plan:
     compiled = statement.compile(dialect=dialect)
     if "POSTCOMPILE" in compiled.string:
         raise ValueError("a statement with parameters written out at execution cannot be run on the driver")
@@ -188,11 +191,8 @@ def _plan(dialect: Dialect, statement: Any) -> _Plan:
             given[name] = processor(value) if processor else value
     entries = compiled._result_columns  # (key, name, objects, type) per column, in order
     row = namedtuple("Row", [entry[0] for entry in entries], rename=True)  # type: ignore[misc]
-    plan = _Plan(compiled.string, bool(compiled.positional), names, given, processors, row,
+    return _Plan(compiled.string, bool(compiled.positional), names, given, processors, row,
                  tuple(entry[3] for entry in entries), raw=raw)
-    # The statement is kept with its plan: its id cannot stand for another while the plan is here.
-    _PLANS[key] = (statement, plan)
-    return plan
 
 
 # psycopg turns a statement's %(name)s placeholders into PostgreSQL's $1, $2… at every execution, and
@@ -200,7 +200,8 @@ def _plan(dialect: Dialect, statement: Any) -> _Plan:
 # dashboard's selects read together, 5,500 characters) was taken apart with a regular expression every
 # time, some 0.2–1 ms. Such a statement is compiled with $n placeholders once and run on psycopg's raw
 # cursor, which sends it as it is.
-_NUMBERED: dict[int, Dialect] = {}
+# Per dialect (by identity: the copy is of that very dialect, never of one that had its address before).
+_NUMBERED: KeptByIdentity[Dialect] = KeptByIdentity(at_most=64)
 
 
 def _uncached_by_psycopg(sql: str, parameters: int) -> bool:
@@ -218,12 +219,11 @@ def _raw_cursor() -> Any:
 
 def _numbered(dialect: Dialect) -> Dialect:
     """The dialect writing parameters as $1, $2… (a copy: the engine's own is not changed)."""
-    numbered = _NUMBERED.get(id(dialect))
-    if numbered is None or numbered.name != dialect.name:
+    def make() -> Dialect:
         numbered = copy.copy(dialect)
         numbered.paramstyle, numbered.positional = "numeric_dollar", True
-        _NUMBERED[id(dialect)] = numbered
-    return numbered
+        return numbered
+    return _NUMBERED.get(dialect, (), make)
 
 
 def _column_processors(dialect: Dialect, plan: _Plan, description: Any) -> tuple[tuple[int, Processor], ...]:
