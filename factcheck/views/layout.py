@@ -16,11 +16,13 @@ from flask import render_template
 from flask.globals import _cv_app, _cv_request
 from markupsafe import Markup
 
+from factcheck.kept_by_identity import KeptByIdentity
 from factcheck.models import Role
 from factcheck.security.csrf_tokens import csrf_token
 from factcheck.security.permissions import PERMISSIONS, Action, can
 from factcheck.views import stand_ins
 from factcheck.views.common import actor, runtime
+from factcheck.views.kept import Kept
 
 # A few kilobytes each: one per signed-in device and page it has seen recently.
 _MAX_KEPT = 2048
@@ -34,24 +36,21 @@ _LINK_ACTIONS = (Action.DASHBOARD_READ, Action.AUDIT_READ, Action.USERS_MANAGE)
 _BY_ROLE_ALONE = all(grant.condition is None for action in _LINK_ACTIONS for grant in PERMISSIONS[action])
 
 
-def _links_shown(user: Any, settings: Any, kept: dict[tuple[Any, ...], tuple[Any, ...]]) -> tuple[Any, ...]:
-    """The role chips and which links the header shows (queue, review, dashboard, audit, users)."""
-    roles, active = user.roles, user.is_active
-    key = (roles, active, id(settings))
-    shown = kept.get(key) if _BY_ROLE_ALONE else None
-    if shown is None or shown[0] is not settings:
-        shown = (settings, tuple(sorted(roles)), user.has_role(Role.CHECKER), user.has_role(Role.EDITOR, Role.ADMIN),
-                 *(can(user, action, settings=settings) for action in _LINK_ACTIONS))
-        if len(kept) >= _MAX_KEPT:
-            kept.clear()
-        kept[key] = shown
-    return shown[1:]
+def _links_shown(user: Any, settings: Any, kept: KeptByIdentity[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The role chips and which links the header shows (queue, review, dashboard, audit, users), kept per
+    roles, whether the account is active and the settings (by identity: hashing them cost more)."""
+    def make() -> tuple[Any, ...]:
+        return (tuple(sorted(user.roles)), user.has_role(Role.CHECKER), user.has_role(Role.EDITOR, Role.ADMIN),
+                *(can(user, action, settings=settings) for action in _LINK_ACTIONS))
+    if not _BY_ROLE_ALONE:
+        return make()
+    return kept.get(settings, (user.roles, user.is_active), make)
 
 
 def header_renderer(macro: Any) -> Any:
     """The template global ``signed_in_header(user, nav)`` for one app, rendering with ``macro``."""
-    kept: dict[tuple[Any, ...], Markup] = {}
-    links: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    kept: Kept[Markup] = Kept(at_most=_MAX_KEPT)
+    links: KeptByIdentity[tuple[Any, ...]] = KeptByIdentity(at_most=_MAX_KEPT)
 
     def signed_in_header(user: Any, nav: Any) -> Markup:
         chips, show_queue, show_review, show_dashboard, show_audit, show_users = \
@@ -62,14 +61,7 @@ def header_renderer(macro: Any) -> Any:
             nav.my_queue, nav.review_queue, nav.unread,
             show_queue, show_review, show_dashboard, show_audit, show_users, csrf_token(),
         )
-        key = (asked.script_root, *arguments)
-        html = kept.get(key)
-        if html is None:
-            html = Markup(macro(*arguments))
-            if len(kept) >= _MAX_KEPT:
-                kept.clear()
-            kept[key] = html
-        return html
+        return kept.get((asked.script_root, *arguments), lambda: Markup(macro(*arguments)))
 
     return signed_in_header
 
