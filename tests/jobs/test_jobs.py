@@ -315,9 +315,9 @@ def test_the_periodic_round_sends_due_reminders_once(app, make):
     today = ctx().now().date()
     make.assigned_claim(checker, due_date=today - timedelta(days=1))
     make.assigned_claim(checker, due_date=today + timedelta(days=1))
-    periodic._last_run.clear()
+    periodic.forget_runs(app)
     periodic.tick(app)
-    periodic._last_run.clear()  # as if ten minutes had passed: still once per claim and due date
+    periodic.forget_runs(app)  # as if ten minutes had passed: still once per claim and due date
     periodic.tick(app)
     kinds = sorted(db.session.scalars(select(Notification.kind).where(Notification.user_id == checker.id,
                                                                        Notification.kind != "assignment")))
@@ -338,8 +338,27 @@ def test_finished_jobs_and_their_files_are_forgotten_after_the_retention(app, ma
     jobs.take(db.session, recent.id, later)
     jobs.succeed(db.session, recent.id, {"intact": True, "count": 0}, later)
     old_id, recent_id = old.id, recent.id
-    periodic._last_run.clear()
+    periodic.forget_runs(app)
     periodic.tick(app)
     db.session.expire_all()
     assert db.session.get(Job, old_id) is None and db.session.scalar(select(func.count(JobOutput.id))) == 0
     assert db.session.get(Job, recent_id) is not None
+
+
+def test_a_new_app_s_ten_minutely_parts_are_due_whatever_an_earlier_app_ran():
+    # The last runs were kept under the app's id: a new app taking a dropped one's address (tests, a
+    # worker's app made again) skipped its reminders for ten minutes. They are the app's own now.
+    import gc
+    from datetime import UTC, datetime
+
+    from flask import Flask
+
+    from factcheck.jobs import periodic
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(30):
+        app = Flask(f"periodic{n}")
+        assert periodic._due(app, "reminders", now), n
+        assert not periodic._due(app, "reminders", now)  # ran: not due again for ten minutes
+        del app
+        gc.collect()
