@@ -1,5 +1,5 @@
-"""The article page's head (title, byline, status, revision, its buttons and forms) and its
-bulk-assignment form, written in Python rather than in its template.
+"""The article page's head (title, byline, status, revision, its buttons and forms), written in Python
+rather than in its template, and its bulk-assignment form (the claims list's macro, ``list_forms``).
 
 Each is a dozen values and conditions a view: as Jinja, every one an attribute lookup, a call or an
 escape through its runtime, they were the larger part of the template's own work on the page (issue 15).
@@ -13,11 +13,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from factcheck.views import list_forms
 from factcheck.views.list_rows import shown, status_badge
-
-# What the bulk form's answer swaps in: the claims list and what changes with it.
-_SWAP = ('hx-select="#claims-list" hx-target="#claims-list" hx-swap="outerHTML" '
-         'hx-select-oob="#flashes,#article-text:innerHTML,#gate,#article-status"')
 
 
 def head(article: Any, *, revision: Any, revision_url: str | None, timeline_url: str | None, actions: Any,
@@ -62,21 +59,7 @@ def head(article: Any, *, revision: Any, revision_url: str | None, timeline_url:
 
 def bulk_form(*, action: str, return_to: str, token_and_key: Callable[..., Markup], assignees: Markup,
               priorities: Markup) -> Markup:
-    """The form that assigns the ticked claims (the cards' tick boxes name it), with its lists of options."""
-    action = shown(action)
-    return Markup(f"""
-    <form method="post" action="{action}" id="bulk-assign" class="bulk-assign"
-          hx-post="{action}" {_SWAP}>
-      {token_and_key()}
-      <input type="hidden" name="return_to" value="{shown(return_to)}">
-      <fieldset>
-        <legend>Assign the ticked claims</legend>
-        <label for="bulk-assignee">Checker</label>
-        <select id="bulk-assignee" name="assignee_id">{assignees}</select>
-        <label for="bulk-due">Due</label><input type="date" id="bulk-due" name="due_date">
-        <label for="bulk-priority">Priority</label>
-        <select id="bulk-priority" name="priority">{priorities}</select>
-        <button type="submit" class="primary">Assign</button>
-      </fieldset>
-    </form>
-    """)
+    """The form that assigns the ticked claims (the cards' tick boxes name it), with its lists of options:
+    the bulk-assignment macro the claims list shows too, kept per options (``list_forms``)."""
+    return list_forms.bulk_assign("article", action=action, token=token_and_key(), return_to=return_to,
+                                  assignees=assignees, priorities=priorities)

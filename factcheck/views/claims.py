@@ -31,6 +31,7 @@ from factcheck.forms.claims import (
     ResolveForm,
     ReturnForm,
 )
+from factcheck.kept_by_identity import KeptByIdentity
 from factcheck.models import Claim, ClaimStatus, Evidence
 from factcheck.security import Action, can
 from factcheck.security.permission_shapes import kept_answers, viewer_shape
@@ -47,7 +48,16 @@ from factcheck.services import (
 from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.claim_queries import ClaimFilters
-from factcheck.views import claim_forms, claim_items, kept_claim_pages, layout, links, list_rows, note_html
+from factcheck.views import (
+    claim_forms,
+    claim_items,
+    kept_claim_pages,
+    layout,
+    links,
+    list_forms,
+    list_rows,
+    note_html,
+)
 from factcheck.views.common import (
     actor,
     checker_choices,
@@ -376,100 +386,36 @@ class _People(NamedTuple):
     options: Markup  # every checker's ``<option>``, none chosen (the bulk form's)
 
 
-_kept_people: _People | None = None
+# The last list of checkers' pairs and options (one list is current at a time).
+_PEOPLE: KeptByIdentity[_People] = KeptByIdentity(at_most=1)
 
 
 def _people(checkers: list[Any]) -> _People:
     """The checkers' pairs and options, made again only when the list of checkers is another object:
     the same list comes back while the database has not changed (``claims_list``), and making the
     pairs and hashing them to find their options was some 5 % of the page."""
-    global _kept_people
-    kept = _kept_people
-    if kept is not None and kept.checkers is checkers:
-        return kept
-    pairs = tuple((c.id, c.choice_label) for c in checkers)
-    kept = _kept_people = _People(checkers, pairs, list_rows.options(pairs))
-    return kept
-
-
-# The filter form (claims/index.html wrote it): per filters, verdict scale and checkers' pairs, with the
-# pairs (compared by identity) and the markup.
-_kept_filter_forms: dict[Hashable, tuple[tuple[Any, ...], Markup]] = {}
-_FILTER_FORM = """<form method="get" class="filters" role="search" aria-label="Filter claims">
-  <label for="f-status">Status</label>
-  <select id="f-status" name="status"><option value="">Any</option>
-    {status}
-  </select>
-  <label for="f-assignee">Assignee</label>
-  <select id="f-assignee" name="assignee"><option value="">Anyone</option>
-    {assignee}
-  </select>
-  <label for="f-verdict">Verdict</label>
-  <select id="f-verdict" name="verdict"><option value="">Any</option>
-    {verdict}
-  </select>
-  <label for="f-article">Article id</label>
-  <input id="f-article" name="article" inputmode="numeric" size="6" value="{article}">
-  <span class="checkbox"><input type="checkbox" id="f-overdue" name="overdue" value="1" {overdue}> <label for="f-overdue">Overdue</label></span>
-  <span class="checkbox"><input type="checkbox" id="f-unassigned" name="unassigned" value="1" {unassigned}> <label for="f-unassigned">Unassigned</label></span>
-  <button type="submit">Filter</button>
-</form>"""
+    def make() -> _People:
+        pairs = tuple((c.id, c.choice_label) for c in checkers)
+        return _People(checkers, pairs, list_rows.options(pairs))
+    return _PEOPLE.get(checkers, (), make)
 
 
 def _filter_form(filters: ClaimFilters, people: _People, verdicts: tuple[str, ...]) -> Markup:
     """The list's filter form, its options and the values chosen: the same on most views (a template's
-    seven expressions and three option lists looked up by their contents were some 6 % of the page)."""
-    key = (filters, verdicts)
-    found = _kept_filter_forms.get(key)
-    if found is not None and found[0] is people.pairs:
-        return found[1]
-    markup = Markup(_FILTER_FORM.format(
-        status=list_rows.kept_options(_STATUSES, filters.status),
-        assignee=list_rows.options(people.pairs, filters.assignee_id),
-        verdict=list_rows.options(((v, v) for v in verdicts), filters.verdict),
-        article=list_rows.shown(filters.article_id or ""),
-        overdue="checked" if filters.overdue else "", unassigned="checked" if filters.unassigned else ""))
-    if len(_kept_filter_forms) >= 64:
-        _kept_filter_forms.clear()
-    _kept_filter_forms[key] = (people.pairs, markup)
-    return markup
-
-
-# The bulk-assign form (claims/index.html wrote it) in three parts: before its token, between the token
-# and the address it returns to, after that address.
-_BULK_FORM = (
-    '<form method="post" action="{action}" id="bulk-assign" class="bulk-assign panel">\n  ',
-    '\n  <input type="hidden" name="return_to" value="',
-    """">
-  <fieldset>
-    <legend>Assign the selected claims</legend>
-    <label for="bulk-assignee">Checker</label>
-    <select id="bulk-assignee" name="assignee_id">{assignees}</select>
-    <label for="bulk-due">Due</label><input type="date" id="bulk-due" name="due_date">
-    <label for="bulk-priority">Priority</label>
-    <select id="bulk-priority" name="priority">{priorities}</select>
-    <button type="submit" class="primary">Assign selected</button>
-  </fieldset>
-</form>""")
-_kept_bulk_forms: dict[str, tuple[tuple[Any, ...], str, str]] = {}
+    seven expressions and three option lists looked up by their contents were some 6 % of the page), so
+    kept per filters, verdict scale and checkers (``list_forms``)."""
+    return list_forms.kept_claims_filter(filters, verdicts, people.pairs, lambda: (
+        list_rows.kept_options(_STATUSES, filters.status), list_rows.options(people.pairs, filters.assignee_id),
+        list_rows.options(((v, v) for v in verdicts), filters.verdict)))
 
 
 def _bulk_form(people: _People, token: Markup) -> Markup:
-    """The bulk-assign form (claims/index.html wrote it): its token and key (new every view) and the
-    address it returns to (this one) written between the parts kept per mount point with the checkers
-    it offers."""
-    root = request.script_root
-    found = _kept_bulk_forms.get(root)
-    if found is None or found[0] is not people.pairs:
-        head, _middle, tail = _BULK_FORM
-        found = (people.pairs, head.format(action=html_text(layout_url("claims.bulk_assign"))),
-                 tail.format(assignees=people.options, priorities=_BULK_PRIORITIES))
-        if len(_kept_bulk_forms) >= 16:
-            _kept_bulk_forms.clear()
-        _kept_bulk_forms[root] = found
-    _pairs, head, tail = found
-    # The return address escaped as the template's ``{{ request.full_path }}`` escaped it.
-    return Markup(f"{head}{token}{_BULK_FORM[1]}{html_text(request.full_path)}{tail}")
+    """The bulk-assign form: its token and key (new every view) and the address it returns to (this one,
+    escaped as the template's ``{{ request.full_path }}`` escaped it) written into the markup kept with
+    the checkers it offers (``list_forms``)."""
+    return list_forms.bulk_assign("claims list", action=layout_url("claims.bulk_assign"), token=token,
+                                  return_to=request.full_path, assignees=people.options,
+                                  priorities=_BULK_PRIORITIES)
 
 
 _NO_FILTERS = ClaimFilters()
