@@ -222,12 +222,14 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     claims, checkers = read
     if not actions.assign:  # read for a viewer who may assign, but not on an article signed off
         checkers = []
-    # Asked once per kind of claim (an article's claims come in a handful of kinds), and only the two
-    # steps a card offers: all eleven of every kind were a tenth of the page.
+    # Asked once per kind of claim (an article's claims come in a handful of kinds), whose answers are
+    # kept between requests for viewers of the same roles (``ActionsByKind``): each claim's kind worked
+    # out once for both steps a card offers, not once for each (a fortieth of a first view).
     by_kind = claim_service.ActionsByKind(settings, viewer)
-    triage = {c.id for c in claims if by_kind.may("accept", c)}
+    answers = [(c.id, by_kind.of_row(c)) for c in claims]
+    triage = {claim_id for claim_id, may in answers if may.accept}
     # Claims the bulk-assignment form may tick (none when nobody can be chosen).
-    assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
+    assignable = {claim_id for claim_id, may in answers if may.assign} if checkers else set()
     # The bulk-assignment form sends nothing the page fills in: its token and its options are written
     # without building it (a WTForms form with its select fields cost more than the rest of its markup).
     # Both lists of options are kept by their contents (``kept_options``): the same on every view.
