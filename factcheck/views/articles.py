@@ -273,7 +273,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
         actions=actions, english=intake.english(article),
     )
     if holes is None:
-        return _whole_page(article.title, Markup(body)), status
+        return _whole_page(article.title, (body,)), status
     parts, whole = kept_article_pages.split(body, holes)
     if whole and status == 200 and claim_form is None and blockers is None:
         kept_article_pages.keep(current_app, article.id, viewer.id, kept_article_pages.Body(
@@ -287,17 +287,27 @@ def _viewer_key(viewer: Any, settings: Settings) -> tuple[Any, ...]:
     return (viewer_shape(viewer), settings, request.script_root)
 
 
-# The title's place in the layout, filled in here: ``layout.page`` keeps a layout per set of values, so
-# with the title among them every article's first view rendered base.html anew (a fifth of the article's
-# own work on a first view, issue 15); with this stand-in one layout per session serves every article.
-# Private-use characters around a nonce made when the process starts, which no page shows and
-# autoescaping leaves as they are.
-_TITLE = stand_ins.StandIns("t").mark("t")
+# The title's and the body's places in the layout, filled in here. ``layout.page`` keeps a layout per set
+# of values, so with the title among them every article's first view rendered base.html anew (a fifth of
+# the article's own work on a first view, issue 15); with a stand-in there, one layout per session serves
+# every article. The body goes in at the same time, as the pieces it is written in: the page is joined
+# once, where the body's text, the layout around it and the title put in it were each a copy of the
+# whole page (some 30 kB). Private-use characters around a nonce made when the process starts, which no
+# page shows and autoescaping leaves as they are.
+_PLACES = stand_ins.StandIns("tb")
+_TITLE, _BODY = str(_PLACES.mark("t")), _PLACES.mark("b")
 
 
-def _whole_page(title: str, body: Markup) -> str:
-    # Escaped as ``{{ title }}`` escapes it; the stand-in is in the layout's head, before the body.
-    return layout.page("articles/show.html", body, title=str(_TITLE)).replace(_TITLE, escape(title), 1)
+def _whole_page(title: str, body: Sequence[str]) -> str:
+    """The page: the layout with ``title`` (escaped as ``{{ title }}`` escapes it) and the body's pieces."""
+    around = layout.page("articles/show.html", _BODY, title=_TITLE)
+    at_title = around.find(_TITLE)
+    at_body = around.find(_BODY, at_title)
+    if at_title < 0 or at_body < 0 or around.count(_TITLE) != 1 or around.count(_BODY) != 1:
+        # Not the layout this expects (the title shown twice?): each put in wherever it stands.
+        return around.replace(_TITLE, escape(title)).replace(_BODY, "".join(body))
+    return "".join([around[:at_title], escape(title), around[at_title + len(_TITLE):at_body], *body,
+                    around[at_body + len(_BODY):]])
 
 
 @bp.get("/<id:article_id>")
