@@ -374,10 +374,10 @@ def _claims_of_json(claims_json: str, dialect: Dialect, status: str,
             if score == "?":
                 return as_rows()
             row[_SCORE] = float(score)
-        for position, processor in typed:
+        for position, convert in typed:
             value = row[position]
             if value is not None:
-                row[position] = processor(value)
+                row[position] = convert(value)
         row.append(status)
     rows.sort(key=_PLACE)
     return tuple(map(ArticleClaim._make, rows))

@@ -22,7 +22,16 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services.users import Checker
 from factcheck.settings import Settings
-from factcheck.views import article_cards, article_head, article_text, jobs, kept_article_pages, layout, links, stand_ins
+from factcheck.views import (
+    article_cards,
+    article_head,
+    article_text,
+    jobs,
+    kept_article_pages,
+    layout,
+    links,
+    stand_ins,
+)
 from factcheck.views.common import actor, context, layout_url, text_arg
 from factcheck.views.kept import Kept
 from factcheck.views.list_rows import article_rows, html_text, kept_options, kept_page, status_label
