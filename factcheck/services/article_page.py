@@ -365,14 +365,22 @@ def _claims_of_json(claims_json: str, dialect: Dialect, status: str,
             (position, processor) for position, column in enumerate(_CLAIM_COLUMNS)
             if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None))
     rows = json.loads(claims_json)
+    # Each row typed in place (the decoder's own list, of the claims' columns only), a NULL left as it is
+    # (every processor gives None for it): a row copied and every processor called was a third of making
+    # a first view's claims.
     for row in rows:
         score = row[_SCORE]
         if score is not None:
             if score == "?":
                 return as_rows()
             row[_SCORE] = float(score)
+        for position, convert in typed:
+            value = row[position]
+            if value is not None:
+                row[position] = convert(value)
+        row.append(status)
     rows.sort(key=_PLACE)
-    return tuple(_claim(row, typed, status) for row in rows)
+    return tuple(map(ArticleClaim._make, rows))
 
 
 # ---- the page in one statement ------------------------------------------------------------------------
@@ -411,6 +419,9 @@ class PageRows(NamedTuple):
     checkers_json: str | None
     with_checkers: bool
     processors: driver_sql.Processors  # of the article's columns that need one
+    # The dialect of the connection it was read on: ``page_claims`` needs no more of the session (asking
+    # it for its connection again was a fortieth of a first view).
+    dialect: Dialect | None = None
 
     @property
     def article(self) -> tuple[Any, ...]:
@@ -426,7 +437,7 @@ def page_rows(session: DbSession, article_id: int, *, with_checkers: bool) -> Pa
     connection = session.connection()
     statement = _PAGE.get(connection.dialect.name)
     if statement is None:
-        return PageRows(tuple(article_row(session, article_id)), None, None, with_checkers, ())
+        return PageRows(tuple(article_row(session, article_id)), None, None, with_checkers, (), connection.dialect)
     # Untyped: a view of a kept page compares the driver's values and types none of them (SQLite's
     # dates and the revision's furniture JSON were a thirtieth of such a view).
     rows, processors = driver_sql.untyped(connection, statement, {"article_id": article_id,
@@ -435,7 +446,7 @@ def page_rows(session: DbSession, article_id: int, *, with_checkers: bool) -> Pa
         raise NotFound("There is no such article.")
     row = rows[0]
     return PageRows(tuple(row[:_ARTICLE_WIDTH]), row[_ARTICLE_WIDTH], row[_ARTICLE_WIDTH + 1], with_checkers,
-                    _article_processors(processors))
+                    _article_processors(processors), connection.dialect)
 
 
 _ARTICLE_PROCESSORS: dict[int, tuple[driver_sql.Processors, driver_sql.Processors]] = {}
@@ -455,8 +466,7 @@ def page_claims(session: DbSession, article_id: int, status: str, read: PageRows
                 ) -> tuple[ArticleClaims, list[Checker]]:
     """The claims (and checkers, where read) of ``page_rows``, as ``claims_and_checkers`` (or
     ``claim_rows``, with no checkers) gives them, kept under the same kind of key."""
-    connection = loaded_rows.own_session(session).connection()
-    dialect = connection.dialect
+    dialect = read.dialect or loaded_rows.own_session(session).connection().dialect
     if dialect.name not in _PAGE:
         return (claims_and_checkers_of(session, article_id, status) if read.with_checkers
                 else (claim_rows_of(session, article_id, status), []))
@@ -465,7 +475,8 @@ def page_claims(session: DbSession, article_id: int, status: str, read: PageRows
                             else (dialect.name, False, status, claims_json))
     if dialect.name in _ONE_VALUE:
         def make() -> _Made:
-            return (_claims_of_json(claims_json, dialect, status, lambda: _claims_of_rows(connection, article_id, status)),
+            return (_claims_of_json(claims_json, dialect, status, lambda: _claims_of_rows(
+                        loaded_rows.own_session(session).connection(), article_id, status)),
                     _checkers(read.checkers_json, True) if read.with_checkers else ())
     else:
         def make() -> _Made:

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple, cast
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from factcheck.errors import GateClosed, ValidationFailed
 from factcheck.extensions import db
@@ -22,7 +22,16 @@ from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services.users import Checker
 from factcheck.settings import Settings
-from factcheck.views import article_cards, article_head, article_text, jobs, kept_article_pages, layout, links
+from factcheck.views import (
+    article_cards,
+    article_head,
+    article_text,
+    jobs,
+    kept_article_pages,
+    layout,
+    links,
+    stand_ins,
+)
 from factcheck.views.common import actor, context, layout_url, text_arg
 from factcheck.views.kept import Kept
 from factcheck.views.list_rows import article_rows, html_text, kept_options, kept_page, status_label
@@ -222,12 +231,14 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
     claims, checkers = read
     if not actions.assign:  # read for a viewer who may assign, but not on an article signed off
         checkers = []
-    # Asked once per kind of claim (an article's claims come in a handful of kinds), and only the two
-    # steps a card offers: all eleven of every kind were a tenth of the page.
+    # Asked once per kind of claim (an article's claims come in a handful of kinds), whose answers are
+    # kept between requests for viewers of the same roles (``ActionsByKind``): each claim's kind worked
+    # out once for both steps a card offers, not once for each (a fortieth of a first view).
     by_kind = claim_service.ActionsByKind(settings, viewer)
-    triage = {c.id for c in claims if by_kind.may("accept", c)}
+    answers = [(c.id, by_kind.of_row(c)) for c in claims]
+    triage = {claim_id for claim_id, may in answers if may.accept}
     # Claims the bulk-assignment form may tick (none when nobody can be chosen).
-    assignable = {c.id for c in claims if by_kind.may("assign", c)} if checkers else set()
+    assignable = {claim_id for claim_id, may in answers if may.assign} if checkers else set()
     # The bulk-assignment form sends nothing the page fills in: its token and its options are written
     # without building it (a WTForms form with its select fields cost more than the rest of its markup).
     # Both lists of options are kept by their contents (``kept_options``): the same on every view.
@@ -271,7 +282,7 @@ def render_article(article: Article, *, claim_form: ClaimForm | None = None,
         actions=actions, english=intake.english(article),
     )
     if holes is None:
-        return _whole_page(article.title, Markup(body)), status
+        return _whole_page(article.title, (body,)), status
     parts, whole = kept_article_pages.split(body, holes)
     if whole and status == 200 and claim_form is None and blockers is None:
         kept_article_pages.keep(current_app, article.id, viewer.id, kept_article_pages.Body(
@@ -285,8 +296,27 @@ def _viewer_key(viewer: Any, settings: Settings) -> tuple[Any, ...]:
     return (viewer_shape(viewer), settings, request.script_root)
 
 
-def _whole_page(title: str, body: Markup) -> str:
-    return layout.page("articles/show.html", body, title=title)  # the layout kept
+# The title's and the body's places in the layout, filled in here. ``layout.page`` keeps a layout per set
+# of values, so with the title among them every article's first view rendered base.html anew (a fifth of
+# the article's own work on a first view, issue 15); with a stand-in there, one layout per session serves
+# every article. The body goes in at the same time, as the pieces it is written in: the page is joined
+# once, where the body's text, the layout around it and the title put in it were each a copy of the
+# whole page (some 30 kB). Private-use characters around a nonce made when the process starts, which no
+# page shows and autoescaping leaves as they are.
+_PLACES = stand_ins.StandIns("tb")
+_TITLE, _BODY = str(_PLACES.mark("t")), _PLACES.mark("b")
+
+
+def _whole_page(title: str, body: Sequence[str]) -> str:
+    """The page: the layout with ``title`` (escaped as ``{{ title }}`` escapes it) and the body's pieces."""
+    around = layout.page("articles/show.html", _BODY, title=_TITLE)
+    at_title = around.find(_TITLE)
+    at_body = around.find(_BODY, at_title)
+    if at_title < 0 or at_body < 0 or around.count(_TITLE) != 1 or around.count(_BODY) != 1:
+        # Not the layout this expects (the title shown twice?): each put in wherever it stands.
+        return around.replace(_TITLE, escape(title)).replace(_BODY, "".join(body))
+    return "".join([around[:at_title], escape(title), around[at_title + len(_TITLE):at_body], *body,
+                    around[at_body + len(_BODY):]])
 
 
 @bp.get("/<id:article_id>")

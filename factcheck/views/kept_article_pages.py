@@ -61,9 +61,13 @@ def split(text: str, holes: Holes) -> tuple[list[str], bool]:
     return parts, len(parts) // 2 == holes.tokens
 
 
-def fill(parts: Sequence[str], token_and_key: Callable[..., Markup]) -> Markup:
-    """The body with this view's tokens and idempotency keys."""
-    return stand_ins.fill(parts, {_TOKEN: token_and_key, _TOKEN_WITH_ID: lambda: token_and_key(with_id=True)})
+def fill(parts: Sequence[str], token_and_key: Callable[..., Markup]) -> list[str]:
+    """The body with this view's tokens and idempotency keys, as its pieces in order (the page joins
+    them once with the layout around them)."""
+    pieces = list(parts)
+    for n in range(1, len(pieces), 2):
+        pieces[n] = token_and_key(with_id=True) if pieces[n] == _TOKEN_WITH_ID else token_and_key()
+    return pieces
 
 
 def kept(app: Flask, article_id: int, viewer_id: int) -> Body | None:
