@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from flask import current_app
 from flask_wtf import FlaskForm
@@ -210,7 +210,7 @@ def inside(name: str, claim: Claim, *, settings: Any, checkers: Sequence[Any] = 
         # The app's templates are part of the key: an app of its own (a test's) may load other ones.
         written = _KEPT.get((name, shape, id(current_app.jinja_env)), write_marked)
         if written is _UNMARKED:  # options not written as expected: a shape for each assignee and priority
-            shape = (*shape, claim.assignee_id, claim.priority)
+            shape = (*cast("tuple[Any, ...]", shape), claim.assignee_id, claim.priority)
             written = _KEPT.get((name, shape, id(current_app.jinja_env)), write)
         return written.fill(spec.values(claim))
     return _KEPT.get((name, shape, id(current_app.jinja_env)), write).fill(spec.values(claim))
