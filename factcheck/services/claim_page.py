@@ -10,9 +10,10 @@ execution context and result) cost more than SQLite took to answer these stateme
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import literal_column
 from sqlalchemy.engine import Connection
@@ -28,6 +29,7 @@ from factcheck.services.context import DbSession
 _OPENING = presence._OPENING
 _CLAIM, _ITEMS, _HISTORY = claim_queries._PAGE_CLAIM, claim_queries._PAGE_ITEMS, claim_queries._HISTORY
 HISTORY_SHOWN = 100
+Read = TypeVar("Read")
 
 
 class Opened(NamedTuple):
@@ -57,13 +59,16 @@ class Opening:
     read; they are read if asked for). ``stamp``: what names the state of the database the rows were read
     in, for a page written from them to be kept with (None: not to be trusted past this view)."""
 
-    __slots__ = ("_fetched", "_params", "_session", "present", "stamp", "unchanged", "unread")
+    __slots__ = ("_fetched", "_params", "_session", "people", "present", "stamp", "unchanged", "unread")
 
     def __init__(self, session: Any, present: list[presence.Present], unread: bool,
                  fetched: Sequence[Fetched] | None, params: Mapping[str, Any] | None = None,
-                 stamp: Any = None, unchanged: bool = False) -> None:
+                 stamp: Any = None, unchanged: bool = False, people: Any = None) -> None:
         self._session, self.present, self.unread, self._fetched = session, present, unread, fetched
         self._params, self.stamp, self.unchanged = params, stamp, unchanged
+        # PostgreSQL: the versions of every user and role the probe read (``checkers``); None elsewhere,
+        # or when the statement's transaction had written.
+        self.people = people
 
     def _read(self) -> Sequence[Fetched]:
         if self._fetched is None:  # the database was unchanged, but the rows are wanted after all
@@ -106,18 +111,19 @@ def open_claim(session: DbSession, claim_id: int, viewer: User, now: datetime, s
     if stamp is not None:
         # A page is kept: first ask whether the database has changed since (with who else is there).
         [opening] = fetch_all(connection, (_OPENING_PROBED,), params)
-        newest = _newest(opening)
+        newest, people = _newest(opening), _people_versions(opening)
         if newest == stamp:
-            return _opened(own, opening, None, params, stamp, unchanged=True)
-        return _opened(own, opening, fetch_all(connection, (_CLAIM, _ITEMS, _HISTORY), params), params, newest)
+            return _opened(own, opening, None, params, stamp, unchanged=True, people=people)
+        return _opened(own, opening, fetch_all(connection, (_CLAIM, _ITEMS, _HISTORY), params), params, newest,
+                       people=people)
     # The probe's statement is sent first: rows read after it hold every change it saw, and perhaps
     # later ones, which a later probe then sees.
     opening, *fetched = fetch_all(connection, (_OPENING_PROBED, _CLAIM, _ITEMS, _HISTORY), params)
-    return _opened(own, opening, fetched, params, _newest(opening))
+    return _opened(own, opening, fetched, params, _newest(opening), people=_people_versions(opening))
 
 
 def _opened(session: Any, opening: Fetched, fetched: Sequence[Fetched] | None, params: Mapping[str, Any],
-            stamp: Any, *, unchanged: bool = False) -> Opening:
+            stamp: Any, *, unchanged: bool = False, people: Any = None) -> Opening:
     present, unread = [], False
     for flag, user_id, name, since, *_probe in _typed(*opening):
         unread = bool(flag)
@@ -125,7 +131,7 @@ def _opened(session: Any, opening: Fetched, fetched: Sequence[Fetched] | None, p
             present.append(presence.Present(presence.Person(user_id, name), since))
     if not unread and fetched is not None and not fetched[0].raw:
         raise NotFound("There is no such claim.")
-    return Opening(session, present, unread, fetched, params, stamp, unchanged)
+    return Opening(session, present, unread, fetched, params, stamp, unchanged, people)
 
 
 # ---- whether the database has changed since a page was written --------------------------------------
@@ -145,6 +151,45 @@ _ROLES: Any = literal_column("(SELECT md5(string_agg(r.user_id::text || ':' || r
 _OPENING_PROBED = unchanged.constants_written(
     _OPENING.add_columns(unchanged.NEWEST_EVENT.label("newest"), _PEOPLE.label("people"), _ROLES.label("roles"),
                          unchanged.TRANSACTION_WROTE.label("wrote")))
+
+
+def _people_versions(opening: Fetched) -> tuple[str, str] | None:
+    """The probe's versions of the users and of their roles; None when the statement's transaction wrote
+    (its rows may be its own, not committed)."""
+    *_opening, _newest_event, people, roles, wrote = opening.raw[0]
+    return None if wrote else (people, roles)
+
+
+# ---- the assignment form's checkers, kept while the people are unchanged -----------------------------
+# Who is offered as a checker depends on the users and their roles alone. Read on every view that offers
+# the assignment form, they were a statement of their own (on PostgreSQL a round trip after the page's
+# pipeline) for a list that changes when someone joins, leaves or changes role. SQLite: kept while the
+# database has not changed (``unchanged.kept_while_unchanged``). PostgreSQL: kept with the versions of
+# every user and role that the opening's probe read in its own statement, and given while the probe
+# reads the same ones (a list read after the probe holds every change it saw, and perhaps a later one,
+# which moves the versions the next probe reads: it is then read again).
+_CHECKERS_KEY = ("claim_page.checkers",)
+_kept_checkers: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def checkers(session: DbSession, opening: Opening | None, read: Callable[[], Read]) -> Read:
+    """``read()`` (the checkers, as the assignment form offers them), or what it gave before while the
+    users and their roles are unchanged since (``opening``: the page's opening, whose probe read their
+    versions on PostgreSQL; None: read them). What is returned is shared: the caller must not change it."""
+    connection = loaded_rows.own_session(session).connection()
+    if connection.dialect.name == "sqlite":
+        return unchanged.kept_while_unchanged(connection, _CHECKERS_KEY, read)
+    people = opening.people if opening is not None else None
+    if people is None:
+        return read()
+    engine = connection.engine
+    kept = _kept_checkers.get(engine)
+    if kept is not None and kept[0] == people:
+        value: Read = kept[1]
+        return value
+    value = read()
+    _kept_checkers[engine] = (people, value)
+    return value
 
 
 def _sqlite_stamp(connection: Connection, began: int | None) -> int | None:

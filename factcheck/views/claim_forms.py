@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from flask import current_app
 from flask_wtf import FlaskForm
@@ -60,8 +60,49 @@ class _Written(NamedTuple):
         parts = self.parts
         out = [parts[0]]
         for n in range(1, len(parts), 2):
-            out += (values[parts[n]], parts[n + 1])
+            name = parts[n]
+            value = values.get(name)
+            if value is None:
+                if not name.startswith(_OPTION):
+                    raise KeyError(name)
+                value = ""  # an option not selected
+            out += (value, parts[n + 1])
         return Markup("".join(out))
+
+
+# An option's marker: ``_OPTION`` + the select's name + "_" + the option's value (``_options_marked``).
+_OPTION = "option_"
+# A select's options as the fields write them (``forms.rendering._select``, and WTForms' own widget:
+# ``selected`` sorts before ``value``), none selected: ``<option value="…">``.
+_SELECT = re.compile(r'(<select [^>]*\bname="(\w+)"[^>]*>)(.*?)(</select>)', re.DOTALL)
+_PLAIN_OPTION = re.compile(r'<option value="(\w+)">')
+
+
+_UNMARKED = _Written(("",))  # kept for a shape whose options could not be marked
+
+
+def _options_marked(markup: str, names: tuple[str, ...]) -> str | None:
+    """The markup with a marker before the ``value`` of each option of the selects ``names`` (written with
+    none selected), so that a view writes ``selected `` into the one the claim selects; None when an
+    option is not written as expected (a value other than letters, digits and underscores)."""
+    marked = 0
+
+    def mark(select: re.Match[str]) -> str:
+        nonlocal marked
+        opening, name, options, closing = select.groups()
+        if name not in names:
+            return select.group(0)
+        if options.count("<option") != len(_PLAIN_OPTION.findall(options)):
+            raise ValueError(name)
+        marked += 1
+        return opening + _PLAIN_OPTION.sub(lambda o: f'<option {_marker(_OPTION + name + "_" + o.group(1))}value="{o.group(1)}">',
+                                           options) + closing
+
+    try:
+        written = _SELECT.sub(mark, markup)
+    except ValueError:
+        return None
+    return written if marked == len(names) else None
 
 
 def _text(value: object) -> str:
@@ -92,16 +133,25 @@ def _no_shape(claim: Claim, settings: Any, checkers: Sequence[Any]) -> Hashable:
 
 
 def _assign_blank(shape: Any) -> FlaskForm:
-    _attributed, choices, assignee_id, priority = shape
+    # With no checker and no priority selected: the options are marked after (``_ASSIGN_SELECTS``).
+    _attributed, choices, *selected = shape
+    assignee_id, priority = selected if selected else (None, None)
     form = AssignForm(formdata=None, version=_marker("version"), assignee_id=assignee_id, priority=priority)
     form.assignee_id.choices = forms_choices(choices)
     form.due_date.raw_data = [_marker("due_date")]  # the date field writes its raw data when it has some
     return form
 
 
+# The assignment form's selects, whose options are marked rather than written once for every assignee and
+# priority: a desk's first views of its claims met a new pair on most claims (a WTForms form built and its
+# fields rendered for each).
+_ASSIGN_SELECTS = ("assignee_id", "priority")
+
+
 def _assign_values(claim: Claim) -> dict[str, str]:
     due = claim.due_date
-    return {"version": str(claim.version), "due_date": due.strftime("%Y-%m-%d") if due else ""}
+    return {"version": str(claim.version), "due_date": due.strftime("%Y-%m-%d") if due else "",
+            f"{_OPTION}assignee_id_{claim.assignee_id}": "selected ", f"{_OPTION}priority_{claim.priority}": "selected "}
 
 
 def _triage_values(claim: Claim) -> dict[str, str]:
@@ -117,8 +167,7 @@ FORMS: dict[str, _Form] = {
     "dismiss_form": _Form("dismiss", _versioned(DismissForm), _no_shape, _version),
     "assign_form": _Form("assign", _assign_blank,
                          lambda claim, _settings, checkers: (
-                             bool(claim.claimant), tuple((c.value, c.label) for c in checkers), claim.assignee_id,
-                             claim.priority),
+                             bool(claim.claimant), tuple((c.value, c.label) for c in checkers)),
                          _assign_values),
     # An attributed claim's evidence answers one of two questions: the checker says which, first.
     "evidence_form": _Form("evidence", lambda shape: EvidenceForm(formdata=None, question="" if shape else "substance"),
@@ -153,5 +202,15 @@ def inside(name: str, claim: Claim, *, settings: Any, checkers: Sequence[Any] = 
     def write() -> _Written:
         return _Written.of(str(_macro(spec.macro)(spec.blank(shape), attributed)))
 
-    # The app's templates are part of the key: an app of its own (a test's) may load other ones.
+    if name == "assign_form":
+        def write_marked() -> _Written:
+            marked = _options_marked(str(_macro(spec.macro)(spec.blank(shape), attributed)), _ASSIGN_SELECTS)
+            return _Written.of(marked) if marked is not None else _UNMARKED
+
+        # The app's templates are part of the key: an app of its own (a test's) may load other ones.
+        written = _KEPT.get((name, shape, id(current_app.jinja_env)), write_marked)
+        if written is _UNMARKED:  # options not written as expected: a shape for each assignee and priority
+            shape = (*cast("tuple[Any, ...]", shape), claim.assignee_id, claim.priority)
+            written = _KEPT.get((name, shape, id(current_app.jinja_env)), write)
+        return written.fill(spec.values(claim))
     return _KEPT.get((name, shape, id(current_app.jinja_env)), write).fill(spec.values(claim))

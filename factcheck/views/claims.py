@@ -162,13 +162,15 @@ def _again(claim: Claim, status: int, **page: Any) -> tuple[str, int]:
 
 def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = None, problem: str | None = None,
             present: list[presence.Present] | None = None, history: claim_queries.ClaimHistory | None = None,
-            keep: tuple[Hashable, Hashable, Any] | None = None, **bound: FlaskForm) -> tuple[str, int]:
+            keep: tuple[Hashable, Hashable, Any] | None = None, opening: claim_page.Opening | None = None,
+            **bound: FlaskForm) -> tuple[str, int]:
     """The claim page; ``keep``: what a plain view's viewer and settings, rows and their stamp were
-    (``show``), for the body to be kept for them (``kept_claim_pages``)."""
+    (``show``), for the body to be kept for them (``kept_claim_pages``); ``opening``: what the view read
+    on opening the claim, whose probe says whether the checkers kept are still the checkers."""
     viewer = actor()
     actions = claim_service.page_actions(context().settings, viewer, claim)
     offered = _offered(actions)
-    checkers = checker_choices() if "assign_form" in offered else None
+    checkers = _checkers(opening) if "assign_form" in offered else None
     forms = _forms(claim, offered, checkers or [], bound)
     if history is None:
         history = claim_queries.claim_history(db.session, claim)
@@ -223,6 +225,11 @@ def _render(claim: Claim, status: int = 200, conflict: EditConflict | None = Non
     return _whole_page(claim_id, kept_claim_pages.fill(parts, _presence_region(claim_id, present, heartbeat),
                                                        token_writer()),
                        problem, _kept_input(bound, offered)), status
+
+
+def _checkers(opening: claim_page.Opening | None) -> list[Any]:
+    """The assignment form's checkers, kept while the users and their roles are unchanged (``claim_page.checkers``)."""
+    return claim_page.checkers(db.session, opening, checker_choices)
 
 
 def _whole_page(claim_id: int, body: Markup, problem: str | None = None,
@@ -489,14 +496,15 @@ def show(claim_id: int) -> Any:
         notifications.mark_claim_read(context(), actor=actor(), claim_id=claim_id, unread=True)
         return _render(claim_queries.load_claim_page(db.session, claim_id), present=opening.present)
     if kept is not None and (opening.unchanged or kept.rows == opening.rows) \
-            and (kept.checkers is None or kept.checkers == checker_choices()):
+            and (kept.checkers is None or kept.checkers == _checkers(opening)):
         if not opening.unchanged and opening.stamp != kept.stamp:  # the same rows, read in a later state
             kept_claim_pages.keep(current_app, claim_id, viewer.id, kept._replace(stamp=opening.stamp))
         body = kept_claim_pages.fill(kept.parts, _presence_region(claim_id, opening.present, kept.heartbeat),
                                      token_writer())
         return _whole_page(claim_id, body)
     claim, history = opening.objects()
-    return _render(claim, present=opening.present, history=history, keep=(shown_to, opening.rows, opening.stamp))
+    return _render(claim, present=opening.present, history=history, keep=(shown_to, opening.rows, opening.stamp),
+                   opening=opening)
 
 
 @bp.post("/<id:claim_id>/assign")

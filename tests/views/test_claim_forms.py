@@ -77,3 +77,26 @@ def test_a_posted_form_is_written_from_itself(app) -> None:
         form.reason.errors = ["Say why."]
         markup = claim_forms.inside("dismiss_form", claim, settings=SETTINGS, posted=form)
         assert "Say why." in markup and "&lt;script&gt;" in markup and "<script>" not in markup
+
+
+def test_the_assignment_form_is_written_once_for_every_assignee_and_priority(app) -> None:
+    """Its selects' options are marked, not written again for each assignee and priority: claims of the
+    same shape (a claimant or not, the same checkers) share one markup, each with its own selection."""
+    with app.test_request_context():
+        claim_forms._KEPT._items.clear()
+        claims = [Claim(id=n, version=n, statement="Words.", claimant=None, via=None, assignee_id=assignee,
+                        due_date=None, priority=priority)
+                  for n, (assignee, priority) in enumerate([(3, "high"), (4, "low"), (None, "urgent"), (99, "normal")])]
+        for claim in claims:
+            built = claim_forms._macro("assign")(_built("assign_form", claim), False)
+            assert claim_forms.inside("assign_form", claim, settings=SETTINGS, checkers=choices(CHECKERS)) == built
+        assert [key[0] for key in claim_forms._KEPT._items] == ["assign_form"]
+
+
+def test_options_not_written_as_expected_are_not_marked() -> None:
+    select = '<select id="priority" name="priority"><option value="a">A</option>{}</select>'
+    names = ("priority",)
+    assert claim_forms._options_marked(select.format('<option value="b">B</option>'), names) is not None
+    assert claim_forms._options_marked(select.format('<option value="b c">B</option>'), names) is None
+    assert claim_forms._options_marked(select.format('<option selected value="b">B</option>'), names) is None
+    assert claim_forms._options_marked(select.format(""), ("priority", "assignee_id")) is None

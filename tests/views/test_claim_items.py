@@ -113,3 +113,32 @@ def test_who_else_is_there_is_escaped_and_the_anchor_is_the_claims_own_json(make
     assert region.group(0).endswith(reader.get(f"/claims/{claim.id}/presence").get_data(as_text=True) + "</div>")
     shown = re.search(r"<pre>(.*?)</pre>", page, re.S)
     assert shown and "<" not in shown.group(1) and json.loads(shown.group(1)) == db.session.get(Claim, claim.id).anchor()
+
+
+def test_the_anchor_is_written_as_the_tojson_filter_writes_it(app):
+    """``claim_items._anchor_written`` (the C encoder's strings in a fixed layout) gives the bytes of
+    ``claim.anchor()|tojson(indent=1)`` for anchors of every character JSON or HTML treats specially."""
+    import random
+    import string
+
+    from jinja2.utils import htmlsafe_json_dumps
+
+    from factcheck.views import claim_items
+
+    env = app.jinja_env
+    policies = env.policies
+    assert claim_items._default_json(env)
+    alphabet = string.printable + "<>&'\"\\\u00e9\u2014\U0001f600\x00\x1f\u2028\ud7ff"
+    chosen = random.Random(15)
+
+    def text(longest: int) -> str:
+        return "".join(chosen.choice(alphabet) for _ in range(chosen.randint(0, longest)))
+
+    for _ in range(3000):
+        anchor = claim_items._Anchor(chosen.randint(1, 10**6), text(80), text(30), text(30), chosen.randint(0, 10**5),
+                                     chosen.randint(0, 10**5))
+        tojson = htmlsafe_json_dumps(Claim.anchor(anchor), dumps=policies["json.dumps_function"],  # type: ignore[arg-type]
+                                     **{**policies["json.dumps_kwargs"], "indent": 1})
+        assert claim_items._anchor_written(anchor) == tojson
+    # A value of another kind is left to the general way.
+    assert claim_items._anchor_written(claim_items._Anchor(1, "q", "p", "s", 1.5, 2)) is None  # type: ignore[arg-type]
