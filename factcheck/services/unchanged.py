@@ -7,7 +7,9 @@ commit by the app's connections, other workers, the command line or a backup mov
 number that has not moved since the moment it was first given means no row has changed since that
 moment; figures read after it are the figures the statements would read now. So the dashboard's and
 the audit log's reads (five statements, and two) are kept and given again until anything is written,
-and read afresh at the first view after a write.
+and read afresh at the first view after a write. The signed-in user's row is kept so too, in a store of
+its own (``kept_while_unchanged_in``, ``users.session_user``): a sign-out, a deactivation or a role
+changed is a commit, so the next request reads it again.
 
 Figures are read for keeping, and kept figures given, only on a connection that holds no write of its
 own not committed yet (``in_transaction``: the sqlite3 driver begins a transaction only before a

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, exists, func, literal_column, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -163,17 +164,20 @@ def session_user(session: DbSession, token: str, *, badges: bool = False) -> Use
         rows = driver_sql.run_lean(own.connection(), _session_user_statement(badges), {"token_hash": token_hash})
         return rows[0] if rows else None
 
-    if own.get_transaction() is None or not _holds_a_write(own):
+    bind = own.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite" \
+            and (own.get_transaction() is None or not _holds_a_write(own)):
         # SQLite: the row is given again while nothing has been committed to the database since it
         # was read, by any connection of any process (``PRAGMA data_version``, ``unchanged``): a
         # sign-out, a deactivation, a role changed or a password changed is a commit, so the very next
         # request after it reads the row afresh and finds the session ended or the new roles. The
         # statement was 29-41 % of a kept claim or article page (issue 15). Other databases: read
         # every time (PostgreSQL has no such number; its honest check would be a round trip too).
-        row = unchanged.kept_while_unchanged_in(own.get_bind(), _KEPT_USERS, _KEPT_USERS_AT_MOST,
+        row = unchanged.kept_while_unchanged_in(bind, _KEPT_USERS, _KEPT_USERS_AT_MOST,
                                                 (token_hash, badges), read)
     else:
-        # A write of the request's own not committed yet: the watch cannot see it.
+        # PostgreSQL; or a write of the request's own not committed yet, which the watch cannot see; or a
+        # session bound to a connection of the caller's, whose transaction this cannot see into.
         row = read()
     if row is None:
         return None
