@@ -7,7 +7,9 @@ commit by the app's connections, other workers, the command line or a backup mov
 number that has not moved since the moment it was first given means no row has changed since that
 moment; figures read after it are the figures the statements would read now. So the dashboard's and
 the audit log's reads (five statements, and two) are kept and given again until anything is written,
-and read afresh at the first view after a write.
+and read afresh at the first view after a write. The signed-in user's row is kept so too, in a store of
+its own (``kept_while_unchanged_in``, ``users.session_user``): a sign-out, a deactivation or a role
+changed is a commit, so the next request reads it again.
 
 Figures are read for keeping, and kept figures given, only on a connection that holds no write of its
 own not committed yet (``in_transaction``: the sqlite3 driver begins a transaction only before a
@@ -63,6 +65,9 @@ class _Watch:
     def __init__(self, engine: Engine) -> None:
         self.lock = threading.Lock()
         self.kept: dict[Hashable, tuple[int, Any]] = {}
+        # Stores of their own (the signed-in users' rows), so that many keys of one kind never push out
+        # the pages' reads; emptied with ``kept`` at every change.
+        self.stores: dict[str, dict[Hashable, tuple[int, Any]]] = {}
         self.version: int | None = None
         self.since = 0  # the tick when the watch first gave ``version``
         self.driver: sqlite3.Connection | None = None
@@ -85,6 +90,8 @@ class _Watch:
         if version != self.version:
             self.version, self.since = version, next(_ticks)
             self.kept.clear()  # read before the change
+            for store in self.stores.values():
+                store.clear()
         return self.since
 
     def __del__(self) -> None:
@@ -148,6 +155,29 @@ def kept_while_unchanged(connection: Connection, key: Hashable, read: Callable[[
     if driver is None or driver.in_transaction:
         return read()
     watch = _watch(connection.engine)
+    return _kept(watch, watch.kept, _KEPT_AT_MOST, key, read)
+
+
+def kept_while_unchanged_in(engine: Engine, store: str, at_most: int, key: Hashable, read: Callable[[], Read]) -> Read:
+    """``kept_while_unchanged`` for a caller that has no connection yet, in a store of its own (named
+    ``store``, emptied past ``at_most`` keys). The caller must know that ``read()`` runs on a connection
+    that holds no write of its own not committed (a request's session that has not begun its
+    transaction, or whose connection ``in_transaction`` says so): this does not look. SQLite files
+    only; any other engine ``read()`` every time."""
+    if engine.dialect.name != "sqlite":
+        return read()
+    watch = _watch(engine)
+    if watch.driver is None:
+        return read()
+    kept = watch.stores.get(store)
+    if kept is None:
+        with watch.lock:
+            kept = watch.stores.setdefault(store, {})
+    return _kept(watch, kept, at_most, key, read)
+
+
+def _kept(watch: _Watch, kept: dict[Hashable, tuple[int, Any]], at_most: int, key: Hashable,
+          read: Callable[[], Read]) -> Read:
     with watch.lock:
         # Asked before any figure is read: a change committed meanwhile may be in the figures, but it
         # moves the number, so they are never given past a change they do not hold.
@@ -155,7 +185,7 @@ def kept_while_unchanged(connection: Connection, key: Hashable, read: Callable[[
         if since is None:
             began = None
         else:
-            found = watch.kept.get(key)
+            found = kept.get(key)
             if found is not None and found[0] > since:
                 return found[1]
             began = next(_ticks)
@@ -163,9 +193,9 @@ def kept_while_unchanged(connection: Connection, key: Hashable, read: Callable[[
     if began is not None:
         with watch.lock:
             if watch.since < began:  # nothing seen to change meanwhile
-                if len(watch.kept) >= _KEPT_AT_MOST:
-                    watch.kept.clear()
-                watch.kept[key] = (began, value)
+                if len(kept) >= at_most:
+                    kept.clear()
+                kept[key] = (began, value)
     return value
 
 

@@ -145,7 +145,8 @@ def test_the_page_reads_its_figures_in_one_statement_on_postgresql(make, login_a
         page = _text(manager.get("/dashboard"))
     assert "Overdue claims: 2" in page
     figures = [statement for statement in seen if "users.password_hash" not in statement]
-    assert len(seen) - len(figures) == 1  # the signed-in user
+    # The signed-in user: on SQLite its row is kept, like the figures, while nothing is committed.
+    assert len(seen) - len(figures) == (1 if database_url.startswith("postgresql") else 0)
     assert len(figures) == (1 if database_url.startswith("postgresql") else 0), [s[:80] for s in figures]
     if database_url.startswith("sqlite"):
         claims.assign(ctx(), actor=make.user("editor"), claim=make.claim(), assignee=make.user("checker"),

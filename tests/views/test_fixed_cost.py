@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.support.statements import user_reads
+
 
 def _reads(statements: list[str], table: str) -> list[str]:
     return [s for s in statements if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s]
@@ -23,15 +25,19 @@ def test_the_sign_in_form_runs_no_statement_and_healthz_one(client, count_querie
 
 
 @pytest.mark.parametrize("role", ["checker", "editor", "manager", "admin"])
-def test_a_signed_in_page_pays_one_statement_before_its_own(login_as, count_queries, role):
+def test_a_signed_in_page_pays_one_statement_before_its_own(login_as, count_queries, role, database_url):
     """The account page shows only the layout and its forms: whatever it runs is the fixed part. The
-    device's session, its user, roles and the navigation's badges are one statement (two before)."""
+    device's session, its user, roles and the navigation's badges are one statement (two before), run
+    after any commit (here the sign-in's); on SQLite none while nothing has been committed since, the
+    row kept (users.session_user; tests/views/test_signed_in_user_kept.py plays what may end it)."""
     client = login_as(role)
-    client.get("/account/password")
     with count_queries() as seen:
         assert client.get("/account/password").status_code == 200
     assert len(seen) == 1, seen
     assert "user_sessions.token_hash" in seen[0] and "notifications.read_at IS NULL" in seen[0]
+    with count_queries() as again:
+        assert client.get("/account/password").status_code == 200
+    assert again == seen * user_reads(database_url), again
 
 
 def test_the_badges_read_with_the_user_follow_what_the_request_wrote(make, login_as, count_queries):
