@@ -584,6 +584,55 @@ def filtered_page(session: DbSession, *, viewer: User, filters: Filters, chosen_
     return _page_with_choices(session, viewer, filters, chosen_article, before_id, after_id, limit)
 
 
+Validated = TypeVar("Validated")
+
+
+def log_page(session: DbSession, *, viewer: User, filtered: bool, chosen_article: int | None,
+             validate: Callable[[FilterChoices], tuple[Filters | None, Validated]], before_id: int | None = None,
+             after_id: int | None = None,
+             limit: int = 50) -> tuple[FilterChoices, Verification | None, Page[LineAsRead], Validated | None]:
+    """The log's page as its view shows it: the filter's choices, the last verification, the page's lines
+    and what ``validate`` made of the filter asked for against the choices (None when nothing is
+    ``filtered``). ``validate(choices)`` gives the filters, or None when the request's filter is not
+    valid against those choices (the page is then empty), and the caller's outcome of it (its errors
+    and fields, say); it may be called again with other choices, and must give the same outcome for
+    the same choices. How the database is read is decided here, not by the view:
+
+    - nothing filtered: ``unfiltered_page`` (one statement on PostgreSQL; kept while unchanged on SQLite);
+    - filtered, on PostgreSQL, with choices read before (``kept_choices``): the filter is validated
+      against them and the choices read again with the events in one statement (``filtered_page``);
+      choices given back that differ from those (someone joined, an article came in) validate it again,
+      and the events are read again only if that changes the filters;
+    - otherwise (SQLite, or no choices read yet on PostgreSQL): the choices first, then the events
+      (each kept while the SQLite database is unchanged)."""
+    empty = Page[LineAsRead]([])
+    if not filtered:
+        return (*unfiltered_page(session, viewer=viewer, before_id=before_id, after_id=after_id, limit=limit), None)
+    provisional = kept_choices(session, chosen_article) if session.get_bind().dialect.name == "postgresql" else None
+    if provisional is not None:
+        filters, validated = validate(provisional)
+        if filters is not None:
+            choices, verification, page = filtered_page(session, viewer=viewer, filters=filters,
+                                                         chosen_article=chosen_article, before_id=before_id,
+                                                         after_id=after_id, limit=limit)
+            if choices is not provisional:
+                lines_read_for = filters
+                filters, validated = validate(choices)
+                if filters is None:
+                    page = empty
+                elif filters != lines_read_for:
+                    page = list_lines_as_read(session, viewer=viewer, filters=filters, before_id=before_id,
+                                              after_id=after_id, limit=limit)
+            return choices, verification, page, validated
+    choices, verification = choices_and_verification(session, chosen_article)
+    filters, validated = validate(choices)
+    if filters is None:
+        require(viewer, Action.AUDIT_READ)  # an invalid filter shows nothing, to a reader only
+        return choices, verification, empty, validated
+    return choices, verification, list_lines_as_read(session, viewer=viewer, filters=filters, before_id=before_id,
+                                                     after_id=after_id, limit=limit), validated
+
+
 def _page_with_choices(session: DbSession, viewer: User, filters: Filters | None, chosen_article: int | None,
                        before_id: int | None, after_id: int | None,
                        limit: int) -> tuple[FilterChoices, Verification | None, Page[LineAsRead]]:

@@ -392,3 +392,44 @@ def test_the_unfiltered_page_is_the_choices_the_verification_and_the_lines(make)
     assert audit_log.unfiltered_page(db.session, viewer=manager)[0] is first  # kept
     make.user("checker")
     assert audit_log.unfiltered_page(db.session, viewer=manager)[0] is not first  # someone joined
+
+
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def test_the_log_page_decides_how_the_filtered_page_is_read(make, count_queries):
+    """``log_page`` holds the log's reading strategy: nothing filtered, the unfiltered page (no
+    validation); filtered, the filter validated against the choices it read (on PostgreSQL against
+    those read before, then the choices and the events in one statement), an invalid filter an empty
+    page with the caller's outcome."""
+    manager = make.user("manager")
+    editor = make.user("editor")
+    _add(3, action="test.strategy", actor=editor)
+    asked: list[audit_log.FilterChoices] = []
+
+    def validate(choices: audit_log.FilterChoices) -> tuple[Filters | None, str]:
+        asked.append(choices)
+        return Filters(actor_id=editor.id), "valid"
+
+    def refuse(choices: audit_log.FilterChoices) -> tuple[Filters | None, str]:
+        return None, "refused"
+
+    choices, _verification, page, outcome = audit_log.log_page(
+        db.session, viewer=manager, filtered=False, chosen_article=None, validate=validate)
+    assert outcome is None and not asked and len(page.events) >= 3
+    audit_log.log_page(db.session, viewer=manager, filtered=True, chosen_article=None, validate=validate)
+    asked.clear()  # the viewer's roles loaded, the filter's lines read once
+    with count_queries() as statements:
+        again, _verification, page, outcome = audit_log.log_page(
+            db.session, viewer=manager, filtered=True, chosen_article=None, validate=validate)
+    assert outcome == "valid" and asked == [choices] and again is choices
+    assert [line.action for line in page.events] == ["test.strategy"] * 3
+    # PostgreSQL: the choices and the events in one statement; SQLite: nothing, as nothing was written
+    # since the last reading (services.unchanged).
+    assert len(statements) == (1 if _postgresql() else 0), statements
+    choices, _verification, page, outcome = audit_log.log_page(
+        db.session, viewer=manager, filtered=True, chosen_article=None, validate=refuse)
+    assert outcome == "refused" and page.events == [] and choices is again
+    with pytest.raises(PermissionDenied):
+        audit_log.log_page(db.session, viewer=editor, filtered=True, chosen_article=None, validate=refuse)
