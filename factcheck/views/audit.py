@@ -16,7 +16,7 @@ from factcheck.forms.audit import AuditFilterForm, VerifyForm
 from factcheck.security import Action
 from factcheck.services import audit_log
 from factcheck.views import jobs
-from factcheck.views.audit_rows import event_rows, kept_event_rows
+from factcheck.views.audit_rows import event_rows, events_table, kept_event_rows
 from factcheck.views.common import actor, context, int_arg, layout_url, parse_id
 from factcheck.views.history import describe
 from factcheck.views.kept import Kept
@@ -216,9 +216,18 @@ def index() -> Any:
     # The verify and export forms send nothing but the token and an idempotency key: written as
     # ``hidden_tag`` writes them, without a form built to write them (7 % of the page); the session's
     # token looked up and escaped once for the three forms (``token_writer``).
-    return render_template("audit/index.html", page=page, filter_fields=fields, filter_args=filter_args, rows=rows,
-                           errors=errors, verification=verification,
-                           hidden_tags=token_writer(), log_url=_log_url(filter_args)), status
+    # The page's addresses made here, not by calls from the template (each a tenth of a millisecond
+    # less on every view).
+    log_url = _log_url(filter_args)
+    return render_template(
+        "audit/index.html", page=page, filter_fields=fields, errors=errors, verification=verification,
+        events_table=events_table(rows, "Audit events, newest first"), hidden_tags=token_writer(),
+        export_actions=() if errors else tuple((log_url("audit.export_job", fmt=fmt), label) for fmt, label in _EXPORTS),
+        newer_url=log_url("audit.index", after=page.newer_after_id) if page.newer_after_id else None,
+        older_url=log_url("audit.index", before=page.older_before_id) if page.older_before_id else None), status
+
+
+_EXPORTS = (("csv", "CSV"), ("jsonl", "JSON Lines"))
 
 
 @bp.get("/timeline/<object_type>/<id:object_id>")
@@ -226,8 +235,8 @@ def index() -> Any:
 def timeline(object_type: str, object_id: int) -> Any:
     found = audit_log.timeline(db.session, viewer=actor(), object_type=object_type[:40], object_id=object_id,
                                after_id=int_arg("after"))
-    return render_template("audit/timeline.html", timeline=found,
-                           rows=event_rows(found.events, describe(db.session, found.events)))
+    return render_template("audit/timeline.html", timeline=found, events_table=events_table(
+        event_rows(found.events, describe(db.session, found.events)), "History, oldest first"))
 
 
 @bp.post("/verify")
