@@ -17,7 +17,7 @@ import io
 import json
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -26,6 +26,7 @@ from sqlalchemy import (
     DateTime,
     Text,
     bindparam,
+    case,
     cast,
     exists,
     func,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import joinedload
 
@@ -584,6 +586,57 @@ def filtered_page(session: DbSession, *, viewer: User, filters: Filters, chosen_
     return _page_with_choices(session, viewer, filters, chosen_article, before_id, after_id, limit)
 
 
+Validated = TypeVar("Validated")
+# A refused filter's page (made once: a subscripted generic class's call was 2 % of the log's view).
+# Shared: callers must not change it.
+_NO_LINES: Page[LineAsRead] = Page([])
+
+
+def log_page(session: DbSession, *, viewer: User, filtered: bool, chosen_article: int | None,
+             validate: Callable[[FilterChoices], tuple[Filters | None, Validated]], before_id: int | None = None,
+             after_id: int | None = None,
+             limit: int = 50) -> tuple[FilterChoices, Verification | None, Page[LineAsRead], Validated | None]:
+    """The log's page as its view shows it: the filter's choices, the last verification, the page's lines
+    and what ``validate`` made of the filter asked for against the choices (None when nothing is
+    ``filtered``). ``validate(choices)`` gives the filters, or None when the request's filter is not
+    valid against those choices (the page is then empty), and the caller's outcome of it (its errors
+    and fields, say); it may be called again with other choices, and must give the same outcome for
+    the same choices. How the database is read is decided here, not by the view:
+
+    - nothing filtered: ``unfiltered_page`` (one statement on PostgreSQL; kept while unchanged on SQLite);
+    - filtered, on PostgreSQL, with choices read before (``kept_choices``): the filter is validated
+      against them and the choices read again with the events in one statement (``filtered_page``);
+      choices given back that differ from those (someone joined, an article came in) validate it again,
+      and the events are read again only if that changes the filters;
+    - otherwise (SQLite, or no choices read yet on PostgreSQL): the choices first, then the events
+      (each kept while the SQLite database is unchanged)."""
+    if not filtered:
+        return (*unfiltered_page(session, viewer=viewer, before_id=before_id, after_id=after_id, limit=limit), None)
+    provisional = kept_choices(session, chosen_article) if session.get_bind().dialect.name == "postgresql" else None
+    if provisional is not None:
+        filters, validated = validate(provisional)
+        if filters is not None:
+            choices, verification, page = filtered_page(session, viewer=viewer, filters=filters,
+                                                         chosen_article=chosen_article, before_id=before_id,
+                                                         after_id=after_id, limit=limit)
+            if choices is not provisional:
+                lines_read_for = filters
+                filters, validated = validate(choices)
+                if filters is None:
+                    page = _NO_LINES
+                elif filters != lines_read_for:
+                    page = list_lines_as_read(session, viewer=viewer, filters=filters, before_id=before_id,
+                                              after_id=after_id, limit=limit)
+            return choices, verification, page, validated
+    choices, verification = choices_and_verification(session, chosen_article)
+    filters, validated = validate(choices)
+    if filters is None:
+        require(viewer, Action.AUDIT_READ)  # an invalid filter shows nothing, to a reader only
+        return choices, verification, _NO_LINES, validated
+    return choices, verification, list_lines_as_read(session, viewer=viewer, filters=filters, before_id=before_id,
+                                                     after_id=after_id, limit=limit), validated
+
+
 def _page_with_choices(session: DbSession, viewer: User, filters: Filters | None, chosen_article: int | None,
                        before_id: int | None, after_id: int | None,
                        limit: int) -> tuple[FilterChoices, Verification | None, Page[LineAsRead]]:
@@ -611,13 +664,23 @@ def _page_with_choices(session: DbSession, viewer: User, filters: Filters | None
     connection = session.connection()
     read: list[tuple[FilterChoices, Verification | None]] = []
     probed: list[unchanged.Probe] = []
+    lines_read: list[_LinesRead] = []
 
     def fetch(values: dict[str, Any], newest_first: bool, count: int) -> list[LineAsRead]:
-        probe, (choice_rows, line_rows) = unchanged.read_together(
+        key = (tuple(values.items()), newest_first, count)
+        kept = _kept_lines(engine).get(key)
+        lines_read.append(kept if kept is not None else _LinesRead("", []))
+        probe, (choice_rows, [versions], line_rows) = unchanged.read_together(
             connection, _choices_and_lines(tuple(values), newest_first, count, chosen_article is not None),
-            {**_choices_params(engine, chosen_article), **values}, None)
+            {**_choices_params(engine, chosen_article), **values, "kept_lines": kept.versions if kept else _NO_VERSIONS},
+            None)
         probed.append(probe)
         read.append(_choices_read(engine, choice_rows))
+        if kept is not None and versions.versions == kept.versions:
+            return kept.rows  # the very rows read last time: their lines were not sent again
+        lines_read[-1] = _LinesRead(versions.versions, line_rows)
+        if not probe.wrote:  # rows of the transaction's own writes are not kept (they may be rolled back)
+            _keep_lines(engine, key, lines_read[-1])
         return line_rows  # made as ``LineAsRead``s by the statement's reading (``_choices_and_lines``)
 
     def past(values: dict[str, Any]) -> bool:
@@ -629,12 +692,79 @@ def _page_with_choices(session: DbSession, viewer: User, filters: Filters | None
     # The log's ends answer for the unfiltered log only: a filter's events past a page are asked for.
     unfiltered = filters is None or filters == Filters()
     page = _page(session, viewer, filters, before_id, after_id, limit, fetch, past if unfiltered else None)
+    if lines_read:
+        # The page made of the same rows with the same links is the page made last time: given again,
+        # the same object, so that what the view made of it is known by its identity.
+        [lines] = lines_read
+        last = lines.page
+        if last is not None and last.events == page.events and \
+                (last.older_before_id, last.newer_after_id) == (page.older_before_id, page.newer_after_id):
+            page = last
+        else:
+            lines.page = page
     if not read:  # no lines were asked for (a date range without events), but never a page without choices
         return (*choices_and_verification(session, chosen_article), page)
     return (*read[0], page)
 
 
 _CHOICES_AND_LINES: dict[tuple[Any, ...], driver_sql.Together] = {}
+
+# The page's lines as PostgreSQL last sent them, per engine, by their conditions, order and count: the
+# row versions they were read from (``_versions``) and the lines. Never a version list: what is sent
+# when nothing is kept.
+_NO_VERSIONS = "-"
+_LINES_KEPT_AT_MOST = 64
+
+
+@dataclass
+class _LinesRead:
+    """A page's lines as read (``rows``, as ``_page`` asked for them) and the row versions they were read
+    from; ``page``, the page last made of them."""
+    versions: str
+    rows: list[LineAsRead]
+    page: Page[LineAsRead] | None = None
+
+
+_KEPT_LINES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _LinesRead]] = weakref.WeakKeyDictionary()
+
+
+def _kept_lines(engine: Any) -> dict[tuple[Any, ...], _LinesRead]:
+    kept = _KEPT_LINES.get(engine)
+    if kept is None:
+        kept = _KEPT_LINES.setdefault(engine, {})
+    return kept
+
+
+def _keep_lines(engine: Any, key: tuple[Any, ...], lines: _LinesRead) -> None:
+    kept = _kept_lines(engine)
+    if len(kept) >= _LINES_KEPT_AT_MOST and key not in kept:
+        kept.clear()  # other filters or pages: a few at most are current
+    kept[key] = lines
+
+
+class _Versions(NamedTuple):
+    versions: str
+
+
+def _versions(lines: Any, newest_first: bool) -> Any:
+    """The row versions the page's lines are read from, as one text: for each event (page order) its
+    id, its row version (``xmin``, the transaction that wrote it, and ``ctid``, where) and the versions
+    of its actor's and article's rows. PostgreSQL never changes a row in place: any UPDATE (the
+    append-only triggers set aside by the table's owner, a person renamed, an article's title) writes a
+    new version with the writing transaction's id, and a deleted row is gone from the join; so equal
+    texts mean the very rows, value for value, and the lines need not be sent again (a transaction id
+    is 32 bits: the same text for another row would need a new version written at the very same place
+    by a transaction 2^32 transactions later, while this process kept the old one). ``lines`` is the
+    page's lines' select with its conditions, order and LIMIT (its FROM the three tables, not aliased)."""
+    names = lines.with_only_columns(
+        AuditEvent.id,
+        func.concat_ws(":", AuditEvent.id, literal_column("audit_events.xmin"), literal_column("audit_events.ctid"),
+                       func.coalesce(cast(literal_column("users.xmin"), Text), "-"),
+                       func.coalesce(cast(literal_column("articles.xmin"), Text), "-")).label("version"),
+    ).subquery("line_versions")
+    order = names.c.id.desc() if newest_first else names.c.id
+    return select(func.coalesce(func.string_agg(names.c.version, aggregate_order_by(literal_column("','"), order)),
+                                "")).scalar_subquery()
 
 
 def _choices_and_lines(names: tuple[str, ...], newest_first: bool, count: int,
@@ -657,7 +787,22 @@ def _choices_and_lines(names: tuple[str, ...], newest_first: bool, count: int,
         # The lines read as ``LineAsRead``s (the same columns, in the same order), not as rows made
         # again as lines.
         assert len(selects.rows[-1]._fields) == len(LineAsRead._fields)
-        selects = _CHOICES_AND_LINES[key] = replace(selects, rows=(*selects.rows[:-1], LineAsRead))
+        # The lines' row versions read first, once (a subquery PostgreSQL does not pull up: OFFSET 0),
+        # and the lines sent only when they are not the versions kept (``kept_lines``): an unchanged
+        # page is a short text, not its 51 lines' JSON made, sent and read again (CASE runs the lines'
+        # subquery only when it is taken).
+        probe, choices_column, lines_column = selects.statement.selected_columns
+        versions = unchanged.constants_written(
+            select(_versions(unchanged.constants_written(lines), newest_first).label("versions"))
+            .offset(literal_column("0"))).subquery("kept")
+        statement = select(
+            probe, choices_column, func.json_build_array(func.json_build_array(versions.c.versions)).label("versions"),
+            case((versions.c.versions.is_distinct_from(bindparam("kept_lines", type_=Text())), lines_column.element),
+                 else_=null()).label(lines_column.name),
+        ).select_from(versions)
+        selects = _CHOICES_AND_LINES[key] = driver_sql.Together(
+            statement, (*selects.rows[:-1], _Versions, LineAsRead),
+            (*selects.types[:-1], (Text(),), selects.types[-1]))
     return selects
 
 

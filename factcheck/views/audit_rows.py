@@ -1,4 +1,4 @@
-"""Audit events as the rows of audit/_events.html, each row's markup written in one pass.
+"""Audit events as the rows of the log's and the timelines' tables, each row's markup written in one pass.
 
 The table shows each event's recorded changes field by field: as Jinja macros that was some 250
 macro calls and 100 ``url_for`` calls for a page of 50 events, and as a Jinja loop over prepared
@@ -24,6 +24,31 @@ from factcheck.views.list_rows import html_text, joined, seconds_text
 _NOTHING = '<span class="empty">—</span>'
 _CHANGES_HEAD = ('<table class="changes"><thead><tr><th scope="col">Field</th><th scope="col">Before</th>'
                  '<th scope="col">After</th></tr></thead><tbody>')
+
+
+def events_table(rows: Markup, caption: str) -> Markup:
+    """The table of audit events around their ``rows``: written here rather than included as a
+    template (an include copies the page's whole context, a tenth of the log's template time). The
+    very rows given last time (the log's kept rows, ``kept_event_rows``) give the table written last
+    time: some 90 kB not copied again."""
+    global _last_table
+    last = _last_table
+    if last is not None and last[0] is rows and last[1] == caption:
+        return last[2]
+    table = Markup(f'\n<table class="list audit cards">\n  <caption class="visually-hidden">{html_text(caption)}</caption>\n'
+                   f'  {_TABLE_HEAD}\n  <tbody>\n  {rows}\n  </tbody>\n</table>')
+    _last_table = (rows, caption, table)
+    return table
+
+
+# The rows, caption and table written last (the rows kept alive with it: their identity cannot stand
+# for other rows while they are here).
+_last_table: tuple[Markup, str, Markup] | None = None
+
+
+_TABLE_HEAD = ('<thead><tr><th scope="col">#</th><th scope="col">Time (UTC)</th><th scope="col">Actor</th>'
+               '<th scope="col">Action</th><th scope="col">Object</th><th scope="col">Article</th>'
+               '<th scope="col">Changes</th></tr></thead>')
 
 
 def change_value(value: Any) -> str:
@@ -67,7 +92,7 @@ def _changes_table(changes: dict[str, Any] | None) -> str:
 
 
 def event_rows(events: Iterable[EventLine], described: Iterable[EventView]) -> Markup:
-    """Each event's ``<tr>``, as audit/_events.html lists them."""
+    """Each event's ``<tr>``, as ``events_table`` lists them."""
     said = {view.event.id: view for view in described}
     write = _RowWriter()
     return joined(write(event, said.get(event.id)) for event in events)

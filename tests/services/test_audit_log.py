@@ -392,3 +392,109 @@ def test_the_unfiltered_page_is_the_choices_the_verification_and_the_lines(make)
     assert audit_log.unfiltered_page(db.session, viewer=manager)[0] is first  # kept
     make.user("checker")
     assert audit_log.unfiltered_page(db.session, viewer=manager)[0] is not first  # someone joined
+
+
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def test_an_unchanged_page_s_lines_are_not_read_again_on_postgresql(make):
+    """On PostgreSQL the page's statement reads its lines' row versions first and the lines only when
+    they are not the versions kept: an unchanged page gives the very lines read last time (the same
+    list, not sent again), deeper pages and filtered ones too; a new event is on the next reading."""
+    if not _postgresql():
+        pytest.skip("SQLite keeps the whole page while the database is unchanged (services.unchanged)")
+    manager = make.user("manager")
+    ids = _add(70, action="test.bulk")
+    filters = Filters(action="test.bulk")
+    for before in (None, ids[30]):
+        first = audit_log.unfiltered_page(db.session, viewer=manager, before_id=before)[2]
+        again = audit_log.unfiltered_page(db.session, viewer=manager, before_id=before)[2]
+        assert again.events is first.events and again == first and len(first.events) == 50 if before is None else first.events[0].id < before
+        kept_choices = audit_log.kept_choices(db.session)
+        assert kept_choices is not None
+        filtered = audit_log.filtered_page(db.session, viewer=manager, filters=filters, chosen_article=None,
+                                           before_id=before)[2]
+        assert audit_log.filtered_page(db.session, viewer=manager, filters=filters, chosen_article=None,
+                                       before_id=before)[2].events is filtered.events
+        if before is None:
+            top = first
+    [new] = _add(1, action="test.bulk")
+    newest = audit_log.unfiltered_page(db.session, viewer=manager)[2]
+    assert newest.events[0].id == new and newest.events[1:] == top.events[:49]
+    assert audit_log.filtered_page(db.session, viewer=manager, filters=filters,
+                                   chosen_article=None)[2].events[0].id == new
+
+
+def test_a_kept_page_follows_every_change_to_the_rows_it_shows_on_postgresql(make):
+    """The row versions name every row a line shows: an event altered behind the app's back (the
+    append-only triggers set aside), its actor renamed or its article's title changed by SQL, each is on
+    the next reading, as the database holds it; a change of the reading's own transaction not committed
+    yet is read and not kept, and gone after its rollback."""
+    if not _postgresql():
+        pytest.skip("PostgreSQL's row versions (xmin, ctid)")
+    manager = make.user("manager")
+    editor = make.user("editor")
+    article = make.article(editor, title="Before")
+    _add(3, action="test.kept", actor=editor, article_id=article.id)
+    first = audit_log.unfiltered_page(db.session, viewer=manager)[2]
+    assert audit_log.unfiltered_page(db.session, viewer=manager)[2].events is first.events
+    db.session.rollback()  # the open read would block the DDL
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        connection.execute(sa.text("UPDATE audit_events SET actor_label = 'altered' WHERE id = :id"),
+                           {"id": first.events[1].id})
+        connection.execute(sa.text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+    altered = audit_log.unfiltered_page(db.session, viewer=manager)[2]
+    assert altered.events[1].actor_label == "altered" and altered.events[0] == first.events[0]
+    for change, expect in (("UPDATE users SET display_name = 'Renamed' WHERE id = :editor", ("actor_name", "Renamed")),
+                           ("UPDATE articles SET title = 'After' WHERE id = :article", ("article_title", "After"))):
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(change), {"editor": editor.id, "article": article.id})
+        line = audit_log.unfiltered_page(db.session, viewer=manager)[2].events[0]
+        assert getattr(line, expect[0]) == expect[1]
+    kept = audit_log.unfiltered_page(db.session, viewer=manager)[2]
+    db.session.get(User, editor.id).display_name = "Uncommitted"
+    db.session.flush()
+    assert audit_log.unfiltered_page(db.session, viewer=manager)[2].events[0].actor_name == "Uncommitted"
+    db.session.rollback()
+    after = audit_log.unfiltered_page(db.session, viewer=manager)[2]
+    assert after == kept and after.events[0].actor_name == "Renamed"
+
+
+def test_the_log_page_decides_how_the_filtered_page_is_read(make, count_queries):
+    """``log_page`` holds the log's reading strategy: nothing filtered, the unfiltered page (no
+    validation); filtered, the filter validated against the choices it read (on PostgreSQL against
+    those read before, then the choices and the events in one statement), an invalid filter an empty
+    page with the caller's outcome."""
+    manager = make.user("manager")
+    editor = make.user("editor")
+    _add(3, action="test.strategy", actor=editor)
+    asked: list[audit_log.FilterChoices] = []
+
+    def validate(choices: audit_log.FilterChoices) -> tuple[Filters | None, str]:
+        asked.append(choices)
+        return Filters(actor_id=editor.id), "valid"
+
+    def refuse(choices: audit_log.FilterChoices) -> tuple[Filters | None, str]:
+        return None, "refused"
+
+    choices, _verification, page, outcome = audit_log.log_page(
+        db.session, viewer=manager, filtered=False, chosen_article=None, validate=validate)
+    assert outcome is None and not asked and len(page.events) >= 3
+    audit_log.log_page(db.session, viewer=manager, filtered=True, chosen_article=None, validate=validate)
+    asked.clear()  # the viewer's roles loaded, the filter's lines read once
+    with count_queries() as statements:
+        again, _verification, page, outcome = audit_log.log_page(
+            db.session, viewer=manager, filtered=True, chosen_article=None, validate=validate)
+    assert outcome == "valid" and asked == [choices] and again is choices
+    assert [line.action for line in page.events] == ["test.strategy"] * 3
+    # PostgreSQL: the choices and the events in one statement; SQLite: nothing, as nothing was written
+    # since the last reading (services.unchanged).
+    assert len(statements) == (1 if _postgresql() else 0), statements
+    choices, _verification, page, outcome = audit_log.log_page(
+        db.session, viewer=manager, filtered=True, chosen_article=None, validate=refuse)
+    assert outcome == "refused" and page.events == [] and choices is again
+    with pytest.raises(PermissionDenied):
+        audit_log.log_page(db.session, viewer=editor, filtered=True, chosen_article=None, validate=refuse)
