@@ -30,10 +30,12 @@ Why these values:
   (``FACTCHECK_SWITCH_INTERVAL_MS``; ``sys.setswitchinterval``). A thread back from the database (a
   statement's answer, a commit's fsync) waits for the lock until the thread rendering a page lets it
   go, at the latest after the interval: up to 5 ms after each statement. A write holds the database's
-  writer lock (SQLite) or the audit chain's lock (PostgreSQL) across three or four such returns, so
-  every other writer waited for those waits too: under the throughput mix a note post took 51–108 ms
-  (p50) on SQLite, 60–70 ms with 1 ms. The page being rendered is cut into more slices, not made
-  dearer: the server's CPU per request did not move (docs/performance.md, "Fourteenth round: the mix").
+  writer lock (SQLite) or the audit chain's lock (PostgreSQL) across three or four such returns, and
+  every other writer waits for those waits too. Under the throughput mix on a busy machine (load
+  15-26) the mix's share of the limit was higher with 1 ms in 11 of 14 alternating pairs (medians
+  SQLite 38 -> 41 %, PostgreSQL 26 -> 31 %); the server's CPU per request was 6-15 % higher on SQLite,
+  unchanged on PostgreSQL. 5 gives Python's own behaviour back (docs/performance.md, "Fourteenth
+  round: the mix").
 * ``timeout`` 120 s: how long a worker may stay silent before the master replaces it.
 * ``graceful_timeout`` 60 s: on SIGTERM (a deploy, a scale-down) workers stop accepting, finish the
   requests they hold (an export in flight included, up to this long), then exit.
