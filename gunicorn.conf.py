@@ -26,6 +26,16 @@ Why these values:
   Threads also keep a worker serving while one request waits for its commit's fsync or a database
   round trip; measured against 2x2, 3x1 and 2x1 with the throughput bench, the default served the
   most requests (docs/performance.md, "Fifth round").
+* Each worker's threads hand the interpreter lock to one another after 1 ms, not Python's 5 ms
+  (``FACTCHECK_SWITCH_INTERVAL_MS``; ``sys.setswitchinterval``). A thread back from the database (a
+  statement's answer, a commit's fsync) waits for the lock until the thread rendering a page lets it
+  go, at the latest after the interval: up to 5 ms after each statement. A write holds the database's
+  writer lock (SQLite) or the audit chain's lock (PostgreSQL) across three or four such returns, and
+  every other writer waits for those waits too. Under the throughput mix on a busy machine (load
+  15-26) the mix's share of the limit was higher with 1 ms in 11 of 14 alternating pairs (medians
+  SQLite 38 -> 41 %, PostgreSQL 26 -> 31 %); the server's CPU per request was 6-15 % higher on SQLite,
+  unchanged on PostgreSQL. 5 gives Python's own behaviour back (docs/performance.md, "Fourteenth
+  round: the mix").
 * ``timeout`` 120 s: how long a worker may stay silent before the master replaces it.
 * ``graceful_timeout`` 60 s: on SIGTERM (a deploy, a scale-down) workers stop accepting, finish the
   requests they hold (an export in flight included, up to this long), then exit.
@@ -91,16 +101,19 @@ forwarded_allow_ips = os.environ.get("FACTCHECK_FORWARDED_ALLOW_IPS", "127.0.0.1
 control_socket_disable = True
 
 trusted_proxies = _int("FACTCHECK_TRUSTED_PROXIES", 0)
+switch_interval_ms = float(os.environ.get("FACTCHECK_SWITCH_INTERVAL_MS", "").strip() or 1.0)
 
 
 def post_worker_init(worker: Any) -> None:
-    """Prepare the app before the worker's first connection (its templates compiled:
-    factcheck/warm_up.py), then wrap it in ProxyFix (the app itself stays a plain Flask app, so
+    """Prepare the app before the worker's first connection (the interpreter's switch interval, its
+    templates compiled: factcheck/warm_up.py), then wrap it in ProxyFix (the app itself stays a plain Flask app, so
     `flask --app wsgi` and the tests see it unchanged)."""
     from flask import Flask
 
     from factcheck.warm_up import warm_up
 
+    # Threads back from the database get the interpreter lock within 1 ms (the docstring above).
+    sys.setswitchinterval(switch_interval_ms / 1000)
     if isinstance(worker.wsgi, Flask):
         warm_up(worker.wsgi)
     if trusted_proxies > 0:
