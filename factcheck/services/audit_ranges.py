@@ -59,6 +59,12 @@ logger = logging.getLogger(__name__)
 PARALLEL_FROM = 200_000
 # Ids per window (one statement, one row back): memory stays flat (a few MB) and statements stay few.
 BATCH = 5_000
+# At most this many ids per window where windows come as rows (PostgreSQL, ``WHOLE_WINDOWS``): 5,000 rows
+# are 3 MB taken by libpq and psycopg, more than a core's 2 MB cache, and the checking thread waits for
+# each. In alternating runs at load 10-18 (issue 15, fourteenth round) windows of 2,000 cost the process
+# 2.10 µs an event against 2.31 (medians of 5; lower in 4 pairs of 5), the backends 0.1 more (more
+# statements), and the wall-clock share was as high or higher in 9 pairs of 10.
+ROWS_BATCH = 2_000
 # The first and last windows of a range are smaller. The checking thread has nothing to do until the
 # first window is built (a whole one is 5,000 payloads, 10-15 ms of the database's work on a quiet
 # machine), so it starts on a few hundred events while the larger windows behind them are built; and
@@ -581,13 +587,13 @@ def check_range(dbapi_connection: Any, dialect: str, key: bytes, checkpoint: tup
     the windows are built on ``readers`` (DBAPI connections; ``dbapi_connection`` alone by default)."""
     result = RangeResult(after_id, up_to_id)
     check = _RangeCheck(key, checkpoint, result)
-    batch = int(batch or BATCH)
+    whole = WHOLE_WINDOWS[dialect]
+    batch = int(batch or (BATCH if whole else min(BATCH, ROWS_BATCH)))
     by_rows = _SELECT[dialect].format(payload=PAYLOAD[dialect], batch=batch)
     cursor = _cursor(dbapi_connection, dialect)
     cursors = [_cursor(connection, dialect) for connection in readers or (dbapi_connection,)]
     broken = False
     try:
-        whole = WHOLE_WINDOWS[dialect]
         if whole and not windows_in_id_order(cursor):
             whole = False
             _slow(result, after_id, up_to_id, "SQLite would not read the windows by their rowid range")

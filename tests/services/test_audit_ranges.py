@@ -682,3 +682,24 @@ def test_postgresql_keyed_rows_leave_a_window_with_a_tampered_event_and_say_why(
     assert report == expected
     reason = first_reason if position % RANGE == 0 else inner_reason
     assert any(read.endswith(f": {reason}") for read in report.slow_reads), report.slow_reads
+
+
+def test_postgresql_windows_of_rows_hold_at_most_rows_batch_ids(app, monkeypatch):
+    """Where windows come as rows, a window holds at most ``ROWS_BATCH`` ids (fewer than SQLite's
+    ``BATCH``), and the windows still cover every event once."""
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        pytest.skip("SQLite's windows come as one row each")
+    _write()
+    monkeypatch.setattr(audit_ranges, "ROWS_BATCH", 5)
+    monkeypatch.setattr(audit_ranges, "RAMP", 0)
+    sizes: list[int] = []
+    keyed_rows = audit_ranges._RangeCheck.keyed_rows
+
+    def spy(self, rows):
+        sizes.append(len(rows))
+        return keyed_rows(self, rows)
+
+    monkeypatch.setattr(audit_ranges._RangeCheck, "keyed_rows", spy)
+    report = audit.verify(ctx(), processes=1)
+    assert report.intact and report.count == EVENTS and report.slow_reads == ()
+    assert sizes == [5, 5, 5, 5, 4]
