@@ -631,3 +631,75 @@ def test_windows_checked_in_short_turns_name_an_altered_event_as_the_serial_walk
     owner("UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id", id=ids[position])
     report = _same_as_serial()
     assert not report.intact and report.first_broken_id == ids[position] and "altered" in report.problem
+
+
+def _another_hash(text: str) -> str:
+    """64 hexadecimal digits, none of them in their place in ``text``: a link or hash no event holds."""
+    return "".join("0123456789abcdef"[("0123456789abcdef".index(c) + 1) % 16] for c in text)
+
+
+# What is done to one event, and why ``_RangeCheck.keyed_rows`` then leaves its window to be read again:
+# at the range's first event (its link is joined to the range before it by the caller, so a link that
+# is not the hash before it only shows in its payload's MAC) and at an event inside a window.
+_KEYED_ROW_FAULTS = {
+    "unkeyed": ("UPDATE audit_events SET hash_alg = 'sha256' WHERE id = :id",
+                "not every event in it is keyed", "not every event in it is keyed"),
+    "link cut short": ("UPDATE audit_events SET prev_hash = left(prev_hash, 63) WHERE id = :id",
+                       "a hash or a link is missing or not 64 characters long",
+                       "a hash or a link is missing or not 64 characters long"),
+    "another link": ("UPDATE audit_events SET prev_hash = :other WHERE id = :id",
+                     "a payload built by the database misses its event's hash",
+                     "an event does not link to the one before it or follow its position"),
+    "position moved": ("UPDATE audit_events SET seq = seq + 100 WHERE id = :id",
+                       "a payload built by the database misses its event's hash",
+                       "an event does not link to the one before it or follow its position"),
+    "content altered": ("UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id",
+                        "a payload built by the database misses its event's hash",
+                        "a payload built by the database misses its event's hash"),
+    "hash replaced": ("UPDATE audit_events SET hash = :other_hash WHERE id = :id",
+                      "a payload built by the database misses its event's hash",
+                      "a payload built by the database misses its event's hash"),
+}
+
+
+@pytest.mark.parametrize("fault", list(_KEYED_ROW_FAULTS))
+@pytest.mark.parametrize("position", [RANGE, 3], ids=["the range's first event", "inside a window"])
+def test_postgresql_keyed_rows_leave_a_window_with_a_tampered_event_and_say_why(app, owner, fault, position):  # noqa: F811
+    """Every kind of tampering with one event stops ``_RangeCheck.keyed_rows`` at that event (its
+    window is read again with ``_SELECT``, for the reason given), and the report is the serial walk's."""
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        pytest.skip("SQLite's windows come as one row each")
+    statement, first_reason, inner_reason = _KEYED_ROW_FAULTS[fault]
+    ids = _write()
+    event = db.session.get(AuditEvent, ids[position])
+    other, other_hash = _another_hash(event.prev_hash), _another_hash(event.hash)
+    db.session.rollback()
+    owner.disable_triggers()
+    owner(statement, id=ids[position], other=other, other_hash=other_hash)
+    expected = _serial()
+    assert not expected.intact and expected.first_broken_id == ids[position]
+    report = audit.verify(ctx(), processes=1, range_size=RANGE)
+    assert report == expected
+    reason = first_reason if position % RANGE == 0 else inner_reason
+    assert any(read.endswith(f": {reason}") for read in report.slow_reads), report.slow_reads
+
+
+def test_postgresql_windows_of_rows_hold_at_most_rows_batch_ids(app, monkeypatch):
+    """Where windows come as rows, a window holds at most ``ROWS_BATCH`` ids (fewer than SQLite's
+    ``BATCH``), and the windows still cover every event once."""
+    if audit_ranges.WHOLE_WINDOWS[db.engine.dialect.name]:
+        pytest.skip("SQLite's windows come as one row each")
+    _write()
+    monkeypatch.setattr(audit_ranges, "ROWS_BATCH", 5)
+    monkeypatch.setattr(audit_ranges, "RAMP", 0)
+    sizes: list[int] = []
+    keyed_rows = audit_ranges._RangeCheck.keyed_rows
+
+    def spy(self, rows):
+        sizes.append(len(rows))
+        return keyed_rows(self, rows)
+
+    monkeypatch.setattr(audit_ranges._RangeCheck, "keyed_rows", spy)
+    report = audit.verify(ctx(), processes=1)
+    assert report.intact and report.count == EVENTS and report.slow_reads == ()
+    assert sizes == [5, 5, 5, 5, 4]
