@@ -166,7 +166,12 @@ def kept_while_unchanged_in(engine: Engine, store: str, at_most: int, key: Hasha
     only; any other engine ``read()`` every time."""
     if engine.dialect.name != "sqlite":
         return read()
-    watch = _watch(engine)
+    try:
+        watch = _watch(engine)
+    except sqlite3.Error:
+        # The file cannot be opened (gone, unreadable): the read meets it through SQLAlchemy, which the
+        # app answers as an outage (503), not as an error of its own; the watch is made at a later call.
+        return read()
     if watch.driver is None:
         return read()
     kept = watch.stores.get(store)
