@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.errors import NotFound
+from factcheck.kept_by_identity import KeptByIdentity
 from factcheck.models import Article, Claim, Revision, User
 from factcheck.services import driver_sql, loaded_rows
 from factcheck.services.context import DbSession
@@ -205,21 +206,16 @@ def _claims_in_order(rows: Sequence[Any], typed: driver_sql.Processors, status: 
 _CLAIM_ROWS_IN_ANY_ORDER = _CLAIM_ROWS.order_by(None)
 _PLACE = operator.itemgetter(_ClaimColumns._fields.index("start"), _ClaimColumns._fields.index("id"))
 _VIA = _ClaimColumns._fields.index("via")
-# Each plan's processors as ``_claim`` uses them, by the plan's own tuple (kept with it: its id cannot
-# stand for another).
-_PROCESSORS: dict[int, tuple[driver_sql.Processors, driver_sql.Processors]] = {}
+# Each plan's processors as ``_claim`` uses them, by the plan's own tuple.
+_PROCESSORS: KeptByIdentity[driver_sql.Processors] = KeptByIdentity(at_most=256)
 
 
 def _claim_processors(typed: driver_sql.Processors) -> driver_sql.Processors:
     """The processors of the claims' columns (not the checkers'), the relays' JSON read without the
     JSON decoder when it is the empty list most claims have (decoding it was a twentieth of the rows)."""
-    kept = _PROCESSORS.get(id(typed))
-    if kept is not None and kept[0] is typed:
-        return kept[1]
-    own = tuple((position, _empty_list_first(processor) if position == _VIA else processor)
-                for position, processor in typed if position < _CLAIM_WIDTH)
-    _PROCESSORS[id(typed)] = (typed, own)
-    return own
+    return _PROCESSORS.get(typed, None, lambda: tuple(
+        (position, _empty_list_first(processor) if position == _VIA else processor)
+        for position, processor in typed if position < _CLAIM_WIDTH))
 
 
 def _empty_list_first(processor: driver_sql.Processor) -> driver_sql.Processor:
@@ -449,17 +445,13 @@ def page_rows(session: DbSession, article_id: int, *, with_checkers: bool) -> Pa
                     _article_processors(processors), connection.dialect)
 
 
-_ARTICLE_PROCESSORS: dict[int, tuple[driver_sql.Processors, driver_sql.Processors]] = {}
+_ARTICLE_PROCESSORS: KeptByIdentity[driver_sql.Processors] = KeptByIdentity(at_most=256)
 
 
 def _article_processors(processors: driver_sql.Processors) -> driver_sql.Processors:
     """The processors of the article's columns among the statement's (kept by the plan's own tuple)."""
-    kept = _ARTICLE_PROCESSORS.get(id(processors))
-    if kept is not None and kept[0] is processors:
-        return kept[1]
-    own = tuple((position, processor) for position, processor in processors if position < _ARTICLE_WIDTH)
-    _ARTICLE_PROCESSORS[id(processors)] = (processors, own)
-    return own
+    return _ARTICLE_PROCESSORS.get(processors, None, lambda: tuple(
+        (position, processor) for position, processor in processors if position < _ARTICLE_WIDTH))
 
 
 def page_claims(session: DbSession, article_id: int, status: str, read: PageRows

@@ -13,6 +13,7 @@ from wtforms.fields.core import UnboundField
 from factcheck.extensions import db
 from factcheck.forms import token_writer
 from factcheck.forms.audit import AuditFilterForm, VerifyForm
+from factcheck.kept_by_identity import KeptByIdentity
 from factcheck.security import Action
 from factcheck.services import audit_log
 from factcheck.views import jobs
@@ -40,21 +41,16 @@ class _SelectWrittenOnce(widgets.Select):
 
     def __init__(self) -> None:
         super().__init__()
-        self._kept: dict[tuple[Any, ...], tuple[object, Markup]] = {}
+        # Another request's selected value or attribute past the bound: start over.
+        self._kept: KeptByIdentity[Markup] = KeptByIdentity(at_most=self._KEPT_AT_MOST)
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        key = (field.name, field.id, field.data, tuple(sorted(kwargs.items())))
         try:
-            key = (field.name, field.id, id(field.choices), field.data, tuple(sorted(kwargs.items())))
-            kept = self._kept.get(key)
+            hash(key)
         except TypeError:  # an attribute's value that cannot be a key: written every time
             return self._written(field, kwargs)
-        if kept is not None and kept[0] is field.choices:
-            return kept[1]
-        markup = self._written(field, kwargs)
-        if len(self._kept) >= self._KEPT_AT_MOST:  # another request's selected value or attribute: start over
-            self._kept.clear()
-        self._kept[key] = (field.choices, markup)
-        return markup
+        return self._kept.get(field.choices, key, lambda: self._written(field, kwargs))
 
     def _written(self, field: Any, kwargs: dict[str, Any]) -> Markup:
         # As any select of our forms is written (forms.rendering), by the plain widget.
@@ -97,10 +93,8 @@ def _recorded_outside_the_vocabulary(name: str) -> str | None:
 # The query-string names the filter reads (its fields); any other (before, after) pages the log.
 _FILTER_NAMES = frozenset(name for name, value in vars(AuditFilterForm).items() if isinstance(value, UnboundField))
 _FILTER_ORDER = tuple(sorted(_FILTER_NAMES))
-_FILTERED_KEPT_AT_MOST = 64
-# A filter's outcome by the values asked for and the choices it was validated against (by identity:
-# each entry holds its choices, so that identity is never another's while it is kept).
-_filtered_kept: dict[tuple[Any, ...], tuple[audit_log.FilterChoices, _Filtered]] = {}
+# A filter's outcome by the choices it was validated against (by identity) and the values asked for.
+_filtered_kept: KeptByIdentity[_Filtered] = KeptByIdentity(at_most=64)
 
 
 def _filtered(choices: audit_log.FilterChoices) -> _Filtered:
@@ -113,16 +107,11 @@ def _filtered(choices: audit_log.FilterChoices) -> _Filtered:
     if not all(_plainly_known(name) for name in ("action", "object_type")):
         form = _filter_form(choices)
         return form.filters(), form.error_messages(), _fields(form)
-    key = (id(choices), *(tuple(args.getlist(name)) for name in _FILTER_ORDER))
-    found = _filtered_kept.get(key)
-    if found is not None and found[0] is choices:
-        return found[1]
-    form = _filter_form(choices)
-    filtered = form.filters(), form.error_messages(), _fields(form)
-    if len(_filtered_kept) >= _FILTERED_KEPT_AT_MOST:
-        _filtered_kept.clear()
-    _filtered_kept[key] = (choices, filtered)
-    return filtered
+    def made() -> _Filtered:
+        form = _filter_form(choices)
+        return form.filters(), form.error_messages(), _fields(form)
+
+    return _filtered_kept.get(choices, tuple(tuple(args.getlist(name)) for name in _FILTER_ORDER), made)
 
 
 def _validated(choices: audit_log.FilterChoices) -> tuple[audit_log.Filters | None, _Filtered]:
