@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.models.base import Base, TimestampMixin, UTCDateTime
@@ -33,6 +33,12 @@ class Priority(StrEnum):
 
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+# A priority's rank in SQL, written with literals: my queue orders by it, and the index in that order
+# (``ix_claims_queue_order``) can serve only a statement that writes the very same expression.
+PRIORITY_RANK_SQL = ("CASE priority " + " ".join(f"WHEN '{priority.value}' THEN {rank}"
+                                                  for priority, rank in PRIORITY_RANK.items()) + " ELSE 9 END")
+# The statuses of a checker's to-do list (``workflow.CHECKER_TO_DO``), as the queue's index holds them.
+QUEUE_STATUSES_SQL = "status IN ('assigned', 'in_progress')"
 
 
 class Resolution(StrEnum):
@@ -60,6 +66,12 @@ class Claim(TimestampMixin, Base):
         # An article's claims; the articles list counts them and the ones holding the article back
         # (``services.articles.blocking_condition``) from the index alone.
         Index("ix_claims_article_status_verdict_resolution", "article_id", "status", "verdict", "resolution"),
+        # My queue's page in its order (due date, undated last, then priority, then id) among the
+        # checker's to-do claims: the page reads its 50 rows from here, not every claim of the queue
+        # sorted to keep 50 (issue 15: 770 claims at the full fill's 16x, 2.3 -> 4.4 ms).
+        Index("ix_claims_queue_order", "assignee_id", text("(due_date IS NULL)"), "due_date",
+              text(f"({PRIORITY_RANK_SQL})"), "id",
+              postgresql_where=text(QUEUE_STATUSES_SQL), sqlite_where=text(QUEUE_STATUSES_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

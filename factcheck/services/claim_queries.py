@@ -44,7 +44,9 @@ def overdue_condition(today: date) -> Any:
 
 
 def _priority_order() -> Any:
-    return case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Claim.priority, else_=9)
+    # Literals, as ``ix_claims_queue_order`` writes it: bound parameters would match no index.
+    return case({literal_column(f"'{p.value}'"): literal_column(str(rank)) for p, rank in PRIORITY_RANK.items()},
+                value=Claim.priority, else_=literal_column("9"))
 
 
 class _ClaimColumns(NamedTuple):
