@@ -3,8 +3,6 @@ write the order exactly as the index does (a priority's rank as literals, not bo
 every claim of the queue is fetched and sorted to keep a page of them."""
 from datetime import date, timedelta
 
-from sqlalchemy.orm import Session
-
 from factcheck.extensions import db
 from factcheck.models import Priority
 from factcheck.models.claim import PRIORITY_RANK_SQL
@@ -46,7 +44,7 @@ def test_my_queue_reads_its_page_in_the_index_order(app, make):
     else:
         assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
     # The order the index gives is the queue's: due date (undated last), then priority, then id.
-    queue = claim_queries.my_queue(Session(db.engine), checker, limit=50)
+    queue = claim_queries.my_queue(db.session, checker, limit=50)
     assert [(row.due_date, row.priority) for row in queue.claims] == [
         (today + timedelta(days=1), "urgent"), (today + timedelta(days=1), "low"),
         (today + timedelta(days=3), "low"), (None, "high")]
